@@ -1,0 +1,174 @@
+//! The composition root: opens each context's database, picks the bus,
+//! starts relays and consumers, and serves every HTTP route.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+use crate::companias;
+use crate::companias::infrastructure::CompaniasModule;
+use crate::config::{Command, RuntimeArgs};
+use crate::seedwork::api::{ReadinessCheck, health_routes};
+use crate::seedwork::application::MessageBus;
+use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
+use crate::seedwork::infrastructure::{
+    Database, DatabaseUrl, EmbeddedBus, InfraError, RetryPolicy, context_database_url,
+};
+
+/// Largest request body accepted (a command is a few hundred bytes).
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// Which contexts this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    All,
+    Companias,
+}
+
+impl From<&Command> for Role {
+    fn from(command: &Command) -> Self {
+        match command {
+            Command::All => Role::All,
+            Command::Companias => Role::Companias,
+        }
+    }
+}
+
+/// A started process: its address, bus and contexts.
+pub struct RunningApp {
+    pub addr: SocketAddr,
+    pub bus: Arc<EmbeddedBus>,
+    pub codec: Arc<AvroCodec>,
+    pub companias: Option<CompaniasModule>,
+    shutdown: CancellationToken,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningApp {
+    /// Stops taking requests, then flushes and stops the relays.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = self.server.await;
+        if let Some(c) = self.companias {
+            c.shutdown().await;
+        }
+    }
+
+    /// Waits until the server ends (Ctrl-C or SIGTERM), then stops cleanly.
+    pub async fn run_until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+struct DatabaseCheck {
+    name: String,
+    db: Database,
+}
+
+#[async_trait]
+impl ReadinessCheck for DatabaseCheck {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn ready(&self) -> bool {
+        self.db.ping().await
+    }
+}
+
+pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
+    let base: DatabaseUrl = args.base_database_url().parse()?;
+    let codec = Arc::new(AvroCodec::new(Arc::new(SchemaRegistry::embedded()?)));
+    // The embedded bus keeps its dead letters in a database of its own.
+    let bus_db = Database::connect(
+        &context_database_url(&base, "bus"),
+        &sqlx::migrate::Migrator::with_migrations(Vec::new()),
+    )
+    .await?;
+    let bus = Arc::new(EmbeddedBus::new(
+        bus_db,
+        RetryPolicy {
+            max_redeliveries: args.max_redeliveries,
+            ..RetryPolicy::default()
+        },
+    ));
+    let dyn_bus: Arc<dyn MessageBus> = bus.clone();
+
+    let mut router = Router::new();
+    let mut checks: Vec<Arc<dyn ReadinessCheck>> = Vec::new();
+    let companias = if matches!(role, Role::All | Role::Companias) {
+        let module = CompaniasModule::start(
+            &context_database_url(&base, companias::SERVICE),
+            dyn_bus.clone(),
+            codec.clone(),
+        )
+        .await?;
+        router = router.merge(companias::api::router(
+            module.commands.clone(),
+            module.queries.clone(),
+        ));
+        checks.push(Arc::new(DatabaseCheck {
+            name: "companias_db".into(),
+            db: module.storage.db.clone(),
+        }));
+        Some(module)
+    } else {
+        None
+    };
+
+    let router = router
+        .merge(health_routes(checks))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http());
+    let listener = TcpListener::bind(args.http_addr).await?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    let token = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { token.cancelled().await })
+            .await
+    });
+    tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
+    Ok(RunningApp {
+        addr,
+        bus,
+        codec,
+        companias,
+        shutdown,
+        server,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    // Give in-flight requests a moment before the relays flush.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

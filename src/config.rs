@@ -1,0 +1,68 @@
+//! Command line and environment configuration (clap).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "propalpes",
+    version,
+    about = "PropAlpes: registers real-estate companies and properties, audits them for missing data",
+    long_about = "PropAlpes runs its bounded contexts (companias, ...) as CQRS services that talk \
+through Avro messages. Without a subcommand it runs `all` on the embedded default: SQLite files \
+under ./data and an in-process bus, nothing else to install."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Every context and its HTTP API in one process (the default).
+    All,
+    /// Only the companias context: its HTTP API, command consumer and outbox relay.
+    Companias,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RuntimeArgs {
+    /// Address the HTTP API listens on (port 0 picks a free port).
+    #[arg(
+        long,
+        env = "HTTP_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub http_addr: SocketAddr,
+
+    /// Base database URL; each context gets its own database derived from it
+    /// (`.../propalpes` → `.../propalpes_companias`). `sqlite://` or `postgres://`.
+    /// Defaults to SQLite files under --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Directory of the embedded SQLite files (created if missing).
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Deliveries of a failing message before it goes to the dead-letter store.
+    #[arg(long, env = "MAX_REDELIVERIES", default_value_t = 5, global = true)]
+    pub max_redeliveries: u32,
+
+    /// `text` or `json` logs; filter them with RUST_LOG.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: String,
+}
+
+impl RuntimeArgs {
+    pub fn base_database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}/propalpes.db", self.data_dir.display()))
+    }
+}

@@ -1,0 +1,9 @@
+//! PropAlpes: event-driven CQRS services that ingest real-estate companies
+//! and the geographic data of properties, audit them for missing data, and
+//! show the result. See README.md for the architecture.
+
+pub mod app;
+pub mod companias;
+pub mod config;
+pub mod seedwork;
+pub mod telemetry;

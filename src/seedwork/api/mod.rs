@@ -1,0 +1,10 @@
+//! HTTP edge helpers shared by every context: the one mapping from errors to
+//! JSON problem responses, and extractors that name the offending field.
+
+mod extract;
+mod health;
+mod problem;
+
+pub use extract::{ValidJson, ValidQuery};
+pub use health::{ReadinessCheck, health_routes};
+pub use problem::ApiError;

@@ -1,0 +1,26 @@
+use async_trait::async_trait;
+
+use super::{Message, StoreError};
+
+/// One database transaction. Repositories take it as an argument and never
+/// open their own; `commit` writes the buffered integration messages into the
+/// outbox in the same transaction as the aggregate.
+#[async_trait]
+pub trait UnitOfWork: Send {
+    /// Buffers a message that `commit` writes into the outbox.
+    fn add_message(&mut self, message: Message);
+
+    /// Records that `consumer` processed `message_id`; `false` when it already
+    /// had, in which case the caller must not apply the effect again.
+    async fn claim_inbox(&mut self, consumer: &str, message_id: &str) -> Result<bool, StoreError>;
+
+    async fn commit(self) -> Result<(), StoreError>;
+}
+
+/// Opens units of work; the application layer owns the transaction.
+#[async_trait]
+pub trait UnitOfWorkFactory: Send + Sync {
+    type Uow: UnitOfWork;
+
+    async fn begin(&self) -> Result<Self::Uow, StoreError>;
+}

@@ -1,0 +1,377 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use apache_avro::Schema;
+use apache_avro::reader::datum::GenericDatumReader;
+use apache_avro::schema::{RecordSchema, UnionSchema};
+use apache_avro::types::Value;
+use apache_avro::writer::datum::GenericDatumWriter;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+use super::SchemaRegistry;
+use crate::seedwork::application::Message;
+
+#[derive(Debug, Error)]
+pub enum CodecError {
+    #[error("no schema for topic {0}")]
+    UnknownTopic(String),
+    #[error("topic {topic} has no schema version {version}")]
+    UnknownVersion { topic: String, version: u32 },
+    #[error("schema of {0} is not an envelope record with a `data` union")]
+    NotAnEnvelope(String),
+    #[error("topic {topic} carries no message type {message_type}")]
+    UnknownType { topic: String, message_type: String },
+    #[error("invalid {message_type}: {reason}")]
+    Invalid {
+        message_type: String,
+        reason: String,
+    },
+    #[error("undecodable message: {0}")]
+    Undecodable(String),
+}
+
+/// The CloudEvents-style envelope header every message carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeHeader {
+    pub id: String,
+    pub message_type: String,
+    pub specversion: String,
+    pub source: String,
+    pub time_millis: i64,
+    pub correlation_id: String,
+    pub causation_id: Option<String>,
+    pub datacontenttype: String,
+}
+
+impl EnvelopeHeader {
+    pub fn new(
+        message_type: &str,
+        source: &str,
+        correlation_id: &str,
+        causation_id: Option<&str>,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            message_type: message_type.to_owned(),
+            specversion: "1.0".into(),
+            source: source.to_owned(),
+            time_millis: chrono::Utc::now().timestamp_millis(),
+            correlation_id: correlation_id.to_owned(),
+            causation_id: causation_id.map(str::to_owned),
+            datacontenttype: "application/avro".into(),
+        }
+    }
+}
+
+/// A decoded envelope: its header and its payload already resolved to the
+/// reader's schema version.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub header: EnvelopeHeader,
+    pub writer_version: u32,
+    data: Value,
+}
+
+impl Decoded {
+    /// The payload as the reader's Rust type (fields the writer lacked carry
+    /// the reader schema's defaults).
+    pub fn data<T: DeserializeOwned>(&self) -> Result<T, CodecError> {
+        apache_avro::from_value(&self.data).map_err(|e| CodecError::Invalid {
+            message_type: self.header.message_type.clone(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// Encodes and decodes envelopes with the schemas of `schemas/`.
+///
+/// Writers use the newest version of a topic unless told otherwise; the
+/// version travels as the `schema.version` message property. Readers resolve
+/// the writer's data against their own version. The `data` union is resolved
+/// by record name as the Avro specification says: apache-avro's own union
+/// resolution picks the first branch whose shape fits, which is wrong once
+/// two versions of a record differ by a defaulted field.
+#[derive(Debug, Clone)]
+pub struct AvroCodec {
+    registry: Arc<SchemaRegistry>,
+    writer_versions: BTreeMap<String, u32>,
+}
+
+impl AvroCodec {
+    pub fn new(registry: Arc<SchemaRegistry>) -> Self {
+        Self {
+            registry,
+            writer_versions: BTreeMap::new(),
+        }
+    }
+
+    pub fn registry(&self) -> &SchemaRegistry {
+        &self.registry
+    }
+
+    /// Pins the version this codec writes on `topic` (a rolling upgrade keeps
+    /// writing the old version until every reader knows the new one).
+    pub fn with_writer_version(mut self, topic: &str, version: u32) -> Self {
+        self.writer_versions.insert(topic.to_owned(), version);
+        self
+    }
+
+    pub fn writer_version(&self, topic: &str) -> Result<u32, CodecError> {
+        if let Some(v) = self.writer_versions.get(topic) {
+            return Ok(*v);
+        }
+        self.registry
+            .topic(topic)
+            .map(|t| t.latest_version())
+            .ok_or_else(|| CodecError::UnknownTopic(topic.to_owned()))
+    }
+
+    fn schema(&self, topic: &str, version: u32) -> Result<&Schema, CodecError> {
+        self.registry
+            .topic(topic)
+            .ok_or_else(|| CodecError::UnknownTopic(topic.to_owned()))?
+            .schema(version)
+            .ok_or_else(|| CodecError::UnknownVersion {
+                topic: topic.to_owned(),
+                version,
+            })
+    }
+
+    /// Encodes `data` (whose record name is `header.message_type`) in an
+    /// envelope with the writer version of `topic`.
+    pub fn encode<T: Serialize>(
+        &self,
+        topic: &str,
+        header: &EnvelopeHeader,
+        data: &T,
+    ) -> Result<(u32, Vec<u8>), CodecError> {
+        let version = self.writer_version(topic)?;
+        let bytes = self.encode_version(topic, version, header, data)?;
+        Ok((version, bytes))
+    }
+
+    pub fn encode_version<T: Serialize>(
+        &self,
+        topic: &str,
+        version: u32,
+        header: &EnvelopeHeader,
+        data: &T,
+    ) -> Result<Vec<u8>, CodecError> {
+        let schema = self.schema(topic, version)?;
+        let envelope = envelope_record(topic, schema)?;
+        let invalid = |reason: String| CodecError::Invalid {
+            message_type: header.message_type.clone(),
+            reason,
+        };
+        let mut fields = Vec::with_capacity(envelope.fields.len());
+        for field in &envelope.fields {
+            let value =
+                match field.name.as_str() {
+                    "data" => {
+                        let union = as_union(topic, &field.schema)?;
+                        let (index, branch) = branch_named(union, &header.message_type)
+                            .ok_or_else(|| CodecError::UnknownType {
+                                topic: topic.to_owned(),
+                                message_type: header.message_type.clone(),
+                            })?;
+                        let value = apache_avro::to_value(data)
+                            .map_err(|e| invalid(e.to_string()))?
+                            .resolve(branch)
+                            .map_err(|e| invalid(e.to_string()))?;
+                        Value::Union(index as u32, Box::new(value))
+                    }
+                    name => header_value(header, name)
+                        .or_else(|| field.default.clone().and_then(|d| Value::try_from(d).ok()))
+                        .ok_or_else(|| invalid(format!("envelope field {name} has no value")))?
+                        .resolve(&field.schema)
+                        .map_err(|e| invalid(format!("{name}: {e}")))?,
+                };
+            fields.push((field.name.clone(), value));
+        }
+        GenericDatumWriter::builder(schema)
+            .build()
+            .and_then(|w| w.write_value_to_vec(Value::Record(fields)))
+            .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Decodes bytes written with `writer_version` of `topic`, resolved to this
+    /// reader's version of the topic (its newest, or the pinned one).
+    pub fn decode(
+        &self,
+        topic: &str,
+        writer_version: u32,
+        bytes: &[u8],
+    ) -> Result<Decoded, CodecError> {
+        let reader_version = self.writer_version(topic)?;
+        self.decode_as(topic, writer_version, reader_version, bytes)
+    }
+
+    pub fn decode_as(
+        &self,
+        topic: &str,
+        writer_version: u32,
+        reader_version: u32,
+        bytes: &[u8],
+    ) -> Result<Decoded, CodecError> {
+        let writer = self.schema(topic, writer_version)?;
+        let reader = self.schema(topic, reader_version)?;
+        let mut slice = bytes;
+        let value = GenericDatumReader::builder(writer)
+            .build()
+            .and_then(|r| r.read_value(&mut slice))
+            .map_err(|e| CodecError::Undecodable(e.to_string()))?;
+        if !slice.is_empty() {
+            return Err(CodecError::Undecodable(format!(
+                "{} trailing bytes",
+                slice.len()
+            )));
+        }
+        let Value::Record(mut fields) = value else {
+            return Err(CodecError::Undecodable("envelope is not a record".into()));
+        };
+        let data_pos = fields
+            .iter()
+            .position(|(n, _)| n == "data")
+            .ok_or_else(|| CodecError::Undecodable("envelope without data".into()))?;
+        let (_, data) = fields.swap_remove(data_pos);
+        let Value::Union(writer_index, data) = data else {
+            return Err(CodecError::Undecodable("data is not a union".into()));
+        };
+        let writer_union = as_union(topic, &envelope_field(topic, writer, "data")?.schema)?;
+        let type_name = writer_union
+            .variants()
+            .get(writer_index as usize)
+            .and_then(|s| s.name())
+            .map(|n| n.name().to_owned())
+            .ok_or_else(|| CodecError::Undecodable(format!("no union branch {writer_index}")))?;
+        let reader_union = as_union(topic, &envelope_field(topic, reader, "data")?.schema)?;
+        let (_, reader_branch) =
+            branch_named(reader_union, &type_name).ok_or_else(|| CodecError::UnknownType {
+                topic: topic.to_owned(),
+                message_type: type_name.clone(),
+            })?;
+        let data = data
+            .resolve(reader_branch)
+            .map_err(|e| CodecError::Invalid {
+                message_type: type_name.clone(),
+                reason: e.to_string(),
+            })?;
+        let get = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+        let text = |name: &str| get(name).and_then(as_text);
+        let header = EnvelopeHeader {
+            id: text("id").ok_or_else(|| CodecError::Undecodable("envelope without id".into()))?,
+            message_type: text("type").unwrap_or_else(|| type_name.clone()),
+            specversion: text("specversion").unwrap_or_else(|| "1.0".into()),
+            source: text("source").unwrap_or_default(),
+            time_millis: match get("time") {
+                Some(Value::Long(t)) | Some(Value::TimestampMillis(t)) => *t,
+                _ => 0,
+            },
+            correlation_id: text("correlation_id").unwrap_or_default(),
+            causation_id: text("causation_id"),
+            datacontenttype: text("datacontenttype").unwrap_or_else(|| "application/avro".into()),
+        };
+        if header.message_type != type_name {
+            return Err(CodecError::Undecodable(format!(
+                "envelope type {} does not match its data {type_name}",
+                header.message_type
+            )));
+        }
+        Ok(Decoded {
+            header,
+            writer_version,
+            data,
+        })
+    }
+
+    /// A bus message for `data`, keyed by `key`, with the envelope header.
+    pub fn message<T: Serialize>(
+        &self,
+        topic: &str,
+        key: &str,
+        header: &EnvelopeHeader,
+        data: &T,
+    ) -> Result<Message, CodecError> {
+        let (version, payload) = self.encode(topic, header, data)?;
+        let mut properties = BTreeMap::new();
+        properties.insert("schema.version".to_owned(), version.to_string());
+        properties.insert("type".to_owned(), header.message_type.clone());
+        properties.insert("correlation_id".to_owned(), header.correlation_id.clone());
+        Ok(Message {
+            id: header.id.clone(),
+            topic: topic.to_owned(),
+            key: key.to_owned(),
+            message_type: header.message_type.clone(),
+            schema_version: version,
+            properties,
+            payload,
+            redelivery_count: 0,
+        })
+    }
+
+    /// Decodes a bus message using its `schema.version`.
+    pub fn decode_message(&self, message: &Message) -> Result<Decoded, CodecError> {
+        self.decode(&message.topic, message.schema_version, &message.payload)
+    }
+}
+
+fn envelope_record<'a>(topic: &str, schema: &'a Schema) -> Result<&'a RecordSchema, CodecError> {
+    match schema {
+        Schema::Record(record) => Ok(record),
+        _ => Err(CodecError::NotAnEnvelope(topic.to_owned())),
+    }
+}
+
+fn envelope_field<'a>(
+    topic: &str,
+    schema: &'a Schema,
+    name: &str,
+) -> Result<&'a apache_avro::schema::RecordField, CodecError> {
+    envelope_record(topic, schema)?
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| CodecError::NotAnEnvelope(topic.to_owned()))
+}
+
+fn as_union<'a>(topic: &str, schema: &'a Schema) -> Result<&'a UnionSchema, CodecError> {
+    match schema {
+        Schema::Union(union) => Ok(union),
+        _ => Err(CodecError::NotAnEnvelope(topic.to_owned())),
+    }
+}
+
+fn branch_named<'a>(union: &'a UnionSchema, name: &str) -> Option<(usize, &'a Schema)> {
+    union
+        .variants()
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.name().is_some_and(|n| n.name() == name))
+}
+
+fn header_value(header: &EnvelopeHeader, field: &str) -> Option<Value> {
+    Some(match field {
+        "id" => Value::String(header.id.clone()),
+        "type" => Value::String(header.message_type.clone()),
+        "specversion" => Value::String(header.specversion.clone()),
+        "source" => Value::String(header.source.clone()),
+        "time" => Value::Long(header.time_millis),
+        "correlation_id" => Value::String(header.correlation_id.clone()),
+        "causation_id" => match &header.causation_id {
+            Some(c) => Value::String(c.clone()),
+            None => Value::Null,
+        },
+        "datacontenttype" => Value::String(header.datacontenttype.clone()),
+        _ => return None,
+    })
+}
+
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Union(_, inner) => as_text(inner),
+        _ => None,
+    }
+}

@@ -1,0 +1,8 @@
+//! The Avro codec: envelopes encoded with the writer schema of
+//! `schemas/<topic>/vN.avsc` and decoded against the reader's own version.
+
+mod codec;
+mod registry;
+
+pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader};
+pub use registry::{SchemaRegistry, TopicSchemas};

@@ -1,0 +1,257 @@
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::future::join_all;
+use sqlx::Row;
+
+use super::sql_unit_of_work::now_millis;
+use super::{Database, store_error};
+use crate::seedwork::application::{
+    BusError, HandleError, Message, MessageBus, MessageHandler, StoreError,
+};
+
+/// How often a failing message is redelivered before it is dead-lettered.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_redeliveries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_redeliveries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.min(16));
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
+    }
+}
+
+#[derive(Clone)]
+struct Subscriber {
+    name: String,
+    handler: Arc<dyn MessageHandler>,
+}
+
+/// A dead-lettered message with its reason.
+#[derive(Debug, Clone)]
+pub struct DeadLetter {
+    pub seq: i64,
+    pub subscription: String,
+    pub error: String,
+    pub attempts: i64,
+    pub message: Message,
+}
+
+/// The in-process bus of the embedded mode. `publish` returns only when every
+/// subscriber has committed the message (or it was dead-lettered), so the
+/// outbox relay marks a row sent only after its effects exist: a crash at
+/// any point re-delivers from the outbox, and the inboxes dedupe.
+/// Messages of one key are delivered in order; different keys in parallel.
+pub struct EmbeddedBus {
+    subscribers: RwLock<HashMap<String, Vec<Subscriber>>>,
+    dead_letters: Database,
+    policy: RetryPolicy,
+}
+
+impl EmbeddedBus {
+    /// `dead_letters` is the database holding the `dead_letters` table.
+    pub fn new(dead_letters: Database, policy: RetryPolicy) -> Self {
+        Self {
+            subscribers: RwLock::new(HashMap::new()),
+            dead_letters,
+            policy,
+        }
+    }
+
+    fn subscribers_of(&self, topic: &str) -> Vec<Subscriber> {
+        self.subscribers
+            .read()
+            .map(|s| s.get(topic).cloned().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    async fn deliver(&self, subscriber: &Subscriber, message: &Message) -> Result<(), BusError> {
+        let mut attempt = 0u32;
+        loop {
+            let mut delivery = message.clone();
+            delivery.redelivery_count = attempt;
+            let reason = match subscriber.handler.handle(&delivery).await {
+                Ok(()) => return Ok(()),
+                Err(HandleError::Poison(reason)) => reason,
+                Err(HandleError::Retryable(reason)) if attempt < self.policy.max_redeliveries => {
+                    tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
+                        id = %message.id, attempt, %reason, "handler failed; redelivering");
+                    tokio::time::sleep(self.policy.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(HandleError::Retryable(reason)) => reason,
+            };
+            tracing::error!(topic = %message.topic, subscription = %subscriber.name,
+                id = %message.id, %reason, "message dead-lettered");
+            return self
+                .store_dead_letter(&subscriber.name, message, &reason, attempt + 1)
+                .await
+                .map_err(|e| BusError::Broker(e.to_string()));
+        }
+    }
+
+    async fn store_dead_letter(
+        &self,
+        subscription: &str,
+        message: &Message,
+        error: &str,
+        attempts: u32,
+    ) -> Result<(), StoreError> {
+        let properties = serde_json::to_string(&message.properties)
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO dead_letters (id, topic, subscription, message_key, message_type, schema_version, \
+             properties, payload, error, attempts, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(&message.id)
+        .bind(&message.topic)
+        .bind(subscription)
+        .bind(&message.key)
+        .bind(&message.message_type)
+        .bind(i64::from(message.schema_version))
+        .bind(properties)
+        .bind(message.payload.clone())
+        .bind(error)
+        .bind(i64::from(attempts))
+        .bind(now_millis())
+        .execute(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Dead letters of a topic not yet replayed, oldest first.
+    pub async fn dead_letters(&self, topic: &str) -> Result<Vec<DeadLetter>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, topic, subscription, message_key, message_type, schema_version, properties, \
+             payload, error, attempts FROM dead_letters WHERE topic = $1 AND replayed_at IS NULL ORDER BY seq",
+        )
+        .bind(topic)
+        .fetch_all(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        rows.into_iter()
+            .map(|row| {
+                let properties: String = row.try_get("properties").map_err(store_error)?;
+                let properties: BTreeMap<String, String> =
+                    serde_json::from_str(&properties).unwrap_or_default();
+                let version: i64 = row.try_get("schema_version").map_err(store_error)?;
+                Ok(DeadLetter {
+                    seq: row.try_get("seq").map_err(store_error)?,
+                    subscription: row.try_get("subscription").map_err(store_error)?,
+                    error: row.try_get("error").map_err(store_error)?,
+                    attempts: row.try_get("attempts").map_err(store_error)?,
+                    message: Message {
+                        id: row.try_get("id").map_err(store_error)?,
+                        topic: row.try_get("topic").map_err(store_error)?,
+                        key: row.try_get("message_key").map_err(store_error)?,
+                        message_type: row.try_get("message_type").map_err(store_error)?,
+                        schema_version: u32::try_from(version).unwrap_or(1),
+                        properties,
+                        payload: row.try_get("payload").map_err(store_error)?,
+                        redelivery_count: 0,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Re-delivers dead letters of `topic` (one, or all when `id` is None) to
+    /// the subscription that gave up on them; returns how many were replayed.
+    pub async fn replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
+        let mut replayed = 0;
+        for letter in self.dead_letters(topic).await? {
+            if id.is_some_and(|id| id != letter.message.id) {
+                continue;
+            }
+            let targets: Vec<Subscriber> = self
+                .subscribers_of(topic)
+                .into_iter()
+                .filter(|s| s.name == letter.subscription)
+                .collect();
+            sqlx::query("UPDATE dead_letters SET replayed_at = $1 WHERE seq = $2")
+                .bind(now_millis())
+                .bind(letter.seq)
+                .execute(self.dead_letters.pool())
+                .await
+                .map_err(store_error)?;
+            for subscriber in &targets {
+                self.deliver(subscriber, &letter.message)
+                    .await
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+            }
+            replayed += 1;
+        }
+        Ok(replayed)
+    }
+}
+
+#[async_trait]
+impl MessageBus for EmbeddedBus {
+    async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
+        // Per key, in order; keys in parallel.
+        let mut by_key: Vec<(&str, Vec<&Message>)> = Vec::new();
+        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        for message in messages {
+            let slot = *index
+                .entry((message.topic.as_str(), message.key.as_str()))
+                .or_insert_with(|| {
+                    by_key.push((message.key.as_str(), Vec::new()));
+                    by_key.len() - 1
+                });
+            by_key[slot].1.push(message);
+        }
+        let results = join_all(by_key.into_iter().map(|(_, batch)| async move {
+            for message in batch {
+                let subscribers = self.subscribers_of(&message.topic);
+                let outcomes = join_all(subscribers.iter().map(|s| self.deliver(s, message))).await;
+                outcomes
+                    .into_iter()
+                    .collect::<Result<Vec<()>, BusError>>()?;
+            }
+            Ok::<(), BusError>(())
+        }))
+        .await;
+        results.into_iter().collect::<Result<Vec<()>, BusError>>()?;
+        Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        topic: &str,
+        subscription: &str,
+        handler: Arc<dyn MessageHandler>,
+    ) -> Result<(), BusError> {
+        let mut subscribers = self
+            .subscribers
+            .write()
+            .map_err(|_| BusError::Broker("subscriber registry poisoned".into()))?;
+        let list = subscribers.entry(topic.to_owned()).or_default();
+        // One embedded instance per subscription name: re-subscribing replaces.
+        list.retain(|s| s.name != subscription);
+        list.push(Subscriber {
+            name: subscription.to_owned(),
+            handler,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! Adapters shared by every context: the sqlx database (SQLite or Postgres
+//! through one portable code path), the unit of work with its outbox and
+//! inbox, the outbox relay, the Avro codec over `schemas/`, and the bus
+//! adapters (embedded in-process bus; Apache Pulsar).
+
+pub mod avro;
+mod context_storage;
+mod database;
+mod embedded_bus;
+mod errors;
+mod outbox_relay;
+mod outbox_store;
+mod sql_unit_of_work;
+
+pub use context_storage::ContextStorage;
+pub use database::{Backend, Database, DatabaseUrl, context_database_url};
+pub use embedded_bus::{DeadLetter, EmbeddedBus, RetryPolicy};
+pub use errors::InfraError;
+pub use outbox_relay::{OutboxRelay, RelayHandle};
+pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
+pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, store_error};

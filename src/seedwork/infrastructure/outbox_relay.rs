@@ -1,0 +1,109 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::OutboxStore;
+use crate::seedwork::application::{MessageBus, StoreError};
+
+/// Publishes a database's outbox to the bus, in commit order, and marks rows
+/// sent only after the bus took them. A crash between the two re-publishes
+/// the rows on restart (at-least-once); consumers dedupe by envelope id.
+/// Rows that fail to publish stay pending and are retried with backoff.
+pub struct OutboxRelay<S> {
+    name: String,
+    store: S,
+    bus: Arc<dyn MessageBus>,
+    wakeup: Arc<Notify>,
+    batch_size: i64,
+    poll_interval: Duration,
+    holder: String,
+}
+
+/// A running relay; cancel it to stop after the batch in flight.
+pub struct RelayHandle {
+    pub cancel: CancellationToken,
+    pub task: JoinHandle<()>,
+}
+
+const LEASE_TTL: Duration = Duration::from_secs(10);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+impl<S: OutboxStore + 'static> OutboxRelay<S> {
+    pub fn new(name: &str, store: S, bus: Arc<dyn MessageBus>, wakeup: Arc<Notify>) -> Self {
+        Self {
+            name: name.to_owned(),
+            store,
+            bus,
+            wakeup,
+            batch_size: 200,
+            poll_interval: Duration::from_millis(500),
+            holder: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    pub fn with_poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Publishes one batch; returns how many rows were published and marked.
+    pub async fn run_once(&self) -> Result<usize, StoreError> {
+        if !self.store.acquire_lease(&self.holder, LEASE_TTL).await? {
+            return Ok(0);
+        }
+        let rows = self.store.fetch_pending(self.batch_size).await?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let messages: Vec<_> = rows.iter().map(|r| r.message.clone()).collect();
+        self.bus
+            .publish(&messages)
+            .await
+            .map_err(|e| StoreError::Backend(format!("publish: {e}")))?;
+        let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+        self.store.mark_sent(&seqs).await?;
+        tracing::debug!(relay = %self.name, count = seqs.len(), "outbox rows published");
+        Ok(seqs.len())
+    }
+
+    pub fn spawn(self) -> RelayHandle {
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let task = tokio::spawn(async move { self.run(token).await });
+        RelayHandle { cancel, task }
+    }
+
+    async fn run(self, cancel: CancellationToken) {
+        let mut backoff = Duration::from_millis(50);
+        loop {
+            match self.run_once().await {
+                Ok(n) if n as i64 == self.batch_size => continue,
+                Ok(_) => {
+                    backoff = Duration::from_millis(50);
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = self.wakeup.notified() => {}
+                        _ = tokio::time::sleep(self.poll_interval) => {}
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(relay = %self.name, %error, ?backoff, "outbox relay failed; rows stay pending");
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+            if cancel.is_cancelled() {
+                break;
+            }
+        }
+        // Flush what is committed before stopping, so a graceful shutdown
+        // leaves nothing for the next start.
+        let _ = self.run_once().await;
+    }
+}

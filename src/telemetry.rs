@@ -14,3 +14,13 @@ pub fn init(format: &str) {
     // A second init (tests) keeps the first subscriber.
     let _ = result;
 }
+
+/// Quiet logs for tests (warnings only unless RUST_LOG says otherwise),
+/// captured per test by the test harness.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}

@@ -375,3 +375,114 @@ fn as_text(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(
+            SchemaRegistry::embedded().expect("schemas/ parse"),
+        ))
+    }
+
+    #[derive(Debug, Serialize, serde::Deserialize, PartialEq)]
+    struct Aprobar {
+        id_compania: String,
+    }
+
+    #[test]
+    fn every_schema_file_is_an_envelope_with_a_data_union() {
+        let codec = codec();
+        let mut topics = 0;
+        for (topic, schemas) in codec.registry().topics() {
+            for version in schemas.versions() {
+                let schema = schemas.schema(version).expect("parsed");
+                let data = envelope_field(topic, schema, "data").expect("data field");
+                assert!(as_union(topic, &data.schema).is_ok(), "{topic} v{version}");
+                for header in ["id", "type", "source", "time", "correlation_id"] {
+                    envelope_field(topic, schema, header).expect("header field");
+                }
+            }
+            topics += 1;
+        }
+        assert!(topics >= 2);
+    }
+
+    #[test]
+    fn round_trips_an_envelope() {
+        let codec = codec();
+        let header = EnvelopeHeader::new("AprobarCompania", "test", "corr", Some("cause"));
+        let data = Aprobar {
+            id_compania: "c-1".into(),
+        };
+        let message = codec
+            .message("comandos-companias", "c-1", &header, &data)
+            .expect("encode");
+        assert_eq!(message.properties["schema.version"], "1");
+        assert_eq!(message.properties["type"], "AprobarCompania");
+        let decoded = codec.decode_message(&message).expect("decode");
+        assert_eq!(decoded.header, header);
+        assert_eq!(decoded.data::<Aprobar>().expect("data"), data);
+    }
+
+    #[test]
+    fn refuses_a_type_the_topic_does_not_carry() {
+        let header = EnvelopeHeader::new("BorrarCompania", "test", "corr", None);
+        let err = codec()
+            .message(
+                "comandos-companias",
+                "k",
+                &header,
+                &Aprobar {
+                    id_compania: "x".into(),
+                },
+            )
+            .expect_err("unknown type");
+        assert!(matches!(err, CodecError::UnknownType { .. }));
+    }
+
+    #[test]
+    fn refuses_data_that_does_not_fit_the_record() {
+        #[derive(Serialize)]
+        struct Wrong {
+            id_compania: i64,
+        }
+        let header = EnvelopeHeader::new("AprobarCompania", "test", "corr", None);
+        let err = codec().message(
+            "comandos-companias",
+            "k",
+            &header,
+            &Wrong { id_compania: 3 },
+        );
+        assert!(matches!(err, Err(CodecError::Invalid { .. })));
+    }
+
+    #[test]
+    fn garbage_and_trailing_bytes_are_undecodable() {
+        let codec = codec();
+        assert!(matches!(
+            codec.decode("comandos-companias", 1, b"\xff\xff\xff garbage"),
+            Err(CodecError::Undecodable(_))
+        ));
+        let header = EnvelopeHeader::new("AprobarCompania", "test", "corr", None);
+        let (_, mut bytes) = codec
+            .encode(
+                "comandos-companias",
+                &header,
+                &Aprobar {
+                    id_compania: "x".into(),
+                },
+            )
+            .expect("encode");
+        bytes.push(0);
+        assert!(matches!(
+            codec.decode("comandos-companias", 1, &bytes),
+            Err(CodecError::Undecodable(_))
+        ));
+        assert!(matches!(
+            codec.decode("comandos-companias", 9, &bytes),
+            Err(CodecError::UnknownVersion { .. })
+        ));
+    }
+}

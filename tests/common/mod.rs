@@ -1,0 +1,169 @@
+//! `spawn_app()`: the whole service on a random port with fresh, migrated
+//! databases, on SQLite (a temp dir) or Postgres (a new database per test).
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use propalpes::app::{self, Role, RunningApp};
+use propalpes::config::RuntimeArgs;
+use propalpes::seedwork::application::{HandleError, Message, MessageHandler};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub app: RunningApp,
+    pub base_url: String,
+    pub database_url: String,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// The Postgres server for tests (scripts/test starts one and sets it).
+/// Without it Postgres tests are skipped, unless PROPALPES_REQUIRE_PG=1
+/// (scripts/test sets it) turns the absence into a failure.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("PROPALPES_REQUIRE_PG").is_err(),
+                "PROPALPES_REQUIRE_PG is set but TEST_DATABASE_URL is not"
+            );
+            eprintln!("SKIPPED: TEST_DATABASE_URL not set (run scripts/test)");
+            None
+        }
+    }
+}
+
+/// A fresh database URL (base; each context derives its own database).
+pub fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<String> {
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}/t{}.db", dir.display(), &suffix[..8])),
+        Backend::Postgres => {
+            let server = postgres_url()?;
+            let (head, _) = server
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL has a database");
+            Some(format!("{head}/t_{}", &suffix[..12]))
+        }
+    }
+}
+
+pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
+    RuntimeArgs {
+        http_addr: "127.0.0.1:0".parse().expect("addr"),
+        database_url: Some(database_url.to_owned()),
+        data_dir: dir.to_path_buf(),
+        max_redeliveries: 2,
+        log_format: "text".into(),
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    propalpes::telemetry::init_for_tests();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database_url = fresh_database_url(backend, dir.path())?;
+    let app = app::start(&args(&database_url, dir.path()), Role::All)
+        .await
+        .expect("app starts");
+    Some(TestApp {
+        base_url: format!("http://{}", app.addr),
+        app,
+        database_url,
+        http: reqwest::Client::new(),
+        _dir: dir,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.expect("json body")
+    }
+}
+
+/// A subscriber that records every delivery.
+#[derive(Default, Clone)]
+pub struct Recorder {
+    pub seen: Arc<Mutex<Vec<Message>>>,
+}
+
+impl Recorder {
+    pub fn messages(&self) -> Vec<Message> {
+        self.seen.lock().expect("lock").clone()
+    }
+
+    /// Waits until `pred` holds over the recorded messages (or panics).
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Message]) -> bool) -> Vec<Message> {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if pred(&messages) {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "timed out waiting for {what}; saw {:?}",
+            self.messages()
+                .iter()
+                .map(|m| &m.message_type)
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[async_trait]
+impl MessageHandler for Recorder {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        self.seen.lock().expect("lock").push(message.clone());
+        Ok(())
+    }
+}
+
+/// Runs a test body once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident => $body:ident;)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test] async fn $name() { if let Some(app) = spawn_app(Backend::Sqlite).await { super::$body(app).await } })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test] async fn $name() { if let Some(app) = spawn_app(Backend::Postgres).await { super::$body(app).await } })*
+        }
+    };
+}

@@ -1,0 +1,373 @@
+//! The unit of work, the outbox relay and the inbox, on SQLite and Postgres:
+//! aggregate and outbox commit together or not at all; a relay that dies
+//! between publish and mark-sent re-delivers; an inbox consumer applies once.
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use common::{Backend, Recorder, fresh_database_url};
+use propalpes::companias::application::CompaniaRepository;
+use propalpes::companias::domain::{Compania, DatosCompania};
+use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
+use propalpes::seedwork::application::{
+    HandleError, Message, MessageBus, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
+};
+use propalpes::seedwork::domain::EntityId;
+use propalpes::seedwork::infrastructure::{
+    ContextStorage, Database, EmbeddedBus, OutboxRelay, OutboxRow, OutboxStore, RetryPolicy,
+    SqlOutboxStore, SqlUnitOfWorkFactory,
+};
+
+struct Env {
+    storage: ContextStorage,
+    bus_db: Database,
+    _dir: tempfile::TempDir,
+}
+
+async fn env(backend: Backend) -> Option<Env> {
+    propalpes::telemetry::init_for_tests();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = fresh_database_url(backend, dir.path())?;
+    let url = propalpes::seedwork::infrastructure::context_database_url(
+        &base.parse().expect("url"),
+        "companias",
+    );
+    let storage = ContextStorage::open(&url, &MIGRATIONS).await.expect("open");
+    let bus_url = propalpes::seedwork::infrastructure::context_database_url(
+        &base.parse().expect("url"),
+        "bus",
+    );
+    let bus_db = Database::connect(
+        &bus_url,
+        &sqlx::migrate::Migrator::with_migrations(Vec::new()),
+    )
+    .await
+    .expect("bus db");
+    Some(Env {
+        storage,
+        bus_db,
+        _dir: dir,
+    })
+}
+
+fn message(id: &str) -> Message {
+    Message {
+        id: id.to_owned(),
+        topic: "eventos-companias".into(),
+        key: "k".into(),
+        message_type: "CompaniaCreada".into(),
+        schema_version: 1,
+        properties: Default::default(),
+        payload: vec![1, 2, 3],
+        redelivery_count: 0,
+    }
+}
+
+async fn count(db: &Database, table: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    n
+}
+
+fn compania() -> Compania {
+    Compania::crear(
+        EntityId::new(),
+        DatosCompania::parse("A", "", "").expect("datos"),
+        chrono::Utc::now(),
+    )
+}
+
+async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let uows: &SqlUnitOfWorkFactory = &env.storage.uows;
+
+    // Success: both rows.
+    let mut uow = uows.begin().await.expect("begin");
+    SqlCompaniaRepository
+        .save(&mut uow, &compania())
+        .await
+        .expect("save");
+    uow.add_message(message("m-1"));
+    uow.commit().await.expect("commit");
+    assert_eq!(count(&env.storage.db, "companias").await, 1);
+    assert_eq!(count(&env.storage.db, "outbox").await, 1);
+
+    // Failure after the aggregate write (the second outbox row collides on
+    // its unique id): neither the aggregate nor any outbox row remains.
+    let mut uow = uows.begin().await.expect("begin");
+    SqlCompaniaRepository
+        .save(&mut uow, &compania())
+        .await
+        .expect("save");
+    uow.add_message(message("m-2"));
+    uow.add_message(message("m-1"));
+    assert!(uow.commit().await.is_err());
+    assert_eq!(count(&env.storage.db, "companias").await, 1);
+    assert_eq!(count(&env.storage.db, "outbox").await, 1);
+}
+
+async fn stale_version_is_a_conflict(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let uows = &env.storage.uows;
+    let mut c = compania();
+    let mut uow = uows.begin().await.expect("begin");
+    SqlCompaniaRepository
+        .save(&mut uow, &c)
+        .await
+        .expect("insert");
+    uow.commit().await.expect("commit");
+
+    let mut first = uows.begin().await.expect("begin");
+    let mut loaded = SqlCompaniaRepository
+        .load(&mut first, c.id())
+        .await
+        .expect("load")
+        .expect("found");
+    loaded.aprobar(chrono::Utc::now()).expect("aprobar");
+    SqlCompaniaRepository
+        .save(&mut first, &loaded)
+        .await
+        .expect("update");
+    first.commit().await.expect("commit");
+
+    // `c` still has version 0 → an insert that collides; a version-1 copy
+    // loaded before the approval fails the version check.
+    let mut stale = uows.begin().await.expect("begin");
+    let err = SqlCompaniaRepository
+        .save(&mut stale, &c)
+        .await
+        .expect_err("stale insert");
+    assert!(matches!(err, StoreError::Conflict { .. }));
+    drop(stale);
+    c = Compania::restore(
+        c.id(),
+        c.datos().clone(),
+        propalpes::seedwork::domain::Estado::Pendiente,
+        vec![],
+        c.fecha_creacion(),
+        c.fecha_actualizacion(),
+        1,
+    );
+    c.aprobar(chrono::Utc::now()).expect("aprobar");
+    let mut stale = uows.begin().await.expect("begin");
+    let err = SqlCompaniaRepository
+        .save(&mut stale, &c)
+        .await
+        .expect_err("stale update");
+    assert!(matches!(err, StoreError::Conflict { .. }));
+}
+
+/// An outbox store whose first `mark_sent` fails, as if the relay died
+/// between the broker's ack and marking the rows.
+struct FailingMark {
+    inner: SqlOutboxStore,
+    failures_left: AtomicUsize,
+}
+
+#[async_trait]
+impl OutboxStore for FailingMark {
+    async fn acquire_lease(&self, holder: &str, ttl: Duration) -> Result<bool, StoreError> {
+        self.inner.acquire_lease(holder, ttl).await
+    }
+    async fn fetch_pending(&self, limit: i64) -> Result<Vec<OutboxRow>, StoreError> {
+        self.inner.fetch_pending(limit).await
+    }
+    async fn mark_sent(&self, seqs: &[i64]) -> Result<(), StoreError> {
+        if self
+            .failures_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(StoreError::Backend("killed before mark-sent".into()));
+        }
+        self.inner.mark_sent(seqs).await
+    }
+    async fn backlog(&self) -> Result<(i64, Option<i64>), StoreError> {
+        self.inner.backlog().await
+    }
+}
+
+/// Applies each message once, deduplicating through its own inbox.
+struct InboxConsumer {
+    uows: SqlUnitOfWorkFactory,
+    effects: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait]
+impl MessageHandler for InboxConsumer {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        let mut uow = self
+            .uows
+            .begin()
+            .await
+            .map_err(|e| HandleError::Retryable(e.to_string()))?;
+        let first = uow
+            .claim_inbox("test-consumer", &message.id)
+            .await
+            .map_err(|e| HandleError::Retryable(e.to_string()))?;
+        uow.commit()
+            .await
+            .map_err(|e| HandleError::Retryable(e.to_string()))?;
+        if first {
+            self.effects.lock().expect("lock").push(message.id.clone());
+        }
+        Ok(())
+    }
+}
+
+async fn relay_killed_before_mark_redelivers_and_inbox_dedupes(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), RetryPolicy::default()));
+    let deliveries = Recorder::default();
+    let effects = Arc::new(Mutex::new(Vec::new()));
+    bus.subscribe("eventos-companias", "raw", Arc::new(deliveries.clone()))
+        .await
+        .expect("subscribe");
+    bus.subscribe(
+        "eventos-companias",
+        "deduping",
+        Arc::new(InboxConsumer {
+            uows: env.storage.uows.clone(),
+            effects: effects.clone(),
+        }),
+    )
+    .await
+    .expect("subscribe");
+
+    let mut uow = env.storage.uows.begin().await.expect("begin");
+    uow.add_message(message("evt-1"));
+    uow.commit().await.expect("commit");
+
+    let store = FailingMark {
+        inner: SqlOutboxStore::new(env.storage.db.clone()),
+        failures_left: AtomicUsize::new(1),
+    };
+    let relay = OutboxRelay::new(
+        "test",
+        store,
+        bus.clone(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    assert!(
+        relay.run_once().await.is_err(),
+        "the first relay dies before marking"
+    );
+    assert_eq!(
+        SqlOutboxStore::new(env.storage.db.clone())
+            .backlog()
+            .await
+            .expect("backlog")
+            .0,
+        1
+    );
+
+    // The restarted relay publishes the row again and marks it.
+    assert_eq!(relay.run_once().await.expect("second run"), 1);
+    assert_eq!(relay.run_once().await.expect("nothing left"), 0);
+
+    assert_eq!(
+        deliveries.messages().len(),
+        2,
+        "at-least-once: delivered twice"
+    );
+    assert_eq!(
+        *effects.lock().expect("lock"),
+        vec!["evt-1".to_owned()],
+        "effectively once"
+    );
+}
+
+async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let policy = RetryPolicy {
+        max_redeliveries: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
+
+    struct Flaky {
+        fail: Arc<std::sync::atomic::AtomicBool>,
+        calls: Arc<AtomicUsize>,
+    }
+    #[async_trait]
+    impl MessageHandler for Flaky {
+        async fn handle(&self, _m: &Message) -> Result<(), HandleError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            if self.fail.load(Ordering::SeqCst) {
+                Err(HandleError::Retryable("db down".into()))
+            } else {
+                Ok(())
+            }
+        }
+    }
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let calls = Arc::new(AtomicUsize::new(0));
+    bus.subscribe(
+        "eventos-companias",
+        "flaky",
+        Arc::new(Flaky {
+            fail: fail.clone(),
+            calls: calls.clone(),
+        }),
+    )
+    .await
+    .expect("subscribe");
+
+    bus.publish(&[message("bad-1")])
+        .await
+        .expect("publish returns once dead-lettered");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "first delivery + 2 redeliveries"
+    );
+    let letters = bus.dead_letters("eventos-companias").await.expect("list");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].message.id, "bad-1");
+    assert_eq!(letters[0].attempts, 3);
+    assert!(letters[0].error.contains("db down"));
+
+    fail.store(false, Ordering::SeqCst);
+    assert_eq!(
+        bus.replay("eventos-companias", Some("bad-1"))
+            .await
+            .expect("replay"),
+        1
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert!(
+        bus.dead_letters("eventos-companias")
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+macro_rules! both {
+    ($($name:ident),*) => {
+        mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await })* }
+        mod postgres { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Postgres).await })* }
+    };
+}
+
+both!(
+    aggregate_and_outbox_commit_together_or_not_at_all,
+    stale_version_is_a_conflict,
+    relay_killed_before_mark_redelivers_and_inbox_dedupes,
+    poison_goes_to_dead_letters_and_replays
+);

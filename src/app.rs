@@ -20,7 +20,8 @@ use crate::seedwork::api::{ReadinessCheck, health_routes};
 use crate::seedwork::application::MessageBus;
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
 use crate::seedwork::infrastructure::{
-    Database, DatabaseUrl, EmbeddedBus, InfraError, RetryPolicy, context_database_url,
+    Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
+    context_database_url,
 };
 
 /// Largest request body accepted (a command is a few hundred bytes).
@@ -33,19 +34,71 @@ pub enum Role {
     Companias,
 }
 
-impl From<&Command> for Role {
-    fn from(command: &Command) -> Self {
+impl Role {
+    pub fn of(command: &Command) -> Option<Self> {
         match command {
-            Command::All => Role::All,
-            Command::Companias => Role::Companias,
+            Command::All => Some(Role::All),
+            Command::Companias => Some(Role::Companias),
+            Command::Dlq { .. } => None,
         }
+    }
+}
+
+/// The bus this process uses: Pulsar when `PULSAR_URL` is set, else the
+/// embedded in-process bus.
+#[derive(Clone)]
+pub struct Buses {
+    pub bus: Arc<dyn MessageBus>,
+    pub embedded: Option<Arc<EmbeddedBus>>,
+    pub pulsar: Option<Arc<PulsarBus>>,
+}
+
+impl Buses {
+    pub async fn connect(
+        args: &RuntimeArgs,
+        registry: Arc<SchemaRegistry>,
+    ) -> Result<Self, InfraError> {
+        let policy = RetryPolicy {
+            max_redeliveries: args.max_redeliveries,
+            ..RetryPolicy::default()
+        };
+        if let Some(url) = &args.pulsar_url {
+            let config = PulsarConfig {
+                url: url.clone(),
+                tenant: args.pulsar_tenant.clone(),
+                namespace: args.pulsar_namespace.clone(),
+            };
+            let pulsar = Arc::new(
+                PulsarBus::connect(config, registry, policy)
+                    .await
+                    .map_err(|e| InfraError::Bus(e.to_string()))?,
+            );
+            return Ok(Self {
+                bus: pulsar.clone(),
+                embedded: None,
+                pulsar: Some(pulsar),
+            });
+        }
+        let base: DatabaseUrl = args.base_database_url().parse()?;
+        // The embedded bus keeps its dead letters in a database of its own.
+        let dead_letters = Database::connect(
+            &context_database_url(&base, "bus"),
+            &sqlx::migrate::Migrator::with_migrations(Vec::new()),
+        )
+        .await?;
+        let embedded = Arc::new(EmbeddedBus::new(dead_letters, policy));
+        Ok(Self {
+            bus: embedded.clone(),
+            embedded: Some(embedded),
+            pulsar: None,
+        })
     }
 }
 
 /// A started process: its address, bus and contexts.
 pub struct RunningApp {
     pub addr: SocketAddr,
-    pub bus: Arc<EmbeddedBus>,
+    pub buses: Buses,
     pub codec: Arc<AvroCodec>,
     pub companias: Option<CompaniasModule>,
     shutdown: CancellationToken,
@@ -57,6 +110,10 @@ impl RunningApp {
     pub async fn stop(self) {
         self.shutdown.cancel();
         let _ = self.server.await;
+        // Finish in-flight messages before the relays flush.
+        if let Some(pulsar) = &self.buses.pulsar {
+            pulsar.shutdown().await;
+        }
         if let Some(c) = self.companias {
             c.shutdown().await;
         }
@@ -88,21 +145,10 @@ impl ReadinessCheck for DatabaseCheck {
 
 pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
     let base: DatabaseUrl = args.base_database_url().parse()?;
-    let codec = Arc::new(AvroCodec::new(Arc::new(SchemaRegistry::embedded()?)));
-    // The embedded bus keeps its dead letters in a database of its own.
-    let bus_db = Database::connect(
-        &context_database_url(&base, "bus"),
-        &sqlx::migrate::Migrator::with_migrations(Vec::new()),
-    )
-    .await?;
-    let bus = Arc::new(EmbeddedBus::new(
-        bus_db,
-        RetryPolicy {
-            max_redeliveries: args.max_redeliveries,
-            ..RetryPolicy::default()
-        },
-    ));
-    let dyn_bus: Arc<dyn MessageBus> = bus.clone();
+    let registry = Arc::new(SchemaRegistry::embedded()?);
+    let codec = Arc::new(AvroCodec::new(registry.clone()));
+    let buses = Buses::connect(args, registry).await?;
+    let dyn_bus = buses.bus.clone();
 
     let mut router = Router::new();
     let mut checks: Vec<Arc<dyn ReadinessCheck>> = Vec::new();
@@ -142,7 +188,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
     Ok(RunningApp {
         addr,
-        bus,
+        buses,
         codec,
         companias,
         shutdown,

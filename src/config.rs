@@ -27,6 +27,29 @@ pub enum Command {
     All,
     /// Only the companias context: its HTTP API, command consumer and outbox relay.
     Companias,
+    /// Inspect and replay dead-lettered messages.
+    Dlq {
+        #[command(subcommand)]
+        action: DlqAction,
+    },
+}
+
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
+pub enum DlqAction {
+    /// Lists the dead letters of a topic: id, type, error, attempts.
+    List {
+        /// The original topic, e.g. comandos-companias.
+        #[arg(long)]
+        topic: String,
+    },
+    /// Re-publishes dead letters to their original topic (all, or one by id).
+    Replay {
+        #[arg(long)]
+        topic: String,
+        /// Envelope id of the one message to replay.
+        #[arg(long)]
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -53,6 +76,24 @@ pub struct RuntimeArgs {
     /// Deliveries of a failing message before it goes to the dead-letter store.
     #[arg(long, env = "MAX_REDELIVERIES", default_value_t = 5, global = true)]
     pub max_redeliveries: u32,
+
+    /// Apache Pulsar service URL (pulsar://host:6650). Without it the
+    /// in-process embedded bus is used.
+    #[arg(long, env = "PULSAR_URL", global = true)]
+    pub pulsar_url: Option<String>,
+
+    /// Pulsar tenant of the topics.
+    #[arg(long, env = "PULSAR_TENANT", default_value = "public", global = true)]
+    pub pulsar_tenant: String,
+
+    /// Pulsar namespace of the topics.
+    #[arg(
+        long,
+        env = "PULSAR_NAMESPACE",
+        default_value = "default",
+        global = true
+    )]
+    pub pulsar_namespace: String,
 
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]

@@ -5,5 +5,6 @@
 pub mod app;
 pub mod companias;
 pub mod config;
+pub mod ops;
 pub mod seedwork;
 pub mod telemetry;

@@ -9,18 +9,31 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     propalpes::telemetry::init(&cli.runtime.log_format);
     let command = cli.command.unwrap_or(Command::All);
-    match app::start(&cli.runtime, Role::from(&command)).await {
-        Ok(running) => {
-            println!(
-                "PropAlpes is up: http://{}  (try GET /companias, GET /health)",
-                running.addr
-            );
-            running.run_until_signal().await;
-            ExitCode::SUCCESS
-        }
+    let result = match &command {
+        Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        service => match Role::of(service) {
+            Some(role) => serve(&cli.runtime, role).await,
+            None => Ok(()),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("propalpes: cannot start: {error}");
+            eprintln!("propalpes: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+async fn serve(
+    args: &propalpes::config::RuntimeArgs,
+    role: Role,
+) -> Result<(), propalpes::seedwork::infrastructure::InfraError> {
+    let running = app::start(args, role).await?;
+    println!(
+        "PropAlpes is up: http://{}  (try GET /companias, GET /health)",
+        running.addr
+    );
+    running.run_until_signal().await;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Backend, TestApp, spawn_app};
-use propalpes::seedwork::application::{Message, MessageBus};
+use propalpes::seedwork::application::Message;
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::json;
 
@@ -45,11 +45,13 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
         },
     );
     app.app
+        .buses
         .bus
         .publish(std::slice::from_ref(&crear))
         .await
         .expect("publish");
     app.app
+        .buses
         .bus
         .publish(&[crear])
         .await
@@ -67,7 +69,12 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
             motivos: vec!["email faltante".into()],
         },
     );
-    app.app.bus.publish(&[rechazar]).await.expect("publish");
+    app.app
+        .buses
+        .bus
+        .publish(&[rechazar])
+        .await
+        .expect("publish");
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["estado"], "Rechazada");
     assert_eq!(compania["motivos_rechazo"], json!(["email faltante"]));
@@ -87,7 +94,7 @@ async fn creation_without_id_uses_the_command_id(app: TestApp) {
         },
     );
     let command_id = crear.id.clone();
-    app.app.bus.publish(&[crear]).await.expect("publish");
+    app.app.buses.bus.publish(&[crear]).await.expect("publish");
     assert_eq!(
         app.get_json(&format!("/companias/{command_id}")).await["nombre"],
         "Sin id"
@@ -109,13 +116,13 @@ async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
     );
     garbage.payload = b"not avro at all".to_vec();
     app.app
+        .buses
         .bus
         .publish(std::slice::from_ref(&garbage))
         .await
         .expect("publish");
     let letters = app
-        .app
-        .bus
+        .embedded()
         .dead_letters("comandos-companias")
         .await
         .expect("list");
@@ -137,7 +144,7 @@ async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
             fecha_creacion: 0,
         },
     );
-    app.app.bus.publish(&[ok]).await.expect("publish");
+    app.app.buses.bus.publish(&[ok]).await.expect("publish");
     assert_eq!(app.get(&format!("/companias/{id}")).await.status(), 200);
 }
 
@@ -151,10 +158,9 @@ async fn invalid_command_is_dead_lettered_with_its_reason(app: TestApp) {
             motivos: vec!["x".into()],
         },
     );
-    app.app.bus.publish(&[bad]).await.expect("publish");
+    app.app.buses.bus.publish(&[bad]).await.expect("publish");
     let letters = app
-        .app
-        .bus
+        .embedded()
         .dead_letters("comandos-companias")
         .await
         .expect("list");

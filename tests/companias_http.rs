@@ -5,12 +5,12 @@ mod common;
 use std::sync::Arc;
 
 use common::{Backend, Recorder, TestApp, spawn_app};
-use propalpes::seedwork::application::MessageBus;
 use serde_json::json;
 
 async fn record_events(app: &TestApp) -> Recorder {
     let recorder = Recorder::default();
     app.app
+        .buses
         .bus
         .subscribe(
             "eventos-companias",

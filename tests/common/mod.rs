@@ -62,6 +62,9 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         database_url: Some(database_url.to_owned()),
         data_dir: dir.to_path_buf(),
         max_redeliveries: 2,
+        pulsar_url: None,
+        pulsar_tenant: "public".into(),
+        pulsar_namespace: "default".into(),
         log_format: "text".into(),
     }
 }
@@ -83,6 +86,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 impl TestApp {
+    pub fn embedded(&self) -> &propalpes::seedwork::infrastructure::EmbeddedBus {
+        self.app.buses.embedded.as_deref().expect("embedded bus")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }

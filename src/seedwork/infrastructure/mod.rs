@@ -10,6 +10,8 @@ mod embedded_bus;
 mod errors;
 mod outbox_relay;
 mod outbox_store;
+mod pulsar_bus;
+pub mod pulsar_dlq;
 mod sql_unit_of_work;
 
 pub use context_storage::ContextStorage;
@@ -18,4 +20,5 @@ pub use embedded_bus::{DeadLetter, EmbeddedBus, RetryPolicy};
 pub use errors::InfraError;
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
+pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
 pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, store_error};

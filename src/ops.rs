@@ -1,0 +1,58 @@
+//! Operational subcommands (`dlq list|replay`): thin wrappers over the bus
+//! adapters that print for an operator.
+
+use std::sync::Arc;
+
+use crate::app::Buses;
+use crate::config::{DlqAction, RuntimeArgs};
+use crate::seedwork::infrastructure::avro::SchemaRegistry;
+use crate::seedwork::infrastructure::{InfraError, pulsar_dlq};
+
+fn bus_error(e: impl std::fmt::Display) -> InfraError {
+    InfraError::Bus(e.to_string())
+}
+
+pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraError> {
+    let buses = Buses::connect(args, Arc::new(SchemaRegistry::embedded()?)).await?;
+    match (action, &buses.pulsar, &buses.embedded) {
+        (DlqAction::List { topic }, Some(pulsar), _) => {
+            let entries = pulsar_dlq::list(pulsar, topic).await.map_err(bus_error)?;
+            println!("{:<38} {:<24} {:>8}  error", "id", "type", "attempts");
+            for e in &entries {
+                println!(
+                    "{:<38} {:<24} {:>8}  {}",
+                    e.id, e.message_type, e.attempts, e.error
+                );
+            }
+            println!("{} dead letter(s) on {topic}-DLQ", entries.len());
+        }
+        (DlqAction::Replay { topic, id }, Some(pulsar), _) => {
+            let n = pulsar_dlq::replay(pulsar, topic, id.as_deref())
+                .await
+                .map_err(bus_error)?;
+            println!("replayed {n} message(s) to {topic}");
+        }
+        (DlqAction::List { topic }, None, Some(embedded)) => {
+            let letters = embedded.dead_letters(topic).await.map_err(bus_error)?;
+            println!("{:<38} {:<24} {:>8}  error", "id", "type", "attempts");
+            for l in &letters {
+                println!(
+                    "{:<38} {:<24} {:>8}  {}",
+                    l.message.id, l.message.message_type, l.attempts, l.error
+                );
+            }
+            println!("{} dead letter(s) for {topic}", letters.len());
+        }
+        (DlqAction::Replay { .. }, None, Some(_)) => {
+            // Embedded subscribers live inside the running process.
+            return Err(InfraError::Bus(
+                "embedded dead letters are replayed by the running process: use the Pulsar mode or restart `all`".into(),
+            ));
+        }
+        _ => return Err(InfraError::Bus("no bus configured".into())),
+    }
+    if let Some(pulsar) = buses.pulsar {
+        pulsar.shutdown().await;
+    }
+    Ok(())
+}

@@ -39,7 +39,7 @@ impl Role {
         match command {
             Command::All => Some(Role::All),
             Command::Companias => Some(Role::Companias),
-            Command::Dlq { .. } => None,
+            Command::Dlq { .. } | Command::Bench { .. } => None,
         }
     }
 }

@@ -27,10 +27,25 @@ pub enum Command {
     All,
     /// Only the companias context: its HTTP API, command consumer and outbox relay.
     Companias,
+    /// Benchmarks that print their numbers.
+    Bench {
+        #[command(subcommand)]
+        target: BenchTarget,
+    },
     /// Inspect and replay dead-lettered messages.
     Dlq {
         #[command(subcommand)]
         action: DlqAction,
+    },
+}
+
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
+pub enum BenchTarget {
+    /// Messages/s and commit→consume latency through the outbox relay on
+    /// Pulsar (PULSAR_URL), beside the raw rate of the pulsar crate producer.
+    Transport {
+        #[arg(long, default_value_t = 5000)]
+        messages: usize,
     },
 }
 

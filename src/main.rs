@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use propalpes::app::{self, Role};
-use propalpes::config::{Cli, Command};
+use propalpes::config::{BenchTarget, Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -11,6 +11,9 @@ async fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
         Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        Command::Bench {
+            target: BenchTarget::Transport { messages },
+        } => propalpes::bench::transport(&cli.runtime, *messages).await,
         service => match Role::of(service) {
             Some(role) => serve(&cli.runtime, role).await,
             None => Ok(()),

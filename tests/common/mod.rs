@@ -2,6 +2,8 @@
 //! databases, on SQLite (a temp dir) or Postgres (a new database per test).
 #![allow(dead_code)]
 
+pub mod pulsar;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -70,12 +72,23 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, None).await
+}
+
+/// The app on Pulsar (the test's namespace) and a database of `backend`.
+pub async fn spawn_app_with(
+    backend: Backend,
+    pulsar: Option<&pulsar::PulsarEnv>,
+) -> Option<TestApp> {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database_url(backend, dir.path())?;
-    let app = app::start(&args(&database_url, dir.path()), Role::All)
-        .await
-        .expect("app starts");
+    let mut args = args(&database_url, dir.path());
+    if let Some(env) = pulsar {
+        args.pulsar_url = Some(env.url.clone());
+        args.pulsar_namespace = env.namespace.clone();
+    }
+    let app = app::start(&args, Role::All).await.expect("app starts");
     Some(TestApp {
         base_url: format!("http://{}", app.addr),
         app,

@@ -141,6 +141,17 @@ impl PulsarBus {
         }
     }
 
+    /// Kills the consumers where they stand, without acknowledging what they
+    /// are handling: what a crash does. The broker redelivers their unacked
+    /// messages to the subscription's other consumers.
+    pub fn abort_consumers(&self) {
+        if let Ok(mut consumers) = self.consumers.lock() {
+            for task in consumers.drain(..) {
+                task.abort();
+            }
+        }
+    }
+
     /// Publishes raw bytes (no schema) to a topic, e.g. a dead-letter topic.
     pub async fn publish_raw(
         &self,

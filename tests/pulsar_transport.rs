@@ -1,0 +1,633 @@
+//! The Pulsar transport against a real Apache Pulsar broker: outbox → topic,
+//! command topics, Key_Shared order, crash before ack, retries and the DLQ,
+//! poison messages, and the broker's schema registry.
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use common::pulsar::{PulsarEnv, pulsar_env};
+use common::{Backend, Recorder, TestApp, spawn_app_with};
+use propalpes::seedwork::application::{
+    HandleError, Message, MessageBus, MessageHandler, UnitOfWork, UnitOfWorkFactory,
+};
+use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
+use propalpes::seedwork::infrastructure::{ContextStorage, RetryPolicy, pulsar_dlq};
+use serde_json::json;
+
+fn backend() -> Backend {
+    if std::env::var("TEST_DATABASE_URL").is_ok() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+async fn app_on(env: &PulsarEnv) -> TestApp {
+    spawn_app_with(backend(), Some(env)).await.expect("app")
+}
+
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..300 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn fast_policy(max: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_redeliveries: max,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+    }
+}
+
+#[tokio::test]
+async fn http_command_goes_through_outbox_to_pulsar_with_key_and_avro_body() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let app = app_on(&env).await;
+    let observer = env.bus(RetryPolicy::default()).await;
+    let recorder = Recorder::default();
+    observer
+        .subscribe(
+            "eventos-companias",
+            "test-observer",
+            Arc::new(recorder.clone()),
+        )
+        .await
+        .expect("subscribe");
+
+    let response = app
+        .post_json(
+            "/companias",
+            json!({"nombre": "Andes", "email": "", "identificacion": "9"}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let id = response.json::<serde_json::Value>().await.expect("json")["id_compania"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let seen = recorder
+        .wait_for("CompaniaCreada on Pulsar", |m| {
+            m.iter().any(|m| m.key == id)
+        })
+        .await;
+    let event = seen
+        .iter()
+        .find(|m| m.key == id)
+        .expect("keyed by company id");
+    assert_eq!(event.message_type, "CompaniaCreada");
+    assert_eq!(event.properties["schema.version"], "1");
+    let decoded = app.app.codec.decode_message(event).expect("Avro body");
+    assert_eq!(decoded.header.source, "companias");
+    #[derive(serde::Deserialize)]
+    struct Creada {
+        id_compania: String,
+        nombre: String,
+        estado: String,
+    }
+    let data: Creada = decoded.data().expect("CompaniaCreada record");
+    assert_eq!(
+        (
+            data.id_compania.as_str(),
+            data.nombre.as_str(),
+            data.estado.as_str()
+        ),
+        (id.as_str(), "Andes", "Pendiente")
+    );
+
+    // The producer declared the topic's Avro schema: the registry has it.
+    let schema = env
+        .admin_get(&format!(
+            "/admin/v2/schemas/public/{}/eventos-companias/schema",
+            env.namespace
+        ))
+        .await;
+    assert_eq!(schema.status(), 200);
+    let schema: serde_json::Value = schema.json().await.expect("schema json");
+    assert_eq!(schema["type"], "AVRO");
+    assert!(
+        schema["data"]
+            .as_str()
+            .is_some_and(|d| d.contains("CompaniaCreada"))
+    );
+
+    observer.shutdown().await;
+    app.app.stop().await;
+}
+
+#[derive(serde::Serialize)]
+struct CrearCompania {
+    id_compania: Option<String>,
+    nombre: String,
+    email: String,
+    identificacion: String,
+    fecha_creacion: i64,
+}
+
+#[tokio::test]
+async fn raw_producer_on_the_command_topic_creates_the_company_once() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let app = app_on(&env).await;
+    let id = uuid::Uuid::new_v4().to_string();
+    let header = EnvelopeHeader::new("CrearCompania", "raw-producer", "corr", None);
+    let (version, bytes) = app
+        .app
+        .codec
+        .encode(
+            "comandos-companias",
+            &header,
+            &CrearCompania {
+                id_compania: Some(id.clone()),
+                nombre: "Raw".into(),
+                email: "r@x.co".into(),
+                identificacion: "7".into(),
+                fecha_creacion: 0,
+            },
+        )
+        .expect("encode with the schema file");
+
+    // A plain producer of the pulsar crate, as another service would use.
+    let client = pulsar::Pulsar::builder(env.url.clone(), pulsar::TokioExecutor)
+        .build()
+        .await
+        .expect("client");
+    let mut producer = client
+        .producer()
+        .with_topic(env.topic("comandos-companias"))
+        .build()
+        .await
+        .expect("producer");
+    for _ in 0..2 {
+        let message = pulsar::producer::Message {
+            payload: bytes.clone(),
+            properties: HashMap::from([
+                ("schema.version".to_owned(), version.to_string()),
+                ("type".to_owned(), "CrearCompania".to_owned()),
+            ]),
+            partition_key: Some(id.clone()),
+            ..Default::default()
+        };
+        producer
+            .send_non_blocking(message)
+            .await
+            .expect("send")
+            .await
+            .expect("receipt");
+    }
+
+    let path = format!("/companias/{id}");
+    eventually("the company exists", || async {
+        app.get(&path).await.status() == 200
+    })
+    .await;
+    assert_eq!(app.get_json(&path).await["nombre"], "Raw");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        app.get_json("/companias").await["total"],
+        1,
+        "the re-sent command had no second effect"
+    );
+    app.app.stop().await;
+}
+
+/// Records (key, sequence) per consumer and checks per-key order.
+#[derive(Default)]
+struct OrderCheck {
+    seen: Mutex<HashMap<String, Vec<u64>>>,
+    count: AtomicUsize,
+}
+
+struct Member {
+    check: Arc<OrderCheck>,
+    handled: AtomicUsize,
+}
+
+#[async_trait]
+impl MessageHandler for Member {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        let seq: u64 = message
+            .properties
+            .get("seq")
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| HandleError::Poison("no seq".into()))?;
+        self.check
+            .seen
+            .lock()
+            .expect("lock")
+            .entry(message.key.clone())
+            .or_default()
+            .push(seq);
+        self.handled.fetch_add(1, Ordering::SeqCst);
+        self.check.count.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn key_shared_keeps_per_key_order_across_two_consumers() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let check = Arc::new(OrderCheck::default());
+    let a = Arc::new(Member {
+        check: check.clone(),
+        handled: AtomicUsize::new(0),
+    });
+    let b = Arc::new(Member {
+        check: check.clone(),
+        handled: AtomicUsize::new(0),
+    });
+    let bus_a = env.bus(RetryPolicy::default()).await;
+    let bus_b = env.bus(RetryPolicy::default()).await;
+    bus_a
+        .subscribe("eventos-companias", "order-test", a.clone())
+        .await
+        .expect("subscribe a");
+    bus_b
+        .subscribe("eventos-companias", "order-test", b.clone())
+        .await
+        .expect("subscribe b");
+
+    let producer = env.bus(RetryPolicy::default()).await;
+    let messages: Vec<Message> = (0..1000u64)
+        .map(|seq| Message {
+            id: format!("m-{seq}"),
+            topic: "eventos-companias".into(),
+            key: format!("key-{}", seq % 50),
+            message_type: "CompaniaCreada".into(),
+            schema_version: 1,
+            properties: [("seq".to_owned(), seq.to_string())].into(),
+            payload: seq.to_be_bytes().to_vec(),
+            redelivery_count: 0,
+        })
+        .collect();
+    for chunk in messages.chunks(200) {
+        producer.publish(chunk).await.expect("publish");
+    }
+    eventually("1000 deliveries", || async {
+        check.count.load(Ordering::SeqCst) >= 1000
+    })
+    .await;
+
+    let seen = check.seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 50);
+    for (key, seqs) in &seen {
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "{key} out of order: {seqs:?}"
+        );
+        assert_eq!(seqs.len(), 20, "{key} delivered once each");
+    }
+    let (na, nb) = (
+        a.handled.load(Ordering::SeqCst),
+        b.handled.load(Ordering::SeqCst),
+    );
+    assert_eq!(na + nb, 1000);
+    assert!(na > 0 && nb > 0, "both consumers got keys: {na} / {nb}");
+    for bus in [bus_a, bus_b, producer] {
+        bus.shutdown().await;
+    }
+}
+
+/// Commits its effect with the inbox row, then (the first time) hangs
+/// before returning, so the test can kill it before the ack.
+struct CommitThenHang {
+    storage: ContextStorage,
+    hang: AtomicBool,
+    calls: AtomicUsize,
+    committed: tokio::sync::Notify,
+}
+
+#[async_trait]
+impl MessageHandler for CommitThenHang {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let retry =
+            |e: propalpes::seedwork::application::StoreError| HandleError::Retryable(e.to_string());
+        let mut uow = self.storage.uows.begin().await.map_err(retry)?;
+        if uow
+            .claim_inbox("crash-test", &message.id)
+            .await
+            .map_err(retry)?
+        {
+            sqlx::query("INSERT INTO companias (id, nombre, email, identificacion, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, version) VALUES ($1, 'x', '', '', 'Pendiente', '[]', 0, 0, 1)")
+                .bind(&message.id)
+                .execute(uow.conn())
+                .await
+                .map_err(|e| HandleError::Retryable(e.to_string()))?;
+        }
+        uow.commit().await.map_err(retry)?;
+        if self.hang.swap(false, Ordering::SeqCst) {
+            self.committed.notify_one();
+            futures::future::pending::<()>().await;
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_consumer_killed_after_its_effect_but_before_ack_has_no_second_effect() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let url = common::fresh_database_url(backend(), dir.path()).expect("db");
+    let storage = ContextStorage::open(
+        &url.parse().expect("url"),
+        &propalpes::companias::infrastructure::MIGRATIONS,
+    )
+    .await
+    .expect("db");
+    let handler = Arc::new(CommitThenHang {
+        storage: storage.clone(),
+        hang: AtomicBool::new(true),
+        calls: AtomicUsize::new(0),
+        committed: tokio::sync::Notify::new(),
+    });
+
+    let first = env.bus(RetryPolicy::default()).await;
+    first
+        .subscribe("eventos-companias", "crash-test", handler.clone())
+        .await
+        .expect("subscribe");
+    let producer = env.bus(RetryPolicy::default()).await;
+    let msg = Message {
+        id: uuid::Uuid::new_v4().to_string(),
+        topic: "eventos-companias".into(),
+        key: "k".into(),
+        message_type: "CompaniaCreada".into(),
+        schema_version: 1,
+        properties: Default::default(),
+        payload: vec![1],
+        redelivery_count: 0,
+    };
+    producer
+        .publish(std::slice::from_ref(&msg))
+        .await
+        .expect("publish");
+    tokio::time::timeout(Duration::from_secs(15), handler.committed.notified())
+        .await
+        .expect("effect committed");
+    first.abort_consumers();
+
+    let second = env.bus(RetryPolicy::default()).await;
+    second
+        .subscribe("eventos-companias", "crash-test", handler.clone())
+        .await
+        .expect("resubscribe");
+    eventually("the redelivery", || async {
+        handler.calls.load(Ordering::SeqCst) >= 2
+    })
+    .await;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM companias")
+        .fetch_one(storage.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(n, 1, "redelivered, applied once");
+    for bus in [second, producer] {
+        bus.shutdown().await;
+    }
+}
+
+struct Broken {
+    fixed: AtomicBool,
+    calls: AtomicUsize,
+    applied: AtomicUsize,
+}
+
+#[async_trait]
+impl MessageHandler for Broken {
+    async fn handle(&self, _message: &Message) -> Result<(), HandleError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.fixed.load(Ordering::SeqCst) {
+            self.applied.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        } else {
+            Err(HandleError::Retryable("downstream is broken".into()))
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_once() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let handler = Arc::new(Broken {
+        fixed: AtomicBool::new(false),
+        calls: AtomicUsize::new(0),
+        applied: AtomicUsize::new(0),
+    });
+    let bus = env.bus(fast_policy(3)).await;
+    bus.subscribe("eventos-companias", "dlq-test", handler.clone())
+        .await
+        .expect("subscribe");
+    let msg = Message {
+        id: "failing-1".into(),
+        topic: "eventos-companias".into(),
+        key: "k".into(),
+        message_type: "CompaniaCreada".into(),
+        schema_version: 1,
+        properties: [("type".to_owned(), "CompaniaCreada".to_owned())].into(),
+        payload: vec![9],
+        redelivery_count: 0,
+    };
+    bus.publish(&[msg]).await.expect("publish");
+    eventually("4 attempts", || async {
+        handler.calls.load(Ordering::SeqCst) >= 4
+    })
+    .await;
+
+    let letters = pulsar_dlq::list(&bus, "eventos-companias")
+        .await
+        .expect("list");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].id, "failing-1");
+    assert_eq!(letters[0].attempts, "4", "first delivery + 3 redeliveries");
+    assert!(letters[0].error.contains("downstream is broken"));
+    assert!(letters[0].properties["original_topic"].ends_with("eventos-companias"));
+    assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
+
+    handler.fixed.store(true, Ordering::SeqCst);
+    assert_eq!(
+        pulsar_dlq::replay(&bus, "eventos-companias", Some("failing-1"))
+            .await
+            .expect("replay"),
+        1
+    );
+    eventually("the replay applied", || async {
+        handler.applied.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    assert!(
+        pulsar_dlq::list(&bus, "eventos-companias")
+            .await
+            .expect("list")
+            .is_empty(),
+        "replayed letters are gone"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(handler.applied.load(Ordering::SeqCst), 1, "applied once");
+    bus.shutdown().await;
+}
+
+#[tokio::test]
+async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_the_next_message_is_served() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let app = app_on(&env).await;
+    let pulsar = app.app.buses.pulsar.clone().expect("pulsar bus");
+    pulsar
+        .publish_raw(
+            &env.topic("comandos-companias"),
+            "junk",
+            HashMap::from([("id".to_owned(), "junk-1".to_owned())]),
+            b"\x00\xffnot avro".to_vec(),
+        )
+        .await
+        .expect("publish garbage");
+
+    let id = uuid::Uuid::new_v4().to_string();
+    let header = EnvelopeHeader::new("CrearCompania", "test", "corr", None);
+    let message = app
+        .app
+        .codec
+        .message(
+            "comandos-companias",
+            &id,
+            &header,
+            &CrearCompania {
+                id_compania: Some(id.clone()),
+                nombre: "next".into(),
+                email: "".into(),
+                identificacion: "".into(),
+                fecha_creacion: 0,
+            },
+        )
+        .expect("encode");
+    app.app
+        .buses
+        .bus
+        .publish(&[message])
+        .await
+        .expect("publish");
+    let path = format!("/companias/{id}");
+    eventually("the next command applied", || async {
+        app.get(&path).await.status() == 200
+    })
+    .await;
+
+    let letters = pulsar_dlq::list(&pulsar, "comandos-companias")
+        .await
+        .expect("list");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].id, "junk-1");
+    assert_eq!(
+        letters[0].attempts, "1",
+        "no redelivery for an undecodable message"
+    );
+    assert!(!letters[0].error.is_empty());
+    app.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_broker_refuses_a_producer_with_an_incompatible_schema() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let policy = client
+        .put(format!(
+            "{}/admin/v2/namespaces/public/{}/schemaCompatibilityStrategy",
+            env.admin, env.namespace
+        ))
+        .json(&"FULL")
+        .send()
+        .await
+        .expect("admin");
+    assert!(
+        policy.status().is_success(),
+        "set FULL: {}",
+        policy.status()
+    );
+
+    // Register v1 through our producer.
+    let bus = env.bus(RetryPolicy::default()).await;
+    let header = EnvelopeHeader::new("AprobarCompania", "test", "corr", None);
+    let codec = propalpes::seedwork::infrastructure::avro::AvroCodec::new(Arc::new(
+        propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded().expect("schemas"),
+    ));
+    #[derive(serde::Serialize)]
+    struct Aprobar {
+        id_compania: String,
+    }
+    let message = codec
+        .message(
+            "comandos-companias",
+            "k",
+            &header,
+            &Aprobar {
+                id_compania: "x".into(),
+            },
+        )
+        .expect("encode");
+    bus.publish(&[message]).await.expect("v1 accepted");
+
+    // A schema that retypes a field without a new topic breaks FULL.
+    let v1 =
+        propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded().expect("schemas");
+    let text = v1
+        .topic("comandos-companias")
+        .and_then(|t| t.text(1))
+        .expect("v1");
+    let broken = text.replacen(
+        "{\"name\": \"time\", \"type\": \"long\"",
+        "{\"name\": \"time\", \"type\": \"string\"",
+        1,
+    );
+    assert_ne!(broken, text, "fixture changed the time field");
+    let client = pulsar::Pulsar::builder(env.url.clone(), pulsar::TokioExecutor)
+        .build()
+        .await
+        .expect("client");
+    let refused = client
+        .producer()
+        .with_topic(env.topic("comandos-companias"))
+        .with_options(pulsar::ProducerOptions {
+            schema: Some(pulsar::proto::Schema {
+                name: "comandos-companias".into(),
+                schema_data: broken.into_bytes(),
+                r#type: pulsar::proto::schema::Type::Avro as i32,
+                properties: vec![],
+            }),
+            ..Default::default()
+        })
+        .build()
+        .await;
+    let error = refused
+        .err()
+        .expect("the broker refuses the incompatible schema");
+    assert!(
+        format!("{error:?}").to_lowercase().contains("incompatible"),
+        "{error:?}"
+    );
+    bus.shutdown().await;
+}

@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use common::{Backend, Recorder, fresh_database_url};
-use propalpes::companias::application::CompaniaRepository;
 use propalpes::companias::domain::{Compania, DatosCompania};
 use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
+use propalpes::seedwork::application::review::Repository;
 use propalpes::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
 };
 use propalpes::seedwork::domain::EntityId;
+use propalpes::seedwork::domain::Reviewable;
 use propalpes::seedwork::infrastructure::{
     ContextStorage, Database, EmbeddedBus, OutboxRelay, OutboxRow, OutboxStore, RetryPolicy,
     SqlOutboxStore, SqlUnitOfWorkFactory,

@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
 
-use super::{CompaniaError, CompaniaEvent};
+use super::CompaniaEvent;
 use crate::seedwork::domain::{
-    AggregateRoot, BoundedText, EntityId, Estado, EventBuffer, Motivos, Review, Transition,
+    AggregateRoot, BoundedText, DomainError, EntityId, Estado, EventBuffer, FieldError, Motivos,
+    Review, Reviewable, Transition,
 };
 
 /// A company's registration data as given; any field may be blank.
@@ -14,7 +15,7 @@ pub struct DatosCompania {
 }
 
 impl DatosCompania {
-    pub fn parse(nombre: &str, email: &str, identificacion: &str) -> Result<Self, CompaniaError> {
+    pub fn parse(nombre: &str, email: &str, identificacion: &str) -> Result<Self, FieldError> {
         Ok(Self {
             nombre: BoundedText::parse("nombre", nombre)?,
             email: BoundedText::parse("email", email)?,
@@ -36,27 +37,6 @@ pub struct Compania {
 }
 
 impl Compania {
-    /// Registers a company (Pendiente) and records `CompaniaCreada`.
-    pub fn crear(id: EntityId, datos: DatosCompania, ahora: DateTime<Utc>) -> Self {
-        let mut compania = Self {
-            id,
-            datos,
-            review: Review::default(),
-            fecha_creacion: ahora,
-            fecha_actualizacion: ahora,
-            version: 0,
-            events: EventBuffer::default(),
-        };
-        compania.events.record(CompaniaEvent::CompaniaCreada {
-            id: id.to_string(),
-            nombre: compania.datos.nombre.to_string(),
-            email: compania.datos.email.to_string(),
-            identificacion: compania.datos.identificacion.to_string(),
-            fecha_creacion: ahora,
-        });
-        compania
-    }
-
     /// Rebuilds a stored company.
     #[allow(clippy::too_many_arguments)]
     pub fn restore(
@@ -79,45 +59,8 @@ impl Compania {
         }
     }
 
-    /// Approves a Pendiente company; approving twice records nothing.
-    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), CompaniaError> {
-        if self.review.aprobar()? == Transition::Changed {
-            self.fecha_actualizacion = ahora;
-            self.events.record(CompaniaEvent::CompaniaAprobada {
-                id: self.id.to_string(),
-                fecha: ahora,
-            });
-        }
-        Ok(())
-    }
-
-    /// Rejects a Pendiente company with reasons; rejecting twice records nothing.
-    pub fn rechazar(
-        &mut self,
-        motivos: &Motivos,
-        ahora: DateTime<Utc>,
-    ) -> Result<(), CompaniaError> {
-        if self.review.rechazar(motivos)? == Transition::Changed {
-            self.fecha_actualizacion = ahora;
-            self.events.record(CompaniaEvent::CompaniaRechazada {
-                id: self.id.to_string(),
-                motivos: motivos.as_slice().to_vec(),
-                fecha: ahora,
-            });
-        }
-        Ok(())
-    }
-
-    pub fn id(&self) -> EntityId {
-        self.id
-    }
-
     pub fn datos(&self) -> &DatosCompania {
         &self.datos
-    }
-
-    pub fn estado(&self) -> Estado {
-        self.review.estado()
     }
 
     pub fn motivos_rechazo(&self) -> &[String] {
@@ -134,6 +77,69 @@ impl Compania {
 
     pub fn pending_events(&self) -> &[CompaniaEvent] {
         self.events.pending()
+    }
+}
+
+impl Reviewable for Compania {
+    type Datos = DatosCompania;
+
+    const KIND: &'static str = "compania";
+    const CREAR: &'static str = "CrearCompania";
+    const APROBAR: &'static str = "AprobarCompania";
+    const RECHAZAR: &'static str = "RechazarCompania";
+
+    /// Registers a company (Pendiente) and records `CompaniaCreada`.
+    fn crear(id: EntityId, datos: DatosCompania, ahora: DateTime<Utc>) -> Self {
+        let mut compania = Self {
+            id,
+            datos,
+            review: Review::default(),
+            fecha_creacion: ahora,
+            fecha_actualizacion: ahora,
+            version: 0,
+            events: EventBuffer::default(),
+        };
+        compania.events.record(CompaniaEvent::CompaniaCreada {
+            id: id.to_string(),
+            nombre: compania.datos.nombre.to_string(),
+            email: compania.datos.email.to_string(),
+            identificacion: compania.datos.identificacion.to_string(),
+            fecha_creacion: ahora,
+        });
+        compania
+    }
+
+    /// Approves a Pendiente company; approving twice records nothing.
+    fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), DomainError> {
+        if self.review.aprobar()? == Transition::Changed {
+            self.fecha_actualizacion = ahora;
+            self.events.record(CompaniaEvent::CompaniaAprobada {
+                id: self.id.to_string(),
+                fecha: ahora,
+            });
+        }
+        Ok(())
+    }
+
+    /// Rejects a Pendiente company with reasons; rejecting twice records nothing.
+    fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), DomainError> {
+        if self.review.rechazar(motivos)? == Transition::Changed {
+            self.fecha_actualizacion = ahora;
+            self.events.record(CompaniaEvent::CompaniaRechazada {
+                id: self.id.to_string(),
+                motivos: motivos.as_slice().to_vec(),
+                fecha: ahora,
+            });
+        }
+        Ok(())
+    }
+
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn estado(&self) -> Estado {
+        self.review.estado()
     }
 }
 
@@ -224,7 +230,7 @@ mod tests {
     #[test]
     fn crear_refuses_a_name_over_the_limit() {
         let err = DatosCompania::parse(&"n".repeat(1001), "", "").unwrap_err();
-        assert!(matches!(err, CompaniaError::InvalidField(f) if f.field == "nombre"));
+        assert_eq!(err.field, "nombre");
     }
 
     #[test]
@@ -292,7 +298,7 @@ mod tests {
         let err = c.aprobar(now()).unwrap_err();
         assert_eq!(
             err,
-            CompaniaError::InvalidTransition(ReviewError {
+            DomainError::InvalidTransition(ReviewError {
                 from: Estado::Rechazada,
                 action: "approve"
             })

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::companias::application::commands::{AprobarCompania, CrearCompania, RechazarCompania};
-use crate::companias::domain::{CompaniaEvent, DatosCompania};
+use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
 use crate::companias::{EVENT_TOPIC, SERVICE};
+use crate::seedwork::application::review::{Aprobar, Crear, Rechazar, ReviewCommand};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, FieldError, Motivos};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::infrastructure::CommandDecoder;
 use crate::seedwork::infrastructure::avro::{AvroCodec, CodecError, Decoded, EnvelopeHeader};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -137,63 +138,60 @@ impl EventTranslator<CompaniaEvent> for CompaniaAvroEvents {
     }
 }
 
-/// A command read from `comandos-companias`, already validated.
-#[derive(Debug, Clone)]
-pub enum CompaniaCommandMessage {
-    Crear(CrearCompania),
-    Aprobar(AprobarCompania),
-    Rechazar(RechazarCompania),
+/// Decodes and validates commands from `comandos-companias` (any writer version).
+pub struct CompaniaCommandDecoder {
+    codec: Arc<AvroCodec>,
 }
 
-/// Why a command message cannot be turned into a command.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandDecodeError {
-    #[error(transparent)]
-    Codec(#[from] CodecError),
-    #[error(transparent)]
-    Field(#[from] FieldError),
-    #[error(transparent)]
-    Domain(#[from] crate::companias::domain::CompaniaError),
-}
+impl CompaniaCommandDecoder {
+    pub fn new(codec: Arc<AvroCodec>) -> Self {
+        Self { codec }
+    }
 
-/// Decodes and validates a command message (any writer version).
-pub fn decode_command(
-    codec: &AvroCodec,
-    message: &Message,
-) -> Result<(Decoded, CompaniaCommandMessage), CommandDecodeError> {
-    let decoded = codec.decode_message(message)?;
-    let command = match decoded.header.message_type.as_str() {
-        "CrearCompania" => {
-            let data: CrearCompaniaV1 = decoded.data()?;
-            // Without an explicit id the command id names the company, so a
-            // re-sent creation targets the same company.
-            let id = match &data.id_compania {
-                Some(id) => EntityId::parse("id_compania", id)?,
-                None => EntityId::parse("id", &decoded.header.id)?,
-            };
-            let datos = DatosCompania::parse(&data.nombre, &data.email, &data.identificacion)?;
-            CompaniaCommandMessage::Crear(CrearCompania { id, datos })
-        }
-        "AprobarCompania" => {
-            let data: AprobarCompaniaV1 = decoded.data()?;
-            CompaniaCommandMessage::Aprobar(AprobarCompania {
-                id: EntityId::parse("id_compania", &data.id_compania)?,
-            })
-        }
-        "RechazarCompania" => {
-            let data: RechazarCompaniaV1 = decoded.data()?;
-            CompaniaCommandMessage::Rechazar(RechazarCompania {
-                id: EntityId::parse("id_compania", &data.id_compania)?,
-                motivos: Motivos::parse(&data.motivos)?,
-            })
-        }
-        other => {
-            return Err(CodecError::UnknownType {
-                topic: message.topic.clone(),
-                message_type: other.to_owned(),
+    fn decode_command(
+        &self,
+        message: &Message,
+    ) -> Result<(Decoded, ReviewCommand<Compania>), String> {
+        let text = |e: &dyn std::fmt::Display| e.to_string();
+        let decoded = self.codec.decode_message(message).map_err(|e| text(&e))?;
+        let command = match decoded.header.message_type.as_str() {
+            "CrearCompania" => {
+                let data: CrearCompaniaV1 = decoded.data().map_err(|e| text(&e))?;
+                // Without an explicit id the command id names the company, so a
+                // re-sent creation targets the same company.
+                let id = match &data.id_compania {
+                    Some(id) => EntityId::parse("id_compania", id),
+                    None => EntityId::parse("id", &decoded.header.id),
+                }
+                .map_err(|e| text(&e))?;
+                let datos = DatosCompania::parse(&data.nombre, &data.email, &data.identificacion)
+                    .map_err(|e| text(&e))?;
+                ReviewCommand::Crear(Crear { id, datos })
             }
-            .into());
-        }
-    };
-    Ok((decoded, command))
+            "AprobarCompania" => {
+                let data: AprobarCompaniaV1 = decoded.data().map_err(|e| text(&e))?;
+                ReviewCommand::Aprobar(Aprobar::new(
+                    EntityId::parse("id_compania", &data.id_compania).map_err(|e| text(&e))?,
+                ))
+            }
+            "RechazarCompania" => {
+                let data: RechazarCompaniaV1 = decoded.data().map_err(|e| text(&e))?;
+                ReviewCommand::Rechazar(Rechazar::new(
+                    EntityId::parse("id_compania", &data.id_compania).map_err(|e| text(&e))?,
+                    Motivos::parse(&data.motivos).map_err(|e| text(&e))?,
+                ))
+            }
+            other => return Err(format!("{} carries no command {other}", message.topic)),
+        };
+        Ok((decoded, command))
+    }
+}
+
+impl CommandDecoder<Compania> for CompaniaCommandDecoder {
+    fn decode(
+        &self,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ReviewCommand<Compania>), String> {
+        self.decode_command(message).map(|(d, c)| (d.header, c))
+    }
 }

@@ -1,21 +1,23 @@
 use std::sync::Arc;
 
 use super::{
-    CompaniaAvroEvents, CompaniaCommandConsumer, MIGRATIONS, SqlCompaniaReadModel,
+    CompaniaAvroEvents, CompaniaCommandDecoder, MIGRATIONS, SqlCompaniaReadModel,
     SqlCompaniaRepository,
 };
-use crate::companias::application::commands::CompaniaCommands;
-use crate::companias::application::queries::CompaniaQueries;
+use crate::companias::domain::Compania;
 use crate::companias::{COMMAND_TOPIC, SERVICE};
 use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::review::{ReviewCommands, ReviewQueries};
+use crate::seedwork::domain::Reviewable;
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
-    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+    ContextStorage, DatabaseUrl, InfraError, RelayHandle, ReviewCommandConsumer,
+    SqlUnitOfWorkFactory,
 };
 
 pub type SqlCompaniaCommands =
-    CompaniaCommands<SqlUnitOfWorkFactory, SqlCompaniaRepository, CompaniaAvroEvents>;
-pub type SqlCompaniaQueries = CompaniaQueries<SqlCompaniaReadModel>;
+    ReviewCommands<SqlUnitOfWorkFactory, SqlCompaniaRepository, CompaniaAvroEvents>;
+pub type SqlCompaniaQueries = ReviewQueries<SqlCompaniaReadModel>;
 
 /// The running `companias` context: its handlers, storage and relay.
 pub struct CompaniasModule {
@@ -33,21 +35,23 @@ impl CompaniasModule {
         codec: Arc<AvroCodec>,
     ) -> Result<Self, InfraError> {
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
-        let commands = Arc::new(CompaniaCommands::new(
+        let commands = Arc::new(ReviewCommands::new(
             storage.uows.clone(),
             SqlCompaniaRepository,
             CompaniaAvroEvents::new(codec.clone()),
         ));
-        let queries = Arc::new(CompaniaQueries::new(SqlCompaniaReadModel::new(
-            storage.db.clone(),
-        )));
-        bus.subscribe(
-            COMMAND_TOPIC,
+        let queries = Arc::new(ReviewQueries::new(
+            Compania::KIND,
+            SqlCompaniaReadModel::new(storage.db.clone()),
+        ));
+        let consumer = ReviewCommandConsumer::<Compania, _, _, _, _>::new(
             SERVICE,
-            Arc::new(CompaniaCommandConsumer::new(commands.clone(), codec)),
-        )
-        .await
-        .map_err(|e| InfraError::Bus(e.to_string()))?;
+            commands.clone(),
+            CompaniaCommandDecoder::new(codec),
+        );
+        bus.subscribe(COMMAND_TOPIC, SERVICE, Arc::new(consumer))
+            .await
+            .map_err(|e| InfraError::Bus(e.to_string()))?;
         let relay = storage.start_relay(SERVICE, bus);
         Ok(Self {
             commands,

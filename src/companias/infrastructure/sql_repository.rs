@@ -3,10 +3,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::companias::application::{CompaniaReadModel, CompaniaRepository, CompaniaView};
+use crate::companias::application::CompaniaView;
 use crate::companias::domain::{Compania, DatosCompania};
+use crate::seedwork::application::review::{ReadModel, Repository};
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
-use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Reviewable};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
 const COLUMNS: &str = "id, nombre, email, identificacion, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, version";
@@ -42,7 +43,7 @@ fn row_to_compania(row: &AnyRow) -> Result<Compania, StoreError> {
 }
 
 #[async_trait]
-impl CompaniaRepository for SqlCompaniaRepository {
+impl Repository<Compania> for SqlCompaniaRepository {
     type Uow = SqlUnitOfWork;
 
     async fn load(
@@ -145,7 +146,7 @@ fn to_view(c: &Compania, version: i64) -> CompaniaView {
 }
 
 #[async_trait]
-impl CompaniaReadModel for SqlCompaniaReadModel {
+impl ReadModel<CompaniaView> for SqlCompaniaReadModel {
     async fn by_id(&self, id: EntityId) -> Result<Option<CompaniaView>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM companias WHERE id = $1"));
         let row = sqlx::query(sql)

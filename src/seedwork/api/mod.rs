@@ -4,7 +4,11 @@
 mod extract;
 mod health;
 mod problem;
+mod review_routes;
 
 pub use extract::{ValidJson, ValidQuery};
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
+pub use review_routes::{
+    CreationBody, ReviewCommandHandlers, ReviewPaths, ReviewQueryHandlers, review_router,
+};

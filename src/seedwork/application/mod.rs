@@ -9,6 +9,7 @@ mod errors;
 mod messaging;
 mod paging;
 mod query;
+pub mod review;
 mod unit_of_work;
 
 pub use command::{Command, CommandContext, CommandHandler, InboxClaim, dispatch};

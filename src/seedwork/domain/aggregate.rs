@@ -1,7 +1,7 @@
 /// An aggregate root: a consistency boundary with an identity, a version for
 /// optimistic concurrency and a buffer of domain events not yet committed.
 pub trait AggregateRoot {
-    type Event;
+    type Event: Send + Sync + 'static;
 
     /// Stable identity, used as the message key so all events of one
     /// aggregate keep their order on the bus.

@@ -8,8 +8,10 @@
 
 mod aggregate;
 mod review;
+mod reviewable;
 mod text;
 
 pub use aggregate::{AggregateRoot, EventBuffer};
 pub use review::{Estado, Motivos, Review, ReviewError, Transition};
+pub use reviewable::{DomainError, Reviewable};
 pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS};

@@ -12,6 +12,7 @@ mod outbox_relay;
 mod outbox_store;
 mod pulsar_bus;
 pub mod pulsar_dlq;
+mod review_consumer;
 mod sql_unit_of_work;
 
 pub use context_storage::ContextStorage;
@@ -21,4 +22,5 @@ pub use errors::InfraError;
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
+pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
 pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, store_error};

@@ -154,6 +154,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let mut checks: Vec<Arc<dyn ReadinessCheck>> = Vec::new();
     let companias = if matches!(role, Role::All | Role::Companias) {
         let module = CompaniasModule::start(
+            companias::infrastructure::NAMES,
+            &companias::infrastructure::MIGRATIONS,
             &context_database_url(&base, companias::SERVICE),
             dyn_bus.clone(),
             codec.clone(),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use common::{Backend, Recorder, fresh_database_url};
 use propalpes::companias::domain::{Compania, DatosCompania};
-use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
+use propalpes::companias::infrastructure::{MIGRATIONS, repository};
 use propalpes::seedwork::application::review::Repository;
 use propalpes::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
@@ -79,7 +79,7 @@ async fn count(db: &Database, table: &str) -> i64 {
 fn compania() -> Compania {
     Compania::crear(
         EntityId::new(),
-        DatosCompania::parse("A", "", "").expect("datos"),
+        DatosCompania::new("A", "", "").expect("datos"),
         chrono::Utc::now(),
     )
 }
@@ -92,7 +92,7 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
 
     // Success: both rows.
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    repository()
         .save(&mut uow, &compania())
         .await
         .expect("save");
@@ -104,7 +104,7 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
     // Failure after the aggregate write (the second outbox row collides on
     // its unique id): neither the aggregate nor any outbox row remains.
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    repository()
         .save(&mut uow, &compania())
         .await
         .expect("save");
@@ -122,20 +122,17 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     let uows = &env.storage.uows;
     let mut c = compania();
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
-        .save(&mut uow, &c)
-        .await
-        .expect("insert");
+    repository().save(&mut uow, &c).await.expect("insert");
     uow.commit().await.expect("commit");
 
     let mut first = uows.begin().await.expect("begin");
-    let mut loaded = SqlCompaniaRepository
+    let mut loaded = repository()
         .load(&mut first, c.id())
         .await
         .expect("load")
         .expect("found");
     loaded.aprobar(chrono::Utc::now()).expect("aprobar");
-    SqlCompaniaRepository
+    repository()
         .save(&mut first, &loaded)
         .await
         .expect("update");
@@ -144,7 +141,7 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     // `c` still has version 0 → an insert that collides; a version-1 copy
     // loaded before the approval fails the version check.
     let mut stale = uows.begin().await.expect("begin");
-    let err = SqlCompaniaRepository
+    let err = repository()
         .save(&mut stale, &c)
         .await
         .expect_err("stale insert");
@@ -153,15 +150,13 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     c = Compania::restore(
         c.id(),
         c.datos().clone(),
-        propalpes::seedwork::domain::Estado::Pendiente,
-        vec![],
-        c.fecha_creacion(),
-        c.fecha_actualizacion(),
+        propalpes::seedwork::domain::Review::default(),
+        (c.fecha_creacion(), c.fecha_actualizacion()),
         1,
     );
     c.aprobar(chrono::Utc::now()).expect("aprobar");
     let mut stale = uows.begin().await.expect("begin");
-    let err = SqlCompaniaRepository
+    let err = repository()
         .save(&mut stale, &c)
         .await
         .expect_err("stale update");

@@ -1,31 +1,15 @@
-//! Use cases of `companias`: the seedwork's reviewable-aggregate commands
-//! and queries, named for this context. Handlers own the transaction.
-
-use serde::Serialize;
+//! Use cases of `companias`: the seedwork's reviewable-record commands and
+//! queries, named for this context. Handlers own the transaction.
 
 use super::domain::Compania;
 use crate::seedwork::application::review::{
-    Aprobar, Crear, Listar, ObtenerPorId, Rechazar, ReviewUseCaseError,
+    Aprobar, Crear, Listar, ObtenerPorId, Rechazar, RegistroView, ReviewUseCaseError,
 };
 
 pub type CrearCompania = Crear<Compania>;
 pub type AprobarCompania = Aprobar<Compania>;
 pub type RechazarCompania = Rechazar<Compania>;
 /// `ObtenerCompanias { estado?, page }`; with `Rechazada` it answers `ObtenerCompaniasRechazadas`.
-pub type ObtenerCompanias = Listar<CompaniaView>;
-pub type ObtenerCompania = ObtenerPorId<CompaniaView>;
+pub type ObtenerCompanias = Listar<RegistroView>;
+pub type ObtenerCompania = ObtenerPorId<RegistroView>;
 pub type CompaniasError = ReviewUseCaseError;
-
-/// A company as queries return it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CompaniaView {
-    pub id: String,
-    pub nombre: String,
-    pub email: String,
-    pub identificacion: String,
-    pub estado: String,
-    pub motivos_rechazo: Vec<String>,
-    pub fecha_creacion: String,
-    pub fecha_actualizacion: String,
-    pub version: i64,
-}

@@ -1,10 +1,9 @@
-use chrono::{DateTime, Utc};
+use crate::seedwork::domain::{BoundedText, DatosRegistro, FieldError, Registro, RegistroEvent};
 
-use super::CompaniaEvent;
-use crate::seedwork::domain::{
-    AggregateRoot, BoundedText, DomainError, EntityId, Estado, EventBuffer, FieldError, Motivos,
-    Review, Reviewable, Transition,
-};
+/// A company as registered: reviewed by the audit, approved or rejected.
+pub type Compania = Registro<DatosCompania>;
+/// `CompaniaCreada`, `CompaniaAprobada`, `CompaniaRechazada`.
+pub type CompaniaEvent = RegistroEvent<DatosCompania>;
 
 /// A company's registration data as given; any field may be blank.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +14,7 @@ pub struct DatosCompania {
 }
 
 impl DatosCompania {
-    pub fn parse(nombre: &str, email: &str, identificacion: &str) -> Result<Self, FieldError> {
+    pub fn new(nombre: &str, email: &str, identificacion: &str) -> Result<Self, FieldError> {
         Ok(Self {
             nombre: BoundedText::parse("nombre", nombre)?,
             email: BoundedText::parse("email", email)?,
@@ -24,149 +23,49 @@ impl DatosCompania {
     }
 }
 
-/// The `Compania` aggregate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Compania {
-    id: EntityId,
-    datos: DatosCompania,
-    review: Review,
-    fecha_creacion: DateTime<Utc>,
-    fecha_actualizacion: DateTime<Utc>,
-    version: i64,
-    events: EventBuffer<CompaniaEvent>,
-}
-
-impl Compania {
-    /// Rebuilds a stored company.
-    #[allow(clippy::too_many_arguments)]
-    pub fn restore(
-        id: EntityId,
-        datos: DatosCompania,
-        estado: Estado,
-        motivos_rechazo: Vec<String>,
-        fecha_creacion: DateTime<Utc>,
-        fecha_actualizacion: DateTime<Utc>,
-        version: i64,
-    ) -> Self {
-        Self {
-            id,
-            datos,
-            review: Review::restore(estado, motivos_rechazo),
-            fecha_creacion,
-            fecha_actualizacion,
-            version,
-            events: EventBuffer::default(),
-        }
-    }
-
-    pub fn datos(&self) -> &DatosCompania {
-        &self.datos
-    }
-
-    pub fn motivos_rechazo(&self) -> &[String] {
-        self.review.motivos_rechazo()
-    }
-
-    pub fn fecha_creacion(&self) -> DateTime<Utc> {
-        self.fecha_creacion
-    }
-
-    pub fn fecha_actualizacion(&self) -> DateTime<Utc> {
-        self.fecha_actualizacion
-    }
-
-    pub fn pending_events(&self) -> &[CompaniaEvent] {
-        self.events.pending()
-    }
-}
-
-impl Reviewable for Compania {
-    type Datos = DatosCompania;
-
+impl DatosRegistro for DatosCompania {
     const KIND: &'static str = "compania";
+    const ID_FIELD: &'static str = "id_compania";
+    const FIELDS: &'static [&'static str] = &["nombre", "email", "identificacion"];
     const CREAR: &'static str = "CrearCompania";
     const APROBAR: &'static str = "AprobarCompania";
     const RECHAZAR: &'static str = "RechazarCompania";
+    const CREADO: &'static str = "CompaniaCreada";
+    const APROBADO: &'static str = "CompaniaAprobada";
+    const RECHAZADO: &'static str = "CompaniaRechazada";
 
-    /// Registers a company (Pendiente) and records `CompaniaCreada`.
-    fn crear(id: EntityId, datos: DatosCompania, ahora: DateTime<Utc>) -> Self {
-        let mut compania = Self {
-            id,
-            datos,
-            review: Review::default(),
-            fecha_creacion: ahora,
-            fecha_actualizacion: ahora,
-            version: 0,
-            events: EventBuffer::default(),
-        };
-        compania.events.record(CompaniaEvent::CompaniaCreada {
-            id: id.to_string(),
-            nombre: compania.datos.nombre.to_string(),
-            email: compania.datos.email.to_string(),
-            identificacion: compania.datos.identificacion.to_string(),
-            fecha_creacion: ahora,
-        });
-        compania
+    fn parse(field: &dyn Fn(&str) -> String) -> Result<Self, FieldError> {
+        Self::new(&field("nombre"), &field("email"), &field("identificacion"))
     }
 
-    /// Approves a Pendiente company; approving twice records nothing.
-    fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), DomainError> {
-        if self.review.aprobar()? == Transition::Changed {
-            self.fecha_actualizacion = ahora;
-            self.events.record(CompaniaEvent::CompaniaAprobada {
-                id: self.id.to_string(),
-                fecha: ahora,
-            });
+    fn field(&self, name: &str) -> &str {
+        match name {
+            "nombre" => self.nombre.as_str(),
+            "email" => self.email.as_str(),
+            "identificacion" => self.identificacion.as_str(),
+            _ => "",
         }
-        Ok(())
-    }
-
-    /// Rejects a Pendiente company with reasons; rejecting twice records nothing.
-    fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), DomainError> {
-        if self.review.rechazar(motivos)? == Transition::Changed {
-            self.fecha_actualizacion = ahora;
-            self.events.record(CompaniaEvent::CompaniaRechazada {
-                id: self.id.to_string(),
-                motivos: motivos.as_slice().to_vec(),
-                fecha: ahora,
-            });
-        }
-        Ok(())
-    }
-
-    fn id(&self) -> EntityId {
-        self.id
-    }
-
-    fn estado(&self) -> Estado {
-        self.review.estado()
-    }
-}
-
-impl AggregateRoot for Compania {
-    type Event = CompaniaEvent;
-
-    fn aggregate_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn version(&self) -> i64 {
-        self.version
-    }
-
-    fn take_events(&mut self) -> Vec<CompaniaEvent> {
-        self.events.take()
     }
 }
 
 #[cfg(test)]
 mod tests {
     //! given(events) / when(command) / then(events or error).
+    use chrono::{DateTime, Utc};
+
     use super::*;
-    use crate::seedwork::domain::ReviewError;
+    use crate::seedwork::domain::{
+        AggregateRoot, DomainError, EntityId, Estado, Motivos, ReviewError, Reviewable,
+    };
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp_millis(1_700_000_000_000).unwrap()
+    }
+
+    const ID: &str = "0192f3a0-0000-7000-8000-000000000001";
+
+    fn id() -> EntityId {
+        EntityId::parse("id", ID).unwrap()
     }
 
     /// Rebuilds the aggregate from its history, as a store would.
@@ -174,44 +73,48 @@ mod tests {
         let mut compania = None::<Compania>;
         for event in history {
             match event {
-                CompaniaEvent::CompaniaCreada {
-                    id,
-                    nombre,
-                    email,
-                    identificacion,
-                    fecha_creacion,
-                } => {
-                    let datos = DatosCompania::parse(nombre, email, identificacion).unwrap();
-                    let mut c =
-                        Compania::crear(EntityId::parse("id", id).unwrap(), datos, *fecha_creacion);
-                    c.take_events();
-                    compania = Some(c);
+                RegistroEvent::Creado { id, datos, fecha } => {
+                    compania = Some(Compania::crear(*id, datos.clone(), *fecha))
                 }
-                CompaniaEvent::CompaniaAprobada { fecha, .. } => {
-                    let c = compania.as_mut().unwrap();
-                    c.aprobar(*fecha).unwrap();
-                    c.take_events();
+                RegistroEvent::Aprobado { fecha, .. } => {
+                    compania.as_mut().unwrap().aprobar(*fecha).unwrap()
                 }
-                CompaniaEvent::CompaniaRechazada { motivos, fecha, .. } => {
-                    let c = compania.as_mut().unwrap();
-                    c.rechazar(&Motivos::parse(motivos).unwrap(), *fecha)
-                        .unwrap();
-                    c.take_events();
-                }
+                RegistroEvent::Rechazado { motivos, fecha, .. } => compania
+                    .as_mut()
+                    .unwrap()
+                    .rechazar(&Motivos::parse(motivos).unwrap(), *fecha)
+                    .unwrap(),
             }
         }
-        compania.expect("history starts with CompaniaCreada")
+        let mut compania = compania.expect("history starts with CompaniaCreada");
+        compania.take_events();
+        compania
     }
 
-    const ID: &str = "0192f3a0-0000-7000-8000-000000000001";
+    fn datos() -> DatosCompania {
+        DatosCompania::new("Inmobiliaria Andes", "", "900123").unwrap()
+    }
 
     fn creada() -> CompaniaEvent {
-        CompaniaEvent::CompaniaCreada {
-            id: ID.into(),
-            nombre: "Inmobiliaria Andes".into(),
-            email: "".into(),
-            identificacion: "900123".into(),
-            fecha_creacion: now(),
+        RegistroEvent::Creado {
+            id: id(),
+            datos: datos(),
+            fecha: now(),
+        }
+    }
+
+    fn aprobada() -> CompaniaEvent {
+        RegistroEvent::Aprobado {
+            id: id(),
+            fecha: now(),
+        }
+    }
+
+    fn rechazada() -> CompaniaEvent {
+        RegistroEvent::Rechazado {
+            id: id(),
+            motivos: vec!["email faltante".into()],
+            fecha: now(),
         }
     }
 
@@ -221,15 +124,16 @@ mod tests {
 
     #[test]
     fn crear_accepts_blank_fields_and_records_compania_creada() {
-        let datos = DatosCompania::parse("Inmobiliaria Andes", "", "900123").unwrap();
-        let mut c = Compania::crear(EntityId::parse("id", ID).unwrap(), datos, now());
+        let mut c = Compania::crear(id(), datos(), now());
         assert_eq!(c.estado(), Estado::Pendiente);
-        assert_eq!(c.take_events(), vec![creada()]);
+        let events = c.take_events();
+        assert_eq!(events, vec![creada()]);
+        assert_eq!(events[0].name(), "CompaniaCreada");
     }
 
     #[test]
     fn crear_refuses_a_name_over_the_limit() {
-        let err = DatosCompania::parse(&"n".repeat(1001), "", "").unwrap_err();
+        let err = DatosCompania::new(&"n".repeat(1001), "", "").unwrap_err();
         assert_eq!(err.field, "nombre");
     }
 
@@ -237,25 +141,15 @@ mod tests {
     fn given_creada_when_aprobar_then_compania_aprobada() {
         let mut c = given(&[creada()]);
         c.aprobar(now()).unwrap();
-        assert_eq!(
-            c.take_events(),
-            vec![CompaniaEvent::CompaniaAprobada {
-                id: ID.into(),
-                fecha: now()
-            }]
-        );
+        let events = c.take_events();
+        assert_eq!(events, vec![aprobada()]);
+        assert_eq!(events[0].name(), "CompaniaAprobada");
         assert_eq!(c.estado(), Estado::Aprobada);
     }
 
     #[test]
     fn given_aprobada_when_aprobar_then_no_event() {
-        let mut c = given(&[
-            creada(),
-            CompaniaEvent::CompaniaAprobada {
-                id: ID.into(),
-                fecha: now(),
-            },
-        ]);
+        let mut c = given(&[creada(), aprobada()]);
         c.aprobar(now()).unwrap();
         assert!(c.take_events().is_empty());
     }
@@ -264,37 +158,20 @@ mod tests {
     fn given_creada_when_rechazar_then_compania_rechazada_with_motivos() {
         let mut c = given(&[creada()]);
         c.rechazar(&motivos(), now()).unwrap();
-        assert_eq!(
-            c.take_events(),
-            vec![CompaniaEvent::CompaniaRechazada {
-                id: ID.into(),
-                motivos: vec!["email faltante".into()],
-                fecha: now()
-            }]
-        );
+        assert_eq!(c.take_events(), vec![rechazada()]);
         assert_eq!(c.motivos_rechazo(), ["email faltante"]);
     }
 
     #[test]
     fn given_rechazada_when_rechazar_then_no_event() {
-        let rechazada = CompaniaEvent::CompaniaRechazada {
-            id: ID.into(),
-            motivos: vec!["x".into()],
-            fecha: now(),
-        };
-        let mut c = given(&[creada(), rechazada]);
+        let mut c = given(&[creada(), rechazada()]);
         c.rechazar(&motivos(), now()).unwrap();
         assert!(c.take_events().is_empty());
     }
 
     #[test]
     fn given_rechazada_when_aprobar_then_error() {
-        let rechazada = CompaniaEvent::CompaniaRechazada {
-            id: ID.into(),
-            motivos: vec!["x".into()],
-            fecha: now(),
-        };
-        let mut c = given(&[creada(), rechazada]);
+        let mut c = given(&[creada(), rechazada()]);
         let err = c.aprobar(now()).unwrap_err();
         assert_eq!(
             err,
@@ -308,13 +185,7 @@ mod tests {
 
     #[test]
     fn given_aprobada_when_rechazar_then_error() {
-        let mut c = given(&[
-            creada(),
-            CompaniaEvent::CompaniaAprobada {
-                id: ID.into(),
-                fecha: now(),
-            },
-        ]);
+        let mut c = given(&[creada(), aprobada()]);
         assert!(c.rechazar(&motivos(), now()).is_err());
         assert_eq!(c.estado(), Estado::Aprobada);
     }

@@ -1,7 +1,6 @@
-//! The `Compania` aggregate, its events and rules. Pure: no I/O crate here.
+//! The `Compania` aggregate: a registered record (seedwork `Registro`) whose
+//! data is a company's name, email and tax id. Pure: no I/O crate here.
 
 mod compania;
-mod events;
 
-pub use compania::{Compania, DatosCompania};
-pub use events::CompaniaEvent;
+pub use compania::{Compania, CompaniaEvent, DatosCompania};

@@ -10,5 +10,6 @@ pub use extract::{ValidJson, ValidQuery};
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
 pub use review_routes::{
-    CreationBody, ReviewCommandHandlers, ReviewPaths, ReviewQueryHandlers, review_router,
+    CreationBody, RegistroBody, ReviewCommandHandlers, ReviewPaths, ReviewQueryHandlers,
+    review_router,
 };

@@ -20,7 +20,9 @@ use crate::seedwork::application::review::{
 use crate::seedwork::application::{
     CommandContext, CommandHandler, PageRequest, QueryHandler, ask, dispatch,
 };
-use crate::seedwork::domain::{DomainError, EntityId, Estado, FieldError, Motivos, Reviewable};
+use crate::seedwork::domain::{
+    DatosRegistro, DomainError, EntityId, Estado, FieldError, Motivos, Registro, Reviewable,
+};
 
 impl From<ReviewUseCaseError> for ApiError {
     fn from(error: ReviewUseCaseError) -> Self {
@@ -40,6 +42,44 @@ impl From<ReviewUseCaseError> for ApiError {
 /// The JSON body of `POST /x`, parsed into the aggregate's validated data.
 pub trait CreationBody<A: Reviewable>: DeserializeOwned + Send + 'static {
     fn into_datos(self) -> Result<A::Datos, FieldError>;
+}
+
+/// The creation body of a registered record: an object of its text fields.
+/// A missing field counts as blank (ingestion accepts incomplete data); an
+/// unknown field or a non-text value is refused, naming the field.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct RegistroBody<D> {
+    fields: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    _datos: PhantomData<fn() -> D>,
+}
+
+impl<D: DatosRegistro> CreationBody<Registro<D>> for RegistroBody<D> {
+    fn into_datos(self) -> Result<D, FieldError> {
+        let mut values = std::collections::BTreeMap::new();
+        for (name, value) in self.fields {
+            if !D::FIELDS.contains(&name.as_str()) {
+                return Err(FieldError::new(
+                    name,
+                    format!("unknown field; expected one of {}", D::FIELDS.join(", ")),
+                ));
+            }
+            match value {
+                serde_json::Value::String(text) => {
+                    values.insert(name, text);
+                }
+                serde_json::Value::Null => {}
+                other => {
+                    return Err(FieldError::new(
+                        name,
+                        format!("must be a string, got {other}"),
+                    ));
+                }
+            }
+        }
+        D::parse(&|f: &str| values.get(f).cloned().unwrap_or_default())
+    }
 }
 
 /// Where a reviewable aggregate's routes live.

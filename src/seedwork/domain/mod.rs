@@ -7,11 +7,13 @@
 //! every audited aggregate.
 
 mod aggregate;
+mod registro;
 mod review;
 mod reviewable;
 mod text;
 
 pub use aggregate::{AggregateRoot, EventBuffer};
+pub use registro::{DatosRegistro, Registro, RegistroEvent};
 pub use review::{Estado, Motivos, Review, ReviewError, Transition};
 pub use reviewable::{DomainError, Reviewable};
 pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS};

@@ -12,6 +12,7 @@ mod outbox_relay;
 mod outbox_store;
 mod pulsar_bus;
 pub mod pulsar_dlq;
+pub mod registro;
 mod review_consumer;
 mod sql_unit_of_work;
 

@@ -7,8 +7,10 @@ mod commands;
 mod errors;
 mod ports;
 mod queries;
+mod view;
 
 pub use commands::{Aprobar, Crear, Rechazar, ReviewCommand, ReviewCommands};
 pub use errors::ReviewUseCaseError;
 pub use ports::{ReadModel, Repository};
 pub use queries::{Listar, ObtenerPorId, ReviewQueries};
+pub use view::RegistroView;

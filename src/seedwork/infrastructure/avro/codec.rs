@@ -83,6 +83,41 @@ impl Decoded {
             reason: e.to_string(),
         })
     }
+
+    fn field(&self, name: &str) -> Option<&Value> {
+        match &self.data {
+            Value::Record(fields) => fields.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A text field of the payload (`None` when absent or null).
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.field(name).and_then(as_text)
+    }
+
+    /// A numeric field of the payload, whether written as int, long, float or double.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        fn num(v: &Value) -> Option<f64> {
+            match v {
+                Value::Int(i) => Some(f64::from(*i)),
+                Value::Long(l) => Some(*l as f64),
+                Value::Float(f) => Some(f64::from(*f)),
+                Value::Double(d) => Some(*d),
+                Value::Union(_, inner) => num(inner),
+                _ => None,
+            }
+        }
+        self.field(name).and_then(num)
+    }
+
+    /// A list-of-text field of the payload.
+    pub fn texts(&self, name: &str) -> Option<Vec<String>> {
+        match self.field(name) {
+            Some(Value::Array(items)) => Some(items.iter().filter_map(as_text).collect()),
+            _ => None,
+        }
+    }
 }
 
 /// Encodes and decodes envelopes with the schemas of `schemas/`.

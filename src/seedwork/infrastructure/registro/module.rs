@@ -1,0 +1,79 @@
+use std::sync::Arc;
+
+use sqlx::migrate::Migrator;
+
+use super::{
+    RegistroAvroEvents, RegistroCommandDecoder, SqlRegistroReadModel, SqlRegistroRepository,
+};
+use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::review::{ReviewCommands, ReviewQueries};
+use crate::seedwork::domain::{DatosRegistro, Registro};
+use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::{
+    ContextStorage, DatabaseUrl, InfraError, RelayHandle, ReviewCommandConsumer,
+    SqlUnitOfWorkFactory,
+};
+
+pub type SqlRegistroCommands<D> =
+    ReviewCommands<SqlUnitOfWorkFactory, SqlRegistroRepository<D>, RegistroAvroEvents<D>>;
+pub type SqlRegistroQueries<D> = ReviewQueries<SqlRegistroReadModel<D>>;
+
+/// A context's service name, topics and table.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistroNames {
+    pub service: &'static str,
+    pub command_topic: &'static str,
+    pub event_topic: &'static str,
+    pub table: &'static str,
+}
+
+/// A running registered-record context: handlers, storage and relay.
+pub struct RegistroModule<D: DatosRegistro> {
+    pub commands: Arc<SqlRegistroCommands<D>>,
+    pub queries: Arc<SqlRegistroQueries<D>>,
+    pub storage: ContextStorage,
+    relay: RelayHandle,
+}
+
+impl<D: DatosRegistro> RegistroModule<D> {
+    /// Opens the database, subscribes to the command topic, starts the relay.
+    pub async fn start(
+        names: RegistroNames,
+        migrations: &Migrator,
+        url: &DatabaseUrl,
+        bus: Arc<dyn MessageBus>,
+        codec: Arc<AvroCodec>,
+    ) -> Result<Self, InfraError> {
+        let storage = ContextStorage::open(url, migrations).await?;
+        let commands = Arc::new(ReviewCommands::new(
+            storage.uows.clone(),
+            SqlRegistroRepository::<D>::new(names.table),
+            RegistroAvroEvents::<D>::new(codec.clone(), names.event_topic, names.service),
+        ));
+        let queries = Arc::new(ReviewQueries::new(
+            D::KIND,
+            SqlRegistroReadModel::<D>::new(storage.db.clone(), names.table),
+        ));
+        let consumer = ReviewCommandConsumer::<Registro<D>, _, _, _, _>::new(
+            names.service,
+            commands.clone(),
+            RegistroCommandDecoder::<D>::new(codec),
+        );
+        bus.subscribe(names.command_topic, names.service, Arc::new(consumer))
+            .await
+            .map_err(|e| InfraError::Bus(e.to_string()))?;
+        let relay = storage.start_relay(names.service, bus);
+        Ok(Self {
+            commands,
+            queries,
+            storage,
+            relay,
+        })
+    }
+
+    /// Stops the relay after flushing what is committed.
+    pub async fn shutdown(self) {
+        self.relay.cancel.cancel();
+        let _ = self.relay.task.await;
+    }
+}

@@ -13,16 +13,23 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
-use crate::companias;
+use crate::companias::domain::DatosCompania;
 use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
+use crate::geograficos::domain::Coordenadas;
+use crate::geograficos::infrastructure::GeograficosModule;
 use crate::seedwork::api::{ReadinessCheck, health_routes};
+use crate::seedwork::api::{RegistroBody, ReviewPaths, review_router};
 use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::review::RegistroView;
+use crate::seedwork::domain::{DatosRegistro, Registro};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
+use crate::seedwork::infrastructure::registro::{RegistroModule, RegistroNames};
 use crate::seedwork::infrastructure::{
     Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
     context_database_url,
 };
+use crate::{companias, geograficos};
 
 /// Largest request body accepted (a command is a few hundred bytes).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -32,6 +39,7 @@ const BODY_LIMIT: usize = 256 * 1024;
 pub enum Role {
     All,
     Companias,
+    Geograficos,
 }
 
 impl Role {
@@ -39,6 +47,7 @@ impl Role {
         match command {
             Command::All => Some(Role::All),
             Command::Companias => Some(Role::Companias),
+            Command::Geograficos => Some(Role::Geograficos),
             Command::Dlq { .. } | Command::Bench { .. } => None,
         }
     }
@@ -101,6 +110,7 @@ pub struct RunningApp {
     pub buses: Buses,
     pub codec: Arc<AvroCodec>,
     pub companias: Option<CompaniasModule>,
+    pub geograficos: Option<GeograficosModule>,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -116,6 +126,9 @@ impl RunningApp {
         }
         if let Some(c) = self.companias {
             c.shutdown().await;
+        }
+        if let Some(g) = self.geograficos {
+            g.shutdown().await;
         }
     }
 
@@ -143,32 +156,73 @@ impl ReadinessCheck for DatabaseCheck {
     }
 }
 
+/// Opens a registered-record context (companias, geograficos) and returns
+/// it with its routes and readiness check.
+async fn start_registro<D: DatosRegistro>(
+    names: RegistroNames,
+    migrations: &sqlx::migrate::Migrator,
+    paths: ReviewPaths,
+    base: &DatabaseUrl,
+    bus: Arc<dyn MessageBus>,
+    codec: Arc<AvroCodec>,
+) -> Result<(RegistroModule<D>, Router, Arc<dyn ReadinessCheck>), InfraError> {
+    let module = RegistroModule::<D>::start(
+        names,
+        migrations,
+        &context_database_url(base, names.service),
+        bus,
+        codec,
+    )
+    .await?;
+    let routes = review_router::<Registro<D>, RegistroBody<D>, RegistroView, _, _>(
+        paths,
+        module.commands.clone(),
+        module.queries.clone(),
+    );
+    let check = Arc::new(DatabaseCheck {
+        name: format!("{}_db", names.service),
+        db: module.storage.db.clone(),
+    });
+    Ok((module, routes, check))
+}
+
 pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
     let base: DatabaseUrl = args.base_database_url().parse()?;
     let registry = Arc::new(SchemaRegistry::embedded()?);
     let codec = Arc::new(AvroCodec::new(registry.clone()));
     let buses = Buses::connect(args, registry).await?;
-    let dyn_bus = buses.bus.clone();
+    let bus = buses.bus.clone();
 
     let mut router = Router::new();
     let mut checks: Vec<Arc<dyn ReadinessCheck>> = Vec::new();
     let companias = if matches!(role, Role::All | Role::Companias) {
-        let module = CompaniasModule::start(
+        let (module, routes, check) = start_registro::<DatosCompania>(
             companias::infrastructure::NAMES,
             &companias::infrastructure::MIGRATIONS,
-            &context_database_url(&base, companias::SERVICE),
-            dyn_bus.clone(),
+            companias::api::PATHS,
+            &base,
+            bus.clone(),
             codec.clone(),
         )
         .await?;
-        router = router.merge(companias::api::router(
-            module.commands.clone(),
-            module.queries.clone(),
-        ));
-        checks.push(Arc::new(DatabaseCheck {
-            name: "companias_db".into(),
-            db: module.storage.db.clone(),
-        }));
+        router = router.merge(routes);
+        checks.push(check);
+        Some(module)
+    } else {
+        None
+    };
+    let geograficos = if matches!(role, Role::All | Role::Geograficos) {
+        let (module, routes, check) = start_registro::<Coordenadas>(
+            geograficos::infrastructure::NAMES,
+            &geograficos::infrastructure::MIGRATIONS,
+            geograficos::api::PATHS,
+            &base,
+            bus.clone(),
+            codec.clone(),
+        )
+        .await?;
+        router = router.merge(routes);
+        checks.push(check);
         Some(module)
     } else {
         None
@@ -193,6 +247,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         buses,
         codec,
         companias,
+        geograficos,
         shutdown,
         server,
     })

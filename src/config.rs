@@ -27,6 +27,8 @@ pub enum Command {
     All,
     /// Only the companias context: its HTTP API, command consumer and outbox relay.
     Companias,
+    /// Only the geograficos context: its HTTP API, command consumer and outbox relay.
+    Geograficos,
     /// Benchmarks that print their numbers.
     Bench {
         #[command(subcommand)]

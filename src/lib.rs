@@ -6,6 +6,7 @@ pub mod app;
 pub mod bench;
 pub mod companias;
 pub mod config;
+pub mod geograficos;
 pub mod ops;
 pub mod seedwork;
 pub mod telemetry;

@@ -13,6 +13,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
+use crate::auditoria::application::SagaPolicy;
+use crate::auditoria::infrastructure::AuditoriaModule;
 use crate::companias::domain::DatosCompania;
 use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
@@ -29,7 +31,7 @@ use crate::seedwork::infrastructure::{
     Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
     context_database_url,
 };
-use crate::{companias, geograficos};
+use crate::{auditoria, companias, geograficos};
 
 /// Largest request body accepted (a command is a few hundred bytes).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -40,6 +42,7 @@ pub enum Role {
     All,
     Companias,
     Geograficos,
+    Auditoria,
 }
 
 impl Role {
@@ -48,6 +51,7 @@ impl Role {
             Command::All => Some(Role::All),
             Command::Companias => Some(Role::Companias),
             Command::Geograficos => Some(Role::Geograficos),
+            Command::Auditoria => Some(Role::Auditoria),
             Command::Dlq { .. } | Command::Bench { .. } => None,
         }
     }
@@ -111,6 +115,7 @@ pub struct RunningApp {
     pub codec: Arc<AvroCodec>,
     pub companias: Option<CompaniasModule>,
     pub geograficos: Option<GeograficosModule>,
+    pub auditoria: Option<AuditoriaModule>,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -129,6 +134,9 @@ impl RunningApp {
         }
         if let Some(g) = self.geograficos {
             g.shutdown().await;
+        }
+        if let Some(a) = self.auditoria {
+            a.shutdown().await;
         }
     }
 
@@ -227,6 +235,27 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     } else {
         None
     };
+    let auditoria = if matches!(role, Role::All | Role::Auditoria) {
+        let policy = SagaPolicy {
+            timeout: Duration::from_millis(args.saga_timeout_ms),
+            max_intentos: args.saga_max_attempts.max(1),
+        };
+        let module = AuditoriaModule::start(
+            &context_database_url(&base, auditoria::SERVICE),
+            bus.clone(),
+            codec.clone(),
+            policy,
+        )
+        .await?;
+        router = router.merge(auditoria::api::router(module.queries.clone()));
+        checks.push(Arc::new(DatabaseCheck {
+            name: "auditoria_db".into(),
+            db: module.storage.db.clone(),
+        }));
+        Some(module)
+    } else {
+        None
+    };
 
     let router = router
         .merge(health_routes(checks))
@@ -248,6 +277,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         codec,
         companias,
         geograficos,
+        auditoria,
         shutdown,
         server,
     })

@@ -29,6 +29,8 @@ pub enum Command {
     Companias,
     /// Only the geograficos context: its HTTP API, command consumer and outbox relay.
     Geograficos,
+    /// Only the auditoria context: event consumers, audit saga, its HTTP API.
+    Auditoria,
     /// Benchmarks that print their numbers.
     Bench {
         #[command(subcommand)]
@@ -111,6 +113,15 @@ pub struct RuntimeArgs {
         global = true
     )]
     pub pulsar_namespace: String,
+
+    /// How long the audit saga waits for the source context's reply before
+    /// re-sending its command (doubling each time), in milliseconds.
+    #[arg(long, env = "SAGA_TIMEOUT_MS", default_value_t = 30_000, global = true)]
+    pub saga_timeout_ms: u64,
+
+    /// Attempts of a saga's command before the saga is marked failed.
+    #[arg(long, env = "SAGA_MAX_ATTEMPTS", default_value_t = 5, global = true)]
+    pub saga_max_attempts: u32,
 
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]

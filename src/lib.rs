@@ -3,6 +3,7 @@
 //! show the result. See README.md for the architecture.
 
 pub mod app;
+pub mod auditoria;
 pub mod bench;
 pub mod companias;
 pub mod config;

@@ -4,7 +4,7 @@ use tracing_subscriber::EnvFilter;
 
 pub fn init(format: &str) {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn,apache_avro=error"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let result = if format == "json" {
         builder.json().try_init()
@@ -18,7 +18,8 @@ pub fn init(format: &str) {
 /// Quiet logs for tests (warnings only unless RUST_LOG says otherwise),
 /// captured per test by the test harness.
 pub fn init_for_tests() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,apache_avro=error"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_test_writer()

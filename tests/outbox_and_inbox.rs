@@ -101,15 +101,17 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
     assert_eq!(count(&env.storage.db, "companias").await, 1);
     assert_eq!(count(&env.storage.db, "outbox").await, 1);
 
-    // Failure after the aggregate write (the second outbox row collides on
-    // its unique id): neither the aggregate nor any outbox row remains.
+    // Failure after the aggregate write (the second outbox row breaks the
+    // table's check on its topic): neither the aggregate nor any outbox row remains.
     let mut uow = uows.begin().await.expect("begin");
     repository()
         .save(&mut uow, &compania())
         .await
         .expect("save");
     uow.add_message(message("m-2"));
-    uow.add_message(message("m-1"));
+    let mut broken = message("m-3");
+    broken.topic.clear();
+    uow.add_message(broken);
     assert!(uow.commit().await.is_err());
     assert_eq!(count(&env.storage.db, "companias").await, 1);
     assert_eq!(count(&env.storage.db, "outbox").await, 1);

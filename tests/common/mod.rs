@@ -67,6 +67,8 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         pulsar_url: None,
         pulsar_tenant: "public".into(),
         pulsar_namespace: "default".into(),
+        saga_timeout_ms: 30_000,
+        saga_max_attempts: 5,
         log_format: "text".into(),
     }
 }

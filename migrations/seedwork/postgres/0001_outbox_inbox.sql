@@ -1,9 +1,11 @@
 -- Integration messages written in the same transaction as the aggregate;
--- the relay publishes them in `seq` order and stamps `sent_at`.
+-- the relay publishes them in `seq` order and stamps `sent_at`. `id` is the
+-- envelope id and is not unique: a saga re-sends a command with its id so
+-- the receiver's inbox recognises it.
 CREATE TABLE outbox (
     seq            BIGSERIAL PRIMARY KEY,
-    id             TEXT    NOT NULL UNIQUE,
-    topic          TEXT    NOT NULL,
+    id             TEXT    NOT NULL,
+    topic          TEXT    NOT NULL CHECK (topic <> ''),
     message_key    TEXT    NOT NULL,
     message_type   TEXT    NOT NULL,
     schema_version INTEGER NOT NULL,

@@ -1,0 +1,209 @@
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{Duration, Utc};
+use thiserror::Error;
+
+use super::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::{Auditoria, Reintento, Saga, TipoEntidad};
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
+    UnitOfWorkFactory, begin_command,
+};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
+
+#[derive(Debug, Error)]
+pub enum AuditoriaError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+/// How long the saga waits for a reply and how often it re-sends.
+#[derive(Debug, Clone, Copy)]
+pub struct SagaPolicy {
+    pub timeout: std::time::Duration,
+    pub max_intentos: u32,
+}
+
+impl SagaPolicy {
+    fn timeout(&self) -> Duration {
+        Duration::from_std(self.timeout).unwrap_or(Duration::seconds(30))
+    }
+}
+
+/// Audit a record that was just created (from its `...Creada` event).
+#[derive(Debug, Clone)]
+pub struct AuditarEntidad {
+    pub tipo: TipoEntidad,
+    pub id_entidad: String,
+    pub campos: BTreeMap<String, String>,
+}
+
+impl Command for AuditarEntidad {
+    const NAME: &'static str = "AuditarEntidad";
+    /// The audit's id, or None when the record had been audited already.
+    type Output = Option<EntityId>;
+}
+
+/// The source context reports a record's final state (its `...Aprobada` or
+/// `...Rechazada` event): the saga waiting for it is done.
+#[derive(Debug, Clone)]
+pub struct RegistrarResultado {
+    pub tipo: TipoEntidad,
+    pub id_entidad: String,
+    pub estado: Estado,
+}
+
+impl Command for RegistrarResultado {
+    const NAME: &'static str = "RegistrarResultado";
+    type Output = ();
+}
+
+pub struct AuditoriaCommands<F, S, M> {
+    uows: F,
+    store: S,
+    messages: M,
+    policy: SagaPolicy,
+}
+
+impl<F, S, M> AuditoriaCommands<F, S, M>
+where
+    F: UnitOfWorkFactory,
+    S: AuditoriaStore<Uow = F::Uow>,
+    M: SagaMessages,
+{
+    pub fn new(uows: F, store: S, messages: M, policy: SagaPolicy) -> Self {
+        Self {
+            uows,
+            store,
+            messages,
+            policy,
+        }
+    }
+
+    /// Re-sends the command of every overdue saga, or fails it after its
+    /// last attempt. Returns how many sagas moved.
+    pub async fn reintentar_vencidas(&self) -> Result<usize, AuditoriaError> {
+        let ahora = Utc::now();
+        let vencidas = self.store.sagas_vencidas(ahora, 100).await?;
+        let mut moved = 0;
+        for mut saga in vencidas {
+            let mut uow = self.uows.begin().await?;
+            let ctx = CommandContext {
+                command_id: saga.id_comando.clone(),
+                correlation_id: saga.id.to_string(),
+                causation_id: None,
+                inbox: None,
+            };
+            match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
+                Reintento::Reenviar => {
+                    tracing::warn!(saga = %saga.id, intento = saga.intentos, "no reply in time; re-sending the command");
+                    uow.add_message(self.messages.comando(&saga, &ctx)?);
+                }
+                Reintento::Abandonar => {
+                    tracing::error!(saga = %saga.id, error = ?saga.ultimo_error, "saga failed");
+                }
+            }
+            match self.store.guardar_saga(&mut uow, &saga).await {
+                // Completed or re-sent by someone else meanwhile: theirs wins.
+                Err(StoreError::Conflict { .. }) => continue,
+                other => other?,
+            }
+            uow.commit().await?;
+            moved += 1;
+        }
+        Ok(moved)
+    }
+}
+
+#[async_trait]
+impl<F, S, M> CommandHandler<AuditarEntidad> for AuditoriaCommands<F, S, M>
+where
+    F: UnitOfWorkFactory,
+    S: AuditoriaStore<Uow = F::Uow>,
+    M: SagaMessages,
+{
+    type Error = AuditoriaError;
+
+    async fn handle(
+        &self,
+        command: AuditarEntidad,
+        ctx: CommandContext,
+    ) -> Result<Option<EntityId>, AuditoriaError> {
+        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
+            return Ok(None);
+        };
+        // The same record announced twice (another event id): one audit, one saga.
+        if self
+            .store
+            .auditada(&mut uow, command.tipo, &command.id_entidad)
+            .await?
+        {
+            uow.commit().await?;
+            return Ok(None);
+        }
+        let ahora = Utc::now();
+        let campos = command.campos;
+        let mut auditoria = Auditoria::realizar(
+            EntityId::new(),
+            command.tipo,
+            &command.id_entidad,
+            &|c| campos.get(c).cloned(),
+            ahora,
+        );
+        let saga = Saga::iniciar(
+            &auditoria,
+            uuid::Uuid::now_v7().to_string(),
+            self.policy.timeout(),
+            ahora,
+        );
+        self.store.guardar_auditoria(&mut uow, &auditoria).await?;
+        self.store.guardar_saga(&mut uow, &saga).await?;
+        for event in auditoria.take_events() {
+            uow.add_message(self.messages.auditoria_completada(&event, &ctx)?);
+        }
+        let saga_ctx = CommandContext {
+            command_id: saga.id_comando.clone(),
+            correlation_id: ctx.correlation_id.clone(),
+            causation_id: Some(ctx.command_id.clone()),
+            inbox: None,
+        };
+        uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
+        uow.commit().await?;
+        Ok(Some(auditoria.id()))
+    }
+}
+
+#[async_trait]
+impl<F, S, M> CommandHandler<RegistrarResultado> for AuditoriaCommands<F, S, M>
+where
+    F: UnitOfWorkFactory,
+    S: AuditoriaStore<Uow = F::Uow>,
+    M: SagaMessages,
+{
+    type Error = AuditoriaError;
+
+    async fn handle(
+        &self,
+        command: RegistrarResultado,
+        ctx: CommandContext,
+    ) -> Result<(), AuditoriaError> {
+        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
+            return Ok(());
+        };
+        // A manual decision on a record the audit never saw has no saga.
+        if let Some(mut saga) = self
+            .store
+            .saga_de(&mut uow, command.tipo, &command.id_entidad)
+            .await?
+        {
+            if saga.completar(command.estado, Utc::now()) {
+                self.store.guardar_saga(&mut uow, &saga).await?;
+            }
+        }
+        uow.commit().await?;
+        Ok(())
+    }
+}

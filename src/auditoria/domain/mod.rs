@@ -1,0 +1,10 @@
+//! The audit's rules (pure, table-driven), the `Auditoria` aggregate and
+//! the saga's state machine. No I/O crate here.
+
+mod auditoria;
+mod reglas;
+mod saga;
+
+pub use auditoria::{Auditoria, AuditoriaCompletada};
+pub use reglas::{Hallazgo, Problema, Regla, TipoEntidad, auditar, reglas};
+pub use saga::{Decision, EstadoSaga, Reintento, Saga};

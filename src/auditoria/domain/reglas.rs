@@ -1,0 +1,266 @@
+use std::fmt;
+use std::str::FromStr;
+
+use crate::seedwork::domain::FieldError;
+
+/// What kind of record an audit is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TipoEntidad {
+    Compania,
+    DatosGeograficos,
+}
+
+impl TipoEntidad {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compania => "Compania",
+            Self::DatosGeograficos => "DatosGeograficos",
+        }
+    }
+}
+
+impl fmt::Display for TipoEntidad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TipoEntidad {
+    type Err = FieldError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "compania" => Ok(Self::Compania),
+            "datosgeograficos" | "datos_geograficos" => Ok(Self::DatosGeograficos),
+            _ => Err(FieldError::new(
+                "tipo",
+                format!("must be Compania or DatosGeograficos, got {s:?}"),
+            )),
+        }
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Problema {
+    Faltante,
+    FormatoInvalido,
+    FueraDeRango,
+}
+
+impl Problema {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Faltante => "faltante",
+            Self::FormatoInvalido => "formato_invalido",
+            Self::FueraDeRango => "fuera_de_rango",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "faltante" => Some(Self::Faltante),
+            "formato_invalido" => Some(Self::FormatoInvalido),
+            "fuera_de_rango" => Some(Self::FueraDeRango),
+            _ => None,
+        }
+    }
+}
+
+/// One finding: `{campo: email, problema: faltante}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hallazgo {
+    pub campo: String,
+    pub problema: Problema,
+}
+
+impl Hallazgo {
+    /// The rejection reason sent to the source context: "email faltante".
+    pub fn motivo(&self) -> String {
+        format!("{} {}", self.campo, self.problema.as_str())
+    }
+}
+
+/// A rule: a field and the check it must pass.
+pub struct Regla {
+    pub campo: &'static str,
+    pub check: fn(&str) -> Option<Problema>,
+}
+
+fn requerido(value: &str) -> Option<Problema> {
+    value.trim().is_empty().then_some(Problema::Faltante)
+}
+
+/// Present, one `@`, a non-empty local part, a dotted domain, no spaces.
+fn email(value: &str) -> Option<Problema> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Some(Problema::Faltante);
+    }
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    (!valid).then_some(Problema::FormatoInvalido)
+}
+
+fn en_rango(value: &str, min: f64, max: f64) -> Option<Problema> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Some(Problema::Faltante);
+    }
+    match value.parse::<f64>() {
+        Ok(n) if !n.is_finite() => Some(Problema::FormatoInvalido),
+        Ok(n) if n < min || n > max => Some(Problema::FueraDeRango),
+        Ok(_) => None,
+        Err(_) => Some(Problema::FormatoInvalido),
+    }
+}
+
+fn latitud(value: &str) -> Option<Problema> {
+    en_rango(value, -90.0, 90.0)
+}
+
+fn longitud(value: &str) -> Option<Problema> {
+    en_rango(value, -180.0, 180.0)
+}
+
+/// The rules of each kind of record. Adding a rule is adding a row.
+pub fn reglas(tipo: TipoEntidad) -> &'static [Regla] {
+    const COMPANIA: &[Regla] = &[
+        Regla {
+            campo: "nombre",
+            check: requerido,
+        },
+        Regla {
+            campo: "email",
+            check: email,
+        },
+        Regla {
+            campo: "identificacion",
+            check: requerido,
+        },
+    ];
+    const DATOS_GEOGRAFICOS: &[Regla] = &[
+        Regla {
+            campo: "nombre_propiedad",
+            check: requerido,
+        },
+        Regla {
+            campo: "latitud",
+            check: latitud,
+        },
+        Regla {
+            campo: "longitud",
+            check: longitud,
+        },
+    ];
+    match tipo {
+        TipoEntidad::Compania => COMPANIA,
+        TipoEntidad::DatosGeograficos => DATOS_GEOGRAFICOS,
+    }
+}
+
+/// Runs every rule of `tipo` over the record's fields (missing reads blank).
+pub fn auditar(tipo: TipoEntidad, campo: &dyn Fn(&str) -> Option<String>) -> Vec<Hallazgo> {
+    reglas(tipo)
+        .iter()
+        .filter_map(|regla| {
+            let value = campo(regla.campo).unwrap_or_default();
+            (regla.check)(&value).map(|problema| Hallazgo {
+                campo: regla.campo.to_owned(),
+                problema,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (rule function, input, expected) — every rule passes once and fails
+    /// once for each problem it can report.
+    #[test]
+    fn rule_table() {
+        let cases: &[(fn(&str) -> Option<Problema>, &str, Option<Problema>)] = &[
+            (requerido, "Andes", None),
+            (requerido, "  ", Some(Problema::Faltante)),
+            (email, "ventas@andes.co", None),
+            (email, "", Some(Problema::Faltante)),
+            (email, "ventas.andes.co", Some(Problema::FormatoInvalido)),
+            (email, "ventas@andes", Some(Problema::FormatoInvalido)),
+            (email, "v entas@andes.co", Some(Problema::FormatoInvalido)),
+            (email, "@andes.co", Some(Problema::FormatoInvalido)),
+            (latitud, "4.6097", None),
+            (latitud, "-90", None),
+            (latitud, "", Some(Problema::Faltante)),
+            (latitud, "95", Some(Problema::FueraDeRango)),
+            (latitud, "norte", Some(Problema::FormatoInvalido)),
+            (latitud, "NaN", Some(Problema::FormatoInvalido)),
+            (longitud, "-74.0817", None),
+            (longitud, "180", None),
+            (longitud, "-180.5", Some(Problema::FueraDeRango)),
+            (longitud, "", Some(Problema::Faltante)),
+            (longitud, "74W", Some(Problema::FormatoInvalido)),
+        ];
+        for (i, (rule, input, expected)) in cases.iter().enumerate() {
+            assert_eq!(rule(input), *expected, "case {i}: {input:?}");
+        }
+    }
+
+    #[test]
+    fn a_company_with_a_blank_email_is_missing_its_email() {
+        let hallazgos = auditar(TipoEntidad::Compania, &|c| match c {
+            "email" => Some(String::new()),
+            _ => Some("x".into()),
+        });
+        assert_eq!(
+            hallazgos,
+            vec![Hallazgo {
+                campo: "email".into(),
+                problema: Problema::Faltante
+            }]
+        );
+        assert_eq!(hallazgos[0].motivo(), "email faltante");
+    }
+
+    #[test]
+    fn a_property_at_latitud_95_is_out_of_range() {
+        let hallazgos = auditar(TipoEntidad::DatosGeograficos, &|c| match c {
+            "nombre_propiedad" => Some("Casa".into()),
+            "latitud" => Some("95".into()),
+            "longitud" => Some("-74".into()),
+            _ => None,
+        });
+        assert_eq!(hallazgos.len(), 1);
+        assert_eq!(hallazgos[0].motivo(), "latitud fuera_de_rango");
+    }
+
+    #[test]
+    fn a_complete_record_has_no_findings() {
+        let ok = auditar(TipoEntidad::DatosGeograficos, &|c| {
+            Some(
+                match c {
+                    "nombre_propiedad" => "Casa",
+                    "latitud" => "4.6",
+                    _ => "-74.1",
+                }
+                .into(),
+            )
+        });
+        assert!(ok.is_empty());
+        assert_eq!(
+            auditar(TipoEntidad::Compania, &|_| None).len(),
+            3,
+            "every field missing"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Auditoria, TipoEntidad};
+use crate::seedwork::domain::{EntityId, Estado, FieldError};
+
+/// What the audit decided to ask of the source context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Aprobar,
+    Rechazar,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Aprobar => "aprobar",
+            Self::Rechazar => "rechazar",
+        }
+    }
+}
+
+/// Where a saga stands: waiting for the source context's reply, done, or
+/// given up after its retries (visible, never silent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstadoSaga {
+    Pendiente,
+    Completada,
+    Fallida,
+}
+
+impl EstadoSaga {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pendiente => "pendiente",
+            Self::Completada => "completada",
+            Self::Fallida => "fallida",
+        }
+    }
+}
+
+impl fmt::Display for EstadoSaga {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EstadoSaga {
+    type Err = FieldError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "pendiente" => Ok(Self::Pendiente),
+            "completada" => Ok(Self::Completada),
+            "fallida" => Ok(Self::Fallida),
+            _ => Err(FieldError::new(
+                "estado",
+                format!("must be pendiente, completada or fallida, got {s:?}"),
+            )),
+        }
+    }
+}
+
+impl FromStr for Decision {
+    type Err = FieldError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "aprobar" => Ok(Self::Aprobar),
+            "rechazar" => Ok(Self::Rechazar),
+            _ => Err(FieldError::new(
+                "decision",
+                format!("unknown decision {s:?}"),
+            )),
+        }
+    }
+}
+
+/// The orchestrated saga of one audit: audit → send `AprobarX`/`RechazarX`
+/// → wait for the matching event → done. A step without a reply by its
+/// deadline is re-sent (same command id, so the receiver's inbox knows it)
+/// until `max_intentos`, then the saga fails and says why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saga {
+    pub id: EntityId,
+    pub tipo_entidad: TipoEntidad,
+    pub id_entidad: String,
+    pub estado: EstadoSaga,
+    pub decision: Decision,
+    pub motivos: Vec<String>,
+    pub id_comando: String,
+    pub intentos: u32,
+    pub proximo_intento: DateTime<Utc>,
+    pub ultimo_error: Option<String>,
+    pub fecha_creacion: DateTime<Utc>,
+    pub fecha_actualizacion: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// What the saga must do next after a timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reintento {
+    /// Send the command again.
+    Reenviar,
+    /// Give up: the saga is now Fallida.
+    Abandonar,
+}
+
+impl Saga {
+    /// Starts the saga of a completed audit; its first command is sent now.
+    pub fn iniciar(
+        auditoria: &Auditoria,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Self {
+        let decision = match auditoria.resultado() {
+            Estado::Aprobada => Decision::Aprobar,
+            _ => Decision::Rechazar,
+        };
+        Self {
+            id: auditoria.id(),
+            tipo_entidad: auditoria.tipo_entidad(),
+            id_entidad: auditoria.id_entidad().to_owned(),
+            estado: EstadoSaga::Pendiente,
+            decision,
+            motivos: auditoria.motivos(),
+            id_comando,
+            intentos: 1,
+            proximo_intento: ahora + timeout,
+            ultimo_error: None,
+            fecha_creacion: ahora,
+            fecha_actualizacion: ahora,
+            version: 0,
+        }
+    }
+
+    /// The source context reported the record's final state. Whatever it
+    /// is (the audit's decision or an auditor's manual one), the saga ends.
+    pub fn completar(&mut self, estado_final: Estado, ahora: DateTime<Utc>) -> bool {
+        if self.estado == EstadoSaga::Completada {
+            return false;
+        }
+        let expected = match self.decision {
+            Decision::Aprobar => Estado::Aprobada,
+            Decision::Rechazar => Estado::Rechazada,
+        };
+        self.ultimo_error = (estado_final != expected)
+            .then(|| format!("the record ended {estado_final}, not as the audit decided"));
+        self.estado = EstadoSaga::Completada;
+        self.fecha_actualizacion = ahora;
+        true
+    }
+
+    /// No reply by the deadline: re-send, or give up after `max_intentos`.
+    pub fn vencer(
+        &mut self,
+        max_intentos: u32,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Reintento {
+        self.fecha_actualizacion = ahora;
+        if self.intentos >= max_intentos {
+            self.estado = EstadoSaga::Fallida;
+            self.ultimo_error = Some(format!(
+                "no reply from the {} context after {} attempts",
+                self.tipo_entidad, self.intentos
+            ));
+            return Reintento::Abandonar;
+        }
+        self.intentos += 1;
+        self.proximo_intento = ahora + timeout * 2i32.saturating_pow(self.intentos - 1);
+        self.ultimo_error = Some(format!("no reply before attempt {}", self.intentos));
+        Reintento::Reenviar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saga(resultado_ok: bool) -> Saga {
+        let campos = move |c: &str| -> Option<String> {
+            Some(if c == "email" && !resultado_ok {
+                String::new()
+            } else {
+                "a@b.co".into()
+            })
+        };
+        let a = Auditoria::realizar(
+            EntityId::new(),
+            TipoEntidad::Compania,
+            "c-1",
+            &campos,
+            Utc::now(),
+        );
+        Saga::iniciar(&a, "cmd-1".into(), Duration::seconds(10), Utc::now())
+    }
+
+    #[test]
+    fn a_rejection_saga_carries_the_reasons() {
+        let s = saga(false);
+        assert_eq!(s.decision, Decision::Rechazar);
+        assert_eq!(s.motivos, vec!["email faltante".to_owned()]);
+        assert_eq!(s.estado, EstadoSaga::Pendiente);
+    }
+
+    #[test]
+    fn timeouts_resend_then_fail_visibly() {
+        let mut s = saga(true);
+        assert_eq!(
+            s.vencer(3, Duration::seconds(1), Utc::now()),
+            Reintento::Reenviar
+        );
+        assert_eq!(
+            s.vencer(3, Duration::seconds(1), Utc::now()),
+            Reintento::Reenviar
+        );
+        assert_eq!(
+            s.vencer(3, Duration::seconds(1), Utc::now()),
+            Reintento::Abandonar
+        );
+        assert_eq!(s.estado, EstadoSaga::Fallida);
+        assert!(
+            s.ultimo_error
+                .as_deref()
+                .is_some_and(|e| e.contains("3 attempts"))
+        );
+    }
+
+    #[test]
+    fn completing_twice_is_a_no_op() {
+        let mut s = saga(true);
+        assert!(s.completar(Estado::Aprobada, Utc::now()));
+        assert!(!s.completar(Estado::Aprobada, Utc::now()));
+        assert_eq!(s.ultimo_error, None);
+    }
+}

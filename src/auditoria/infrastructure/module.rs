@@ -1,0 +1,82 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::{AvroSagaMessages, FUENTES, MIGRATIONS, SourceEventsConsumer, SqlAuditoriaStore};
+use crate::auditoria::SERVICE;
+use crate::auditoria::application::{AuditoriaCommands, AuditoriaQueries, SagaPolicy};
+use crate::seedwork::application::MessageBus;
+use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::{
+    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+};
+
+pub type SqlAuditoriaCommands =
+    AuditoriaCommands<SqlUnitOfWorkFactory, SqlAuditoriaStore, AvroSagaMessages>;
+pub type SqlAuditoriaQueries = AuditoriaQueries<SqlAuditoriaStore>;
+
+/// The running `auditoria` context: consumers, relay and saga ticker.
+pub struct AuditoriaModule {
+    pub commands: Arc<SqlAuditoriaCommands>,
+    pub queries: Arc<SqlAuditoriaQueries>,
+    pub storage: ContextStorage,
+    relay: RelayHandle,
+    ticker: (CancellationToken, JoinHandle<()>),
+}
+
+impl AuditoriaModule {
+    pub async fn start(
+        url: &DatabaseUrl,
+        bus: Arc<dyn MessageBus>,
+        codec: Arc<AvroCodec>,
+        policy: SagaPolicy,
+    ) -> Result<Self, InfraError> {
+        let storage = ContextStorage::open(url, &MIGRATIONS).await?;
+        let store = SqlAuditoriaStore::new(storage.db.clone());
+        let commands = Arc::new(AuditoriaCommands::new(
+            storage.uows.clone(),
+            store.clone(),
+            AvroSagaMessages::new(codec.clone()),
+            policy,
+        ));
+        for fuente in FUENTES {
+            let consumer = SourceEventsConsumer::new(fuente, commands.clone(), codec.clone());
+            bus.subscribe(fuente.event_topic, SERVICE, Arc::new(consumer))
+                .await
+                .map_err(|e| InfraError::Bus(e.to_string()))?;
+        }
+        let relay = storage.start_relay(SERVICE, bus);
+        let cancel = CancellationToken::new();
+        let ticker = tokio::spawn(tick(commands.clone(), policy, cancel.clone()));
+        Ok(Self {
+            commands,
+            queries: Arc::new(AuditoriaQueries::new(store)),
+            storage,
+            relay,
+            ticker: (cancel, ticker),
+        })
+    }
+
+    pub async fn shutdown(self) {
+        self.ticker.0.cancel();
+        let _ = self.ticker.1.await;
+        self.relay.cancel.cancel();
+        let _ = self.relay.task.await;
+    }
+}
+
+/// Looks for overdue sagas a few times per timeout, so none waits silently.
+async fn tick(commands: Arc<SqlAuditoriaCommands>, policy: SagaPolicy, cancel: CancellationToken) {
+    let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        if let Err(error) = commands.reintentar_vencidas().await {
+            tracing::warn!(%error, "saga retry pass failed; will try again");
+        }
+    }
+}

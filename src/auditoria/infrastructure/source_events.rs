@@ -1,0 +1,94 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{Fuente, SqlAuditoriaCommands};
+use crate::auditoria::SERVICE;
+use crate::auditoria::application::{AuditarEntidad, AuditoriaError, RegistrarResultado};
+use crate::seedwork::application::{
+    CommandContext, HandleError, Message, MessageHandler, dispatch,
+};
+use crate::seedwork::domain::Estado;
+use crate::seedwork::infrastructure::avro::AvroCodec;
+
+/// Consumes a source context's events: a created record is audited (and
+/// its saga started); an approved or rejected one closes its saga. Other
+/// event types are not the audit's business and are acknowledged.
+pub struct SourceEventsConsumer {
+    fuente: Fuente,
+    commands: Arc<SqlAuditoriaCommands>,
+    codec: Arc<AvroCodec>,
+}
+
+impl SourceEventsConsumer {
+    pub fn new(fuente: Fuente, commands: Arc<SqlAuditoriaCommands>, codec: Arc<AvroCodec>) -> Self {
+        Self {
+            fuente,
+            commands,
+            codec,
+        }
+    }
+}
+
+fn classify(error: AuditoriaError) -> HandleError {
+    match error {
+        AuditoriaError::Store(e) => HandleError::Retryable(e.to_string()),
+        AuditoriaError::Encoding(e) => HandleError::Poison(e.to_string()),
+    }
+}
+
+#[async_trait]
+impl MessageHandler for SourceEventsConsumer {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        let decoded = self
+            .codec
+            .decode_message(message)
+            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let h = &decoded.header;
+        let ctx = CommandContext::from_message(
+            SERVICE,
+            &h.id,
+            &h.correlation_id,
+            h.causation_id.as_deref(),
+        );
+        let id_entidad = decoded.text(self.fuente.id_field).ok_or_else(|| {
+            HandleError::Poison(format!(
+                "{} without {}",
+                h.message_type, self.fuente.id_field
+            ))
+        })?;
+        let kind = h.message_type.as_str();
+        let result = if kind == self.fuente.creado {
+            let campos: BTreeMap<String, String> = self
+                .fuente
+                .campos
+                .iter()
+                .map(|c| ((*c).to_owned(), decoded.text(c).unwrap_or_default()))
+                .collect();
+            let command = AuditarEntidad {
+                tipo: self.fuente.tipo,
+                id_entidad,
+                campos,
+            };
+            dispatch(self.commands.as_ref(), command, ctx)
+                .await
+                .map(|_| ())
+        } else if kind == self.fuente.aprobado || kind == self.fuente.rechazado {
+            let estado = if kind == self.fuente.aprobado {
+                Estado::Aprobada
+            } else {
+                Estado::Rechazada
+            };
+            let command = RegistrarResultado {
+                tipo: self.fuente.tipo,
+                id_entidad,
+                estado,
+            };
+            dispatch(self.commands.as_ref(), command, ctx).await
+        } else {
+            Ok(())
+        };
+        result.map_err(classify)
+    }
+}

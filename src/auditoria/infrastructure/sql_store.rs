@@ -1,0 +1,356 @@
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::auditoria::application::{
+    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, SagaView,
+};
+use crate::auditoria::domain::{Auditoria, EstadoSaga, Saga, TipoEntidad};
+use crate::seedwork::application::{PageOf, PageRequest, StoreError};
+use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
+
+const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, intentos, \
+     proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version";
+
+/// Audits, findings and the saga log on SQLite or Postgres (portable SQL).
+#[derive(Clone)]
+pub struct SqlAuditoriaStore {
+    db: Database,
+}
+
+impl SqlAuditoriaStore {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+fn bad(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("stored {what} is invalid: {detail}"))
+}
+
+fn date(millis: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_millis(millis).ok_or_else(|| bad("date", millis))
+}
+
+fn iso(millis: i64) -> String {
+    DateTime::from_timestamp_millis(millis)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
+    Ok(Saga {
+        id: EntityId::parse("id", &text("id")?).map_err(|e| bad("saga id", e))?,
+        tipo_entidad: text("tipo_entidad")?
+            .parse()
+            .map_err(|e| bad("tipo_entidad", e))?,
+        id_entidad: text("id_entidad")?,
+        estado: text("estado")?.parse().map_err(|e| bad("saga estado", e))?,
+        decision: text("decision")?.parse().map_err(|e| bad("decision", e))?,
+        motivos: serde_json::from_str(&text("motivos")?).map_err(|e| bad("motivos", e))?,
+        id_comando: text("id_comando")?,
+        intentos: u32::try_from(long("intentos")?).unwrap_or(0),
+        proximo_intento: date(long("proximo_intento")?)?,
+        ultimo_error: row
+            .try_get::<Option<String>, _>("ultimo_error")
+            .map_err(store_error)?,
+        fecha_creacion: date(long("fecha_creacion")?)?,
+        fecha_actualizacion: date(long("fecha_actualizacion")?)?,
+        version: long("version")?,
+    })
+}
+
+fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaView, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    let hallazgos: Vec<(String, String)> =
+        serde_json::from_str(&text("hallazgos")?).map_err(|e| bad("hallazgos", e))?;
+    Ok(AuditoriaView {
+        id: text("id")?,
+        tipo_entidad: text("tipo_entidad")?,
+        id_entidad: text("id_entidad")?,
+        resultado: text("resultado")?,
+        hallazgos: hallazgos
+            .into_iter()
+            .map(|(campo, problema)| HallazgoView { campo, problema })
+            .collect(),
+        fecha: iso(row.try_get("fecha_creacion").map_err(store_error)?),
+    })
+}
+
+#[async_trait]
+impl AuditoriaStore for SqlAuditoriaStore {
+    type Uow = SqlUnitOfWork;
+
+    async fn auditada(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS found FROM auditorias WHERE tipo_entidad = $1 AND id_entidad = $2",
+        )
+        .bind(tipo.as_str())
+        .bind(id_entidad)
+        .fetch_optional(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(row.is_some())
+    }
+
+    async fn guardar_auditoria(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        a: &Auditoria,
+    ) -> Result<(), StoreError> {
+        let hallazgos: Vec<(&str, &str)> = a
+            .hallazgos()
+            .iter()
+            .map(|h| (h.campo.as_str(), h.problema.as_str()))
+            .collect();
+        let json =
+            serde_json::to_string(&hallazgos).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let inserted = sqlx::query(
+            "INSERT INTO auditorias (id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(a.id().to_string())
+        .bind(a.tipo_entidad().as_str())
+        .bind(a.id_entidad())
+        .bind(a.resultado().as_str())
+        .bind(json)
+        .bind(a.fecha().timestamp_millis())
+        .execute(uow.conn())
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // A concurrent delivery of the same record's creation won the race.
+            Err(e)
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                return Err(StoreError::Conflict {
+                    aggregate: "auditoria",
+                    id: a.id_entidad().to_owned(),
+                });
+            }
+            Err(e) => return Err(store_error(e)),
+        }
+        for (campo, problema) in hallazgos {
+            sqlx::query(
+                "INSERT INTO hallazgos (id_auditoria, campo, problema) VALUES ($1, $2, $3)",
+            )
+            .bind(a.id().to_string())
+            .bind(campo)
+            .bind(problema)
+            .execute(uow.conn())
+            .await
+            .map_err(store_error)?;
+        }
+        Ok(())
+    }
+
+    async fn saga_de(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<Saga>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2"
+        ));
+        let row = sqlx::query(sql)
+            .bind(tipo.as_str())
+            .bind(id_entidad)
+            .fetch_optional(uow.conn())
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(row_to_saga).transpose()
+    }
+
+    async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, s: &Saga) -> Result<(), StoreError> {
+        let motivos =
+            serde_json::to_string(&s.motivos).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let result = if s.version == 0 {
+            sqlx::query(
+                "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, intentos, \
+                 proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)",
+            )
+            .bind(s.id.to_string())
+            .bind(s.tipo_entidad.as_str())
+            .bind(&s.id_entidad)
+            .bind(s.estado.as_str())
+            .bind(s.decision.as_str())
+            .bind(motivos)
+            .bind(&s.id_comando)
+            .bind(i64::from(s.intentos))
+            .bind(s.proximo_intento.timestamp_millis())
+            .bind(s.ultimo_error.clone())
+            .bind(s.fecha_creacion.timestamp_millis())
+            .bind(s.fecha_actualizacion.timestamp_millis())
+            .execute(uow.conn())
+            .await
+        } else {
+            sqlx::query(
+                "UPDATE sagas SET estado = $1, intentos = $2, proximo_intento = $3, ultimo_error = $4, \
+                 fecha_actualizacion = $5, version = version + 1 WHERE id = $6 AND version = $7",
+            )
+            .bind(s.estado.as_str())
+            .bind(i64::from(s.intentos))
+            .bind(s.proximo_intento.timestamp_millis())
+            .bind(s.ultimo_error.clone())
+            .bind(s.fecha_actualizacion.timestamp_millis())
+            .bind(s.id.to_string())
+            .bind(s.version)
+            .execute(uow.conn())
+            .await
+        };
+        match result.map_err(store_error)?.rows_affected() {
+            1 => Ok(()),
+            _ => Err(StoreError::Conflict {
+                aggregate: "saga",
+                id: s.id.to_string(),
+            }),
+        }
+    }
+
+    async fn sagas_vencidas(
+        &self,
+        ahora: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Saga>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE estado = 'pendiente' AND proximo_intento <= $1 \
+             ORDER BY proximo_intento LIMIT $2"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(ahora.timestamp_millis())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(store_error)?;
+        rows.iter().map(row_to_saga).collect()
+    }
+}
+
+#[async_trait]
+impl AuditoriaReadModel for SqlAuditoriaStore {
+    async fn auditorias(
+        &self,
+        resultado: Option<Estado>,
+        tipo: Option<TipoEntidad>,
+        page: PageRequest,
+    ) -> Result<PageOf<AuditoriaView>, StoreError> {
+        let resultado = resultado.map(|r| r.as_str()).unwrap_or("");
+        let tipo = tipo.map(|t| t.as_str()).unwrap_or("");
+        let filter = "($1 = '' OR resultado = $1) AND ($2 = '' OR tipo_entidad = $2)";
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion FROM auditorias \
+             WHERE {filter} ORDER BY fecha_creacion, id LIMIT $3 OFFSET $4"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(resultado)
+            .bind(tipo)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(store_error)?;
+        let count = sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM auditorias WHERE {filter}"
+        ));
+        let total: i64 = sqlx::query(count)
+            .bind(resultado)
+            .bind(tipo)
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(store_error)?
+            .try_get("n")
+            .map_err(store_error)?;
+        let items = rows
+            .iter()
+            .map(row_to_auditoria)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PageOf::new(items, page, total))
+    }
+
+    async fn auditoria(&self, id: &str) -> Result<Option<AuditoriaView>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion FROM auditorias \
+             WHERE id = $1 OR id_entidad = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        row.as_ref().map(row_to_auditoria).transpose()
+    }
+
+    async fn reporte_faltantes(&self) -> Result<Vec<ConteoFaltante>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT campo, problema, COUNT(*) AS total FROM hallazgos GROUP BY campo, problema ORDER BY total DESC, campo, problema",
+        )
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ConteoFaltante {
+                    campo: r.try_get("campo").map_err(store_error)?,
+                    problema: r.try_get("problema").map_err(store_error)?,
+                    total: r.try_get("total").map_err(store_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn sagas(
+        &self,
+        estado: Option<EstadoSaga>,
+        page: PageRequest,
+    ) -> Result<PageOf<SagaView>, StoreError> {
+        let estado = estado.map(|e| e.as_str()).unwrap_or("");
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE ($1 = '' OR estado = $1) ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(estado)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(store_error)?;
+        let total: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM sagas WHERE ($1 = '' OR estado = $1)")
+                .bind(estado)
+                .fetch_one(self.db.pool())
+                .await
+                .map_err(store_error)?
+                .try_get("n")
+                .map_err(store_error)?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let s = row_to_saga(r)?;
+                Ok(SagaView {
+                    id: s.id.to_string(),
+                    tipo_entidad: s.tipo_entidad.to_string(),
+                    id_entidad: s.id_entidad,
+                    estado: s.estado.to_string(),
+                    decision: s.decision.as_str().to_owned(),
+                    motivos: s.motivos,
+                    intentos: s.intentos,
+                    ultimo_error: s.ultimo_error,
+                    fecha_creacion: iso(s.fecha_creacion.timestamp_millis()),
+                    fecha_actualizacion: iso(s.fecha_actualizacion.timestamp_millis()),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(PageOf::new(items, page, total))
+    }
+}

@@ -2,7 +2,7 @@
 //! schema file by the Avro codec, applied once, poison to the dead letters.
 mod common;
 
-use common::{Backend, TestApp, spawn_app};
+use common::{Backend, TestApp, spawn_companias};
 use propalpes::seedwork::application::Message;
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::json;
@@ -173,6 +173,7 @@ async fn invalid_command_is_dead_lettered_with_its_reason(app: TestApp) {
 }
 
 on_both_backends! {
+    spawn_companias:
     command_creates_once_even_when_redelivered => command_creates_once_even_when_redelivered;
     creation_without_id_uses_the_command_id => creation_without_id_uses_the_command_id;
     garbage_goes_to_dead_letters_at_once => garbage_goes_to_dead_letters_at_once;

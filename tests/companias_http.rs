@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Backend, Recorder, TestApp, spawn_app};
+use common::{Backend, Recorder, TestApp, spawn_companias};
 use serde_json::json;
 
 async fn record_events(app: &TestApp) -> Recorder {
@@ -256,6 +256,7 @@ async fn health_and_ready(app: TestApp) {
 }
 
 on_both_backends! {
+    spawn_companias:
     create_is_published_and_queryable => create_is_published_and_queryable;
     approve_twice_emits_one_event => approve_twice_emits_one_event;
     reject_lists_with_motivos => reject_lists_with_motivos;

@@ -73,14 +73,28 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
     }
 }
 
+/// Every context in one process, as `propalpes all`.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, None).await
+}
+
+/// Only the companias context (no audit deciding behind the test's back).
+pub async fn spawn_companias(backend: Backend) -> Option<TestApp> {
+    spawn_role(backend, None, Role::Companias).await
 }
 
 /// The app on Pulsar (the test's namespace) and a database of `backend`.
 pub async fn spawn_app_with(
     backend: Backend,
     pulsar: Option<&pulsar::PulsarEnv>,
+) -> Option<TestApp> {
+    spawn_role(backend, pulsar, Role::All).await
+}
+
+pub async fn spawn_role(
+    backend: Backend,
+    pulsar: Option<&pulsar::PulsarEnv>,
+    role: Role,
 ) -> Option<TestApp> {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -90,7 +104,7 @@ pub async fn spawn_app_with(
         args.pulsar_url = Some(env.url.clone());
         args.pulsar_namespace = env.namespace.clone();
     }
-    let app = app::start(&args, Role::All).await.expect("app starts");
+    let app = app::start(&args, role).await.expect("app starts");
     Some(TestApp {
         base_url: format!("http://{}", app.addr),
         app,
@@ -178,14 +192,14 @@ impl MessageHandler for Recorder {
 /// Runs a test body once per backend.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($name:ident => $body:ident;)*) => {
+    ($spawn:ident: $($name:ident => $body:ident;)*) => {
         mod sqlite {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = spawn_app(Backend::Sqlite).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Sqlite).await { super::$body(app).await } })*
         }
         mod postgres {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = spawn_app(Backend::Postgres).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Postgres).await { super::$body(app).await } })*
         }
     };
 }

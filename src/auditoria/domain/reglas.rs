@@ -84,8 +84,11 @@ impl Hallazgo {
 /// A rule: a field and the check it must pass.
 pub struct Regla {
     pub campo: &'static str,
-    pub check: fn(&str) -> Option<Problema>,
+    pub check: Check,
 }
+
+/// A field check: `None` when the value passes.
+pub type Check = fn(&str) -> Option<Problema>;
 
 fn requerido(value: &str) -> Option<Problema> {
     value.trim().is_empty().then_some(Problema::Faltante)
@@ -190,7 +193,7 @@ mod tests {
     /// once for each problem it can report.
     #[test]
     fn rule_table() {
-        let cases: &[(fn(&str) -> Option<Problema>, &str, Option<Problema>)] = &[
+        let cases: &[(Check, &str, Option<Problema>)] = &[
             (requerido, "Andes", None),
             (requerido, "  ", Some(Problema::Faltante)),
             (email, "ventas@andes.co", None),

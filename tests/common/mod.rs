@@ -115,6 +115,16 @@ pub async fn spawn_role(
 }
 
 impl TestApp {
+    pub fn new(app: RunningApp, database_url: String, dir: tempfile::TempDir) -> Self {
+        Self {
+            base_url: format!("http://{}", app.addr),
+            app,
+            database_url,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
     pub fn embedded(&self) -> &propalpes::seedwork::infrastructure::EmbeddedBus {
         self.app.buses.embedded.as_deref().expect("embedded bus")
     }

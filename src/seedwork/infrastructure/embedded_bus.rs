@@ -139,6 +139,17 @@ impl EmbeddedBus {
         Ok(())
     }
 
+    /// Stops delivering `topic` to `subscription` and hands its handler back
+    /// (an embedded consumer going down). Messages published meanwhile are
+    /// not kept for it: the embedded bus has no broker-side backlog, so the
+    /// sender's retries (the saga) are what recover them.
+    pub fn unsubscribe(&self, topic: &str, subscription: &str) -> Option<Arc<dyn MessageHandler>> {
+        let mut subscribers = self.subscribers.write().ok()?;
+        let list = subscribers.get_mut(topic)?;
+        let index = list.iter().position(|s| s.name == subscription)?;
+        Some(list.remove(index).handler)
+    }
+
     /// Dead letters of a topic not yet replayed, oldest first.
     pub async fn dead_letters(&self, topic: &str) -> Result<Vec<DeadLetter>, StoreError> {
         let rows = sqlx::query(

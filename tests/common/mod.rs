@@ -2,6 +2,7 @@
 //! databases, on SQLite (a temp dir) or Postgres (a new database per test).
 #![allow(dead_code)]
 
+pub mod audit;
 pub mod pulsar;
 
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ pub struct TestApp {
     pub base_url: String,
     pub database_url: String,
     pub http: reqwest::Client,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 /// The Postgres server for tests (scripts/test starts one and sets it).

@@ -28,28 +28,28 @@ pub async fn final_state(app: &TestApp, path: &str) -> Value {
 
 pub async fn records_are_audited_and_decided(app: &TestApp) {
     let sin_email = create(
-        &app,
+        app,
         "/companias",
         json!({"nombre": "Andes", "email": "", "identificacion": "9"}),
         "id_compania",
     )
     .await;
     let completa = create(
-        &app,
+        app,
         "/companias",
         json!({"nombre": "Pacifico", "email": "ventas@pacifico.co", "identificacion": "8"}),
         "id_compania",
     )
     .await;
     let lejos = create(
-        &app,
+        app,
         "/geograficos",
         json!({"nombre_propiedad": "Casa", "latitud": "95", "longitud": "-74.08"}),
         "id_datos_geograficos",
     )
     .await;
     let bien = create(
-        &app,
+        app,
         "/geograficos",
         json!({"nombre_propiedad": "Finca", "latitud": "4.61", "longitud": "-74.08"}),
         "id_datos_geograficos",

@@ -52,7 +52,7 @@ impl Role {
             Command::Companias => Some(Role::Companias),
             Command::Geograficos => Some(Role::Geograficos),
             Command::Auditoria => Some(Role::Auditoria),
-            Command::Dlq { .. } | Command::Bench { .. } => None,
+            Command::Dlq { .. } | Command::Bench { .. } | Command::Schemas { .. } => None,
         }
     }
 }

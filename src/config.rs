@@ -36,10 +36,26 @@ pub enum Command {
         #[command(subcommand)]
         target: BenchTarget,
     },
+    /// Message contracts: `schemas check` validates every schema version.
+    Schemas {
+        #[command(subcommand)]
+        action: SchemasAction,
+    },
     /// Inspect and replay dead-lettered messages.
     Dlq {
         #[command(subcommand)]
         action: DlqAction,
+    },
+}
+
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
+pub enum SchemasAction {
+    /// Validates every schemas/<topic>/vN.avsc and checks vN against vN-1
+    /// under FULL compatibility; exits non-zero on a breaking change.
+    Check {
+        /// The schema directory.
+        #[arg(long, default_value = "schemas")]
+        dir: std::path::PathBuf,
     },
 }
 

@@ -9,5 +9,6 @@ pub mod companias;
 pub mod config;
 pub mod geograficos;
 pub mod ops;
+pub mod schemas_check;
 pub mod seedwork;
 pub mod telemetry;

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use propalpes::app::{self, Role};
-use propalpes::config::{BenchTarget, Cli, Command};
+use propalpes::config::{BenchTarget, Cli, Command, SchemasAction};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -11,6 +11,21 @@ async fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
         Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        Command::Schemas {
+            action: SchemasAction::Check { dir },
+        } => {
+            return match propalpes::schemas_check::check_dir(dir) {
+                Ok(reports) if propalpes::schemas_check::print(&reports) => ExitCode::SUCCESS,
+                Ok(_) => {
+                    eprintln!("propalpes: a schema change breaks FULL compatibility");
+                    ExitCode::FAILURE
+                }
+                Err(error) => {
+                    eprintln!("propalpes: cannot read {}: {error}", dir.display());
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Bench {
             target: BenchTarget::Transport { messages },
         } => propalpes::bench::transport(&cli.runtime, *messages).await,

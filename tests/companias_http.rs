@@ -58,7 +58,8 @@ async fn create_is_published_and_queryable(app: TestApp) {
         .expect("event keyed by the company id");
     assert_eq!(
         event.properties.get("schema.version").map(String::as_str),
-        Some("1")
+        Some("2"),
+        "services write the newest contract"
     );
     let decoded = app.app.codec.decode_message(event).expect("Avro envelope");
     assert_eq!(decoded.header.message_type, "CompaniaCreada");

@@ -356,6 +356,45 @@ async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
     );
 }
 
+/// Two relays on one database: the lease lets one publish at a time, so
+/// per-aggregate order holds with several instances running.
+async fn two_relays_share_the_outbox_through_the_lease(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), RetryPolicy::default()));
+    let deliveries = Recorder::default();
+    bus.subscribe("eventos-companias", "raw", Arc::new(deliveries.clone()))
+        .await
+        .expect("subscribe");
+    let mut uow = env.storage.uows.begin().await.expect("begin");
+    for i in 0..5 {
+        uow.add_message(message(&format!("ordered-{i}")));
+    }
+    uow.commit().await.expect("commit");
+
+    let a = env.storage.relay("a", bus.clone());
+    let b = env.storage.relay("b", bus.clone());
+    assert_eq!(a.run_once().await.expect("a publishes"), 5);
+    let mut uow = env.storage.uows.begin().await.expect("begin");
+    uow.add_message(message("later"));
+    uow.commit().await.expect("commit");
+    assert_eq!(b.run_once().await.expect("b waits"), 0, "a holds the lease");
+    assert_eq!(a.run_once().await.expect("a again"), 1);
+    let ids: Vec<String> = deliveries.messages().into_iter().map(|m| m.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "ordered-0",
+            "ordered-1",
+            "ordered-2",
+            "ordered-3",
+            "ordered-4",
+            "later"
+        ]
+    );
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await })* }
@@ -367,5 +406,6 @@ both!(
     aggregate_and_outbox_commit_together_or_not_at_all,
     stale_version_is_a_conflict,
     relay_killed_before_mark_redelivers_and_inbox_dedupes,
-    poison_goes_to_dead_letters_and_replays
+    poison_goes_to_dead_letters_and_replays,
+    two_relays_share_the_outbox_through_the_lease
 );

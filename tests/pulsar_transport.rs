@@ -91,7 +91,7 @@ async fn http_command_goes_through_outbox_to_pulsar_with_key_and_avro_body() {
         .find(|m| m.key == id)
         .expect("keyed by company id");
     assert_eq!(event.message_type, "CompaniaCreada");
-    assert_eq!(event.properties["schema.version"], "1");
+    assert_eq!(event.properties["schema.version"], "2");
     let decoded = app.app.codec.decode_message(event).expect("Avro body");
     assert_eq!(decoded.header.source, "companias");
     #[derive(serde::Deserialize)]
@@ -630,4 +630,202 @@ async fn the_broker_refuses_a_producer_with_an_incompatible_schema() {
         "{error:?}"
     );
     bus.shutdown().await;
+}
+
+/// The topic's schema goes v1 → v2 through producers; the registry keeps
+/// both; a v1 and a v2 consumer each read what both wrote; a producer with
+/// a breaking v3 is refused under the namespace's FULL policy.
+#[tokio::test]
+async fn the_registry_evolves_v1_to_v2_and_refuses_a_breaking_v3() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let admin = reqwest::Client::new();
+    let policy = admin
+        .put(format!(
+            "{}/admin/v2/namespaces/public/{}/schemaCompatibilityStrategy",
+            env.admin, env.namespace
+        ))
+        .json(&"FULL")
+        .send()
+        .await
+        .expect("admin");
+    assert!(policy.status().is_success());
+
+    let registry = Arc::new(
+        propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded().expect("schemas"),
+    );
+    let topic = "eventos-companias";
+    let schema_of = |v: u32| pulsar::proto::Schema {
+        name: topic.into(),
+        schema_data: registry
+            .topic(topic)
+            .and_then(|t| t.text(v))
+            .expect("schema")
+            .as_bytes()
+            .to_vec(),
+        r#type: pulsar::proto::schema::Type::Avro as i32,
+        properties: vec![],
+    };
+    let client = pulsar::Pulsar::builder(env.url.clone(), pulsar::TokioExecutor)
+        .build()
+        .await
+        .expect("client");
+    // Two readers, subscribed before anything is written: one on v1, one on v2.
+    let mut readers = Vec::new();
+    for v in [1u32, 2] {
+        let consumer: pulsar::Consumer<Vec<u8>, _> = client
+            .consumer()
+            .with_topic(env.topic(topic))
+            .with_subscription(format!("reader-v{v}"))
+            .with_options(pulsar::ConsumerOptions {
+                schema: Some(schema_of(v)),
+                initial_position: pulsar::consumer::InitialPosition::Earliest,
+                ..Default::default()
+            })
+            .build()
+            .await
+            .expect("consumer");
+        readers.push((v, consumer));
+    }
+
+    #[derive(serde::Serialize)]
+    struct Creada {
+        id_compania: String,
+        nombre: String,
+        email: String,
+        identificacion: String,
+        estado: String,
+        fecha_creacion: i64,
+        pais: Option<String>,
+    }
+    for v in [1u32, 2] {
+        let codec = propalpes::seedwork::infrastructure::avro::AvroCodec::new(registry.clone())
+            .with_writer_version(topic, v);
+        let header = EnvelopeHeader::new("CompaniaCreada", "test", "corr", None);
+        let data = Creada {
+            id_compania: format!("writer-v{v}"),
+            nombre: "Andes".into(),
+            email: "".into(),
+            identificacion: "1".into(),
+            estado: "Pendiente".into(),
+            fecha_creacion: 1,
+            pais: Some("CO".into()),
+        };
+        let message = codec.message(topic, "k", &header, &data).expect("encode");
+        assert_eq!(message.schema_version, v);
+        let mut producer = client
+            .producer()
+            .with_topic(env.topic(topic))
+            .with_options(pulsar::ProducerOptions {
+                schema: Some(schema_of(v)),
+                ..Default::default()
+            })
+            .build()
+            .await
+            .expect("a compatible version is accepted");
+        let properties = message.properties.clone().into_iter().collect();
+        producer
+            .send_non_blocking(pulsar::producer::Message {
+                payload: message.payload,
+                properties,
+                ..Default::default()
+            })
+            .await
+            .expect("send")
+            .await
+            .expect("receipt");
+    }
+
+    let versions = env
+        .admin_get(&format!(
+            "/admin/v2/schemas/public/{}/{topic}/schemas",
+            env.namespace
+        ))
+        .await;
+    assert_eq!(versions.status(), 200);
+    let versions: serde_json::Value = versions.json().await.expect("json");
+    let stored = versions["getSchemaResponses"].as_array().expect("versions");
+    assert_eq!(stored.len(), 2, "the registry holds v1 and v2: {versions}");
+
+    use futures::StreamExt;
+    for (reader_version, consumer) in readers.iter_mut() {
+        let codec = propalpes::seedwork::infrastructure::avro::AvroCodec::new(registry.clone())
+            .with_writer_version(topic, *reader_version);
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let message = tokio::time::timeout(Duration::from_secs(15), consumer.next())
+                .await
+                .expect("in time")
+                .expect("open")
+                .expect("message");
+            let bus_message =
+                propalpes::seedwork::infrastructure::to_bus_message(topic, &message, 0);
+            let decoded = codec
+                .decode_message(&bus_message)
+                .expect("each reader reads each writer");
+            assert_eq!(decoded.header.message_type, "CompaniaCreada");
+            let pais = decoded.text("pais");
+            // A v1 reader never sees pais; a v2 reader sees it from a v2 writer.
+            match (*reader_version, bus_message.schema_version) {
+                (1, _) => assert_eq!(pais, None),
+                (2, 2) => assert_eq!(pais.as_deref(), Some("CO")),
+                (2, _) => assert_eq!(pais, None, "v1 data reads with the default"),
+                _ => unreachable!(),
+            }
+            seen.push(decoded.text("id_compania").expect("id"));
+            consumer.ack(&message).await.expect("ack");
+        }
+        seen.sort();
+        assert_eq!(seen, ["writer-v1", "writer-v2"], "reader v{reader_version}");
+    }
+
+    let broken = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/schemas-broken/comandos-companias/v3.avsc"
+    ))
+    .expect("fixture");
+    let v2 = registry
+        .topic("comandos-companias")
+        .and_then(|t| t.text(2))
+        .expect("v2");
+    let mut first = client
+        .producer()
+        .with_topic(env.topic("comandos-companias"))
+        .with_options(pulsar::ProducerOptions {
+            schema: Some(pulsar::proto::Schema {
+                name: "c".into(),
+                schema_data: v2.as_bytes().to_vec(),
+                r#type: pulsar::proto::schema::Type::Avro as i32,
+                properties: vec![],
+            }),
+            ..Default::default()
+        })
+        .build()
+        .await
+        .expect("v2 registers");
+    let _ = first
+        .send_non_blocking(vec![0u8])
+        .await
+        .expect("send")
+        .await;
+    let refused = client
+        .producer()
+        .with_topic(env.topic("comandos-companias"))
+        .with_options(pulsar::ProducerOptions {
+            schema: Some(pulsar::proto::Schema {
+                name: "c".into(),
+                schema_data: broken.into_bytes(),
+                r#type: pulsar::proto::schema::Type::Avro as i32,
+                properties: vec![],
+            }),
+            ..Default::default()
+        })
+        .build()
+        .await;
+    let error = refused.err().expect("the broker refuses the breaking v3");
+    assert!(
+        format!("{error:?}").to_lowercase().contains("incompatible"),
+        "{error:?}"
+    );
 }

@@ -6,5 +6,5 @@ mod reglas;
 mod saga;
 
 pub use auditoria::{Auditoria, AuditoriaCompletada};
-pub use reglas::{Hallazgo, Problema, Regla, TipoEntidad, auditar, reglas};
+pub use reglas::{Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, reglas};
 pub use saga::{Decision, EstadoSaga, Reintento, Saga};

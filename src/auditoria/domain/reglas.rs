@@ -135,6 +135,9 @@ fn longitud(value: &str) -> Option<Problema> {
     en_rango(value, -180.0, 180.0)
 }
 
+/// Names the rule table below in each audit; bump it when a rule changes.
+pub const REGLAS_VERSION: &str = "1";
+
 /// The rules of each kind of record. Adding a rule is adding a row.
 pub fn reglas(tipo: TipoEntidad) -> &'static [Regla] {
     const COMPANIA: &[Regla] = &[

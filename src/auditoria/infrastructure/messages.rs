@@ -24,6 +24,8 @@ struct AuditoriaCompletadaV1<'a> {
     resultado: &'a str,
     hallazgos: Vec<HallazgoV1<'a>>,
     fecha: i64,
+    /// v2; a v1 writer drops it.
+    reglas_version: &'a str,
 }
 
 #[derive(Serialize)]
@@ -41,6 +43,22 @@ pub struct AvroSagaMessages {
 impl AvroSagaMessages {
     pub fn new(codec: Arc<AvroCodec>) -> Self {
         Self { codec }
+    }
+
+    /// The mapping above must match `schemas/`; checked at start.
+    pub fn check_contract(&self) -> Result<(), crate::seedwork::infrastructure::avro::CodecError> {
+        self.codec.require_fields(
+            EVENT_TOPIC,
+            "AuditoriaCompletada",
+            &[
+                "id_auditoria",
+                "tipo_entidad",
+                "id_entidad",
+                "resultado",
+                "hallazgos",
+                "fecha",
+            ],
+        )
     }
 }
 
@@ -73,6 +91,7 @@ impl SagaMessages for AvroSagaMessages {
                 })
                 .collect(),
             fecha: e.fecha.timestamp_millis(),
+            reglas_version: crate::auditoria::domain::REGLAS_VERSION,
         };
         let header = EnvelopeHeader::new(
             "AuditoriaCompletada",

@@ -33,12 +33,17 @@ impl AuditoriaModule {
         codec: Arc<AvroCodec>,
         policy: SagaPolicy,
     ) -> Result<Self, InfraError> {
+        let messages = AvroSagaMessages::new(codec.clone());
+        messages.check_contract().map_err(|e| InfraError::Schema {
+            file: "schemas/eventos-auditoria".into(),
+            reason: e.to_string(),
+        })?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let store = SqlAuditoriaStore::new(storage.db.clone());
         let commands = Arc::new(AuditoriaCommands::new(
             storage.uows.clone(),
             store.clone(),
-            AvroSagaMessages::new(codec.clone()),
+            messages,
             policy,
         ));
         for fuente in FUENTES {

@@ -22,6 +22,7 @@ impl DatosRegistro for Coordenadas {
     const KIND: &'static str = "datos_geograficos";
     const ID_FIELD: &'static str = "id_datos_geograficos";
     const FIELDS: &'static [&'static str] = &["nombre_propiedad", "latitud", "longitud"];
+    const DECIMAL_FIELDS: &'static [&'static str] = &["latitud", "longitud"];
     const CREAR: &'static str = "CrearDatosGeograficos";
     const APROBAR: &'static str = "AprobarDatosGeograficos";
     const RECHAZAR: &'static str = "RechazarDatosGeograficos";

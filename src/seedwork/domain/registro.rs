@@ -25,6 +25,10 @@ pub trait DatosRegistro: Clone + Debug + PartialEq + Send + Sync + 'static {
     const APROBADO: &'static str;
     const RECHAZADO: &'static str;
 
+    /// Text fields that messages also carry as numbers (`latitud` →
+    /// `latitud_decimal`) when the text parses as one.
+    const DECIMAL_FIELDS: &'static [&'static str] = &[];
+
     /// Validates raw field values (a missing field reads as blank).
     fn parse(field: &dyn Fn(&str) -> String) -> Result<Self, FieldError>;
 

@@ -231,6 +231,37 @@ impl AvroCodec {
             .map_err(|e| invalid(e.to_string()))
     }
 
+    /// Fails unless the record `message_type` of `topic` (the version this
+    /// codec writes) has every field in `fields`: run at start, so a Rust
+    /// mapping that drifted from `schemas/` stops the service at once.
+    pub fn require_fields(
+        &self,
+        topic: &str,
+        message_type: &str,
+        fields: &[&str],
+    ) -> Result<(), CodecError> {
+        let version = self.writer_version(topic)?;
+        let schema = self.schema(topic, version)?;
+        let union = as_union(topic, &envelope_field(topic, schema, "data")?.schema)?;
+        let (_, branch) =
+            branch_named(union, message_type).ok_or_else(|| CodecError::UnknownType {
+                topic: topic.to_owned(),
+                message_type: message_type.to_owned(),
+            })?;
+        let Schema::Record(record) = branch else {
+            return Err(CodecError::NotAnEnvelope(topic.to_owned()));
+        };
+        for field in fields {
+            if !record.fields.iter().any(|f| f.name == *field) {
+                return Err(CodecError::Invalid {
+                    message_type: message_type.to_owned(),
+                    reason: format!("schemas/{topic}/v{version}.avsc has no field {field}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Decodes bytes written with `writer_version` of `topic`, resolved to this
     /// reader's version of the topic (its newest, or the pinned one).
     pub fn decode(
@@ -454,7 +485,13 @@ mod tests {
         let message = codec
             .message("comandos-companias", "c-1", &header, &data)
             .expect("encode");
-        assert_eq!(message.properties["schema.version"], "1");
+        assert_eq!(
+            message.properties["schema.version"],
+            codec
+                .writer_version("comandos-companias")
+                .expect("version")
+                .to_string()
+        );
         assert_eq!(message.properties["type"], "AprobarCompania");
         let decoded = codec.decode_message(&message).expect("decode");
         assert_eq!(decoded.header, header);

@@ -18,6 +18,7 @@ use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader};
 enum Field {
     Text(String),
     Long(i64),
+    Double(f64),
     List(Vec<String>),
 }
 
@@ -46,12 +47,25 @@ impl<D: DatosRegistro> EventTranslator<RegistroEvent<D>> for RegistroAvroEvents<
         event: &RegistroEvent<D>,
         ctx: &CommandContext,
     ) -> Result<Message, TranslateError> {
+        let mut decimals: Vec<(String, f64)> = Vec::new();
         let mut data: BTreeMap<&str, Field> = BTreeMap::new();
         data.insert(D::ID_FIELD, Field::Text(event.id().to_string()));
         match event {
             RegistroEvent::Creado { datos, fecha, .. } => {
                 for f in D::FIELDS {
                     data.insert(f, Field::Text(datos.field(f).to_owned()));
+                }
+                // Schema v2 carries numeric copies; v1 writers drop them.
+                for f in D::DECIMAL_FIELDS {
+                    if let Some(n) = datos
+                        .field(f)
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|n| n.is_finite())
+                    {
+                        decimals.push((format!("{f}_decimal"), n));
+                    }
                 }
                 data.insert("estado", Field::Text(Estado::Pendiente.to_string()));
                 data.insert("fecha_creacion", Field::Long(fecha.timestamp_millis()));
@@ -65,6 +79,9 @@ impl<D: DatosRegistro> EventTranslator<RegistroEvent<D>> for RegistroAvroEvents<
                 data.insert("motivos", Field::List(motivos.clone()));
                 data.insert("fecha_actualizacion", Field::Long(fecha.timestamp_millis()));
             }
+        }
+        for (name, n) in &decimals {
+            data.insert(name.as_str(), Field::Double(*n));
         }
         let header = EnvelopeHeader::new(
             event.name(),

@@ -27,6 +27,48 @@ pub struct RegistroNames {
     pub table: &'static str,
 }
 
+/// The context's Rust mapping must match its schemas; checked at start.
+fn check_contract<D: DatosRegistro>(
+    names: &RegistroNames,
+    codec: &AvroCodec,
+) -> Result<(), InfraError> {
+    let mut created: Vec<&str> = D::FIELDS.to_vec();
+    created.extend([D::ID_FIELD, "estado", "fecha_creacion"]);
+    let checks: [(&str, &str, Vec<&str>); 6] = [
+        (
+            names.command_topic,
+            D::CREAR,
+            [&[D::ID_FIELD][..], D::FIELDS].concat(),
+        ),
+        (names.command_topic, D::APROBAR, vec![D::ID_FIELD]),
+        (
+            names.command_topic,
+            D::RECHAZAR,
+            vec![D::ID_FIELD, "motivos"],
+        ),
+        (names.event_topic, D::CREADO, created),
+        (
+            names.event_topic,
+            D::APROBADO,
+            vec![D::ID_FIELD, "estado", "fecha_actualizacion"],
+        ),
+        (
+            names.event_topic,
+            D::RECHAZADO,
+            vec![D::ID_FIELD, "estado", "motivos", "fecha_actualizacion"],
+        ),
+    ];
+    for (topic, record, fields) in checks {
+        codec
+            .require_fields(topic, record, &fields)
+            .map_err(|e| InfraError::Schema {
+                file: format!("schemas/{topic}"),
+                reason: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
 /// A running registered-record context: handlers, storage and relay.
 pub struct RegistroModule<D: DatosRegistro> {
     pub commands: Arc<SqlRegistroCommands<D>>,
@@ -44,6 +86,7 @@ impl<D: DatosRegistro> RegistroModule<D> {
         bus: Arc<dyn MessageBus>,
         codec: Arc<AvroCodec>,
     ) -> Result<Self, InfraError> {
+        check_contract::<D>(&names, &codec)?;
         let storage = ContextStorage::open(url, migrations).await?;
         let commands = Arc::new(ReviewCommands::new(
             storage.uows.clone(),

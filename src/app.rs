@@ -164,16 +164,32 @@ impl ReadinessCheck for DatabaseCheck {
     }
 }
 
-/// Opens a registered-record context (companias, geograficos) and returns
-/// it with its routes and readiness check.
+/// What `start` assembles: the routes and readiness checks of each context.
+#[derive(Default)]
+struct Mounted {
+    router: Router,
+    checks: Vec<Arc<dyn ReadinessCheck>>,
+}
+
+impl Mounted {
+    fn mount(&mut self, routes: Router, name: &str, db: &Database) {
+        self.router = std::mem::take(&mut self.router).merge(routes);
+        self.checks.push(Arc::new(DatabaseCheck {
+            name: format!("{name}_db"),
+            db: db.clone(),
+        }));
+    }
+}
+
+/// Opens a registered-record context (companias, geograficos) and mounts
+/// its routes and readiness check.
 async fn start_registro<D: DatosRegistro>(
-    names: RegistroNames,
-    migrations: &sqlx::migrate::Migrator,
-    paths: ReviewPaths,
+    mounted: &mut Mounted,
+    (names, migrations, paths): (RegistroNames, &sqlx::migrate::Migrator, ReviewPaths),
     base: &DatabaseUrl,
     bus: Arc<dyn MessageBus>,
     codec: Arc<AvroCodec>,
-) -> Result<(RegistroModule<D>, Router, Arc<dyn ReadinessCheck>), InfraError> {
+) -> Result<RegistroModule<D>, InfraError> {
     let module = RegistroModule::<D>::start(
         names,
         migrations,
@@ -187,11 +203,8 @@ async fn start_registro<D: DatosRegistro>(
         module.commands.clone(),
         module.queries.clone(),
     );
-    let check = Arc::new(DatabaseCheck {
-        name: format!("{}_db", names.service),
-        db: module.storage.db.clone(),
-    });
-    Ok((module, routes, check))
+    mounted.mount(routes, names.service, &module.storage.db);
+    Ok(module)
 }
 
 pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
@@ -201,39 +214,34 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let buses = Buses::connect(args, registry).await?;
     let bus = buses.bus.clone();
 
-    let mut router = Router::new();
-    let mut checks: Vec<Arc<dyn ReadinessCheck>> = Vec::new();
-    let companias = if matches!(role, Role::All | Role::Companias) {
-        let (module, routes, check) = start_registro::<DatosCompania>(
-            companias::infrastructure::NAMES,
-            &companias::infrastructure::MIGRATIONS,
-            companias::api::PATHS,
-            &base,
-            bus.clone(),
-            codec.clone(),
-        )
-        .await?;
-        router = router.merge(routes);
-        checks.push(check);
-        Some(module)
-    } else {
-        None
+    let mut mounted = Mounted::default();
+    let companias = match role {
+        Role::All | Role::Companias => {
+            let c = (
+                companias::infrastructure::NAMES,
+                &companias::infrastructure::MIGRATIONS,
+                companias::api::PATHS,
+            );
+            Some(
+                start_registro::<DatosCompania>(&mut mounted, c, &base, bus.clone(), codec.clone())
+                    .await?,
+            )
+        }
+        _ => None,
     };
-    let geograficos = if matches!(role, Role::All | Role::Geograficos) {
-        let (module, routes, check) = start_registro::<Coordenadas>(
-            geograficos::infrastructure::NAMES,
-            &geograficos::infrastructure::MIGRATIONS,
-            geograficos::api::PATHS,
-            &base,
-            bus.clone(),
-            codec.clone(),
-        )
-        .await?;
-        router = router.merge(routes);
-        checks.push(check);
-        Some(module)
-    } else {
-        None
+    let geograficos = match role {
+        Role::All | Role::Geograficos => {
+            let g = (
+                geograficos::infrastructure::NAMES,
+                &geograficos::infrastructure::MIGRATIONS,
+                geograficos::api::PATHS,
+            );
+            Some(
+                start_registro::<Coordenadas>(&mut mounted, g, &base, bus.clone(), codec.clone())
+                    .await?,
+            )
+        }
+        _ => None,
     };
     let auditoria = if matches!(role, Role::All | Role::Auditoria) {
         let policy = SagaPolicy {
@@ -247,18 +255,19 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
             policy,
         )
         .await?;
-        router = router.merge(auditoria::api::router(module.queries.clone()));
-        checks.push(Arc::new(DatabaseCheck {
-            name: "auditoria_db".into(),
-            db: module.storage.db.clone(),
-        }));
+        mounted.mount(
+            auditoria::api::router(module.queries.clone()),
+            auditoria::SERVICE,
+            &module.storage.db,
+        );
         Some(module)
     } else {
         None
     };
 
-    let router = router
-        .merge(health_routes(checks))
+    let router = mounted
+        .router
+        .merge(health_routes(mounted.checks))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http());
     let listener = TcpListener::bind(args.http_addr).await?;

@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auditoria::application::SagaPolicy;
 use crate::auditoria::infrastructure::AuditoriaModule;
+use crate::bff_web::infrastructure::{AuthConfig, BffModule};
 use crate::companias::domain::DatosCompania;
 use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
@@ -31,7 +32,7 @@ use crate::seedwork::infrastructure::{
     Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
     context_database_url,
 };
-use crate::{auditoria, companias, geograficos};
+use crate::{auditoria, bff_web, companias, geograficos};
 
 /// Largest request body accepted (a command is a few hundred bytes).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -43,6 +44,7 @@ pub enum Role {
     Companias,
     Geograficos,
     Auditoria,
+    Bff,
 }
 
 impl Role {
@@ -52,7 +54,11 @@ impl Role {
             Command::Companias => Some(Role::Companias),
             Command::Geograficos => Some(Role::Geograficos),
             Command::Auditoria => Some(Role::Auditoria),
-            Command::Dlq { .. } | Command::Bench { .. } | Command::Schemas { .. } => None,
+            Command::Bff => Some(Role::Bff),
+            Command::Dlq { .. }
+            | Command::Bench { .. }
+            | Command::Schemas { .. }
+            | Command::Token { .. } => None,
         }
     }
 }
@@ -116,6 +122,9 @@ pub struct RunningApp {
     pub companias: Option<CompaniasModule>,
     pub geograficos: Option<GeograficosModule>,
     pub auditoria: Option<AuditoriaModule>,
+    pub bff: Option<BffModule>,
+    /// DataLoader batches the BFF ran (one per page of records with audits).
+    pub bff_loader_batches: Option<Arc<std::sync::atomic::AtomicUsize>>,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -137,6 +146,9 @@ impl RunningApp {
         }
         if let Some(a) = self.auditoria {
             a.shutdown().await;
+        }
+        if let Some(b) = self.bff {
+            b.shutdown().await;
         }
     }
 
@@ -207,6 +219,27 @@ async fn start_registro<D: DatosRegistro>(
     Ok(module)
 }
 
+fn auth_config(args: &RuntimeArgs) -> Result<AuthConfig, InfraError> {
+    if args.jwt_secret == crate::config::DEV_JWT_SECRET {
+        tracing::warn!(
+            "JWT_SECRET is not set: tokens are signed with the public development secret"
+        );
+    }
+    let anonymous = args.anonymous_allowed();
+    if anonymous {
+        tracing::warn!(
+            "anonymous GraphQL access is ON (local use); set BFF_ANONYMOUS=false to require tokens"
+        );
+    }
+    let pem = args
+        .jwt_public_key_file
+        .as_ref()
+        .map(std::fs::read_to_string)
+        .transpose()?;
+    AuthConfig::new(&args.jwt_secret, pem.as_deref(), anonymous)
+        .map_err(|e| InfraError::Bus(e.to_string()))
+}
+
 pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
     let base: DatabaseUrl = args.base_database_url().parse()?;
     let registry = Arc::new(SchemaRegistry::embedded()?);
@@ -264,6 +297,27 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     } else {
         None
     };
+    let (bff, bff_loader_batches) = if matches!(role, Role::All | Role::Bff) {
+        let auth = auth_config(args)?;
+        let module = BffModule::start(
+            &context_database_url(&base, bff_web::SERVICE),
+            bus.clone(),
+            codec.clone(),
+            auth,
+        )
+        .await?;
+        let schema = bff_web::api::build_schema(
+            module.proyecciones.clone(),
+            module.commands.clone(),
+            module.cambios.clone(),
+        );
+        let (routes, batches) =
+            bff_web::api::router(schema, module.auth.clone(), module.proyecciones.clone());
+        mounted.mount(routes, bff_web::SERVICE, &module.storage.db);
+        (Some(module), Some(batches))
+    } else {
+        (None, None)
+    };
 
     let router = mounted
         .router
@@ -287,6 +341,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         companias,
         geograficos,
         auditoria,
+        bff,
+        bff_loader_batches,
         shutdown,
         server,
     })

@@ -31,6 +31,19 @@ pub enum Command {
     Geograficos,
     /// Only the auditoria context: event consumers, audit saga, its HTTP API.
     Auditoria,
+    /// Only bff_web: GraphQL, projections, the web UI.
+    Bff,
+    /// Mints a JWT for local use, signed with JWT_SECRET.
+    Token {
+        /// operador (may create) or auditor (may approve/reject); repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long, default_value = "local-user")]
+        subject: String,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 8 * 3600)]
+        ttl_secs: i64,
+    },
     /// Benchmarks that print their numbers.
     Bench {
         #[command(subcommand)]
@@ -139,12 +152,33 @@ pub struct RuntimeArgs {
     #[arg(long, env = "SAGA_MAX_ATTEMPTS", default_value_t = 5, global = true)]
     pub saga_max_attempts: u32,
 
+    /// HS256 secret that signs and verifies the BFF's JWTs.
+    #[arg(long, env = "JWT_SECRET", default_value = DEV_JWT_SECRET, hide_default_value = true, global = true)]
+    pub jwt_secret: String,
+
+    /// Optional RS256 public key (PEM file) also accepted for JWTs.
+    #[arg(long, env = "JWT_PUBLIC_KEY_FILE", global = true)]
+    pub jwt_public_key_file: Option<PathBuf>,
+
+    /// Lets requests without a token do everything (local use only). On by
+    /// default on the embedded bus, off with PULSAR_URL.
+    #[arg(long, env = "BFF_ANONYMOUS", global = true)]
+    pub anonymous: Option<bool>,
+
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
 }
 
+/// The secret used when JWT_SECRET is not set: fine on a laptop, logged as
+/// a warning, never for a shared deployment.
+pub const DEV_JWT_SECRET: &str = "propalpes-local-development-secret";
+
 impl RuntimeArgs {
+    pub fn anonymous_allowed(&self) -> bool {
+        self.anonymous.unwrap_or(self.pulsar_url.is_none())
+    }
+
     pub fn base_database_url(&self) -> String {
         self.database_url
             .clone()

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod auditoria;
 pub mod bench;
+pub mod bff_web;
 pub mod companias;
 pub mod config;
 pub mod geograficos;

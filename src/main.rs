@@ -11,6 +11,11 @@ async fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
         Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        Command::Token {
+            roles,
+            subject,
+            ttl_secs,
+        } => propalpes::ops::token(&cli.runtime, roles, subject, *ttl_secs),
         Command::Schemas {
             action: SchemasAction::Check { dir },
         } => {

@@ -56,3 +56,22 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
     }
     Ok(())
 }
+
+/// Prints a JWT for local use.
+pub fn token(
+    args: &RuntimeArgs,
+    roles: &[String],
+    subject: &str,
+    ttl_secs: i64,
+) -> Result<(), InfraError> {
+    let roles = roles
+        .iter()
+        .map(|r| r.parse::<crate::bff_web::domain::Rol>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(InfraError::Bus)?;
+    let token =
+        crate::bff_web::infrastructure::mint_token(&args.jwt_secret, subject, &roles, ttl_secs)
+            .map_err(|e| InfraError::Bus(e.to_string()))?;
+    println!("{token}");
+    Ok(())
+}

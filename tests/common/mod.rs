@@ -59,6 +59,8 @@ pub fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<Str
     }
 }
 
+pub const TEST_JWT_SECRET: &str = "test-secret";
+
 pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
     RuntimeArgs {
         http_addr: "127.0.0.1:0".parse().expect("addr"),
@@ -70,6 +72,9 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         pulsar_namespace: "default".into(),
         saga_timeout_ms: 30_000,
         saga_max_attempts: 5,
+        jwt_secret: TEST_JWT_SECRET.into(),
+        jwt_public_key_file: None,
+        anonymous: Some(true),
         log_format: "text".into(),
     }
 }

@@ -102,10 +102,38 @@ impl EmbeddedBus {
             };
             tracing::error!(topic = %message.topic, subscription = %subscriber.name,
                 id = %message.id, %reason, "message dead-lettered");
-            return self
-                .store_dead_letter(&subscriber.name, message, &reason, attempt + 1)
+            self.store_dead_letter(&subscriber.name, message, &reason, attempt + 1)
                 .await
-                .map_err(|e| BusError::Broker(e.to_string()));
+                .map_err(|e| BusError::Broker(e.to_string()))?;
+            self.announce_dead_letter(&subscriber.name, message, &reason, attempt + 1)
+                .await;
+            return Ok(());
+        }
+    }
+
+    /// Delivers a dead letter to the subscribers of `<topic>-DLQ`, as a
+    /// Pulsar DLQ topic would (best effort: the table is the record).
+    async fn announce_dead_letter(
+        &self,
+        subscription: &str,
+        message: &Message,
+        reason: &str,
+        attempts: u32,
+    ) {
+        let topic = super::dead_letter_topic(&message.topic);
+        let mut dead = message.clone();
+        dead.topic = topic.clone();
+        dead.properties.insert("error".into(), reason.to_owned());
+        dead.properties
+            .insert("original_topic".into(), message.topic.clone());
+        dead.properties
+            .insert("subscription".into(), subscription.to_owned());
+        dead.properties
+            .insert("attempts".into(), attempts.to_string());
+        for subscriber in self.subscribers_of(&topic) {
+            if let Err(error) = subscriber.handler.handle(&dead).await {
+                tracing::warn!(%topic, subscription = %subscriber.name, %error, "dead-letter subscriber failed");
+            }
         }
     }
 

@@ -365,13 +365,17 @@ impl MessageBus for PulsarBus {
         subscription: &str,
         handler: Arc<dyn MessageHandler>,
     ) -> Result<(), BusError> {
-        // Fail fast on a topic without schema rather than at the first message.
-        let version = self
-            .inner
-            .registry
-            .topic(topic)
-            .map(|t| t.latest_version())
-            .ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
+        // Fail fast on a topic without schema rather than at the first
+        // message; dead-letter topics carry raw bytes (version 0).
+        let version = if topic.ends_with("-DLQ") {
+            0
+        } else {
+            self.inner
+                .registry
+                .topic(topic)
+                .map(|t| t.latest_version())
+                .ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?
+        };
         let consumer = build_consumer(&self.inner, topic, subscription, version).await?;
         let task = tokio::spawn(consume(
             self.inner.clone(),
@@ -403,7 +407,11 @@ async fn build_consumer(
         .with_subscription_type(SubType::KeyShared)
         .with_consumer_name(format!("{subscription}-{}", uuid::Uuid::new_v4().simple()))
         .with_options(ConsumerOptions {
-            schema: Some(avro_schema(&inner.registry, topic, version)?),
+            schema: if version == 0 {
+                None
+            } else {
+                Some(avro_schema(&inner.registry, topic, version)?)
+            },
             initial_position: InitialPosition::Earliest,
             durable: Some(true),
             ..Default::default()

@@ -1,0 +1,11 @@
+//! The BFF's edge: the GraphQL schema (queries over projections, mutations
+//! that send commands, subscriptions over the change feed), its HTTP and
+//! WebSocket routes with JWT auth and limits, and the web page.
+
+mod errors;
+mod routes;
+mod schema;
+mod types;
+
+pub use routes::router;
+pub use schema::{BffSchema, MAX_PAGE, build_schema};

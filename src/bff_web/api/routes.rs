@@ -1,0 +1,179 @@
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+
+use async_graphql::Data;
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::BffSchema;
+use super::errors::AuthState;
+use super::types::AuditoriaLoader;
+use crate::bff_web::infrastructure::{AuthConfig, SqlProyecciones};
+
+/// Largest GraphQL request body.
+const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+struct BffState {
+    schema: BffSchema,
+    auth: AuthConfig,
+    store: SqlProyecciones,
+    /// DataLoader batches run so far (exposed for tests and metrics).
+    loader_batches: Arc<AtomicUsize>,
+}
+
+impl BffState {
+    fn loader(&self) -> DataLoader<AuditoriaLoader> {
+        DataLoader::new(
+            AuditoriaLoader {
+                store: self.store.clone(),
+                batches: self.loader_batches.clone(),
+            },
+            tokio::spawn,
+        )
+    }
+}
+
+/// `/graphql` (POST; GraphiQL on GET), `/graphql/ws` (graphql-transport-ws)
+/// and the web page at `/`. Returns the router and the loader batch counter.
+pub fn router(
+    schema: BffSchema,
+    auth: AuthConfig,
+    store: SqlProyecciones,
+) -> (Router, Arc<AtomicUsize>) {
+    let loader_batches = Arc::new(AtomicUsize::new(0));
+    let state = BffState {
+        schema,
+        auth,
+        store,
+        loader_batches: loader_batches.clone(),
+    };
+    let router = Router::new()
+        .route(
+            "/graphql",
+            get(graphiql)
+                .post(graphql)
+                .layer(DefaultBodyLimit::max(GRAPHQL_BODY_LIMIT)),
+        )
+        .route("/graphql/ws", get(ws))
+        .route("/", get(|| async { Html(include_str!("ui/index.html")) }))
+        .route(
+            "/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    include_str!("ui/app.js"),
+                )
+            }),
+        )
+        .with_state(state);
+    (router, loader_batches)
+}
+
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+}
+
+/// A GraphQL-shaped error for failures before execution.
+fn request_error(status: StatusCode, code: &str, message: String) -> Response {
+    (
+        status,
+        Json(json!({"errors": [{"message": message, "extensions": {"code": code}}]})),
+    )
+        .into_response()
+}
+
+/// Execution errors async-graphql raises itself carry no code: give them one.
+fn code_for(message: &str) -> &'static str {
+    if message.contains("nested too deep") {
+        "QUERY_TOO_DEEP"
+    } else if message.contains("too complex") {
+        "QUERY_TOO_COMPLEX"
+    } else {
+        "GRAPHQL_VALIDATION_FAILED"
+    }
+}
+
+async fn graphql(
+    State(state): State<BffState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "REQUEST_TOO_LARGE",
+                format!("the request body is over {GRAPHQL_BODY_LIMIT} bytes"),
+            );
+        }
+        Err(r) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", r.body_text()),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("not a GraphQL request: {e}"),
+            );
+        }
+    };
+    let auth: AuthState = state.auth.principal(
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let request = request.data(auth).data(state.loader());
+    let mut response = state.schema.execute(request).await;
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", code_for(&error.message));
+        }
+    }
+    Json(response).into_response()
+}
+
+async fn ws(
+    State(state): State<BffState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let loader = state.loader();
+            let auth = state.auth.clone();
+            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    // Browsers cannot set headers on a WebSocket: the token
+                    // travels in the connection_init payload.
+                    let header = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
+                    let mut data = Data::default();
+                    data.insert::<AuthState>(auth.principal(header.as_deref()));
+                    data.insert(loader);
+                    Ok(data)
+                })
+                .serve()
+        })
+}

@@ -1,0 +1,430 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge, query};
+use async_graphql::{Context, ID, Object, Schema, Subscription};
+use futures::{Stream, StreamExt};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::errors::{autorizar, bad_input, coded, enviar, store};
+use super::types::{
+    Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
+    DatosGeograficos, Estado, EstadoComandoGql, EstadoDeComando, TipoEntidad,
+};
+use crate::bff_web::application::{Cambio, ComandoSaliente, Proyecciones, TipoRegistro};
+use crate::bff_web::domain::Accion;
+use crate::bff_web::infrastructure::{SqlBffCommands, SqlProyecciones};
+use crate::seedwork::domain::{BoundedText, EntityId, Motivos};
+
+/// Largest page a query may ask for.
+pub const MAX_PAGE: usize = 100;
+const DEFAULT_PAGE: usize = 20;
+
+pub type BffSchema = Schema<Query, Mutation, SubscriptionRoot>;
+
+/// The schema with its limits: nesting depth 10, complexity 500.
+pub fn build_schema(
+    proyecciones: SqlProyecciones,
+    commands: Arc<SqlBffCommands>,
+    cambios: broadcast::Sender<Cambio>,
+) -> BffSchema {
+    Schema::build(Query, Mutation, SubscriptionRoot)
+        .data(proyecciones)
+        .data(commands)
+        .data(cambios)
+        .limit_depth(10)
+        .limit_complexity(500)
+        .finish()
+}
+
+fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
+    match first {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if n < 0 => Err(coded("BAD_USER_INPUT", "first must not be negative")),
+        Some(n) if n as usize > MAX_PAGE => Err(coded(
+            "PAGE_SIZE_TOO_LARGE",
+            format!("first must be at most {MAX_PAGE}, got {n}"),
+        )),
+        Some(n) => Ok(n as usize),
+    }
+}
+
+async fn registros<
+    T: From<crate::bff_web::application::RegistroVista> + async_graphql::OutputType,
+>(
+    ctx: &Context<'_>,
+    tipo: TipoRegistro,
+    estado: Option<Estado>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Connection<usize, T>> {
+    autorizar(ctx, Accion::Consultar)?;
+    let limit = page_size(first)?;
+    let store = ctx.data_unchecked::<SqlProyecciones>().clone();
+    query(
+        after,
+        None,
+        Some(limit as i32),
+        None,
+        |after: Option<usize>, _, _, _| async move {
+            let offset = after.map_or(0, |a| a + 1);
+            let page = store
+                .registros(
+                    tipo,
+                    estado.map(Estado::as_str),
+                    offset as i64,
+                    limit as i64,
+                )
+                .await
+                .map_err(store_err)?;
+            let mut connection = Connection::new(
+                offset > 0,
+                ((offset + page.items.len()) as i64) < page.total,
+            );
+            connection.edges.extend(
+                page.items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| Edge::new(offset + i, T::from(v))),
+            );
+            Ok::<_, async_graphql::Error>(connection)
+        },
+    )
+    .await
+}
+
+fn store_err(e: crate::seedwork::application::StoreError) -> async_graphql::Error {
+    store(e)
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    async fn companias(
+        &self,
+        ctx: &Context<'_>,
+        estado: Option<Estado>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, Compania>> {
+        registros(ctx, TipoRegistro::Compania, estado, first, after).await
+    }
+
+    async fn compania(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Compania>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<SqlProyecciones>();
+        Ok(store
+            .registro(TipoRegistro::Compania, &id)
+            .await
+            .map_err(store_err)?
+            .map(Compania::from))
+    }
+
+    async fn datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+        estado: Option<Estado>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, DatosGeograficos>> {
+        registros(ctx, TipoRegistro::DatosGeograficos, estado, first, after).await
+    }
+
+    async fn dato_geografico(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<DatosGeograficos>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<SqlProyecciones>();
+        Ok(store
+            .registro(TipoRegistro::DatosGeograficos, &id)
+            .await
+            .map_err(store_err)?
+            .map(DatosGeograficos::from))
+    }
+
+    async fn auditorias(
+        &self,
+        ctx: &Context<'_>,
+        resultado: Option<Estado>,
+        tipo: Option<TipoEntidad>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, Auditoria>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let limit = page_size(first)?;
+        let store = ctx.data_unchecked::<SqlProyecciones>().clone();
+        query(
+            after,
+            None,
+            Some(limit as i32),
+            None,
+            |after: Option<usize>, _, _, _| async move {
+                let offset = after.map_or(0, |a| a + 1);
+                let page = store
+                    .auditorias(
+                        resultado.map(Estado::as_str),
+                        tipo.map(TipoEntidad::as_str),
+                        offset as i64,
+                        limit as i64,
+                    )
+                    .await
+                    .map_err(store_err)?;
+                let mut connection = Connection::new(
+                    offset > 0,
+                    ((offset + page.items.len()) as i64) < page.total,
+                );
+                connection.edges.extend(
+                    page.items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| Edge::new(offset + i, Auditoria::from(v))),
+                );
+                Ok::<_, async_graphql::Error>(connection)
+            },
+        )
+        .await
+    }
+
+    async fn reporte_faltantes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ConteoFaltante>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<SqlProyecciones>();
+        Ok(store
+            .reporte_faltantes()
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|(campo, problema, total)| ConteoFaltante {
+                campo,
+                problema,
+                total,
+            })
+            .collect())
+    }
+
+    async fn estado_comando(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<EstadoDeComando> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<SqlProyecciones>();
+        store
+            .comando(&id)
+            .await
+            .map_err(store_err)?
+            .map(EstadoDeComando::from)
+            .ok_or_else(|| coded("NOT_FOUND", format!("no command {}", id.as_str())))
+    }
+}
+
+pub struct Mutation;
+
+fn texto(field: &str, value: &str) -> async_graphql::Result<String> {
+    BoundedText::parse(field, value)
+        .map(|t| t.as_str().to_owned())
+        .map_err(bad_input)
+}
+
+fn entity(id: &ID) -> async_graphql::Result<EntityId> {
+    EntityId::parse("id", id).map_err(bad_input)
+}
+
+async fn send(
+    ctx: &Context<'_>,
+    comando: ComandoSaliente,
+) -> async_graphql::Result<ComandoAceptado> {
+    let id_entidad = comando.id().to_string();
+    let commands = ctx.data_unchecked::<Arc<SqlBffCommands>>();
+    let id = commands.enviar(comando).await.map_err(enviar)?;
+    Ok(ComandoAceptado {
+        id_comando: ID(id),
+        estado: EstadoComandoGql::Aceptado,
+        id_entidad: ID(id_entidad),
+    })
+}
+
+#[Object]
+impl Mutation {
+    /// Registers a company (operador). Blank fields are accepted: the audit judges them.
+    async fn crear_compania(
+        &self,
+        ctx: &Context<'_>,
+        input: CrearCompaniaInput,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Crear)?;
+        let campos = BTreeMap::from([
+            ("nombre".to_owned(), texto("nombre", &input.nombre)?),
+            ("email".to_owned(), texto("email", &input.email)?),
+            (
+                "identificacion".to_owned(),
+                texto("identificacion", &input.identificacion)?,
+            ),
+        ]);
+        send(
+            ctx,
+            ComandoSaliente::Crear {
+                tipo: TipoRegistro::Compania,
+                id: EntityId::new(),
+                campos,
+            },
+        )
+        .await
+    }
+
+    /// Registers a property's geographic data (operador): `CrearDatosGeograficos`.
+    async fn crear_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        input: CrearPropiedadInput,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Crear)?;
+        let campos = BTreeMap::from([
+            (
+                "nombre_propiedad".to_owned(),
+                texto("nombrePropiedad", &input.nombre_propiedad)?,
+            ),
+            ("latitud".to_owned(), texto("latitud", &input.latitud)?),
+            ("longitud".to_owned(), texto("longitud", &input.longitud)?),
+        ]);
+        send(
+            ctx,
+            ComandoSaliente::Crear {
+                tipo: TipoRegistro::DatosGeograficos,
+                id: EntityId::new(),
+                campos,
+            },
+        )
+        .await
+    }
+
+    async fn aprobar_compania(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Decidir)?;
+        send(
+            ctx,
+            ComandoSaliente::Aprobar {
+                tipo: TipoRegistro::Compania,
+                id: entity(&id)?,
+            },
+        )
+        .await
+    }
+
+    async fn rechazar_compania(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        motivos: Vec<String>,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Decidir)?;
+        let motivos = Motivos::parse(&motivos).map_err(bad_input)?;
+        send(
+            ctx,
+            ComandoSaliente::Rechazar {
+                tipo: TipoRegistro::Compania,
+                id: entity(&id)?,
+                motivos,
+            },
+        )
+        .await
+    }
+
+    async fn aprobar_datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Decidir)?;
+        send(
+            ctx,
+            ComandoSaliente::Aprobar {
+                tipo: TipoRegistro::DatosGeograficos,
+                id: entity(&id)?,
+            },
+        )
+        .await
+    }
+
+    async fn rechazar_datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        motivos: Vec<String>,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Decidir)?;
+        let motivos = Motivos::parse(&motivos).map_err(bad_input)?;
+        send(
+            ctx,
+            ComandoSaliente::Rechazar {
+                tipo: TipoRegistro::DatosGeograficos,
+                id: entity(&id)?,
+                motivos,
+            },
+        )
+        .await
+    }
+}
+
+pub struct SubscriptionRoot;
+
+fn feed(ctx: &Context<'_>) -> async_graphql::Result<BroadcastStream<Cambio>> {
+    autorizar(ctx, Accion::Consultar)?;
+    Ok(BroadcastStream::new(
+        ctx.data_unchecked::<broadcast::Sender<Cambio>>()
+            .subscribe(),
+    ))
+}
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// A company's projection changed (created, approved, rejected).
+    async fn cambios_compania(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Compania>> {
+        Ok(feed(ctx)?.filter_map(|c| async move {
+            match c {
+                Ok(Cambio::Registro(v)) if v.tipo == TipoRegistro::Compania => {
+                    Some(Compania::from(v))
+                }
+                _ => None,
+            }
+        }))
+    }
+
+    async fn cambios_datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = DatosGeograficos>> {
+        Ok(feed(ctx)?.filter_map(|c| async move {
+            match c {
+                Ok(Cambio::Registro(v)) if v.tipo == TipoRegistro::DatosGeograficos => {
+                    Some(DatosGeograficos::from(v))
+                }
+                _ => None,
+            }
+        }))
+    }
+
+    async fn auditorias_completadas(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Auditoria>> {
+        Ok(feed(ctx)?.filter_map(|c| async move {
+            match c {
+                Ok(Cambio::Auditoria(a)) => Some(Auditoria::from(a)),
+                _ => None,
+            }
+        }))
+    }
+}

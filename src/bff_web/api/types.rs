@@ -1,0 +1,264 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, SimpleObject};
+
+use crate::bff_web::application::{AuditoriaVista, ComandoVista, Proyecciones, RegistroVista};
+use crate::bff_web::domain::EstadoComando;
+use crate::bff_web::infrastructure::SqlProyecciones;
+use crate::seedwork::application::StoreError;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Estado {
+    Pendiente,
+    Aprobada,
+    Rechazada,
+}
+
+impl Estado {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pendiente => "Pendiente",
+            Self::Aprobada => "Aprobada",
+            Self::Rechazada => "Rechazada",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "Aprobada" => Self::Aprobada,
+            "Rechazada" => Self::Rechazada,
+            _ => Self::Pendiente,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TipoEntidad {
+    Compania,
+    DatosGeograficos,
+}
+
+impl TipoEntidad {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compania => "Compania",
+            Self::DatosGeograficos => "DatosGeograficos",
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum EstadoComandoGql {
+    Aceptado,
+    Procesado,
+    Fallido,
+}
+
+impl From<EstadoComando> for EstadoComandoGql {
+    fn from(e: EstadoComando) -> Self {
+        match e {
+            EstadoComando::Aceptado => Self::Aceptado,
+            EstadoComando::Procesado => Self::Procesado,
+            EstadoComando::Fallido => Self::Fallido,
+        }
+    }
+}
+
+fn iso(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+fn campo(v: &RegistroVista, name: &str) -> String {
+    v.campos.get(name).cloned().unwrap_or_default()
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Compania {
+    pub id: ID,
+    pub nombre: String,
+    pub email: String,
+    pub identificacion: String,
+    pub estado: Estado,
+    pub motivos_rechazo: Vec<String>,
+    pub fecha_creacion: String,
+    pub fecha_actualizacion: String,
+}
+
+impl From<RegistroVista> for Compania {
+    fn from(v: RegistroVista) -> Self {
+        Self {
+            id: ID(v.id.clone()),
+            nombre: campo(&v, "nombre"),
+            email: campo(&v, "email"),
+            identificacion: campo(&v, "identificacion"),
+            estado: Estado::parse(&v.estado),
+            motivos_rechazo: v.motivos_rechazo,
+            fecha_creacion: iso(v.fecha_creacion),
+            fecha_actualizacion: iso(v.fecha_actualizacion),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Compania {
+    /// The audit of this company, batched across a page (DataLoader).
+    async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
+        auditoria_de(ctx, &self.id).await
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct DatosGeograficos {
+    pub id: ID,
+    pub nombre_propiedad: String,
+    pub latitud: String,
+    pub longitud: String,
+    pub estado: Estado,
+    pub motivos_rechazo: Vec<String>,
+    pub fecha_creacion: String,
+    pub fecha_actualizacion: String,
+}
+
+impl From<RegistroVista> for DatosGeograficos {
+    fn from(v: RegistroVista) -> Self {
+        Self {
+            id: ID(v.id.clone()),
+            nombre_propiedad: campo(&v, "nombre_propiedad"),
+            latitud: campo(&v, "latitud"),
+            longitud: campo(&v, "longitud"),
+            estado: Estado::parse(&v.estado),
+            motivos_rechazo: v.motivos_rechazo,
+            fecha_creacion: iso(v.fecha_creacion),
+            fecha_actualizacion: iso(v.fecha_actualizacion),
+        }
+    }
+}
+
+#[ComplexObject]
+impl DatosGeograficos {
+    async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
+        auditoria_de(ctx, &self.id).await
+    }
+}
+
+async fn auditoria_de(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Auditoria>> {
+    let loader = ctx.data_unchecked::<DataLoader<AuditoriaLoader>>();
+    Ok(loader.load_one(id.to_string()).await?.map(Auditoria::from))
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Hallazgo {
+    pub campo: String,
+    pub problema: String,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Auditoria {
+    pub id: ID,
+    pub tipo_entidad: String,
+    pub id_entidad: ID,
+    pub resultado: Estado,
+    pub hallazgos: Vec<Hallazgo>,
+    pub fecha: String,
+}
+
+impl From<AuditoriaVista> for Auditoria {
+    fn from(v: AuditoriaVista) -> Self {
+        Self {
+            id: ID(v.id),
+            tipo_entidad: v.tipo_entidad,
+            id_entidad: ID(v.id_entidad),
+            resultado: Estado::parse(&v.resultado),
+            hallazgos: v
+                .hallazgos
+                .into_iter()
+                .map(|(campo, problema)| Hallazgo { campo, problema })
+                .collect(),
+            fecha: iso(v.fecha),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct ConteoFaltante {
+    pub campo: String,
+    pub problema: String,
+    pub total: i64,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct ComandoAceptado {
+    pub id_comando: ID,
+    pub estado: EstadoComandoGql,
+    /// The record the command is about (new for a creation).
+    pub id_entidad: ID,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct EstadoDeComando {
+    pub id: ID,
+    pub tipo: String,
+    pub id_entidad: ID,
+    pub estado: EstadoComandoGql,
+    pub error: Option<String>,
+}
+
+impl From<ComandoVista> for EstadoDeComando {
+    fn from(v: ComandoVista) -> Self {
+        Self {
+            id: ID(v.id),
+            tipo: v.tipo,
+            id_entidad: ID(v.id_entidad),
+            estado: v.estado.into(),
+            error: v.error,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CrearCompaniaInput {
+    #[graphql(default)]
+    pub nombre: String,
+    #[graphql(default)]
+    pub email: String,
+    #[graphql(default)]
+    pub identificacion: String,
+}
+
+#[derive(InputObject)]
+pub struct CrearPropiedadInput {
+    #[graphql(default)]
+    pub nombre_propiedad: String,
+    #[graphql(default)]
+    pub latitud: String,
+    #[graphql(default)]
+    pub longitud: String,
+}
+
+/// Loads the audits of many records in one query.
+pub struct AuditoriaLoader {
+    pub store: SqlProyecciones,
+    /// How many batches it ran (tests check a page costs one).
+    pub batches: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Loader<String> for AuditoriaLoader {
+    type Value = AuditoriaVista;
+    type Error = Arc<StoreError>;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, AuditoriaVista>, Self::Error> {
+        self.batches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let found = self.store.auditorias_de(keys).await.map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|a| (a.id_entidad.clone(), a))
+            .collect())
+    }
+}

@@ -1,0 +1,104 @@
+use std::collections::BTreeMap;
+
+use thiserror::Error;
+
+use super::{ComandoEncoder, RegistroComandos, TipoRegistro};
+use crate::seedwork::application::{
+    CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
+};
+use crate::seedwork::domain::{EntityId, FieldError, Motivos};
+
+/// A command the UI sends to a registered-record context.
+#[derive(Debug, Clone)]
+pub enum ComandoSaliente {
+    Crear {
+        tipo: TipoRegistro,
+        id: EntityId,
+        campos: BTreeMap<String, String>,
+    },
+    Aprobar {
+        tipo: TipoRegistro,
+        id: EntityId,
+    },
+    Rechazar {
+        tipo: TipoRegistro,
+        id: EntityId,
+        motivos: Motivos,
+    },
+}
+
+impl ComandoSaliente {
+    pub fn tipo(&self) -> TipoRegistro {
+        match self {
+            Self::Crear { tipo, .. } | Self::Aprobar { tipo, .. } | Self::Rechazar { tipo, .. } => {
+                *tipo
+            }
+        }
+    }
+
+    pub fn id(&self) -> EntityId {
+        match self {
+            Self::Crear { id, .. } | Self::Aprobar { id, .. } | Self::Rechazar { id, .. } => *id,
+        }
+    }
+
+    pub fn nombre(&self) -> String {
+        let verbo = match self {
+            Self::Crear { .. } => "Crear",
+            Self::Aprobar { .. } => "Aprobar",
+            Self::Rechazar { .. } => "Rechazar",
+        };
+        format!("{verbo}{}", self.tipo().as_str())
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum EnviarError {
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+/// Sends commands: one transaction writes the command's status row and its
+/// outbox message; the relay puts it on the command topic.
+pub struct BffCommands<F, R, E> {
+    uows: F,
+    registro: R,
+    encoder: E,
+}
+
+impl<F, R, E> BffCommands<F, R, E>
+where
+    F: UnitOfWorkFactory,
+    R: RegistroComandos<Uow = F::Uow>,
+    E: ComandoEncoder,
+{
+    pub fn new(uows: F, registro: R, encoder: E) -> Self {
+        Self {
+            uows,
+            registro,
+            encoder,
+        }
+    }
+
+    /// Accepts the command and returns its id at once.
+    pub async fn enviar(&self, comando: ComandoSaliente) -> Result<String, EnviarError> {
+        let ctx = CommandContext::new_root();
+        let mut uow = self.uows.begin().await?;
+        self.registro
+            .registrar(
+                &mut uow,
+                &ctx.command_id,
+                &comando.nombre(),
+                &comando.id().to_string(),
+            )
+            .await?;
+        uow.add_message(self.encoder.encode(&comando, &ctx)?);
+        uow.commit().await?;
+        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, "command accepted");
+        Ok(ctx.command_id)
+    }
+}

@@ -1,0 +1,11 @@
+//! Use cases of the BFF: send a command (through its own outbox, never
+//! another context's database) and read its projections.
+
+mod commands;
+mod ports;
+
+pub use commands::{BffCommands, ComandoSaliente, EnviarError};
+pub use ports::{
+    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, Pagina, Proyecciones, RegistroComandos,
+    RegistroVista, TipoRegistro,
+};

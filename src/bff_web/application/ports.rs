@@ -1,0 +1,125 @@
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use super::ComandoSaliente;
+use crate::bff_web::domain::EstadoComando;
+use crate::seedwork::application::{
+    CommandContext, Message, StoreError, TranslateError, UnitOfWork,
+};
+
+/// The two kinds of registered records the UI shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TipoRegistro {
+    Compania,
+    DatosGeograficos,
+}
+
+impl TipoRegistro {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compania => "Compania",
+            Self::DatosGeograficos => "DatosGeograficos",
+        }
+    }
+}
+
+/// A company or a property's geographic data, as projected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistroVista {
+    pub tipo: TipoRegistro,
+    pub id: String,
+    pub campos: BTreeMap<String, String>,
+    pub estado: String,
+    pub motivos_rechazo: Vec<String>,
+    pub fecha_creacion: i64,
+    pub fecha_actualizacion: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditoriaVista {
+    pub id: String,
+    pub tipo_entidad: String,
+    pub id_entidad: String,
+    pub resultado: String,
+    pub hallazgos: Vec<(String, String)>,
+    pub fecha: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComandoVista {
+    pub id: String,
+    pub tipo: String,
+    pub id_entidad: String,
+    pub estado: EstadoComando,
+    pub error: Option<String>,
+}
+
+/// A page of a projection and the total count.
+#[derive(Debug, Clone)]
+pub struct Pagina<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// A projection changed: what subscriptions push.
+#[derive(Debug, Clone)]
+pub enum Cambio {
+    Registro(RegistroVista),
+    Auditoria(AuditoriaVista),
+}
+
+/// The BFF's read store.
+#[async_trait]
+pub trait Proyecciones: Send + Sync {
+    async fn registros(
+        &self,
+        tipo: TipoRegistro,
+        estado: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<RegistroVista>, StoreError>;
+    async fn registro(
+        &self,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<Option<RegistroVista>, StoreError>;
+    async fn auditorias(
+        &self,
+        resultado: Option<&str>,
+        tipo: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<AuditoriaVista>, StoreError>;
+    /// The audits of many records at once (one query for a whole page).
+    async fn auditorias_de(
+        &self,
+        ids_entidad: &[String],
+    ) -> Result<Vec<AuditoriaVista>, StoreError>;
+    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
+    async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError>;
+}
+
+/// Records an accepted command in the BFF's database (same transaction as
+/// its outbox row).
+#[async_trait]
+pub trait RegistroComandos: Send + Sync {
+    type Uow: UnitOfWork;
+
+    async fn registrar(
+        &self,
+        uow: &mut Self::Uow,
+        id: &str,
+        tipo: &str,
+        id_entidad: &str,
+    ) -> Result<(), StoreError>;
+}
+
+/// Encodes an outgoing command for its command topic.
+pub trait ComandoEncoder: Send + Sync {
+    fn encode(
+        &self,
+        comando: &ComandoSaliente,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError>;
+}

@@ -1,0 +1,156 @@
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::bff_web::domain::{Principal, Rol};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    roles: Vec<String>,
+    exp: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuthError {
+    #[error("authentication required: send Authorization: Bearer <token>")]
+    Missing,
+    #[error("the token has expired")]
+    Expired,
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+impl AuthError {
+    /// The GraphQL error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Missing => "UNAUTHENTICATED",
+            Self::Expired => "TOKEN_EXPIRED",
+            Self::Invalid(_) => "INVALID_TOKEN",
+        }
+    }
+}
+
+/// How tokens are checked: an HS256 secret, optionally an RS256 public key,
+/// and whether anonymous (local) access is allowed.
+#[derive(Clone)]
+pub struct AuthConfig {
+    hs256: DecodingKey,
+    rs256: Option<DecodingKey>,
+    pub anonymous: bool,
+}
+
+impl AuthConfig {
+    pub fn new(
+        secret: &str,
+        rs256_public_pem: Option<&str>,
+        anonymous: bool,
+    ) -> Result<Self, AuthError> {
+        let rs256 = rs256_public_pem
+            .map(|pem| {
+                DecodingKey::from_rsa_pem(pem.as_bytes())
+                    .map_err(|e| AuthError::Invalid(e.to_string()))
+            })
+            .transpose()?;
+        Ok(Self {
+            hs256: DecodingKey::from_secret(secret.as_bytes()),
+            rs256,
+            anonymous,
+        })
+    }
+
+    /// The principal of an `Authorization` header value (or its absence).
+    pub fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError> {
+        let Some(value) = authorization.map(str::trim).filter(|v| !v.is_empty()) else {
+            return if self.anonymous {
+                Ok(Principal::Anonimo)
+            } else {
+                Err(AuthError::Missing)
+            };
+        };
+        let token = value
+            .strip_prefix("Bearer ")
+            .ok_or_else(|| AuthError::Invalid("expected a Bearer token".into()))?;
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let (key, alg) = match (header.alg, &self.rs256) {
+            (Algorithm::RS256, Some(key)) => (key, Algorithm::RS256),
+            (Algorithm::HS256, _) => (&self.hs256, Algorithm::HS256),
+            (other, _) => {
+                return Err(AuthError::Invalid(format!(
+                    "algorithm {other:?} not accepted"
+                )));
+            }
+        };
+        let mut validation = Validation::new(alg);
+        validation.leeway = 0;
+        let data = decode::<Claims>(token, key, &validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
+            _ => AuthError::Invalid(e.to_string()),
+        })?;
+        let roles = data
+            .claims
+            .roles
+            .iter()
+            .map(|r| r.parse::<Rol>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AuthError::Invalid)?;
+        Ok(Principal::Usuario {
+            sujeto: data.claims.sub,
+            roles,
+        })
+    }
+}
+
+/// Mints an HS256 token (for `propalpes token` and tests).
+pub fn mint_token(
+    secret: &str,
+    subject: &str,
+    roles: &[Rol],
+    ttl_secs: i64,
+) -> Result<String, AuthError> {
+    let exp = chrono::Utc::now().timestamp() + ttl_secs;
+    let claims = Claims {
+        sub: subject.to_owned(),
+        roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        exp: u64::try_from(exp.max(0)).unwrap_or(0),
+    };
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .map_err(|e| AuthError::Invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifies_roles_expiry_and_absence() {
+        let auth = AuthConfig::new("s3cret", None, false).unwrap();
+        let token = mint_token("s3cret", "ana", &[Rol::Auditor], 60).unwrap();
+        assert_eq!(
+            auth.principal(Some(&format!("Bearer {token}"))).unwrap(),
+            Principal::Usuario {
+                sujeto: "ana".into(),
+                roles: vec![Rol::Auditor]
+            }
+        );
+        let expired = mint_token("s3cret", "ana", &[Rol::Auditor], -10).unwrap();
+        assert_eq!(
+            auth.principal(Some(&format!("Bearer {expired}"))),
+            Err(AuthError::Expired)
+        );
+        assert_eq!(auth.principal(None), Err(AuthError::Missing));
+        let forged = mint_token("other", "ana", &[Rol::Auditor], 60).unwrap();
+        assert!(matches!(
+            auth.principal(Some(&format!("Bearer {forged}"))),
+            Err(AuthError::Invalid(_))
+        ));
+        let open = AuthConfig::new("s3cret", None, true).unwrap();
+        assert_eq!(open.principal(None), Ok(Principal::Anonimo));
+    }
+}

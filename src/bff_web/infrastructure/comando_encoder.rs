@@ -1,0 +1,79 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::bff_web::SERVICE;
+use crate::bff_web::application::{ComandoEncoder, ComandoSaliente, TipoRegistro};
+use crate::seedwork::application::{CommandContext, Message, TranslateError};
+use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader};
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Field {
+    Text(String),
+    List(Vec<String>),
+}
+
+/// Encodes commands with the command topics' schemas in `schemas/`.
+pub struct AvroComandoEncoder {
+    codec: Arc<AvroCodec>,
+}
+
+impl AvroComandoEncoder {
+    pub fn new(codec: Arc<AvroCodec>) -> Self {
+        Self { codec }
+    }
+}
+
+fn destino(tipo: TipoRegistro) -> (&'static str, &'static str) {
+    match tipo {
+        TipoRegistro::Compania => ("comandos-companias", "id_compania"),
+        TipoRegistro::DatosGeograficos => ("comandos-geograficos", "id_datos_geograficos"),
+    }
+}
+
+impl ComandoEncoder for AvroComandoEncoder {
+    fn encode(
+        &self,
+        comando: &ComandoSaliente,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let (topic, id_field) = destino(comando.tipo());
+        let mut data: BTreeMap<String, Field> = BTreeMap::new();
+        data.insert(id_field.to_owned(), Field::Text(comando.id().to_string()));
+        match comando {
+            ComandoSaliente::Crear { campos, .. } => {
+                for (k, v) in campos {
+                    data.insert(k.clone(), Field::Text(v.clone()));
+                }
+            }
+            ComandoSaliente::Aprobar { .. } => {}
+            ComandoSaliente::Rechazar { motivos, .. } => {
+                data.insert("motivos".into(), Field::List(motivos.as_slice().to_vec()));
+            }
+        }
+        let kind = comando.nombre();
+        let mut header = EnvelopeHeader::new(&kind, SERVICE, &ctx.correlation_id, None);
+        header.id = ctx.command_id.clone();
+        let payload = CrearPayload {
+            data,
+            fecha_creacion: header.time_millis,
+        };
+        self.codec
+            .message(topic, &comando.id().to_string(), &header, &payload)
+            .map_err(|e| TranslateError {
+                event: kind,
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// The command's fields plus `fecha_creacion`, which creation records carry
+/// and the other records ignore.
+#[derive(Serialize)]
+struct CrearPayload {
+    #[serde(flatten)]
+    data: BTreeMap<String, Field>,
+    fecha_creacion: i64,
+}

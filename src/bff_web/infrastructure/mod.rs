@@ -1,0 +1,17 @@
+//! Adapters of the BFF: the SQL projections and the projector that keeps
+//! them from integration events, the Avro encoding of outgoing commands,
+//! JWT verification, and the running module.
+
+mod auth;
+mod comando_encoder;
+mod module;
+mod projector;
+mod sql_proyecciones;
+
+pub use auth::{AuthConfig, AuthError, mint_token};
+pub use comando_encoder::AvroComandoEncoder;
+pub use module::{BffModule, SqlBffCommands};
+pub use projector::Projector;
+pub use sql_proyecciones::SqlProyecciones;
+
+pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/bff_web");

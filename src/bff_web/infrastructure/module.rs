@@ -1,0 +1,69 @@
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
+
+use super::projector::TOPICS;
+use super::{AuthConfig, AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
+use crate::bff_web::SERVICE;
+use crate::bff_web::application::{BffCommands, Cambio};
+use crate::seedwork::application::MessageBus;
+use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::{
+    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+};
+
+pub type SqlBffCommands = BffCommands<SqlUnitOfWorkFactory, SqlProyecciones, AvroComandoEncoder>;
+
+/// The running BFF: command sender, projections, change feed, auth.
+pub struct BffModule {
+    pub commands: Arc<SqlBffCommands>,
+    pub proyecciones: SqlProyecciones,
+    pub cambios: broadcast::Sender<Cambio>,
+    pub auth: AuthConfig,
+    pub storage: ContextStorage,
+    relay: RelayHandle,
+}
+
+impl BffModule {
+    pub async fn start(
+        url: &DatabaseUrl,
+        bus: Arc<dyn MessageBus>,
+        codec: Arc<AvroCodec>,
+        auth: AuthConfig,
+    ) -> Result<Self, InfraError> {
+        let storage = ContextStorage::open(url, &MIGRATIONS).await?;
+        let proyecciones = SqlProyecciones::new(storage.db.clone());
+        let (cambios, _) = broadcast::channel(1024);
+        let commands = Arc::new(BffCommands::new(
+            storage.uows.clone(),
+            proyecciones.clone(),
+            AvroComandoEncoder::new(codec.clone()),
+        ));
+        let projector = Arc::new(Projector::new(
+            storage.uows.clone(),
+            proyecciones.clone(),
+            codec,
+            cambios.clone(),
+            SERVICE,
+        ));
+        for topic in TOPICS {
+            bus.subscribe(topic, SERVICE, projector.clone())
+                .await
+                .map_err(|e| InfraError::Bus(e.to_string()))?;
+        }
+        let relay = storage.start_relay(SERVICE, bus);
+        Ok(Self {
+            commands,
+            proyecciones,
+            cambios,
+            auth,
+            storage,
+            relay,
+        })
+    }
+
+    pub async fn shutdown(self) {
+        self.relay.cancel.cancel();
+        let _ = self.relay.task.await;
+    }
+}

@@ -1,0 +1,220 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+
+use super::SqlProyecciones;
+use super::sql_proyecciones::campos;
+use crate::bff_web::application::{AuditoriaVista, Cambio, RegistroVista, TipoRegistro};
+use crate::bff_web::domain::EstadoComando;
+use crate::seedwork::application::{
+    HandleError, Message, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
+};
+use crate::seedwork::infrastructure::SqlUnitOfWorkFactory;
+use crate::seedwork::infrastructure::avro::AvroCodec;
+
+/// What the projector reads from each registered-record event topic.
+struct Fuente {
+    tipo: TipoRegistro,
+    topic: &'static str,
+    id_field: &'static str,
+    creado: &'static str,
+    aprobado: &'static str,
+    campos: &'static [&'static str],
+}
+
+const FUENTES: [Fuente; 2] = [
+    Fuente {
+        tipo: TipoRegistro::Compania,
+        topic: "eventos-companias",
+        id_field: "id_compania",
+        creado: "CompaniaCreada",
+        aprobado: "CompaniaAprobada",
+        campos: &["nombre", "email", "identificacion"],
+    },
+    Fuente {
+        tipo: TipoRegistro::DatosGeograficos,
+        topic: "eventos-geograficos",
+        id_field: "id_datos_geograficos",
+        creado: "DatosGeograficosCreados",
+        aprobado: "DatosGeograficosAprobados",
+        campos: &["nombre_propiedad", "latitud", "longitud"],
+    },
+];
+
+/// The topics the projector consumes.
+pub const TOPICS: [&str; 5] = [
+    "eventos-companias",
+    "eventos-geograficos",
+    "eventos-auditoria",
+    "comandos-companias-DLQ",
+    "comandos-geograficos-DLQ",
+];
+
+#[derive(Deserialize)]
+struct HallazgoData {
+    campo: String,
+    problema: String,
+}
+
+#[derive(Deserialize)]
+struct AuditoriaData {
+    id_auditoria: String,
+    tipo_entidad: String,
+    id_entidad: String,
+    resultado: String,
+    hallazgos: Vec<HallazgoData>,
+    fecha: i64,
+}
+
+/// Keeps the BFF's projections from integration events, idempotently (its
+/// inbox), and announces each change to the subscriptions after commit.
+pub struct Projector {
+    uows: SqlUnitOfWorkFactory,
+    store: SqlProyecciones,
+    codec: Arc<AvroCodec>,
+    cambios: broadcast::Sender<Cambio>,
+    consumer: String,
+}
+
+fn retry(e: StoreError) -> HandleError {
+    HandleError::Retryable(e.to_string())
+}
+
+impl Projector {
+    pub fn new(
+        uows: SqlUnitOfWorkFactory,
+        store: SqlProyecciones,
+        codec: Arc<AvroCodec>,
+        cambios: broadcast::Sender<Cambio>,
+        consumer: &str,
+    ) -> Self {
+        Self {
+            uows,
+            store,
+            codec,
+            cambios,
+            consumer: consumer.to_owned(),
+        }
+    }
+
+    async fn apply(
+        &self,
+        message: &Message,
+        uow: &mut crate::seedwork::infrastructure::SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        if let Some(command_topic) = message.topic.strip_suffix("-DLQ") {
+            // A command of ours the target context refused or never managed.
+            let error = message
+                .properties
+                .get("error")
+                .cloned()
+                .unwrap_or_else(|| format!("dead-lettered on {command_topic}"));
+            self.store
+                .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
+                .await
+                .map_err(retry)?;
+            return Ok(None);
+        }
+        let decoded = self
+            .codec
+            .decode_message(message)
+            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        if let Some(causation) = &decoded.header.causation_id {
+            self.store
+                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
+                .await
+                .map_err(retry)?;
+        }
+        let kind = decoded.header.message_type.as_str();
+        if kind == "AuditoriaCompletada" {
+            let a: AuditoriaData = decoded
+                .data()
+                .map_err(|e| HandleError::Poison(e.to_string()))?;
+            let vista = AuditoriaVista {
+                id: a.id_auditoria,
+                tipo_entidad: a.tipo_entidad,
+                id_entidad: a.id_entidad,
+                resultado: a.resultado,
+                hallazgos: a
+                    .hallazgos
+                    .into_iter()
+                    .map(|h| (h.campo, h.problema))
+                    .collect(),
+                fecha: a.fecha,
+            };
+            self.store
+                .auditoria_completada(uow, &vista)
+                .await
+                .map_err(retry)?;
+            return Ok(Some(Cambio::Auditoria(vista)));
+        }
+        let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
+            return Ok(None);
+        };
+        let id = decoded
+            .text(fuente.id_field)
+            .ok_or_else(|| HandleError::Poison(format!("{kind} without {}", fuente.id_field)))?;
+        if kind == fuente.creado {
+            let fecha = decoded
+                .number("fecha_creacion")
+                .map_or(decoded.header.time_millis, |n| n as i64);
+            let vista = RegistroVista {
+                tipo: fuente.tipo,
+                id,
+                campos: campos(
+                    fuente
+                        .campos
+                        .iter()
+                        .map(|c| ((*c).to_owned(), decoded.text(c).unwrap_or_default())),
+                ),
+                estado: decoded.text("estado").unwrap_or_else(|| "Pendiente".into()),
+                motivos_rechazo: Vec::new(),
+                fecha_creacion: fecha,
+                fecha_actualizacion: fecha,
+            };
+            self.store
+                .registro_creado(uow, &vista)
+                .await
+                .map_err(retry)?;
+            return Ok(Some(Cambio::Registro(vista)));
+        }
+        let estado = if kind == fuente.aprobado {
+            "Aprobada"
+        } else {
+            "Rechazada"
+        };
+        let motivos = decoded.texts("motivos").unwrap_or_default();
+        let fecha = decoded
+            .number("fecha_actualizacion")
+            .map_or(decoded.header.time_millis, |n| n as i64);
+        let vista = self
+            .store
+            .registro_decidido(uow, fuente.tipo, &id, estado, &motivos, fecha)
+            .await
+            .map_err(retry)?;
+        Ok(vista.map(Cambio::Registro))
+    }
+}
+
+#[async_trait]
+impl MessageHandler for Projector {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        let mut uow = self.uows.begin().await.map_err(retry)?;
+        if !uow
+            .claim_inbox(&self.consumer, &message.id)
+            .await
+            .map_err(retry)?
+        {
+            return Ok(());
+        }
+        let cambio = self.apply(message, &mut uow).await?;
+        uow.commit().await.map_err(retry)?;
+        if let Some(cambio) = cambio {
+            // Nobody listening is fine.
+            let _ = self.cambios.send(cambio);
+        }
+        Ok(())
+    }
+}

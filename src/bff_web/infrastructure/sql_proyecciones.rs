@@ -1,0 +1,375 @@
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::bff_web::application::{
+    AuditoriaVista, ComandoVista, Pagina, Proyecciones, RegistroComandos, RegistroVista,
+    TipoRegistro,
+};
+use crate::bff_web::domain::EstadoComando;
+use crate::seedwork::application::StoreError;
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
+
+const REGISTRO: &str =
+    "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
+const AUDITORIA: &str = "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha";
+
+/// The BFF's projections on SQLite or Postgres.
+#[derive(Clone)]
+pub struct SqlProyecciones {
+    db: Database,
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("projection json: {e}"))
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn tipo_of(s: &str) -> TipoRegistro {
+    if s == TipoRegistro::Compania.as_str() {
+        TipoRegistro::Compania
+    } else {
+        TipoRegistro::DatosGeograficos
+    }
+}
+
+fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    Ok(RegistroVista {
+        tipo: tipo_of(&text("tipo")?),
+        id: text("id")?,
+        campos: serde_json::from_str(&text("campos")?).map_err(json_err)?,
+        estado: text("estado")?,
+        motivos_rechazo: serde_json::from_str(&text("motivos_rechazo")?).map_err(json_err)?,
+        fecha_creacion: row.try_get("fecha_creacion").map_err(store_error)?,
+        fecha_actualizacion: row.try_get("fecha_actualizacion").map_err(store_error)?,
+    })
+}
+
+fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaVista, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    Ok(AuditoriaVista {
+        id: text("id")?,
+        tipo_entidad: text("tipo_entidad")?,
+        id_entidad: text("id_entidad")?,
+        resultado: text("resultado")?,
+        hallazgos: serde_json::from_str(&text("hallazgos")?).map_err(json_err)?,
+        fecha: row.try_get("fecha").map_err(store_error)?,
+    })
+}
+
+impl SqlProyecciones {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    /// A record was created (idempotent: a replay changes nothing).
+    pub async fn registro_creado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        r: &RegistroVista,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO registros ({REGISTRO}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tipo, id) DO NOTHING"
+        )))
+        .bind(r.tipo.as_str())
+        .bind(&r.id)
+        .bind(serde_json::to_string(&r.campos).map_err(json_err)?)
+        .bind(&r.estado)
+        .bind(serde_json::to_string(&r.motivos_rechazo).map_err(json_err)?)
+        .bind(r.fecha_creacion)
+        .bind(r.fecha_actualizacion)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// A record was approved or rejected.
+    pub async fn registro_decidido(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoRegistro,
+        id: &str,
+        estado: &str,
+        motivos: &[String],
+        fecha: i64,
+    ) -> Result<Option<RegistroVista>, StoreError> {
+        sqlx::query(
+            "UPDATE registros SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3 WHERE tipo = $4 AND id = $5",
+        )
+        .bind(estado)
+        .bind(serde_json::to_string(motivos).map_err(json_err)?)
+        .bind(fecha)
+        .bind(tipo.as_str())
+        .bind(id)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {REGISTRO} FROM registros WHERE tipo = $1 AND id = $2"
+        )))
+        .bind(tipo.as_str())
+        .bind(id)
+        .fetch_optional(uow.conn())
+        .await
+        .map_err(store_error)?;
+        row.as_ref().map(row_to_registro).transpose()
+    }
+
+    pub async fn auditoria_completada(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        a: &AuditoriaVista,
+    ) -> Result<(), StoreError> {
+        let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO auditorias ({AUDITORIA}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING"
+        )))
+        .bind(&a.id)
+        .bind(&a.tipo_entidad)
+        .bind(&a.id_entidad)
+        .bind(&a.resultado)
+        .bind(serde_json::to_string(&a.hallazgos).map_err(json_err)?)
+        .bind(a.fecha)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        if inserted.rows_affected() == 1 {
+            for (campo, problema) in &a.hallazgos {
+                sqlx::query("INSERT INTO hallazgos (id_auditoria, campo, problema) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(&a.id)
+                    .bind(campo)
+                    .bind(problema)
+                    .execute(uow.conn())
+                    .await
+                    .map_err(store_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A command the BFF sent produced an event (PROCESADO) or was
+    /// dead-lettered (FALLIDO). A final state is never overwritten.
+    pub async fn comando_terminado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        id: &str,
+        estado: EstadoComando,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE comandos SET estado = $1, error = $2, fecha_actualizacion = $3 WHERE id = $4 AND estado = 'ACEPTADO'",
+        )
+        .bind(estado.as_str())
+        .bind(error.map(str::to_owned))
+        .bind(now())
+        .bind(id)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Empties the projections (and the projector's inbox) before a replay.
+    pub async fn vaciar(&self, consumers: &[&str]) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await.map_err(store_error)?;
+        for table in ["registros", "auditorias", "hallazgos"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
+        for consumer in consumers {
+            sqlx::query("DELETE FROM inbox WHERE consumer = $1")
+                .bind(*consumer)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
+        tx.commit().await.map_err(store_error)
+    }
+}
+
+#[async_trait]
+impl RegistroComandos for SqlProyecciones {
+    type Uow = SqlUnitOfWork;
+
+    async fn registrar(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        id: &str,
+        tipo: &str,
+        id_entidad: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO comandos (id, tipo, id_entidad, estado, error, fecha_creacion, fecha_actualizacion) \
+             VALUES ($1, $2, $3, 'ACEPTADO', NULL, $4, $4)",
+        )
+        .bind(id)
+        .bind(tipo)
+        .bind(id_entidad)
+        .bind(now())
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Proyecciones for SqlProyecciones {
+    async fn registros(
+        &self,
+        tipo: TipoRegistro,
+        estado: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<RegistroVista>, StoreError> {
+        let estado = estado.unwrap_or("");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {REGISTRO} FROM registros WHERE tipo = $1 AND ($2 = '' OR estado = $2) \
+             ORDER BY fecha_creacion DESC, id LIMIT $3 OFFSET $4"
+        )))
+        .bind(tipo.as_str())
+        .bind(estado)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM registros WHERE tipo = $1 AND ($2 = '' OR estado = $2)",
+        )
+        .bind(tipo.as_str())
+        .bind(estado)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)?;
+        Ok(Pagina {
+            items: rows.iter().map(row_to_registro).collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    async fn registro(
+        &self,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<Option<RegistroVista>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {REGISTRO} FROM registros WHERE tipo = $1 AND id = $2"
+        )))
+        .bind(tipo.as_str())
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        row.as_ref().map(row_to_registro).transpose()
+    }
+
+    async fn auditorias(
+        &self,
+        resultado: Option<&str>,
+        tipo: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<AuditoriaVista>, StoreError> {
+        let (resultado, tipo) = (resultado.unwrap_or(""), tipo.unwrap_or(""));
+        let filter = "($1 = '' OR resultado = $1) AND ($2 = '' OR tipo_entidad = $2)";
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {AUDITORIA} FROM auditorias WHERE {filter} ORDER BY fecha DESC, id LIMIT $3 OFFSET $4"
+        )))
+        .bind(resultado)
+        .bind(tipo)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM auditorias WHERE {filter}"
+        )))
+        .bind(resultado)
+        .bind(tipo)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)?;
+        Ok(Pagina {
+            items: rows
+                .iter()
+                .map(row_to_auditoria)
+                .collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    async fn auditorias_de(&self, ids: &[String]) -> Result<Vec<AuditoriaVista>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {AUDITORIA} FROM auditorias WHERE id_entidad IN ({})",
+            placeholders.join(", ")
+        )));
+        for id in ids {
+            query = query.bind(id.clone());
+        }
+        let rows = query.fetch_all(self.db.pool()).await.map_err(store_error)?;
+        rows.iter().map(row_to_auditoria).collect()
+    }
+
+    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT campo, problema, COUNT(*) AS total FROM hallazgos GROUP BY campo, problema ORDER BY total DESC, campo, problema",
+        )
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(store_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("campo").map_err(store_error)?,
+                    r.try_get("problema").map_err(store_error)?,
+                    r.try_get("total").map_err(store_error)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError> {
+        let row =
+            sqlx::query("SELECT id, tipo, id_entidad, estado, error FROM comandos WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(store_error)?;
+        row.map(|r| {
+            let text = |c: &str| r.try_get::<String, _>(c).map_err(store_error);
+            Ok(ComandoVista {
+                id: text("id")?,
+                tipo: text("tipo")?,
+                id_entidad: text("id_entidad")?,
+                estado: text("estado")?.parse().map_err(StoreError::Backend)?,
+                error: r
+                    .try_get::<Option<String>, _>("error")
+                    .map_err(store_error)?,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// Fields of a created record, read from its event.
+pub fn campos(pairs: impl IntoIterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    pairs.into_iter().collect()
+}

@@ -99,7 +99,7 @@ fn request_error(status: StatusCode, code: &str, message: String) -> Response {
 
 /// Execution errors async-graphql raises itself carry no code: give them one.
 fn code_for(message: &str) -> &'static str {
-    if message.contains("nested too deep") {
+    if message.contains("nested too deep") || message.contains("recursion depth") {
         "QUERY_TOO_DEEP"
     } else if message.contains("too complex") {
         "QUERY_TOO_COMPLEX"

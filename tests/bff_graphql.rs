@@ -1,0 +1,360 @@
+//! bff_web over HTTP and WebSocket: a mutation becomes a command on the
+//! topic, the audit decides, the projection answers queries and pushes the
+//! change on the subscription; auth roles; limits; DataLoader batching.
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use common::pulsar::pulsar_env;
+use common::{
+    Backend, TEST_JWT_SECRET, TestApp, args, fresh_database_url, spawn_app, spawn_app_with,
+};
+use futures::{SinkExt, StreamExt};
+use propalpes::app::{self, Role};
+use propalpes::bff_web::domain::Rol;
+use propalpes::bff_web::infrastructure::mint_token;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&json!({"query": query, "variables": variables}));
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    request
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+fn code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A graphql-transport-ws client subscribed to `query`.
+async fn subscribe(app: &TestApp, token: Option<&str>, query: &str) -> Socket {
+    let mut request = format!("ws://{}/graphql/ws", app.app.addr)
+        .into_client_request()
+        .expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("websocket");
+    let payload = token.map_or(
+        json!({}),
+        |t| json!({"Authorization": format!("Bearer {t}")}),
+    );
+    ws.send(Ws::text(
+        json!({"type": "connection_init", "payload": payload}).to_string(),
+    ))
+    .await
+    .expect("init");
+    let ack = next_json(&mut ws).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    ws.send(Ws::text(
+        json!({"id": "1", "type": "subscribe", "payload": {"query": query}}).to_string(),
+    ))
+    .await
+    .expect("subscribe");
+    ws
+}
+
+async fn next_json(ws: &mut Socket) -> Value {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(30), ws.next())
+            .await
+            .expect("in time")
+            .expect("open")
+            .expect("frame");
+        if let Ws::Text(text) = frame {
+            return serde_json::from_str(&text).expect("json");
+        }
+    }
+}
+
+const CREAR: &str = "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idComando estado idEntidad } }";
+
+/// mutation → command on the topic → audit → projection: the query shows the
+/// final state and the subscription pushed it; the command is PROCESADO.
+async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
+    let mut ws = subscribe(
+        app,
+        token,
+        "subscription { cambiosCompania { id estado motivosRechazo } }",
+    )
+    .await;
+    let accepted = gql(
+        app,
+        token,
+        CREAR,
+        json!({"input": {"nombre": "Andes", "email": "", "identificacion": "9"}}),
+    )
+    .await;
+    let accepted = &accepted["data"]["crearCompania"];
+    assert_eq!(accepted["estado"], "ACEPTADO");
+    let id = accepted["idEntidad"].as_str().expect("id").to_owned();
+
+    let mut pushed = Vec::new();
+    while !pushed.iter().any(|p: &Value| p["estado"] == "RECHAZADA") {
+        let msg = next_json(&mut ws).await;
+        assert_eq!(msg["type"], "next", "{msg}");
+        let change = msg["payload"]["data"]["cambiosCompania"].clone();
+        if change["id"] == id.as_str() {
+            pushed.push(change);
+        }
+    }
+    assert_eq!(
+        pushed.last().expect("pushed")["motivosRechazo"],
+        json!(["email faltante"])
+    );
+
+    let read = gql(app, token, "query($id: ID!) { compania(id: $id) { estado motivosRechazo auditoria { resultado hallazgos { campo problema } } } }", json!({"id": id})).await;
+    let compania = &read["data"]["compania"];
+    assert_eq!(compania["estado"], "RECHAZADA");
+    assert_eq!(
+        compania["auditoria"]["hallazgos"],
+        json!([{"campo": "email", "problema": "faltante"}])
+    );
+    let status = gql(
+        app,
+        token,
+        "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+        json!({"id": accepted["idComando"]}),
+    )
+    .await;
+    assert_eq!(status["data"]["estadoComando"]["estado"], "PROCESADO");
+}
+
+#[tokio::test]
+async fn embedded_mutation_reaches_query_and_subscription() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    mutation_to_subscription(&app, None).await;
+    let report = gql(
+        &app,
+        None,
+        "{ reporteFaltantes { campo problema total } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        report["data"]["reporteFaltantes"],
+        json!([{"campo": "email", "problema": "faltante", "total": 1}])
+    );
+}
+
+#[tokio::test]
+async fn pulsar_mutation_reaches_query_and_subscription() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let backend = if std::env::var("TEST_DATABASE_URL").is_ok() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let app = spawn_app_with(backend, Some(&env)).await.expect("app");
+    mutation_to_subscription(&app, None).await;
+    app.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_command_ends_fallido() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let sent = gql(
+        &app,
+        None,
+        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
+        json!({"id": unknown}),
+    )
+    .await;
+    let id = sent["data"]["aprobarCompania"]["idComando"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    for _ in 0..200 {
+        let status = gql(
+            &app,
+            None,
+            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+            json!({"id": id}),
+        )
+        .await;
+        if status["data"]["estadoComando"]["estado"] == "FALLIDO" {
+            assert!(
+                status["data"]["estadoComando"]["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("not found"))
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the command never failed");
+}
+
+async fn secured_app() -> TestApp {
+    propalpes::telemetry::init_for_tests();
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(Backend::Sqlite, dir.path()).expect("db");
+    let mut args = args(&url, dir.path());
+    args.anonymous = Some(false);
+    TestApp::new(app::start(&args, Role::All).await.expect("app"), url, dir)
+}
+
+#[tokio::test]
+async fn tokens_and_roles_gate_the_api() {
+    let app = secured_app().await;
+    let input = json!({"input": {"nombre": "A", "email": "a@b.co", "identificacion": "1"}});
+    assert_eq!(
+        code(&gql(&app, None, CREAR, input.clone()).await),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        code(&gql(&app, None, "{ reporteFaltantes { total } }", json!({})).await),
+        "UNAUTHENTICATED"
+    );
+
+    let expired = mint_token(TEST_JWT_SECRET, "ana", &[Rol::Operador], -60).expect("token");
+    assert_eq!(
+        code(&gql(&app, Some(&expired), CREAR, input.clone()).await),
+        "TOKEN_EXPIRED"
+    );
+    let forged = mint_token("not-the-secret", "ana", &[Rol::Operador], 600).expect("token");
+    assert_eq!(
+        code(&gql(&app, Some(&forged), CREAR, input.clone()).await),
+        "INVALID_TOKEN"
+    );
+
+    let operador = mint_token(TEST_JWT_SECRET, "olga", &[Rol::Operador], 600).expect("token");
+    let auditor = mint_token(TEST_JWT_SECRET, "ana", &[Rol::Auditor], 600).expect("token");
+    let created = gql(&app, Some(&operador), CREAR, input.clone()).await;
+    assert_eq!(
+        created["data"]["crearCompania"]["estado"], "ACEPTADO",
+        "{created}"
+    );
+    assert_eq!(
+        code(&gql(&app, Some(&auditor), CREAR, input).await),
+        "FORBIDDEN"
+    );
+    let id = created["data"]["crearCompania"]["idEntidad"].clone();
+    let decide = "mutation($id: ID!) { rechazarCompania(id: $id, motivos: [\"revisión manual\"]) { estado } }";
+    assert_eq!(
+        code(&gql(&app, Some(&operador), decide, json!({"id": id})).await),
+        "FORBIDDEN"
+    );
+    let decided = gql(&app, Some(&auditor), decide, json!({"id": id})).await;
+    assert_eq!(
+        decided["data"]["rechazarCompania"]["estado"], "ACEPTADO",
+        "{decided}"
+    );
+    let read = gql(
+        &app,
+        Some(&auditor),
+        "{ companias(first: 5) { edges { node { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert!(read["errors"].is_null(), "any valid token reads: {read}");
+
+    // Subscriptions check the token in connection_init.
+    let mut ws = subscribe(&app, None, "subscription { cambiosCompania { id } }").await;
+    let msg = next_json(&mut ws).await;
+    assert_eq!(
+        msg["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{msg}"
+    );
+    assert!(msg["payload"]["data"].is_null());
+}
+
+#[tokio::test]
+async fn limits_are_refused_with_codes() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    for levels in [50, 8] {
+        // 50 levels hits the parser's recursion guard, 8 the schema's depth limit (10).
+        let mut deep = String::from("{ __schema { types { fields { type { ");
+        deep.push_str(&"ofType { ".repeat(levels));
+        deep.push_str("name ");
+        deep.push_str(&"} ".repeat(levels));
+        deep.push_str("} } } } }");
+        let deep = gql(&app, None, &deep, json!({})).await;
+        assert_eq!(code(&deep), "QUERY_TOO_DEEP", "{levels}: {deep}");
+    }
+    let huge = gql(
+        &app,
+        None,
+        "{ companias(first: 10000) { edges { node { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(code(&huge), "PAGE_SIZE_TOO_LARGE");
+    let long_name = "n".repeat(1001);
+    let invalid = gql(&app, None, CREAR, json!({"input": {"nombre": long_name}})).await;
+    assert_eq!(code(&invalid), "BAD_USER_INPUT");
+    assert_eq!(invalid["errors"][0]["extensions"]["field"], "nombre");
+    let body = json!({"query": "{ __typename }", "padding": "x".repeat(100 * 1024)});
+    let response = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 413);
+    let response: Value = response.json().await.expect("json");
+    assert_eq!(code(&response), "REQUEST_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn a_page_of_100_companies_with_their_audits_costs_a_bounded_number_of_queries() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    for i in 0..100 {
+        let r = app
+            .post_json(
+                "/companias",
+                json!({"nombre": format!("C{i}"), "email": "", "identificacion": "1"}),
+            )
+            .await;
+        assert_eq!(r.status(), 202);
+    }
+    let query = "{ companias(first: 100) { edges { node { id auditoria { resultado } } } } }";
+    for _ in 0..400 {
+        let page = gql(&app, None, query, json!({})).await;
+        let edges = page["data"]["companias"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if edges.len() == 100 && edges.iter().all(|e| !e["node"]["auditoria"].is_null()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let batches = app.app.bff_loader_batches.clone().expect("bff");
+    let before = batches.load(Ordering::SeqCst);
+    let page = gql(&app, None, query, json!({})).await;
+    assert_eq!(
+        page["data"]["companias"]["edges"].as_array().map(Vec::len),
+        Some(100)
+    );
+    assert_eq!(
+        batches.load(Ordering::SeqCst) - before,
+        1,
+        "100 audits loaded in one batch, not 100 queries"
+    );
+}

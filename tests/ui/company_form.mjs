@@ -1,0 +1,51 @@
+// Fills the company form with a blank email, submits it and waits until the
+// row shows Rechazada with "email faltante" — pushed by the subscription,
+// without a reload. Writes a screenshot.
+//   node company_form.mjs http://127.0.0.1:PORT OUTPUT_DIR
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [url, outDir] = process.argv.slice(2);
+if (!url || !outDir) {
+  console.error("usage: company_form.mjs URL OUTPUT_DIR");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(url);
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  const nombre = `Inmobiliaria UI ${Date.now()}`;
+  await page.fill("#compania-nombre", nombre);
+  await page.fill("#compania-email", "");
+  await page.fill("#compania-identificacion", "900777");
+  const navigations = [];
+  page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
+  await page.click("#crear-compania");
+  await page.waitForSelector("#status-compania:has-text('aceptado')", { timeout: 15000 });
+
+  const row = page.locator("#tabla-companias tbody tr", { hasText: nombre });
+  await row.locator("td.estado:has-text('Pendiente'), td.estado:has-text('Rechazada')").first().waitFor({ timeout: 15000 });
+  await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
+  const motivos = await row.locator("td").last().textContent();
+  if (!motivos.includes("email faltante")) throw new Error(`motivos were ${JSON.stringify(motivos)}`);
+  if (navigations.length) throw new Error(`the page reloaded: ${navigations}`);
+  await page.waitForSelector("#tabla-reporte td:has-text('faltante')", { timeout: 15000 });
+  const shot = join(outDir, "company-rechazada.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(JSON.stringify({ ok: true, nombre, motivos, screenshot: shot }));
+} catch (e) {
+  failed = true;
+  console.error("UI test failed:", e.message);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);

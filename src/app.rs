@@ -58,7 +58,8 @@ impl Role {
             Command::Dlq { .. }
             | Command::Bench { .. }
             | Command::Schemas { .. }
-            | Command::Token { .. } => None,
+            | Command::Token { .. }
+            | Command::Projections { .. } => None,
         }
     }
 }

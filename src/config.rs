@@ -54,11 +54,23 @@ pub enum Command {
         #[command(subcommand)]
         action: SchemasAction,
     },
+    /// The BFF's read models: `projections rebuild` drops and replays them.
+    Projections {
+        #[command(subcommand)]
+        action: ProjectionsAction,
+    },
     /// Inspect and replay dead-lettered messages.
     Dlq {
         #[command(subcommand)]
         action: DlqAction,
     },
+}
+
+#[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
+pub enum ProjectionsAction {
+    /// Drops the BFF's projections and replays every event topic from the
+    /// earliest message (needs PULSAR_URL). Stop the BFF first.
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand, Clone, PartialEq, Eq)]

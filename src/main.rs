@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use propalpes::app::{self, Role};
-use propalpes::config::{BenchTarget, Cli, Command, SchemasAction};
+use propalpes::config::{BenchTarget, Cli, Command, ProjectionsAction, SchemasAction};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -11,6 +11,11 @@ async fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
         Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        Command::Projections {
+            action: ProjectionsAction::Rebuild,
+        } => propalpes::ops::rebuild_projections(&cli.runtime)
+            .await
+            .map(|n| println!("replayed {n} messages into the projections")),
         Command::Token {
             roles,
             subject,

@@ -75,3 +75,24 @@ pub fn token(
     println!("{token}");
     Ok(())
 }
+
+/// `projections rebuild`: the BFF's read models, replayed from the topics.
+pub async fn rebuild_projections(args: &RuntimeArgs) -> Result<usize, InfraError> {
+    use crate::seedwork::infrastructure::{ContextStorage, DatabaseUrl, context_database_url};
+    let registry = Arc::new(SchemaRegistry::embedded()?);
+    let buses = Buses::connect(args, registry.clone()).await?;
+    let Some(pulsar) = buses.pulsar else {
+        return Err(InfraError::Bus(
+            "projections rebuild replays topics from the broker: set PULSAR_URL (the embedded bus keeps no history)".into(),
+        ));
+    };
+    let base: DatabaseUrl = args.base_database_url().parse()?;
+    let url = context_database_url(&base, crate::bff_web::SERVICE);
+    let storage = ContextStorage::open(&url, &crate::bff_web::infrastructure::MIGRATIONS).await?;
+    let codec = Arc::new(crate::seedwork::infrastructure::avro::AvroCodec::new(
+        registry,
+    ));
+    let applied = crate::bff_web::infrastructure::rebuild(&storage, &pulsar, codec).await;
+    pulsar.shutdown().await;
+    applied
+}

@@ -6,12 +6,14 @@ mod auth;
 mod comando_encoder;
 mod module;
 mod projector;
+mod rebuild;
 mod sql_proyecciones;
 
 pub use auth::{AuthConfig, AuthError, mint_token};
 pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};
 pub use projector::Projector;
+pub use rebuild::rebuild;
 pub use sql_proyecciones::SqlProyecciones;
 
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/bff_web");

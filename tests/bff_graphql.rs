@@ -440,3 +440,53 @@ async fn projections_rebuild_reproduces_the_same_rows() {
         "the replay ends in the same state"
     );
 }
+
+/// 200 mutations; prints p50/p99 from sending each mutation to the
+/// subscription pushing its final state (a measurement, not an assertion).
+#[tokio::test]
+async fn two_hundred_mutations_to_subscription_push() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let mut ws = subscribe(&app, None, "subscription { cambiosCompania { id estado } }").await;
+    let mut sent_at = std::collections::HashMap::new();
+    let started = std::time::Instant::now();
+    for i in 0..200 {
+        let email = if i % 2 == 0 { "" } else { "ok@andes.co" };
+        let t0 = std::time::Instant::now();
+        let r = gql(
+            &app,
+            None,
+            CREAR,
+            json!({"input": {"nombre": format!("M{i}"), "email": email, "identificacion": "1"}}),
+        )
+        .await;
+        let id = r["data"]["crearCompania"]["idEntidad"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        sent_at.insert(id, t0);
+    }
+    let mut latencies = Vec::new();
+    while latencies.len() < 200 {
+        let msg = next_json(&mut ws).await;
+        let change = &msg["payload"]["data"]["cambiosCompania"];
+        if change["estado"] == "PENDIENTE" {
+            continue;
+        }
+        if let Some(t0) = change["id"].as_str().and_then(|id| sent_at.remove(id)) {
+            latencies.push(t0.elapsed().as_millis() as i64);
+        }
+    }
+    latencies.sort_unstable();
+    let p = |q: f64| latencies[(((latencies.len() - 1) as f64) * q).round() as usize];
+    println!(
+        "[bff, embedded SQLite] 200 mutations → final state pushed: p50 {} ms, p99 {} ms, max {} ms; all in {:.1}s",
+        p(0.5),
+        p(0.99),
+        latencies[latencies.len() - 1],
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        sent_at.is_empty(),
+        "every company was pushed in a final state"
+    );
+}

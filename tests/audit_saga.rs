@@ -146,7 +146,8 @@ async fn a_saga_without_reply_fails_visibly(app: TestApp) {
     .await;
     for _ in 0..400 {
         let failed = app.get_json("/sagas?estado=fallida").await;
-        if failed["total"] == 1 {
+        // The page and its total are two reads: wait for both to show it.
+        if failed["total"] == 1 && !failed["items"][0].is_null() {
             assert_eq!(failed["items"][0]["intentos"], 2);
             assert!(
                 failed["items"][0]["ultimo_error"]

@@ -40,6 +40,8 @@ impl BffState {
             },
             tokio::spawn,
         )
+        // Wait a little for the rest of a page's keys before querying.
+        .delay(std::time::Duration::from_millis(5))
     }
 }
 

@@ -241,6 +241,41 @@ fn auth_config(args: &RuntimeArgs) -> Result<AuthConfig, InfraError> {
         .map_err(|e| InfraError::Bus(e.to_string()))
 }
 
+struct BrokerCheck(Arc<PulsarBus>);
+
+#[async_trait]
+impl ReadinessCheck for BrokerCheck {
+    fn name(&self) -> &str {
+        "pulsar"
+    }
+
+    async fn ready(&self) -> bool {
+        self.0.connected().await
+    }
+}
+
+/// Latency histogram per route (the matched pattern, not the raw path).
+async fn record_latency(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    metrics::histogram!(
+        "propalpes_http_request_duration_seconds",
+        "method" => method,
+        "path" => path,
+        "status" => response.status().as_u16().to_string()
+    )
+    .record(started.elapsed().as_secs_f64());
+    response
+}
+
 pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
     let base: DatabaseUrl = args.base_database_url().parse()?;
     let registry = Arc::new(SchemaRegistry::embedded()?);
@@ -320,9 +355,18 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         (None, None)
     };
 
+    crate::telemetry_metrics::handle();
+    if let Some(pulsar) = &buses.pulsar {
+        mounted.checks.push(Arc::new(BrokerCheck(pulsar.clone())));
+    }
     let router = mounted
         .router
         .merge(health_routes(mounted.checks))
+        .route(
+            "/metrics",
+            axum::routing::get(|| async { crate::telemetry_metrics::render() }),
+        )
+        .route_layer(axum::middleware::from_fn(record_latency))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http());
     let listener = TcpListener::bind(args.http_addr).await?;

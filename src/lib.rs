@@ -13,3 +13,4 @@ pub mod ops;
 pub mod schemas_check;
 pub mod seedwork;
 pub mod telemetry;
+pub mod telemetry_metrics;

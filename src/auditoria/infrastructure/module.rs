@@ -54,7 +54,12 @@ impl AuditoriaModule {
         }
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();
-        let ticker = tokio::spawn(tick(commands.clone(), policy, cancel.clone()));
+        let ticker = tokio::spawn(tick(
+            commands.clone(),
+            store.clone(),
+            policy,
+            cancel.clone(),
+        ));
         Ok(Self {
             commands,
             queries: Arc::new(AuditoriaQueries::new(store)),
@@ -73,7 +78,12 @@ impl AuditoriaModule {
 }
 
 /// Looks for overdue sagas a few times per timeout, so none waits silently.
-async fn tick(commands: Arc<SqlAuditoriaCommands>, policy: SagaPolicy, cancel: CancellationToken) {
+async fn tick(
+    commands: Arc<SqlAuditoriaCommands>,
+    store: SqlAuditoriaStore,
+    policy: SagaPolicy,
+    cancel: CancellationToken,
+) {
     let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
     loop {
         tokio::select! {
@@ -82,6 +92,26 @@ async fn tick(commands: Arc<SqlAuditoriaCommands>, policy: SagaPolicy, cancel: C
         }
         if let Err(error) = commands.reintentar_vencidas().await {
             tracing::warn!(%error, "saga retry pass failed; will try again");
+        }
+        report_sagas(&store).await;
+    }
+}
+
+/// Saga counts by state, for `/metrics`.
+async fn report_sagas(store: &SqlAuditoriaStore) {
+    use crate::auditoria::application::AuditoriaReadModel;
+    use crate::auditoria::domain::EstadoSaga;
+    use crate::seedwork::application::PageRequest;
+    let Ok(page) = PageRequest::parse(Some(1), Some(1)) else {
+        return;
+    };
+    for estado in [
+        EstadoSaga::Pendiente,
+        EstadoSaga::Completada,
+        EstadoSaga::Fallida,
+    ] {
+        if let Ok(found) = store.sagas(Some(estado), page).await {
+            metrics::gauge!("propalpes_sagas", "estado" => estado.as_str()).set(found.total as f64);
         }
     }
 }

@@ -142,7 +142,13 @@ async fn graphql(
             .and_then(|v| v.to_str().ok()),
     );
     let request = request.data(auth).data(state.loader());
+    let started = std::time::Instant::now();
     let mut response = state.schema.execute(request).await;
+    metrics::histogram!(
+        "propalpes_graphql_request_duration_seconds",
+        "result" => if response.errors.is_empty() { "ok" } else { "error" }
+    )
+    .record(started.elapsed().as_secs_f64());
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {

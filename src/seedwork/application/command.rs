@@ -83,10 +83,18 @@ where
     );
     async move {
         let result = handler.handle(command, ctx).await;
-        match &result {
-            Ok(_) => tracing::debug!("command handled"),
-            Err(error) => tracing::info!(%error, "command refused or failed"),
-        }
+        let outcome = match &result {
+            Ok(_) => {
+                tracing::debug!("command handled");
+                "ok"
+            }
+            Err(error) => {
+                tracing::info!(%error, "command refused or failed");
+                "error"
+            }
+        };
+        metrics::counter!("propalpes_commands_total", "command" => C::NAME, "result" => outcome)
+            .increment(1);
         result
     }
     .instrument(span)

@@ -89,11 +89,15 @@ impl EmbeddedBus {
             let mut delivery = message.clone();
             delivery.redelivery_count = attempt;
             let reason = match subscriber.handler.handle(&delivery).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    super::consumed(&message.topic, &subscriber.name, "ok");
+                    return Ok(());
+                }
                 Err(HandleError::Poison(reason)) => reason,
                 Err(HandleError::Retryable(reason)) if attempt < self.policy.max_redeliveries => {
                     tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
                         id = %message.id, attempt, %reason, "handler failed; redelivering");
+                    super::consumed(&message.topic, &subscriber.name, "retry");
                     tokio::time::sleep(self.policy.backoff(attempt)).await;
                     attempt += 1;
                     continue;
@@ -102,6 +106,7 @@ impl EmbeddedBus {
             };
             tracing::error!(topic = %message.topic, subscription = %subscriber.name,
                 id = %message.id, %reason, "message dead-lettered");
+            super::consumed(&message.topic, &subscriber.name, "dead_letter");
             self.store_dead_letter(&subscriber.name, message, &reason, attempt + 1)
                 .await
                 .map_err(|e| BusError::Broker(e.to_string()))?;

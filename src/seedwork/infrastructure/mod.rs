@@ -25,3 +25,24 @@ pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
 pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
 pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, store_error};
+
+/// Counts a delivery's outcome: `ok`, `retry` (a redelivery follows) or
+/// `dead_letter`.
+pub(crate) fn consumed(topic: &str, subscription: &str, result: &'static str) {
+    metrics::counter!(
+        "propalpes_messages_consumed_total",
+        "topic" => topic.to_owned(),
+        "subscription" => subscription.to_owned(),
+        "result" => result
+    )
+    .increment(1);
+    match result {
+        "retry" => metrics::counter!("propalpes_redeliveries_total", "topic" => topic.to_owned())
+            .increment(1),
+        "dead_letter" => {
+            metrics::counter!("propalpes_dead_letters_total", "topic" => topic.to_owned())
+                .increment(1)
+        }
+        _ => {}
+    }
+}

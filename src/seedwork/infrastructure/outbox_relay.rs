@@ -63,10 +63,26 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             .publish(&messages)
             .await
             .map_err(|e| StoreError::Backend(format!("publish: {e}")))?;
+        for message in &messages {
+            metrics::counter!("propalpes_messages_published_total", "topic" => message.topic.clone()).increment(1);
+        }
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
         self.store.mark_sent(&seqs).await?;
         tracing::debug!(relay = %self.name, count = seqs.len(), "outbox rows published");
         Ok(seqs.len())
+    }
+
+    /// Outbox backlog gauges for this relay's service.
+    async fn report_backlog(&self) {
+        if let Ok((rows, oldest)) = self.store.backlog().await {
+            let age = oldest.map_or(0.0, |t| {
+                ((chrono::Utc::now().timestamp_millis() - t).max(0) as f64) / 1000.0
+            });
+            metrics::gauge!("propalpes_outbox_backlog", "service" => self.name.clone())
+                .set(rows as f64);
+            metrics::gauge!("propalpes_outbox_oldest_age_seconds", "service" => self.name.clone())
+                .set(age);
+        }
     }
 
     pub fn spawn(self) -> RelayHandle {
@@ -83,6 +99,7 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
                 Ok(n) if n as i64 == self.batch_size => continue,
                 Ok(_) => {
                     backoff = Duration::from_millis(50);
+                    self.report_backlog().await;
                     tokio::select! {
                         _ = cancel.cancelled() => break,
                         _ = self.wakeup.notified() => {}

@@ -141,6 +141,17 @@ impl PulsarBus {
         }
     }
 
+    /// Whether the broker answers a lookup now (for `/ready`).
+    pub async fn connected(&self) -> bool {
+        let topic = self.inner.config.topic("eventos-companias");
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            self.inner.client.lookup_topic(topic),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok())
+    }
+
     /// Kills the consumers where they stand, without acknowledging what they
     /// are handling: what a crash does. The broker redelivers their unacked
     /// messages to the subscription's other consumers.
@@ -472,12 +483,16 @@ async fn consume(
                         let pulsar_id = message_id_text(message.message_id());
                         let previous = attempts.get(&pulsar_id).copied().unwrap_or(0);
                         let bus_message = to_bus_message(&topic, &message, previous);
+                        let published = i64::try_from(message.metadata().publish_time).unwrap_or(0);
+                        let lag = (chrono::Utc::now().timestamp_millis() - published).max(0) as f64 / 1000.0;
+                        metrics::histogram!("propalpes_consume_lag_seconds", "topic" => topic.clone()).record(lag);
                         let outcome = handler.handle(&bus_message).await;
                         let dead_reason = match outcome {
                             Ok(()) => None,
                             Err(HandleError::Poison(reason)) => Some(reason),
                             Err(HandleError::Retryable(reason)) if previous < inner.policy.max_redeliveries => {
                                 attempts.insert(pulsar_id.clone(), previous + 1);
+                                super::consumed(&topic, &subscription, "retry");
                                 let delay = inner.policy.backoff(previous);
                                 tracing::warn!(%topic, %subscription, id = %bus_message.id, attempt = previous + 1,
                                     %reason, ?delay, "handler failed; nack with backoff");
@@ -491,6 +506,7 @@ async fn consume(
                             }
                             Err(HandleError::Retryable(reason)) => Some(reason),
                         };
+                        super::consumed(&topic, &subscription, if dead_reason.is_some() { "dead_letter" } else { "ok" });
                         if let Some(reason) = dead_reason {
                             tracing::error!(%topic, %subscription, id = %bus_message.id, %reason, "message dead-lettered");
                             if let Err(error) = inner.dead_letter(&topic, &subscription, &message, &reason, previous + 1).await {

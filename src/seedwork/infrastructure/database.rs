@@ -214,11 +214,12 @@ async fn create_postgres_database(url: &DatabaseUrl) -> Result<(), InfraError> {
     if exists.is_none() {
         let create = sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""));
         if let Err(error) = sqlx::query(create).execute(&admin).await {
-            // Another instance may have created it between our check and now.
+            // Another instance may have created it between our check and now
+            // (duplicate_database, or the catalog's unique index in a race).
             let duplicate = error
                 .as_database_error()
                 .and_then(|e| e.code())
-                .is_some_and(|code| code == "42P04");
+                .is_some_and(|code| code == "42P04" || code == "23505");
             if !duplicate {
                 return Err(error.into());
             }

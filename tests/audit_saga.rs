@@ -192,3 +192,62 @@ async fn four_hundred_records_concurrently_on_postgres() {
     };
     four_hundred_records(&app, "embedded, Postgres").await;
 }
+
+/// One id follows a company through every context: the caller's
+/// `x-correlation-id` is on its event, the audit's event, the saga's
+/// command and the decision, with a W3C traceparent derived from it.
+#[tokio::test]
+async fn one_correlation_id_follows_a_company_everywhere() {
+    let app = spawn(Backend::Sqlite, 30_000, 5).await.expect("app");
+    let seen = Recorder::default();
+    for topic in [
+        "eventos-companias",
+        "eventos-auditoria",
+        "comandos-companias",
+    ] {
+        app.app
+            .buses
+            .bus
+            .subscribe(topic, "correlation-recorder", Arc::new(seen.clone()))
+            .await
+            .expect("subscribe");
+    }
+    let correlation = uuid::Uuid::new_v4().to_string();
+    let response = app
+        .http
+        .post(app.url("/companias"))
+        .header("x-correlation-id", &correlation)
+        .json(&json!({"nombre": "Trazada", "email": "", "identificacion": "1"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.headers()["x-correlation-id"], correlation.as_str());
+    let types = seen
+        .wait_for("the whole conversation", |m| {
+            m.iter().any(|m| m.message_type == "CompaniaRechazada")
+        })
+        .await;
+    let ours: Vec<_> = types
+        .iter()
+        .filter(|m| m.properties.get("correlation_id") == Some(&correlation))
+        .map(|m| m.message_type.as_str())
+        .collect();
+    for expected in [
+        "CompaniaCreada",
+        "AuditoriaCompletada",
+        "RechazarCompania",
+        "CompaniaRechazada",
+    ] {
+        assert!(
+            ours.contains(&expected),
+            "{expected} carries the correlation id: {ours:?}"
+        );
+    }
+    let trace = correlation.replace('-', "");
+    assert!(
+        types
+            .iter()
+            .filter(|m| m.properties.get("correlation_id") == Some(&correlation))
+            .all(|m| m.properties["traceparent"].starts_with(&format!("00-{trace}-")))
+    );
+}

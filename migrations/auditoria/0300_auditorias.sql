@@ -28,6 +28,7 @@ CREATE TABLE sagas (
     decision        TEXT    NOT NULL,
     motivos         TEXT    NOT NULL,
     id_comando      TEXT    NOT NULL,
+    correlation_id  TEXT    NOT NULL,
     intentos        INTEGER NOT NULL,
     proximo_intento BIGINT  NOT NULL,
     ultimo_error    TEXT,

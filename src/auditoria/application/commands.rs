@@ -93,7 +93,7 @@ where
             let mut uow = self.uows.begin().await?;
             let ctx = CommandContext {
                 command_id: saga.id_comando.clone(),
-                correlation_id: saga.id.to_string(),
+                correlation_id: saga.correlation_id.clone(),
                 causation_id: None,
                 inbox: None,
             };
@@ -156,6 +156,7 @@ where
         let saga = Saga::iniciar(
             &auditoria,
             uuid::Uuid::now_v7().to_string(),
+            &ctx.correlation_id,
             self.policy.timeout(),
             ahora,
         );

@@ -91,6 +91,8 @@ pub struct Saga {
     pub decision: Decision,
     pub motivos: Vec<String>,
     pub id_comando: String,
+    /// The conversation the audit belongs to, kept for re-sent commands.
+    pub correlation_id: String,
     pub intentos: u32,
     pub proximo_intento: DateTime<Utc>,
     pub ultimo_error: Option<String>,
@@ -113,6 +115,7 @@ impl Saga {
     pub fn iniciar(
         auditoria: &Auditoria,
         id_comando: String,
+        correlation_id: &str,
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Self {
@@ -128,6 +131,7 @@ impl Saga {
             decision,
             motivos: auditoria.motivos(),
             id_comando,
+            correlation_id: correlation_id.to_owned(),
             intentos: 1,
             proximo_intento: ahora + timeout,
             ultimo_error: None,
@@ -196,7 +200,13 @@ mod tests {
             &campos,
             Utc::now(),
         );
-        Saga::iniciar(&a, "cmd-1".into(), Duration::seconds(10), Utc::now())
+        Saga::iniciar(
+            &a,
+            "cmd-1".into(),
+            "corr-1",
+            Duration::seconds(10),
+            Utc::now(),
+        )
     }
 
     #[test]

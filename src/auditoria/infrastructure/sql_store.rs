@@ -11,7 +11,7 @@ use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
-const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, intentos, \
+const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
      proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version";
 
 /// Audits, findings and the saga log on SQLite or Postgres (portable SQL).
@@ -53,6 +53,7 @@ fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
         decision: text("decision")?.parse().map_err(|e| bad("decision", e))?,
         motivos: serde_json::from_str(&text("motivos")?).map_err(|e| bad("motivos", e))?,
         id_comando: text("id_comando")?,
+        correlation_id: text("correlation_id")?,
         intentos: u32::try_from(long("intentos")?).unwrap_or(0),
         proximo_intento: date(long("proximo_intento")?)?,
         ultimo_error: row
@@ -177,9 +178,9 @@ impl AuditoriaStore for SqlAuditoriaStore {
             serde_json::to_string(&s.motivos).map_err(|e| StoreError::Backend(e.to_string()))?;
         let result = if s.version == 0 {
             sqlx::query(
-                "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, intentos, \
-                 proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)",
+                "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
+                 intentos, proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
             )
             .bind(s.id.to_string())
             .bind(s.tipo_entidad.as_str())
@@ -188,6 +189,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
             .bind(s.decision.as_str())
             .bind(motivos)
             .bind(&s.id_comando)
+            .bind(&s.correlation_id)
             .bind(i64::from(s.intentos))
             .bind(s.proximo_intento.timestamp_millis())
             .bind(s.ultimo_error.clone())

@@ -19,6 +19,9 @@ use super::errors::AuthState;
 use super::types::AuditoriaLoader;
 use crate::bff_web::infrastructure::{AuthConfig, SqlProyecciones};
 
+/// The caller's `x-correlation-id`, handed to mutations.
+pub struct CorrelationId(pub String);
+
 /// Largest GraphQL request body.
 const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;
 
@@ -141,7 +144,10 @@ async fn graphql(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()),
     );
-    let request = request.data(auth).data(state.loader());
+    let mut request = request.data(auth).data(state.loader());
+    if let Some(correlation) = crate::seedwork::api::correlation_header(&headers) {
+        request = request.data(CorrelationId(correlation));
+    }
     let started = std::time::Instant::now();
     let mut response = state.schema.execute(request).await;
     metrics::histogram!(

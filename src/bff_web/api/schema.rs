@@ -242,7 +242,13 @@ async fn send(
 ) -> async_graphql::Result<ComandoAceptado> {
     let id_entidad = comando.id().to_string();
     let commands = ctx.data_unchecked::<Arc<SqlBffCommands>>();
-    let id = commands.enviar(comando).await.map_err(enviar)?;
+    let correlation = ctx
+        .data_opt::<super::routes::CorrelationId>()
+        .map(|c| c.0.as_str());
+    let id = commands
+        .enviar(comando, correlation)
+        .await
+        .map_err(enviar)?;
     Ok(ComandoAceptado {
         id_comando: ID(id),
         estado: EstadoComandoGql::Aceptado,

@@ -85,8 +85,12 @@ where
     }
 
     /// Accepts the command and returns its id at once.
-    pub async fn enviar(&self, comando: ComandoSaliente) -> Result<String, EnviarError> {
-        let ctx = CommandContext::new_root();
+    pub async fn enviar(
+        &self,
+        comando: ComandoSaliente,
+        correlation: Option<&str>,
+    ) -> Result<String, EnviarError> {
+        let ctx = CommandContext::new_root_correlated(correlation);
         let mut uow = self.uows.begin().await?;
         self.registro
             .registrar(
@@ -98,7 +102,7 @@ where
             .await?;
         uow.add_message(self.encoder.encode(&comando, &ctx)?);
         uow.commit().await?;
-        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, "command accepted");
+        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, correlation_id = %ctx.correlation_id, "command accepted");
         Ok(ctx.command_id)
     }
 }

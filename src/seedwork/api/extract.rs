@@ -79,3 +79,25 @@ where
 fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
 }
+
+/// The caller's `x-correlation-id` (an id that follows one request through
+/// every service's logs), when it sent a sensible one.
+pub struct Correlation(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Correlation {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(correlation_header(&parts.headers)))
+    }
+}
+
+/// A usable `x-correlation-id` header value: 1..=128 visible ASCII chars.
+pub fn correlation_header(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-correlation-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
+        .map(str::to_owned)
+}

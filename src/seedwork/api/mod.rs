@@ -6,7 +6,7 @@ mod health;
 mod problem;
 mod review_routes;
 
-pub use extract::{ValidJson, ValidQuery};
+pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
 pub use review_routes::{

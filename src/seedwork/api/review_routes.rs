@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ValidJson, ValidQuery};
+use super::{ApiError, Correlation, ValidJson, ValidQuery};
 use crate::seedwork::application::review::{
     Aprobar, Crear, Listar, ObtenerPorId, Rechazar, ReviewUseCaseError,
 };
@@ -196,11 +196,16 @@ fn accepted(paths: &ReviewPaths, ctx: &CommandContext, id: EntityId) -> Response
     let mut body = serde_json::Map::new();
     body.insert("id_comando".into(), ctx.command_id.clone().into());
     body.insert(paths.id_field.into(), id.to_string().into());
-    (StatusCode::ACCEPTED, Json(body)).into_response()
+    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
+    if let Ok(value) = ctx.correlation_id.parse() {
+        response.headers_mut().insert("x-correlation-id", value);
+    }
+    response
 }
 
 async fn crear<A, B, V, C, Q>(
     State(api): State<Api<A, B, V, C, Q>>,
+    Correlation(correlation): Correlation,
     ValidJson(body): ValidJson<B>,
 ) -> Result<Response, ApiError>
 where
@@ -209,7 +214,7 @@ where
     C: ReviewCommandHandlers<A>,
 {
     let datos = body.into_datos()?;
-    let ctx = CommandContext::new_root();
+    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     let id = dispatch(
         api.commands.as_ref(),
         Crear::<A> {
@@ -224,6 +229,7 @@ where
 
 async fn aprobar<A, B, V, C, Q>(
     State(api): State<Api<A, B, V, C, Q>>,
+    Correlation(correlation): Correlation,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError>
 where
@@ -231,13 +237,14 @@ where
     C: ReviewCommandHandlers<A>,
 {
     let id = EntityId::parse("id", &id)?;
-    let ctx = CommandContext::new_root();
+    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     dispatch(api.commands.as_ref(), Aprobar::<A>::new(id), ctx.clone()).await?;
     Ok(accepted(&api.paths, &ctx, id))
 }
 
 async fn rechazar<A, B, V, C, Q>(
     State(api): State<Api<A, B, V, C, Q>>,
+    Correlation(correlation): Correlation,
     Path(id): Path<String>,
     ValidJson(body): ValidJson<RechazarBody>,
 ) -> Result<Response, ApiError>
@@ -247,7 +254,7 @@ where
 {
     let id = EntityId::parse("id", &id)?;
     let motivos = Motivos::parse(&body.motivos)?;
-    let ctx = CommandContext::new_root();
+    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     dispatch(
         api.commands.as_ref(),
         Rechazar::<A>::new(id, motivos),

@@ -45,6 +45,16 @@ impl CommandContext {
         }
     }
 
+    /// A command started here as part of an existing conversation (the
+    /// caller's `x-correlation-id`).
+    pub fn new_root_correlated(correlation_id: Option<&str>) -> Self {
+        let mut ctx = Self::new_root();
+        if let Some(c) = correlation_id {
+            ctx.correlation_id = c.to_owned();
+        }
+        ctx
+    }
+
     /// A command that arrived as a message with envelope id `message_id`.
     pub fn from_message(
         consumer: &str,

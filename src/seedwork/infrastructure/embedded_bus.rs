@@ -88,22 +88,28 @@ impl EmbeddedBus {
         loop {
             let mut delivery = message.clone();
             delivery.redelivery_count = attempt;
-            let reason = match subscriber.handler.handle(&delivery).await {
-                Ok(()) => {
-                    super::consumed(&message.topic, &subscriber.name, "ok");
-                    return Ok(());
-                }
-                Err(HandleError::Poison(reason)) => reason,
-                Err(HandleError::Retryable(reason)) if attempt < self.policy.max_redeliveries => {
-                    tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
+            let span = super::consume_span(message, &subscriber.name);
+            let reason =
+                match tracing::Instrument::instrument(subscriber.handler.handle(&delivery), span)
+                    .await
+                {
+                    Ok(()) => {
+                        super::consumed(&message.topic, &subscriber.name, "ok");
+                        return Ok(());
+                    }
+                    Err(HandleError::Poison(reason)) => reason,
+                    Err(HandleError::Retryable(reason))
+                        if attempt < self.policy.max_redeliveries =>
+                    {
+                        tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
                         id = %message.id, attempt, %reason, "handler failed; redelivering");
-                    super::consumed(&message.topic, &subscriber.name, "retry");
-                    tokio::time::sleep(self.policy.backoff(attempt)).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(HandleError::Retryable(reason)) => reason,
-            };
+                        super::consumed(&message.topic, &subscriber.name, "retry");
+                        tokio::time::sleep(self.policy.backoff(attempt)).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(HandleError::Retryable(reason)) => reason,
+                };
             tracing::error!(topic = %message.topic, subscription = %subscriber.name,
                 id = %message.id, %reason, "message dead-lettered");
             super::consumed(&message.topic, &subscriber.name, "dead_letter");

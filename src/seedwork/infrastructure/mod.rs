@@ -46,3 +46,22 @@ pub(crate) fn consumed(topic: &str, subscription: &str, result: &'static str) {
         _ => {}
     }
 }
+
+/// The span a consumer handles a message in: the correlation id and W3C
+/// `traceparent` from the message properties tie it to the request that
+/// started the conversation, in whichever process it runs.
+pub(crate) fn consume_span(
+    message: &crate::seedwork::application::Message,
+    subscription: &str,
+) -> tracing::Span {
+    let property = |k: &str| message.properties.get(k).map(String::as_str).unwrap_or("");
+    tracing::info_span!(
+        "consume",
+        topic = %message.topic,
+        subscription = %subscription,
+        message_id = %message.id,
+        message_type = %message.message_type,
+        correlation_id = %property("correlation_id"),
+        traceparent = %property("traceparent"),
+    )
+}

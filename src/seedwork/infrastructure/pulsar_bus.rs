@@ -486,7 +486,8 @@ async fn consume(
                         let published = i64::try_from(message.metadata().publish_time).unwrap_or(0);
                         let lag = (chrono::Utc::now().timestamp_millis() - published).max(0) as f64 / 1000.0;
                         metrics::histogram!("propalpes_consume_lag_seconds", "topic" => topic.clone()).record(lag);
-                        let outcome = handler.handle(&bus_message).await;
+                        let span = super::consume_span(&bus_message, &subscription);
+                        let outcome = tracing::Instrument::instrument(handler.handle(&bus_message), span).await;
                         let dead_reason = match outcome {
                             Ok(()) => None,
                             Err(HandleError::Poison(reason)) => Some(reason),

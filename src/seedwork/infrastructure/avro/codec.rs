@@ -365,6 +365,10 @@ impl AvroCodec {
         properties.insert("schema.version".to_owned(), version.to_string());
         properties.insert("type".to_owned(), header.message_type.clone());
         properties.insert("correlation_id".to_owned(), header.correlation_id.clone());
+        properties.insert(
+            "traceparent".to_owned(),
+            traceparent(&header.correlation_id, &header.id),
+        );
         Ok(Message {
             id: header.id.clone(),
             topic: topic.to_owned(),
@@ -381,6 +385,37 @@ impl AvroCodec {
     pub fn decode_message(&self, message: &Message) -> Result<Decoded, CodecError> {
         self.decode(&message.topic, message.schema_version, &message.payload)
     }
+}
+
+/// A W3C `traceparent` whose trace id is the correlation id (a UUID's 32 hex
+/// digits, or a hash of another id) and whose span is this message.
+pub fn traceparent(correlation_id: &str, message_id: &str) -> String {
+    fn hex_of(text: &str, len: usize) -> String {
+        let compact: String = text
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if compact.len() >= len && text.len() == 36 {
+            return compact[compact.len() - len..].to_owned();
+        }
+        // Not a UUID: a stable FNV-1a hash, widened to the length asked.
+        let mut out = String::new();
+        let mut seed = 0xcbf2_9ce4_8422_2325u64;
+        while out.len() < len {
+            for b in text.bytes() {
+                seed ^= u64::from(b);
+                seed = seed.wrapping_mul(0x0100_0000_01b3);
+            }
+            out.push_str(&format!("{seed:016x}"));
+        }
+        out[..len].to_owned()
+    }
+    format!(
+        "00-{}-{}-01",
+        hex_of(correlation_id, 32),
+        hex_of(message_id, 16)
+    )
 }
 
 fn envelope_record<'a>(topic: &str, schema: &'a Schema) -> Result<&'a RecordSchema, CodecError> {

@@ -4,5 +4,5 @@
 mod codec;
 mod registry;
 
-pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader};
+pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
 pub use registry::{SchemaRegistry, TopicSchemas};

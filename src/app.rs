@@ -178,13 +178,27 @@ impl ReadinessCheck for DatabaseCheck {
 }
 
 /// What `start` assembles: the routes and readiness checks of each context.
-#[derive(Default)]
 struct Mounted {
     router: Router,
     checks: Vec<Arc<dyn ReadinessCheck>>,
+    openapi: utoipa::openapi::OpenApi,
+}
+
+impl Default for Mounted {
+    fn default() -> Self {
+        Self {
+            router: Router::new(),
+            checks: Vec::new(),
+            openapi: crate::seedwork::api::openapi::health_openapi(),
+        }
+    }
 }
 
 impl Mounted {
+    fn document(&mut self, doc: utoipa::openapi::OpenApi) {
+        self.openapi.merge(doc);
+    }
+
     fn mount(&mut self, routes: Router, name: &str, db: &Database) {
         self.router = std::mem::take(&mut self.router).merge(routes);
         self.checks.push(Arc::new(DatabaseCheck {
@@ -217,6 +231,11 @@ async fn start_registro<D: DatosRegistro>(
         module.queries.clone(),
     );
     mounted.mount(routes, names.service, &module.storage.db);
+    mounted.document(crate::seedwork::api::openapi::registro_openapi(
+        names.service,
+        paths,
+        D::FIELDS,
+    ));
     Ok(module)
 }
 
@@ -359,9 +378,28 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     if let Some(pulsar) = &buses.pulsar {
         mounted.checks.push(Arc::new(BrokerCheck(pulsar.clone())));
     }
+    let openapi = Arc::new(mounted.openapi.to_json().unwrap_or_default());
     let router = mounted
         .router
         .merge(health_routes(mounted.checks))
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        doc.as_str().to_owned(),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/docs",
+            axum::routing::get(|| async {
+                axum::response::Html(crate::seedwork::api::openapi::SWAGGER_UI)
+            }),
+        )
         .route(
             "/metrics",
             axum::routing::get(|| async { crate::telemetry_metrics::render() }),

@@ -1,6 +1,10 @@
 //! HTTP adapter of `auditoria`: audits by resultado/tipo, one audit (by its
 //! id or the entity's), the missing-data report and the saga log. Read-only.
 
+mod openapi;
+
+pub use openapi::openapi;
+
 use std::sync::Arc;
 
 use axum::extract::{Path, State};

@@ -3,6 +3,7 @@
 
 mod extract;
 mod health;
+pub mod openapi;
 mod problem;
 mod review_routes;
 

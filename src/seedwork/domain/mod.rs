@@ -14,6 +14,6 @@ mod text;
 
 pub use aggregate::{AggregateRoot, EventBuffer};
 pub use registro::{DatosRegistro, Registro, RegistroEvent};
-pub use review::{Estado, Motivos, Review, ReviewError, Transition};
+pub use review::{Estado, MAX_MOTIVOS, Motivos, Review, ReviewError, Transition};
 pub use reviewable::{DomainError, Reviewable};
 pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS};

@@ -1,0 +1,384 @@
+//! OpenAPI documents (utoipa), built from the same definitions the routes
+//! use: a registered-record context's paths come from its `ReviewPaths` and
+//! data fields, so the document cannot drift from the router.
+
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ArrayItems, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+};
+
+use super::ReviewPaths;
+use crate::seedwork::application::MAX_PAGE_SIZE;
+use crate::seedwork::domain::MAX_TEXT_CHARS;
+
+pub fn text(max: Option<usize>) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(max)
+        .into()
+}
+
+pub fn integer(min: i64, max: Option<i64>) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(max)
+        .into()
+}
+
+/// Rejection reasons: at least one, each with a non-blank character.
+fn motivos() -> Schema {
+    let motivo = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(MAX_TEXT_CHARS))
+        .min_length(Some(1))
+        .pattern(Some(r"\S"));
+    ArrayBuilder::new()
+        .items(items(motivo.into()))
+        .min_items(Some(1))
+        .max_items(Some(crate::seedwork::domain::MAX_MOTIVOS))
+        .into()
+}
+
+pub fn text_list(min_items: Option<usize>) -> Schema {
+    ArrayBuilder::new()
+        .items(items(text(Some(MAX_TEXT_CHARS))))
+        .min_items(min_items)
+        .into()
+}
+
+pub fn items(schema: Schema) -> ArrayItems {
+    ArrayItems::RefOrSchema(Box::new(schema.into()))
+}
+
+/// A JSON object with the given (name, schema, required) properties.
+pub fn object(properties: Vec<(&str, Schema, bool)>, closed: bool) -> Schema {
+    let mut builder = ObjectBuilder::new().schema_type(Type::Object);
+    for (name, schema, required) in properties {
+        builder = builder.property(name, schema);
+        if required {
+            builder = builder.required(name);
+        }
+    }
+    if closed {
+        builder = builder.additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    }
+    builder.into()
+}
+
+/// The error body every 4xx/5xx carries.
+fn problem() -> Schema {
+    object(
+        vec![
+            ("type", text(None), true),
+            ("status", integer(100, Some(599)), true),
+            ("detail", text(None), true),
+            ("field", text(None), false),
+        ],
+        false,
+    )
+}
+
+pub fn json(schema: Schema) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+pub fn query(name: &str, schema: Schema) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .schema(Some(schema))
+        .build()
+}
+
+fn path_id() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("id")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::Custom("uuid".into()))),
+        ))
+        .build()
+}
+
+pub fn page_params() -> Vec<utoipa::openapi::path::Parameter> {
+    vec![
+        query("page", integer(1, Some(i64::from(u32::MAX)))),
+        query("page_size", integer(1, Some(i64::from(MAX_PAGE_SIZE)))),
+    ]
+}
+
+/// An operation: its responses are `ok` plus the documented problems.
+pub fn operation(
+    id: &str,
+    summary: &str,
+    parameters: Vec<utoipa::openapi::path::Parameter>,
+    body: Option<Schema>,
+    ok: (&str, Schema),
+    problems: &[&str],
+) -> utoipa::openapi::path::Operation {
+    let mut op = OperationBuilder::new()
+        .operation_id(Some(id))
+        .summary(Some(summary))
+        .parameters(Some(parameters))
+        .response(
+            ok.0,
+            ResponseBuilder::new()
+                .description("OK")
+                .content("application/json", json(ok.1)),
+        );
+    if let Some(body) = body {
+        op = op.request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content("application/json", json(body))
+                .build(),
+        ));
+    }
+    for status in problems {
+        op = op.response(
+            *status,
+            ResponseBuilder::new()
+                .description("Problem: the field at fault when there is one")
+                .content("application/json", json(problem())),
+        );
+    }
+    op.build()
+}
+
+pub fn page_of(item: Schema) -> Schema {
+    object(
+        vec![
+            ("items", ArrayBuilder::new().items(items(item)).into(), true),
+            ("page", integer(1, None), true),
+            ("page_size", integer(1, None), true),
+            ("total", integer(0, None), true),
+        ],
+        false,
+    )
+}
+
+/// The document of one registered-record context.
+pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> OpenApi {
+    let mut view = vec![
+        ("id", text(None), true),
+        (
+            "estado",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["Pendiente", "Aprobada", "Rechazada"]))
+                .into(),
+            true,
+        ),
+        ("motivos_rechazo", text_list(None), true),
+        ("fecha_creacion", text(None), true),
+        ("fecha_actualizacion", text(None), true),
+        ("version", integer(0, None), true),
+    ];
+    view.extend(fields.iter().map(|f| (*f, text(None), true)));
+    let view = object(view, false);
+    let creation = object(
+        fields
+            .iter()
+            .map(|f| (*f, text(Some(MAX_TEXT_CHARS)), false))
+            .collect(),
+        true,
+    );
+    let accepted = object(
+        vec![
+            ("id_comando", text(None), true),
+            (paths.id_field, text(None), true),
+        ],
+        false,
+    );
+    let rechazo = object(vec![("motivos", motivos(), true)], true);
+    let estado = ObjectBuilder::new().schema_type(Type::String).into();
+    let mut list_params = vec![query("estado", estado)];
+    list_params.extend(page_params());
+    let name = paths.collection.trim_start_matches('/');
+    let item = format!("{}/{{id}}", paths.collection);
+    let collection = PathItem::new(
+        HttpMethod::Post,
+        operation(
+            &format!("crear_{name}"),
+            "Register (blank fields allowed; the audit judges them)",
+            vec![],
+            Some(creation),
+            ("202", accepted.clone()),
+            &["400", "413", "422", "503"],
+        ),
+    );
+    let mut collection = collection;
+    collection.get = Some(operation(
+        &format!("listar_{name}"),
+        "List with an optional estado filter",
+        list_params,
+        None,
+        ("200", page_of(view.clone())),
+        &["422", "503"],
+    ));
+    let built = PathsBuilder::new()
+        .path(paths.collection, collection)
+        .path(
+            paths.rejected,
+            PathItem::new(
+                HttpMethod::Get,
+                operation(
+                    &format!("rechazados_{name}"),
+                    "Rejected, with their motivos",
+                    page_params(),
+                    None,
+                    ("200", page_of(view.clone())),
+                    &["422", "503"],
+                ),
+            ),
+        )
+        .path(
+            &item,
+            PathItem::new(
+                HttpMethod::Get,
+                operation(
+                    &format!("obtener_{name}"),
+                    "One by id",
+                    vec![path_id()],
+                    None,
+                    ("200", view),
+                    &["404", "422", "503"],
+                ),
+            ),
+        )
+        .path(
+            format!("{item}/aprobar"),
+            PathItem::new(
+                HttpMethod::Post,
+                operation(
+                    &format!("aprobar_{name}"),
+                    "Approve (a repeat is a no-op)",
+                    vec![path_id()],
+                    None,
+                    ("202", accepted.clone()),
+                    &["404", "409", "422", "503"],
+                ),
+            ),
+        )
+        .path(
+            format!("{item}/rechazar"),
+            PathItem::new(
+                HttpMethod::Post,
+                operation(
+                    &format!("rechazar_{name}"),
+                    "Reject with motivos",
+                    vec![path_id()],
+                    Some(rechazo),
+                    ("202", accepted),
+                    &["400", "404", "409", "413", "422", "503"],
+                ),
+            ),
+        )
+        .build();
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title(title)
+                .version(env!("CARGO_PKG_VERSION"))
+                .build(),
+        )
+        .paths(built)
+        .build()
+}
+
+/// `/health` and `/ready`.
+pub fn health_openapi() -> OpenApi {
+    let status = object(vec![("status", text(None), true)], false);
+    let mut ready = PathItem::new(
+        HttpMethod::Get,
+        operation(
+            "ready",
+            "Every dependency answers (503 when one does not)",
+            vec![],
+            None,
+            ("200", status.clone()),
+            &[],
+        ),
+    );
+    if let Some(get) = ready.get.as_mut() {
+        get.responses.responses.insert(
+            "503".into(),
+            ResponseBuilder::new()
+                .description("Not ready")
+                .content("application/json", json(status.clone()))
+                .build()
+                .into(),
+        );
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("PropAlpes")
+                .version(env!("CARGO_PKG_VERSION"))
+                .build(),
+        )
+        .paths(
+            PathsBuilder::new()
+                .path(
+                    "/health",
+                    PathItem::new(
+                        HttpMethod::Get,
+                        operation(
+                            "health",
+                            "The process is alive",
+                            vec![],
+                            None,
+                            ("200", status),
+                            &[],
+                        ),
+                    ),
+                )
+                .path("/ready", ready)
+                .build(),
+        )
+        .build()
+}
+
+/// A Swagger UI page for `/openapi.json` (its assets come from a CDN at
+/// view time; nothing is downloaded at build time).
+pub const SWAGGER_UI: &str = r##"<!doctype html>
+<html><head><meta charset="utf-8"><title>PropAlpes API</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });</script>
+</body></html>"##;
+
+/// A document with `paths` under the service's title.
+pub fn document(paths: utoipa::openapi::Paths) -> OpenApi {
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("PropAlpes")
+                .version(env!("CARGO_PKG_VERSION"))
+                .build(),
+        )
+        .paths(paths)
+        .build()
+}
+
+/// A path parameter of free text (not a UUID).
+pub fn path_text(name: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(text(Some(128))))
+        .build()
+}

@@ -1,18 +1,58 @@
-//! Structured logs with `tracing`; RUST_LOG filters, LOG_FORMAT=json for JSON.
+//! Structured logs with `tracing`; RUST_LOG filters, LOG_FORMAT=json for
+//! JSON. Built with `--features otlp`, spans are also exported over
+//! OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer, Registry};
+
+type BoxedLayer = Box<dyn Layer<Registry> + Send + Sync>;
 
 pub fn init(format: &str) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn,apache_avro=error"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let result = if format == "json" {
-        builder.json().try_init()
+    let fmt: BoxedLayer = if format == "json" {
+        Box::new(tracing_subscriber::fmt::layer().json())
     } else {
-        builder.try_init()
+        Box::new(tracing_subscriber::fmt::layer())
     };
+    let mut layers: Vec<BoxedLayer> = vec![fmt];
+    if let Some(otlp) = otlp_layer() {
+        layers.push(otlp);
+    }
     // A second init (tests) keeps the first subscriber.
-    let _ = result;
+    let _ = tracing_subscriber::registry()
+        .with(layers)
+        .with(filter)
+        .try_init();
+}
+
+#[cfg(feature = "otlp")]
+fn otlp_layer() -> Option<BoxedLayer> {
+    use opentelemetry::trace::TracerProvider;
+    use opentelemetry_otlp::WithExportConfig;
+    let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok()?;
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+        .build()
+        .map_err(|e| eprintln!("OTLP exporter not started: {e}"))
+        .ok()?;
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name("propalpes")
+        .build();
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource)
+        .build();
+    let tracer = provider.tracer("propalpes");
+    opentelemetry::global::set_tracer_provider(provider);
+    Some(Box::new(tracing_opentelemetry::layer().with_tracer(tracer)))
+}
+
+#[cfg(not(feature = "otlp"))]
+fn otlp_layer() -> Option<BoxedLayer> {
+    None
 }
 
 /// Quiet logs for tests (warnings only unless RUST_LOG says otherwise),

@@ -9,7 +9,7 @@ use crate::auditoria::application::{
 use crate::auditoria::domain::{Auditoria, EstadoSaga, Saga, TipoEntidad};
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{EntityId, Estado};
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
      proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version";
@@ -263,17 +263,8 @@ impl AuditoriaReadModel for SqlAuditoriaStore {
             .fetch_all(self.db.pool())
             .await
             .map_err(store_error)?;
-        let count = sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM auditorias WHERE {filter}"
-        ));
-        let total: i64 = sqlx::query(count)
-            .bind(resultado)
-            .bind(tipo)
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(store_error)?
-            .try_get("n")
-            .map_err(store_error)?;
+        let count = format!("SELECT COUNT(*) AS n FROM auditorias WHERE {filter}");
+        let total = count_rows(&self.db, &count, &[resultado, tipo]).await?;
         let items = rows
             .iter()
             .map(row_to_auditoria)
@@ -327,14 +318,12 @@ impl AuditoriaReadModel for SqlAuditoriaStore {
             .fetch_all(self.db.pool())
             .await
             .map_err(store_error)?;
-        let total: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM sagas WHERE ($1 = '' OR estado = $1)")
-                .bind(estado)
-                .fetch_one(self.db.pool())
-                .await
-                .map_err(store_error)?
-                .try_get("n")
-                .map_err(store_error)?;
+        let total = count_rows(
+            &self.db,
+            "SELECT COUNT(*) AS n FROM sagas WHERE ($1 = '' OR estado = $1)",
+            &[estado],
+        )
+        .await?;
         let items = rows
             .iter()
             .map(|r| {

@@ -315,15 +315,7 @@ impl Mutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<ComandoAceptado> {
-        autorizar(ctx, Accion::Decidir)?;
-        send(
-            ctx,
-            ComandoSaliente::Aprobar {
-                tipo: TipoRegistro::Compania,
-                id: entity(&id)?,
-            },
-        )
-        .await
+        decidir(ctx, TipoRegistro::Compania, &id, None).await
     }
 
     async fn rechazar_compania(
@@ -332,17 +324,7 @@ impl Mutation {
         id: ID,
         motivos: Vec<String>,
     ) -> async_graphql::Result<ComandoAceptado> {
-        autorizar(ctx, Accion::Decidir)?;
-        let motivos = Motivos::parse(&motivos).map_err(bad_input)?;
-        send(
-            ctx,
-            ComandoSaliente::Rechazar {
-                tipo: TipoRegistro::Compania,
-                id: entity(&id)?,
-                motivos,
-            },
-        )
-        .await
+        decidir(ctx, TipoRegistro::Compania, &id, Some(&motivos)).await
     }
 
     async fn aprobar_datos_geograficos(
@@ -350,15 +332,7 @@ impl Mutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<ComandoAceptado> {
-        autorizar(ctx, Accion::Decidir)?;
-        send(
-            ctx,
-            ComandoSaliente::Aprobar {
-                tipo: TipoRegistro::DatosGeograficos,
-                id: entity(&id)?,
-            },
-        )
-        .await
+        decidir(ctx, TipoRegistro::DatosGeograficos, &id, None).await
     }
 
     async fn rechazar_datos_geograficos(
@@ -367,18 +341,28 @@ impl Mutation {
         id: ID,
         motivos: Vec<String>,
     ) -> async_graphql::Result<ComandoAceptado> {
-        autorizar(ctx, Accion::Decidir)?;
-        let motivos = Motivos::parse(&motivos).map_err(bad_input)?;
-        send(
-            ctx,
-            ComandoSaliente::Rechazar {
-                tipo: TipoRegistro::DatosGeograficos,
-                id: entity(&id)?,
-                motivos,
-            },
-        )
-        .await
+        decidir(ctx, TipoRegistro::DatosGeograficos, &id, Some(&motivos)).await
     }
+}
+
+/// An auditor's manual decision: approve, or reject with `motivos`.
+async fn decidir(
+    ctx: &Context<'_>,
+    tipo: TipoRegistro,
+    id: &ID,
+    motivos: Option<&[String]>,
+) -> async_graphql::Result<ComandoAceptado> {
+    autorizar(ctx, Accion::Decidir)?;
+    let id = entity(id)?;
+    let comando = match motivos {
+        None => ComandoSaliente::Aprobar { tipo, id },
+        Some(m) => ComandoSaliente::Rechazar {
+            tipo,
+            id,
+            motivos: Motivos::parse(m).map_err(bad_input)?,
+        },
+    };
+    send(ctx, comando).await
 }
 
 pub struct SubscriptionRoot;

@@ -10,7 +10,7 @@ use crate::bff_web::application::{
 };
 use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 const REGISTRO: &str =
     "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
@@ -242,16 +242,12 @@ impl Proyecciones for SqlProyecciones {
         .fetch_all(self.db.pool())
         .await
         .map_err(store_error)?;
-        let total: i64 = sqlx::query(
+        let total = count_rows(
+            &self.db,
             "SELECT COUNT(*) AS n FROM registros WHERE tipo = $1 AND ($2 = '' OR estado = $2)",
+            &[tipo.as_str(), estado],
         )
-        .bind(tipo.as_str())
-        .bind(estado)
-        .fetch_one(self.db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)?;
+        .await?;
         Ok(Pagina {
             items: rows.iter().map(row_to_registro).collect::<Result<_, _>>()?,
             total,
@@ -293,16 +289,8 @@ impl Proyecciones for SqlProyecciones {
         .fetch_all(self.db.pool())
         .await
         .map_err(store_error)?;
-        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM auditorias WHERE {filter}"
-        )))
-        .bind(resultado)
-        .bind(tipo)
-        .fetch_one(self.db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)?;
+        let count = format!("SELECT COUNT(*) AS n FROM auditorias WHERE {filter}");
+        let total = count_rows(&self.db, &count, &[resultado, tipo]).await?;
         Ok(Pagina {
             items: rows
                 .iter()

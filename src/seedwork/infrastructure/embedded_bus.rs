@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -199,27 +199,14 @@ impl EmbeddedBus {
         .fetch_all(self.dead_letters.pool())
         .await
         .map_err(store_error)?;
-        rows.into_iter()
+        rows.iter()
             .map(|row| {
-                let properties: String = row.try_get("properties").map_err(store_error)?;
-                let properties: BTreeMap<String, String> =
-                    serde_json::from_str(&properties).unwrap_or_default();
-                let version: i64 = row.try_get("schema_version").map_err(store_error)?;
                 Ok(DeadLetter {
                     seq: row.try_get("seq").map_err(store_error)?,
                     subscription: row.try_get("subscription").map_err(store_error)?,
                     error: row.try_get("error").map_err(store_error)?,
                     attempts: row.try_get("attempts").map_err(store_error)?,
-                    message: Message {
-                        id: row.try_get("id").map_err(store_error)?,
-                        topic: row.try_get("topic").map_err(store_error)?,
-                        key: row.try_get("message_key").map_err(store_error)?,
-                        message_type: row.try_get("message_type").map_err(store_error)?,
-                        schema_version: u32::try_from(version).unwrap_or(1),
-                        properties,
-                        payload: row.try_get("payload").map_err(store_error)?,
-                        redelivery_count: 0,
-                    },
+                    message: super::outbox_store::message_from_row(row)?,
                 })
             })
             .collect()

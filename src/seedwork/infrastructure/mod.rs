@@ -24,7 +24,7 @@ pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
 pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
-pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, store_error};
+pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error};
 
 /// Counts a delivery's outcome: `ok`, `retry` (a redelivery follows) or
 /// `dead_letter`.

@@ -8,6 +8,25 @@ use super::sql_unit_of_work::now_millis;
 use super::{Database, store_error};
 use crate::seedwork::application::{Message, StoreError};
 
+/// A message stored in a row with the outbox's columns (id, topic,
+/// message_key, message_type, schema_version, properties, payload).
+pub(crate) fn message_from_row(row: &sqlx::any::AnyRow) -> Result<Message, StoreError> {
+    let properties: String = row.try_get("properties").map_err(store_error)?;
+    let properties: BTreeMap<String, String> = serde_json::from_str(&properties)
+        .map_err(|e| StoreError::Backend(format!("stored message properties: {e}")))?;
+    let schema_version: i64 = row.try_get("schema_version").map_err(store_error)?;
+    Ok(Message {
+        id: row.try_get("id").map_err(store_error)?,
+        topic: row.try_get("topic").map_err(store_error)?,
+        key: row.try_get("message_key").map_err(store_error)?,
+        message_type: row.try_get("message_type").map_err(store_error)?,
+        schema_version: u32::try_from(schema_version).unwrap_or(1),
+        properties,
+        payload: row.try_get("payload").map_err(store_error)?,
+        redelivery_count: 0,
+    })
+}
+
 /// A pending outbox row: its position and the message to publish.
 #[derive(Debug, Clone)]
 pub struct OutboxRow {
@@ -66,24 +85,11 @@ impl OutboxStore for SqlOutboxStore {
         .fetch_all(self.db.pool())
         .await
         .map_err(store_error)?;
-        rows.into_iter()
+        rows.iter()
             .map(|row| {
-                let properties: String = row.try_get("properties").map_err(store_error)?;
-                let properties: BTreeMap<String, String> = serde_json::from_str(&properties)
-                    .map_err(|e| StoreError::Backend(format!("outbox properties: {e}")))?;
-                let schema_version: i64 = row.try_get("schema_version").map_err(store_error)?;
                 Ok(OutboxRow {
                     seq: row.try_get("seq").map_err(store_error)?,
-                    message: Message {
-                        id: row.try_get("id").map_err(store_error)?,
-                        topic: row.try_get("topic").map_err(store_error)?,
-                        key: row.try_get("message_key").map_err(store_error)?,
-                        message_type: row.try_get("message_type").map_err(store_error)?,
-                        schema_version: u32::try_from(schema_version).unwrap_or(1),
-                        properties,
-                        payload: row.try_get("payload").map_err(store_error)?,
-                        redelivery_count: 0,
-                    },
+                    message: message_from_row(row)?,
                 })
             })
             .collect()

@@ -111,3 +111,18 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
         })
     }
 }
+
+/// `SELECT COUNT(*) AS n ...` with text binds: the total of a paged list.
+pub async fn count_rows(db: &Database, sql: &str, binds: &[&str]) -> Result<i64, StoreError> {
+    use sqlx::Row;
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+    for bind in binds {
+        query = query.bind(bind.to_string());
+    }
+    query
+        .fetch_one(db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)
+}

@@ -11,7 +11,7 @@ use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{
     AggregateRoot, DatosRegistro, EntityId, Estado, Registro, Review, Reviewable,
 };
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 /// The statements of one table, built once from the data's field names
 /// (constants, never input).
@@ -244,13 +244,7 @@ impl<D: DatosRegistro> ReadModel<RegistroView> for SqlRegistroReadModel<D> {
             .fetch_all(self.db.pool())
             .await
             .map_err(store_error)?;
-        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(self.sql.count.as_str()))
-            .bind(filter)
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(store_error)?
-            .try_get("n")
-            .map_err(store_error)?;
+        let total = count_rows(&self.db, &self.sql.count, &[filter]).await?;
         let items = rows
             .iter()
             .map(|r| {

@@ -31,6 +31,7 @@ impl BffModule {
         codec: Arc<AvroCodec>,
         auth: AuthConfig,
     ) -> Result<Self, InfraError> {
+        check_contract(&codec)?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let proyecciones = SqlProyecciones::new(storage.db.clone());
         let (cambios, _) = broadcast::channel(1024);
@@ -66,4 +67,83 @@ impl BffModule {
         self.relay.cancel.cancel();
         let _ = self.relay.task.await;
     }
+}
+
+/// The fields the BFF writes and reads must exist in `schemas/`: checked at
+/// start, so a contract change breaks the start, not the first message.
+fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
+    let checks: [(&str, &str, &[&str]); 8] = [
+        (
+            "comandos-companias",
+            "CrearCompania",
+            &[
+                "id_compania",
+                "nombre",
+                "email",
+                "identificacion",
+                "fecha_creacion",
+            ],
+        ),
+        (
+            "comandos-companias",
+            "RechazarCompania",
+            &["id_compania", "motivos"],
+        ),
+        (
+            "comandos-geograficos",
+            "CrearDatosGeograficos",
+            &[
+                "id_datos_geograficos",
+                "nombre_propiedad",
+                "latitud",
+                "longitud",
+            ],
+        ),
+        (
+            "comandos-geograficos",
+            "RechazarDatosGeograficos",
+            &["id_datos_geograficos", "motivos"],
+        ),
+        (
+            "eventos-companias",
+            "CompaniaCreada",
+            &["id_compania", "nombre", "email", "identificacion", "estado"],
+        ),
+        (
+            "eventos-companias",
+            "CompaniaRechazada",
+            &["id_compania", "motivos", "fecha_actualizacion"],
+        ),
+        (
+            "eventos-geograficos",
+            "DatosGeograficosCreados",
+            &[
+                "id_datos_geograficos",
+                "nombre_propiedad",
+                "latitud",
+                "longitud",
+            ],
+        ),
+        (
+            "eventos-auditoria",
+            "AuditoriaCompletada",
+            &[
+                "id_auditoria",
+                "tipo_entidad",
+                "id_entidad",
+                "resultado",
+                "hallazgos",
+                "fecha",
+            ],
+        ),
+    ];
+    for (topic, record, fields) in checks {
+        codec
+            .require_fields(topic, record, fields)
+            .map_err(|e| InfraError::Schema {
+                file: format!("schemas/{topic}"),
+                reason: e.to_string(),
+            })?;
+    }
+    Ok(())
 }

@@ -534,6 +534,29 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_that_drifted_from_the_schema_is_caught_at_start() {
+        let codec = codec();
+        assert!(
+            codec
+                .require_fields("comandos-companias", "CrearCompania", &["nombre", "email"])
+                .is_ok()
+        );
+        let err = codec
+            .require_fields(
+                "comandos-companias",
+                "CrearCompania",
+                &["nombre", "razon_social"],
+            )
+            .expect_err("missing field");
+        assert!(err.to_string().contains("razon_social"), "{err}");
+        assert!(
+            codec
+                .require_fields("comandos-companias", "BorrarCompania", &[])
+                .is_err()
+        );
+    }
+
+    #[test]
     fn refuses_a_type_the_topic_does_not_carry() {
         let header = EnvelopeHeader::new("BorrarCompania", "test", "corr", None);
         let err = codec()

@@ -33,6 +33,17 @@ impl SagaPolicy {
     }
 }
 
+/// The context of the saga's command: its own id on every (re-)send, in
+/// the conversation of the record that started the saga.
+fn saga_context(saga: &Saga, causation_id: Option<&str>) -> CommandContext {
+    CommandContext {
+        command_id: saga.id_comando.clone(),
+        correlation_id: saga.correlation_id.clone(),
+        causation_id: causation_id.map(str::to_owned),
+        inbox: None,
+    }
+}
+
 /// Audit a record that was just created (from its `...Creada` event).
 #[derive(Debug, Clone)]
 pub struct AuditarEntidad {
@@ -91,12 +102,7 @@ where
         let mut moved = 0;
         for mut saga in vencidas {
             let mut uow = self.uows.begin().await?;
-            let ctx = CommandContext {
-                command_id: saga.id_comando.clone(),
-                correlation_id: saga.correlation_id.clone(),
-                causation_id: None,
-                inbox: None,
-            };
+            let ctx = saga_context(&saga, None);
             match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
                 Reintento::Reenviar => {
                     tracing::warn!(saga = %saga.id, intento = saga.intentos, "no reply in time; re-sending the command");
@@ -165,12 +171,7 @@ where
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, &ctx)?);
         }
-        let saga_ctx = CommandContext {
-            command_id: saga.id_comando.clone(),
-            correlation_id: ctx.correlation_id.clone(),
-            causation_id: Some(ctx.command_id.clone()),
-            inbox: None,
-        };
+        let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
         uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
         uow.commit().await?;
         Ok(Some(auditoria.id()))

@@ -62,6 +62,30 @@ async fn registros<
     autorizar(ctx, Accion::Consultar)?;
     let limit = page_size(first)?;
     let store = ctx.data_unchecked::<SqlProyecciones>().clone();
+    let estado = estado.map(Estado::as_str);
+    paginate(after, limit, |offset| async move {
+        store.registros(tipo, estado, offset, limit as i64).await
+    })
+    .await
+}
+
+/// A forward Relay connection over offset pages: the cursor is the offset
+/// of the edge, `fetch` reads the page that starts at a given offset.
+async fn paginate<V, T, F, Fut>(
+    after: Option<String>,
+    limit: usize,
+    fetch: F,
+) -> async_graphql::Result<Connection<usize, T>>
+where
+    T: From<V> + async_graphql::OutputType,
+    F: FnOnce(i64) -> Fut,
+    Fut: std::future::Future<
+            Output = Result<
+                crate::bff_web::application::Pagina<V>,
+                crate::seedwork::application::StoreError,
+            >,
+        >,
+{
     query(
         after,
         None,
@@ -69,15 +93,7 @@ async fn registros<
         None,
         |after: Option<usize>, _, _, _| async move {
             let offset = after.map_or(0, |a| a + 1);
-            let page = store
-                .registros(
-                    tipo,
-                    estado.map(Estado::as_str),
-                    offset as i64,
-                    limit as i64,
-                )
-                .await
-                .map_err(store_err)?;
+            let page = fetch(offset as i64).await.map_err(store_err)?;
             let mut connection = Connection::new(
                 offset > 0,
                 ((offset + page.items.len()) as i64) < page.total,
@@ -157,35 +173,12 @@ impl Query {
         autorizar(ctx, Accion::Consultar)?;
         let limit = page_size(first)?;
         let store = ctx.data_unchecked::<SqlProyecciones>().clone();
-        query(
-            after,
-            None,
-            Some(limit as i32),
-            None,
-            |after: Option<usize>, _, _, _| async move {
-                let offset = after.map_or(0, |a| a + 1);
-                let page = store
-                    .auditorias(
-                        resultado.map(Estado::as_str),
-                        tipo.map(TipoEntidad::as_str),
-                        offset as i64,
-                        limit as i64,
-                    )
-                    .await
-                    .map_err(store_err)?;
-                let mut connection = Connection::new(
-                    offset > 0,
-                    ((offset + page.items.len()) as i64) < page.total,
-                );
-                connection.edges.extend(
-                    page.items
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, v)| Edge::new(offset + i, Auditoria::from(v))),
-                );
-                Ok::<_, async_graphql::Error>(connection)
-            },
-        )
+        let (resultado, tipo) = (resultado.map(Estado::as_str), tipo.map(TipoEntidad::as_str));
+        paginate(after, limit, |offset| async move {
+            store
+                .auditorias(resultado, tipo, offset, limit as i64)
+                .await
+        })
         .await
     }
 

@@ -321,48 +321,43 @@ pub fn to_bus_message(
 impl MessageBus for PulsarBus {
     async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
         let mut receipts = Vec::with_capacity(messages.len());
-        let mut used = Vec::new();
-        for message in messages {
-            let producer = self
-                .inner
-                .producer(&message.topic, message.schema_version)
-                .await?;
-            let mut properties: HashMap<String, String> = message
-                .properties
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            properties.insert("id".into(), message.id.clone());
-            let sent = producer
-                .lock()
-                .await
-                .send_non_blocking(producer::Message {
-                    payload: message.payload.clone(),
-                    properties,
-                    partition_key: Some(message.key.clone()),
-                    ..Default::default()
-                })
-                .await;
-            match sent {
-                Ok(receipt) => receipts.push(receipt),
-                Err(error) => {
-                    // A broken producer is rebuilt on the next publish.
-                    self.inner
-                        .forget_producer(&message.topic, message.schema_version)
-                        .await;
-                    return Err(broker(error));
+        // Key-based batching: Key_Shared routes a whole batch by the key of
+        // its first message, so a batch holds one key only. The producer is
+        // held for the run and flushed before it is released, so no other
+        // publish can slip a message of another key into the batch.
+        let runs = messages.chunk_by(|a, b| {
+            a.topic == b.topic && a.schema_version == b.schema_version && a.key == b.key
+        });
+        for run in runs {
+            let (topic, version) = (&run[0].topic, run[0].schema_version);
+            let producer = self.inner.producer(topic, version).await?;
+            let mut producer = producer.lock().await;
+            for message in run {
+                let mut properties: HashMap<String, String> = message
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                properties.insert("id".into(), message.id.clone());
+                let sent = producer
+                    .send_non_blocking(producer::Message {
+                        payload: message.payload.clone(),
+                        properties,
+                        partition_key: Some(message.key.clone()),
+                        ..Default::default()
+                    })
+                    .await;
+                match sent {
+                    Ok(receipt) => receipts.push(receipt),
+                    Err(error) => {
+                        drop(producer);
+                        // A broken producer is rebuilt on the next publish.
+                        self.inner.forget_producer(topic, version).await;
+                        return Err(broker(error));
+                    }
                 }
             }
-            if !used
-                .iter()
-                .any(|(t, v): &(String, u32)| t == &message.topic && *v == message.schema_version)
-            {
-                used.push((message.topic.clone(), message.schema_version));
-            }
-        }
-        for (topic, version) in &used {
-            let producer = self.inner.producer(topic, *version).await?;
-            producer.lock().await.send_batch().await.map_err(broker)?;
+            producer.send_batch().await.map_err(broker)?;
         }
         for receipt in receipts {
             receipt.await.map_err(broker)?;

@@ -362,12 +362,15 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         )
         .await?;
         let schema = bff_web::api::build_schema(
-            module.proyecciones.clone(),
+            Arc::new(module.proyecciones.clone()),
             module.commands.clone(),
             module.cambios.clone(),
         );
-        let (routes, batches) =
-            bff_web::api::router(schema, module.auth.clone(), module.proyecciones.clone());
+        let (routes, batches) = bff_web::api::router(
+            schema,
+            module.auth.clone(),
+            Arc::new(module.proyecciones.clone()),
+        );
         mounted.mount(routes, bff_web::SERVICE, &module.storage.db);
         (Some(module), Some(batches))
     } else {

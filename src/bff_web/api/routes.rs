@@ -17,7 +17,8 @@ use serde_json::json;
 use super::BffSchema;
 use super::errors::AuthState;
 use super::types::AuditoriaLoader;
-use crate::bff_web::infrastructure::{AuthConfig, SqlProyecciones};
+use crate::bff_web::application::Proyecciones;
+use crate::bff_web::infrastructure::AuthConfig;
 
 /// The caller's `x-correlation-id`, handed to mutations.
 pub struct CorrelationId(pub String);
@@ -29,7 +30,7 @@ const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;
 struct BffState {
     schema: BffSchema,
     auth: AuthConfig,
-    store: SqlProyecciones,
+    store: Arc<dyn Proyecciones>,
     /// DataLoader batches run so far (exposed for tests and metrics).
     loader_batches: Arc<AtomicUsize>,
 }
@@ -53,7 +54,7 @@ impl BffState {
 pub fn router(
     schema: BffSchema,
     auth: AuthConfig,
-    store: SqlProyecciones,
+    store: Arc<dyn Proyecciones>,
 ) -> (Router, Arc<AtomicUsize>) {
     let loader_batches = Arc::new(AtomicUsize::new(0));
     let state = BffState {

@@ -12,9 +12,9 @@ use super::types::{
     Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
     DatosGeograficos, Estado, EstadoComandoGql, EstadoDeComando, TipoEntidad,
 };
+use crate::bff_web::application::EnviarComandos;
 use crate::bff_web::application::{Cambio, ComandoSaliente, Proyecciones, TipoRegistro};
 use crate::bff_web::domain::Accion;
-use crate::bff_web::infrastructure::{SqlBffCommands, SqlProyecciones};
 use crate::seedwork::domain::{BoundedText, EntityId, Motivos};
 
 /// Largest page a query may ask for.
@@ -25,8 +25,8 @@ pub type BffSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
 /// The schema with its limits: nesting depth 10, complexity 500.
 pub fn build_schema(
-    proyecciones: SqlProyecciones,
-    commands: Arc<SqlBffCommands>,
+    proyecciones: Arc<dyn Proyecciones>,
+    commands: Arc<dyn EnviarComandos>,
     cambios: broadcast::Sender<Cambio>,
 ) -> BffSchema {
     Schema::build(Query, Mutation, SubscriptionRoot)
@@ -61,7 +61,7 @@ async fn registros<
 ) -> async_graphql::Result<Connection<usize, T>> {
     autorizar(ctx, Accion::Consultar)?;
     let limit = page_size(first)?;
-    let store = ctx.data_unchecked::<SqlProyecciones>().clone();
+    let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
     let estado = estado.map(Estado::as_str);
     paginate(after, limit, |offset| async move {
         store.registros(tipo, estado, offset, limit as i64).await
@@ -130,7 +130,7 @@ impl Query {
 
     async fn compania(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Compania>> {
         autorizar(ctx, Accion::Consultar)?;
-        let store = ctx.data_unchecked::<SqlProyecciones>();
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
         Ok(store
             .registro(TipoRegistro::Compania, &id)
             .await
@@ -154,7 +154,7 @@ impl Query {
         id: ID,
     ) -> async_graphql::Result<Option<DatosGeograficos>> {
         autorizar(ctx, Accion::Consultar)?;
-        let store = ctx.data_unchecked::<SqlProyecciones>();
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
         Ok(store
             .registro(TipoRegistro::DatosGeograficos, &id)
             .await
@@ -172,7 +172,7 @@ impl Query {
     ) -> async_graphql::Result<Connection<usize, Auditoria>> {
         autorizar(ctx, Accion::Consultar)?;
         let limit = page_size(first)?;
-        let store = ctx.data_unchecked::<SqlProyecciones>().clone();
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
         let (resultado, tipo) = (resultado.map(Estado::as_str), tipo.map(TipoEntidad::as_str));
         paginate(after, limit, |offset| async move {
             store
@@ -187,7 +187,7 @@ impl Query {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ConteoFaltante>> {
         autorizar(ctx, Accion::Consultar)?;
-        let store = ctx.data_unchecked::<SqlProyecciones>();
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
         Ok(store
             .reporte_faltantes()
             .await
@@ -207,7 +207,7 @@ impl Query {
         id: ID,
     ) -> async_graphql::Result<EstadoDeComando> {
         autorizar(ctx, Accion::Consultar)?;
-        let store = ctx.data_unchecked::<SqlProyecciones>();
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
         store
             .comando(&id)
             .await
@@ -234,7 +234,7 @@ async fn send(
     comando: ComandoSaliente,
 ) -> async_graphql::Result<ComandoAceptado> {
     let id_entidad = comando.id().to_string();
-    let commands = ctx.data_unchecked::<Arc<SqlBffCommands>>();
+    let commands = ctx.data_unchecked::<Arc<dyn EnviarComandos>>();
     let correlation = ctx
         .data_opt::<super::routes::CorrelationId>()
         .map(|c| c.0.as_str());

@@ -6,7 +6,6 @@ use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, SimpleObject}
 
 use crate::bff_web::application::{AuditoriaVista, ComandoVista, Proyecciones, RegistroVista};
 use crate::bff_web::domain::EstadoComando;
-use crate::bff_web::infrastructure::SqlProyecciones;
 use crate::seedwork::application::StoreError;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -243,7 +242,7 @@ pub struct CrearPropiedadInput {
 
 /// Loads the audits of many records in one query.
 pub struct AuditoriaLoader {
-    pub store: SqlProyecciones,
+    pub store: Arc<dyn Proyecciones>,
     /// How many batches it ran (tests check a page costs one).
     pub batches: Arc<std::sync::atomic::AtomicUsize>,
 }

@@ -83,9 +83,27 @@ where
             encoder,
         }
     }
+}
 
+/// What the API sends commands through.
+#[async_trait::async_trait]
+pub trait EnviarComandos: Send + Sync {
     /// Accepts the command and returns its id at once.
-    pub async fn enviar(
+    async fn enviar(
+        &self,
+        comando: ComandoSaliente,
+        correlation: Option<&str>,
+    ) -> Result<String, EnviarError>;
+}
+
+#[async_trait::async_trait]
+impl<F, R, E> EnviarComandos for BffCommands<F, R, E>
+where
+    F: UnitOfWorkFactory,
+    R: RegistroComandos<Uow = F::Uow>,
+    E: ComandoEncoder,
+{
+    async fn enviar(
         &self,
         comando: ComandoSaliente,
         correlation: Option<&str>,

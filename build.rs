@@ -24,7 +24,7 @@ fn main() {
                     .and_then(|s| s.strip_suffix(".avsc"))
                     .and_then(|s| s.parse::<u32>().ok());
                 if let Some(version) = version {
-                    entries.push((name.clone(), version, file.path()));
+                    entries.push((name.clone(), version, file_name));
                 }
             }
         }
@@ -33,11 +33,13 @@ fn main() {
     let mut out =
         String::from("/// (topic, version, schema text) of every file under `schemas/`.\n");
     out.push_str("pub static SCHEMA_FILES: &[(&str, u32, &str)] = &[\n");
-    for (topic, version, path) in entries {
+    // Paths are resolved when the crate compiles, not here: a target dir
+    // shared between clones can keep this script's output from another
+    // clone, and an absolute path baked in here would point into it.
+    for (topic, version, file_name) in entries {
         let _ = writeln!(
             out,
-            "    ({topic:?}, {version}, include_str!({:?})),",
-            path.display().to_string()
+            "    ({topic:?}, {version}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/schemas/{topic}/{file_name}\"))),"
         );
     }
     out.push_str("];\n");

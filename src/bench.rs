@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use futures::StreamExt;
 use pulsar::{ProducerOptions, Pulsar, TokioExecutor, producer};
 
 use crate::config::RuntimeArgs;
@@ -61,7 +62,93 @@ fn percentile(sorted: &[i64], p: f64) -> i64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-pub async fn transport(args: &RuntimeArgs, messages: usize) -> Result<(), InfraError> {
+/// The crate alone: a Key_Shared consumer subscribed first (so it tails the
+/// topic live, as the services do), then a producer; prints the producer's
+/// rate and the rate at which the consumer received and acked everything.
+async fn raw_round(
+    client: &Pulsar<TokioExecutor>,
+    topic: &str,
+    batched: bool,
+    messages: usize,
+    payload: &[u8],
+) -> Result<(), InfraError> {
+    let mode = if batched { "batched" } else { "unbatched" };
+    let mut consumer: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
+        .consumer()
+        .with_topic(topic)
+        .with_subscription("bench-raw")
+        .with_subscription_type(pulsar::SubType::KeyShared)
+        .with_options(pulsar::ConsumerOptions {
+            initial_position: pulsar::consumer::InitialPosition::Earliest,
+            ..Default::default()
+        })
+        .build()
+        .await
+        .map_err(bus_error)?;
+    let consuming = tokio::spawn(async move {
+        let mut got = 0;
+        while got < messages {
+            match tokio::time::timeout(Duration::from_secs(10), consumer.next()).await {
+                Ok(Some(Ok(message))) => {
+                    if consumer.ack(&message).await.is_err() {
+                        break;
+                    }
+                    got += 1;
+                }
+                _ => break,
+            }
+        }
+        let _ = consumer.close().await;
+        (got, Instant::now())
+    });
+    let options = ProducerOptions {
+        batch_size: batched.then_some(500),
+        batch_timeout: batched.then_some(Duration::from_millis(5)),
+        block_queue_if_full: true,
+        ..Default::default()
+    };
+    let mut producer = client
+        .producer()
+        .with_topic(topic)
+        .with_options(options)
+        .build()
+        .await
+        .map_err(bus_error)?;
+    let started = Instant::now();
+    let mut receipts = Vec::with_capacity(messages);
+    for i in 0..messages {
+        let sent = producer
+            .send_non_blocking(producer::Message {
+                payload: payload.to_vec(),
+                partition_key: Some(format!("key-{}", i % 64)),
+                properties: HashMap::new(),
+                ..Default::default()
+            })
+            .await
+            .map_err(bus_error)?;
+        receipts.push(sent);
+    }
+    if batched {
+        producer.send_batch().await.map_err(bus_error)?;
+    }
+    for r in receipts {
+        r.await.map_err(bus_error)?;
+    }
+    let produced = started.elapsed().as_secs_f64();
+    let (got, done) = consuming.await.map_err(bus_error)?;
+    let consumed = done.duration_since(started).as_secs_f64();
+    println!(
+        "raw pulsar crate ({mode}): producer {messages} msgs in {produced:.2}s = {:.0} msgs/s ({} B payload); \
+         Key_Shared consumer got {got} in {consumed:.2}s = {:.0} msgs/s",
+        messages as f64 / produced,
+        payload.len(),
+        got as f64 / consumed,
+    );
+    let _ = producer.close().await;
+    Ok(())
+}
+
+pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result<(), InfraError> {
     let url = args
         .pulsar_url
         .clone()
@@ -113,48 +200,17 @@ pub async fn transport(args: &RuntimeArgs, messages: usize) -> Result<(), InfraE
         .map_err(bus_error)?;
     let payload = sample(0)?.payload;
     // Batched is the crate's ceiling; unbatched is what the bus uses (a
-    // mixed-key batch would break Key_Shared order).
+    // batch's envelope carries no key, so Key_Shared would route it by
+    // producer and sequence id and split a key across consumers).
     for batched in [true, false] {
-        let options = ProducerOptions {
-            batch_size: batched.then_some(500),
-            batch_timeout: batched.then_some(Duration::from_millis(5)),
-            block_queue_if_full: true,
-            ..Default::default()
-        };
-        let mut raw = client
-            .producer()
-            .with_topic(config.topic(&format!("bench-raw-{run}-{batched}")))
-            .with_options(options)
-            .build()
-            .await
-            .map_err(bus_error)?;
-        let started = Instant::now();
-        let mut receipts = Vec::with_capacity(messages);
-        for i in 0..messages {
-            let sent = raw
-                .send_non_blocking(producer::Message {
-                    payload: payload.clone(),
-                    partition_key: Some(format!("key-{}", i % 64)),
-                    properties: HashMap::new(),
-                    ..Default::default()
-                })
-                .await
-                .map_err(bus_error)?;
-            receipts.push(sent);
-        }
-        if batched {
-            raw.send_batch().await.map_err(bus_error)?;
-        }
-        for r in receipts {
-            r.await.map_err(bus_error)?;
-        }
-        let raw_secs = started.elapsed().as_secs_f64();
-        println!(
-            "raw pulsar producer ({}) : {messages} msgs in {raw_secs:.2}s = {:.0} msgs/s ({} B payload)",
-            if batched { "batched" } else { "unbatched" },
-            messages as f64 / raw_secs,
-            payload.len()
-        );
+        raw_round(
+            &client,
+            &config.topic(&format!("bench-raw-{run}-{batched}")),
+            batched,
+            messages,
+            &payload,
+        )
+        .await?;
     }
 
     // 2. Through the transactional outbox and the relay to a consumer.
@@ -166,7 +222,7 @@ pub async fn transport(args: &RuntimeArgs, messages: usize) -> Result<(), InfraE
     )
     .await?;
     let bus = Arc::new(
-        PulsarBus::connect(config, registry, RetryPolicy::default())
+        PulsarBus::connect(config.clone(), registry, RetryPolicy::default())
             .await
             .map_err(bus_error)?,
     );
@@ -175,51 +231,70 @@ pub async fn transport(args: &RuntimeArgs, messages: usize) -> Result<(), InfraE
         latencies_ms: Mutex::new(Vec::with_capacity(messages)),
         last: Mutex::new(None),
     });
-    bus.subscribe(
-        "eventos-companias",
-        &format!("bench-{run}"),
-        recorder.clone(),
-    )
-    .await
-    .map_err(bus_error)?;
-    let relay = storage.start_relay("bench", bus.clone());
-    let started = Instant::now();
+    // The topic keeps every earlier run's messages: create the subscription
+    // at the end of the topic first, so the bus consumer resumes from there
+    // instead of reading the whole history (as a new service would).
+    let subscription = format!("bench-{run}");
+    let mut at_end: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
+        .consumer()
+        .with_topic(config.topic("eventos-companias"))
+        .with_subscription(&subscription)
+        .with_subscription_type(pulsar::SubType::KeyShared)
+        .with_options(pulsar::ConsumerOptions {
+            initial_position: pulsar::consumer::InitialPosition::Latest,
+            durable: Some(true),
+            ..Default::default()
+        })
+        .build()
+        .await
+        .map_err(bus_error)?;
+    let _ = at_end.close().await;
+    bus.subscribe("eventos-companias", &subscription, recorder.clone())
+        .await
+        .map_err(bus_error)?;
+    let commit = |i: usize| {
+        let storage = &storage;
+        let message = sample(i);
+        async move {
+            let mut m = message?;
+            m.properties
+                .insert("created_ms".into(), now_ms().to_string());
+            let mut uow = storage.uows.begin().await.map_err(bus_error)?;
+            uow.add_message(m);
+            uow.commit().await.map_err(bus_error)
+        }
+    };
+
+    // 2a. Drain: a backlog committed with the relay stopped, then published
+    // and consumed; the rate of relay + broker + consumer, not of the writer.
     for i in 0..messages {
-        let mut m = sample(i)?;
-        m.properties
-            .insert("created_ms".into(), now_ms().to_string());
-        let mut uow = storage.uows.begin().await.map_err(bus_error)?;
-        uow.add_message(m);
-        uow.commit().await.map_err(bus_error)?;
+        commit(i).await?;
     }
-    let committed = started.elapsed().as_secs_f64();
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while recorder.latencies_ms.lock().map(|l| l.len()).unwrap_or(0) < messages
-        && Instant::now() < deadline
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let mut latencies = recorder
-        .latencies_ms
-        .lock()
-        .map(|l| l.clone())
-        .unwrap_or_default();
-    latencies.sort_unstable();
-    let end = recorder
-        .last
-        .lock()
-        .ok()
-        .and_then(|l| *l)
-        .unwrap_or_else(Instant::now);
-    let secs = end.duration_since(started).as_secs_f64();
+    recorder.reset();
+    let started = Instant::now();
+    let relay = storage.start_relay("bench", bus.clone());
+    let received = recorder.wait_for(messages).await;
+    let secs = recorder.last_at().duration_since(started).as_secs_f64();
     println!(
-        "outbox → relay → consumer: {} of {messages} msgs in {secs:.2}s = {:.0} msgs/s (commits alone {:.0}/s, one per transaction on SQLite)",
-        latencies.len(),
-        latencies.len() as f64 / secs,
-        messages as f64 / committed,
+        "drain: outbox backlog → relay → consumer: {received} of {messages} msgs in {secs:.2}s = {:.0} msgs/s",
+        received as f64 / secs,
     );
+
+    // 2b. Paced: one commit per transaction at a fixed rate below saturation,
+    // so the latency is the path's, not a queue's.
+    recorder.reset();
+    let started = Instant::now();
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    for i in 0..messages {
+        ticker.tick().await;
+        commit(i).await?;
+    }
+    let committed = messages as f64 / started.elapsed().as_secs_f64();
+    let received = recorder.wait_for(messages).await;
+    let latencies = recorder.sorted();
     println!(
-        "commit → consume latency: p50 {} ms, p99 {} ms, max {} ms",
+        "paced at {rate}/s (achieved {committed:.0}/s, one commit per message): {received} of {messages} consumed; \
+         commit → consume latency p50 {} ms, p99 {} ms, max {} ms",
         percentile(&latencies, 50.0),
         percentile(&latencies, 99.0),
         latencies.last().copied().unwrap_or(0)
@@ -229,4 +304,43 @@ pub async fn transport(args: &RuntimeArgs, messages: usize) -> Result<(), InfraE
     bus.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
+}
+
+impl LatencyRecorder {
+    fn reset(&self) {
+        if let Ok(mut l) = self.latencies_ms.lock() {
+            l.clear();
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.latencies_ms.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
+    /// Waits (up to 3 minutes) until `n` messages arrived; returns how many did.
+    async fn wait_for(&self, n: usize) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while self.count() < n && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.count()
+    }
+
+    fn last_at(&self) -> Instant {
+        self.last
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .unwrap_or_else(Instant::now)
+    }
+
+    fn sorted(&self) -> Vec<i64> {
+        let mut latencies = self
+            .latencies_ms
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default();
+        latencies.sort_unstable();
+        latencies
+    }
 }

@@ -91,6 +91,10 @@ pub enum BenchTarget {
     Transport {
         #[arg(long, default_value_t = 5000)]
         messages: usize,
+        /// Commits per second of the paced run, which measures latency below
+        /// saturation (the drain run measures throughput).
+        #[arg(long, default_value_t = 500)]
+        rate: u32,
     },
 }
 

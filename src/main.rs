@@ -37,8 +37,8 @@ async fn main() -> ExitCode {
             };
         }
         Command::Bench {
-            target: BenchTarget::Transport { messages },
-        } => propalpes::bench::transport(&cli.runtime, *messages).await,
+            target: BenchTarget::Transport { messages, rate },
+        } => propalpes::bench::transport(&cli.runtime, *messages, *rate).await,
         service => match Role::of(service) {
             Some(role) => serve(&cli.runtime, role).await,
             None => Ok(()),

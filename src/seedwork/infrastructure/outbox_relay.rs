@@ -1,5 +1,5 @@
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -20,6 +20,10 @@ pub struct OutboxRelay<S> {
     batch_size: i64,
     poll_interval: Duration,
     holder: String,
+    /// Until when this relay surely holds the lease (measured from before the
+    /// renewal was asked), so a busy relay renews it every few seconds rather
+    /// than writing the lease row once per batch.
+    lease_until: std::sync::Mutex<Option<Instant>>,
 }
 
 /// A running relay; cancel it to stop after the batch in flight.
@@ -41,6 +45,7 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             batch_size: 200,
             poll_interval: Duration::from_millis(500),
             holder: uuid::Uuid::new_v4().to_string(),
+            lease_until: std::sync::Mutex::new(None),
         }
     }
 
@@ -51,7 +56,7 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
 
     /// Publishes one batch; returns how many rows were published and marked.
     pub async fn run_once(&self) -> Result<usize, StoreError> {
-        if !self.store.acquire_lease(&self.holder, LEASE_TTL).await? {
+        if !self.hold_lease().await? {
             return Ok(0);
         }
         let rows = self.store.fetch_pending(self.batch_size).await?;
@@ -70,6 +75,24 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
         self.store.mark_sent(&seqs).await?;
         tracing::debug!(relay = %self.name, count = seqs.len(), "outbox rows published");
         Ok(seqs.len())
+    }
+
+    /// Renews the lease once less than half of it is left.
+    async fn hold_lease(&self) -> Result<bool, StoreError> {
+        let now = Instant::now();
+        let held = self
+            .lease_until
+            .lock()
+            .map(|until| until.is_some_and(|t| t > now + LEASE_TTL / 2))
+            .unwrap_or(false);
+        if held {
+            return Ok(true);
+        }
+        let acquired = self.store.acquire_lease(&self.holder, LEASE_TTL).await?;
+        if let Ok(mut until) = self.lease_until.lock() {
+            *until = acquired.then_some(now + LEASE_TTL);
+        }
+        Ok(acquired)
     }
 
     /// Outbox backlog gauges for this relay's service.

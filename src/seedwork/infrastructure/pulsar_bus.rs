@@ -1,7 +1,7 @@
 //! The Apache Pulsar adapter of the bus port: one client per process, one
-//! producer per topic (unbatched: see `Inner::producer`; key = aggregate id, the topic's Avro
-//! schema declared so the broker's registry records and enforces it), and
-//! Key_Shared consumers named after the consuming service.
+//! producer per topic (unbatched: see `Inner::producer`; key = aggregate id,
+//! the topic's Avro schema declared so the broker's registry records and
+//! enforces it), and Key_Shared consumers named after the consuming service.
 //!
 //! A message is acknowledged only after its handler committed. A failing
 //! message is nacked with exponential backoff; after `max_redeliveries` it is
@@ -198,11 +198,13 @@ impl Inner {
             .client
             .producer()
             .with_topic(full)
-            // No batching: Key_Shared routes a whole batch by the key of its
-            // first message, and this crate has no key-based batcher, so a
-            // mixed-key batch breaks per-key order across consumers (seen in
-            // tests). Unbatched sends are pipelined; a batch per key would be
-            // one broker round trip at a time (~80 msg/s measured).
+            // No batching. The crate's batcher writes no key on a batch's
+            // envelope, and the broker (Commands.resolveStickyKey, Pulsar
+            // 4.0.7) then routes the batch by "producerName-sequenceId", so
+            // one key's batches land on different Key_Shared consumers and
+            // per-key order breaks (the two-consumer order test fails 3 runs
+            // of 3 with batching on). The crate has no key-based batcher
+            // (streamnative/pulsar-rs#146); unbatched sends are pipelined.
             .with_options(ProducerOptions {
                 schema,
                 block_queue_if_full: true,

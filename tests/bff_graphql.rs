@@ -103,7 +103,7 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
         app,
         token,
         CREAR,
-        json!({"input": {"nombre": "Andes", "email": "", "identificacion": "9"}}),
+        json!({"input": {"nombre": "Andes", "email": "", "identificacion": "9", "pais": "CO"}}),
     )
     .await;
     let accepted = &accepted["data"]["crearCompania"];
@@ -124,9 +124,14 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
         json!(["email faltante"])
     );
 
-    let read = gql(app, token, "query($id: ID!) { compania(id: $id) { estado motivosRechazo auditoria { resultado hallazgos { campo problema } } } }", json!({"id": id})).await;
+    let read = gql(app, token, "query($id: ID!) { compania(id: $id) { estado motivosRechazo pais telefono auditoria { resultado hallazgos { campo problema } } } }", json!({"id": id})).await;
     let compania = &read["data"]["compania"];
     assert_eq!(compania["estado"], "RECHAZADA");
+    assert_eq!(
+        compania["pais"], "CO",
+        "the v2 field reached the projection"
+    );
+    assert_eq!(compania["telefono"], "");
     assert_eq!(
         compania["auditoria"]["hallazgos"],
         json!([{"campo": "email", "problema": "faltante"}])

@@ -64,6 +64,7 @@ async fn create_is_published_and_queryable(app: TestApp) {
     let decoded = app.app.codec.decode_message(event).expect("Avro envelope");
     assert_eq!(decoded.header.message_type, "CompaniaCreada");
     assert_eq!(decoded.header.source, "companias");
+    assert_eq!(decoded.text("pais"), None, "a v2 field not given is null");
 
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["nombre"], "Inmobiliaria Andes");
@@ -249,6 +250,35 @@ async fn bad_input_is_refused_and_writes_nothing(app: TestApp) {
     assert_eq!(n, 0, "no outbox row was written");
 }
 
+/// `pais` and `telefono` (schema v2, optional): stored, queried and
+/// published when given; a blank one goes out as null.
+async fn optional_v2_fields_are_stored_and_published(app: TestApp) {
+    let events = record_events(&app).await;
+    let id = crear(
+        &app,
+        json!({"nombre": "Andes", "email": "a@b.co", "identificacion": "9", "pais": "CO", "telefono": ""}),
+    )
+    .await;
+    let seen = events
+        .wait_for("CompaniaCreada", |m| m.iter().any(|m| m.key == id))
+        .await;
+    let event = seen.iter().find(|m| m.key == id).expect("event");
+    let decoded = app.app.codec.decode_message(event).expect("Avro envelope");
+    assert_eq!(decoded.text("pais").as_deref(), Some("CO"));
+    assert_eq!(decoded.text("telefono"), None, "blank is written as null");
+
+    let compania = app.get_json(&format!("/companias/{id}")).await;
+    assert_eq!(compania["pais"], "CO");
+    assert_eq!(compania["telefono"], "");
+    expect_problem(
+        app.post_json("/companias", json!({"pais": "x".repeat(1001)}))
+            .await,
+        422,
+        Some("pais"),
+    )
+    .await;
+}
+
 async fn health_and_ready(app: TestApp) {
     assert_eq!(app.get("/health").await.status(), 200);
     let ready = app.get_json("/ready").await;
@@ -263,4 +293,5 @@ on_both_backends! {
     reject_lists_with_motivos => reject_lists_with_motivos;
     bad_input_is_refused_and_writes_nothing => bad_input_is_refused_and_writes_nothing;
     health_and_ready => health_and_ready;
+    optional_v2_fields_are_stored_and_published => optional_v2_fields_are_stored_and_published;
 }

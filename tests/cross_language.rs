@@ -61,9 +61,13 @@ async fn a_python_producer_feeds_the_system_from_the_schema_files_alone() {
         .expect("CompaniaCreada decoded in Python");
     assert_eq!(created["data"]["nombre"], "Inmobiliaria Python");
     assert_eq!(
-        created["data"]["pais"],
+        created["data"]["pais"], "CO",
+        "the v2 field the Python producer sent was kept"
+    );
+    assert_eq!(
+        created["data"]["telefono"],
         serde_json::Value::Null,
-        "v2 field read with its default"
+        "a v2 field sent as null stays null"
     );
     let geo = lines
         .iter()
@@ -73,6 +77,7 @@ async fn a_python_producer_feeds_the_system_from_the_schema_files_alone() {
         geo["data"]["latitud_decimal"], 4.6097,
         "the service derived the v2 numeric field"
     );
+    assert_eq!(geo["data"]["direccion"], "Cra 7 # 40-62");
     let decided = &lines.last().expect("summary")["decided"];
     let compania = created["key"].as_str().expect("key");
     assert_eq!(decided[compania], "CompaniaRechazada", "blank email");
@@ -84,5 +89,8 @@ async fn a_python_producer_feeds_the_system_from_the_schema_files_alone() {
         record["motivos_rechazo"],
         serde_json::json!(["email faltante"])
     );
+    assert_eq!(record["pais"], "CO");
+    let predio = app.get_json(&format!("/geograficos/{propiedad}")).await;
+    assert_eq!(predio["direccion"], "Cra 7 # 40-62");
     app.app.stop().await;
 }

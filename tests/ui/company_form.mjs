@@ -1,6 +1,6 @@
 // Fills the company form with a blank email, submits it and waits until the
-// row shows Rechazada with "email faltante" — pushed by the subscription,
-// without a reload. Writes a screenshot.
+// row shows Rechazada with "email faltante" and the optional country and
+// phone — pushed by the subscription, without a reload. Writes a screenshot.
 //   node company_form.mjs http://127.0.0.1:PORT OUTPUT_DIR
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -27,6 +27,8 @@ try {
   await page.fill("#compania-nombre", nombre);
   await page.fill("#compania-email", "");
   await page.fill("#compania-identificacion", "900777");
+  await page.fill("#compania-pais", "CO");
+  await page.fill("#compania-telefono", "+57 601 555 0101");
   const navigations = [];
   page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
   await page.click("#crear-compania");
@@ -37,6 +39,9 @@ try {
   await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
   const motivos = await row.locator("td").last().textContent();
   if (!motivos.includes("email faltante")) throw new Error(`motivos were ${JSON.stringify(motivos)}`);
+  // The v2 fields went UI → GraphQL → command → companias → event → projection.
+  const cells = await row.locator("td").allTextContents();
+  if (!cells.includes("CO") || !cells.includes("+57 601 555 0101")) throw new Error(`row cells were ${JSON.stringify(cells)}`);
   if (navigations.length) throw new Error(`the page reloaded: ${navigations}`);
   await page.waitForSelector("#tabla-reporte td:has-text('faltante')", { timeout: 15000 });
   const shot = join(outDir, "company-rechazada.png");

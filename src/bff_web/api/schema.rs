@@ -225,6 +225,20 @@ fn texto(field: &str, value: &str) -> async_graphql::Result<String> {
         .map_err(bad_input)
 }
 
+/// A v2 field (nullable on the wire): sent only when given, so a blank one
+/// is written as null.
+fn opcional(
+    campos: &mut BTreeMap<String, String>,
+    field: &str,
+    value: &str,
+) -> async_graphql::Result<()> {
+    let value = texto(field, value)?;
+    if !value.is_empty() {
+        campos.insert(field.to_owned(), value);
+    }
+    Ok(())
+}
+
 fn entity(id: &ID) -> async_graphql::Result<EntityId> {
     EntityId::parse("id", id).map_err(bad_input)
 }
@@ -258,7 +272,7 @@ impl Mutation {
         input: CrearCompaniaInput,
     ) -> async_graphql::Result<ComandoAceptado> {
         autorizar(ctx, Accion::Crear)?;
-        let campos = BTreeMap::from([
+        let mut campos = BTreeMap::from([
             ("nombre".to_owned(), texto("nombre", &input.nombre)?),
             ("email".to_owned(), texto("email", &input.email)?),
             (
@@ -266,6 +280,8 @@ impl Mutation {
                 texto("identificacion", &input.identificacion)?,
             ),
         ]);
+        opcional(&mut campos, "pais", &input.pais)?;
+        opcional(&mut campos, "telefono", &input.telefono)?;
         send(
             ctx,
             ComandoSaliente::Crear {
@@ -284,7 +300,7 @@ impl Mutation {
         input: CrearPropiedadInput,
     ) -> async_graphql::Result<ComandoAceptado> {
         autorizar(ctx, Accion::Crear)?;
-        let campos = BTreeMap::from([
+        let mut campos = BTreeMap::from([
             (
                 "nombre_propiedad".to_owned(),
                 texto("nombrePropiedad", &input.nombre_propiedad)?,
@@ -292,6 +308,7 @@ impl Mutation {
             ("latitud".to_owned(), texto("latitud", &input.latitud)?),
             ("longitud".to_owned(), texto("longitud", &input.longitud)?),
         ]);
+        opcional(&mut campos, "direccion", &input.direccion)?;
         send(
             ctx,
             ComandoSaliente::Crear {

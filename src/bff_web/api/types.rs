@@ -82,6 +82,10 @@ pub struct Compania {
     pub nombre: String,
     pub email: String,
     pub identificacion: String,
+    /// Since schema v2; blank when not given.
+    pub pais: String,
+    /// Since schema v2; blank when not given.
+    pub telefono: String,
     pub estado: Estado,
     pub motivos_rechazo: Vec<String>,
     pub fecha_creacion: String,
@@ -95,6 +99,8 @@ impl From<RegistroVista> for Compania {
             nombre: campo(&v, "nombre"),
             email: campo(&v, "email"),
             identificacion: campo(&v, "identificacion"),
+            pais: campo(&v, "pais"),
+            telefono: campo(&v, "telefono"),
             estado: Estado::parse(&v.estado),
             motivos_rechazo: v.motivos_rechazo,
             fecha_creacion: iso(v.fecha_creacion),
@@ -118,6 +124,8 @@ pub struct DatosGeograficos {
     pub nombre_propiedad: String,
     pub latitud: String,
     pub longitud: String,
+    /// Since schema v2; blank when not given.
+    pub direccion: String,
     pub estado: Estado,
     pub motivos_rechazo: Vec<String>,
     pub fecha_creacion: String,
@@ -131,6 +139,7 @@ impl From<RegistroVista> for DatosGeograficos {
             nombre_propiedad: campo(&v, "nombre_propiedad"),
             latitud: campo(&v, "latitud"),
             longitud: campo(&v, "longitud"),
+            direccion: campo(&v, "direccion"),
             estado: Estado::parse(&v.estado),
             motivos_rechazo: v.motivos_rechazo,
             fecha_creacion: iso(v.fecha_creacion),
@@ -228,6 +237,10 @@ pub struct CrearCompaniaInput {
     pub email: String,
     #[graphql(default)]
     pub identificacion: String,
+    #[graphql(default)]
+    pub pais: String,
+    #[graphql(default)]
+    pub telefono: String,
 }
 
 #[derive(InputObject)]
@@ -238,6 +251,8 @@ pub struct CrearPropiedadInput {
     pub latitud: String,
     #[graphql(default)]
     pub longitud: String,
+    #[graphql(default)]
+    pub direccion: String,
 }
 
 /// Loads the audits of many records in one query.

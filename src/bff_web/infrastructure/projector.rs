@@ -31,7 +31,7 @@ const FUENTES: [Fuente; 2] = [
         id_field: "id_compania",
         creado: "CompaniaCreada",
         aprobado: "CompaniaAprobada",
-        campos: &["nombre", "email", "identificacion"],
+        campos: &["nombre", "email", "identificacion", "pais", "telefono"],
     },
     Fuente {
         tipo: TipoRegistro::DatosGeograficos,
@@ -39,7 +39,7 @@ const FUENTES: [Fuente; 2] = [
         id_field: "id_datos_geograficos",
         creado: "DatosGeograficosCreados",
         aprobado: "DatosGeograficosAprobados",
-        campos: &["nombre_propiedad", "latitud", "longitud"],
+        campos: &["nombre_propiedad", "latitud", "longitud", "direccion"],
     },
 ];
 

@@ -5,20 +5,25 @@ pub type Compania = Registro<DatosCompania>;
 /// `CompaniaCreada`, `CompaniaAprobada`, `CompaniaRechazada`.
 pub type CompaniaEvent = RegistroEvent<DatosCompania>;
 
-/// A company's registration data as given; any field may be blank.
+/// A company's registration data as given; any field may be blank. `pais`
+/// and `telefono` came with schema v2 and are not audited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatosCompania {
     pub nombre: BoundedText,
     pub email: BoundedText,
     pub identificacion: BoundedText,
+    pub pais: BoundedText,
+    pub telefono: BoundedText,
 }
 
 impl DatosCompania {
+    /// The v1 data; `pais` and `telefono` blank.
     pub fn new(nombre: &str, email: &str, identificacion: &str) -> Result<Self, FieldError> {
-        Ok(Self {
-            nombre: BoundedText::parse("nombre", nombre)?,
-            email: BoundedText::parse("email", email)?,
-            identificacion: BoundedText::parse("identificacion", identificacion)?,
+        Self::parse(&|f: &str| match f {
+            "nombre" => nombre.to_owned(),
+            "email" => email.to_owned(),
+            "identificacion" => identificacion.to_owned(),
+            _ => String::new(),
         })
     }
 }
@@ -26,7 +31,9 @@ impl DatosCompania {
 impl DatosRegistro for DatosCompania {
     const KIND: &'static str = "compania";
     const ID_FIELD: &'static str = "id_compania";
-    const FIELDS: &'static [&'static str] = &["nombre", "email", "identificacion"];
+    const FIELDS: &'static [&'static str] =
+        &["nombre", "email", "identificacion", "pais", "telefono"];
+    const OPTIONAL_FIELDS: &'static [&'static str] = &["pais", "telefono"];
     const CREAR: &'static str = "CrearCompania";
     const APROBAR: &'static str = "AprobarCompania";
     const RECHAZAR: &'static str = "RechazarCompania";
@@ -35,7 +42,14 @@ impl DatosRegistro for DatosCompania {
     const RECHAZADO: &'static str = "CompaniaRechazada";
 
     fn parse(field: &dyn Fn(&str) -> String) -> Result<Self, FieldError> {
-        Self::new(&field("nombre"), &field("email"), &field("identificacion"))
+        let text = |name: &str| BoundedText::parse(name, &field(name));
+        Ok(Self {
+            nombre: text("nombre")?,
+            email: text("email")?,
+            identificacion: text("identificacion")?,
+            pais: text("pais")?,
+            telefono: text("telefono")?,
+        })
     }
 
     fn field(&self, name: &str) -> &str {
@@ -43,6 +57,8 @@ impl DatosRegistro for DatosCompania {
             "nombre" => self.nombre.as_str(),
             "email" => self.email.as_str(),
             "identificacion" => self.identificacion.as_str(),
+            "pais" => self.pais.as_str(),
+            "telefono" => self.telefono.as_str(),
             _ => "",
         }
     }

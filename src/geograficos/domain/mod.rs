@@ -8,20 +8,24 @@ pub type DatosGeograficos = Registro<Coordenadas>;
 /// `DatosGeograficosCreados`, `DatosGeograficosAprobados`, `DatosGeograficosRechazados`.
 pub type DatosGeograficosEvent = RegistroEvent<Coordenadas>;
 
-/// The property's name and coordinates as given. Coordinates stay text as
-/// the v1 contract carries them: whether they are numeric and in range is
-/// for the audit to judge, not a reason to refuse ingestion.
+/// The property's name, coordinates and (since schema v2, not audited)
+/// address as given. Coordinates stay text as the v1 contract carries them:
+/// whether they are numeric and in range is for the audit to judge, not a
+/// reason to refuse ingestion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coordenadas {
     pub nombre_propiedad: BoundedText,
     pub latitud: BoundedText,
     pub longitud: BoundedText,
+    pub direccion: BoundedText,
 }
 
 impl DatosRegistro for Coordenadas {
     const KIND: &'static str = "datos_geograficos";
     const ID_FIELD: &'static str = "id_datos_geograficos";
-    const FIELDS: &'static [&'static str] = &["nombre_propiedad", "latitud", "longitud"];
+    const FIELDS: &'static [&'static str] =
+        &["nombre_propiedad", "latitud", "longitud", "direccion"];
+    const OPTIONAL_FIELDS: &'static [&'static str] = &["direccion"];
     const DECIMAL_FIELDS: &'static [&'static str] = &["latitud", "longitud"];
     const CREAR: &'static str = "CrearDatosGeograficos";
     const APROBAR: &'static str = "AprobarDatosGeograficos";
@@ -35,6 +39,7 @@ impl DatosRegistro for Coordenadas {
             nombre_propiedad: BoundedText::parse("nombre_propiedad", &field("nombre_propiedad"))?,
             latitud: BoundedText::parse("latitud", &field("latitud"))?,
             longitud: BoundedText::parse("longitud", &field("longitud"))?,
+            direccion: BoundedText::parse("direccion", &field("direccion"))?,
         })
     }
 
@@ -43,6 +48,7 @@ impl DatosRegistro for Coordenadas {
             "nombre_propiedad" => self.nombre_propiedad.as_str(),
             "latitud" => self.latitud.as_str(),
             "longitud" => self.longitud.as_str(),
+            "direccion" => self.direccion.as_str(),
             _ => "",
         }
     }

@@ -25,6 +25,11 @@ pub trait DatosRegistro: Clone + Debug + PartialEq + Send + Sync + 'static {
     const APROBADO: &'static str;
     const RECHAZADO: &'static str;
 
+    /// Fields a later schema version added, nullable on the wire: written as
+    /// null when blank, read as blank from older messages, never required
+    /// of a writer pinned to an older version. A subset of `FIELDS`.
+    const OPTIONAL_FIELDS: &'static [&'static str] = &[];
+
     /// Text fields that messages also carry as numbers (`latitud` →
     /// `latitud_decimal`) when the text parses as one.
     const DECIMAL_FIELDS: &'static [&'static str] = &[];

@@ -37,15 +37,15 @@ function render(kind) {
         const tr = document.createElement("tr");
         tr.dataset.id = r.id;
         const estado = r.estado.charAt(0) + r.estado.slice(1).toLowerCase();
-        const fields = kind === "Compania" ? [r.nombre, r.email, r.identificacion] : [r.nombrePropiedad, r.latitud, r.longitud];
+        const fields = kind === "Compania" ? [r.nombre, r.email, r.identificacion, r.pais, r.telefono] : [r.nombrePropiedad, r.latitud, r.longitud, r.direccion];
         tr.append(...fields.map((f) => cell(f || "—")), cell(estado, `estado ${estado}`), cell(r.motivosRechazo.join(", ")));
         return tr;
       })
   );
 }
 
-const COMPANIA = "id nombre email identificacion estado motivosRechazo fechaCreacion";
-const PROPIEDAD = "id nombrePropiedad latitud longitud estado motivosRechazo fechaCreacion";
+const COMPANIA = "id nombre email identificacion pais telefono estado motivosRechazo fechaCreacion";
+const PROPIEDAD = "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion";
 
 async function load() {
   const data = await gql(`{
@@ -121,10 +121,12 @@ function form(id, statusId, mutation, input) {
 
 form("form-compania", "status-compania",
   "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idComando estado idEntidad } }",
-  (f) => ({ nombre: f.get("nombre"), email: f.get("email"), identificacion: f.get("identificacion") }));
+  (f) => ({ nombre: f.get("nombre"), email: f.get("email"), identificacion: f.get("identificacion"),
+    pais: f.get("pais"), telefono: f.get("telefono") }));
 form("form-propiedad", "status-propiedad",
   "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idComando estado idEntidad } }",
-  (f) => ({ nombrePropiedad: f.get("nombrePropiedad"), latitud: f.get("latitud"), longitud: f.get("longitud") }));
+  (f) => ({ nombrePropiedad: f.get("nombrePropiedad"), latitud: f.get("latitud"), longitud: f.get("longitud"),
+    direccion: f.get("direccion") }));
 
 subscribe();
 load().catch((e) => (document.getElementById("live").textContent = e.message));

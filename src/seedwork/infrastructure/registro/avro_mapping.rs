@@ -53,7 +53,11 @@ impl<D: DatosRegistro> EventTranslator<RegistroEvent<D>> for RegistroAvroEvents<
         match event {
             RegistroEvent::Creado { datos, fecha, .. } => {
                 for f in D::FIELDS {
-                    data.insert(f, Field::Text(datos.field(f).to_owned()));
+                    let value = datos.field(f);
+                    // Left out, a nullable field takes its default: null.
+                    if !(value.is_empty() && D::OPTIONAL_FIELDS.contains(f)) {
+                        data.insert(f, Field::Text(value.to_owned()));
+                    }
                 }
                 // Schema v2 carries numeric copies; v1 writers drop them.
                 for f in D::DECIMAL_FIELDS {

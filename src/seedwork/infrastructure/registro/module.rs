@@ -32,13 +32,19 @@ fn check_contract<D: DatosRegistro>(
     names: &RegistroNames,
     codec: &AvroCodec,
 ) -> Result<(), InfraError> {
-    let mut created: Vec<&str> = D::FIELDS.to_vec();
+    // A writer pinned to an older version lacks the optional fields.
+    let required: Vec<&str> = D::FIELDS
+        .iter()
+        .copied()
+        .filter(|f| !D::OPTIONAL_FIELDS.contains(f))
+        .collect();
+    let mut created = required.clone();
     created.extend([D::ID_FIELD, "estado", "fecha_creacion"]);
     let checks: [(&str, &str, Vec<&str>); 6] = [
         (
             names.command_topic,
             D::CREAR,
-            [&[D::ID_FIELD][..], D::FIELDS].concat(),
+            [&[D::ID_FIELD][..], &required].concat(),
         ),
         (names.command_topic, D::APROBAR, vec![D::ID_FIELD]),
         (

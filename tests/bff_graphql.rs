@@ -288,6 +288,86 @@ async fn tokens_and_roles_gate_the_api() {
     assert!(msg["payload"]["data"].is_null());
 }
 
+/// An RS256 token signed with the test key pair's private half.
+fn rs256_token(private_pem: &str, roles: &[&str]) -> String {
+    #[derive(serde::Serialize)]
+    struct Claims<'a> {
+        sub: &'a str,
+        roles: &'a [&'a str],
+        exp: i64,
+    }
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_pem.as_bytes()).expect("key");
+    let claims = Claims {
+        sub: "idp-user",
+        roles,
+        exp: chrono::Utc::now().timestamp() + 600,
+    };
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &key,
+    )
+    .expect("sign")
+}
+
+#[tokio::test]
+async fn rs256_tokens_from_an_identity_provider_are_verified_with_its_public_key() {
+    propalpes::telemetry::init_for_tests();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jwt");
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(Backend::Sqlite, dir.path()).expect("db");
+    let mut args = args(&url, dir.path());
+    args.anonymous = Some(false);
+    args.jwt_public_key_file = Some(fixtures.join("rs256-test-public.pem"));
+    let app = TestApp::new(app::start(&args, Role::All).await.expect("app"), url, dir);
+    let private = std::fs::read_to_string(fixtures.join("rs256-test-private.pem")).expect("pem");
+    let public = std::fs::read_to_string(fixtures.join("rs256-test-public.pem")).expect("pem");
+    let input = json!({"input": {"nombre": "RS", "email": "r@s.co", "identificacion": "1"}});
+
+    let operador = rs256_token(&private, &["operador"]);
+    let created = gql(&app, Some(&operador), CREAR, input.clone()).await;
+    assert_eq!(
+        created["data"]["crearCompania"]["estado"], "ACEPTADO",
+        "{created}"
+    );
+    let auditor = rs256_token(&private, &["auditor"]);
+    assert_eq!(
+        code(&gql(&app, Some(&auditor), CREAR, input.clone()).await),
+        "FORBIDDEN"
+    );
+    // Another key pair's signature, and the public key used as an HS256
+    // secret (algorithm confusion), are both refused.
+    let other = rsa_other_private_key();
+    assert_eq!(
+        code(
+            &gql(
+                &app,
+                Some(&rs256_token(&other, &["operador"])),
+                CREAR,
+                input.clone()
+            )
+            .await
+        ),
+        "INVALID_TOKEN"
+    );
+    let confused = mint_token(&public, "mallory", &[Rol::Operador], 600).expect("token");
+    assert_eq!(
+        code(&gql(&app, Some(&confused), CREAR, input.clone()).await),
+        "INVALID_TOKEN"
+    );
+    // HS256 tokens from `propalpes token` keep working beside RS256.
+    let hs = mint_token(TEST_JWT_SECRET, "olga", &[Rol::Operador], 600).expect("token");
+    let created = gql(&app, Some(&hs), CREAR, input).await;
+    assert_eq!(created["data"]["crearCompania"]["estado"], "ACEPTADO");
+}
+
+/// A second test key, whose signatures the app must not accept.
+fn rsa_other_private_key() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/jwt/rs256-other-private.pem");
+    std::fs::read_to_string(path).expect("second test key")
+}
+
 #[tokio::test]
 async fn limits_are_refused_with_codes() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
@@ -309,6 +389,12 @@ async fn limits_are_refused_with_codes() {
     )
     .await;
     assert_eq!(code(&huge), "PAGE_SIZE_TOO_LARGE");
+    // Shallow but wide: 150 aliases of a 4-field selection exceed 500.
+    let wide: String = (0..150)
+        .map(|i| format!("a{i}: reporteFaltantes {{ campo problema total }} "))
+        .collect();
+    let wide = gql(&app, None, &format!("{{ {wide} }}"), json!({})).await;
+    assert_eq!(code(&wide), "QUERY_TOO_COMPLEX", "{wide}");
     let long_name = "n".repeat(1001);
     let invalid = gql(&app, None, CREAR, json!({"input": {"nombre": long_name}})).await;
     assert_eq!(code(&invalid), "BAD_USER_INPUT");

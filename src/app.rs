@@ -128,6 +128,7 @@ pub struct RunningApp {
     pub bff_loader_batches: Option<Arc<std::sync::atomic::AtomicUsize>>,
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
+    replayer: Option<JoinHandle<()>>,
 }
 
 impl RunningApp {
@@ -135,6 +136,9 @@ impl RunningApp {
     pub async fn stop(self) {
         self.shutdown.cancel();
         let _ = self.server.await;
+        if let Some(replayer) = self.replayer {
+            let _ = replayer.await;
+        }
         // Finish in-flight messages before the relays flush.
         if let Some(pulsar) = &self.buses.pulsar {
             pulsar.shutdown().await;
@@ -419,6 +423,12 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
             .with_graceful_shutdown(async move { token.cancelled().await })
             .await
     });
+    // `propalpes dlq replay` runs in another process than the embedded
+    // subscribers; this process picks its requests up.
+    let replayer = buses
+        .embedded
+        .as_ref()
+        .map(|bus| bus.spawn_replayer(shutdown.clone(), Duration::from_secs(1)));
     tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
     Ok(RunningApp {
         addr,
@@ -431,6 +441,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         bff_loader_batches,
         shutdown,
         server,
+        replayer,
     })
 }
 

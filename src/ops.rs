@@ -43,11 +43,27 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
             }
             println!("{} dead letter(s) for {topic}", letters.len());
         }
-        (DlqAction::Replay { .. }, None, Some(_)) => {
-            // Embedded subscribers live inside the running process.
-            return Err(InfraError::Bus(
-                "embedded dead letters are replayed by the running process: use the Pulsar mode or restart `all`".into(),
-            ));
+        (DlqAction::Replay { topic, id }, None, Some(embedded)) => {
+            // The subscribers live in the running process: ask it, then wait
+            // a little for its replayer to report back.
+            let requested = embedded
+                .request_replay(topic, id.as_deref())
+                .await
+                .map_err(bus_error)?;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+            let mut pending = embedded.pending_replays().await.map_err(bus_error)?;
+            while pending > 0 && std::time::Instant::now() < deadline {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                pending = embedded.pending_replays().await.map_err(bus_error)?;
+            }
+            if pending == 0 {
+                println!("replayed {requested} message(s) to {topic}");
+            } else {
+                println!(
+                    "requested the replay of {requested} message(s) on {topic}; {pending} still wait for a running \
+                     process with their subscription (they replay when it starts)"
+                );
+            }
         }
         _ => return Err(InfraError::Bus("no bus configured".into())),
     }

@@ -17,6 +17,11 @@ struct CrearCompania {
 }
 
 #[derive(serde::Serialize)]
+struct AprobarCompania {
+    id_compania: String,
+}
+
+#[derive(serde::Serialize)]
 struct RechazarCompania {
     id_compania: String,
     motivos: Vec<String>,
@@ -172,10 +177,98 @@ async fn invalid_command_is_dead_lettered_with_its_reason(app: TestApp) {
     );
 }
 
+/// An approval that arrived before its company gives up and is
+/// dead-lettered; once the company exists, `propalpes dlq replay` run as a
+/// separate process (as an operator would) has the running app apply it once.
+async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let aprobar = command(
+        &app,
+        "AprobarCompania",
+        &id,
+        &AprobarCompania {
+            id_compania: id.clone(),
+        },
+    );
+    app.app
+        .buses
+        .bus
+        .publish(std::slice::from_ref(&aprobar))
+        .await
+        .expect("publish");
+    let letters = app
+        .embedded()
+        .dead_letters("comandos-companias")
+        .await
+        .expect("list");
+    assert_eq!(letters.len(), 1, "the early approval was dead-lettered");
+    assert_eq!(letters[0].message.id, aprobar.id);
+
+    let crear = command(
+        &app,
+        "CrearCompania",
+        &id,
+        &CrearCompania {
+            id_compania: Some(id.clone()),
+            nombre: "Tardía".into(),
+            email: "t@a.co".into(),
+            identificacion: "1".into(),
+            fecha_creacion: 0,
+        },
+    );
+    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    assert_eq!(
+        app.get_json(&format!("/companias/{id}")).await["estado"],
+        "Pendiente"
+    );
+
+    let replay = |args: Vec<String>| {
+        let database_url = app.database_url.clone();
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
+                .args(["dlq", "replay", "--topic", "comandos-companias"])
+                .args(args)
+                .args(["--database-url", &database_url])
+                .env_remove("PULSAR_URL")
+                .env_remove("DATABASE_URL")
+                .output()
+                .await
+                .expect("run propalpes dlq replay")
+        }
+    };
+    let output = replay(vec!["--id".into(), aprobar.id.clone()]).await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("replayed 1 message(s)"), "{stdout}");
+    let compania = app.get_json(&format!("/companias/{id}")).await;
+    assert_eq!(compania["estado"], "Aprobada");
+    assert_eq!(compania["version"], 2, "created once, approved once");
+    assert!(
+        app.embedded()
+            .dead_letters("comandos-companias")
+            .await
+            .expect("list")
+            .is_empty(),
+        "a replayed letter is not listed again"
+    );
+    // Nothing left: a second replay finds nothing to do.
+    let again = replay(Vec::new()).await;
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("replayed 0 message(s)"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
 on_both_backends! {
     spawn_companias:
     command_creates_once_even_when_redelivered => command_creates_once_even_when_redelivered;
     creation_without_id_uses_the_command_id => creation_without_id_uses_the_command_id;
     garbage_goes_to_dead_letters_at_once => garbage_goes_to_dead_letters_at_once;
     invalid_command_is_dead_lettered_with_its_reason => invalid_command_is_dead_lettered_with_its_reason;
+    dlq_replay_from_another_process_applies_the_letter_once => dlq_replay_from_another_process_applies_the_letter_once;
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures::future::join_all;
 use sqlx::Row;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::sql_unit_of_work::now_millis;
 use super::{Database, store_error};
@@ -212,33 +214,101 @@ impl EmbeddedBus {
             .collect()
     }
 
-    /// Re-delivers dead letters of `topic` (one, or all when `id` is None) to
-    /// the subscription that gave up on them; returns how many were replayed.
-    pub async fn replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
+    /// Marks dead letters of `topic` (one, or all when `id` is None) for
+    /// replay; the process holding their subscription replays them (its
+    /// replayer, or `replay_requested`). Returns how many were marked.
+    pub async fn request_replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
+        let marked = sqlx::query(
+            "UPDATE dead_letters SET replay_requested_at = $1 \
+             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3)",
+        )
+        .bind(now_millis())
+        .bind(topic)
+        .bind(id.unwrap_or(""))
+        .execute(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        Ok(usize::try_from(marked.rows_affected()).unwrap_or(usize::MAX))
+    }
+
+    /// Dead letters marked for replay and not replayed yet.
+    pub async fn pending_replays(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM dead_letters \
+             WHERE replay_requested_at IS NOT NULL AND replayed_at IS NULL",
+        )
+        .fetch_one(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        row.try_get("n").map_err(store_error)
+    }
+
+    /// Re-delivers every letter marked for replay whose subscription lives
+    /// in this process, then marks it replayed. Delivered before marked: a
+    /// crash in between replays it again and the subscriber's inbox dedupes.
+    /// A replay that fails again is dead-lettered again, as a new letter.
+    pub async fn replay_requested(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, topic, subscription, message_key, message_type, schema_version, properties, \
+             payload, error, attempts FROM dead_letters \
+             WHERE replay_requested_at IS NOT NULL AND replayed_at IS NULL ORDER BY seq",
+        )
+        .fetch_all(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
         let mut replayed = 0;
-        for letter in self.dead_letters(topic).await? {
-            if id.is_some_and(|id| id != letter.message.id) {
-                continue;
-            }
-            let targets: Vec<Subscriber> = self
-                .subscribers_of(topic)
+        for row in &rows {
+            let seq: i64 = row.try_get("seq").map_err(store_error)?;
+            let subscription: String = row.try_get("subscription").map_err(store_error)?;
+            let message = super::outbox_store::message_from_row(row)?;
+            let Some(subscriber) = self
+                .subscribers_of(&message.topic)
                 .into_iter()
-                .filter(|s| s.name == letter.subscription)
-                .collect();
+                .find(|s| s.name == subscription)
+            else {
+                continue;
+            };
+            self.deliver(&subscriber, &message)
+                .await
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
             sqlx::query("UPDATE dead_letters SET replayed_at = $1 WHERE seq = $2")
                 .bind(now_millis())
-                .bind(letter.seq)
+                .bind(seq)
                 .execute(self.dead_letters.pool())
                 .await
                 .map_err(store_error)?;
-            for subscriber in &targets {
-                self.deliver(subscriber, &letter.message)
-                    .await
-                    .map_err(|e| StoreError::Backend(e.to_string()))?;
-            }
+            tracing::info!(topic = %message.topic, %subscription, id = %message.id, "dead letter replayed");
             replayed += 1;
         }
         Ok(replayed)
+    }
+
+    /// Re-delivers dead letters of `topic` (one, or all when `id` is None) to
+    /// the subscription that gave up on them, in this process.
+    pub async fn replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
+        self.request_replay(topic, id).await?;
+        self.replay_requested().await
+    }
+
+    /// Replays what `propalpes dlq replay` (another process) asked for,
+    /// checking every `every` until cancelled.
+    pub fn spawn_replayer(
+        self: &Arc<Self>,
+        cancel: CancellationToken,
+        every: Duration,
+    ) -> JoinHandle<()> {
+        let bus = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    _ = tokio::time::sleep(every) => {}
+                }
+                if let Err(error) = bus.replay_requested().await {
+                    tracing::warn!(%error, "dead-letter replay failed; retrying");
+                }
+            }
+        })
     }
 }
 

@@ -35,20 +35,32 @@ fn command<T: serde::Serialize>(app: &TestApp, kind: &str, key: &str, data: &T) 
         .expect("encodes against the schema file")
 }
 
-async fn command_creates_once_even_when_redelivered(app: TestApp) {
-    let id = uuid::Uuid::new_v4().to_string();
-    let crear = command(
-        &app,
+/// A `CrearCompania` keyed by its id, or by "k" with no id (the command id
+/// then names the company).
+fn crear(
+    app: &TestApp,
+    id: Option<&str>,
+    nombre: &str,
+    email: &str,
+    identificacion: &str,
+) -> Message {
+    command(
+        app,
         "CrearCompania",
-        &id,
+        id.unwrap_or("k"),
         &CrearCompania {
-            id_compania: Some(id.clone()),
-            nombre: "Andes".into(),
-            email: "".into(),
-            identificacion: "1".into(),
+            id_compania: id.map(str::to_owned),
+            nombre: nombre.into(),
+            email: email.into(),
+            identificacion: identificacion.into(),
             fecha_creacion: 0,
         },
-    );
+    )
+}
+
+async fn command_creates_once_even_when_redelivered(app: TestApp) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let crear = crear(&app, Some(&id), "Andes", "", "1");
     app.app
         .buses
         .bus
@@ -86,18 +98,7 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
 }
 
 async fn creation_without_id_uses_the_command_id(app: TestApp) {
-    let crear = command(
-        &app,
-        "CrearCompania",
-        "k",
-        &CrearCompania {
-            id_compania: None,
-            nombre: "Sin id".into(),
-            email: "x@y.co".into(),
-            identificacion: "2".into(),
-            fecha_creacion: 0,
-        },
-    );
+    let crear = crear(&app, None, "Sin id", "x@y.co", "2");
     let command_id = crear.id.clone();
     app.app.buses.bus.publish(&[crear]).await.expect("publish");
     assert_eq!(
@@ -107,18 +108,7 @@ async fn creation_without_id_uses_the_command_id(app: TestApp) {
 }
 
 async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
-    let mut garbage = command(
-        &app,
-        "CrearCompania",
-        "k",
-        &CrearCompania {
-            id_compania: None,
-            nombre: "x".into(),
-            email: "".into(),
-            identificacion: "".into(),
-            fecha_creacion: 0,
-        },
-    );
+    let mut garbage = crear(&app, None, "x", "", "");
     garbage.payload = b"not avro at all".to_vec();
     app.app
         .buses
@@ -137,18 +127,7 @@ async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
 
     // The consumer keeps serving the next message.
     let id = uuid::Uuid::new_v4().to_string();
-    let ok = command(
-        &app,
-        "CrearCompania",
-        &id,
-        &CrearCompania {
-            id_compania: Some(id.clone()),
-            nombre: "ok".into(),
-            email: "".into(),
-            identificacion: "".into(),
-            fecha_creacion: 0,
-        },
-    );
+    let ok = crear(&app, Some(&id), "ok", "", "");
     app.app.buses.bus.publish(&[ok]).await.expect("publish");
     assert_eq!(app.get(&format!("/companias/{id}")).await.status(), 200);
 }
@@ -204,18 +183,7 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
     assert_eq!(letters.len(), 1, "the early approval was dead-lettered");
     assert_eq!(letters[0].message.id, aprobar.id);
 
-    let crear = command(
-        &app,
-        "CrearCompania",
-        &id,
-        &CrearCompania {
-            id_compania: Some(id.clone()),
-            nombre: "Tardía".into(),
-            email: "t@a.co".into(),
-            identificacion: "1".into(),
-            fecha_creacion: 0,
-        },
-    );
+    let crear = crear(&app, Some(&id), "Tardía", "t@a.co", "1");
     app.app.buses.bus.publish(&[crear]).await.expect("publish");
     assert_eq!(
         app.get_json(&format!("/companias/{id}")).await["estado"],

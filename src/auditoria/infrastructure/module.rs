@@ -85,16 +85,15 @@ async fn tick(
     cancel: CancellationToken,
 ) {
     let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
-    loop {
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
+    crate::seedwork::infrastructure::periodic::every("saga retry pass", every, cancel, || {
+        let (commands, store) = (commands.clone(), store.clone());
+        async move {
+            let retried = commands.reintentar_vencidas().await;
+            report_sagas(&store).await;
+            retried.map(|_| ())
         }
-        if let Err(error) = commands.reintentar_vencidas().await {
-            tracing::warn!(%error, "saga retry pass failed; will try again");
-        }
-        report_sagas(&store).await;
-    }
+    })
+    .await;
 }
 
 /// Saga counts by state, for `/metrics`.

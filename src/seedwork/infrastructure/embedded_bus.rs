@@ -298,17 +298,15 @@ impl EmbeddedBus {
         every: Duration,
     ) -> JoinHandle<()> {
         let bus = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    _ = tokio::time::sleep(every) => {}
-                }
-                if let Err(error) = bus.replay_requested().await {
-                    tracing::warn!(%error, "dead-letter replay failed; retrying");
-                }
-            }
-        })
+        tokio::spawn(super::periodic::every(
+            "dead-letter replay",
+            every,
+            cancel,
+            move || {
+                let bus = bus.clone();
+                async move { bus.replay_requested().await.map(|_| ()) }
+            },
+        ))
     }
 }
 

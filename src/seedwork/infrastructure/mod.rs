@@ -10,6 +10,7 @@ mod embedded_bus;
 mod errors;
 mod outbox_relay;
 mod outbox_store;
+pub mod periodic;
 mod pulsar_bus;
 pub mod pulsar_dlq;
 pub mod registro;

@@ -35,6 +35,18 @@ fn command<T: serde::Serialize>(app: &TestApp, kind: &str, key: &str, data: &T) 
         .expect("encodes against the schema file")
 }
 
+async fn publish(app: &TestApp, messages: &[Message]) {
+    app.app.buses.bus.publish(messages).await.expect("publish");
+}
+
+/// Dead letters of the command topic not yet replayed.
+async fn letters(app: &TestApp) -> Vec<propalpes::seedwork::infrastructure::DeadLetter> {
+    app.embedded()
+        .dead_letters("comandos-companias")
+        .await
+        .expect("list")
+}
+
 /// A `CrearCompania` keyed by its id, or by "k" with no id (the command id
 /// then names the company).
 fn crear(
@@ -61,18 +73,8 @@ fn crear(
 async fn command_creates_once_even_when_redelivered(app: TestApp) {
     let id = uuid::Uuid::new_v4().to_string();
     let crear = crear(&app, Some(&id), "Andes", "", "1");
-    app.app
-        .buses
-        .bus
-        .publish(std::slice::from_ref(&crear))
-        .await
-        .expect("publish");
-    app.app
-        .buses
-        .bus
-        .publish(&[crear])
-        .await
-        .expect("publish again (redelivery)");
+    publish(&app, std::slice::from_ref(&crear)).await;
+    publish(&app, &[crear]).await; // a redelivery
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["nombre"], "Andes");
     assert_eq!(app.get_json("/companias").await["total"], 1);
@@ -86,12 +88,7 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
             motivos: vec!["email faltante".into()],
         },
     );
-    app.app
-        .buses
-        .bus
-        .publish(&[rechazar])
-        .await
-        .expect("publish");
+    publish(&app, &[rechazar]).await;
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["estado"], "Rechazada");
     assert_eq!(compania["motivos_rechazo"], json!(["email faltante"]));
@@ -100,7 +97,7 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
 async fn creation_without_id_uses_the_command_id(app: TestApp) {
     let crear = crear(&app, None, "Sin id", "x@y.co", "2");
     let command_id = crear.id.clone();
-    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    publish(&app, &[crear]).await;
     assert_eq!(
         app.get_json(&format!("/companias/{command_id}")).await["nombre"],
         "Sin id"
@@ -110,17 +107,8 @@ async fn creation_without_id_uses_the_command_id(app: TestApp) {
 async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
     let mut garbage = crear(&app, None, "x", "", "");
     garbage.payload = b"not avro at all".to_vec();
-    app.app
-        .buses
-        .bus
-        .publish(std::slice::from_ref(&garbage))
-        .await
-        .expect("publish");
-    let letters = app
-        .embedded()
-        .dead_letters("comandos-companias")
-        .await
-        .expect("list");
+    publish(&app, std::slice::from_ref(&garbage)).await;
+    let letters = letters(&app).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].attempts, 1, "undecodable: no redelivery");
     assert_eq!(letters[0].subscription, "companias");
@@ -128,7 +116,7 @@ async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
     // The consumer keeps serving the next message.
     let id = uuid::Uuid::new_v4().to_string();
     let ok = crear(&app, Some(&id), "ok", "", "");
-    app.app.buses.bus.publish(&[ok]).await.expect("publish");
+    publish(&app, &[ok]).await;
     assert_eq!(app.get(&format!("/companias/{id}")).await.status(), 200);
 }
 
@@ -142,12 +130,8 @@ async fn invalid_command_is_dead_lettered_with_its_reason(app: TestApp) {
             motivos: vec!["x".into()],
         },
     );
-    app.app.buses.bus.publish(&[bad]).await.expect("publish");
-    let letters = app
-        .embedded()
-        .dead_letters("comandos-companias")
-        .await
-        .expect("list");
+    publish(&app, &[bad]).await;
+    let letters = letters(&app).await;
     assert_eq!(letters.len(), 1);
     assert!(
         letters[0].error.contains("id_compania"),
@@ -169,22 +153,13 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
             id_compania: id.clone(),
         },
     );
-    app.app
-        .buses
-        .bus
-        .publish(std::slice::from_ref(&aprobar))
-        .await
-        .expect("publish");
-    let letters = app
-        .embedded()
-        .dead_letters("comandos-companias")
-        .await
-        .expect("list");
-    assert_eq!(letters.len(), 1, "the early approval was dead-lettered");
-    assert_eq!(letters[0].message.id, aprobar.id);
+    publish(&app, std::slice::from_ref(&aprobar)).await;
+    let early = letters(&app).await;
+    assert_eq!(early.len(), 1, "the early approval was dead-lettered");
+    assert_eq!(early[0].message.id, aprobar.id);
 
     let crear = crear(&app, Some(&id), "Tardía", "t@a.co", "1");
-    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    publish(&app, &[crear]).await;
     assert_eq!(
         app.get_json(&format!("/companias/{id}")).await["estado"],
         "Pendiente"
@@ -216,11 +191,7 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
     assert_eq!(compania["estado"], "Aprobada");
     assert_eq!(compania["version"], 2, "created once, approved once");
     assert!(
-        app.embedded()
-            .dead_letters("comandos-companias")
-            .await
-            .expect("list")
-            .is_empty(),
+        letters(&app).await.is_empty(),
         "a replayed letter is not listed again"
     );
     // Nothing left: a second replay finds nothing to do.

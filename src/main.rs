@@ -7,7 +7,7 @@ use propalpes::config::{BenchTarget, Cli, Command, ProjectionsAction, SchemasAct
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    propalpes::telemetry::init(&cli.runtime.log_format);
+    let _telemetry = propalpes::telemetry::init(&cli.runtime.log_format);
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
         Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,

@@ -8,7 +8,27 @@ use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 type BoxedLayer = Box<dyn Layer<Registry> + Send + Sync>;
 
-pub fn init(format: &str) {
+/// Keeps the span exporter alive; dropping it (at the end of `main`)
+/// flushes the spans still batched, so the last seconds before a SIGTERM
+/// are exported too.
+#[must_use = "dropping it at once stops the span export"]
+pub struct Telemetry {
+    #[cfg(feature = "otlp")]
+    provider: Option<opentelemetry_sdk::trace::SdkTracerProvider>,
+}
+
+impl Drop for Telemetry {
+    fn drop(&mut self) {
+        #[cfg(feature = "otlp")]
+        if let Some(provider) = self.provider.take()
+            && let Err(error) = provider.shutdown()
+        {
+            eprintln!("OTLP exporter did not flush: {error}");
+        }
+    }
+}
+
+pub fn init(format: &str) -> Telemetry {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn,apache_avro=error"));
     let fmt: BoxedLayer = if format == "json" {
@@ -17,18 +37,24 @@ pub fn init(format: &str) {
         Box::new(tracing_subscriber::fmt::layer())
     };
     let mut layers: Vec<BoxedLayer> = vec![fmt];
-    if let Some(otlp) = otlp_layer() {
-        layers.push(otlp);
-    }
+    #[cfg_attr(not(feature = "otlp"), allow(unused_variables))]
+    let provider = otlp_layer().map(|(layer, provider)| {
+        layers.push(layer);
+        provider
+    });
     // A second init (tests) keeps the first subscriber.
     let _ = tracing_subscriber::registry()
         .with(layers)
         .with(filter)
         .try_init();
+    Telemetry {
+        #[cfg(feature = "otlp")]
+        provider,
+    }
 }
 
 #[cfg(feature = "otlp")]
-fn otlp_layer() -> Option<BoxedLayer> {
+fn otlp_layer() -> Option<(BoxedLayer, opentelemetry_sdk::trace::SdkTracerProvider)> {
     use opentelemetry::trace::TracerProvider;
     use opentelemetry_otlp::WithExportConfig;
     let endpoint = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").ok()?;
@@ -46,12 +72,15 @@ fn otlp_layer() -> Option<BoxedLayer> {
         .with_resource(resource)
         .build();
     let tracer = provider.tracer("propalpes");
-    opentelemetry::global::set_tracer_provider(provider);
-    Some(Box::new(tracing_opentelemetry::layer().with_tracer(tracer)))
+    opentelemetry::global::set_tracer_provider(provider.clone());
+    Some((
+        Box::new(tracing_opentelemetry::layer().with_tracer(tracer)),
+        provider,
+    ))
 }
 
 #[cfg(not(feature = "otlp"))]
-fn otlp_layer() -> Option<BoxedLayer> {
+fn otlp_layer() -> Option<(BoxedLayer, ())> {
     None
 }
 

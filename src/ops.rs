@@ -46,24 +46,24 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
         (DlqAction::Replay { topic, id }, None, Some(embedded)) => {
             // The subscribers live in the running process: ask it, then wait
             // a little for its replayer to report back.
-            let requested = embedded
+            let request = embedded
                 .request_replay(topic, id.as_deref())
                 .await
                 .map_err(bus_error)?;
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-            let mut pending = embedded.pending_replays().await.map_err(bus_error)?;
-            while pending > 0 && std::time::Instant::now() < deadline {
+            let mut status = embedded.replay_status(&request).await.map_err(bus_error)?;
+            while status.waiting > 0 && std::time::Instant::now() < deadline {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                pending = embedded.pending_replays().await.map_err(bus_error)?;
+                status = embedded.replay_status(&request).await.map_err(bus_error)?;
             }
-            if pending == 0 {
-                println!("replayed {requested} message(s) to {topic}");
-            } else {
-                println!(
-                    "requested the replay of {requested} message(s) on {topic}; {pending} still wait for a running \
-                     process with their subscription (they replay when it starts)"
-                );
-            }
+            println!(
+                "replayed {} message(s) to {topic}: {} applied, {} failed again (dead-lettered anew), \
+                 {} waiting for a running process with their subscription (they replay when it starts)",
+                status.applied + status.failed_again,
+                status.applied,
+                status.failed_again,
+                status.waiting
+            );
         }
         _ => return Err(InfraError::Bus("no bus configured".into())),
     }

@@ -186,7 +186,10 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("replayed 1 message(s)"), "{stdout}");
+    assert!(
+        stdout.contains("replayed 1 message(s) to comandos-companias: 1 applied, 0 failed again"),
+        "{stdout}"
+    );
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["estado"], "Aprobada");
     assert_eq!(compania["version"], 2, "created once, approved once");

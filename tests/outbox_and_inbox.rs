@@ -354,6 +354,52 @@ async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
             .expect("list")
             .is_empty()
     );
+
+    // Two replayers at once (the process's own and an in-process call, or
+    // two processes on one bus database): the claim lets one deliver.
+    fail.store(true, Ordering::SeqCst);
+    bus.publish(&[message("bad-2")]).await.expect("publish");
+    let before = calls.load(Ordering::SeqCst);
+    let request = bus
+        .request_replay("eventos-companias", Some("bad-2"))
+        .await
+        .expect("request");
+    let other = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
+    other
+        .subscribe(
+            "eventos-companias",
+            "flaky",
+            Arc::new(Flaky {
+                fail: fail.clone(),
+                calls: calls.clone(),
+            }),
+        )
+        .await
+        .expect("subscribe");
+    let (a, b) = tokio::join!(bus.replay_requested(), other.replay_requested());
+    assert_eq!(
+        a.expect("a") + b.expect("b"),
+        1,
+        "one replayer won the claim"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst) - before,
+        3,
+        "one replay's deliveries"
+    );
+    let status = bus.replay_status(&request).await.expect("status");
+    assert_eq!(
+        (status.applied, status.failed_again, status.waiting),
+        (0, 1, 0),
+        "failed again, dead-lettered anew once"
+    );
+    assert_eq!(
+        bus.dead_letters("eventos-companias")
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
 }
 
 /// Two relays on one database: the lease lets one publish at a time, so
@@ -395,6 +441,41 @@ async fn two_relays_share_the_outbox_through_the_lease(backend: Backend) {
     );
 }
 
+/// A relay that stops renewing (crashed) is replaced once its lease runs
+/// out, and then it no longer publishes: one relay at a time, always.
+async fn a_lapsed_lease_passes_to_the_other_relay(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), RetryPolicy::default()));
+    let deliveries = Recorder::default();
+    bus.subscribe("eventos-companias", "raw", Arc::new(deliveries.clone()))
+        .await
+        .expect("subscribe");
+    let ttl = Duration::from_millis(400);
+    let a = env.storage.relay("a", bus.clone()).with_lease_ttl(ttl);
+    let b = env.storage.relay("b", bus.clone()).with_lease_ttl(ttl);
+    let commit = |id: &'static str| {
+        let uows = env.storage.uows.clone();
+        async move {
+            let mut uow = uows.begin().await.expect("begin");
+            uow.add_message(message(id));
+            uow.commit().await.expect("commit");
+        }
+    };
+    commit("first").await;
+    assert_eq!(a.run_once().await.expect("a"), 1);
+    commit("second").await;
+    assert_eq!(b.run_once().await.expect("b"), 0, "a's lease still holds");
+    tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+    assert_eq!(b.run_once().await.expect("b"), 1, "a's lease lapsed");
+    commit("third").await;
+    assert_eq!(a.run_once().await.expect("a"), 0, "b holds it now");
+    assert_eq!(b.run_once().await.expect("b"), 1);
+    let ids: Vec<String> = deliveries.messages().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["first", "second", "third"]);
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await })* }
@@ -407,5 +488,6 @@ both!(
     stale_version_is_a_conflict,
     relay_killed_before_mark_redelivers_and_inbox_dedupes,
     poison_goes_to_dead_letters_and_replays,
-    two_relays_share_the_outbox_through_the_lease
+    two_relays_share_the_outbox_through_the_lease,
+    a_lapsed_lease_passes_to_the_other_relay
 );

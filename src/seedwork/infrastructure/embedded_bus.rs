@@ -47,6 +47,27 @@ struct Subscriber {
     handler: Arc<dyn MessageHandler>,
 }
 
+/// How long a replayer's claim on a letter holds before another may take it.
+const REPLAY_CLAIM: Duration = Duration::from_secs(60);
+
+/// The letters one `dlq replay` asked for: (seq, envelope id) each.
+#[derive(Debug, Clone)]
+pub struct ReplayRequest {
+    pub requested_at: i64,
+    pub letters: Vec<(i64, String)>,
+}
+
+/// What became of a replay request's letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplayStatus {
+    /// Delivered, and the subscriber took them.
+    pub applied: usize,
+    /// Delivered, failed again and dead-lettered anew.
+    pub failed_again: usize,
+    /// Not replayed yet (no running process with their subscription).
+    pub waiting: usize,
+}
+
 /// A dead-lettered message with its reason.
 #[derive(Debug, Clone)]
 pub struct DeadLetter {
@@ -216,37 +237,83 @@ impl EmbeddedBus {
 
     /// Marks dead letters of `topic` (one, or all when `id` is None) for
     /// replay; the process holding their subscription replays them (its
-    /// replayer, or `replay_requested`). Returns how many were marked.
-    pub async fn request_replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
-        let marked = sqlx::query(
+    /// replayer, or `replay_requested`). Returns the request to follow.
+    pub async fn request_replay(
+        &self,
+        topic: &str,
+        id: Option<&str>,
+    ) -> Result<ReplayRequest, StoreError> {
+        let at = now_millis();
+        sqlx::query(
             "UPDATE dead_letters SET replay_requested_at = $1 \
              WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3)",
         )
-        .bind(now_millis())
+        .bind(at)
         .bind(topic)
         .bind(id.unwrap_or(""))
         .execute(self.dead_letters.pool())
         .await
         .map_err(store_error)?;
-        Ok(usize::try_from(marked.rows_affected()).unwrap_or(usize::MAX))
-    }
-
-    /// Dead letters marked for replay and not replayed yet.
-    pub async fn pending_replays(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM dead_letters \
-             WHERE replay_requested_at IS NOT NULL AND replayed_at IS NULL",
+        let rows = sqlx::query(
+            "SELECT seq, id FROM dead_letters WHERE replay_requested_at = $1 AND topic = $2 \
+             AND replayed_at IS NULL AND ($3 = '' OR id = $3) ORDER BY seq",
         )
-        .fetch_one(self.dead_letters.pool())
+        .bind(at)
+        .bind(topic)
+        .bind(id.unwrap_or(""))
+        .fetch_all(self.dead_letters.pool())
         .await
         .map_err(store_error)?;
-        row.try_get("n").map_err(store_error)
+        let mut request = ReplayRequest {
+            requested_at: at,
+            letters: Vec::with_capacity(rows.len()),
+        };
+        for row in &rows {
+            request.letters.push((
+                row.try_get("seq").map_err(store_error)?,
+                row.try_get("id").map_err(store_error)?,
+            ));
+        }
+        Ok(request)
+    }
+
+    /// Where a replay request stands: how many of its letters wait, and how
+    /// many were replayed but failed again (dead-lettered anew since).
+    pub async fn replay_status(&self, request: &ReplayRequest) -> Result<ReplayStatus, StoreError> {
+        let mut status = ReplayStatus::default();
+        for (seq, id) in &request.letters {
+            let row = sqlx::query(
+                "SELECT (SELECT COUNT(*) FROM dead_letters WHERE seq = $1 AND replayed_at IS NULL) AS waiting, \
+                 (SELECT COUNT(*) FROM dead_letters WHERE id = $2 AND seq > $1 AND created_at >= $3 \
+                 AND subscription = (SELECT subscription FROM dead_letters WHERE seq = $1)) AS again",
+            )
+            .bind(*seq)
+            .bind(id)
+            .bind(request.requested_at)
+            .fetch_one(self.dead_letters.pool())
+            .await
+            .map_err(store_error)?;
+            let waiting: i64 = row.try_get("waiting").map_err(store_error)?;
+            let again: i64 = row.try_get("again").map_err(store_error)?;
+            if waiting > 0 {
+                status.waiting += 1;
+            } else if again > 0 {
+                status.failed_again += 1;
+            } else {
+                status.applied += 1;
+            }
+        }
+        Ok(status)
     }
 
     /// Re-delivers every letter marked for replay whose subscription lives
-    /// in this process, then marks it replayed. Delivered before marked: a
-    /// crash in between replays it again and the subscriber's inbox dedupes.
-    /// A replay that fails again is dead-lettered again, as a new letter.
+    /// in this process, then marks it replayed. Each letter is claimed first,
+    /// so two replayers never deliver it at once; a claim older than
+    /// `REPLAY_CLAIM` (a replayer that died) can be taken over. Delivered
+    /// before marked: a crash in between replays it again and the
+    /// subscriber's inbox dedupes. A replay that fails again is dead-lettered
+    /// again, as a new letter. A letter that cannot be read or replayed is
+    /// logged and skipped, so it does not hold the others back.
     pub async fn replay_requested(&self) -> Result<usize, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, id, topic, subscription, message_key, message_type, schema_version, properties, \
@@ -258,36 +325,66 @@ impl EmbeddedBus {
         .map_err(store_error)?;
         let mut replayed = 0;
         for row in &rows {
-            let seq: i64 = row.try_get("seq").map_err(store_error)?;
-            let subscription: String = row.try_get("subscription").map_err(store_error)?;
-            let message = super::outbox_store::message_from_row(row)?;
-            let Some(subscriber) = self
-                .subscribers_of(&message.topic)
-                .into_iter()
-                .find(|s| s.name == subscription)
-            else {
-                continue;
-            };
-            self.deliver(&subscriber, &message)
-                .await
-                .map_err(|e| StoreError::Backend(e.to_string()))?;
-            sqlx::query("UPDATE dead_letters SET replayed_at = $1 WHERE seq = $2")
-                .bind(now_millis())
-                .bind(seq)
-                .execute(self.dead_letters.pool())
-                .await
-                .map_err(store_error)?;
-            tracing::info!(topic = %message.topic, %subscription, id = %message.id, "dead letter replayed");
-            replayed += 1;
+            match self.replay_row(row).await {
+                Ok(true) => replayed += 1,
+                Ok(false) => {}
+                Err(error) => {
+                    let seq: i64 = row.try_get("seq").unwrap_or_default();
+                    tracing::error!(seq, %error, "dead letter not replayed; skipping it");
+                }
+            }
         }
         Ok(replayed)
+    }
+
+    /// Replays one requested letter if its subscription is here and the
+    /// claim is won; `false` when it is not this process's to replay.
+    async fn replay_row(&self, row: &sqlx::any::AnyRow) -> Result<bool, StoreError> {
+        let seq: i64 = row.try_get("seq").map_err(store_error)?;
+        let subscription: String = row.try_get("subscription").map_err(store_error)?;
+        let message = super::outbox_store::message_from_row(row)?;
+        let Some(subscriber) = self
+            .subscribers_of(&message.topic)
+            .into_iter()
+            .find(|s| s.name == subscription)
+        else {
+            return Ok(false);
+        };
+        let now = now_millis();
+        let stale = now - i64::try_from(REPLAY_CLAIM.as_millis()).unwrap_or(i64::MAX);
+        let claimed = sqlx::query(
+            "UPDATE dead_letters SET replay_claimed_at = $1 WHERE seq = $2 AND replayed_at IS NULL \
+             AND (replay_claimed_at IS NULL OR replay_claimed_at < $3)",
+        )
+        .bind(now)
+        .bind(seq)
+        .bind(stale)
+        .execute(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        if claimed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.deliver(&subscriber, &message)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query("UPDATE dead_letters SET replayed_at = $1 WHERE seq = $2")
+            .bind(now_millis())
+            .bind(seq)
+            .execute(self.dead_letters.pool())
+            .await
+            .map_err(store_error)?;
+        tracing::info!(topic = %message.topic, %subscription, id = %message.id, "dead letter replayed");
+        Ok(true)
     }
 
     /// Re-delivers dead letters of `topic` (one, or all when `id` is None) to
     /// the subscription that gave up on them, in this process.
     pub async fn replay(&self, topic: &str, id: Option<&str>) -> Result<usize, StoreError> {
-        self.request_replay(topic, id).await?;
-        self.replay_requested().await
+        let request = self.request_replay(topic, id).await?;
+        self.replay_requested().await?;
+        let status = self.replay_status(&request).await?;
+        Ok(status.applied + status.failed_again)
     }
 
     /// Replays what `propalpes dlq replay` (another process) asked for,

@@ -20,9 +20,10 @@ pub struct OutboxRelay<S> {
     batch_size: i64,
     poll_interval: Duration,
     holder: String,
+    lease_ttl: Duration,
     /// Until when this relay surely holds the lease (measured from before the
-    /// renewal was asked), so a busy relay renews it every few seconds rather
-    /// than writing the lease row once per batch.
+    /// renewal was asked), so a busy relay renews it every couple of seconds
+    /// rather than writing the lease row once per batch.
     lease_until: std::sync::Mutex<Option<Instant>>,
 }
 
@@ -45,12 +46,20 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             batch_size: 200,
             poll_interval: Duration::from_millis(500),
             holder: uuid::Uuid::new_v4().to_string(),
+            lease_ttl: LEASE_TTL,
             lease_until: std::sync::Mutex::new(None),
         }
     }
 
     pub fn with_poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
+        self
+    }
+
+    /// How long the lease holds without renewal; a relay that stops renewing
+    /// (crashed) is replaced after this long.
+    pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
+        self.lease_ttl = ttl;
         self
     }
 
@@ -77,20 +86,25 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
         Ok(seqs.len())
     }
 
-    /// Renews the lease once less than half of it is left.
+    /// Renews the lease once a fifth of it is spent, so every batch starts
+    /// with at least 80% of the TTL left to finish in (a batch that outlived
+    /// the lease could be published again by a second relay, out of order).
     async fn hold_lease(&self) -> Result<bool, StoreError> {
         let now = Instant::now();
         let held = self
             .lease_until
             .lock()
-            .map(|until| until.is_some_and(|t| t > now + LEASE_TTL / 2))
+            .map(|until| until.is_some_and(|t| t > now + self.lease_ttl * 4 / 5))
             .unwrap_or(false);
         if held {
             return Ok(true);
         }
-        let acquired = self.store.acquire_lease(&self.holder, LEASE_TTL).await?;
+        let acquired = self
+            .store
+            .acquire_lease(&self.holder, self.lease_ttl)
+            .await?;
         if let Ok(mut until) = self.lease_until.lock() {
-            *until = acquired.then_some(now + LEASE_TTL);
+            *until = acquired.then_some(now + self.lease_ttl);
         }
         Ok(acquired)
     }

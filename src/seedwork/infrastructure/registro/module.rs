@@ -32,11 +32,20 @@ fn check_contract<D: DatosRegistro>(
     names: &RegistroNames,
     codec: &AvroCodec,
 ) -> Result<(), InfraError> {
-    // A writer pinned to an older version lacks the optional fields.
+    // Writing the newest version, every field must be in it (a renamed
+    // optional field would otherwise be dropped silently); a writer pinned
+    // to an older version (rolling upgrade) lacks the optional ones.
+    let writes_latest = |topic: &str| {
+        codec.writer_version(topic).ok()
+            == codec.registry().topic(topic).map(|t| t.latest_version())
+    };
     let required: Vec<&str> = D::FIELDS
         .iter()
         .copied()
-        .filter(|f| !D::OPTIONAL_FIELDS.contains(f))
+        .filter(|f| {
+            !D::OPTIONAL_FIELDS.contains(f)
+                || (writes_latest(names.command_topic) && writes_latest(names.event_topic))
+        })
         .collect();
     let mut created = required.clone();
     created.extend([D::ID_FIELD, "estado", "fecha_creacion"]);
@@ -124,5 +133,62 @@ impl<D: DatosRegistro> RegistroModule<D> {
     pub async fn shutdown(self) {
         self.relay.cancel.cancel();
         let _ = self.relay.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::companias::domain::DatosCompania;
+    use crate::seedwork::domain::FieldError;
+    use crate::seedwork::infrastructure::avro::SchemaRegistry;
+
+    /// Companies with an optional field no schema has.
+    #[derive(Debug, Clone, PartialEq)]
+    struct ConFax;
+
+    impl DatosRegistro for ConFax {
+        const KIND: &'static str = DatosCompania::KIND;
+        const ID_FIELD: &'static str = DatosCompania::ID_FIELD;
+        const FIELDS: &'static [&'static str] = &["nombre", "email", "identificacion", "fax"];
+        const OPTIONAL_FIELDS: &'static [&'static str] = &["fax"];
+        const CREAR: &'static str = DatosCompania::CREAR;
+        const APROBAR: &'static str = DatosCompania::APROBAR;
+        const RECHAZAR: &'static str = DatosCompania::RECHAZAR;
+        const CREADO: &'static str = DatosCompania::CREADO;
+        const APROBADO: &'static str = DatosCompania::APROBADO;
+        const RECHAZADO: &'static str = DatosCompania::RECHAZADO;
+
+        fn parse(_: &dyn Fn(&str) -> String) -> Result<Self, FieldError> {
+            Ok(Self)
+        }
+
+        fn field(&self, _: &str) -> &str {
+            ""
+        }
+    }
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
+    }
+
+    #[test]
+    fn the_mapping_matches_the_newest_schemas() {
+        let names = crate::companias::infrastructure::NAMES;
+        assert!(check_contract::<DatosCompania>(&names, &codec()).is_ok());
+        let missing = check_contract::<ConFax>(&names, &codec()).unwrap_err();
+        assert!(missing.to_string().contains("fax"), "{missing}");
+    }
+
+    #[test]
+    fn a_writer_pinned_to_v1_needs_no_optional_field() {
+        let names = crate::companias::infrastructure::NAMES;
+        let pinned = codec()
+            .with_writer_version(names.command_topic, 1)
+            .with_writer_version(names.event_topic, 1);
+        assert!(check_contract::<DatosCompania>(&names, &pinned).is_ok());
+        assert!(check_contract::<ConFax>(&names, &pinned).is_ok());
     }
 }

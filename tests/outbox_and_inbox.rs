@@ -315,16 +315,18 @@ async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
     }
     let fail = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let calls = Arc::new(AtomicUsize::new(0));
-    bus.subscribe(
-        "eventos-companias",
-        "flaky",
-        Arc::new(Flaky {
+    let subscribe_flaky = |bus: Arc<EmbeddedBus>| {
+        let handler = Arc::new(Flaky {
             fail: fail.clone(),
             calls: calls.clone(),
-        }),
-    )
-    .await
-    .expect("subscribe");
+        });
+        async move {
+            bus.subscribe("eventos-companias", "flaky", handler)
+                .await
+                .expect("subscribe");
+        }
+    };
+    subscribe_flaky(bus.clone()).await;
 
     bus.publish(&[message("bad-1")])
         .await
@@ -365,17 +367,7 @@ async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
         .await
         .expect("request");
     let other = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
-    other
-        .subscribe(
-            "eventos-companias",
-            "flaky",
-            Arc::new(Flaky {
-                fail: fail.clone(),
-                calls: calls.clone(),
-            }),
-        )
-        .await
-        .expect("subscribe");
+    subscribe_flaky(other.clone()).await;
     let (a, b) = tokio::join!(bus.replay_requested(), other.replay_requested());
     assert_eq!(
         a.expect("a") + b.expect("b"),

@@ -244,19 +244,9 @@ impl EmbeddedBus {
         id: Option<&str>,
     ) -> Result<ReplayRequest, StoreError> {
         let at = now_millis();
-        sqlx::query(
-            "UPDATE dead_letters SET replay_requested_at = $1 \
-             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3)",
-        )
-        .bind(at)
-        .bind(topic)
-        .bind(id.unwrap_or(""))
-        .execute(self.dead_letters.pool())
-        .await
-        .map_err(store_error)?;
         let rows = sqlx::query(
-            "SELECT seq, id FROM dead_letters WHERE replay_requested_at = $1 AND topic = $2 \
-             AND replayed_at IS NULL AND ($3 = '' OR id = $3) ORDER BY seq",
+            "UPDATE dead_letters SET replay_requested_at = $1 \
+             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3) RETURNING seq, id",
         )
         .bind(at)
         .bind(topic)

@@ -91,4 +91,16 @@ async fn counters_move_with_the_work() {
             &[]
         ) >= 1.0
     );
+
+    // The BFF's projections are metered (refreshed every 2 s).
+    let rechazadas = &["tipo=\"Compania\"", "estado=\"Rechazada\""];
+    let mut projected = 0.0;
+    for _ in 0..100 {
+        projected = sample(&scrape().await, "propalpes_projection_records", rechazadas);
+        if projected >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(projected, 1.0, "one rejected company in the projection");
 }

@@ -1,6 +1,9 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::projector::TOPICS;
 use super::{AuthConfig, AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
@@ -22,6 +25,7 @@ pub struct BffModule {
     pub auth: AuthConfig,
     pub storage: ContextStorage,
     relay: RelayHandle,
+    metering: (CancellationToken, JoinHandle<()>),
 }
 
 impl BffModule {
@@ -53,6 +57,8 @@ impl BffModule {
                 .map_err(|e| InfraError::Bus(e.to_string()))?;
         }
         let relay = storage.start_relay(SERVICE, bus);
+        let cancel = CancellationToken::new();
+        let metering = tokio::spawn(meter(proyecciones.clone(), cancel.clone()));
         Ok(Self {
             commands,
             proyecciones,
@@ -60,12 +66,71 @@ impl BffModule {
             auth,
             storage,
             relay,
+            metering: (cancel, metering),
         })
     }
 
     pub async fn shutdown(self) {
+        self.metering.0.cancel();
+        let _ = self.metering.1.await;
         self.relay.cancel.cancel();
         let _ = self.relay.task.await;
+    }
+}
+
+/// Projection row counts as gauges, refreshed every few seconds. A group
+/// that emptied is set to 0, not left at its last value.
+async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
+    type Seen = std::collections::BTreeSet<(&'static str, String)>;
+    let seen = Arc::new(std::sync::Mutex::new(Seen::new()));
+    crate::seedwork::infrastructure::periodic::every(
+        "projection metering",
+        Duration::from_secs(2),
+        cancel,
+        || {
+            let (proyecciones, seen) = (proyecciones.clone(), seen.clone());
+            async move {
+                let conteos = proyecciones.conteos().await?;
+                let now: Vec<((&'static str, String), i64)> = conteos
+                    .registros
+                    .into_iter()
+                    .map(|(k, n)| (("registros", k), n))
+                    .chain(
+                        conteos
+                            .comandos
+                            .into_iter()
+                            .map(|(k, n)| (("comandos", k), n)),
+                    )
+                    .collect();
+                let mut seen = seen.lock().map_err(|_| {
+                    crate::seedwork::application::StoreError::Backend("metering lock".into())
+                })?;
+                let emptied: Vec<_> = seen
+                    .iter()
+                    .filter(|key| !now.iter().any(|(k, _)| k == *key))
+                    .cloned()
+                    .collect();
+                for key in emptied {
+                    set_gauge(&key, 0);
+                }
+                for (key, n) in now {
+                    set_gauge(&key, n);
+                    seen.insert(key);
+                }
+                Ok::<(), crate::seedwork::application::StoreError>(())
+            }
+        },
+    )
+    .await;
+}
+
+fn set_gauge((table, key): &(&'static str, String), n: i64) {
+    if *table == "registros" {
+        let (tipo, estado) = key.split_once('/').unwrap_or((key, ""));
+        metrics::gauge!("propalpes_projection_records", "tipo" => tipo.to_owned(), "estado" => estado.to_owned())
+            .set(n as f64);
+    } else {
+        metrics::gauge!("propalpes_bff_commands", "estado" => key.clone()).set(n as f64);
     }
 }
 

@@ -68,6 +68,34 @@ impl SqlProyecciones {
         Self { db }
     }
 
+    /// Rows per (tipo, estado) of the projected records, and commands per
+    /// estado: what `/metrics` shows of the read side (a growing ACEPTADO
+    /// count is commands that never came back).
+    pub async fn conteos(&self) -> Result<Conteos, StoreError> {
+        let group = |sql: &'static str| async move {
+            let rows = sqlx::query(sql)
+                .fetch_all(self.db.pool())
+                .await
+                .map_err(store_error)?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get::<String, _>("k").map_err(store_error)?,
+                        r.try_get::<i64, _>("n").map_err(store_error)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        };
+        Ok(Conteos {
+            registros: group(
+                "SELECT tipo || '/' || estado AS k, COUNT(*) AS n FROM registros GROUP BY tipo, estado",
+            )
+            .await?,
+            comandos: group("SELECT estado AS k, COUNT(*) AS n FROM comandos GROUP BY estado")
+                .await?,
+        })
+    }
+
     /// A record was created (idempotent: a replay changes nothing).
     pub async fn registro_creado(
         &self,
@@ -358,6 +386,15 @@ impl Proyecciones for SqlProyecciones {
 }
 
 /// Fields of a created record, read from its event.
+/// Row counts of the projections (see `SqlProyecciones::conteos`).
+#[derive(Debug, Clone, Default)]
+pub struct Conteos {
+    /// ("Compania/Rechazada", rows), ...
+    pub registros: Vec<(String, i64)>,
+    /// ("ACEPTADO", rows), ...
+    pub comandos: Vec<(String, i64)>,
+}
+
 pub fn campos(pairs: impl IntoIterator<Item = (String, String)>) -> BTreeMap<String, String> {
     pairs.into_iter().collect()
 }

@@ -385,7 +385,9 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     if let Some(pulsar) = &buses.pulsar {
         mounted.checks.push(Arc::new(BrokerCheck(pulsar.clone())));
     }
-    let openapi = Arc::new(mounted.openapi.to_json().unwrap_or_default());
+    let openapi = Arc::new(crate::seedwork::api::openapi::document_json(
+        &mounted.openapi,
+    ));
     let router = mounted
         .router
         .merge(health_routes(mounted.checks))

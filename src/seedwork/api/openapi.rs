@@ -219,6 +219,23 @@ pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> Ope
         ),
     );
     let mut collection = collection;
+    // OpenAPI links: the id a creation returns feeds the record's other
+    // operations, so clients (and schemathesis' stateful phase) can follow.
+    if let Some(post) = collection.post.as_mut()
+        && let Some(utoipa::openapi::RefOr::T(created)) = post.responses.responses.get_mut("202")
+    {
+        let id = format!("$response.body#/{}", paths.id_field);
+        for target in ["obtener", "aprobar", "rechazar"] {
+            created.links.insert(
+                format!("{target}_{name}"),
+                utoipa::openapi::link::LinkBuilder::new()
+                    .operation_id(format!("{target}_{name}"))
+                    .parameter("id", id.clone())
+                    .build()
+                    .into(),
+            );
+        }
+    }
     collection.get = Some(operation(
         &format!("listar_{name}"),
         "List with an optional estado filter",
@@ -381,4 +398,72 @@ pub fn path_text(name: &str) -> utoipa::openapi::path::Parameter {
         .required(Required::True)
         .schema(Some(text(Some(128))))
         .build()
+}
+
+/// The document as JSON. utoipa 5 writes a Link's fields in snake_case
+/// (`operation_id`), which OpenAPI tools reject; they are renamed here to
+/// the spec's camelCase until the crate does it.
+pub fn document_json(doc: &OpenApi) -> String {
+    let Ok(mut value) = serde_json::to_value(doc) else {
+        return String::new();
+    };
+    let responses = value
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses"))
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|responses| responses.values_mut());
+    for response in responses {
+        let Some(links) = response
+            .get_mut("links")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        for link in links
+            .values_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
+            for (from, to) in [
+                ("operation_id", "operationId"),
+                ("operation_ref", "operationRef"),
+                ("request_body", "requestBody"),
+            ] {
+                if let Some(v) = link.remove(from) {
+                    link.insert(to.to_owned(), v);
+                }
+            }
+        }
+    }
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_creation_links_its_id_to_the_record_operations_in_spec_form() {
+        let paths = ReviewPaths {
+            collection: "/companias",
+            rejected: "/companias/rechazadas",
+            id_field: "id_compania",
+        };
+        let doc = registro_openapi("companias", paths, &["nombre"]);
+        let json: serde_json::Value =
+            serde_json::from_str(&document_json(&doc)).expect("valid JSON");
+        let link =
+            &json["paths"]["/companias"]["post"]["responses"]["202"]["links"]["aprobar_companias"];
+        assert_eq!(link["operationId"], "aprobar_companias");
+        assert_eq!(link["parameters"]["id"], "$response.body#/id_compania");
+        assert!(link.get("operation_id").is_none());
+        assert!(
+            json["paths"]["/companias/{id}/aprobar"]["post"]["operationId"] == "aprobar_companias",
+            "the link's target exists"
+        );
+    }
 }

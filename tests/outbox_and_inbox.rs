@@ -394,6 +394,53 @@ async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
     );
 }
 
+/// A handler that panics fails the delivery instead of killing the relay:
+/// the message is dead-lettered with the panic, the next one is served.
+async fn a_panicking_handler_is_a_failed_delivery(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let policy = RetryPolicy {
+        max_redeliveries: 1,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
+    struct Panicky(Recorder);
+    #[async_trait]
+    impl MessageHandler for Panicky {
+        async fn handle(&self, m: &Message) -> Result<(), HandleError> {
+            if m.id == "boom" {
+                panic!("boom");
+            }
+            self.0.handle(m).await
+        }
+    }
+    let served = Recorder::default();
+    bus.subscribe(
+        "eventos-companias",
+        "panicky",
+        Arc::new(Panicky(served.clone())),
+    )
+    .await
+    .expect("subscribe");
+    let mut uow = env.storage.uows.begin().await.expect("begin");
+    uow.add_message(message("boom"));
+    uow.add_message(message("after"));
+    uow.commit().await.expect("commit");
+    let relay = env.storage.relay("r", bus.clone());
+    assert_eq!(relay.run_once().await.expect("the relay survives"), 2);
+    let letters = bus.dead_letters("eventos-companias").await.expect("list");
+    assert_eq!(letters.len(), 1);
+    assert!(
+        letters[0].error.contains("handler panicked: boom"),
+        "{}",
+        letters[0].error
+    );
+    let ids: Vec<String> = served.messages().into_iter().map(|m| m.id).collect();
+    assert_eq!(ids, ["after"]);
+}
+
 /// Two relays on one database: the lease lets one publish at a time, so
 /// per-aggregate order holds with several instances running.
 async fn two_relays_share_the_outbox_through_the_lease(backend: Backend) {
@@ -481,5 +528,6 @@ both!(
     relay_killed_before_mark_redelivers_and_inbox_dedupes,
     poison_goes_to_dead_letters_and_replays,
     two_relays_share_the_outbox_through_the_lease,
-    a_lapsed_lease_passes_to_the_other_relay
+    a_lapsed_lease_passes_to_the_other_relay,
+    a_panicking_handler_is_a_failed_delivery
 );

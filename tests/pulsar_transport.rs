@@ -488,6 +488,72 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
     bus.shutdown().await;
 }
 
+/// Panics on the message with id "boom"; counts the others.
+#[derive(Default)]
+struct Panicky {
+    served: AtomicUsize,
+}
+
+#[async_trait]
+impl MessageHandler for Panicky {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        if message.id == "boom" {
+            panic!("boom");
+        }
+        self.served.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_dead_letters_the_message_and_the_consumer_lives_on() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let handler = Arc::new(Panicky::default());
+    let bus = env.bus(fast_policy(2)).await;
+    bus.subscribe("eventos-companias", "panic-test", handler.clone())
+        .await
+        .expect("subscribe");
+    let message = |id: &str, key: &str| Message {
+        id: id.into(),
+        topic: "eventos-companias".into(),
+        key: key.into(),
+        message_type: "CompaniaCreada".into(),
+        schema_version: 1,
+        properties: [("type".to_owned(), "CompaniaCreada".to_owned())].into(),
+        payload: vec![1],
+        redelivery_count: 0,
+    };
+    bus.publish(&[message("boom", "a"), message("fine-1", "b")])
+        .await
+        .expect("publish");
+    eventually("boom dead-lettered", || async {
+        pulsar_dlq::list(&bus, "eventos-companias")
+            .await
+            .is_ok_and(|l| l.len() == 1)
+    })
+    .await;
+    let letters = pulsar_dlq::list(&bus, "eventos-companias")
+        .await
+        .expect("list");
+    assert_eq!(letters[0].id, "boom");
+    assert!(
+        letters[0].error.contains("handler panicked: boom"),
+        "{}",
+        letters[0].error
+    );
+    // The consumer task survived the panics and serves what comes next.
+    bus.publish(&[message("fine-2", "a")])
+        .await
+        .expect("publish");
+    eventually("both fine messages served", || async {
+        handler.served.load(Ordering::SeqCst) == 2
+    })
+    .await;
+    bus.shutdown().await;
+}
+
 #[tokio::test]
 async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_the_next_message_is_served() {
     let Some(env) = pulsar_env().await else {

@@ -112,27 +112,24 @@ impl EmbeddedBus {
             let mut delivery = message.clone();
             delivery.redelivery_count = attempt;
             let span = super::consume_span(message, &subscriber.name);
-            let reason =
-                match tracing::Instrument::instrument(subscriber.handler.handle(&delivery), span)
-                    .await
-                {
-                    Ok(()) => {
-                        super::consumed(&message.topic, &subscriber.name, "ok");
-                        return Ok(());
-                    }
-                    Err(HandleError::Poison(reason)) => reason,
-                    Err(HandleError::Retryable(reason))
-                        if attempt < self.policy.max_redeliveries =>
-                    {
-                        tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
+            let reason = match super::handle_guarded(subscriber.handler.as_ref(), &delivery, span)
+                .await
+            {
+                Ok(()) => {
+                    super::consumed(&message.topic, &subscriber.name, "ok");
+                    return Ok(());
+                }
+                Err(HandleError::Poison(reason)) => reason,
+                Err(HandleError::Retryable(reason)) if attempt < self.policy.max_redeliveries => {
+                    tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
                         id = %message.id, attempt, %reason, "handler failed; redelivering");
-                        super::consumed(&message.topic, &subscriber.name, "retry");
-                        tokio::time::sleep(self.policy.backoff(attempt)).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    Err(HandleError::Retryable(reason)) => reason,
-                };
+                    super::consumed(&message.topic, &subscriber.name, "retry");
+                    tokio::time::sleep(self.policy.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(HandleError::Retryable(reason)) => reason,
+            };
             tracing::error!(topic = %message.topic, subscription = %subscriber.name,
                 id = %message.id, %reason, "message dead-lettered");
             super::consumed(&message.topic, &subscriber.name, "dead_letter");
@@ -165,7 +162,10 @@ impl EmbeddedBus {
         dead.properties
             .insert("attempts".into(), attempts.to_string());
         for subscriber in self.subscribers_of(&topic) {
-            if let Err(error) = subscriber.handler.handle(&dead).await {
+            let span = super::consume_span(&dead, &subscriber.name);
+            if let Err(error) =
+                super::handle_guarded(subscriber.handler.as_ref(), &dead, span).await
+            {
                 tracing::warn!(%topic, subscription = %subscriber.name, %error, "dead-letter subscriber failed");
             }
         }

@@ -27,6 +27,31 @@ pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message}
 pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
 pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error};
 
+/// Runs a handler so that a panic is a failed delivery, not a dead task: it
+/// is retried and dead-lettered like any failure ("handler panicked: ..."),
+/// while the relay or consumer that called it keeps running.
+pub(crate) async fn handle_guarded(
+    handler: &dyn crate::seedwork::application::MessageHandler,
+    message: &crate::seedwork::application::Message,
+    span: tracing::Span,
+) -> Result<(), crate::seedwork::application::HandleError> {
+    use futures::FutureExt;
+    let handled = tracing::Instrument::instrument(handler.handle(message), span);
+    match std::panic::AssertUnwindSafe(handled).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Err(crate::seedwork::application::HandleError::Retryable(
+                format!("handler panicked: {what}"),
+            ))
+        }
+    }
+}
+
 /// Counts a delivery's outcome: `ok`, `retry` (a redelivery follows) or
 /// `dead_letter`.
 pub(crate) fn consumed(topic: &str, subscription: &str, result: &'static str) {

@@ -476,7 +476,7 @@ async fn consume(
                         let lag = (chrono::Utc::now().timestamp_millis() - published).max(0) as f64 / 1000.0;
                         metrics::histogram!("propalpes_consume_lag_seconds", "topic" => topic.clone()).record(lag);
                         let span = super::consume_span(&bus_message, &subscription);
-                        let outcome = tracing::Instrument::instrument(handler.handle(&bus_message), span).await;
+                        let outcome = super::handle_guarded(handler.as_ref(), &bus_message, span).await;
                         let dead_reason = match outcome {
                             Ok(()) => None,
                             Err(HandleError::Poison(reason)) => Some(reason),

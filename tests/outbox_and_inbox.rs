@@ -287,15 +287,20 @@ async fn relay_killed_before_mark_redelivers_and_inbox_dedupes(backend: Backend)
     );
 }
 
+/// Retries with millisecond backoff, so a test dead-letters quickly.
+fn fast_retries(max_redeliveries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_redeliveries,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+    }
+}
+
 async fn poison_goes_to_dead_letters_and_replays(backend: Backend) {
     let Some(env) = env(backend).await else {
         return;
     };
-    let policy = RetryPolicy {
-        max_redeliveries: 2,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-    };
+    let policy = fast_retries(2);
     let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
 
     struct Flaky {
@@ -400,11 +405,7 @@ async fn a_panicking_handler_is_a_failed_delivery(backend: Backend) {
     let Some(env) = env(backend).await else {
         return;
     };
-    let policy = RetryPolicy {
-        max_redeliveries: 1,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-    };
+    let policy = fast_retries(1);
     let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), policy));
     struct Panicky(Recorder);
     #[async_trait]

@@ -78,60 +78,44 @@ impl BffModule {
     }
 }
 
-/// Projection row counts as gauges, refreshed every few seconds. A group
-/// that emptied is set to 0, not left at its last value.
+/// Projection row counts as gauges, refreshed every few seconds. Every
+/// known (tipo, estado) and command estado is set each pass, so a group that
+/// emptied reads 0 rather than its last value.
 async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
-    type Seen = std::collections::BTreeSet<(&'static str, String)>;
-    let seen = Arc::new(std::sync::Mutex::new(Seen::new()));
+    use crate::bff_web::application::TipoRegistro;
+    use crate::bff_web::domain::EstadoComando;
+    use crate::seedwork::domain::Estado;
     crate::seedwork::infrastructure::periodic::every(
         "projection metering",
         Duration::from_secs(2),
         cancel,
         || {
-            let (proyecciones, seen) = (proyecciones.clone(), seen.clone());
+            let proyecciones = proyecciones.clone();
             async move {
                 let conteos = proyecciones.conteos().await?;
-                let now: Vec<((&'static str, String), i64)> = conteos
-                    .registros
-                    .into_iter()
-                    .map(|(k, n)| (("registros", k), n))
-                    .chain(
-                        conteos
-                            .comandos
-                            .into_iter()
-                            .map(|(k, n)| (("comandos", k), n)),
-                    )
-                    .collect();
-                let mut seen = seen.lock().map_err(|_| {
-                    crate::seedwork::application::StoreError::Backend("metering lock".into())
-                })?;
-                let emptied: Vec<_> = seen
-                    .iter()
-                    .filter(|key| !now.iter().any(|(k, _)| k == *key))
-                    .cloned()
-                    .collect();
-                for key in emptied {
-                    set_gauge(&key, 0);
+                let count = |rows: &[(String, i64)], key: &str| {
+                    rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n) as f64
+                };
+                for tipo in [TipoRegistro::Compania, TipoRegistro::DatosGeograficos] {
+                    for estado in [Estado::Pendiente, Estado::Aprobada, Estado::Rechazada] {
+                        let key = format!("{}/{}", tipo.as_str(), estado.as_str());
+                        metrics::gauge!("propalpes_projection_records", "tipo" => tipo.as_str(), "estado" => estado.as_str())
+                            .set(count(&conteos.registros, &key));
+                    }
                 }
-                for (key, n) in now {
-                    set_gauge(&key, n);
-                    seen.insert(key);
+                for estado in [
+                    EstadoComando::Aceptado,
+                    EstadoComando::Procesado,
+                    EstadoComando::Fallido,
+                ] {
+                    metrics::gauge!("propalpes_bff_commands", "estado" => estado.as_str())
+                        .set(count(&conteos.comandos, estado.as_str()));
                 }
                 Ok::<(), crate::seedwork::application::StoreError>(())
             }
         },
     )
     .await;
-}
-
-fn set_gauge((table, key): &(&'static str, String), n: i64) {
-    if *table == "registros" {
-        let (tipo, estado) = key.split_once('/').unwrap_or((key, ""));
-        metrics::gauge!("propalpes_projection_records", "tipo" => tipo.to_owned(), "estado" => estado.to_owned())
-            .set(n as f64);
-    } else {
-        metrics::gauge!("propalpes_bff_commands", "estado" => key.clone()).set(n as f64);
-    }
 }
 
 /// The fields the BFF writes and reads must exist in `schemas/`: checked at

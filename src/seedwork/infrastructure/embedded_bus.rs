@@ -50,11 +50,19 @@ struct Subscriber {
 /// How long a replayer's claim on a letter holds before another may take it.
 const REPLAY_CLAIM: Duration = Duration::from_secs(60);
 
-/// The letters one `dlq replay` asked for: (seq, envelope id) each.
+/// The letters one `dlq replay` asked for.
 #[derive(Debug, Clone)]
 pub struct ReplayRequest {
+    pub topic: String,
     pub requested_at: i64,
-    pub letters: Vec<(i64, String)>,
+    pub letters: Vec<RequestedLetter>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestedLetter {
+    pub seq: i64,
+    pub id: String,
+    pub subscription: String,
 }
 
 /// What became of a replay request's letters.
@@ -246,7 +254,7 @@ impl EmbeddedBus {
         let at = now_millis();
         let rows = sqlx::query(
             "UPDATE dead_letters SET replay_requested_at = $1 \
-             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3) RETURNING seq, id",
+             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3) RETURNING seq, id, subscription",
         )
         .bind(at)
         .bind(topic)
@@ -255,14 +263,16 @@ impl EmbeddedBus {
         .await
         .map_err(store_error)?;
         let mut request = ReplayRequest {
+            topic: topic.to_owned(),
             requested_at: at,
             letters: Vec::with_capacity(rows.len()),
         };
         for row in &rows {
-            request.letters.push((
-                row.try_get("seq").map_err(store_error)?,
-                row.try_get("id").map_err(store_error)?,
-            ));
+            request.letters.push(RequestedLetter {
+                seq: row.try_get("seq").map_err(store_error)?,
+                id: row.try_get("id").map_err(store_error)?,
+                subscription: row.try_get("subscription").map_err(store_error)?,
+            });
         }
         Ok(request)
     }
@@ -270,24 +280,43 @@ impl EmbeddedBus {
     /// Where a replay request stands: how many of its letters wait, and how
     /// many were replayed but failed again (dead-lettered anew since).
     pub async fn replay_status(&self, request: &ReplayRequest) -> Result<ReplayStatus, StoreError> {
+        let Some(first) = request.letters.iter().map(|l| l.seq).min() else {
+            return Ok(ReplayStatus::default());
+        };
+        // Two queries whatever the request's size: the topic's letters from
+        // the first requested one on, unreplayed or written since the request.
+        let rows = sqlx::query(
+            "SELECT seq, id, subscription, replayed_at, created_at FROM dead_letters \
+             WHERE topic = $1 AND seq >= $2 AND (replayed_at IS NULL OR created_at >= $3)",
+        )
+        .bind(&request.topic)
+        .bind(first)
+        .bind(request.requested_at)
+        .fetch_all(self.dead_letters.pool())
+        .await
+        .map_err(store_error)?;
+        let mut unreplayed = std::collections::HashSet::new();
+        let mut anew = std::collections::HashSet::new();
+        for row in &rows {
+            let seq: i64 = row.try_get("seq").map_err(store_error)?;
+            let replayed_at: Option<i64> = row.try_get("replayed_at").map_err(store_error)?;
+            if replayed_at.is_none() {
+                unreplayed.insert(seq);
+            }
+            let created_at: i64 = row.try_get("created_at").map_err(store_error)?;
+            if created_at >= request.requested_at {
+                let id: String = row.try_get("id").map_err(store_error)?;
+                let subscription: String = row.try_get("subscription").map_err(store_error)?;
+                anew.insert((seq, id, subscription));
+            }
+        }
         let mut status = ReplayStatus::default();
-        for (seq, id) in &request.letters {
-            let row = sqlx::query(
-                "SELECT (SELECT COUNT(*) FROM dead_letters WHERE seq = $1 AND replayed_at IS NULL) AS waiting, \
-                 (SELECT COUNT(*) FROM dead_letters WHERE id = $2 AND seq > $1 AND created_at >= $3 \
-                 AND subscription = (SELECT subscription FROM dead_letters WHERE seq = $1)) AS again",
-            )
-            .bind(*seq)
-            .bind(id)
-            .bind(request.requested_at)
-            .fetch_one(self.dead_letters.pool())
-            .await
-            .map_err(store_error)?;
-            let waiting: i64 = row.try_get("waiting").map_err(store_error)?;
-            let again: i64 = row.try_get("again").map_err(store_error)?;
-            if waiting > 0 {
+        for letter in &request.letters {
+            if unreplayed.contains(&letter.seq) {
                 status.waiting += 1;
-            } else if again > 0 {
+            } else if anew.iter().any(|(seq, id, subscription)| {
+                *seq > letter.seq && *id == letter.id && *subscription == letter.subscription
+            }) {
                 status.failed_again += 1;
             } else {
                 status.applied += 1;

@@ -19,7 +19,9 @@ mod sql_unit_of_work;
 
 pub use context_storage::ContextStorage;
 pub use database::{Backend, Database, DatabaseUrl, context_database_url};
-pub use embedded_bus::{DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RetryPolicy};
+pub use embedded_bus::{
+    DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter, RetryPolicy,
+};
 pub use errors::InfraError;
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};

@@ -8,7 +8,7 @@ use super::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{Auditoria, Reintento, Saga, TipoEntidad};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
-    UnitOfWorkFactory, begin_command,
+    UnitOfWorkFactory,
 };
 use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
 
@@ -40,7 +40,6 @@ fn saga_context(saga: &Saga, causation_id: Option<&str>) -> CommandContext {
         command_id: saga.id_comando.clone(),
         correlation_id: saga.correlation_id.clone(),
         causation_id: causation_id.map(str::to_owned),
-        inbox: None,
     }
 }
 
@@ -72,22 +71,19 @@ impl Command for RegistrarResultado {
     type Output = ();
 }
 
-pub struct AuditoriaCommands<F, S, M> {
-    uows: F,
+pub struct AuditoriaCommands<S, M> {
     store: S,
     messages: M,
     policy: SagaPolicy,
 }
 
-impl<F, S, M> AuditoriaCommands<F, S, M>
+impl<S, M> AuditoriaCommands<S, M>
 where
-    F: UnitOfWorkFactory,
-    S: AuditoriaStore<Uow = F::Uow>,
+    S: AuditoriaStore,
     M: SagaMessages,
 {
-    pub fn new(uows: F, store: S, messages: M, policy: SagaPolicy) -> Self {
+    pub fn new(store: S, messages: M, policy: SagaPolicy) -> Self {
         Self {
-            uows,
             store,
             messages,
             policy,
@@ -95,13 +91,16 @@ where
     }
 
     /// Re-sends the command of every overdue saga, or fails it after its
-    /// last attempt. Returns how many sagas moved.
-    pub async fn reintentar_vencidas(&self) -> Result<usize, AuditoriaError> {
+    /// last attempt, one transaction per saga. Returns how many sagas moved.
+    pub async fn reintentar_vencidas<F>(&self, uows: &F) -> Result<usize, AuditoriaError>
+    where
+        F: UnitOfWorkFactory<Uow = S::Uow>,
+    {
         let ahora = Utc::now();
         let vencidas = self.store.sagas_vencidas(ahora, 100).await?;
         let mut moved = 0;
         for mut saga in vencidas {
-            let mut uow = self.uows.begin().await?;
+            let mut uow = uows.begin().await?;
             let ctx = saga_context(&saga, None);
             match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
                 Reintento::Reenviar => {
@@ -125,29 +124,26 @@ where
 }
 
 #[async_trait]
-impl<F, S, M> CommandHandler<AuditarEntidad> for AuditoriaCommands<F, S, M>
+impl<S, M> CommandHandler<AuditarEntidad> for AuditoriaCommands<S, M>
 where
-    F: UnitOfWorkFactory,
-    S: AuditoriaStore<Uow = F::Uow>,
+    S: AuditoriaStore,
     M: SagaMessages,
 {
+    type Uow = S::Uow;
     type Error = AuditoriaError;
 
     async fn handle(
         &self,
+        uow: &mut S::Uow,
         command: AuditarEntidad,
-        ctx: CommandContext,
+        ctx: &CommandContext,
     ) -> Result<Option<EntityId>, AuditoriaError> {
-        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
-            return Ok(None);
-        };
         // The same record announced twice (another event id): one audit, one saga.
         if self
             .store
-            .auditada(&mut uow, command.tipo, &command.id_entidad)
+            .auditada(uow, command.tipo, &command.id_entidad)
             .await?
         {
-            uow.commit().await?;
             return Ok(None);
         }
         let ahora = Utc::now();
@@ -166,46 +162,42 @@ where
             self.policy.timeout(),
             ahora,
         );
-        self.store.guardar_auditoria(&mut uow, &auditoria).await?;
-        self.store.guardar_saga(&mut uow, &saga).await?;
+        self.store.guardar_auditoria(uow, &auditoria).await?;
+        self.store.guardar_saga(uow, &saga).await?;
         for event in auditoria.take_events() {
-            uow.add_message(self.messages.auditoria_completada(&event, &ctx)?);
+            uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
         let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
         uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
-        uow.commit().await?;
         Ok(Some(auditoria.id()))
     }
 }
 
 #[async_trait]
-impl<F, S, M> CommandHandler<RegistrarResultado> for AuditoriaCommands<F, S, M>
+impl<S, M> CommandHandler<RegistrarResultado> for AuditoriaCommands<S, M>
 where
-    F: UnitOfWorkFactory,
-    S: AuditoriaStore<Uow = F::Uow>,
+    S: AuditoriaStore,
     M: SagaMessages,
 {
+    type Uow = S::Uow;
     type Error = AuditoriaError;
 
     async fn handle(
         &self,
+        uow: &mut S::Uow,
         command: RegistrarResultado,
-        ctx: CommandContext,
+        _ctx: &CommandContext,
     ) -> Result<(), AuditoriaError> {
-        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
-            return Ok(());
-        };
         // A manual decision on a record the audit never saw has no saga.
         if let Some(mut saga) = self
             .store
-            .saga_de(&mut uow, command.tipo, &command.id_entidad)
+            .saga_de(uow, command.tipo, &command.id_entidad)
             .await?
         {
             if saga.completar(command.estado, Utc::now()) {
-                self.store.guardar_saga(&mut uow, &saga).await?;
+                self.store.guardar_saga(uow, &saga).await?;
             }
         }
-        uow.commit().await?;
         Ok(())
     }
 }

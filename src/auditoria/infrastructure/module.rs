@@ -7,14 +7,13 @@ use tokio_util::sync::CancellationToken;
 use super::{AvroSagaMessages, FUENTES, MIGRATIONS, SourceEventsConsumer, SqlAuditoriaStore};
 use crate::auditoria::SERVICE;
 use crate::auditoria::application::{AuditoriaCommands, AuditoriaQueries, SagaPolicy};
-use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::{InTransactions, MessageBus};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
 };
 
-pub type SqlAuditoriaCommands =
-    AuditoriaCommands<SqlUnitOfWorkFactory, SqlAuditoriaStore, AvroSagaMessages>;
+pub type SqlAuditoriaCommands = AuditoriaCommands<SqlAuditoriaStore, AvroSagaMessages>;
 pub type SqlAuditoriaQueries = AuditoriaQueries<SqlAuditoriaStore>;
 
 /// The running `auditoria` context: consumers, relay and saga ticker.
@@ -40,14 +39,10 @@ impl AuditoriaModule {
         })?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let store = SqlAuditoriaStore::new(storage.db.clone());
-        let commands = Arc::new(AuditoriaCommands::new(
-            storage.uows.clone(),
-            store.clone(),
-            messages,
-            policy,
-        ));
+        let commands = Arc::new(AuditoriaCommands::new(store.clone(), messages, policy));
         for fuente in FUENTES {
             let consumer = SourceEventsConsumer::new(fuente, commands.clone(), codec.clone());
+            let consumer = InTransactions::new(SERVICE, storage.uows.clone(), consumer);
             bus.subscribe(fuente.event_topic, SERVICE, Arc::new(consumer))
                 .await
                 .map_err(|e| InfraError::Bus(e.to_string()))?;
@@ -56,6 +51,7 @@ impl AuditoriaModule {
         let cancel = CancellationToken::new();
         let ticker = tokio::spawn(tick(
             commands.clone(),
+            storage.uows.clone(),
             store.clone(),
             policy,
             cancel.clone(),
@@ -80,15 +76,16 @@ impl AuditoriaModule {
 /// Looks for overdue sagas a few times per timeout, so none waits silently.
 async fn tick(
     commands: Arc<SqlAuditoriaCommands>,
+    uows: SqlUnitOfWorkFactory,
     store: SqlAuditoriaStore,
     policy: SagaPolicy,
     cancel: CancellationToken,
 ) {
     let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
     crate::seedwork::infrastructure::periodic::every("saga retry pass", every, cancel, || {
-        let (commands, store) = (commands.clone(), store.clone());
+        let (commands, uows, store) = (commands.clone(), uows.clone(), store.clone());
         async move {
-            let retried = commands.reintentar_vencidas().await;
+            let retried = commands.reintentar_vencidas(&uows).await;
             report_sagas(&store).await;
             retried.map(|_| ())
         }

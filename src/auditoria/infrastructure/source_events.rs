@@ -4,12 +4,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{Fuente, SqlAuditoriaCommands};
-use crate::auditoria::SERVICE;
 use crate::auditoria::application::{AuditarEntidad, AuditoriaError, RegistrarResultado};
 use crate::seedwork::application::{
-    CommandContext, HandleError, Message, MessageHandler, dispatch,
+    CommandContext, HandleError, Message, TransactionalHandler, execute,
 };
 use crate::seedwork::domain::Estado;
+use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::AvroCodec;
 
 /// Consumes a source context's events: a created record is audited (and
@@ -33,25 +33,23 @@ impl SourceEventsConsumer {
 
 fn classify(error: AuditoriaError) -> HandleError {
     match error {
-        AuditoriaError::Store(e) => HandleError::Retryable(e.to_string()),
+        AuditoriaError::Store(e) => e.into(),
         AuditoriaError::Encoding(e) => HandleError::Poison(e.to_string()),
     }
 }
 
 #[async_trait]
-impl MessageHandler for SourceEventsConsumer {
-    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+impl TransactionalHandler for SourceEventsConsumer {
+    type Uow = SqlUnitOfWork;
+    type Effect = ();
+
+    async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
         let decoded = self
             .codec
             .decode_message(message)
             .map_err(|e| HandleError::Poison(e.to_string()))?;
         let h = &decoded.header;
-        let ctx = CommandContext::from_message(
-            SERVICE,
-            &h.id,
-            &h.correlation_id,
-            h.causation_id.as_deref(),
-        );
+        let ctx = CommandContext::from_message(&h.id, &h.correlation_id, h.causation_id.as_deref());
         let id_entidad = decoded.text(self.fuente.id_field).ok_or_else(|| {
             HandleError::Poison(format!(
                 "{} without {}",
@@ -71,7 +69,7 @@ impl MessageHandler for SourceEventsConsumer {
                 id_entidad,
                 campos,
             };
-            dispatch(self.commands.as_ref(), command, ctx)
+            execute(self.commands.as_ref(), uow, command, &ctx)
                 .await
                 .map(|_| ())
         } else if kind == self.fuente.aprobado || kind == self.fuente.rechazado {
@@ -85,7 +83,7 @@ impl MessageHandler for SourceEventsConsumer {
                 id_entidad,
                 estado,
             };
-            dispatch(self.commands.as_ref(), command, ctx).await
+            execute(self.commands.as_ref(), uow, command, &ctx).await
         } else {
             Ok(())
         };

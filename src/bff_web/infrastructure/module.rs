@@ -9,7 +9,7 @@ use super::projector::TOPICS;
 use super::{AuthConfig, AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
 use crate::bff_web::SERVICE;
 use crate::bff_web::application::{BffCommands, Cambio};
-use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::{InTransactions, MessageBus};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
@@ -44,12 +44,10 @@ impl BffModule {
             proyecciones.clone(),
             AvroComandoEncoder::new(codec.clone()),
         ));
-        let projector = Arc::new(Projector::new(
-            storage.uows.clone(),
-            proyecciones.clone(),
-            codec,
-            cambios.clone(),
+        let projector = Arc::new(InTransactions::new(
             SERVICE,
+            storage.uows.clone(),
+            Projector::new(proyecciones.clone(), codec, cambios.clone()),
         ));
         for topic in TOPICS {
             bus.subscribe(topic, SERVICE, projector.clone())

@@ -8,10 +8,8 @@ use super::SqlProyecciones;
 use super::sql_proyecciones::campos;
 use crate::bff_web::application::{AuditoriaVista, Cambio, RegistroVista, TipoRegistro};
 use crate::bff_web::domain::EstadoComando;
-use crate::seedwork::application::{
-    HandleError, Message, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
-};
-use crate::seedwork::infrastructure::SqlUnitOfWorkFactory;
+use crate::seedwork::application::{HandleError, Message, StoreError, TransactionalHandler};
+use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::AvroCodec;
 
 /// What the projector reads from each registered-record event topic.
@@ -68,41 +66,36 @@ struct AuditoriaData {
     fecha: i64,
 }
 
-/// Keeps the BFF's projections from integration events, idempotently (its
-/// inbox), and announces each change to the subscriptions after commit.
+/// Keeps the BFF's projections from integration events, idempotently (the
+/// inbox `InTransactions` claims), and announces each change to the
+/// subscriptions after commit.
 pub struct Projector {
-    uows: SqlUnitOfWorkFactory,
     store: SqlProyecciones,
     codec: Arc<AvroCodec>,
     cambios: broadcast::Sender<Cambio>,
-    consumer: String,
 }
 
 fn retry(e: StoreError) -> HandleError {
-    HandleError::Retryable(e.to_string())
+    e.into()
 }
 
 impl Projector {
     pub fn new(
-        uows: SqlUnitOfWorkFactory,
         store: SqlProyecciones,
         codec: Arc<AvroCodec>,
         cambios: broadcast::Sender<Cambio>,
-        consumer: &str,
     ) -> Self {
         Self {
-            uows,
             store,
             codec,
             cambios,
-            consumer: consumer.to_owned(),
         }
     }
 
-    async fn apply(
+    async fn project(
         &self,
         message: &Message,
-        uow: &mut crate::seedwork::infrastructure::SqlUnitOfWork,
+        uow: &mut SqlUnitOfWork,
     ) -> Result<Option<Cambio>, HandleError> {
         if let Some(command_topic) = message.topic.strip_suffix("-DLQ") {
             // A command of ours the target context refused or never managed.
@@ -199,22 +192,22 @@ impl Projector {
 }
 
 #[async_trait]
-impl MessageHandler for Projector {
-    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
-        let mut uow = self.uows.begin().await.map_err(retry)?;
-        if !uow
-            .claim_inbox(&self.consumer, &message.id)
-            .await
-            .map_err(retry)?
-        {
-            return Ok(());
-        }
-        let cambio = self.apply(message, &mut uow).await?;
-        uow.commit().await.map_err(retry)?;
-        if let Some(cambio) = cambio {
+impl TransactionalHandler for Projector {
+    type Uow = SqlUnitOfWork;
+    type Effect = Option<Cambio>;
+
+    async fn apply(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        message: &Message,
+    ) -> Result<Option<Cambio>, HandleError> {
+        self.project(message, uow).await
+    }
+
+    fn committed(&self, cambios: Vec<Option<Cambio>>) {
+        for cambio in cambios.into_iter().flatten() {
             // Nobody listening is fine.
             let _ = self.cambios.send(cambio);
         }
-        Ok(())
     }
 }

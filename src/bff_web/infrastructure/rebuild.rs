@@ -9,7 +9,7 @@ use tokio::sync::broadcast;
 use super::projector::TOPICS;
 use super::{Projector, SqlProyecciones};
 use crate::bff_web::SERVICE;
-use crate::seedwork::application::{BusError, MessageHandler};
+use crate::seedwork::application::{BusError, InTransactions, MessageHandler};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{ContextStorage, InfraError, PulsarBus, to_bus_message};
 
@@ -30,7 +30,11 @@ pub async fn rebuild(
         .await
         .map_err(|e| InfraError::Bus(e.to_string()))?;
     let (cambios, _) = broadcast::channel(16);
-    let projector = Projector::new(storage.uows.clone(), store, codec, cambios, SERVICE);
+    let projector = InTransactions::new(
+        SERVICE,
+        storage.uows.clone(),
+        Projector::new(store, codec, cambios),
+    );
     let mut applied = 0;
     for topic in TOPICS {
         let mut reader: pulsar::Consumer<Vec<u8>, _> = bus

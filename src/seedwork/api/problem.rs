@@ -40,7 +40,9 @@ impl From<crate::seedwork::application::StoreError> for ApiError {
         use crate::seedwork::application::StoreError;
         match error {
             StoreError::Conflict { .. } => Self::Conflict(error.to_string()),
-            StoreError::Backend(_) => Self::Unavailable(error.to_string()),
+            StoreError::Backend(_) | StoreError::Unavailable(_) => {
+                Self::Unavailable(error.to_string())
+            }
         }
     }
 }

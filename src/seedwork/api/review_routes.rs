@@ -17,9 +17,7 @@ use super::{ApiError, Correlation, ValidJson, ValidQuery};
 use crate::seedwork::application::review::{
     Aprobar, Crear, Listar, ObtenerPorId, Rechazar, ReviewUseCaseError,
 };
-use crate::seedwork::application::{
-    CommandContext, CommandHandler, PageRequest, QueryHandler, ask, dispatch,
-};
+use crate::seedwork::application::{CommandContext, Dispatch, PageRequest, QueryHandler, ask};
 use crate::seedwork::domain::{
     DatosRegistro, DomainError, EntityId, Estado, FieldError, Motivos, Registro, Reviewable,
 };
@@ -95,16 +93,16 @@ pub struct ReviewPaths {
 
 /// Command handlers the routes need, whatever adapters sit behind them.
 pub trait ReviewCommandHandlers<A: Reviewable>:
-    CommandHandler<Crear<A>, Error = ReviewUseCaseError>
-    + CommandHandler<Aprobar<A>, Error = ReviewUseCaseError>
-    + CommandHandler<Rechazar<A>, Error = ReviewUseCaseError>
+    Dispatch<Crear<A>, Error = ReviewUseCaseError>
+    + Dispatch<Aprobar<A>, Error = ReviewUseCaseError>
+    + Dispatch<Rechazar<A>, Error = ReviewUseCaseError>
     + 'static
 {
 }
 impl<A: Reviewable, T> ReviewCommandHandlers<A> for T where
-    T: CommandHandler<Crear<A>, Error = ReviewUseCaseError>
-        + CommandHandler<Aprobar<A>, Error = ReviewUseCaseError>
-        + CommandHandler<Rechazar<A>, Error = ReviewUseCaseError>
+    T: Dispatch<Crear<A>, Error = ReviewUseCaseError>
+        + Dispatch<Aprobar<A>, Error = ReviewUseCaseError>
+        + Dispatch<Rechazar<A>, Error = ReviewUseCaseError>
         + 'static
 {
 }
@@ -215,15 +213,16 @@ where
 {
     let datos = body.into_datos()?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    let id = dispatch(
-        api.commands.as_ref(),
-        Crear::<A> {
-            id: EntityId::new(),
-            datos,
-        },
-        ctx.clone(),
-    )
-    .await?;
+    let id = api
+        .commands
+        .dispatch(
+            Crear::<A> {
+                id: EntityId::new(),
+                datos,
+            },
+            ctx.clone(),
+        )
+        .await?;
     Ok(accepted(&api.paths, &ctx, id))
 }
 
@@ -238,7 +237,9 @@ where
 {
     let id = EntityId::parse("id", &id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    dispatch(api.commands.as_ref(), Aprobar::<A>::new(id), ctx.clone()).await?;
+    api.commands
+        .dispatch(Aprobar::<A>::new(id), ctx.clone())
+        .await?;
     Ok(accepted(&api.paths, &ctx, id))
 }
 
@@ -255,12 +256,9 @@ where
     let id = EntityId::parse("id", &id)?;
     let motivos = Motivos::parse(&body.motivos)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    dispatch(
-        api.commands.as_ref(),
-        Rechazar::<A>::new(id, motivos),
-        ctx.clone(),
-    )
-    .await?;
+    api.commands
+        .dispatch(Rechazar::<A>::new(id, motivos), ctx.clone())
+        .await?;
     Ok(accepted(&api.paths, &ctx, id))
 }
 

@@ -1,26 +1,30 @@
 use async_trait::async_trait;
 use tracing::Instrument;
 
+use super::{StoreError, UnitOfWork, UnitOfWorkFactory};
+
 /// A request to change state, named `VerbNoun` (`CrearCompania`).
 pub trait Command: Send + 'static {
     const NAME: &'static str;
     type Output: Send;
 }
 
-/// Handles exactly one command type.
+/// Handles exactly one command type inside a unit of work its caller
+/// opened and will commit: load → the domain decides → save → stage the
+/// events. The caller is an HTTP route (one command, one transaction, see
+/// [`Dispatcher`]) or a consumer applying a run of messages in one
+/// transaction with their inbox rows.
 #[async_trait]
 pub trait CommandHandler<C: Command>: Send + Sync {
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Uow: UnitOfWork;
+    type Error: std::error::Error + From<StoreError> + Send + Sync + 'static;
 
-    async fn handle(&self, command: C, ctx: CommandContext) -> Result<C::Output, Self::Error>;
-}
-
-/// When a command arrives as a message, the consumer's inbox row is written
-/// in the handler's own transaction so a redelivery has no second effect.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxClaim {
-    pub consumer: String,
-    pub message_id: String,
+    async fn handle(
+        &self,
+        uow: &mut Self::Uow,
+        command: C,
+        ctx: &CommandContext,
+    ) -> Result<C::Output, Self::Error>;
 }
 
 /// Who asked and why: travels from the HTTP request or message into the
@@ -30,7 +34,6 @@ pub struct CommandContext {
     pub command_id: String,
     pub correlation_id: String,
     pub causation_id: Option<String>,
-    pub inbox: Option<InboxClaim>,
 }
 
 impl CommandContext {
@@ -41,7 +44,6 @@ impl CommandContext {
             command_id: id.clone(),
             correlation_id: id,
             causation_id: None,
-            inbox: None,
         }
     }
 
@@ -57,7 +59,6 @@ impl CommandContext {
 
     /// A command that arrived as a message with envelope id `message_id`.
     pub fn from_message(
-        consumer: &str,
         message_id: &str,
         correlation_id: &str,
         causation_id: Option<&str>,
@@ -66,20 +67,17 @@ impl CommandContext {
             command_id: message_id.to_owned(),
             correlation_id: correlation_id.to_owned(),
             causation_id: causation_id.map(str::to_owned),
-            inbox: Some(InboxClaim {
-                consumer: consumer.to_owned(),
-                message_id: message_id.to_owned(),
-            }),
         }
     }
 }
 
-/// The one entry point the API and consumers use to run a command: it wraps
-/// the handler in a span carrying the command and correlation ids.
-pub async fn dispatch<C, H>(
+/// Runs a command inside the caller's unit of work, in a span carrying the
+/// command and correlation ids, and counts its outcome.
+pub async fn execute<C, H>(
     handler: &H,
+    uow: &mut H::Uow,
     command: C,
-    ctx: CommandContext,
+    ctx: &CommandContext,
 ) -> Result<C::Output, H::Error>
 where
     C: Command,
@@ -92,7 +90,7 @@ where
         correlation_id = %ctx.correlation_id,
     );
     async move {
-        let result = handler.handle(command, ctx).await;
+        let result = handler.handle(uow, command, ctx).await;
         let outcome = match &result {
             Ok(_) => {
                 tracing::debug!("command handled");
@@ -109,4 +107,66 @@ where
     }
     .instrument(span)
     .await
+}
+
+/// Runs commands one transaction each: what the HTTP API and the CLI call.
+#[async_trait]
+pub trait Dispatch<C: Command>: Send + Sync {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    async fn dispatch(&self, command: C, ctx: CommandContext) -> Result<C::Output, Self::Error>;
+}
+
+/// A context's command handlers and the factory of the units of work they
+/// run in: `dispatch` opens one, runs the handler and commits.
+pub struct Dispatcher<F, H> {
+    uows: F,
+    handlers: H,
+}
+
+impl<F, H> Dispatcher<F, H> {
+    pub fn new(uows: F, handlers: H) -> Self {
+        Self { uows, handlers }
+    }
+
+    pub fn handlers(&self) -> &H {
+        &self.handlers
+    }
+
+    pub fn uows(&self) -> &F {
+        &self.uows
+    }
+}
+
+#[async_trait]
+impl<C, F, H> Dispatch<C> for Dispatcher<F, H>
+where
+    C: Command,
+    F: UnitOfWorkFactory,
+    H: CommandHandler<C, Uow = F::Uow>,
+{
+    type Error = H::Error;
+
+    async fn dispatch(&self, command: C, ctx: CommandContext) -> Result<C::Output, H::Error> {
+        let mut uow = self.uows.begin().await?;
+        let output = execute(&self.handlers, &mut uow, command, &ctx).await?;
+        uow.commit().await?;
+        Ok(output)
+    }
+}
+
+/// Handlers shared between the HTTP dispatcher and a consumer.
+#[async_trait]
+impl<C: Command, H: CommandHandler<C>> CommandHandler<C> for std::sync::Arc<H> {
+    type Uow = H::Uow;
+    type Error = H::Error;
+
+    async fn handle(
+        &self,
+        uow: &mut H::Uow,
+        command: C,
+        ctx: &CommandContext,
+    ) -> Result<C::Output, H::Error> {
+        self.as_ref().handle(uow, command, ctx).await
+    }
 }

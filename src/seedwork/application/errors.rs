@@ -7,8 +7,19 @@ pub enum StoreError {
     /// Someone else saved the aggregate since it was loaded.
     #[error("concurrent update of {aggregate} {id}")]
     Conflict { aggregate: &'static str, id: String },
+    /// The database cannot be reached or refuses connections (down,
+    /// restarting, out of connections, timed out): an outage to wait out,
+    /// never a reason to give up on a message.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     #[error("storage failure: {0}")]
     Backend(String),
+}
+
+impl StoreError {
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
 }
 
 /// Failure of the message bus port.
@@ -23,12 +34,31 @@ pub enum BusError {
 /// What a message handler reports; it decides redelivery or dead-lettering.
 #[derive(Debug, Error)]
 pub enum HandleError {
-    /// Might succeed later (database down, conflict): nack and redeliver with backoff.
+    /// A dependency is down (its database, the broker, a timeout): the
+    /// consumer pauses and retries once it answers; never counted against
+    /// the message, never dead-lettered.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// Failed while its dependencies are healthy and might succeed later (a
+    /// conflict, a record not there yet): redelivered with backoff, and
+    /// dead-lettered once the redelivery budget is spent.
     #[error("retryable: {0}")]
     Retryable(String),
     /// Will never succeed (undecodable, invalid): straight to the dead-letter topic.
     #[error("poison: {0}")]
     Poison(String),
+}
+
+impl From<StoreError> for HandleError {
+    /// An outage waits; any other storage failure spends the budget.
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(_) => Self::Unavailable(error.to_string()),
+            StoreError::Conflict { .. } | StoreError::Backend(_) => {
+                Self::Retryable(error.to_string())
+            }
+        }
+    }
 }
 
 /// A domain event could not be turned into an integration message.

@@ -1,6 +1,7 @@
 //! Application building blocks: command and query handlers with one dispatch
-//! the API calls, and the ports (traits) the handlers use — unit of work,
-//! message bus, event translation. Nothing here knows sqlx, Avro or Pulsar;
+//! the API calls, the consumers that apply messages in shared transactions,
+//! and the ports (traits) the handlers use — unit of work, message bus,
+//! event translation. Nothing here knows sqlx, Avro or Pulsar;
 //! `infrastructure` implements these traits.
 
 mod command;
@@ -10,12 +11,16 @@ mod messaging;
 mod paging;
 mod query;
 pub mod review;
+mod transactional;
 mod unit_of_work;
 
-pub use command::{Command, CommandContext, CommandHandler, InboxClaim, dispatch};
-pub use command_unit::{begin_command, stage_events};
+pub use command::{Command, CommandContext, CommandHandler, Dispatch, Dispatcher, execute};
+pub use command_unit::stage_events;
 pub use errors::{BusError, HandleError, StoreError, TranslateError};
-pub use messaging::{EventTranslator, Message, MessageBus, MessageHandler};
+pub use messaging::{
+    BatchOutcome, EventTranslator, Message, MessageBus, MessageHandler, REPLAY_PROPERTY,
+};
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageOf, PageRequest};
 pub use query::{Query, QueryHandler, ask};
+pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

@@ -14,6 +14,16 @@ pub trait UnitOfWork: Send {
     /// had, in which case the caller must not apply the effect again.
     async fn claim_inbox(&mut self, consumer: &str, message_id: &str) -> Result<bool, StoreError>;
 
+    /// Adds one to the failed deliveries of a message (by its delivery key)
+    /// to `consumer` and returns the count so far, so a crash does not
+    /// reset a message's redelivery budget.
+    async fn count_failure(
+        &mut self,
+        consumer: &str,
+        delivery_key: &str,
+        reason: &str,
+    ) -> Result<u32, StoreError>;
+
     async fn commit(self) -> Result<(), StoreError>;
 }
 
@@ -23,4 +33,8 @@ pub trait UnitOfWorkFactory: Send + Sync {
     type Uow: UnitOfWork;
 
     async fn begin(&self) -> Result<Self::Uow, StoreError>;
+
+    /// Whether the database answers now (probed while a consumer waits out
+    /// an outage).
+    async fn ready(&self) -> bool;
 }

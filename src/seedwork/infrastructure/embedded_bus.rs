@@ -8,10 +8,11 @@ use sqlx::Row;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::delivery::{ConsumerSettings, DeadLetterSink, Subscription, by_lane};
 use super::sql_unit_of_work::now_millis;
 use super::{Database, store_error};
 use crate::seedwork::application::{
-    BusError, HandleError, Message, MessageBus, MessageHandler, StoreError,
+    BusError, Message, MessageBus, MessageHandler, REPLAY_PROPERTY, StoreError,
 };
 
 /// How often a failing message is redelivered before it is dead-lettered.
@@ -41,10 +42,14 @@ impl RetryPolicy {
     }
 }
 
-#[derive(Clone)]
-struct Subscriber {
-    name: String,
-    handler: Arc<dyn MessageHandler>,
+/// Every subscription of this process, by topic.
+type Registry = Arc<RwLock<HashMap<String, Vec<Arc<Subscription>>>>>;
+
+fn subscriptions_of(registry: &Registry, topic: &str) -> Vec<Arc<Subscription>> {
+    registry
+        .read()
+        .map(|s| s.get(topic).cloned().unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// How long a replayer's claim on a letter holds before another may take it.
@@ -86,100 +91,34 @@ pub struct DeadLetter {
     pub message: Message,
 }
 
-/// The in-process bus of the embedded mode. `publish` returns only when every
-/// subscriber has committed the message (or it was dead-lettered), so the
-/// outbox relay marks a row sent only after its effects exist: a crash at
-/// any point re-delivers from the outbox, and the inboxes dedupe.
-/// Messages of one key are delivered in order; different keys in parallel.
-pub struct EmbeddedBus {
-    subscribers: RwLock<HashMap<String, Vec<Subscriber>>>,
-    dead_letters: Database,
-    policy: RetryPolicy,
+/// The embedded bus's dead letters: a row in the `dead_letters` table,
+/// then a delivery to the subscribers of `<topic>-DLQ`, as a Pulsar DLQ
+/// topic would have (the BFF turns its command FALLIDO).
+struct LetterBox {
+    db: Database,
+    subscribers: Registry,
+    cancel: CancellationToken,
 }
 
-impl EmbeddedBus {
-    /// `dead_letters` is the database holding the `dead_letters` table.
-    pub fn new(dead_letters: Database, policy: RetryPolicy) -> Self {
-        Self {
-            subscribers: RwLock::new(HashMap::new()),
-            dead_letters,
-            policy,
-        }
-    }
-
-    fn subscribers_of(&self, topic: &str) -> Vec<Subscriber> {
-        self.subscribers
-            .read()
-            .map(|s| s.get(topic).cloned().unwrap_or_default())
-            .unwrap_or_default()
-    }
-
-    async fn deliver(&self, subscriber: &Subscriber, message: &Message) -> Result<(), BusError> {
-        let mut attempt = 0u32;
-        loop {
-            let mut delivery = message.clone();
-            delivery.redelivery_count = attempt;
-            let span = super::consume_span(message, &subscriber.name);
-            let reason = match super::handle_guarded(subscriber.handler.as_ref(), &delivery, span)
-                .await
-            {
-                Ok(()) => {
-                    super::consumed(&message.topic, &subscriber.name, "ok");
-                    return Ok(());
-                }
-                Err(HandleError::Poison(reason)) => reason,
-                Err(HandleError::Retryable(reason)) if attempt < self.policy.max_redeliveries => {
-                    tracing::warn!(topic = %message.topic, subscription = %subscriber.name,
-                        id = %message.id, attempt, %reason, "handler failed; redelivering");
-                    super::consumed(&message.topic, &subscriber.name, "retry");
-                    tokio::time::sleep(self.policy.backoff(attempt)).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(HandleError::Retryable(reason)) => reason,
-            };
-            tracing::error!(topic = %message.topic, subscription = %subscriber.name,
-                id = %message.id, %reason, "message dead-lettered");
-            super::consumed(&message.topic, &subscriber.name, "dead_letter");
-            self.store_dead_letter(&subscriber.name, message, &reason, attempt + 1)
-                .await
-                .map_err(|e| BusError::Broker(e.to_string()))?;
-            self.announce_dead_letter(&subscriber.name, message, &reason, attempt + 1)
-                .await;
-            return Ok(());
-        }
-    }
-
-    /// Delivers a dead letter to the subscribers of `<topic>-DLQ`, as a
-    /// Pulsar DLQ topic would (best effort: the table is the record).
-    async fn announce_dead_letter(
+#[async_trait]
+impl DeadLetterSink for LetterBox {
+    async fn dead_letter(
         &self,
         subscription: &str,
         message: &Message,
         reason: &str,
         attempts: u32,
-    ) {
-        let topic = super::dead_letter_topic(&message.topic);
-        let mut dead = message.clone();
-        dead.topic = topic.clone();
-        dead.properties.insert("error".into(), reason.to_owned());
-        dead.properties
-            .insert("original_topic".into(), message.topic.clone());
-        dead.properties
-            .insert("subscription".into(), subscription.to_owned());
-        dead.properties
-            .insert("attempts".into(), attempts.to_string());
-        for subscriber in self.subscribers_of(&topic) {
-            let span = super::consume_span(&dead, &subscriber.name);
-            if let Err(error) =
-                super::handle_guarded(subscriber.handler.as_ref(), &dead, span).await
-            {
-                tracing::warn!(%topic, subscription = %subscriber.name, %error, "dead-letter subscriber failed");
-            }
-        }
+    ) -> Result<(), BusError> {
+        self.store(subscription, message, reason, attempts)
+            .await
+            .map_err(|e| BusError::Broker(e.to_string()))?;
+        self.announce(subscription, message, reason, attempts).await;
+        Ok(())
     }
+}
 
-    async fn store_dead_letter(
+impl LetterBox {
+    async fn store(
         &self,
         subscription: &str,
         message: &Message,
@@ -203,10 +142,82 @@ impl EmbeddedBus {
         .bind(error)
         .bind(i64::from(attempts))
         .bind(now_millis())
-        .execute(self.dead_letters.pool())
+        .execute(self.db.writer())
         .await
         .map_err(store_error)?;
         Ok(())
+    }
+
+    async fn announce(&self, subscription: &str, message: &Message, reason: &str, attempts: u32) {
+        let topic = super::dead_letter_topic(&message.topic);
+        let mut dead = message.clone();
+        dead.topic = topic.clone();
+        dead.properties.insert("error".into(), reason.to_owned());
+        dead.properties
+            .insert("original_topic".into(), message.topic.clone());
+        dead.properties
+            .insert("subscription".into(), subscription.to_owned());
+        dead.properties
+            .insert("attempts".into(), attempts.to_string());
+        for subscriber in subscriptions_of(&self.subscribers, &topic) {
+            subscriber
+                .deliver(std::slice::from_ref(&dead), &self.cancel)
+                .await;
+        }
+    }
+}
+
+/// The in-process bus of the embedded mode. `publish` returns only when every
+/// subscriber has committed the message (or it was dead-lettered), so the
+/// outbox relay marks a row sent only after its effects exist: a crash at
+/// any point re-delivers from the outbox, and the inboxes dedupe.
+/// Each subscription splits a publish into lanes by key (one key's messages
+/// in order, keys in parallel) and applies a lane's run in shared
+/// transactions. While a subscriber waits out an outage of its database,
+/// the relay publishing to it waits too, so nothing is pulled from that
+/// outbox meanwhile: the rows stay pending where they were committed.
+pub struct EmbeddedBus {
+    subscribers: Registry,
+    letters: Arc<LetterBox>,
+    dead_letters: Database,
+    policy: RetryPolicy,
+    settings: ConsumerSettings,
+    cancel: CancellationToken,
+}
+
+impl EmbeddedBus {
+    /// `dead_letters` is the database holding the `dead_letters` table.
+    pub fn new(dead_letters: Database, policy: RetryPolicy) -> Self {
+        let subscribers: Registry = Arc::default();
+        let cancel = CancellationToken::new();
+        Self {
+            letters: Arc::new(LetterBox {
+                db: dead_letters.clone(),
+                subscribers: subscribers.clone(),
+                cancel: cancel.clone(),
+            }),
+            subscribers,
+            dead_letters,
+            policy,
+            settings: ConsumerSettings::default(),
+            cancel,
+        }
+    }
+
+    /// Lanes per subscription and messages per transaction.
+    pub fn with_settings(mut self, settings: ConsumerSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Stops waiting: deliveries in progress end where they stand, and the
+    /// publishes waiting on them fail, leaving their rows in the outbox.
+    pub fn shutdown(&self) {
+        self.cancel.cancel();
+    }
+
+    fn subscribers_of(&self, topic: &str) -> Vec<Arc<Subscription>> {
+        subscriptions_of(&self.subscribers, topic)
     }
 
     /// Stops delivering `topic` to `subscription` and hands its handler back
@@ -217,7 +228,7 @@ impl EmbeddedBus {
         let mut subscribers = self.subscribers.write().ok()?;
         let list = subscribers.get_mut(topic)?;
         let index = list.iter().position(|s| s.name == subscription)?;
-        Some(list.remove(index).handler)
+        Some(list.remove(index).handler.clone())
     }
 
     /// Dead letters of a topic not yet replayed, oldest first.
@@ -361,7 +372,11 @@ impl EmbeddedBus {
     async fn replay_row(&self, row: &sqlx::any::AnyRow) -> Result<bool, StoreError> {
         let seq: i64 = row.try_get("seq").map_err(store_error)?;
         let subscription: String = row.try_get("subscription").map_err(store_error)?;
-        let message = super::outbox_store::message_from_row(row)?;
+        let mut message = super::outbox_store::message_from_row(row)?;
+        // A replay has a redelivery budget of its own.
+        message
+            .properties
+            .insert(REPLAY_PROPERTY.to_owned(), seq.to_string());
         let Some(subscriber) = self
             .subscribers_of(&message.topic)
             .into_iter()
@@ -384,9 +399,13 @@ impl EmbeddedBus {
         if claimed.rows_affected() != 1 {
             return Ok(false);
         }
-        self.deliver(&subscriber, &message)
+        if subscriber
+            .deliver(std::slice::from_ref(&message), &self.cancel)
             .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            == 0
+        {
+            return Err(StoreError::Unavailable("shutting down".into()));
+        }
         sqlx::query("UPDATE dead_letters SET replayed_at = $1 WHERE seq = $2")
             .bind(now_millis())
             .bind(seq)
@@ -429,31 +448,32 @@ impl EmbeddedBus {
 #[async_trait]
 impl MessageBus for EmbeddedBus {
     async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
-        // Per key, in order; keys in parallel.
-        let mut by_key: Vec<(&str, Vec<&Message>)> = Vec::new();
-        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-        for message in messages {
-            let slot = *index
-                .entry((message.topic.as_str(), message.key.as_str()))
-                .or_insert_with(|| {
-                    by_key.push((message.key.as_str(), Vec::new()));
-                    by_key.len() - 1
-                });
-            by_key[slot].1.push(message);
-        }
-        let results = join_all(by_key.into_iter().map(|(_, batch)| async move {
-            for message in batch {
-                let subscribers = self.subscribers_of(&message.topic);
-                let outcomes = join_all(subscribers.iter().map(|s| self.deliver(s, message))).await;
-                outcomes
-                    .into_iter()
-                    .collect::<Result<Vec<()>, BusError>>()?;
+        let mut topics: Vec<&str> = messages.iter().map(|m| m.topic.as_str()).collect();
+        topics.sort_unstable();
+        topics.dedup();
+        let mut deliveries = Vec::new();
+        for topic in topics {
+            let on_topic: Vec<Message> = messages
+                .iter()
+                .filter(|m| m.topic == topic)
+                .cloned()
+                .collect();
+            for subscription in self.subscribers_of(topic) {
+                for run in by_lane(&on_topic, subscription.settings.lanes) {
+                    let subscription = subscription.clone();
+                    deliveries.push(async move {
+                        subscription.deliver(&run, &self.cancel).await == run.len()
+                    });
+                }
             }
-            Ok::<(), BusError>(())
-        }))
-        .await;
-        results.into_iter().collect::<Result<Vec<()>, BusError>>()?;
-        Ok(())
+        }
+        if join_all(deliveries).await.into_iter().all(|done| done) {
+            Ok(())
+        } else {
+            Err(BusError::Broker(
+                "shutting down before every subscriber took the messages".into(),
+            ))
+        }
     }
 
     async fn subscribe(
@@ -469,10 +489,14 @@ impl MessageBus for EmbeddedBus {
         let list = subscribers.entry(topic.to_owned()).or_default();
         // One embedded instance per subscription name: re-subscribing replaces.
         list.retain(|s| s.name != subscription);
-        list.push(Subscriber {
-            name: subscription.to_owned(),
+        list.push(Arc::new(Subscription::new(
+            topic,
+            subscription,
             handler,
-        });
+            self.policy,
+            self.settings,
+            self.letters.clone(),
+        )));
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 pub mod avro;
 mod context_storage;
 mod database;
+mod delivery;
 mod embedded_bus;
 mod errors;
 mod outbox_relay;
@@ -19,6 +20,7 @@ mod sql_unit_of_work;
 
 pub use context_storage::ContextStorage;
 pub use database::{Backend, Database, DatabaseUrl, context_database_url};
+pub use delivery::ConsumerSettings;
 pub use embedded_bus::{
     DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter, RetryPolicy,
 };
@@ -27,7 +29,9 @@ pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
 pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
-pub use sql_unit_of_work::{SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error};
+pub use sql_unit_of_work::{
+    OUTBOX_CHANNEL, SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error,
+};
 
 /// Runs a handler so that a panic is a failed delivery, not a dead task: it
 /// is retried and dead-lettered like any failure ("handler panicked: ..."),

@@ -70,7 +70,7 @@ impl OutboxStore for SqlOutboxStore {
         .bind(holder)
         .bind(expires)
         .bind(now)
-        .execute(self.db.pool())
+        .execute(self.db.writer())
         .await
         .map_err(store_error)?;
         Ok(updated.rows_affected() == 1)
@@ -114,7 +114,11 @@ impl OutboxStore for SqlOutboxStore {
         for seq in seqs {
             update = update.bind(*seq);
         }
-        update.execute(self.db.pool()).await.map_err(store_error)?;
+        update
+            .execute(self.db.writer())
+            .await
+            .map_err(store_error)?;
+        metrics::counter!("propalpes_db_commits_total").increment(1);
         Ok(())
     }
 

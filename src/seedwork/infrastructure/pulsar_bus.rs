@@ -3,13 +3,16 @@
 //! the topic's Avro schema declared so the broker's registry records and
 //! enforces it), and Key_Shared consumers named after the consuming service.
 //!
-//! A message is acknowledged only after its handler committed. A failing
-//! message is nacked with exponential backoff; after `max_redeliveries` it is
-//! published to `<topic>-DLQ` with the error, the original topic and the
-//! attempt count as properties, then acknowledged. An undecodable message
-//! goes to the DLQ at once. The crate's own `dead_letter_policy` is not used
-//! because it cannot attach the error, and the consumer API does not expose
-//! the broker's redelivery count, so attempts are counted per consumer.
+//! A consumer routes each message to a lane by key; lanes apply runs of
+//! messages in shared transactions (`delivery`), and a message is
+//! acknowledged only after its effect committed. A failing message is
+//! retried in place (so its key's order holds) with exponential backoff;
+//! its failures are counted in the handler's database, so a crash does not
+//! reset them; after `max_redeliveries` it is published to `<topic>-DLQ`
+//! with the error, the original topic and the attempt count as properties,
+//! then acknowledged. An undecodable message goes to the DLQ at once. The
+//! crate's own `dead_letter_policy` is not used because it cannot attach
+//! the error. While a handler's database is down the consumer stops pulling.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -22,13 +25,14 @@ use pulsar::message::proto::{MessageIdData, Schema as PulsarSchema, schema::Type
 use pulsar::{
     ConsumerOptions, Producer, ProducerOptions, Pulsar, SubType, TokioExecutor, producer,
 };
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::RetryPolicy;
 use super::avro::SchemaRegistry;
-use crate::seedwork::application::{BusError, HandleError, Message, MessageBus, MessageHandler};
+use super::delivery::{ConsumerSettings, DeadLetterSink, Subscription, lane_of};
+use crate::seedwork::application::{BusError, Message, MessageBus, MessageHandler};
 
 /// Where the broker is and which tenant/namespace hold the topics.
 #[derive(Debug, Clone)]
@@ -60,6 +64,7 @@ struct Inner {
 
 pub struct PulsarBus {
     inner: Arc<Inner>,
+    settings: ConsumerSettings,
     cancel: CancellationToken,
     consumers: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
@@ -104,9 +109,16 @@ impl PulsarBus {
                 producers: Mutex::new(HashMap::new()),
                 policy,
             }),
+            settings: ConsumerSettings::default(),
             cancel: CancellationToken::new(),
             consumers: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// Lanes per subscription and messages per transaction.
+    pub fn with_settings(mut self, settings: ConsumerSettings) -> Self {
+        self.settings = settings;
+        self
     }
 
     pub fn config(&self) -> &PulsarConfig {
@@ -136,8 +148,10 @@ impl PulsarBus {
             .drain()
             .map(|(_, p)| p)
             .collect();
+        // Bounded: with the broker gone a close never completes.
         for producer in producers {
-            let _ = producer.lock().await.close().await;
+            let close = async { producer.lock().await.close().await };
+            let _ = tokio::time::timeout(Duration::from_secs(2), close).await;
         }
     }
 
@@ -247,39 +261,43 @@ impl Inner {
         receipt.await.map_err(broker)?;
         Ok(())
     }
+}
 
+/// Dead letters go to `<topic>-DLQ`, raw (the original bytes), with the
+/// reason and where they came from as properties.
+struct DeadLetterTopic(Arc<Inner>);
+
+#[async_trait]
+impl DeadLetterSink for DeadLetterTopic {
     async fn dead_letter(
         &self,
-        topic: &str,
         subscription: &str,
-        message: &pulsar::consumer::Message<Vec<u8>>,
+        message: &Message,
         error: &str,
         attempts: u32,
     ) -> Result<(), BusError> {
         let mut properties: HashMap<String, String> = message
-            .metadata()
             .properties
             .iter()
-            .map(|kv| (kv.key.clone(), kv.value.clone()))
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         properties.insert("error".into(), error.to_owned());
-        properties.insert("original_topic".into(), topic.to_owned());
+        properties.insert("original_topic".into(), message.topic.clone());
         properties.insert("subscription".into(), subscription.to_owned());
         properties.insert("attempts".into(), attempts.to_string());
-        properties.insert(
-            "original_message_id".into(),
-            message_id_text(message.message_id()),
-        );
-        let dlq = self.config.topic(&dead_letter_topic(topic));
-        self.publish_raw(
-            &dlq,
-            &message.key().unwrap_or_default(),
-            properties,
-            message.payload.data.clone(),
-        )
-        .await
+        if let Some(id) = properties.remove(BROKER_ID_PROPERTY) {
+            properties.insert("original_message_id".into(), id);
+        }
+        let dlq = self.0.config.topic(&dead_letter_topic(&message.topic));
+        self.0
+            .publish_raw(&dlq, &message.key, properties, message.payload.clone())
+            .await
     }
 }
+
+/// The broker's id of a received message, kept among its properties so a
+/// dead letter can name it.
+const BROKER_ID_PROPERTY: &str = "pulsar.message_id";
 
 fn message_id_text(id: &MessageIdData) -> String {
     format!(
@@ -296,12 +314,16 @@ pub fn to_bus_message(
     message: &pulsar::consumer::Message<Vec<u8>>,
     attempts: u32,
 ) -> Message {
-    let properties: BTreeMap<String, String> = message
+    let mut properties: BTreeMap<String, String> = message
         .metadata()
         .properties
         .iter()
         .map(|kv| (kv.key.clone(), kv.value.clone()))
         .collect();
+    properties.insert(
+        BROKER_ID_PROPERTY.to_owned(),
+        message_id_text(message.message_id()),
+    );
     Message {
         id: properties
             .get("id")
@@ -377,12 +399,18 @@ impl MessageBus for PulsarBus {
                 .ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?
         };
         let consumer = build_consumer(&self.inner, topic, subscription, version).await?;
+        let subscription = Arc::new(Subscription::new(
+            topic,
+            subscription,
+            handler,
+            self.inner.policy,
+            self.settings,
+            Arc::new(DeadLetterTopic(self.inner.clone())),
+        ));
         let task = tokio::spawn(consume(
             self.inner.clone(),
-            topic.to_owned(),
-            subscription.to_owned(),
+            subscription,
             version,
-            handler,
             self.cancel.clone(),
             Some(consumer),
         ));
@@ -421,23 +449,37 @@ async fn build_consumer(
         .map_err(broker)
 }
 
+/// A received message and what acknowledges it.
+struct Received {
+    message: Message,
+    topic: String,
+    id: MessageIdData,
+}
+
+/// How long a stopping consumer waits for its lanes to finish the
+/// messages in hand before it acknowledges what they did and closes.
+const LANES_STOP: Duration = Duration::from_secs(5);
+
+/// Pulls a subscription's messages and routes each to the lane of its key;
+/// acknowledges what the lanes report done (individually: Key_Shared
+/// allows no cumulative ack). Stops pulling while the subscription waits
+/// out an outage, and resubscribes after a broker error.
 async fn consume(
     inner: Arc<Inner>,
-    topic: String,
-    subscription: String,
+    subscription: Arc<Subscription>,
     version: u32,
-    handler: Arc<dyn MessageHandler>,
     cancel: CancellationToken,
     mut first: Option<pulsar::Consumer<Vec<u8>, TokioExecutor>>,
 ) {
+    let (topic, name) = (subscription.topic.clone(), subscription.name.clone());
     let mut reconnect_backoff = Duration::from_millis(200);
     loop {
         let mut consumer = match first.take() {
             Some(c) => c,
-            None => match build_consumer(&inner, &topic, &subscription, version).await {
+            None => match build_consumer(&inner, &topic, &name, version).await {
                 Ok(c) => c,
                 Err(error) => {
-                    tracing::warn!(%topic, %subscription, %error, "cannot subscribe; retrying");
+                    tracing::warn!(%topic, subscription = %name, %error, "cannot subscribe; retrying");
                     tokio::select! {
                         _ = cancel.cancelled() => return,
                         _ = tokio::time::sleep(reconnect_backoff) => {}
@@ -448,72 +490,118 @@ async fn consume(
             },
         };
         reconnect_backoff = Duration::from_millis(200);
-        let (nack_tx, mut nack_rx) =
-            tokio::sync::mpsc::unbounded_channel::<(String, MessageIdData)>();
-        let mut attempts: HashMap<String, u32> = HashMap::new();
+        let (acks, mut acked) = mpsc::unbounded_channel::<(String, MessageIdData)>();
+        let lane_cancel = cancel.child_token();
+        let (lanes, tasks) = spawn_lanes(&subscription, &acks, &lane_cancel);
+        drop(acks);
         loop {
+            let paused = subscription.pause.is_paused();
             tokio::select! {
-                _ = cancel.cancelled() => {
-                    let _ = consumer.close().await;
-                    return;
-                }
-                Some((full_topic, id)) = nack_rx.recv() => {
-                    if let Err(error) = consumer.nack_with_id(&full_topic, id).await {
-                        tracing::warn!(%topic, %error, "nack failed; the broker redelivers unacked messages on reconnect");
-                    }
-                }
-                next = consumer.next() => match next {
+                biased;
+                _ = cancel.cancelled() => break,
+                Some((full_topic, id)) = acked.recv() => ack(&mut consumer, &full_topic, id).await,
+                _ = subscription.pause.resumed(), if paused => {}
+                next = consumer.next(), if !paused => match next {
                     None => break,
                     Some(Err(error)) => {
-                        tracing::warn!(%topic, %subscription, %error, "consumer error; resubscribing");
+                        tracing::warn!(%topic, subscription = %name, %error, "consumer error; resubscribing");
                         break;
                     }
                     Some(Ok(message)) => {
-                        let pulsar_id = message_id_text(message.message_id());
-                        let previous = attempts.get(&pulsar_id).copied().unwrap_or(0);
-                        let bus_message = to_bus_message(&topic, &message, previous);
-                        let published = i64::try_from(message.metadata().publish_time).unwrap_or(0);
-                        let lag = (chrono::Utc::now().timestamp_millis() - published).max(0) as f64 / 1000.0;
-                        metrics::histogram!("propalpes_consume_lag_seconds", "topic" => topic.clone()).record(lag);
-                        let span = super::consume_span(&bus_message, &subscription);
-                        let outcome = super::handle_guarded(handler.as_ref(), &bus_message, span).await;
-                        let dead_reason = match outcome {
-                            Ok(()) => None,
-                            Err(HandleError::Poison(reason)) => Some(reason),
-                            Err(HandleError::Retryable(reason)) if previous < inner.policy.max_redeliveries => {
-                                attempts.insert(pulsar_id.clone(), previous + 1);
-                                super::consumed(&topic, &subscription, "retry");
-                                let delay = inner.policy.backoff(previous);
-                                tracing::warn!(%topic, %subscription, id = %bus_message.id, attempt = previous + 1,
-                                    %reason, ?delay, "handler failed; nack with backoff");
-                                let tx = nack_tx.clone();
-                                let id = (message.topic.clone(), message.message_id().clone());
-                                tokio::spawn(async move {
-                                    tokio::time::sleep(delay).await;
-                                    let _ = tx.send(id);
-                                });
-                                continue;
-                            }
-                            Err(HandleError::Retryable(reason)) => Some(reason),
-                        };
-                        super::consumed(&topic, &subscription, if dead_reason.is_some() { "dead_letter" } else { "ok" });
-                        if let Some(reason) = dead_reason {
-                            tracing::error!(%topic, %subscription, id = %bus_message.id, %reason, "message dead-lettered");
-                            if let Err(error) = inner.dead_letter(&topic, &subscription, &message, &reason, previous + 1).await {
-                                // Not acked: the broker redelivers it and we try again.
-                                tracing::error!(%topic, %error, "cannot publish to the DLQ");
-                                continue;
-                            }
-                        }
-                        attempts.remove(&pulsar_id);
-                        if let Err(error) = consumer.ack(&message).await {
-                            tracing::warn!(%topic, %error, "ack failed; a redelivery will be deduplicated by the inbox");
+                        let received = receive(&topic, &message);
+                        let lane = lane_of(&message.key().unwrap_or_else(|| received.message.id.clone()), lanes.len());
+                        if lanes[lane].send(received).await.is_err() {
+                            break;
                         }
                     }
                 }
             }
         }
+        // Lanes finish what they hold (new work is refused once cancelled);
+        // what they finished is acknowledged, the rest the broker redelivers.
+        drop(lanes);
+        let _ = tokio::time::timeout(LANES_STOP, futures::future::join_all(tasks)).await;
+        lane_cancel.cancel();
+        while let Ok((full_topic, id)) = acked.try_recv() {
+            ack(&mut consumer, &full_topic, id).await;
+        }
         if cancel.is_cancelled() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), consumer.close()).await;
+            return;
+        }
+    }
+}
+
+async fn ack(
+    consumer: &mut pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    topic: &str,
+    id: MessageIdData,
+) {
+    if let Err(error) = consumer.ack_with_id(topic, id).await {
+        tracing::warn!(%topic, %error, "ack failed; a redelivery will be deduplicated by the inbox");
+    }
+}
+
+/// Reads a received message for the lanes and records its consume lag.
+fn receive(topic: &str, message: &pulsar::consumer::Message<Vec<u8>>) -> Received {
+    let published = i64::try_from(message.metadata().publish_time).unwrap_or(0);
+    let lag = (chrono::Utc::now().timestamp_millis() - published).max(0) as f64 / 1000.0;
+    metrics::histogram!("propalpes_consume_lag_seconds", "topic" => topic.to_owned()).record(lag);
+    Received {
+        message: to_bus_message(topic, message, 0),
+        topic: message.topic.clone(),
+        id: message.message_id().clone(),
+    }
+}
+
+type LaneTasks = Vec<JoinHandle<()>>;
+
+/// One task per lane, each fed by a bounded queue (the puller waits when a
+/// lane is full).
+fn spawn_lanes(
+    subscription: &Arc<Subscription>,
+    acks: &mpsc::UnboundedSender<(String, MessageIdData)>,
+    cancel: &CancellationToken,
+) -> (Vec<mpsc::Sender<Received>>, LaneTasks) {
+    let capacity = subscription.settings.max_batch.max(1) * 2;
+    (0..subscription.settings.lanes.max(1))
+        .map(|_| {
+            let (tx, rx) = mpsc::channel(capacity);
+            let task = tokio::spawn(run_lane(
+                subscription.clone(),
+                rx,
+                acks.clone(),
+                cancel.clone(),
+            ));
+            (tx, task)
+        })
+        .unzip()
+}
+
+/// Takes what is queued (up to a batch), applies it, reports it done.
+async fn run_lane(
+    subscription: Arc<Subscription>,
+    mut queue: mpsc::Receiver<Received>,
+    acks: mpsc::UnboundedSender<(String, MessageIdData)>,
+    cancel: CancellationToken,
+) {
+    let max = subscription.settings.max_batch.max(1);
+    let mut batch = Vec::with_capacity(max);
+    while let Some(first) = queue.recv().await {
+        batch.push(first);
+        while batch.len() < max {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let messages: Vec<Message> = batch.iter().map(|r| r.message.clone()).collect();
+        let done = subscription.deliver(&messages, &cancel).await;
+        for received in batch.drain(..done) {
+            let _ = acks.send((received.topic, received.id));
+        }
+        if !batch.is_empty() {
+            // Stopped before the end: leave the rest to a redelivery.
             return;
         }
     }

@@ -8,8 +8,7 @@ use crate::seedwork::application::review::{
     Repository, ReviewCommand, ReviewCommands, ReviewUseCaseError,
 };
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, MessageHandler, StoreError,
-    UnitOfWorkFactory,
+    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler,
 };
 use crate::seedwork::domain::{DomainError, Reviewable};
 
@@ -19,15 +18,13 @@ pub trait CommandDecoder<A: Reviewable>: Send + Sync + 'static {
     fn decode(&self, message: &Message) -> Result<(EnvelopeHeader, ReviewCommand<A>), String>;
 }
 
-/// Which failures are worth a redelivery and which go to the DLQ at once.
+/// Which failures are worth a redelivery, which wait for an outage to end,
+/// and which go to the DLQ at once.
 pub fn classify(error: ReviewUseCaseError) -> HandleError {
     match error {
-        // The creation may still be on its way; storage may come back.
-        ReviewUseCaseError::NotFound { .. }
-        | ReviewUseCaseError::Store(StoreError::Backend(_))
-        | ReviewUseCaseError::Store(StoreError::Conflict { .. }) => {
-            HandleError::Retryable(error.to_string())
-        }
+        ReviewUseCaseError::Store(store) => store.into(),
+        // The creation may still be on its way.
+        ReviewUseCaseError::NotFound { .. } => HandleError::Retryable(error.to_string()),
         ReviewUseCaseError::Domain(DomainError::InvalidTransition(_))
         | ReviewUseCaseError::Domain(DomainError::InvalidField(_))
         | ReviewUseCaseError::AlreadyExists { .. }
@@ -36,19 +33,18 @@ pub fn classify(error: ReviewUseCaseError) -> HandleError {
 }
 
 /// Runs commands from a context's command topic through the same handlers
-/// as its HTTP API. The inbox row is claimed in the handler's transaction,
-/// so the message is acknowledged only after its effect is committed, once.
-pub struct ReviewCommandConsumer<A, F, R, T, D> {
-    service: &'static str,
-    commands: Arc<ReviewCommands<F, R, T>>,
+/// as its HTTP API, inside the consumer's unit of work (which also holds the
+/// inbox row), so a message is acknowledged only after its effect is
+/// committed, once.
+pub struct ReviewCommandConsumer<A, R, T, D> {
+    commands: Arc<ReviewCommands<R, T>>,
     decoder: D,
     _aggregate: PhantomData<fn() -> A>,
 }
 
-impl<A, F, R, T, D> ReviewCommandConsumer<A, F, R, T, D> {
-    pub fn new(service: &'static str, commands: Arc<ReviewCommands<F, R, T>>, decoder: D) -> Self {
+impl<A, R, T, D> ReviewCommandConsumer<A, R, T, D> {
+    pub fn new(commands: Arc<ReviewCommands<R, T>>, decoder: D) -> Self {
         Self {
-            service,
             commands,
             decoder,
             _aggregate: PhantomData,
@@ -57,22 +53,26 @@ impl<A, F, R, T, D> ReviewCommandConsumer<A, F, R, T, D> {
 }
 
 #[async_trait]
-impl<A, F, R, T, D> MessageHandler for ReviewCommandConsumer<A, F, R, T, D>
+impl<A, R, T, D> TransactionalHandler for ReviewCommandConsumer<A, R, T, D>
 where
     A: Reviewable,
-    F: UnitOfWorkFactory + 'static,
-    R: Repository<A, Uow = F::Uow> + 'static,
+    R: Repository<A> + 'static,
     T: EventTranslator<A::Event> + 'static,
     D: CommandDecoder<A>,
 {
-    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+    type Uow = R::Uow;
+    type Effect = ();
+
+    async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {
         let (header, command) = self.decoder.decode(message).map_err(HandleError::Poison)?;
         let ctx = CommandContext::from_message(
-            self.service,
             &header.id,
             &header.correlation_id,
             header.causation_id.as_deref(),
         );
-        self.commands.run(command, ctx).await.map_err(classify)
+        self.commands
+            .run(uow, command, &ctx)
+            .await
+            .map_err(classify)
     }
 }

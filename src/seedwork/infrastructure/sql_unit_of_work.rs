@@ -4,12 +4,48 @@ use async_trait::async_trait;
 use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::Notify;
 
-use super::Database;
+use super::{Backend, Database};
 use crate::seedwork::application::{Message, StoreError, UnitOfWork, UnitOfWorkFactory};
 
-/// Maps a driver error to the storage port's error.
+/// Maps a driver error to the storage port's error: a database that cannot
+/// be reached, refuses connections or is locked is `Unavailable` (an outage
+/// to wait out), anything else a `Backend` failure.
 pub fn store_error(error: sqlx::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+    if is_outage(&error) {
+        StoreError::Unavailable(error.to_string())
+    } else {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+fn is_outage(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if code.len() == 5 {
+                // Postgres SQLSTATE: connection exception (08), insufficient
+                // resources (53), operator intervention (57P01-57P03:
+                // shutdown, cannot connect now), query cancelled (57014);
+                // 55000 is how a database with ALLOW_CONNECTIONS false refuses.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || code == "57014"
+                    || (code == "55000" && db.message().contains("accepting connections"))
+            } else {
+                // SQLite (primary result code in the low byte): busy,
+                // locked, I/O error, full, cannot open.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
+            }
+        }
+        _ => false,
+    }
 }
 
 pub(crate) fn now_millis() -> i64 {
@@ -19,9 +55,13 @@ pub(crate) fn now_millis() -> i64 {
 /// A unit of work over one sqlx transaction on SQLite or Postgres.
 pub struct SqlUnitOfWork {
     tx: Transaction<'static, Any>,
+    backend: Backend,
     pending: Vec<Message>,
     relay_wakeup: Arc<Notify>,
 }
+
+/// The Postgres channel a commit that wrote outbox rows notifies.
+pub const OUTBOX_CHANNEL: &str = "propalpes_outbox";
 
 impl SqlUnitOfWork {
     /// The transaction's connection, for repositories.
@@ -50,6 +90,30 @@ impl UnitOfWork for SqlUnitOfWork {
         Ok(inserted.rows_affected() == 1)
     }
 
+    async fn count_failure(
+        &mut self,
+        consumer: &str,
+        delivery_key: &str,
+        reason: &str,
+    ) -> Result<u32, StoreError> {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "INSERT INTO delivery_failures (consumer, delivery_key, attempts, last_error, updated_at) \
+             VALUES ($1, $2, 1, $3, $4) ON CONFLICT (consumer, delivery_key) DO UPDATE \
+             SET attempts = delivery_failures.attempts + 1, last_error = $3, updated_at = $4 \
+             RETURNING attempts",
+        )
+        .bind(consumer)
+        .bind(delivery_key)
+        .bind(reason.chars().take(2000).collect::<String>())
+        .bind(now_millis())
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(store_error)?;
+        let attempts: i64 = row.try_get("attempts").map_err(store_error)?;
+        Ok(u32::try_from(attempts).unwrap_or(u32::MAX))
+    }
+
     async fn commit(mut self) -> Result<(), StoreError> {
         let created_at = now_millis();
         let wrote_messages = !self.pending.is_empty();
@@ -72,7 +136,17 @@ impl UnitOfWork for SqlUnitOfWork {
             .await
             .map_err(store_error)?;
         }
+        if wrote_messages && self.backend == Backend::Postgres {
+            // Wakes the relay of every instance of this service, not only
+            // this process's (delivered at commit, once per transaction).
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(OUTBOX_CHANNEL)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(store_error)?;
+        }
         self.tx.commit().await.map_err(store_error)?;
+        metrics::counter!("propalpes_db_commits_total").increment(1);
         if wrote_messages {
             self.relay_wakeup.notify_one();
         }
@@ -106,9 +180,14 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
         let tx = self.db.begin().await.map_err(store_error)?;
         Ok(SqlUnitOfWork {
             tx,
+            backend: self.db.backend(),
             pending: Vec::new(),
             relay_wakeup: self.relay_wakeup.clone(),
         })
+    }
+
+    async fn ready(&self) -> bool {
+        self.db.ping().await
     }
 }
 

@@ -5,8 +5,7 @@ use chrono::Utc;
 
 use super::{Repository, ReviewUseCaseError};
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, UnitOfWork, UnitOfWorkFactory,
-    begin_command, stage_events,
+    Command, CommandContext, CommandHandler, EventTranslator, execute, stage_events,
 };
 use crate::seedwork::domain::{DomainError, EntityId, Motivos, Reviewable};
 
@@ -75,157 +74,148 @@ pub enum ReviewCommand<A: Reviewable> {
 }
 
 /// The command side of a reviewable aggregate, generic over its ports:
-/// load → domain decides → stage events → commit, in one unit of work.
-pub struct ReviewCommands<F, R, T> {
-    uows: F,
+/// load → domain decides → save and stage events, inside the caller's unit
+/// of work.
+pub struct ReviewCommands<R, T> {
     repository: R,
     events: T,
 }
 
-impl<F, R, T> ReviewCommands<F, R, T> {
-    pub fn new(uows: F, repository: R, events: T) -> Self {
-        Self {
-            uows,
-            repository,
-            events,
-        }
+impl<R, T> ReviewCommands<R, T> {
+    pub fn new(repository: R, events: T) -> Self {
+        Self { repository, events }
     }
 
     /// Runs whichever command arrived (from a command topic).
     pub async fn run<A>(
         &self,
+        uow: &mut <R as Repository<A>>::Uow,
         command: ReviewCommand<A>,
-        ctx: CommandContext,
+        ctx: &CommandContext,
     ) -> Result<(), ReviewUseCaseError>
     where
         A: Reviewable,
-        F: UnitOfWorkFactory,
-        R: Repository<A, Uow = F::Uow>,
+        R: Repository<A>,
         T: EventTranslator<A::Event>,
     {
-        use crate::seedwork::application::dispatch;
         match command {
-            ReviewCommand::Crear(c) => dispatch(self, c, ctx).await.map(|_| ()),
-            ReviewCommand::Aprobar(c) => dispatch(self, c, ctx).await,
-            ReviewCommand::Rechazar(c) => dispatch(self, c, ctx).await,
+            ReviewCommand::Crear(c) => execute(self, uow, c, ctx).await.map(|_| ()),
+            ReviewCommand::Aprobar(c) => execute(self, uow, c, ctx).await,
+            ReviewCommand::Rechazar(c) => execute(self, uow, c, ctx).await,
         }
     }
 
     async fn decide<A>(
         &self,
+        uow: &mut <R as Repository<A>>::Uow,
         id: EntityId,
-        ctx: CommandContext,
+        ctx: &CommandContext,
         decision: impl FnOnce(&mut A) -> Result<(), DomainError> + Send,
     ) -> Result<(), ReviewUseCaseError>
     where
         A: Reviewable,
-        F: UnitOfWorkFactory,
-        R: Repository<A, Uow = F::Uow>,
+        R: Repository<A>,
         T: EventTranslator<A::Event>,
     {
-        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
-            return Ok(());
-        };
-        let mut aggregate = self.repository.load(&mut uow, id).await?.ok_or_else(|| {
-            ReviewUseCaseError::NotFound {
-                kind: A::KIND,
-                id: id.to_string(),
-            }
-        })?;
+        let mut aggregate =
+            self.repository
+                .load(uow, id)
+                .await?
+                .ok_or_else(|| ReviewUseCaseError::NotFound {
+                    kind: A::KIND,
+                    id: id.to_string(),
+                })?;
         decision(&mut aggregate)?;
-        self.commit(uow, &mut aggregate, &ctx).await
+        self.save(uow, &mut aggregate, ctx).await
     }
 
-    async fn commit<A>(
+    async fn save<A>(
         &self,
-        mut uow: F::Uow,
+        uow: &mut <R as Repository<A>>::Uow,
         aggregate: &mut A,
         ctx: &CommandContext,
     ) -> Result<(), ReviewUseCaseError>
     where
         A: Reviewable,
-        F: UnitOfWorkFactory,
-        R: Repository<A, Uow = F::Uow>,
+        R: Repository<A>,
         T: EventTranslator<A::Event>,
     {
         let events = aggregate.take_events();
         if !events.is_empty() {
-            self.repository.save(&mut uow, aggregate).await?;
-            stage_events(&mut uow, &events, &self.events, ctx)?;
+            self.repository.save(uow, aggregate).await?;
+            stage_events(uow, &events, &self.events, ctx)?;
         }
-        // Commit even without events: the inbox claim must stick.
-        uow.commit().await?;
         Ok(())
     }
 }
 
 #[async_trait]
-impl<A, F, R, T> CommandHandler<Crear<A>> for ReviewCommands<F, R, T>
+impl<A, R, T> CommandHandler<Crear<A>> for ReviewCommands<R, T>
 where
     A: Reviewable,
-    F: UnitOfWorkFactory,
-    R: Repository<A, Uow = F::Uow>,
+    R: Repository<A>,
     T: EventTranslator<A::Event>,
 {
+    type Uow = <R as Repository<A>>::Uow;
     type Error = ReviewUseCaseError;
 
     async fn handle(
         &self,
+        uow: &mut <R as Repository<A>>::Uow,
         command: Crear<A>,
-        ctx: CommandContext,
+        ctx: &CommandContext,
     ) -> Result<EntityId, ReviewUseCaseError> {
-        let Some(mut uow) = begin_command(&self.uows, &ctx).await? else {
-            return Ok(command.id);
-        };
-        if self.repository.load(&mut uow, command.id).await?.is_some() {
+        if self.repository.load(uow, command.id).await?.is_some() {
             return Err(ReviewUseCaseError::AlreadyExists {
                 kind: A::KIND,
                 id: command.id.to_string(),
             });
         }
         let mut aggregate = A::crear(command.id, command.datos, Utc::now());
-        self.commit(uow, &mut aggregate, &ctx).await?;
+        self.save(uow, &mut aggregate, ctx).await?;
         Ok(command.id)
     }
 }
 
 #[async_trait]
-impl<A, F, R, T> CommandHandler<Aprobar<A>> for ReviewCommands<F, R, T>
+impl<A, R, T> CommandHandler<Aprobar<A>> for ReviewCommands<R, T>
 where
     A: Reviewable,
-    F: UnitOfWorkFactory,
-    R: Repository<A, Uow = F::Uow>,
+    R: Repository<A>,
     T: EventTranslator<A::Event>,
 {
+    type Uow = <R as Repository<A>>::Uow;
     type Error = ReviewUseCaseError;
 
     async fn handle(
         &self,
+        uow: &mut <R as Repository<A>>::Uow,
         command: Aprobar<A>,
-        ctx: CommandContext,
+        ctx: &CommandContext,
     ) -> Result<(), ReviewUseCaseError> {
-        self.decide(command.id, ctx, |a: &mut A| a.aprobar(Utc::now()))
+        self.decide(uow, command.id, ctx, |a: &mut A| a.aprobar(Utc::now()))
             .await
     }
 }
 
 #[async_trait]
-impl<A, F, R, T> CommandHandler<Rechazar<A>> for ReviewCommands<F, R, T>
+impl<A, R, T> CommandHandler<Rechazar<A>> for ReviewCommands<R, T>
 where
     A: Reviewable,
-    F: UnitOfWorkFactory,
-    R: Repository<A, Uow = F::Uow>,
+    R: Repository<A>,
     T: EventTranslator<A::Event>,
 {
+    type Uow = <R as Repository<A>>::Uow;
     type Error = ReviewUseCaseError;
 
     async fn handle(
         &self,
+        uow: &mut <R as Repository<A>>::Uow,
         command: Rechazar<A>,
-        ctx: CommandContext,
+        ctx: &CommandContext,
     ) -> Result<(), ReviewUseCaseError> {
         let motivos = command.motivos;
-        self.decide(command.id, ctx, move |a: &mut A| {
+        self.decide(uow, command.id, ctx, move |a: &mut A| {
             a.rechazar(&motivos, Utc::now())
         })
         .await

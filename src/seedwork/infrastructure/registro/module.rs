@@ -5,8 +5,8 @@ use sqlx::migrate::Migrator;
 use super::{
     RegistroAvroEvents, RegistroCommandDecoder, SqlRegistroReadModel, SqlRegistroRepository,
 };
-use crate::seedwork::application::MessageBus;
 use crate::seedwork::application::review::{ReviewCommands, ReviewQueries};
+use crate::seedwork::application::{Dispatcher, InTransactions, MessageBus};
 use crate::seedwork::domain::{DatosRegistro, Registro};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
@@ -14,8 +14,8 @@ use crate::seedwork::infrastructure::{
     SqlUnitOfWorkFactory,
 };
 
-pub type SqlRegistroCommands<D> =
-    ReviewCommands<SqlUnitOfWorkFactory, SqlRegistroRepository<D>, RegistroAvroEvents<D>>;
+pub type SqlRegistroHandlers<D> = ReviewCommands<SqlRegistroRepository<D>, RegistroAvroEvents<D>>;
+pub type SqlRegistroCommands<D> = Dispatcher<SqlUnitOfWorkFactory, Arc<SqlRegistroHandlers<D>>>;
 pub type SqlRegistroQueries<D> = ReviewQueries<SqlRegistroReadModel<D>>;
 
 /// A context's service name, topics and table.
@@ -103,20 +103,20 @@ impl<D: DatosRegistro> RegistroModule<D> {
     ) -> Result<Self, InfraError> {
         check_contract::<D>(&names, &codec)?;
         let storage = ContextStorage::open(url, migrations).await?;
-        let commands = Arc::new(ReviewCommands::new(
-            storage.uows.clone(),
+        let handlers = Arc::new(ReviewCommands::new(
             SqlRegistroRepository::<D>::new(names.table),
             RegistroAvroEvents::<D>::new(codec.clone(), names.event_topic, names.service),
         ));
+        let commands = Arc::new(Dispatcher::new(storage.uows.clone(), handlers.clone()));
         let queries = Arc::new(ReviewQueries::new(
             D::KIND,
             SqlRegistroReadModel::<D>::new(storage.db.clone(), names.table),
         ));
-        let consumer = ReviewCommandConsumer::<Registro<D>, _, _, _, _>::new(
-            names.service,
-            commands.clone(),
+        let consumer = ReviewCommandConsumer::<Registro<D>, _, _, _>::new(
+            handlers,
             RegistroCommandDecoder::<D>::new(codec),
         );
+        let consumer = InTransactions::new(names.service, storage.uows.clone(), consumer);
         bus.subscribe(names.command_topic, names.service, Arc::new(consumer))
             .await
             .map_err(|e| InfraError::Bus(e.to_string()))?;

@@ -15,22 +15,22 @@ use tower_http::trace::TraceLayer;
 
 use crate::auditoria::application::SagaPolicy;
 use crate::auditoria::infrastructure::AuditoriaModule;
-use crate::bff_web::infrastructure::{AuthConfig, BffModule};
+use crate::bff_web::infrastructure::BffModule;
 use crate::companias::domain::DatosCompania;
 use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
 use crate::geograficos::domain::Coordenadas;
 use crate::geograficos::infrastructure::GeograficosModule;
-use crate::seedwork::api::{ReadinessCheck, health_routes};
+use crate::seedwork::api::{Gate, ReadinessCheck, health_routes};
 use crate::seedwork::api::{RegistroBody, ReviewPaths, review_router};
-use crate::seedwork::application::MessageBus;
 use crate::seedwork::application::review::RegistroView;
+use crate::seedwork::application::{Authenticator, MessageBus};
 use crate::seedwork::domain::{DatosRegistro, Registro};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
 use crate::seedwork::infrastructure::registro::{RegistroModule, RegistroNames};
 use crate::seedwork::infrastructure::{
-    Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
-    context_database_url,
+    AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig,
+    RetryPolicy, context_database_url,
 };
 use crate::{auditoria, bff_web, companias, geograficos};
 
@@ -91,7 +91,8 @@ impl Buses {
             let pulsar = Arc::new(
                 PulsarBus::connect(config, registry, policy)
                     .await
-                    .map_err(|e| InfraError::Bus(e.to_string()))?,
+                    .map_err(|e| InfraError::Bus(e.to_string()))?
+                    .with_settings(args.consumer_settings()),
             );
             return Ok(Self {
                 bus: pulsar.clone(),
@@ -106,7 +107,9 @@ impl Buses {
             &sqlx::migrate::Migrator::with_migrations(Vec::new()),
         )
         .await?;
-        let embedded = Arc::new(EmbeddedBus::new(dead_letters, policy));
+        let embedded = Arc::new(
+            EmbeddedBus::new(dead_letters, policy).with_settings(args.consumer_settings()),
+        );
         Ok(Self {
             bus: embedded.clone(),
             embedded: Some(embedded),
@@ -186,19 +189,25 @@ struct Mounted {
     router: Router,
     checks: Vec<Arc<dyn ReadinessCheck>>,
     openapi: utoipa::openapi::OpenApi,
+    gate: Gate,
 }
 
-impl Default for Mounted {
-    fn default() -> Self {
+impl Mounted {
+    fn new(gate: Gate) -> Self {
         Self {
             router: Router::new(),
             checks: Vec::new(),
             openapi: crate::seedwork::api::openapi::health_openapi(),
+            gate,
         }
     }
-}
 
-impl Mounted {
+    /// A context's own API: every write needs a token with its role.
+    fn mount_service(&mut self, routes: Router, name: &str, db: &Database) {
+        let routes = self.gate.protect(routes);
+        self.mount(routes, name, db);
+    }
+
     fn document(&mut self, doc: utoipa::openapi::OpenApi) {
         self.openapi.merge(doc);
     }
@@ -234,7 +243,7 @@ async fn start_registro<D: DatosRegistro>(
         module.commands.clone(),
         module.queries.clone(),
     );
-    mounted.mount(routes, names.service, &module.storage.db);
+    mounted.mount_service(routes, names.service, &module.storage.db);
     mounted.document(crate::seedwork::api::openapi::registro_openapi(
         names.service,
         paths,
@@ -243,7 +252,7 @@ async fn start_registro<D: DatosRegistro>(
     Ok(module)
 }
 
-fn auth_config(args: &RuntimeArgs) -> Result<AuthConfig, InfraError> {
+fn authenticator(args: &RuntimeArgs) -> Result<Arc<dyn Authenticator>, InfraError> {
     if args.jwt_secret == crate::config::DEV_JWT_SECRET {
         tracing::warn!(
             "JWT_SECRET is not set: tokens are signed with the public development secret"
@@ -252,7 +261,7 @@ fn auth_config(args: &RuntimeArgs) -> Result<AuthConfig, InfraError> {
     let anonymous = args.anonymous_allowed();
     if anonymous {
         tracing::warn!(
-            "anonymous GraphQL access is ON (local use); set BFF_ANONYMOUS=false to require tokens"
+            "anonymous access is ON (local use): GraphQL and the services' HTTP APIs take writes without a token; set BFF_ANONYMOUS=false to require tokens"
         );
     }
     let pem = args
@@ -260,8 +269,9 @@ fn auth_config(args: &RuntimeArgs) -> Result<AuthConfig, InfraError> {
         .as_ref()
         .map(std::fs::read_to_string)
         .transpose()?;
-    AuthConfig::new(&args.jwt_secret, pem.as_deref(), anonymous)
-        .map_err(|e| InfraError::Bus(e.to_string()))
+    let config = AuthConfig::new(&args.jwt_secret, pem.as_deref(), anonymous)
+        .map_err(|e| InfraError::Bus(e.to_string()))?;
+    Ok(Arc::new(config))
 }
 
 struct BrokerCheck(Arc<PulsarBus>);
@@ -306,7 +316,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let buses = Buses::connect(args, registry).await?;
     let bus = buses.bus.clone();
 
-    let mut mounted = Mounted::default();
+    let auth = authenticator(args)?;
+    let mut mounted = Mounted::new(Gate::new(auth.clone(), args.service_reads_open));
     let companias = match role {
         Role::All | Role::Companias => {
             let c = (
@@ -347,7 +358,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
             policy,
         )
         .await?;
-        mounted.mount(
+        mounted.mount_service(
             auditoria::api::router(module.queries.clone()),
             auditoria::SERVICE,
             &module.storage.db,
@@ -357,12 +368,11 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         None
     };
     let (bff, bff_loader_batches) = if matches!(role, Role::All | Role::Bff) {
-        let auth = auth_config(args)?;
         let module = BffModule::start(
             &context_database_url(&base, bff_web::SERVICE),
             bus.clone(),
             codec.clone(),
-            auth,
+            auth.clone(),
         )
         .await?;
         let schema = bff_web::api::build_schema(

@@ -86,6 +86,36 @@ pub enum SchemasAction {
 
 #[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
 pub enum BenchTarget {
+    /// The whole audit flow, created through the BFF until every record is
+    /// final in its projection: entities/s, create→final percentiles,
+    /// commits per entity, CPU and memory, beside the raw commit rate of the
+    /// databases measured in the same run.
+    Flow {
+        /// `embedded` (propalpes all on SQLite) or `distributed` (one process
+        /// per service on DATABASE_URL's Postgres and PULSAR_URL).
+        #[arg(long, value_enum, default_value = "embedded")]
+        mode: crate::bench::FlowMode,
+        #[arg(long, default_value_t = 3000)]
+        entities: usize,
+        /// Creations per second (latency below saturation); a burst from 64
+        /// concurrent clients without it (throughput).
+        #[arg(long)]
+        rate: Option<u32>,
+        /// Distributed: also run K companias and K auditoria processes on
+        /// the same subscriptions, and print the ratio to one instance.
+        #[arg(long, default_value_t = 1)]
+        instances: usize,
+        /// Creations before the measured ones.
+        #[arg(long, default_value_t = 300)]
+        warmup: usize,
+        /// Seconds to watch the processes idle after the run (0: skip).
+        #[arg(long, default_value_t = 10)]
+        idle_secs: u64,
+    },
+    /// Raw commit rates of an aggregate row + an outbox row per transaction:
+    /// SQLite (as the embedded default), and Postgres at 1/8/32 connections
+    /// on DATABASE_URL's server when it is a postgres:// URL.
+    Baseline,
     /// Messages/s and commit→consume latency through the outbox relay on
     /// Pulsar (PULSAR_URL), beside the raw rate of the pulsar crate producer.
     Transport {
@@ -106,13 +136,21 @@ pub enum DlqAction {
         #[arg(long)]
         topic: String,
     },
-    /// Re-publishes dead letters to their original topic (all, or one by id).
+    /// Re-publishes the dead letters present now to their original topic
+    /// (all, or one by id), follows them, prints how many were applied,
+    /// failed again or are still waiting, and exits.
     Replay {
         #[arg(long)]
         topic: String,
         /// Envelope id of the one message to replay.
         #[arg(long)]
         id: Option<String>,
+        /// List what would be replayed and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How long to follow the replayed letters before reporting.
+        #[arg(long, default_value_t = 30)]
+        wait_secs: u64,
     },
 }
 
@@ -181,6 +219,31 @@ pub struct RuntimeArgs {
     #[arg(long, env = "BFF_ANONYMOUS", global = true)]
     pub anonymous: Option<bool>,
 
+    /// The Pulsar admin REST API (namespaces, subscription positions).
+    /// Defaults to port 8080 on PULSAR_URL's host.
+    #[arg(long, env = "PULSAR_ADMIN_URL", global = true)]
+    pub pulsar_admin_url: Option<String>,
+
+    /// Lanes per subscription: messages of different keys are applied in
+    /// parallel, one key's in order.
+    #[arg(long, env = "CONSUMER_LANES", default_value_t = 4, global = true)]
+    pub consumer_lanes: usize,
+
+    /// Most messages a lane applies in one transaction.
+    #[arg(long, env = "CONSUMER_BATCH", default_value_t = 256, global = true)]
+    pub consumer_batch: usize,
+
+    /// Seconds a stopping process (SIGTERM) waits for in-flight work before
+    /// it exits anyway; what was not flushed stays in the outbox.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 10, global = true)]
+    pub shutdown_timeout: u64,
+
+    /// Whether the services' own HTTP reads (GET) are open without a token
+    /// inside the deployment; writes always need one unless anonymous access
+    /// is on.
+    #[arg(long, env = "SERVICE_READS_OPEN", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub service_reads_open: bool,
+
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,
@@ -193,6 +256,26 @@ pub const DEV_JWT_SECRET: &str = "propalpes-local-development-secret";
 impl RuntimeArgs {
     pub fn anonymous_allowed(&self) -> bool {
         self.anonymous.unwrap_or(self.pulsar_url.is_none())
+    }
+
+    pub fn pulsar_admin_url(&self) -> String {
+        if let Some(url) = &self.pulsar_admin_url {
+            return url.trim_end_matches('/').to_owned();
+        }
+        let host = self
+            .pulsar_url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or("127.0.0.1");
+        format!("http://{host}:8080")
+    }
+
+    pub fn consumer_settings(&self) -> crate::seedwork::infrastructure::ConsumerSettings {
+        crate::seedwork::infrastructure::ConsumerSettings {
+            lanes: self.consumer_lanes.max(1),
+            max_batch: self.consumer_batch.max(1),
+        }
     }
 
     pub fn base_database_url(&self) -> String {

@@ -39,6 +39,30 @@ async fn main() -> ExitCode {
         Command::Bench {
             target: BenchTarget::Transport { messages, rate },
         } => propalpes::bench::transport(&cli.runtime, *messages, *rate).await,
+        Command::Bench {
+            target:
+                BenchTarget::Flow {
+                    mode,
+                    entities,
+                    rate,
+                    instances,
+                    warmup,
+                    idle_secs,
+                },
+        } => {
+            let options = propalpes::bench::FlowOptions {
+                mode: *mode,
+                entities: *entities,
+                rate: *rate,
+                instances: *instances,
+                warmup: *warmup,
+                idle_secs: *idle_secs,
+            };
+            propalpes::bench::flow(&cli.runtime, options).await
+        }
+        Command::Bench {
+            target: BenchTarget::Baseline,
+        } => propalpes::bench::baseline(cli.runtime.database_url.as_deref()).await,
         service => match Role::of(service) {
             Some(role) => serve(&cli.runtime, role).await,
             None => Ok(()),

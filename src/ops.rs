@@ -2,6 +2,7 @@
 //! adapters that print for an operator.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::app::Buses;
 use crate::config::{DlqAction, RuntimeArgs};
@@ -17,52 +18,133 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
     match (action, &buses.pulsar, &buses.embedded) {
         (DlqAction::List { topic }, Some(pulsar), _) => {
             let entries = pulsar_dlq::list(pulsar, topic).await.map_err(bus_error)?;
-            println!("{:<38} {:<24} {:>8}  error", "id", "type", "attempts");
-            for e in &entries {
-                println!(
-                    "{:<38} {:<24} {:>8}  {}",
-                    e.id, e.message_type, e.attempts, e.error
-                );
-            }
+            print_letters(
+                entries
+                    .iter()
+                    .map(|e| (&e.id, &e.message_type, &e.attempts, &e.error)),
+            );
             println!("{} dead letter(s) on {topic}-DLQ", entries.len());
         }
-        (DlqAction::Replay { topic, id }, Some(pulsar), _) => {
-            let n = pulsar_dlq::replay(pulsar, topic, id.as_deref())
+        (
+            DlqAction::Replay {
+                topic,
+                id,
+                dry_run: true,
+                ..
+            },
+            Some(pulsar),
+            _,
+        ) => {
+            let entries = pulsar_dlq::dry_run(pulsar, topic, id.as_deref())
                 .await
                 .map_err(bus_error)?;
-            println!("replayed {n} message(s) to {topic}");
+            print_letters(
+                entries
+                    .iter()
+                    .map(|e| (&e.id, &e.message_type, &e.attempts, &e.error)),
+            );
+            println!(
+                "dry run: {} message(s) would be replayed to {topic}",
+                entries.len()
+            );
+        }
+        (
+            DlqAction::Replay {
+                topic,
+                id,
+                wait_secs,
+                ..
+            },
+            Some(pulsar),
+            _,
+        ) => {
+            let outcome = pulsar_dlq::replay(
+                pulsar,
+                topic,
+                id.as_deref(),
+                &args.pulsar_admin_url(),
+                Duration::from_secs(*wait_secs),
+            )
+            .await
+            .map_err(bus_error)?;
+            print_outcome(
+                topic,
+                outcome.replayed,
+                outcome.applied,
+                outcome.failed_again,
+                outcome.waiting,
+            );
         }
         (DlqAction::List { topic }, None, Some(embedded)) => {
             let letters = embedded.dead_letters(topic).await.map_err(bus_error)?;
-            println!("{:<38} {:<24} {:>8}  error", "id", "type", "attempts");
-            for l in &letters {
-                println!(
-                    "{:<38} {:<24} {:>8}  {}",
-                    l.message.id, l.message.message_type, l.attempts, l.error
-                );
-            }
+            print_letters(letters.iter().map(|l| {
+                (
+                    &l.message.id,
+                    &l.message.message_type,
+                    l.attempts.to_string(),
+                    &l.error,
+                )
+            }));
             println!("{} dead letter(s) for {topic}", letters.len());
         }
-        (DlqAction::Replay { topic, id }, None, Some(embedded)) => {
+        (
+            DlqAction::Replay {
+                topic,
+                id,
+                dry_run: true,
+                ..
+            },
+            None,
+            Some(embedded),
+        ) => {
+            let letters: Vec<_> = embedded
+                .dead_letters(topic)
+                .await
+                .map_err(bus_error)?
+                .into_iter()
+                .filter(|l| id.as_deref().is_none_or(|id| id == l.message.id))
+                .collect();
+            print_letters(letters.iter().map(|l| {
+                (
+                    &l.message.id,
+                    &l.message.message_type,
+                    l.attempts.to_string(),
+                    &l.error,
+                )
+            }));
+            println!(
+                "dry run: {} message(s) would be replayed to {topic}",
+                letters.len()
+            );
+        }
+        (
+            DlqAction::Replay {
+                topic,
+                id,
+                wait_secs,
+                ..
+            },
+            None,
+            Some(embedded),
+        ) => {
             // The subscribers live in the running process: ask it, then wait
-            // a little for its replayer to report back.
+            // for its replayer to report back.
             let request = embedded
                 .request_replay(topic, id.as_deref())
                 .await
                 .map_err(bus_error)?;
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+            let deadline = std::time::Instant::now() + Duration::from_secs(*wait_secs);
             let mut status = embedded.replay_status(&request).await.map_err(bus_error)?;
             while status.waiting > 0 && std::time::Instant::now() < deadline {
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
                 status = embedded.replay_status(&request).await.map_err(bus_error)?;
             }
-            println!(
-                "replayed {} message(s) to {topic}: {} applied, {} failed again (dead-lettered anew), \
-                 {} waiting for a running process with their subscription (they replay when it starts)",
-                status.applied + status.failed_again,
+            print_outcome(
+                topic,
+                status.applied + status.failed_again + status.waiting,
                 status.applied,
                 status.failed_again,
-                status.waiting
+                status.waiting,
             );
         }
         _ => return Err(InfraError::Bus("no bus configured".into())),
@@ -71,6 +153,35 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
         pulsar.shutdown().await;
     }
     Ok(())
+}
+
+fn print_letters<I, A, B, C, D>(letters: I)
+where
+    I: Iterator<Item = (A, B, C, D)>,
+    A: std::fmt::Display,
+    B: std::fmt::Display,
+    C: std::fmt::Display,
+    D: std::fmt::Display,
+{
+    println!("{:<38} {:<24} {:>8}  error", "id", "type", "attempts");
+    for (id, kind, attempts, error) in letters {
+        println!("{id:<38} {kind:<24} {attempts:>8}  {error}");
+    }
+}
+
+fn print_outcome(
+    topic: &str,
+    replayed: usize,
+    applied: usize,
+    failed_again: usize,
+    waiting: usize,
+) {
+    println!(
+        "replayed {replayed} message(s) to {topic}: {applied} applied, {failed_again} failed again \
+         (dead-lettered anew), {waiting} waiting (not handled yet, or no running process has their \
+         subscription; they are handled when it runs)"
+    );
+    println!("applied: {applied}, failed again: {failed_again}, still waiting: {waiting}");
 }
 
 /// Prints a JWT for local use.
@@ -82,11 +193,11 @@ pub fn token(
 ) -> Result<(), InfraError> {
     let roles = roles
         .iter()
-        .map(|r| r.parse::<crate::bff_web::domain::Rol>())
+        .map(|r| r.parse::<crate::seedwork::domain::Rol>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(InfraError::Bus)?;
     let token =
-        crate::bff_web::infrastructure::mint_token(&args.jwt_secret, subject, &roles, ttl_secs)
+        crate::seedwork::infrastructure::mint_token(&args.jwt_secret, subject, &roles, ttl_secs)
             .map_err(|e| InfraError::Bus(e.to_string()))?;
     println!("{token}");
     Ok(())

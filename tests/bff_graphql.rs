@@ -12,8 +12,8 @@ use common::{
 };
 use futures::{SinkExt, StreamExt};
 use propalpes::app::{self, Role};
-use propalpes::bff_web::domain::Rol;
-use propalpes::bff_web::infrastructure::mint_token;
+use propalpes::seedwork::domain::Rol;
+use propalpes::seedwork::infrastructure::mint_token;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;

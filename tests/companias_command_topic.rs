@@ -206,8 +206,46 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
     );
 }
 
+/// Twenty creations of one key arrive in one publish, so the consumer
+/// applies them as one run in one transaction; the undecodable one in the
+/// middle rolls that back, and one by one its neighbours commit once while
+/// it goes to the dead letters alone.
+async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: TestApp) {
+    let events = common::Recorder::default();
+    app.app
+        .buses
+        .bus
+        .subscribe(
+            "eventos-companias",
+            "test-recorder",
+            std::sync::Arc::new(events.clone()),
+        )
+        .await
+        .expect("subscribe");
+    let mut run: Vec<Message> = (0..20)
+        .map(|i| crear(&app, None, &format!("Lote {i}"), "", &i.to_string()))
+        .collect();
+    run[10].payload = b"not avro at all".to_vec();
+    publish(&app, &run).await;
+    assert_eq!(app.get_json("/companias").await["total"], 19);
+    let letters = letters(&app).await;
+    assert_eq!(letters.len(), 1, "only the poison one is dead-lettered");
+    assert_eq!(letters[0].message.id, run[10].id);
+    assert_eq!(letters[0].attempts, 1, "undecodable: no redelivery");
+    let created = events
+        .wait_for("19 CompaniaCreada", |m| m.len() >= 19)
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        events.messages().len(),
+        19,
+        "each neighbour committed once: {created:?}"
+    );
+}
+
 on_both_backends! {
     spawn_companias:
+    a_poison_message_in_a_batch_leaves_its_neighbours_applied_once => a_poison_message_in_a_batch_leaves_its_neighbours_applied_once;
     command_creates_once_even_when_redelivered => command_creates_once_even_when_redelivered;
     creation_without_id_uses_the_command_id => creation_without_id_uses_the_command_id;
     garbage_goes_to_dead_letters_at_once => garbage_goes_to_dead_letters_at_once;

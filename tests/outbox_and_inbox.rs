@@ -516,6 +516,119 @@ async fn a_lapsed_lease_passes_to_the_other_relay(backend: Backend) {
     assert_eq!(ids, ["first", "second", "third"]);
 }
 
+/// 1,000 messages over 50 keys, published as the relay does (batches of
+/// 200), to a handler that takes a random moment per message: lanes handle
+/// keys in parallel, and each key's messages arrive in order.
+async fn per_key_order_holds_under_concurrent_handling(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), fast_retries(2)));
+    #[derive(Default)]
+    struct Ordered {
+        seen: Mutex<std::collections::HashMap<String, Vec<u32>>>,
+        in_flight: AtomicUsize,
+        most_at_once: AtomicUsize,
+    }
+    #[async_trait]
+    impl MessageHandler for Ordered {
+        async fn handle(&self, m: &Message) -> Result<(), HandleError> {
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_at_once.fetch_max(now, Ordering::SeqCst);
+            let pause = m.payload[0] % 3;
+            tokio::time::sleep(Duration::from_millis(u64::from(pause))).await;
+            let n: u32 =
+                m.id.rsplit('-')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("n");
+            self.seen
+                .lock()
+                .expect("lock")
+                .entry(m.key.clone())
+                .or_default()
+                .push(n);
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+    let handler = Arc::new(Ordered::default());
+    bus.subscribe("eventos-companias", "ordered", handler.clone())
+        .await
+        .expect("subscribe");
+    let all: Vec<Message> = (0..1000u32)
+        .map(|n| {
+            let mut m = message(&format!("m-{n}"));
+            m.key = format!("key-{}", n % 50);
+            m.payload = vec![(n * 7 % 251) as u8];
+            m
+        })
+        .collect();
+    for batch in all.chunks(200) {
+        bus.publish(batch).await.expect("publish");
+    }
+    let seen = handler.seen.lock().expect("lock").clone();
+    assert_eq!(seen.values().map(Vec::len).sum::<usize>(), 1000);
+    for (key, ns) in &seen {
+        assert!(
+            ns.windows(2).all(|w| w[0] < w[1]),
+            "{key} out of order: {ns:?}"
+        );
+    }
+    assert!(
+        handler.most_at_once.load(Ordering::SeqCst) > 1,
+        "keys were handled concurrently"
+    );
+}
+
+/// A dependency outage (the handler's database down: it fails with
+/// Unavailable and reports not ready) is waited out however long it lasts
+/// against a budget of one redelivery: nothing is dead-lettered, everything
+/// is applied once it is back.
+async fn an_outage_is_waited_out_not_dead_lettered(backend: Backend) {
+    let Some(env) = env(backend).await else {
+        return;
+    };
+    let bus = Arc::new(EmbeddedBus::new(env.bus_db.clone(), fast_retries(1)));
+    struct DownFor {
+        until: std::time::Instant,
+        applied: Recorder,
+    }
+    #[async_trait]
+    impl MessageHandler for DownFor {
+        async fn handle(&self, m: &Message) -> Result<(), HandleError> {
+            if std::time::Instant::now() < self.until {
+                return Err(HandleError::Retryable("connection refused".into()));
+            }
+            self.applied.handle(m).await
+        }
+
+        async fn ready(&self) -> bool {
+            std::time::Instant::now() >= self.until
+        }
+    }
+    let applied = Recorder::default();
+    let handler = Arc::new(DownFor {
+        until: std::time::Instant::now() + Duration::from_millis(1500),
+        applied: applied.clone(),
+    });
+    bus.subscribe("eventos-companias", "down", handler)
+        .await
+        .expect("subscribe");
+    let messages: Vec<Message> = (0..10).map(|n| message(&format!("o-{n}"))).collect();
+    bus.publish(&messages)
+        .await
+        .expect("publish waits the outage out");
+    assert_eq!(applied.messages().len(), 10);
+    assert!(
+        bus.dead_letters("eventos-companias")
+            .await
+            .expect("list")
+            .is_empty(),
+        "an outage spends no redelivery"
+    );
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await })* }
@@ -530,5 +643,7 @@ both!(
     poison_goes_to_dead_letters_and_replays,
     two_relays_share_the_outbox_through_the_lease,
     a_lapsed_lease_passes_to_the_other_relay,
-    a_panicking_handler_is_a_failed_delivery
+    a_panicking_handler_is_a_failed_delivery,
+    per_key_order_holds_under_concurrent_handling,
+    an_outage_is_waited_out_not_dead_lettered
 );

@@ -466,11 +466,18 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
     assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
 
     handler.fixed.store(true, Ordering::SeqCst);
+    let outcome = pulsar_dlq::replay(
+        &bus,
+        "eventos-companias",
+        Some("failing-1"),
+        &env.admin,
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("replay");
     assert_eq!(
-        pulsar_dlq::replay(&bus, "eventos-companias", Some("failing-1"))
-            .await
-            .expect("replay"),
-        1
+        (outcome.replayed, outcome.applied, outcome.failed_again),
+        (1, 1, 0)
     );
     eventually("the replay applied", || async {
         handler.applied.load(Ordering::SeqCst) == 1

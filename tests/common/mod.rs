@@ -74,6 +74,11 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         saga_max_attempts: 5,
         jwt_secret: TEST_JWT_SECRET.into(),
         jwt_public_key_file: None,
+        pulsar_admin_url: None,
+        consumer_lanes: 4,
+        consumer_batch: 256,
+        shutdown_timeout: 10,
+        service_reads_open: true,
         anonymous: Some(true),
         log_format: "text".into(),
     }

@@ -1,10 +1,10 @@
 use async_graphql::{Error, ErrorExtensions};
 
 use crate::bff_web::application::EnviarError;
-use crate::bff_web::domain::{Accion, Principal};
-use crate::bff_web::infrastructure::AuthError;
+use crate::seedwork::application::AuthError;
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::FieldError;
+use crate::seedwork::domain::{Accion, Principal};
 
 /// A GraphQL error with `extensions.code` (and the field, when there is one).
 pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
@@ -29,6 +29,7 @@ pub fn enviar(error: EnviarError) -> Error {
         EnviarError::Invalid(f) => bad_input(f),
         EnviarError::Store(e) => store(e),
         EnviarError::Encoding(e) => coded("INTERNAL", e.to_string()),
+        EnviarError::InvalidTransition(why) => coded("INVALID_TRANSITION", why),
     }
 }
 

@@ -18,7 +18,7 @@ use super::BffSchema;
 use super::errors::AuthState;
 use super::types::AuditoriaLoader;
 use crate::bff_web::application::Proyecciones;
-use crate::bff_web::infrastructure::AuthConfig;
+use crate::seedwork::application::Authenticator;
 
 /// The caller's `x-correlation-id`, handed to mutations.
 pub struct CorrelationId(pub String);
@@ -29,7 +29,7 @@ const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 struct BffState {
     schema: BffSchema,
-    auth: AuthConfig,
+    auth: Arc<dyn Authenticator>,
     store: Arc<dyn Proyecciones>,
     /// DataLoader batches run so far (exposed for tests and metrics).
     loader_batches: Arc<AtomicUsize>,
@@ -53,7 +53,7 @@ impl BffState {
 /// and the web page at `/`. Returns the router and the loader batch counter.
 pub fn router(
     schema: BffSchema,
-    auth: AuthConfig,
+    auth: Arc<dyn Authenticator>,
     store: Arc<dyn Proyecciones>,
 ) -> (Router, Arc<AtomicUsize>) {
     let loader_batches = Arc::new(AtomicUsize::new(0));

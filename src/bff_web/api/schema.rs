@@ -10,11 +10,11 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::errors::{autorizar, bad_input, coded, enviar, store};
 use super::types::{
     Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
-    DatosGeograficos, Estado, EstadoComandoGql, EstadoDeComando, TipoEntidad,
+    DatosGeograficos, Estado, EstadoDeComando, TipoEntidad,
 };
 use crate::bff_web::application::EnviarComandos;
 use crate::bff_web::application::{Cambio, ComandoSaliente, Proyecciones, TipoRegistro};
-use crate::bff_web::domain::Accion;
+use crate::seedwork::domain::Accion;
 use crate::seedwork::domain::{BoundedText, EntityId, Motivos};
 
 /// Largest page a query may ask for.
@@ -252,13 +252,13 @@ async fn send(
     let correlation = ctx
         .data_opt::<super::routes::CorrelationId>()
         .map(|c| c.0.as_str());
-    let id = commands
+    let envio = commands
         .enviar(comando, correlation)
         .await
         .map_err(enviar)?;
     Ok(ComandoAceptado {
-        id_comando: ID(id),
-        estado: EstadoComandoGql::Aceptado,
+        id_comando: ID(envio.id_comando),
+        estado: envio.estado.into(),
         id_entidad: ID(id_entidad),
     })
 }

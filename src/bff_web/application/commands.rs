@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use super::{ComandoEncoder, RegistroComandos, TipoRegistro};
+use crate::bff_web::domain::{Admision, Decision, EstadoComando, admitir};
 use crate::seedwork::application::{
     CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
 };
@@ -42,6 +43,15 @@ impl ComandoSaliente {
         }
     }
 
+    /// The decision it asks for, if it is one.
+    pub fn decision(&self) -> Option<Decision> {
+        match self {
+            Self::Crear { .. } => None,
+            Self::Aprobar { .. } => Some(Decision::Aprobar),
+            Self::Rechazar { .. } => Some(Decision::Rechazar),
+        }
+    }
+
     pub fn nombre(&self) -> String {
         let verbo = match self {
             Self::Crear { .. } => "Crear",
@@ -60,6 +70,17 @@ pub enum EnviarError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Encoding(#[from] TranslateError),
+    /// The record was decided the other way.
+    #[error("{0}")]
+    InvalidTransition(String),
+}
+
+/// A command the BFF took: its id and where it stands right away
+/// (ACEPTADO, or PROCESADO when there was nothing left to do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envio {
+    pub id_comando: String,
+    pub estado: EstadoComando,
 }
 
 /// Sends commands: one transaction writes the command's status row and its
@@ -93,7 +114,7 @@ pub trait EnviarComandos: Send + Sync {
         &self,
         comando: ComandoSaliente,
         correlation: Option<&str>,
-    ) -> Result<String, EnviarError>;
+    ) -> Result<Envio, EnviarError>;
 }
 
 #[async_trait::async_trait]
@@ -107,20 +128,43 @@ where
         &self,
         comando: ComandoSaliente,
         correlation: Option<&str>,
-    ) -> Result<String, EnviarError> {
+    ) -> Result<Envio, EnviarError> {
         let ctx = CommandContext::new_root_correlated(correlation);
         let mut uow = self.uows.begin().await?;
+        let id_entidad = comando.id().to_string();
+        let admision = match comando.decision() {
+            Some(decision) => {
+                let estado = self
+                    .registro
+                    .estado_registro(&mut uow, comando.tipo(), &id_entidad)
+                    .await?;
+                admitir(decision, estado.as_deref())
+            }
+            None => Admision::Enviar,
+        };
+        let estado = match admision {
+            Admision::Imposible(why) => return Err(EnviarError::InvalidTransition(why)),
+            Admision::YaHecha => EstadoComando::Procesado,
+            Admision::Enviar => {
+                uow.add_message(self.encoder.encode(&comando, &ctx)?);
+                EstadoComando::Aceptado
+            }
+        };
         self.registro
             .registrar(
                 &mut uow,
                 &ctx.command_id,
                 &comando.nombre(),
-                &comando.id().to_string(),
+                &id_entidad,
+                estado,
             )
             .await?;
-        uow.add_message(self.encoder.encode(&comando, &ctx)?);
         uow.commit().await?;
-        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, correlation_id = %ctx.correlation_id, "command accepted");
-        Ok(ctx.command_id)
+        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, correlation_id = %ctx.correlation_id,
+            estado = estado.as_str(), "command accepted");
+        Ok(Envio {
+            id_comando: ctx.command_id,
+            estado,
+        })
     }
 }

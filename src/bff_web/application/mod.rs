@@ -4,7 +4,7 @@
 mod commands;
 mod ports;
 
-pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError};
+pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError, Envio};
 pub use ports::{
     AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, Pagina, Proyecciones, RegistroComandos,
     RegistroVista, TipoRegistro,

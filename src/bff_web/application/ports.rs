@@ -112,7 +112,16 @@ pub trait RegistroComandos: Send + Sync {
         id: &str,
         tipo: &str,
         id_entidad: &str,
+        estado: EstadoComando,
     ) -> Result<(), StoreError>;
+
+    /// The record's projected estado, if projected.
+    async fn estado_registro(
+        &self,
+        uow: &mut Self::Uow,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<Option<String>, StoreError>;
 }
 
 /// Encodes an outgoing command for its command topic.

@@ -1,67 +1,7 @@
-//! Who may do what, and where an accepted command stands. Pure.
+//! Where an accepted command stands. Pure.
 
 use std::fmt;
 use std::str::FromStr;
-
-/// A role carried by a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Rol {
-    /// Registers companies and properties.
-    Operador,
-    /// Approves or rejects by hand.
-    Auditor,
-}
-
-impl Rol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Operador => "operador",
-            Self::Auditor => "auditor",
-        }
-    }
-}
-
-impl FromStr for Rol {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "operador" => Ok(Self::Operador),
-            "auditor" => Ok(Self::Auditor),
-            other => Err(format!("unknown role {other:?} (operador, auditor)")),
-        }
-    }
-}
-
-/// What a request wants to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accion {
-    Consultar,
-    Crear,
-    Decidir,
-}
-
-/// Who is asking: a verified token's roles, or anonymous local use.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    Anonimo,
-    Usuario { sujeto: String, roles: Vec<Rol> },
-}
-
-impl Principal {
-    /// Any valid token may read; creating needs `operador`, deciding
-    /// `auditor`. Anonymous access (local use only) may do everything.
-    pub fn puede(&self, accion: Accion) -> bool {
-        match self {
-            Self::Anonimo => true,
-            Self::Usuario { roles, .. } => match accion {
-                Accion::Consultar => true,
-                Accion::Crear => roles.contains(&Rol::Operador),
-                Accion::Decidir => roles.contains(&Rol::Auditor),
-            },
-        }
-    }
-}
 
 /// Where an accepted command stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,23 +40,72 @@ impl FromStr for EstadoComando {
     }
 }
 
+/// A decision an auditor asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Aprobar,
+    Rechazar,
+}
+
+impl Decision {
+    /// The estado a record ends in once decided so.
+    pub fn estado(self) -> &'static str {
+        match self {
+            Self::Aprobar => "Aprobada",
+            Self::Rechazar => "Rechazada",
+        }
+    }
+}
+
+/// What the BFF does with a decision, given the record's projected estado.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admision {
+    /// Pendiente, or not projected yet: the source context decides.
+    Enviar,
+    /// Already so: nothing to send, the command is done (PROCESADO).
+    YaHecha,
+    /// Decided the other way: refused at once.
+    Imposible(String),
+}
+
+/// Only a Pendiente record can be decided; repeating the decision it
+/// already has is a no-op, reversing it is impossible.
+pub fn admitir(decision: Decision, estado: Option<&str>) -> Admision {
+    match estado {
+        None | Some("Pendiente") => Admision::Enviar,
+        Some(e) if e == decision.estado() => Admision::YaHecha,
+        Some(e) => Admision::Imposible(format!(
+            "the record is {e}: it cannot be {}",
+            match decision {
+                Decision::Aprobar => "approved",
+                Decision::Rechazar => "rejected",
+            }
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn roles_gate_actions() {
-        let operador = Principal::Usuario {
-            sujeto: "o".into(),
-            roles: vec![Rol::Operador],
-        };
-        let auditor = Principal::Usuario {
-            sujeto: "a".into(),
-            roles: vec![Rol::Auditor],
-        };
-        assert!(operador.puede(Accion::Crear) && !operador.puede(Accion::Decidir));
-        assert!(auditor.puede(Accion::Decidir) && !auditor.puede(Accion::Crear));
-        assert!(auditor.puede(Accion::Consultar) && operador.puede(Accion::Consultar));
-        assert!(Principal::Anonimo.puede(Accion::Decidir));
+    fn only_pendiente_is_decided_and_a_repeat_is_done() {
+        assert_eq!(admitir(Decision::Aprobar, None), Admision::Enviar);
+        assert_eq!(
+            admitir(Decision::Aprobar, Some("Pendiente")),
+            Admision::Enviar
+        );
+        assert_eq!(
+            admitir(Decision::Aprobar, Some("Aprobada")),
+            Admision::YaHecha
+        );
+        assert!(matches!(
+            admitir(Decision::Aprobar, Some("Rechazada")),
+            Admision::Imposible(_)
+        ));
+        assert_eq!(
+            admitir(Decision::Rechazar, Some("Rechazada")),
+            Admision::YaHecha
+        );
     }
 }

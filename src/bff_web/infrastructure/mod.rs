@@ -1,15 +1,13 @@
 //! Adapters of the BFF: the SQL projections and the projector that keeps
 //! them from integration events, the Avro encoding of outgoing commands,
-//! JWT verification, and the running module.
+//! and the running module.
 
-mod auth;
 mod comando_encoder;
 mod module;
 mod projector;
 mod rebuild;
 mod sql_proyecciones;
 
-pub use auth::{AuthConfig, AuthError, mint_token};
 pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};
 pub use projector::Projector;

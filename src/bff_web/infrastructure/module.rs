@@ -6,10 +6,10 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::projector::TOPICS;
-use super::{AuthConfig, AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
+use super::{AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
 use crate::bff_web::SERVICE;
 use crate::bff_web::application::{BffCommands, Cambio};
-use crate::seedwork::application::{InTransactions, MessageBus};
+use crate::seedwork::application::{Authenticator, InTransactions, MessageBus};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
@@ -22,7 +22,7 @@ pub struct BffModule {
     pub commands: Arc<SqlBffCommands>,
     pub proyecciones: SqlProyecciones,
     pub cambios: broadcast::Sender<Cambio>,
-    pub auth: AuthConfig,
+    pub auth: Arc<dyn Authenticator>,
     pub storage: ContextStorage,
     relay: RelayHandle,
     metering: (CancellationToken, JoinHandle<()>),
@@ -33,7 +33,7 @@ impl BffModule {
         url: &DatabaseUrl,
         bus: Arc<dyn MessageBus>,
         codec: Arc<AvroCodec>,
-        auth: AuthConfig,
+        auth: Arc<dyn Authenticator>,
     ) -> Result<Self, InfraError> {
         check_contract(&codec)?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;

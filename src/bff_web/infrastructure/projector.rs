@@ -19,6 +19,7 @@ struct Fuente {
     id_field: &'static str,
     creado: &'static str,
     aprobado: &'static str,
+    rechazado: &'static str,
     campos: &'static [&'static str],
 }
 
@@ -29,6 +30,7 @@ const FUENTES: [Fuente; 2] = [
         id_field: "id_compania",
         creado: "CompaniaCreada",
         aprobado: "CompaniaAprobada",
+        rechazado: "CompaniaRechazada",
         campos: &["nombre", "email", "identificacion", "pais", "telefono"],
     },
     Fuente {
@@ -37,6 +39,7 @@ const FUENTES: [Fuente; 2] = [
         id_field: "id_datos_geograficos",
         creado: "DatosGeograficosCreados",
         aprobado: "DatosGeograficosAprobados",
+        rechazado: "DatosGeograficosRechazados",
         campos: &["nombre_propiedad", "latitud", "longitud", "direccion"],
     },
 ];
@@ -173,11 +176,20 @@ impl Projector {
                 .map_err(retry)?;
             return Ok(Some(Cambio::Registro(vista)));
         }
-        let estado = if kind == fuente.aprobado {
-            "Aprobada"
+        let (estado, verbo) = if kind == fuente.aprobado {
+            ("Aprobada", "Aprobar")
+        } else if kind == fuente.rechazado {
+            ("Rechazada", "Rechazar")
         } else {
-            "Rechazada"
+            // Not a change the projection knows (a newer event type):
+            // acknowledged, never taken for a rejection.
+            tracing::debug!(%kind, "event type not projected");
+            return Ok(None);
         };
+        self.store
+            .decisiones_cumplidas(uow, &format!("{verbo}{}", fuente.tipo.as_str()), &id)
+            .await
+            .map_err(retry)?;
         let motivos = decoded.texts("motivos").unwrap_or_default();
         let fecha = decoded
             .number("fecha_actualizacion")

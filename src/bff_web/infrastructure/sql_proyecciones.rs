@@ -103,7 +103,8 @@ impl SqlProyecciones {
         r: &RegistroVista,
     ) -> Result<(), StoreError> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO registros ({REGISTRO}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tipo, id) DO NOTHING"
+            "INSERT INTO registros ({REGISTRO}, proyectado_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (tipo, id) DO NOTHING"
         )))
         .bind(r.tipo.as_str())
         .bind(&r.id)
@@ -112,6 +113,7 @@ impl SqlProyecciones {
         .bind(serde_json::to_string(&r.motivos_rechazo).map_err(json_err)?)
         .bind(r.fecha_creacion)
         .bind(r.fecha_actualizacion)
+        .bind(now())
         .execute(uow.conn())
         .await
         .map_err(store_error)?;
@@ -129,13 +131,15 @@ impl SqlProyecciones {
         fecha: i64,
     ) -> Result<Option<RegistroVista>, StoreError> {
         sqlx::query(
-            "UPDATE registros SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3 WHERE tipo = $4 AND id = $5",
+            "UPDATE registros SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, proyectado_en = $6 \
+             WHERE tipo = $4 AND id = $5",
         )
         .bind(estado)
         .bind(serde_json::to_string(motivos).map_err(json_err)?)
         .bind(fecha)
         .bind(tipo.as_str())
         .bind(id)
+        .bind(now())
         .execute(uow.conn())
         .await
         .map_err(store_error)?;
@@ -181,8 +185,31 @@ impl SqlProyecciones {
         Ok(())
     }
 
+    /// Every decision of `tipo_comando` (e.g. AprobarCompania) still
+    /// ACEPTADO for a record now decided so is done: the one that caused
+    /// the event, and any repeat, which the source context applied as a
+    /// no-op that emits nothing.
+    pub async fn decisiones_cumplidas(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo_comando: &str,
+        id_entidad: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE comandos SET estado = 'PROCESADO', fecha_actualizacion = $1 \
+             WHERE tipo = $2 AND id_entidad = $3 AND estado = 'ACEPTADO'",
+        )
+        .bind(now())
+        .bind(tipo_comando)
+        .bind(id_entidad)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
     /// A command the BFF sent produced an event (PROCESADO) or was
-    /// dead-lettered (FALLIDO). A final state is never overwritten.
+    /// dead-lettered (FALLIDO).
     pub async fn comando_terminado(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -191,7 +218,10 @@ impl SqlProyecciones {
         error: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE comandos SET estado = $1, error = $2, fecha_actualizacion = $3 WHERE id = $4 AND estado = 'ACEPTADO'",
+            // ACEPTADO moves on once; a FALLIDO command that a replay
+            // applied after all is PROCESADO; PROCESADO never changes.
+            "UPDATE comandos SET estado = $1, error = $2, fecha_actualizacion = $3 \
+             WHERE id = $4 AND (estado = 'ACEPTADO' OR (estado = 'FALLIDO' AND $1 = 'PROCESADO'))",
         )
         .bind(estado.as_str())
         .bind(error.map(str::to_owned))
@@ -233,19 +263,35 @@ impl RegistroComandos for SqlProyecciones {
         id: &str,
         tipo: &str,
         id_entidad: &str,
+        estado: EstadoComando,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO comandos (id, tipo, id_entidad, estado, error, fecha_creacion, fecha_actualizacion) \
-             VALUES ($1, $2, $3, 'ACEPTADO', NULL, $4, $4)",
+             VALUES ($1, $2, $3, $5, NULL, $4, $4)",
         )
         .bind(id)
         .bind(tipo)
         .bind(id_entidad)
         .bind(now())
+        .bind(estado.as_str())
         .execute(uow.conn())
         .await
         .map_err(store_error)?;
         Ok(())
+    }
+
+    async fn estado_registro(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT estado FROM registros WHERE tipo = $1 AND id = $2")
+            .bind(tipo.as_str())
+            .bind(id)
+            .fetch_optional(uow.conn())
+            .await
+            .map_err(store_error)
     }
 }
 

@@ -2,12 +2,14 @@
 //! JSON problem responses, and extractors that name the offending field.
 
 mod extract;
+mod gate;
 mod health;
 pub mod openapi;
 mod problem;
 mod review_routes;
 
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
+pub use gate::Gate;
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
 pub use review_routes::{

@@ -16,6 +16,12 @@ pub enum ApiError {
     Validation { field: String, message: String },
     #[error("request body too large: {0}")]
     TooLarge(String),
+    /// No usable token (missing, expired, invalid): `code` names which.
+    #[error("{detail}")]
+    Unauthenticated { code: &'static str, detail: String },
+    /// A valid token without the role the action needs.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{resource} {id} not found")]
     NotFound { resource: &'static str, id: String },
     #[error("{0}")]
@@ -60,6 +66,8 @@ impl ApiError {
             Self::Malformed { .. } => StatusCode::BAD_REQUEST,
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -72,6 +80,8 @@ impl ApiError {
             Self::Malformed { .. } => "malformed_request",
             Self::Validation { .. } => "validation_error",
             Self::TooLarge(_) => "too_large",
+            Self::Unauthenticated { .. } => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::Conflict(_) => "conflict",
             Self::Unavailable(_) => "unavailable",
@@ -89,6 +99,9 @@ struct Problem<'a> {
     detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    /// UNAUTHENTICATED, TOKEN_EXPIRED, INVALID_TOKEN (as in GraphQL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
 }
 
 impl IntoResponse for ApiError {
@@ -101,11 +114,17 @@ impl IntoResponse for ApiError {
             Self::Malformed { field, .. } | Self::Validation { field, .. } => Some(field.as_str()),
             _ => None,
         };
+        let code = match &self {
+            Self::Unauthenticated { code, .. } => Some(*code),
+            Self::Forbidden(_) => Some("FORBIDDEN"),
+            _ => None,
+        };
         let body = Problem {
             kind: self.kind(),
             status: status.as_u16(),
             detail: self.to_string(),
             field,
+            code,
         };
         (status, Json(body)).into_response()
     }

@@ -4,6 +4,7 @@
 //! event translation. Nothing here knows sqlx, Avro or Pulsar;
 //! `infrastructure` implements these traits.
 
+mod auth;
 mod command;
 mod command_unit;
 mod errors;
@@ -14,6 +15,7 @@ pub mod review;
 mod transactional;
 mod unit_of_work;
 
+pub use auth::{AuthError, Authenticator};
 pub use command::{Command, CommandContext, CommandHandler, Dispatch, Dispatcher, execute};
 pub use command_unit::stage_events;
 pub use errors::{BusError, HandleError, StoreError, TranslateError};

@@ -6,12 +6,14 @@
 //! (Pendiente → Aprobada | Rechazada) and bounded text fields are shared by
 //! every audited aggregate.
 
+mod access;
 mod aggregate;
 mod registro;
 mod review;
 mod reviewable;
 mod text;
 
+pub use access::{Accion, Principal, Rol};
 pub use aggregate::{AggregateRoot, EventBuffer};
 pub use registro::{DatosRegistro, Registro, RegistroEvent};
 pub use review::{Estado, MAX_MOTIVOS, Motivos, Review, ReviewError, Transition};

@@ -1,11 +1,14 @@
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::migrate::Migrator;
+use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use super::{
-    Database, DatabaseUrl, InfraError, OutboxRelay, RelayHandle, SqlOutboxStore,
-    SqlUnitOfWorkFactory,
+    Backend, Database, DatabaseUrl, InfraError, OUTBOX_CHANNEL, OutboxRelay, RelayHandle,
+    SqlOutboxStore, SqlUnitOfWorkFactory,
 };
 use crate::seedwork::application::MessageBus;
 
@@ -30,15 +33,19 @@ impl ContextStorage {
         })
     }
 
-    /// Starts the relay that publishes this database's outbox to `bus`.
+    /// Starts the relay that publishes this database's outbox to `bus`. It
+    /// wakes on commits: this process's (in memory) and, on Postgres, every
+    /// instance's (LISTEN on the channel commits notify).
     pub fn start_relay(&self, name: &str, bus: Arc<dyn MessageBus>) -> RelayHandle {
-        OutboxRelay::new(
-            name,
-            SqlOutboxStore::new(self.db.clone()),
-            bus,
-            self.wakeup.clone(),
-        )
-        .spawn()
+        let handle = self.relay(name, bus).spawn();
+        if self.db.backend() == Backend::Postgres {
+            tokio::spawn(listen_for_commits(
+                self.db.url().to_owned(),
+                self.wakeup.clone(),
+                handle.cancel.clone(),
+            ));
+        }
+        handle
     }
 
     pub fn relay(&self, name: &str, bus: Arc<dyn MessageBus>) -> OutboxRelay<SqlOutboxStore> {
@@ -48,5 +55,38 @@ impl ContextStorage {
             bus,
             self.wakeup.clone(),
         )
+    }
+}
+
+/// Wakes the relay whenever a commit on this database wrote outbox rows,
+/// in whichever process it ran; reconnects with backoff after an outage
+/// (the relay's own slow poll covers the gap).
+async fn listen_for_commits(url: String, wakeup: Arc<Notify>, cancel: CancellationToken) {
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        let listening = async {
+            let mut listener = PgListener::connect(&url).await?;
+            listener.listen(OUTBOX_CHANNEL).await?;
+            wakeup.notify_one();
+            loop {
+                listener.recv().await?;
+                wakeup.notify_one();
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            result = listening => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, ?backoff, "outbox LISTEN lost; reconnecting");
+                }
+            }
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(5));
     }
 }

@@ -128,6 +128,7 @@ pub struct Database {
     pool: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 impl Database {
@@ -167,6 +168,7 @@ impl Database {
             pool,
             writer,
             backend: url.backend,
+            url: url.url.clone(),
         })
     }
 
@@ -182,6 +184,10 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Starts a transaction. SQLite takes the write lock up front so two

@@ -9,6 +9,7 @@ mod database;
 mod delivery;
 mod embedded_bus;
 mod errors;
+mod jwt;
 mod outbox_relay;
 mod outbox_store;
 pub mod periodic;
@@ -25,6 +26,7 @@ pub use embedded_bus::{
     DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter, RetryPolicy,
 };
 pub use errors::InfraError;
+pub use jwt::{AuthConfig, mint_token};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};

@@ -43,8 +43,10 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             store,
             bus,
             wakeup,
-            batch_size: 200,
-            poll_interval: Duration::from_millis(500),
+            batch_size: 500,
+            // A safety net only: commits wake the relay (in memory, and on
+            // Postgres through LISTEN), so an idle service stays idle.
+            poll_interval: Duration::from_secs(5),
             holder: uuid::Uuid::new_v4().to_string(),
             lease_ttl: LEASE_TTL,
             lease_until: std::sync::Mutex::new(None),

@@ -177,6 +177,37 @@ impl PulsarBus {
         }
     }
 
+    /// Publishes one message with its topic's schema (version
+    /// `schema_version`) and returns the broker's id for it.
+    pub async fn publish_one(&self, message: &Message) -> Result<MessageIdData, BusError> {
+        let producer = self
+            .inner
+            .producer(&message.topic, message.schema_version)
+            .await?;
+        let mut properties: HashMap<String, String> = message
+            .properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        properties.insert("id".into(), message.id.clone());
+        let receipt = producer
+            .lock()
+            .await
+            .send_non_blocking(producer::Message {
+                payload: message.payload.clone(),
+                properties,
+                partition_key: Some(message.key.clone()),
+                ..Default::default()
+            })
+            .await
+            .map_err(broker)?;
+        receipt
+            .await
+            .map_err(broker)?
+            .message_id
+            .ok_or_else(|| BusError::Broker("the broker returned no message id".into()))
+    }
+
     /// Publishes raw bytes (no schema) to a topic, e.g. a dead-letter topic.
     pub async fn publish_raw(
         &self,

@@ -206,7 +206,9 @@ public final class PulsarTestBroker {
                 "nettyMaxFrameSizeBytes=5253120",
                 "flushInterval=60000",
                 "journalMaxGroupWaitMSec=1",
-                "journalSyncData=false",
+                // Tests skip the journal fsync; a benchmark broker turns it on
+                // (-Dpropalpes.journalSyncData=true, scripts/bench).
+                "journalSyncData=" + System.getProperty("propalpes.journalSyncData", "false"),
                 "journalPreAllocSizeMB=4",
                 "entryLogSizeLimit=67108864",
                 "diskUsageThreshold=0.999",

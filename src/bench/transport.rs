@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use pulsar::{ProducerOptions, Pulsar, TokioExecutor, producer};
 
+use super::percentile;
 use crate::config::RuntimeArgs;
 use crate::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, UnitOfWork, UnitOfWorkFactory,
@@ -52,14 +53,6 @@ impl MessageHandler for LatencyRecorder {
         }
         Ok(())
     }
-}
-
-fn percentile(sorted: &[i64], p: f64) -> i64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
 }
 
 /// The crate alone: a Key_Shared consumer subscribed first (so it tails the

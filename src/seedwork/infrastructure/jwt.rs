@@ -1,35 +1,17 @@
+//! JSON Web Tokens: HS256 with the deployment's secret, and RS256 with an
+//! identity provider's public key; the `Authenticator` every entry point uses.
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
-use crate::bff_web::domain::{Principal, Rol};
+use crate::seedwork::application::{AuthError, Authenticator};
+use crate::seedwork::domain::{Principal, Rol};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Claims {
     sub: String,
     roles: Vec<String>,
     exp: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum AuthError {
-    #[error("authentication required: send Authorization: Bearer <token>")]
-    Missing,
-    #[error("the token has expired")]
-    Expired,
-    #[error("invalid token: {0}")]
-    Invalid(String),
-}
-
-impl AuthError {
-    /// The GraphQL error code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Missing => "UNAUTHENTICATED",
-            Self::Expired => "TOKEN_EXPIRED",
-            Self::Invalid(_) => "INVALID_TOKEN",
-        }
-    }
 }
 
 /// How tokens are checked: an HS256 secret, optionally an RS256 public key,
@@ -59,9 +41,11 @@ impl AuthConfig {
             anonymous,
         })
     }
+}
 
+impl Authenticator for AuthConfig {
     /// The principal of an `Authorization` header value (or its absence).
-    pub fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError> {
+    fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError> {
         let Some(value) = authorization.map(str::trim).filter(|v| !v.is_empty()) else {
             return if self.anonymous {
                 Ok(Principal::Anonimo)

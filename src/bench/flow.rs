@@ -1,0 +1,259 @@
+//! `propalpes bench flow`: the whole audit flow as users run it. N records
+//! are created through the BFF (a third incomplete, so both verdicts
+//! happen) and timed until each is final in the BFF's projection; the
+//! raw commit rate of the databases, measured in the same run, is printed
+//! beside it. `--mode embedded` runs `propalpes all` (SQLite, in-process
+//! bus); `--mode distributed` one process per service on Postgres and
+//! Apache Pulsar, and with `--instances K` also K companias and K auditoria
+//! processes on the same subscriptions.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+
+use super::baseline::{self, Baseline};
+use super::deployment::{Deployment, Infrastructure, Topology};
+use super::load::{drive, wait_final};
+use super::percentile;
+use super::stats::{cpu_seconds, status_kib};
+use crate::config::RuntimeArgs;
+use crate::seedwork::infrastructure::InfraError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FlowMode {
+    Embedded,
+    Distributed,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowOptions {
+    pub mode: FlowMode,
+    pub entities: usize,
+    /// Creations per second (paced); a burst without it.
+    pub rate: Option<u32>,
+    /// companias and auditoria processes of the scaled-out run (distributed).
+    pub instances: usize,
+    /// Creations before the measured ones (topics, caches, JIT of the broker).
+    pub warmup: usize,
+    /// How long to watch the processes idle after the run.
+    pub idle_secs: u64,
+}
+
+/// What one deployment did.
+struct FlowResult {
+    label: String,
+    entities: usize,
+    seconds: f64,
+    latencies: Vec<i64>,
+    commits: f64,
+    cpu: f64,
+    peak_rss_kib: u64,
+    idle: Vec<(String, f64, u64)>,
+}
+
+impl FlowResult {
+    fn rate(&self) -> f64 {
+        self.entities as f64 / self.seconds.max(1e-9)
+    }
+
+    fn print(&self, reference: Option<(f64, &str)>) {
+        let l = &self.latencies;
+        println!("{}:", self.label);
+        print!(
+            "  {} entities in {:.2} s: {:.0} entities/s",
+            self.entities,
+            self.seconds,
+            self.rate()
+        );
+        match reference {
+            Some((raw, what)) => println!(" = {:.1} % of {what}", 100.0 * self.rate() / raw),
+            None => println!(),
+        }
+        println!(
+            "  create -> final in the BFF projection: p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+            percentile(l, 50.0),
+            percentile(l, 95.0),
+            percentile(l, 99.0),
+            l.last().copied().unwrap_or(0)
+        );
+        println!(
+            "  {:.2} commits per entity; {:.2} CPU s per 1,000 entities; peak RSS {} MB (all processes)",
+            self.commits / self.entities as f64,
+            self.cpu * 1000.0 / self.entities as f64,
+            self.peak_rss_kib / 1024
+        );
+        for (role, cpu, rss) in &self.idle {
+            println!("  idle {role}: {cpu:.2} % of a core, RSS {} MB", rss / 1024);
+        }
+    }
+}
+
+fn infrastructure(args: &RuntimeArgs) -> Result<Infrastructure, InfraError> {
+    let missing = |what: &str| InfraError::Bus(format!("--mode distributed needs {what}"));
+    let pulsar_url = args
+        .pulsar_url
+        .clone()
+        .ok_or_else(|| missing("PULSAR_URL"))?;
+    Ok(Infrastructure {
+        database_server: args
+            .database_url
+            .clone()
+            .filter(|u| u.starts_with("postgres"))
+            .ok_or_else(|| missing("DATABASE_URL (postgres://…)"))?,
+        pulsar_admin_url: args.pulsar_admin_url(),
+        pulsar_url,
+    })
+}
+
+pub async fn flow(args: &RuntimeArgs, options: FlowOptions) -> Result<(), InfraError> {
+    let topologies = match options.mode {
+        FlowMode::Embedded => vec![Topology::Embedded],
+        FlowMode::Distributed => {
+            let infra = infrastructure(args)?;
+            let mut runs = vec![Topology::Distributed {
+                infra: infra.clone(),
+                instances: 1,
+            }];
+            if options.instances > 1 {
+                runs.push(Topology::Distributed {
+                    infra,
+                    instances: options.instances,
+                });
+            }
+            runs
+        }
+    };
+    let postgres = match options.mode {
+        FlowMode::Distributed => args.database_url.as_deref(),
+        FlowMode::Embedded => None,
+    };
+    let raw = baseline::measure(postgres).await?;
+    raw.print();
+    if options.mode == FlowMode::Distributed {
+        println!(
+            "  (the services use the same PostgreSQL; Pulsar as configured at PULSAR_URL — the test broker \
+             of scripts/pulsar writes its journal without fsync unless started by scripts/bench)"
+        );
+    }
+    let mut results = Vec::new();
+    for topology in &topologies {
+        let result = run(topology, &options).await?;
+        result.print(reference(&raw, topology));
+        results.push(result);
+    }
+    if let [one, scaled] = results.as_slice() {
+        println!(
+            "scale-out: {} instances = {:.2} x one instance",
+            options.instances,
+            scaled.rate() / one.rate().max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+/// What a run's throughput is compared with.
+fn reference<'a>(raw: &'a Baseline, topology: &Topology) -> Option<(f64, &'a str)> {
+    match topology {
+        Topology::Embedded => raw.sqlite.map(|r| (r, "raw SQLite (1 connection)")),
+        Topology::Distributed { .. } => raw
+            .postgres_at(8)
+            .map(|r| (r, "raw PostgreSQL (8 connections)")),
+    }
+}
+
+fn label(topology: &Topology, options: &FlowOptions) -> String {
+    let pace = options
+        .rate
+        .map_or_else(|| "burst".to_owned(), |r| format!("paced at {r}/s"));
+    match topology {
+        Topology::Embedded => format!("embedded (propalpes all, SQLite), {pace}"),
+        Topology::Distributed { instances, .. } => format!(
+            "distributed (one process per service, Postgres + Pulsar), {instances} companias + {instances} auditoria, {pace}"
+        ),
+    }
+}
+
+async fn run(topology: &Topology, options: &FlowOptions) -> Result<FlowResult, InfraError> {
+    let deployment = Deployment::start(topology).await?;
+    let outcome = measure(&deployment, topology, options).await;
+    deployment.stop().await;
+    outcome
+}
+
+async fn measure(
+    deployment: &Deployment,
+    topology: &Topology,
+    options: &FlowOptions,
+) -> Result<FlowResult, InfraError> {
+    install_default_drivers();
+    let projection = AnyPoolOptions::new()
+        .max_connections(2)
+        .connect(&deployment.projection_url)
+        .await?;
+    let timeout = Duration::from_secs(120 + options.entities as u64 / 20);
+    if options.warmup > 0 {
+        let warm = drive(&deployment.bff_url, 0, options.warmup, None).await?;
+        wait_final(&projection, options.warmup as i64, &warm, timeout).await?;
+    }
+    let pids = deployment.pids();
+    let cpu_before: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let commits_before = deployment.commits().await;
+    let sent = drive(
+        &deployment.bff_url,
+        options.warmup,
+        options.entities,
+        options.rate,
+    )
+    .await?;
+    let expected = (options.warmup + options.entities) as i64;
+    let finals = wait_final(&projection, expected, &sent, timeout).await?;
+    let cpu = pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>() - cpu_before;
+    let commits = deployment.commits().await - commits_before;
+    let first_sent = sent.values().min().copied().unwrap_or(0);
+    let last_final = finals.values().max().copied().unwrap_or(first_sent);
+    let mut latencies: Vec<i64> = finals
+        .iter()
+        .filter_map(|(id, at)| sent.get(id).map(|sent_at| (at - sent_at).max(0)))
+        .collect();
+    latencies.sort_unstable();
+    let peak_rss_kib = pids.iter().map(|p| status_kib(*p, "VmHWM")).sum();
+    let idle = idle(deployment, options.idle_secs).await;
+    Ok(FlowResult {
+        label: label(topology, options),
+        entities: sent.len(),
+        seconds: (last_final - first_sent) as f64 / 1000.0,
+        latencies,
+        commits,
+        cpu,
+        peak_rss_kib,
+        idle,
+    })
+}
+
+/// CPU (% of a core) and RSS of each process, watched while nothing
+/// happens, after a moment to settle.
+async fn idle(deployment: &Deployment, secs: u64) -> Vec<(String, f64, u64)> {
+    if secs == 0 {
+        return Vec::new();
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let before: Vec<f64> = deployment
+        .services
+        .iter()
+        .map(|s| cpu_seconds(s.pid()))
+        .collect();
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    deployment
+        .services
+        .iter()
+        .zip(before)
+        .map(|(s, cpu)| {
+            let used = cpu_seconds(s.pid()) - cpu;
+            (
+                format!("{} :{}", s.role, s.port),
+                100.0 * used / secs as f64,
+                status_kib(s.pid(), "VmRSS"),
+            )
+        })
+        .collect()
+}

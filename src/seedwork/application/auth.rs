@@ -1,0 +1,31 @@
+use thiserror::Error;
+
+use crate::seedwork::domain::Principal;
+
+/// Why a request carries no usable identity.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AuthError {
+    #[error("authentication required: send Authorization: Bearer <token>")]
+    Missing,
+    #[error("the token has expired")]
+    Expired,
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+impl AuthError {
+    /// The error code GraphQL and the HTTP problem body carry.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Missing => "UNAUTHENTICATED",
+            Self::Expired => "TOKEN_EXPIRED",
+            Self::Invalid(_) => "INVALID_TOKEN",
+        }
+    }
+}
+
+/// Tells who sent a request from its `Authorization` header (or its
+/// absence, which is anonymous only where anonymous access is on).
+pub trait Authenticator: Send + Sync {
+    fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError>;
+}

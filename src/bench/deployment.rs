@@ -236,6 +236,24 @@ impl Deployment {
         total
     }
 
+    /// Each process's `/metrics` text, by role and port.
+    pub async fn metrics(&self) -> Vec<(String, String)> {
+        let http = reqwest::Client::new();
+        let mut all = Vec::new();
+        for service in &self.services {
+            let text = match http
+                .get(format!("http://127.0.0.1:{}/metrics", service.port))
+                .send()
+                .await
+            {
+                Ok(response) => response.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            all.push((format!("{} :{}", service.role, service.port), text));
+        }
+        all
+    }
+
     /// SIGTERM to every process, then cleans up databases and namespace.
     pub async fn stop(mut self) {
         for service in &self.services {

@@ -15,7 +15,7 @@ use super::baseline::{self, Baseline};
 use super::deployment::{Deployment, Infrastructure, Topology};
 use super::load::{drive, wait_final};
 use super::percentile;
-use super::stats::{cpu_seconds, status_kib};
+use super::stats::{cpu_seconds, cpu_seconds_of, machine_ticks, status_kib};
 use crate::config::RuntimeArgs;
 use crate::seedwork::infrastructure::InfraError;
 
@@ -47,8 +47,16 @@ struct FlowResult {
     latencies: Vec<i64>,
     commits: f64,
     cpu: f64,
+    /// Share of the whole machine busy during the run (every process:
+    /// ours, the broker, the database, the load generator).
+    machine_busy: f64,
+    /// CPU seconds of the others in the run: PostgreSQL, the JVM (the
+    /// broker), the load generator (this process).
+    others: [(&'static str, f64); 3],
     peak_rss_kib: u64,
     idle: Vec<(String, f64, u64)>,
+    /// Where the time went, per process (means from its histograms).
+    stages: Vec<String>,
 }
 
 impl FlowResult {
@@ -77,11 +85,25 @@ impl FlowResult {
             l.last().copied().unwrap_or(0)
         );
         println!(
-            "  {:.2} commits per entity; {:.2} CPU s per 1,000 entities; peak RSS {} MB (all processes)",
+            "  {:.2} commits per entity; {:.2} CPU s per 1,000 entities; peak RSS {} MB (PropAlpes processes); \
+             machine {:.0} % busy",
             self.commits / self.entities as f64,
             self.cpu * 1000.0 / self.entities as f64,
-            self.peak_rss_kib / 1024
+            self.peak_rss_kib / 1024,
+            self.machine_busy * 100.0
         );
+        let others: Vec<String> = self
+            .others
+            .iter()
+            .map(|(what, cpu)| format!("{what} {:.2}", cpu * 1000.0 / self.entities as f64))
+            .collect();
+        println!(
+            "  CPU s per 1,000 entities elsewhere: {}",
+            others.join(", ")
+        );
+        for stage in &self.stages {
+            println!("  {stage}");
+        }
         for (role, cpu, rss) in &self.idle {
             println!("  idle {role}: {cpu:.2} % of a core, RSS {} MB", rss / 1024);
         }
@@ -151,6 +173,14 @@ pub async fn flow(args: &RuntimeArgs, options: FlowOptions) -> Result<(), InfraE
     Ok(())
 }
 
+fn others_cpu() -> [(&'static str, f64); 3] {
+    [
+        ("PostgreSQL", cpu_seconds_of("postgres")),
+        ("JVM (Pulsar)", cpu_seconds_of("java")),
+        ("load generator", cpu_seconds(std::process::id())),
+    ]
+}
+
 /// What a run's throughput is compared with.
 fn reference<'a>(raw: &'a Baseline, topology: &Topology) -> Option<(f64, &'a str)> {
     match topology {
@@ -198,6 +228,8 @@ async fn measure(
     let pids = deployment.pids();
     let cpu_before: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
     let commits_before = deployment.commits().await;
+    let machine_before = machine_ticks();
+    let others_before = others_cpu();
     let sent = drive(
         &deployment.bff_url,
         options.warmup,
@@ -208,6 +240,11 @@ async fn measure(
     let expected = (options.warmup + options.entities) as i64;
     let finals = wait_final(&projection, expected, &sent, timeout).await?;
     let cpu = pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>() - cpu_before;
+    let machine_after = machine_ticks();
+    let others_after = others_cpu();
+    let others = [0, 1, 2].map(|i| (others_after[i].0, others_after[i].1 - others_before[i].1));
+    let machine_busy = (machine_after.0 - machine_before.0) as f64
+        / (machine_after.1 - machine_before.1).max(1) as f64;
     let commits = deployment.commits().await - commits_before;
     let first_sent = sent.values().min().copied().unwrap_or(0);
     let last_final = finals.values().max().copied().unwrap_or(first_sent);
@@ -217,6 +254,7 @@ async fn measure(
         .collect();
     latencies.sort_unstable();
     let peak_rss_kib = pids.iter().map(|p| status_kib(*p, "VmHWM")).sum();
+    let stages = stages(&deployment.metrics().await);
     let idle = idle(deployment, options.idle_secs).await;
     Ok(FlowResult {
         label: label(topology, options),
@@ -225,9 +263,72 @@ async fn measure(
         latencies,
         commits,
         cpu,
+        machine_busy,
+        others,
         peak_rss_kib,
         idle,
+        stages,
     })
+}
+
+/// The histograms that say where an entity's time goes, as means per
+/// process and label set: consume lag (publish → handled), consumer batch
+/// size and time, relay batch size and publish time. They include the
+/// warm-up.
+fn stages(metrics: &[(String, String)]) -> Vec<String> {
+    const STAGES: [(&str, &str, f64); 5] = [
+        ("propalpes_consume_lag_seconds", "consume lag", 1000.0),
+        (
+            "propalpes_consumer_batch_messages",
+            "messages per consumer batch",
+            1.0,
+        ),
+        ("propalpes_consumer_batch_seconds", "consumer batch", 1000.0),
+        (
+            "propalpes_relay_batch_messages",
+            "messages per relay batch",
+            1.0,
+        ),
+        ("propalpes_relay_publish_seconds", "relay publish", 1000.0),
+    ];
+    let mut lines = Vec::new();
+    for (process, text) in metrics {
+        for (metric, what, scale) in STAGES {
+            let mut sums: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+            for line in text.lines() {
+                let Some(rest) = line.strip_prefix(metric) else {
+                    continue;
+                };
+                let (kind, rest) = if let Some(r) = rest.strip_prefix("_sum") {
+                    (0, r)
+                } else if let Some(r) = rest.strip_prefix("_count") {
+                    (1, r)
+                } else {
+                    continue;
+                };
+                let Some((labels, value)) = rest.rsplit_once(' ') else {
+                    continue;
+                };
+                let value: f64 = value.parse().unwrap_or(0.0);
+                let entry = sums.entry(labels.to_owned()).or_default();
+                if kind == 0 {
+                    entry.0 += value;
+                } else {
+                    entry.1 += value;
+                }
+            }
+            for (labels, (sum, count)) in sums {
+                if count > 0.0 {
+                    let unit = if scale > 1.0 { " ms" } else { "" };
+                    lines.push(format!(
+                        "{process} {what} {labels}: mean {:.1}{unit} over {count}",
+                        sum / count * scale
+                    ));
+                }
+            }
+        }
+    }
+    lines
 }
 
 /// CPU (% of a core) and RSS of each process, watched while nothing

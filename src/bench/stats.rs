@@ -26,6 +26,41 @@ fn clock_ticks() -> f64 {
     100.0
 }
 
+/// CPU seconds used so far by every process whose command name is `comm`
+/// (e.g. "postgres", "java").
+pub fn cpu_seconds_of(comm: &str) -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == comm)
+        })
+        .map(cpu_seconds)
+        .sum()
+}
+
+/// The whole machine's CPU time so far: (busy, total) in clock ticks.
+pub fn machine_ticks() -> (u64, u64) {
+    let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
+        return (0, 0);
+    };
+    let Some(cpu) = stat.lines().next() else {
+        return (0, 0);
+    };
+    let fields: Vec<u64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total: u64 = fields.iter().sum();
+    // idle and iowait
+    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
 /// A `/proc/<pid>/status` value in KiB (`VmHWM` is the peak RSS, `VmRSS` now).
 pub fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))

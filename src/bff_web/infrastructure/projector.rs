@@ -7,10 +7,10 @@ use tokio::sync::broadcast;
 use super::SqlProyecciones;
 use super::sql_proyecciones::campos;
 use crate::bff_web::application::{AuditoriaVista, Cambio, RegistroVista, TipoRegistro};
-use crate::bff_web::domain::EstadoComando;
+use crate::bff_web::domain::{Decision, EstadoComando};
 use crate::seedwork::application::{HandleError, Message, StoreError, TransactionalHandler};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
-use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
 
 /// What the projector reads from each registered-record event topic.
 struct Fuente {
@@ -95,56 +95,23 @@ impl Projector {
         }
     }
 
+    /// One function per kind of message: a dead-lettered command, an
+    /// audit, a record created, a record decided.
     async fn project(
         &self,
         message: &Message,
         uow: &mut SqlUnitOfWork,
     ) -> Result<Option<Cambio>, HandleError> {
-        if let Some(command_topic) = message.topic.strip_suffix("-DLQ") {
-            // A command of ours the target context refused or never managed.
-            let error = message
-                .properties
-                .get("error")
-                .cloned()
-                .unwrap_or_else(|| format!("dead-lettered on {command_topic}"));
-            self.store
-                .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
-                .await
-                .map_err(retry)?;
-            return Ok(None);
+        if message.topic.ends_with("-DLQ") {
+            return self.comando_fallido(message, uow).await;
         }
         let decoded = self
             .codec
             .decode_message(message)
             .map_err(|e| HandleError::Poison(e.to_string()))?;
-        if let Some(causation) = &decoded.header.causation_id {
-            self.store
-                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
-                .await
-                .map_err(retry)?;
-        }
         let kind = decoded.header.message_type.as_str();
         if kind == "AuditoriaCompletada" {
-            let a: AuditoriaData = decoded
-                .data()
-                .map_err(|e| HandleError::Poison(e.to_string()))?;
-            let vista = AuditoriaVista {
-                id: a.id_auditoria,
-                tipo_entidad: a.tipo_entidad,
-                id_entidad: a.id_entidad,
-                resultado: a.resultado,
-                hallazgos: a
-                    .hallazgos
-                    .into_iter()
-                    .map(|h| (h.campo, h.problema))
-                    .collect(),
-                fecha: a.fecha,
-            };
-            self.store
-                .auditoria_completada(uow, &vista)
-                .await
-                .map_err(retry)?;
-            return Ok(Some(Cambio::Auditoria(vista)));
+            return self.auditoria_completada(&decoded, uow).await;
         }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
             return Ok(None);
@@ -153,41 +120,125 @@ impl Projector {
             .text(fuente.id_field)
             .ok_or_else(|| HandleError::Poison(format!("{kind} without {}", fuente.id_field)))?;
         if kind == fuente.creado {
-            let fecha = decoded
-                .number("fecha_creacion")
-                .map_or(decoded.header.time_millis, |n| n as i64);
-            let vista = RegistroVista {
-                tipo: fuente.tipo,
-                id,
-                campos: campos(
-                    fuente
-                        .campos
-                        .iter()
-                        .map(|c| ((*c).to_owned(), decoded.text(c).unwrap_or_default())),
-                ),
-                estado: decoded.text("estado").unwrap_or_else(|| "Pendiente".into()),
-                motivos_rechazo: Vec::new(),
-                fecha_creacion: fecha,
-                fecha_actualizacion: fecha,
-            };
-            self.store
-                .registro_creado(uow, &vista)
+            self.registro_creado(fuente, id, &decoded, uow).await
+        } else if kind == fuente.aprobado {
+            self.registro_decidido(fuente, id, Decision::Aprobar, &decoded, uow)
                 .await
-                .map_err(retry)?;
-            return Ok(Some(Cambio::Registro(vista)));
-        }
-        let (estado, verbo) = if kind == fuente.aprobado {
-            ("Aprobada", "Aprobar")
         } else if kind == fuente.rechazado {
-            ("Rechazada", "Rechazar")
+            self.registro_decidido(fuente, id, Decision::Rechazar, &decoded, uow)
+                .await
         } else {
             // Not a change the projection knows (a newer event type):
             // acknowledged, never taken for a rejection.
             tracing::debug!(%kind, "event type not projected");
-            return Ok(None);
+            Ok(None)
+        }
+    }
+
+    /// A command of ours the target context refused or never managed.
+    async fn comando_fallido(
+        &self,
+        message: &Message,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        let error = message
+            .properties
+            .get("error")
+            .cloned()
+            .unwrap_or_else(|| format!("dead-lettered on {}", message.topic));
+        self.store
+            .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
+            .await
+            .map_err(retry)?;
+        Ok(None)
+    }
+
+    async fn auditoria_completada(
+        &self,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        let a: AuditoriaData = decoded
+            .data()
+            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let vista = AuditoriaVista {
+            id: a.id_auditoria,
+            tipo_entidad: a.tipo_entidad,
+            id_entidad: a.id_entidad,
+            resultado: a.resultado,
+            hallazgos: a
+                .hallazgos
+                .into_iter()
+                .map(|h| (h.campo, h.problema))
+                .collect(),
+            fecha: a.fecha,
         };
         self.store
-            .decisiones_cumplidas(uow, &format!("{verbo}{}", fuente.tipo.as_str()), &id)
+            .auditoria_completada(uow, &vista)
+            .await
+            .map_err(retry)?;
+        Ok(Some(Cambio::Auditoria(vista)))
+    }
+
+    /// Created: the BFF's creation command (its causation) is done.
+    async fn registro_creado(
+        &self,
+        fuente: &Fuente,
+        id: String,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        if let Some(causation) = &decoded.header.causation_id {
+            self.store
+                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
+                .await
+                .map_err(retry)?;
+        }
+        let fecha = decoded
+            .number("fecha_creacion")
+            .map_or(decoded.header.time_millis, |n| n as i64);
+        let vista = RegistroVista {
+            tipo: fuente.tipo,
+            id,
+            campos: campos(
+                fuente
+                    .campos
+                    .iter()
+                    .map(|c| ((*c).to_owned(), decoded.text(c).unwrap_or_default())),
+            ),
+            estado: decoded.text("estado").unwrap_or_else(|| "Pendiente".into()),
+            motivos_rechazo: Vec::new(),
+            fecha_creacion: fecha,
+            fecha_actualizacion: fecha,
+        };
+        self.store
+            .registro_creado(uow, &vista)
+            .await
+            .map_err(retry)?;
+        Ok(Some(Cambio::Registro(vista)))
+    }
+
+    /// Approved or rejected: every matching decision the BFF accepted for
+    /// the record is done (including the one that caused it).
+    async fn registro_decidido(
+        &self,
+        fuente: &Fuente,
+        id: String,
+        decision: Decision,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        let verbo = match decision {
+            Decision::Aprobar => "Aprobar",
+            Decision::Rechazar => "Rechazar",
+        };
+        self.store
+            .decisiones_cumplidas(
+                uow,
+                &format!("{verbo}{}", fuente.tipo.as_str()),
+                &id,
+                decoded.header.causation_id.as_deref(),
+            )
             .await
             .map_err(retry)?;
         let motivos = decoded.texts("motivos").unwrap_or_default();
@@ -196,7 +247,7 @@ impl Projector {
             .map_or(decoded.header.time_millis, |n| n as i64);
         let vista = self
             .store
-            .registro_decidido(uow, fuente.tipo, &id, estado, &motivos, fecha)
+            .registro_decidido(uow, fuente.tipo, &id, decision.estado(), &motivos, fecha)
             .await
             .map_err(retry)?;
         Ok(vista.map(Cambio::Registro))

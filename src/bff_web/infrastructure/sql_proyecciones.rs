@@ -130,24 +130,16 @@ impl SqlProyecciones {
         motivos: &[String],
         fecha: i64,
     ) -> Result<Option<RegistroVista>, StoreError> {
-        sqlx::query(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE registros SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, proyectado_en = $6 \
-             WHERE tipo = $4 AND id = $5",
-        )
+             WHERE tipo = $4 AND id = $5 RETURNING {REGISTRO}"
+        )))
         .bind(estado)
         .bind(serde_json::to_string(motivos).map_err(json_err)?)
         .bind(fecha)
         .bind(tipo.as_str())
         .bind(id)
         .bind(now())
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {REGISTRO} FROM registros WHERE tipo = $1 AND id = $2"
-        )))
-        .bind(tipo.as_str())
-        .bind(id)
         .fetch_optional(uow.conn())
         .await
         .map_err(store_error)?;
@@ -194,14 +186,18 @@ impl SqlProyecciones {
         uow: &mut SqlUnitOfWork,
         tipo_comando: &str,
         id_entidad: &str,
+        causation: Option<&str>,
     ) -> Result<(), StoreError> {
+        // The cause itself may be FALLIDO: a replay applied it after all.
         sqlx::query(
-            "UPDATE comandos SET estado = 'PROCESADO', fecha_actualizacion = $1 \
-             WHERE tipo = $2 AND id_entidad = $3 AND estado = 'ACEPTADO'",
+            "UPDATE comandos SET estado = 'PROCESADO', error = NULL, fecha_actualizacion = $1 \
+             WHERE (id_entidad = $3 AND tipo = $2 AND estado = 'ACEPTADO') \
+             OR (id = $4 AND estado = 'FALLIDO')",
         )
         .bind(now())
         .bind(tipo_comando)
         .bind(id_entidad)
+        .bind(causation.unwrap_or(""))
         .execute(uow.conn())
         .await
         .map_err(store_error)?;

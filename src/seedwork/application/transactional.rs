@@ -60,9 +60,11 @@ where
         uow: &mut F::Uow,
         messages: &[Message],
     ) -> Result<Vec<H::Effect>, HandleError> {
+        let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        let claims = uow.claim_inbox_many(&self.consumer, &ids).await?;
         let mut effects = Vec::with_capacity(messages.len());
-        for message in messages {
-            if uow.claim_inbox(&self.consumer, &message.id).await? {
+        for (message, first) in messages.iter().zip(claims) {
+            if first {
                 effects.push(self.handler.apply(uow, message).await?);
             } else {
                 tracing::debug!(message_id = %message.id, "duplicate message ignored");

@@ -14,6 +14,20 @@ pub trait UnitOfWork: Send {
     /// had, in which case the caller must not apply the effect again.
     async fn claim_inbox(&mut self, consumer: &str, message_id: &str) -> Result<bool, StoreError>;
 
+    /// `claim_inbox` for a run of messages at once: for each, whether this
+    /// claim is the first (a message twice in the run is claimed once).
+    async fn claim_inbox_many(
+        &mut self,
+        consumer: &str,
+        message_ids: &[&str],
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut claimed = Vec::with_capacity(message_ids.len());
+        for id in message_ids {
+            claimed.push(self.claim_inbox(consumer, id).await?);
+        }
+        Ok(claimed)
+    }
+
     /// Adds one to the failed deliveries of a message (by its delivery key)
     /// to `consumer` and returns the count so far, so a crash does not
     /// reset a message's redelivery budget.

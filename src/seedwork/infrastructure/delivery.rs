@@ -244,7 +244,15 @@ impl Subscription {
     async fn attempt(&self, run: &[Message]) -> BatchOutcome {
         let span = batch_span(run, &self.name);
         let handled = tracing::Instrument::instrument(self.handler.handle_batch(run), span);
-        match std::panic::AssertUnwindSafe(handled).catch_unwind().await {
+        let started = Instant::now();
+        let outcome = std::panic::AssertUnwindSafe(handled).catch_unwind().await;
+        metrics::histogram!("propalpes_consumer_batch_seconds", "topic" => self.topic.clone(),
+            "subscription" => self.name.clone())
+        .record(started.elapsed().as_secs_f64());
+        metrics::histogram!("propalpes_consumer_batch_messages", "topic" => self.topic.clone(),
+            "subscription" => self.name.clone())
+        .record(run.len() as f64);
+        match outcome {
             Ok(outcome) => outcome,
             Err(panic) if run.len() == 1 => BatchOutcome {
                 applied: 0,

@@ -75,10 +75,15 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             return Ok(0);
         }
         let messages: Vec<_> = rows.iter().map(|r| r.message.clone()).collect();
+        let started = Instant::now();
         self.bus
             .publish(&messages)
             .await
             .map_err(|e| StoreError::Backend(format!("publish: {e}")))?;
+        metrics::histogram!("propalpes_relay_publish_seconds", "service" => self.name.clone())
+            .record(started.elapsed().as_secs_f64());
+        metrics::histogram!("propalpes_relay_batch_messages", "service" => self.name.clone())
+            .record(messages.len() as f64);
         for message in &messages {
             metrics::counter!("propalpes_messages_published_total", "topic" => message.topic.clone()).increment(1);
         }

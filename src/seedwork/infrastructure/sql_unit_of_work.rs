@@ -60,6 +60,55 @@ pub struct SqlUnitOfWork {
     relay_wakeup: Arc<Notify>,
 }
 
+/// Rows per multi-row INSERT (7 values each: well under both backends'
+/// limit on bound parameters).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Writes messages into the outbox with one statement, in order (their
+/// `seq` follows the VALUES order).
+async fn insert_outbox_rows(
+    conn: &mut AnyConnection,
+    messages: &[Message],
+    created_at: i64,
+) -> Result<(), StoreError> {
+    let rows: Vec<String> = (0..messages.len())
+        .map(|i| {
+            let b = i * 7 + 2;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, $1)",
+                b,
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        })
+        .collect();
+    // Safe: the text holds only generated placeholders; values are bound.
+    let sql = format!(
+        "INSERT INTO outbox (id, topic, message_key, message_type, schema_version, properties, payload, created_at) \
+         VALUES {}",
+        rows.join(", ")
+    );
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(created_at);
+    for message in messages {
+        let properties = serde_json::to_string(&message.properties)
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        insert = insert
+            .bind(message.id.clone())
+            .bind(message.topic.clone())
+            .bind(message.key.clone())
+            .bind(message.message_type.clone())
+            .bind(i64::from(message.schema_version))
+            .bind(properties)
+            .bind(message.payload.clone());
+    }
+    insert.execute(conn).await.map_err(store_error)?;
+    Ok(())
+}
+
 /// The Postgres channel a commit that wrote outbox rows notifies.
 pub const OUTBOX_CHANNEL: &str = "propalpes_outbox";
 
@@ -90,6 +139,35 @@ impl UnitOfWork for SqlUnitOfWork {
         Ok(inserted.rows_affected() == 1)
     }
 
+    async fn claim_inbox_many(
+        &mut self,
+        consumer: &str,
+        message_ids: &[&str],
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut claimed = std::collections::HashSet::new();
+        let now = now_millis();
+        for chunk in message_ids.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| format!("($1, ${}, $2)", i + 3))
+                .collect();
+            // Safe: the text holds only generated placeholders.
+            let sql = format!(
+                "INSERT INTO inbox (consumer, message_id, processed_at) VALUES {} \
+                 ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id",
+                rows.join(", ")
+            );
+            let mut insert = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+                .bind(consumer)
+                .bind(now);
+            for id in chunk {
+                insert = insert.bind(*id);
+            }
+            claimed.extend(insert.fetch_all(&mut *self.tx).await.map_err(store_error)?);
+        }
+        // A message twice in one run is claimed by its first occurrence.
+        Ok(message_ids.iter().map(|id| claimed.remove(*id)).collect())
+    }
+
     async fn count_failure(
         &mut self,
         consumer: &str,
@@ -117,24 +195,9 @@ impl UnitOfWork for SqlUnitOfWork {
     async fn commit(mut self) -> Result<(), StoreError> {
         let created_at = now_millis();
         let wrote_messages = !self.pending.is_empty();
-        for message in std::mem::take(&mut self.pending) {
-            let properties = serde_json::to_string(&message.properties)
-                .map_err(|e| StoreError::Backend(e.to_string()))?;
-            sqlx::query(
-                "INSERT INTO outbox (id, topic, message_key, message_type, schema_version, properties, payload, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&message.id)
-            .bind(&message.topic)
-            .bind(&message.key)
-            .bind(&message.message_type)
-            .bind(i64::from(message.schema_version))
-            .bind(properties)
-            .bind(message.payload)
-            .bind(created_at)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(store_error)?;
+        let pending = std::mem::take(&mut self.pending);
+        for chunk in pending.chunks(ROWS_PER_STATEMENT) {
+            insert_outbox_rows(&mut self.tx, chunk, created_at).await?;
         }
         if wrote_messages && self.backend == Backend::Postgres {
             // Wakes the relay of every instance of this service, not only

@@ -138,6 +138,11 @@ impl RunningApp {
     /// Stops taking requests, then flushes and stops the relays.
     pub async fn stop(self) {
         self.shutdown.cancel();
+        // Deliveries waiting out an outage give up waiting (their rows stay
+        // in the outbox, their messages unacknowledged).
+        if let Some(embedded) = &self.buses.embedded {
+            embedded.shutdown();
+        }
         let _ = self.server.await;
         if let Some(replayer) = self.replayer {
             let _ = replayer.await;
@@ -160,11 +165,19 @@ impl RunningApp {
         }
     }
 
-    /// Waits until the server ends (Ctrl-C or SIGTERM), then stops cleanly.
-    pub async fn run_until_signal(self) {
+    /// Waits for Ctrl-C or SIGTERM, then stops cleanly within `limit`
+    /// whatever is down: what could not be flushed by then stays in the
+    /// outbox for the next start.
+    pub async fn run_until_signal(self, limit: Duration) {
         shutdown_signal().await;
-        tracing::info!("shutting down");
-        self.stop().await;
+        tracing::info!(?limit, "shutting down");
+        if tokio::time::timeout(limit, self.stop()).await.is_err() {
+            tracing::warn!(
+                ?limit,
+                "shutdown did not finish in time (a dependency is down); \
+                 exiting with what was not published left in the outbox"
+            );
+        }
     }
 }
 

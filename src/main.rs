@@ -68,13 +68,17 @@ async fn main() -> ExitCode {
             None => Ok(()),
         },
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match result {
+        Ok(()) => 0,
         Err(error) => {
             eprintln!("propalpes: {error}");
-            ExitCode::FAILURE
+            1
         }
-    }
+    };
+    // Flush the spans, then exit without waiting on tasks or driver
+    // threads a dependency that is down may keep busy: shutdown is bounded.
+    drop(_telemetry);
+    std::process::exit(code);
 }
 
 async fn serve(
@@ -86,6 +90,8 @@ async fn serve(
         "PropAlpes is up: http://{}  (try GET /companias, GET /health)",
         running.addr
     );
-    running.run_until_signal().await;
+    running
+        .run_until_signal(std::time::Duration::from_secs(args.shutdown_timeout))
+        .await;
     Ok(())
 }

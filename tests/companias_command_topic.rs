@@ -243,8 +243,116 @@ async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: Tes
     );
 }
 
+/// A letter that fails again on replay (the company it approves still does
+/// not exist) is dead-lettered anew, and `dlq replay` reports it and ends.
+async fn dlq_replay_of_a_letter_that_fails_again_ends(app: TestApp) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let aprobar = command(
+        &app,
+        "AprobarCompania",
+        &id,
+        &AprobarCompania {
+            id_compania: id.clone(),
+        },
+    );
+    publish(&app, std::slice::from_ref(&aprobar)).await;
+    assert_eq!(letters(&app).await.len(), 1);
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
+        .args([
+            "dlq",
+            "replay",
+            "--topic",
+            "comandos-companias",
+            "--wait-secs",
+            "20",
+        ])
+        .args(["--database-url", &app.database_url])
+        .env_remove("PULSAR_URL")
+        .env_remove("DATABASE_URL")
+        .output()
+        .await
+        .expect("run propalpes dlq replay");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("applied: 0, failed again: 1, still waiting: 0"),
+        "{stdout}"
+    );
+    let again = letters(&app).await;
+    assert_eq!(again.len(), 1, "dead-lettered anew, once");
+    assert_eq!(again[0].message.id, aprobar.id);
+}
+
+/// The companias database refuses connections for 30 s while commands
+/// arrive (a budget of 2 redeliveries): the consumer waits the outage out,
+/// reports not ready meanwhile, and applies every command once it is back;
+/// nothing is dead-lettered.
+#[tokio::test]
+async fn a_thirty_second_database_outage_dead_letters_nothing() {
+    let Some(app) = spawn_companias(Backend::Postgres).await else {
+        return;
+    };
+    let server = common::postgres_url().expect("postgres");
+    let admin = sqlx::PgPool::connect(&server).await.expect("admin");
+    let database = format!(
+        "{}_companias",
+        app.database_url.rsplit('/').next().expect("name")
+    );
+    let refuse = |allow: bool| {
+        let (admin, database) = (admin.clone(), database.clone());
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}"
+            )))
+            .execute(&admin)
+            .await
+            .expect("alter database");
+            if !allow {
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                )
+                .bind(&database)
+                .execute(&admin)
+                .await
+                .expect("terminate");
+            }
+        }
+    };
+    refuse(false).await;
+    let commands: Vec<Message> = (0..20)
+        .map(|i| {
+            let id = uuid::Uuid::new_v4().to_string();
+            crear(&app, Some(&id), &format!("Caída {i}"), "", &i.to_string())
+        })
+        .collect();
+    let bus = app.app.buses.bus.clone();
+    let arriving = tokio::spawn(async move {
+        for command in commands {
+            bus.publish(std::slice::from_ref(&command))
+                .await
+                .expect("publish");
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        app.get("/ready").await.status(),
+        503,
+        "not ready while down"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(28)).await;
+    refuse(true).await;
+    tokio::time::timeout(std::time::Duration::from_secs(60), arriving)
+        .await
+        .expect("the commands are applied once the database is back")
+        .expect("publisher");
+    assert_eq!(app.get_json("/companias").await["total"], 20);
+    assert!(letters(&app).await.is_empty(), "nothing dead-lettered");
+    assert_eq!(app.get("/ready").await.status(), 200);
+}
+
 on_both_backends! {
     spawn_companias:
+    dlq_replay_of_a_letter_that_fails_again_ends => dlq_replay_of_a_letter_that_fails_again_ends;
     a_poison_message_in_a_batch_leaves_its_neighbours_applied_once => a_poison_message_in_a_batch_leaves_its_neighbours_applied_once;
     command_creates_once_even_when_redelivered => command_creates_once_even_when_redelivered;
     creation_without_id_uses_the_command_id => creation_without_id_uses_the_command_id;

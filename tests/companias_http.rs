@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Backend, Recorder, TestApp, spawn_companias};
+use common::{Backend, Recorder, TestApp, spawn_companias, spawn_secured_companias};
 use serde_json::json;
 
 async fn record_events(app: &TestApp) -> Recorder {
@@ -286,12 +286,81 @@ async fn health_and_ready(app: TestApp) {
     assert_eq!(ready["checks"]["companias_db"], "up");
 }
 
+/// The context's own API takes the BFF's tokens and roles: no token, 401;
+/// an operador may create but not decide, 403; an auditor decides. Reads
+/// stay open inside the deployment.
+async fn writes_need_a_token_with_the_right_role(app: TestApp) {
+    use propalpes::seedwork::domain::Rol;
+    let post = |path: &str, token: Option<String>, body: serde_json::Value| {
+        let mut request = app.http.post(app.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let body = json!({"nombre": "Andes", "email": "a@b.co", "identificacion": "9"});
+    let anonymous = post("/companias", None, body.clone())
+        .await
+        .expect("request");
+    assert_eq!(anonymous.status(), 401);
+    let problem: serde_json::Value = anonymous.json().await.expect("json");
+    assert_eq!(problem["code"], "UNAUTHENTICATED");
+    assert_eq!(total(&app).await, 0, "nothing written");
+
+    let created = post("/companias", Some(common::token(&[Rol::Operador])), body)
+        .await
+        .expect("request");
+    assert_eq!(created.status(), 202);
+    let id = created.json::<serde_json::Value>().await.expect("json")["id_compania"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let aprobar = format!("/companias/{id}/aprobar");
+    assert_eq!(
+        post(&aprobar, None, json!({}))
+            .await
+            .expect("request")
+            .status(),
+        401
+    );
+    let forbidden = post(&aprobar, Some(common::token(&[Rol::Operador])), json!({}))
+        .await
+        .expect("request");
+    assert_eq!(forbidden.status(), 403);
+    assert_eq!(
+        forbidden.json::<serde_json::Value>().await.expect("json")["code"],
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.get_json(&format!("/companias/{id}")).await["estado"],
+        "Pendiente",
+        "the refused approvals changed nothing"
+    );
+    let approved = post(&aprobar, Some(common::token(&[Rol::Auditor])), json!({}))
+        .await
+        .expect("request");
+    assert_eq!(approved.status(), 202);
+    assert_eq!(
+        app.get_json(&format!("/companias/{id}")).await["estado"],
+        "Aprobada"
+    );
+}
+
 on_both_backends! {
-    spawn_companias:
-    create_is_published_and_queryable => create_is_published_and_queryable;
-    approve_twice_emits_one_event => approve_twice_emits_one_event;
-    reject_lists_with_motivos => reject_lists_with_motivos;
-    bad_input_is_refused_and_writes_nothing => bad_input_is_refused_and_writes_nothing;
-    health_and_ready => health_and_ready;
-    optional_v2_fields_are_stored_and_published => optional_v2_fields_are_stored_and_published;
+    spawn_secured_companias:
+    writes_need_a_token_with_the_right_role => writes_need_a_token_with_the_right_role;
+}
+
+mod open {
+    use super::*;
+    on_both_backends! {
+        spawn_companias:
+        create_is_published_and_queryable => create_is_published_and_queryable;
+        approve_twice_emits_one_event => approve_twice_emits_one_event;
+        reject_lists_with_motivos => reject_lists_with_motivos;
+        bad_input_is_refused_and_writes_nothing => bad_input_is_refused_and_writes_nothing;
+        health_and_ready => health_and_ready;
+        optional_v2_fields_are_stored_and_published => optional_v2_fields_are_stored_and_published;
+    }
 }

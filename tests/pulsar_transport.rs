@@ -465,6 +465,35 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
     assert!(letters[0].properties["original_topic"].ends_with("eventos-companias"));
     assert_eq!(handler.calls.load(Ordering::SeqCst), 4);
 
+    // Replayed while still broken: it fails again, is dead-lettered anew
+    // (with a budget of its own) and the replay ends saying so.
+    let outcome = pulsar_dlq::replay(
+        &bus,
+        "eventos-companias",
+        Some("failing-1"),
+        &env.admin,
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("replay");
+    assert_eq!(
+        (outcome.replayed, outcome.applied, outcome.failed_again),
+        (1, 0, 1)
+    );
+    assert_eq!(
+        handler.calls.load(Ordering::SeqCst),
+        8,
+        "a fresh budget of 4"
+    );
+    assert_eq!(
+        pulsar_dlq::list(&bus, "eventos-companias")
+            .await
+            .expect("list")
+            .len(),
+        1,
+        "the letter is back, once"
+    );
+
     handler.fixed.store(true, Ordering::SeqCst);
     let outcome = pulsar_dlq::replay(
         &bus,

@@ -102,15 +102,40 @@ pub async fn spawn_app_with(
     spawn_role(backend, pulsar, Role::All).await
 }
 
+/// Only the companias context, with anonymous access off: every write
+/// needs a token (signed with `TEST_JWT_SECRET`).
+pub async fn spawn_secured_companias(backend: Backend) -> Option<TestApp> {
+    spawn_configured(backend, None, Role::Companias, |args| {
+        args.anonymous = Some(false)
+    })
+    .await
+}
+
+/// A token with `roles`, signed with `TEST_JWT_SECRET`.
+pub fn token(roles: &[propalpes::seedwork::domain::Rol]) -> String {
+    propalpes::seedwork::infrastructure::mint_token(TEST_JWT_SECRET, "test-user", roles, 600)
+        .expect("token")
+}
+
 pub async fn spawn_role(
     backend: Backend,
     pulsar: Option<&pulsar::PulsarEnv>,
     role: Role,
 ) -> Option<TestApp> {
+    spawn_configured(backend, pulsar, role, |_| {}).await
+}
+
+pub async fn spawn_configured(
+    backend: Backend,
+    pulsar: Option<&pulsar::PulsarEnv>,
+    role: Role,
+    configure: impl FnOnce(&mut RuntimeArgs),
+) -> Option<TestApp> {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database_url(backend, dir.path())?;
     let mut args = args(&database_url, dir.path());
+    configure(&mut args);
     if let Some(env) = pulsar {
         args.pulsar_url = Some(env.url.clone());
         args.pulsar_namespace = env.namespace.clone();

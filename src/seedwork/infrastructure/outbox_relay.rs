@@ -33,7 +33,9 @@ pub struct RelayHandle {
     pub task: JoinHandle<()>,
 }
 
-const LEASE_TTL: Duration = Duration::from_secs(10);
+/// Short, so the relay of a killed instance is replaced within seconds;
+/// renewed once a fifth is spent (every second while busy).
+const LEASE_TTL: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 impl<S: OutboxStore + 'static> OutboxRelay<S> {

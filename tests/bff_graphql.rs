@@ -214,6 +214,145 @@ async fn a_refused_command_ends_fallido() {
     panic!("the command never failed");
 }
 
+/// Polls `estadoComando` until it leaves ACEPTADO; returns (estado, error).
+async fn settled(app: &TestApp, id: &str) -> (String, Value) {
+    for _ in 0..400 {
+        let status = gql(
+            app,
+            None,
+            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+            json!({"id": id}),
+        )
+        .await;
+        let estado = status["data"]["estadoComando"]["estado"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if estado != "ACEPTADO" {
+            return (estado, status["data"]["estadoComando"]["error"].clone());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("command {id} stayed ACEPTADO");
+}
+
+/// A decision the projection already shows is done at once (PROCESADO,
+/// nothing sent); the opposite one is refused at once; a command that
+/// failed turns PROCESADO once its record reaches what it asked for.
+#[tokio::test]
+async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let created = gql(
+        &app,
+        None,
+        CREAR,
+        json!({"input": {"nombre": "Andes", "email": "a@andes.co", "identificacion": "9"}}),
+    )
+    .await;
+    let id = created["data"]["crearCompania"]["idEntidad"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (estado, _) = settled(
+        &app,
+        created["data"]["crearCompania"]["idComando"]
+            .as_str()
+            .expect("command"),
+    )
+    .await;
+    assert_eq!(estado, "PROCESADO");
+    let mut approved = false;
+    for _ in 0..200 {
+        let read = gql(
+            &app,
+            None,
+            "query($id: ID!) { compania(id: $id) { estado } }",
+            json!({"id": id}),
+        )
+        .await;
+        if read["data"]["compania"]["estado"] == "APROBADA" {
+            approved = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(approved, "the audit approved the complete company");
+
+    let again = gql(
+        &app,
+        None,
+        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando estado } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        again["data"]["aprobarCompania"]["estado"], "PROCESADO",
+        "{again}"
+    );
+    let reversed = gql(
+        &app,
+        None,
+        "mutation($id: ID!) { rechazarCompania(id: $id, motivos: [\"x\"]) { idComando } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(code(&reversed), "INVALID_TRANSITION", "{reversed}");
+
+    // An approval that arrived before its company fails; once the company
+    // exists and is approved, the failed command is done after all.
+    let early = uuid::Uuid::new_v4().to_string();
+    let sent = gql(
+        &app,
+        None,
+        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
+        json!({"id": early}),
+    )
+    .await;
+    let command = sent["data"]["aprobarCompania"]["idComando"]
+        .as_str()
+        .expect("command")
+        .to_owned();
+    assert_eq!(settled(&app, &command).await.0, "FALLIDO");
+    #[derive(serde::Serialize)]
+    struct CrearCompania {
+        id_compania: Option<String>,
+        nombre: String,
+        email: String,
+        identificacion: String,
+        fecha_creacion: i64,
+    }
+    let header = propalpes::seedwork::infrastructure::avro::EnvelopeHeader::new(
+        "CrearCompania",
+        "test",
+        "corr",
+        None,
+    );
+    let crear = app
+        .app
+        .codec
+        .message(
+            "comandos-companias",
+            &early,
+            &header,
+            &CrearCompania {
+                id_compania: Some(early.clone()),
+                nombre: "Tardía".into(),
+                email: "t@andes.co".into(),
+                identificacion: "7".into(),
+                fecha_creacion: 0,
+            },
+        )
+        .expect("encode");
+    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    for _ in 0..200 {
+        if settled(&app, &command).await.0 == "PROCESADO" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the failed approval never turned PROCESADO once its company was approved");
+}
+
 async fn secured_app() -> TestApp {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("dir");

@@ -177,10 +177,11 @@ impl SqlProyecciones {
         Ok(())
     }
 
-    /// Every decision of `tipo_comando` (e.g. AprobarCompania) still
-    /// ACEPTADO for a record now decided so is done: the one that caused
-    /// the event, and any repeat, which the source context applied as a
-    /// no-op that emits nothing.
+    /// Every decision of `tipo_comando` (e.g. AprobarCompania) for a record
+    /// now decided so is done: the one that caused the event, any repeat
+    /// (which the source context applied as a no-op that emits nothing),
+    /// and one that had failed (it arrived too early and was dead-lettered,
+    /// or a replay applied it): the record is what it asked for.
     pub async fn decisiones_cumplidas(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -191,7 +192,7 @@ impl SqlProyecciones {
         // The cause itself may be FALLIDO: a replay applied it after all.
         sqlx::query(
             "UPDATE comandos SET estado = 'PROCESADO', error = NULL, fecha_actualizacion = $1 \
-             WHERE (id_entidad = $3 AND tipo = $2 AND estado = 'ACEPTADO') \
+             WHERE (id_entidad = $3 AND tipo = $2 AND estado IN ('ACEPTADO', 'FALLIDO')) \
              OR (id = $4 AND estado = 'FALLIDO')",
         )
         .bind(now())

@@ -16,18 +16,13 @@ use tower_http::trace::TraceLayer;
 use crate::auditoria::application::SagaPolicy;
 use crate::auditoria::infrastructure::AuditoriaModule;
 use crate::bff_web::infrastructure::BffModule;
-use crate::companias::domain::DatosCompania;
 use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
-use crate::geograficos::domain::Coordenadas;
+use crate::contracts::services;
 use crate::geograficos::infrastructure::GeograficosModule;
 use crate::seedwork::api::{Gate, ReadinessCheck, health_routes};
-use crate::seedwork::api::{RegistroBody, ReviewPaths, review_router};
-use crate::seedwork::application::review::RegistroView;
 use crate::seedwork::application::{Authenticator, MessageBus};
-use crate::seedwork::domain::{DatosRegistro, Registro};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
-use crate::seedwork::infrastructure::registro::{RegistroModule, RegistroNames};
 use crate::seedwork::infrastructure::{
     AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig,
     RetryPolicy, context_database_url,
@@ -234,35 +229,101 @@ impl Mounted {
     }
 }
 
-/// Opens a registered-record context (companias, geograficos) and mounts
-/// its routes and readiness check.
-async fn start_registro<D: DatosRegistro>(
-    mounted: &mut Mounted,
-    (names, migrations, paths): (RegistroNames, &sqlx::migrate::Migrator, ReviewPaths),
-    base: &DatabaseUrl,
+/// What every context starts from.
+struct Startup<'a> {
+    args: &'a RuntimeArgs,
+    base: DatabaseUrl,
     bus: Arc<dyn MessageBus>,
     codec: Arc<AvroCodec>,
-) -> Result<RegistroModule<D>, InfraError> {
-    let module = RegistroModule::<D>::start(
-        names,
-        migrations,
-        &context_database_url(base, names.service),
-        bus,
-        codec,
+}
+
+impl Startup<'_> {
+    fn database(&self, context: &str) -> DatabaseUrl {
+        context_database_url(&self.base, context)
+    }
+}
+
+async fn start_companias(
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+) -> Result<CompaniasModule, InfraError> {
+    let module = CompaniasModule::start(
+        &s.database(services::COMPANIAS),
+        s.bus.clone(),
+        s.codec.clone(),
     )
     .await?;
-    let routes = review_router::<Registro<D>, RegistroBody<D>, RegistroView, _, _>(
-        paths,
-        module.commands.clone(),
-        module.queries.clone(),
-    );
-    mounted.mount_service(routes, names.service, &module.storage.db);
-    mounted.document(crate::seedwork::api::openapi::registro_openapi(
-        names.service,
-        paths,
-        D::FIELDS,
-    ));
+    let routes = companias::api::router(module.service.clone());
+    mounted.mount_service(routes, services::COMPANIAS, &module.storage.db);
+    mounted.document(companias::api::openapi());
     Ok(module)
+}
+
+async fn start_geograficos(
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+) -> Result<GeograficosModule, InfraError> {
+    let module = GeograficosModule::start(
+        &s.database(services::GEOGRAFICOS),
+        s.bus.clone(),
+        s.codec.clone(),
+    )
+    .await?;
+    let routes = geograficos::api::router(module.service.clone());
+    mounted.mount_service(routes, services::GEOGRAFICOS, &module.storage.db);
+    mounted.document(geograficos::api::openapi());
+    Ok(module)
+}
+
+async fn start_auditoria(
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+) -> Result<AuditoriaModule, InfraError> {
+    let policy = SagaPolicy {
+        timeout: Duration::from_millis(s.args.saga_timeout_ms),
+        max_intentos: s.args.saga_max_attempts.max(1),
+    };
+    let module = AuditoriaModule::start(
+        &s.database(services::AUDITORIA),
+        s.bus.clone(),
+        s.codec.clone(),
+        policy,
+    )
+    .await?;
+    mounted.mount_service(
+        auditoria::api::router(module.queries.clone()),
+        services::AUDITORIA,
+        &module.storage.db,
+    );
+    Ok(module)
+}
+
+type BffStarted = (BffModule, Arc<std::sync::atomic::AtomicUsize>);
+
+async fn start_bff(
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+    auth: Arc<dyn Authenticator>,
+) -> Result<BffStarted, InfraError> {
+    let module = BffModule::start(
+        &s.database(services::BFF_WEB),
+        s.bus.clone(),
+        s.codec.clone(),
+        auth,
+    )
+    .await?;
+    let schema = bff_web::api::build_schema(
+        Arc::new(module.proyecciones.clone()),
+        module.commands.clone(),
+        module.cambios.clone(),
+    );
+    let (routes, batches) = bff_web::api::router(
+        schema,
+        module.auth.clone(),
+        Arc::new(module.proyecciones.clone()),
+    );
+    mounted.mount(routes, services::BFF_WEB, &module.storage.db);
+    Ok((module, batches))
 }
 
 fn authenticator(args: &RuntimeArgs) -> Result<Arc<dyn Authenticator>, InfraError> {
@@ -322,88 +383,15 @@ async fn record_latency(
     response
 }
 
-pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
-    let base: DatabaseUrl = args.base_database_url().parse()?;
-    let registry = Arc::new(SchemaRegistry::embedded()?);
-    let codec = Arc::new(AvroCodec::new(registry.clone()));
-    let buses = Buses::connect(args, registry).await?;
-    let bus = buses.bus.clone();
+impl Role {
+    fn runs(self, context: Role) -> bool {
+        self == Role::All || self == context
+    }
+}
 
-    let auth = authenticator(args)?;
-    let mut mounted = Mounted::new(Gate::new(auth.clone(), args.service_reads_open));
-    let companias = match role {
-        Role::All | Role::Companias => {
-            let c = (
-                companias::infrastructure::NAMES,
-                &companias::infrastructure::MIGRATIONS,
-                companias::api::PATHS,
-            );
-            Some(
-                start_registro::<DatosCompania>(&mut mounted, c, &base, bus.clone(), codec.clone())
-                    .await?,
-            )
-        }
-        _ => None,
-    };
-    let geograficos = match role {
-        Role::All | Role::Geograficos => {
-            let g = (
-                geograficos::infrastructure::NAMES,
-                &geograficos::infrastructure::MIGRATIONS,
-                geograficos::api::PATHS,
-            );
-            Some(
-                start_registro::<Coordenadas>(&mut mounted, g, &base, bus.clone(), codec.clone())
-                    .await?,
-            )
-        }
-        _ => None,
-    };
-    let auditoria = if matches!(role, Role::All | Role::Auditoria) {
-        let policy = SagaPolicy {
-            timeout: Duration::from_millis(args.saga_timeout_ms),
-            max_intentos: args.saga_max_attempts.max(1),
-        };
-        let module = AuditoriaModule::start(
-            &context_database_url(&base, auditoria::SERVICE),
-            bus.clone(),
-            codec.clone(),
-            policy,
-        )
-        .await?;
-        mounted.mount_service(
-            auditoria::api::router(module.queries.clone()),
-            auditoria::SERVICE,
-            &module.storage.db,
-        );
-        Some(module)
-    } else {
-        None
-    };
-    let (bff, bff_loader_batches) = if matches!(role, Role::All | Role::Bff) {
-        let module = BffModule::start(
-            &context_database_url(&base, bff_web::SERVICE),
-            bus.clone(),
-            codec.clone(),
-            auth.clone(),
-        )
-        .await?;
-        let schema = bff_web::api::build_schema(
-            Arc::new(module.proyecciones.clone()),
-            module.commands.clone(),
-            module.cambios.clone(),
-        );
-        let (routes, batches) = bff_web::api::router(
-            schema,
-            module.auth.clone(),
-            Arc::new(module.proyecciones.clone()),
-        );
-        mounted.mount(routes, bff_web::SERVICE, &module.storage.db);
-        (Some(module), Some(batches))
-    } else {
-        (None, None)
-    };
-
+/// Every route of this process: the contexts' own, health and readiness,
+/// the OpenAPI document and Swagger UI, metrics; latency metered per route.
+fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
     crate::telemetry_metrics::handle();
     if let Some(pulsar) = &buses.pulsar {
         mounted.checks.push(Arc::new(BrokerCheck(pulsar.clone())));
@@ -411,7 +399,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let openapi = Arc::new(crate::seedwork::api::openapi::document_json(
         &mounted.openapi,
     ));
-    let router = mounted
+    mounted
         .router
         .merge(health_routes(mounted.checks))
         .route(
@@ -438,7 +426,44 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         )
         .route_layer(axum::middleware::from_fn(record_latency))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TraceLayer::new_for_http());
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Starts the contexts `role` names on the configured databases and bus,
+/// then serves their routes.
+pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
+    let registry = Arc::new(SchemaRegistry::embedded()?);
+    let codec = Arc::new(AvroCodec::new(registry.clone()));
+    let buses = Buses::connect(args, registry).await?;
+    let startup = Startup {
+        args,
+        base: args.base_database_url().parse()?,
+        bus: buses.bus.clone(),
+        codec: codec.clone(),
+    };
+    let auth = authenticator(args)?;
+    let mut mounted = Mounted::new(Gate::new(auth.clone(), args.service_reads_open));
+    let companias = match role.runs(Role::Companias) {
+        true => Some(start_companias(&mut mounted, &startup).await?),
+        false => None,
+    };
+    let geograficos = match role.runs(Role::Geograficos) {
+        true => Some(start_geograficos(&mut mounted, &startup).await?),
+        false => None,
+    };
+    let auditoria = match role.runs(Role::Auditoria) {
+        true => Some(start_auditoria(&mut mounted, &startup).await?),
+        false => None,
+    };
+    let (bff, bff_loader_batches) = match role.runs(Role::Bff) {
+        true => {
+            let (module, batches) = start_bff(&mut mounted, &startup, auth).await?;
+            (Some(module), Some(batches))
+        }
+        false => (None, None),
+    };
+    let base = startup.base.clone();
+    let router = http_router(mounted, &buses);
     let listener = TcpListener::bind(args.http_addr).await?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();

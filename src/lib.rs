@@ -8,6 +8,7 @@ pub mod bench;
 pub mod bff_web;
 pub mod companias;
 pub mod config;
+pub mod contracts;
 pub mod geograficos;
 pub mod ops;
 pub mod schemas_check;

@@ -12,7 +12,7 @@ use common::audit::{
 use common::{Backend, Recorder, TestApp, args, fresh_database_url};
 use propalpes::app::{self, Role};
 use propalpes::seedwork::application::{CommandContext, EventTranslator, MessageBus};
-use propalpes::seedwork::domain::{EntityId, Registro, Reviewable};
+use propalpes::seedwork::domain::EntityId;
 use serde_json::json;
 
 async fn spawn(backend: Backend, saga_timeout_ms: u64, max_attempts: u32) -> Option<TestApp> {
@@ -40,18 +40,15 @@ async fn the_same_created_event_twice_starts_one_audit(app: TestApp) {
         .expect("subscribe");
     // A CompaniaCreada as the companias context writes it, published twice
     // (a relay that crashed before marking it sent).
-    let compania = Registro::crear(
+    let compania = propalpes::companias::domain::Compania::registrar(
         EntityId::new(),
         propalpes::companias::domain::DatosCompania::new("Dup", "", "1").expect("datos"),
         chrono::Utc::now(),
     );
     let mut compania = compania;
     let event = propalpes::seedwork::domain::AggregateRoot::take_events(&mut compania).remove(0);
-    let translator = propalpes::seedwork::infrastructure::registro::RegistroAvroEvents::new(
-        app.app.codec.clone(),
-        "eventos-companias",
-        "companias",
-    );
+    let translator =
+        propalpes::companias::infrastructure::AvroEventosCompania::new(app.app.codec.clone());
     let message = translator
         .translate(&event, &CommandContext::new_root())
         .expect("encode");

@@ -9,14 +9,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use common::{Backend, Recorder, fresh_database_url};
+use propalpes::companias::application::CompaniaRepository;
 use propalpes::companias::domain::{Compania, DatosCompania};
-use propalpes::companias::infrastructure::{MIGRATIONS, repository};
-use propalpes::seedwork::application::review::Repository;
+use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
 use propalpes::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
 };
 use propalpes::seedwork::domain::EntityId;
-use propalpes::seedwork::domain::Reviewable;
 use propalpes::seedwork::infrastructure::{
     ContextStorage, Database, EmbeddedBus, OutboxRelay, OutboxRow, OutboxStore, RetryPolicy,
     SqlOutboxStore, SqlUnitOfWorkFactory,
@@ -77,7 +76,7 @@ async fn count(db: &Database, table: &str) -> i64 {
 }
 
 fn compania() -> Compania {
-    Compania::crear(
+    Compania::registrar(
         EntityId::new(),
         DatosCompania::new("A", "", "").expect("datos"),
         chrono::Utc::now(),
@@ -92,8 +91,8 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
 
     // Success: both rows.
     let mut uow = uows.begin().await.expect("begin");
-    repository()
-        .save(&mut uow, &compania())
+    SqlCompaniaRepository
+        .guardar(&mut uow, &compania())
         .await
         .expect("save");
     uow.add_message(message("m-1"));
@@ -104,8 +103,8 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
     // Failure after the aggregate write (the second outbox row breaks the
     // table's check on its topic): neither the aggregate nor any outbox row remains.
     let mut uow = uows.begin().await.expect("begin");
-    repository()
-        .save(&mut uow, &compania())
+    SqlCompaniaRepository
+        .guardar(&mut uow, &compania())
         .await
         .expect("save");
     uow.add_message(message("m-2"));
@@ -124,18 +123,21 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     let uows = &env.storage.uows;
     let mut c = compania();
     let mut uow = uows.begin().await.expect("begin");
-    repository().save(&mut uow, &c).await.expect("insert");
+    SqlCompaniaRepository
+        .guardar(&mut uow, &c)
+        .await
+        .expect("insert");
     uow.commit().await.expect("commit");
 
     let mut first = uows.begin().await.expect("begin");
-    let mut loaded = repository()
-        .load(&mut first, c.id())
+    let mut loaded = SqlCompaniaRepository
+        .cargar(&mut first, c.id())
         .await
         .expect("load")
         .expect("found");
     loaded.aprobar(chrono::Utc::now()).expect("aprobar");
-    repository()
-        .save(&mut first, &loaded)
+    SqlCompaniaRepository
+        .guardar(&mut first, &loaded)
         .await
         .expect("update");
     first.commit().await.expect("commit");
@@ -143,8 +145,8 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     // `c` still has version 0 → an insert that collides; a version-1 copy
     // loaded before the approval fails the version check.
     let mut stale = uows.begin().await.expect("begin");
-    let err = repository()
-        .save(&mut stale, &c)
+    let err = SqlCompaniaRepository
+        .guardar(&mut stale, &c)
         .await
         .expect_err("stale insert");
     assert!(matches!(err, StoreError::Conflict { .. }));
@@ -158,8 +160,8 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     );
     c.aprobar(chrono::Utc::now()).expect("aprobar");
     let mut stale = uows.begin().await.expect("begin");
-    let err = repository()
-        .save(&mut stale, &c)
+    let err = SqlCompaniaRepository
+        .guardar(&mut stale, &c)
         .await
         .expect_err("stale update");
     assert!(matches!(err, StoreError::Conflict { .. }));

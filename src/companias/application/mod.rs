@@ -1,15 +1,22 @@
-//! Use cases of `companias`: the seedwork's reviewable-record commands and
-//! queries, named for this context. Handlers own the transaction.
+//! Use cases of `companias`, commands apart from queries, each with its
+//! handler and its own error, generic over the ports this context declares
+//! (`ports`). `CompaniaService` is what the HTTP API calls: each command in
+//! a unit of work of its own. The command-topic consumer runs the same
+//! handlers inside its shared transaction.
 
-use super::domain::Compania;
-use crate::seedwork::application::review::{
-    Aprobar, Crear, Listar, ObtenerPorId, Rechazar, RegistroView, ReviewUseCaseError,
+pub mod commands;
+pub mod ports;
+pub mod queries;
+mod service;
+
+pub use commands::{
+    AprobarCompania, AprobarCompaniaError, AprobarCompaniaHandler, CompaniaHandlers, CrearCompania,
+    CrearCompaniaError, CrearCompaniaHandler, RechazarCompania, RechazarCompaniaError,
+    RechazarCompaniaHandler,
 };
-
-pub type CrearCompania = Crear<Compania>;
-pub type AprobarCompania = Aprobar<Compania>;
-pub type RechazarCompania = Rechazar<Compania>;
-/// `ObtenerCompanias { estado?, page }`; with `Rechazada` it answers `ObtenerCompaniasRechazadas`.
-pub type ObtenerCompanias = Listar<RegistroView>;
-pub type ObtenerCompania = ObtenerPorId<RegistroView>;
-pub type CompaniasError = ReviewUseCaseError;
+pub use ports::{CompaniaRepository, CompaniaVista, ConsultaCompanias};
+pub use queries::{
+    ObtenerCompania, ObtenerCompaniaError, ObtenerCompaniaHandler, ObtenerCompanias,
+    ObtenerCompaniasError, ObtenerCompaniasHandler,
+};
+pub use service::{CompaniaService, Companias};

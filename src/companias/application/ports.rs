@@ -1,3 +1,6 @@
+//! The ports `companias` needs, named for their role; `infrastructure`
+//! implements them (SQL, Avro).
+
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -5,26 +8,31 @@ use crate::companias::domain::Compania;
 use crate::seedwork::application::{PageOf, PageRequest, StoreError, UnitOfWork};
 use crate::seedwork::domain::{EntityId, Estado};
 
-/// Loads and saves companies inside a unit of work.
+/// Where companies are kept, inside the caller's unit of work.
 #[async_trait]
-pub trait CompaniaRepository: Send + Sync {
+pub trait CompaniaRepository: Send + Sync + 'static {
     type Uow: UnitOfWork;
 
-    async fn load(&self, uow: &mut Self::Uow, id: EntityId)
-    -> Result<Option<Compania>, StoreError>;
+    async fn cargar(
+        &self,
+        uow: &mut Self::Uow,
+        id: EntityId,
+    ) -> Result<Option<Compania>, StoreError>;
 
-    /// Inserts a new company or updates one whose stored version still
-    /// equals the loaded one (`StoreError::Conflict` otherwise).
-    async fn save(&self, uow: &mut Self::Uow, compania: &Compania) -> Result<(), StoreError>;
+    /// Inserts a new company (version 0), or updates one whose stored
+    /// version still equals the loaded one (`StoreError::Conflict` if not).
+    async fn guardar(&self, uow: &mut Self::Uow, compania: &Compania) -> Result<(), StoreError>;
 }
 
-/// A company as queries return it.
+/// A company as queries answer it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct CompaniaView {
+pub struct CompaniaVista {
     pub id: String,
     pub nombre: String,
     pub email: String,
     pub identificacion: String,
+    pub pais: String,
+    pub telefono: String,
     pub estado: String,
     pub motivos_rechazo: Vec<String>,
     pub fecha_creacion: String,
@@ -34,11 +42,12 @@ pub struct CompaniaView {
 
 /// Reads companies for queries, outside any unit of work.
 #[async_trait]
-pub trait CompaniaReadModel: Send + Sync {
-    async fn by_id(&self, id: EntityId) -> Result<Option<CompaniaView>, StoreError>;
-    async fn list(
+pub trait ConsultaCompanias: Send + Sync + 'static {
+    async fn por_id(&self, id: EntityId) -> Result<Option<CompaniaVista>, StoreError>;
+
+    async fn listar(
         &self,
         estado: Option<Estado>,
         page: PageRequest,
-    ) -> Result<PageOf<CompaniaView>, StoreError>;
+    ) -> Result<PageOf<CompaniaVista>, StoreError>;
 }

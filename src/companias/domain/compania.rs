@@ -1,137 +1,235 @@
-use crate::seedwork::domain::{BoundedText, DatosRegistro, FieldError, Registro, RegistroEvent};
+use chrono::{DateTime, Utc};
 
-/// A company as registered: reviewed by the audit, approved or rejected.
-pub type Compania = Registro<DatosCompania>;
-/// `CompaniaCreada`, `CompaniaAprobada`, `CompaniaRechazada`.
-pub type CompaniaEvent = RegistroEvent<DatosCompania>;
+use super::{CompaniaAprobada, CompaniaCreada, CompaniaEvent, CompaniaRechazada, DatosCompania};
+use crate::seedwork::domain::{
+    AggregateRoot, EntityId, Estado, EventBuffer, Motivos, Review, ReviewError, Transition,
+};
 
-/// A company's registration data as given; any field may be blank. `pais`
-/// and `telefono` came with schema v2 and are not audited.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatosCompania {
-    pub nombre: BoundedText,
-    pub email: BoundedText,
-    pub identificacion: BoundedText,
-    pub pais: BoundedText,
-    pub telefono: BoundedText,
+/// A real-estate company as registered: Pendiente until the audit (or an
+/// auditor) approves or rejects it. Only a Pendiente company can be decided;
+/// repeating a decision is a no-op that records nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compania {
+    id: EntityId,
+    datos: DatosCompania,
+    review: Review,
+    fecha_creacion: DateTime<Utc>,
+    fecha_actualizacion: DateTime<Utc>,
+    version: i64,
+    events: EventBuffer<CompaniaEvent>,
 }
 
-impl DatosCompania {
-    /// The v1 data; `pais` and `telefono` blank.
-    pub fn new(nombre: &str, email: &str, identificacion: &str) -> Result<Self, FieldError> {
-        Self::parse(&|f: &str| match f {
-            "nombre" => nombre.to_owned(),
-            "email" => email.to_owned(),
-            "identificacion" => identificacion.to_owned(),
-            _ => String::new(),
-        })
-    }
-}
-
-impl DatosRegistro for DatosCompania {
-    const KIND: &'static str = "compania";
-    const ID_FIELD: &'static str = "id_compania";
-    const FIELDS: &'static [&'static str] =
-        &["nombre", "email", "identificacion", "pais", "telefono"];
-    const OPTIONAL_FIELDS: &'static [&'static str] = &["pais", "telefono"];
-    const CREAR: &'static str = "CrearCompania";
-    const APROBAR: &'static str = "AprobarCompania";
-    const RECHAZAR: &'static str = "RechazarCompania";
-    const CREADO: &'static str = "CompaniaCreada";
-    const APROBADO: &'static str = "CompaniaAprobada";
-    const RECHAZADO: &'static str = "CompaniaRechazada";
-
-    fn parse(field: &dyn Fn(&str) -> String) -> Result<Self, FieldError> {
-        let text = |name: &str| BoundedText::parse(name, &field(name));
-        Ok(Self {
-            nombre: text("nombre")?,
-            email: text("email")?,
-            identificacion: text("identificacion")?,
-            pais: text("pais")?,
-            telefono: text("telefono")?,
-        })
-    }
-
-    fn field(&self, name: &str) -> &str {
-        match name {
-            "nombre" => self.nombre.as_str(),
-            "email" => self.email.as_str(),
-            "identificacion" => self.identificacion.as_str(),
-            "pais" => self.pais.as_str(),
-            "telefono" => self.telefono.as_str(),
-            _ => "",
+impl Compania {
+    /// Decides a registration: the event that creates the company.
+    pub fn decidir_registro(
+        id: EntityId,
+        datos: DatosCompania,
+        ahora: DateTime<Utc>,
+    ) -> CompaniaCreada {
+        CompaniaCreada {
+            id,
+            datos,
+            fecha: ahora,
         }
+    }
+
+    /// The company its creation event describes (the first apply).
+    pub fn desde(creada: &CompaniaCreada) -> Self {
+        Self {
+            id: creada.id,
+            datos: creada.datos.clone(),
+            review: Review::default(),
+            fecha_creacion: creada.fecha,
+            fecha_actualizacion: creada.fecha,
+            version: 0,
+            events: EventBuffer::default(),
+        }
+    }
+
+    /// Registers a company and records `CompaniaCreada`.
+    pub fn registrar(id: EntityId, datos: DatosCompania, ahora: DateTime<Utc>) -> Self {
+        let creada = Self::decidir_registro(id, datos, ahora);
+        let mut compania = Self::desde(&creada);
+        compania
+            .events
+            .record(CompaniaEvent::CompaniaCreada(creada));
+        compania
+    }
+
+    /// Decides an approval: `CompaniaAprobada`, nothing when already
+    /// approved, or the refusal of a rejected company.
+    pub fn decidir_aprobacion(
+        &self,
+        ahora: DateTime<Utc>,
+    ) -> Result<Option<CompaniaAprobada>, ReviewError> {
+        Ok(match self.review.decidir_aprobacion()? {
+            Transition::Changed => Some(CompaniaAprobada {
+                id: self.id,
+                fecha: ahora,
+            }),
+            Transition::Unchanged => None,
+        })
+    }
+
+    /// Decides a rejection: `CompaniaRechazada` with the reasons, nothing
+    /// when already rejected, or the refusal of an approved company.
+    pub fn decidir_rechazo(
+        &self,
+        motivos: &Motivos,
+        ahora: DateTime<Utc>,
+    ) -> Result<Option<CompaniaRechazada>, ReviewError> {
+        Ok(match self.review.decidir_rechazo()? {
+            Transition::Changed => Some(CompaniaRechazada {
+                id: self.id,
+                motivos: motivos.as_slice().to_vec(),
+                fecha: ahora,
+            }),
+            Transition::Unchanged => None,
+        })
+    }
+
+    /// Approves a Pendiente company (records `CompaniaAprobada`).
+    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
+        if let Some(aprobada) = self.decidir_aprobacion(ahora)? {
+            self.record(CompaniaEvent::CompaniaAprobada(aprobada));
+        }
+        Ok(())
+    }
+
+    /// Rejects a Pendiente company (records `CompaniaRechazada`).
+    pub fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, ahora)? {
+            self.record(CompaniaEvent::CompaniaRechazada(rechazada));
+        }
+        Ok(())
+    }
+
+    /// What an event does to the company.
+    pub fn apply(&mut self, event: &CompaniaEvent) {
+        match event {
+            CompaniaEvent::CompaniaCreada(creada) => *self = Self::desde(creada),
+            CompaniaEvent::CompaniaAprobada(aprobada) => {
+                self.review = Review::aprobada();
+                self.fecha_actualizacion = aprobada.fecha;
+            }
+            CompaniaEvent::CompaniaRechazada(rechazada) => {
+                self.review = Review::rechazada(rechazada.motivos.clone());
+                self.fecha_actualizacion = rechazada.fecha;
+            }
+        }
+    }
+
+    fn record(&mut self, event: CompaniaEvent) {
+        self.apply(&event);
+        self.events.record(event);
+    }
+
+    /// A company read back from storage.
+    pub fn restore(
+        id: EntityId,
+        datos: DatosCompania,
+        review: Review,
+        fechas: (DateTime<Utc>, DateTime<Utc>),
+        version: i64,
+    ) -> Self {
+        Self {
+            id,
+            datos,
+            review,
+            fecha_creacion: fechas.0,
+            fecha_actualizacion: fechas.1,
+            version,
+            events: EventBuffer::default(),
+        }
+    }
+
+    pub fn id(&self) -> EntityId {
+        self.id
+    }
+
+    pub fn datos(&self) -> &DatosCompania {
+        &self.datos
+    }
+
+    pub fn estado(&self) -> Estado {
+        self.review.estado()
+    }
+
+    pub fn motivos_rechazo(&self) -> &[String] {
+        self.review.motivos_rechazo()
+    }
+
+    pub fn fecha_creacion(&self) -> DateTime<Utc> {
+        self.fecha_creacion
+    }
+
+    pub fn fecha_actualizacion(&self) -> DateTime<Utc> {
+        self.fecha_actualizacion
+    }
+}
+
+impl AggregateRoot for Compania {
+    type Event = CompaniaEvent;
+
+    fn aggregate_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn take_events(&mut self) -> Vec<CompaniaEvent> {
+        self.events.take()
     }
 }
 
 #[cfg(test)]
 mod tests {
     //! given(events) / when(command) / then(events or error).
-    use chrono::{DateTime, Utc};
-
     use super::*;
-    use crate::seedwork::domain::{
-        AggregateRoot, DomainError, EntityId, Estado, Motivos, ReviewError, Reviewable,
-    };
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp_millis(1_700_000_000_000).unwrap()
     }
 
-    const ID: &str = "0192f3a0-0000-7000-8000-000000000001";
-
     fn id() -> EntityId {
-        EntityId::parse("id", ID).unwrap()
+        EntityId::parse("id", "0192f3a0-0000-7000-8000-000000000001").unwrap()
     }
 
-    /// Rebuilds the aggregate from its history, as a store would.
+    /// The company its history leaves, as a store would rebuild it.
     fn given(history: &[CompaniaEvent]) -> Compania {
-        let mut compania = None::<Compania>;
-        for event in history {
-            match event {
-                RegistroEvent::Creado { id, datos, fecha } => {
-                    compania = Some(Compania::crear(*id, datos.clone(), *fecha))
-                }
-                RegistroEvent::Aprobado { fecha, .. } => {
-                    compania.as_mut().unwrap().aprobar(*fecha).unwrap()
-                }
-                RegistroEvent::Rechazado { motivos, fecha, .. } => compania
-                    .as_mut()
-                    .unwrap()
-                    .rechazar(&Motivos::parse(motivos).unwrap(), *fecha)
-                    .unwrap(),
-            }
+        let CompaniaEvent::CompaniaCreada(first) = &history[0] else {
+            panic!("a history starts with CompaniaCreada");
+        };
+        let mut compania = Compania::desde(first);
+        for event in &history[1..] {
+            compania.apply(event);
         }
-        let mut compania = compania.expect("history starts with CompaniaCreada");
-        compania.take_events();
         compania
     }
 
-    fn datos() -> DatosCompania {
-        DatosCompania::new("Inmobiliaria Andes", "", "900123").unwrap()
-    }
-
     fn creada() -> CompaniaEvent {
-        RegistroEvent::Creado {
+        CompaniaEvent::CompaniaCreada(CompaniaCreada {
             id: id(),
-            datos: datos(),
+            datos: DatosCompania::new("Inmobiliaria Andes", "", "900123").unwrap(),
             fecha: now(),
-        }
+        })
     }
 
     fn aprobada() -> CompaniaEvent {
-        RegistroEvent::Aprobado {
+        CompaniaEvent::CompaniaAprobada(CompaniaAprobada {
             id: id(),
             fecha: now(),
-        }
+        })
     }
 
     fn rechazada() -> CompaniaEvent {
-        RegistroEvent::Rechazado {
+        CompaniaEvent::CompaniaRechazada(CompaniaRechazada {
             id: id(),
             motivos: vec!["email faltante".into()],
             fecha: now(),
-        }
+        })
     }
 
     fn motivos() -> Motivos {
@@ -139,8 +237,9 @@ mod tests {
     }
 
     #[test]
-    fn crear_accepts_blank_fields_and_records_compania_creada() {
-        let mut c = Compania::crear(id(), datos(), now());
+    fn when_registrar_then_compania_creada_with_blank_fields_accepted() {
+        let datos = DatosCompania::new("Inmobiliaria Andes", "", "900123").unwrap();
+        let mut c = Compania::registrar(id(), datos, now());
         assert_eq!(c.estado(), Estado::Pendiente);
         let events = c.take_events();
         assert_eq!(events, vec![creada()]);
@@ -148,19 +247,20 @@ mod tests {
     }
 
     #[test]
-    fn crear_refuses_a_name_over_the_limit() {
+    fn a_name_over_the_limit_is_refused_naming_the_field() {
         let err = DatosCompania::new(&"n".repeat(1001), "", "").unwrap_err();
         assert_eq!(err.field, "nombre");
     }
 
     #[test]
     fn given_creada_when_aprobar_then_compania_aprobada() {
-        let mut c = given(&[creada()]);
-        c.aprobar(now()).unwrap();
-        let events = c.take_events();
-        assert_eq!(events, vec![aprobada()]);
-        assert_eq!(events[0].name(), "CompaniaAprobada");
-        assert_eq!(c.estado(), Estado::Aprobada);
+        let c = given(&[creada()]);
+        let decided = c.decidir_aprobacion(now()).unwrap();
+        assert_eq!(
+            decided.map(CompaniaEvent::CompaniaAprobada),
+            Some(aprobada())
+        );
+        assert_eq!(c.estado(), Estado::Pendiente, "deciding changes nothing");
     }
 
     #[test]
@@ -168,6 +268,7 @@ mod tests {
         let mut c = given(&[creada(), aprobada()]);
         c.aprobar(now()).unwrap();
         assert!(c.take_events().is_empty());
+        assert_eq!(c.estado(), Estado::Aprobada);
     }
 
     #[test]
@@ -180,29 +281,27 @@ mod tests {
 
     #[test]
     fn given_rechazada_when_rechazar_then_no_event() {
-        let mut c = given(&[creada(), rechazada()]);
-        c.rechazar(&motivos(), now()).unwrap();
-        assert!(c.take_events().is_empty());
+        let c = given(&[creada(), rechazada()]);
+        assert_eq!(c.decidir_rechazo(&motivos(), now()), Ok(None));
     }
 
     #[test]
-    fn given_rechazada_when_aprobar_then_error() {
-        let mut c = given(&[creada(), rechazada()]);
-        let err = c.aprobar(now()).unwrap_err();
+    fn given_rechazada_when_aprobar_then_refused() {
+        let c = given(&[creada(), rechazada()]);
         assert_eq!(
-            err,
-            DomainError::InvalidTransition(ReviewError {
+            c.decidir_aprobacion(now()),
+            Err(ReviewError {
                 from: Estado::Rechazada,
                 action: "approve"
             })
         );
-        assert!(c.take_events().is_empty());
     }
 
     #[test]
-    fn given_aprobada_when_rechazar_then_error() {
+    fn given_aprobada_when_rechazar_then_refused() {
         let mut c = given(&[creada(), aprobada()]);
         assert!(c.rechazar(&motivos(), now()).is_err());
+        assert!(c.take_events().is_empty());
         assert_eq!(c.estado(), Estado::Aprobada);
     }
 }

@@ -1,6 +1,15 @@
-//! The `Compania` aggregate: a registered record (seedwork `Registro`) whose
-//! data is a company's name, email and tax id. Pure: no I/O crate here.
+//! The `Compania` aggregate, its events and its data. Pure: no I/O crate.
+//!
+//! Decide apart from apply, as in cqrs-es: `decidir_*` turns a request into
+//! the events it causes (or an error) without changing anything; `apply`
+//! turns an event into state. The aggregate's public verbs do both and
+//! buffer the events, which the application layer stages in the unit of
+//! work's outbox.
 
 mod compania;
+mod datos;
+mod events;
 
-pub use compania::{Compania, CompaniaEvent, DatosCompania};
+pub use compania::Compania;
+pub use datos::DatosCompania;
+pub use events::{CompaniaAprobada, CompaniaCreada, CompaniaEvent, CompaniaRechazada};

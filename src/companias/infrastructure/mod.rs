@@ -1,25 +1,16 @@
-//! Adapters of `companias`: the seedwork's registered-record adapters
-//! (portable SQL repository, Avro mapping, command consumer) bound to this
-//! context's table, topics and migrations.
+//! Adapters of `companias`: its SQL repository and read model, its Avro
+//! mapping, the consumer of `comandos-companias`, and the running module.
 
-use crate::companias::domain::DatosCompania;
-use crate::seedwork::infrastructure::registro::{
-    RegistroModule, RegistroNames, SqlRegistroCommands, SqlRegistroQueries, SqlRegistroRepository,
-};
+mod avro;
+mod consumer;
+mod module;
+mod sql_consulta;
+mod sql_repository;
+
+pub use avro::{AvroEventosCompania, ComandoCompania, contrato, decodificar_comando};
+pub use consumer::ComandosCompaniasConsumer;
+pub use module::{CompaniasModule, SqlCompaniaHandlers, SqlCompanias};
+pub use sql_consulta::SqlConsultaCompanias;
+pub use sql_repository::SqlCompaniaRepository;
 
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/companias");
-
-pub const NAMES: RegistroNames = RegistroNames {
-    service: crate::companias::SERVICE,
-    command_topic: crate::companias::COMMAND_TOPIC,
-    event_topic: crate::companias::EVENT_TOPIC,
-    table: "companias",
-};
-
-pub type CompaniasModule = RegistroModule<DatosCompania>;
-pub type SqlCompaniaCommands = SqlRegistroCommands<DatosCompania>;
-pub type SqlCompaniaQueries = SqlRegistroQueries<DatosCompania>;
-
-pub fn repository() -> SqlRegistroRepository<DatosCompania> {
-    SqlRegistroRepository::new(NAMES.table)
-}

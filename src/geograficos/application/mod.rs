@@ -1,13 +1,23 @@
-//! Use cases of `geograficos`: the seedwork's reviewable-record commands
-//! and queries, named for this context.
+//! Use cases of `geograficos`, commands apart from queries, each with its
+//! handler and its own error, generic over the ports this context declares
+//! (`ports`). `DatosGeograficosService` is what the HTTP API calls: each command in
+//! a unit of work of its own. The command-topic consumer runs the same
+//! handlers inside its shared transaction.
 
-use super::domain::DatosGeograficos;
-use crate::seedwork::application::review::{
-    Aprobar, Crear, Listar, ObtenerPorId, Rechazar, RegistroView,
+pub mod commands;
+pub mod ports;
+pub mod queries;
+mod service;
+
+pub use commands::{
+    AprobarDatosGeograficos, AprobarDatosGeograficosError, AprobarDatosGeograficosHandler,
+    CrearDatosGeograficos, CrearDatosGeograficosError, CrearDatosGeograficosHandler,
+    DatosGeograficosHandlers, RechazarDatosGeograficos, RechazarDatosGeograficosError,
+    RechazarDatosGeograficosHandler,
 };
-
-pub type CrearDatosGeograficos = Crear<DatosGeograficos>;
-pub type AprobarDatosGeograficos = Aprobar<DatosGeograficos>;
-pub type RechazarDatosGeograficos = Rechazar<DatosGeograficos>;
-pub type ObtenerDatosGeograficos = Listar<RegistroView>;
-pub type ObtenerDatoGeografico = ObtenerPorId<RegistroView>;
+pub use ports::{ConsultaDatosGeograficos, DatosGeograficosRepository, DatosGeograficosVista};
+pub use queries::{
+    ObtenerDatoGeografico, ObtenerDatoGeograficoError, ObtenerDatoGeograficoHandler,
+    ObtenerDatosGeograficos, ObtenerDatosGeograficosError, ObtenerDatosGeograficosHandler,
+};
+pub use service::{DatosGeograficosService, Geograficos};

@@ -1,16 +1,18 @@
-//! Adapters of `geograficos`: the seedwork's registered-record adapters
-//! bound to this context's table, topics and migrations.
+//! Adapters of `geograficos`: its SQL repository and read model, its Avro
+//! mapping, the consumer of `comandos-geograficos`, and the running module.
 
-use crate::geograficos::domain::Coordenadas;
-use crate::seedwork::infrastructure::registro::{RegistroModule, RegistroNames};
+mod avro;
+mod consumer;
+mod module;
+mod sql_consulta;
+mod sql_repository;
+
+pub use avro::{
+    AvroEventosDatosGeograficos, ComandoDatosGeograficos, contrato, decodificar_comando,
+};
+pub use consumer::ComandosGeograficosConsumer;
+pub use module::{GeograficosModule, SqlDatosGeograficosHandlers, SqlGeograficos};
+pub use sql_consulta::SqlConsultaDatosGeograficos;
+pub use sql_repository::SqlDatosGeograficosRepository;
 
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/geograficos");
-
-pub const NAMES: RegistroNames = RegistroNames {
-    service: crate::geograficos::SERVICE,
-    command_topic: crate::geograficos::COMMAND_TOPIC,
-    event_topic: crate::geograficos::EVENT_TOPIC,
-    table: "datos_geograficos",
-};
-
-pub type GeograficosModule = RegistroModule<Coordenadas>;

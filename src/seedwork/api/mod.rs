@@ -6,13 +6,10 @@ mod gate;
 mod health;
 pub mod openapi;
 mod problem;
-mod review_routes;
+mod review_http;
 
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
 pub use gate::Gate;
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
-pub use review_routes::{
-    CreationBody, RegistroBody, ReviewCommandHandlers, ReviewPaths, ReviewQueryHandlers,
-    review_router,
-};
+pub use review_http::{ListParams, MotivosBody, PageParams, ReviewPaths, accepted, path_id};

@@ -12,7 +12,7 @@ pub trait Command: Send + 'static {
 /// Handles exactly one command type inside a unit of work its caller
 /// opened and will commit: load → the domain decides → save → stage the
 /// events. The caller is an HTTP route (one command, one transaction, see
-/// [`Dispatcher`]) or a consumer applying a run of messages in one
+/// [`dispatch`]) or a consumer applying a run of messages in one
 /// transaction with their inbox rows.
 #[async_trait]
 pub trait CommandHandler<C: Command>: Send + Sync {
@@ -109,53 +109,26 @@ where
     .await
 }
 
-/// Runs commands one transaction each: what the HTTP API and the CLI call.
-#[async_trait]
-pub trait Dispatch<C: Command>: Send + Sync {
-    type Error: std::error::Error + Send + Sync + 'static;
-
-    async fn dispatch(&self, command: C, ctx: CommandContext) -> Result<C::Output, Self::Error>;
-}
-
-/// A context's command handlers and the factory of the units of work they
-/// run in: `dispatch` opens one, runs the handler and commits.
-pub struct Dispatcher<F, H> {
-    uows: F,
-    handlers: H,
-}
-
-impl<F, H> Dispatcher<F, H> {
-    pub fn new(uows: F, handlers: H) -> Self {
-        Self { uows, handlers }
-    }
-
-    pub fn handlers(&self) -> &H {
-        &self.handlers
-    }
-
-    pub fn uows(&self) -> &F {
-        &self.uows
-    }
-}
-
-#[async_trait]
-impl<C, F, H> Dispatch<C> for Dispatcher<F, H>
+/// Runs a command in a unit of work of its own (what an HTTP route or the
+/// CLI calls): open, handle, commit. A failure rolls everything back.
+pub async fn dispatch<F, C, H>(
+    uows: &F,
+    handler: &H,
+    command: C,
+    ctx: CommandContext,
+) -> Result<C::Output, H::Error>
 where
-    C: Command,
     F: UnitOfWorkFactory,
+    C: Command,
     H: CommandHandler<C, Uow = F::Uow>,
 {
-    type Error = H::Error;
-
-    async fn dispatch(&self, command: C, ctx: CommandContext) -> Result<C::Output, H::Error> {
-        let mut uow = self.uows.begin().await?;
-        let output = execute(&self.handlers, &mut uow, command, &ctx).await?;
-        uow.commit().await?;
-        Ok(output)
-    }
+    let mut uow = uows.begin().await?;
+    let output = execute(handler, &mut uow, command, &ctx).await?;
+    uow.commit().await?;
+    Ok(output)
 }
 
-/// Handlers shared between the HTTP dispatcher and a consumer.
+/// A handler shared between the HTTP side and a consumer.
 #[async_trait]
 impl<C: Command, H: CommandHandler<C>> CommandHandler<C> for std::sync::Arc<H> {
     type Uow = H::Uow;

@@ -11,12 +11,11 @@ mod errors;
 mod messaging;
 mod paging;
 mod query;
-pub mod review;
 mod transactional;
 mod unit_of_work;
 
 pub use auth::{AuthError, Authenticator};
-pub use command::{Command, CommandContext, CommandHandler, Dispatch, Dispatcher, execute};
+pub use command::{Command, CommandContext, CommandHandler, dispatch, execute};
 pub use command_unit::stage_events;
 pub use errors::{BusError, HandleError, StoreError, TranslateError};
 pub use messaging::{

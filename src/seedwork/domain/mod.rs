@@ -8,14 +8,10 @@
 
 mod access;
 mod aggregate;
-mod registro;
 mod review;
-mod reviewable;
 mod text;
 
 pub use access::{Accion, Principal, Rol};
 pub use aggregate::{AggregateRoot, EventBuffer};
-pub use registro::{DatosRegistro, Registro, RegistroEvent};
 pub use review::{Estado, MAX_MOTIVOS, Motivos, Review, ReviewError, Transition};
-pub use reviewable::{DomainError, Reviewable};
 pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS};

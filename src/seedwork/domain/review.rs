@@ -141,12 +141,11 @@ impl Review {
         &self.motivos_rechazo
     }
 
-    pub fn aprobar(&mut self) -> Result<Transition, ReviewError> {
+    /// Decides an approval: a change from Pendiente, a repeat from
+    /// Aprobada, refused from Rechazada. Changes nothing.
+    pub fn decidir_aprobacion(&self) -> Result<Transition, ReviewError> {
         match self.estado {
-            Estado::Pendiente => {
-                self.estado = Estado::Aprobada;
-                Ok(Transition::Changed)
-            }
+            Estado::Pendiente => Ok(Transition::Changed),
             Estado::Aprobada => Ok(Transition::Unchanged),
             Estado::Rechazada => Err(ReviewError {
                 from: self.estado,
@@ -155,19 +154,27 @@ impl Review {
         }
     }
 
-    pub fn rechazar(&mut self, motivos: &Motivos) -> Result<Transition, ReviewError> {
+    /// Decides a rejection: a change from Pendiente, a repeat from
+    /// Rechazada, refused from Aprobada. Changes nothing.
+    pub fn decidir_rechazo(&self) -> Result<Transition, ReviewError> {
         match self.estado {
-            Estado::Pendiente => {
-                self.estado = Estado::Rechazada;
-                self.motivos_rechazo = motivos.as_slice().to_vec();
-                Ok(Transition::Changed)
-            }
+            Estado::Pendiente => Ok(Transition::Changed),
             Estado::Rechazada => Ok(Transition::Unchanged),
             Estado::Aprobada => Err(ReviewError {
                 from: self.estado,
                 action: "reject",
             }),
         }
+    }
+
+    /// The lifecycle once approved (an approval event applied).
+    pub fn aprobada() -> Self {
+        Self::restore(Estado::Aprobada, Vec::new())
+    }
+
+    /// The lifecycle once rejected for `motivos` (a rejection applied).
+    pub fn rechazada(motivos: Vec<String>) -> Self {
+        Self::restore(Estado::Rechazada, motivos)
     }
 }
 
@@ -177,12 +184,14 @@ mod tests {
 
     #[test]
     fn only_pendiente_changes_and_repeats_are_no_ops() {
-        let motivos = Motivos::parse(&["email faltante".into()]).unwrap();
-        let mut review = Review::default();
-        assert_eq!(review.rechazar(&motivos), Ok(Transition::Changed));
-        assert_eq!(review.rechazar(&motivos), Ok(Transition::Unchanged));
-        assert!(review.aprobar().is_err());
-        assert_eq!(review.motivos_rechazo(), ["email faltante"]);
+        let pendiente = Review::default();
+        assert_eq!(pendiente.decidir_rechazo(), Ok(Transition::Changed));
+        assert_eq!(pendiente.decidir_aprobacion(), Ok(Transition::Changed));
+        let rechazada = Review::rechazada(vec!["email faltante".into()]);
+        assert_eq!(rechazada.decidir_rechazo(), Ok(Transition::Unchanged));
+        assert!(rechazada.decidir_aprobacion().is_err());
+        assert_eq!(rechazada.motivos_rechazo(), ["email faltante"]);
+        assert!(Review::aprobada().decidir_rechazo().is_err());
     }
 
     #[test]

@@ -15,9 +15,8 @@ mod outbox_store;
 pub mod periodic;
 mod pulsar_bus;
 pub mod pulsar_dlq;
-pub mod registro;
-mod review_consumer;
 mod sql_unit_of_work;
+pub mod sql_values;
 
 pub use context_storage::ContextStorage;
 pub use database::{Backend, Database, DatabaseUrl, context_database_url};
@@ -30,7 +29,6 @@ pub use jwt::{AuthConfig, mint_token};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
-pub use review_consumer::{CommandDecoder, ReviewCommandConsumer, classify};
 pub use sql_unit_of_work::{
     OUTBOX_CHANNEL, SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error,
 };

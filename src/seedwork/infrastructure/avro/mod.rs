@@ -2,7 +2,9 @@
 //! `schemas/<topic>/vN.avsc` and decoded against the reader's own version.
 
 mod codec;
+mod payload;
 mod registry;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
+pub use payload::{Field, Payload, RecordContract, optional_text, require_contract, writes_latest};
 pub use registry::{SchemaRegistry, TopicSchemas};

@@ -1,0 +1,82 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::companias::application::CompaniaRepository;
+use crate::companias::domain::CompaniaEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, ReviewError};
+
+/// Approves a Pendiente company; approving an approved one is a no-op.
+#[derive(Debug, Clone)]
+pub struct AprobarCompania {
+    pub id: EntityId,
+}
+
+impl Command for AprobarCompania {
+    const NAME: &'static str = "AprobarCompania";
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum AprobarCompaniaError {
+    #[error("compania {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct AprobarCompaniaHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> AprobarCompaniaHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<AprobarCompania> for AprobarCompaniaHandler<R, E>
+where
+    R: CompaniaRepository,
+    E: EventTranslator<CompaniaEvent>,
+{
+    type Uow = R::Uow;
+    type Error = AprobarCompaniaError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: AprobarCompania,
+        ctx: &CommandContext,
+    ) -> Result<(), AprobarCompaniaError> {
+        let mut compania = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(AprobarCompaniaError::NoEncontrada(command.id))?;
+        compania.aprobar(Utc::now())?;
+        guardar_y_publicar::<_, _, AprobarCompaniaError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut compania,
+            ctx,
+        )
+        .await
+    }
+}

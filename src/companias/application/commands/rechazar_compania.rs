@@ -1,0 +1,83 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::companias::application::CompaniaRepository;
+use crate::companias::domain::CompaniaEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
+
+/// Rejects a Pendiente company with reasons; rejecting twice is a no-op.
+#[derive(Debug, Clone)]
+pub struct RechazarCompania {
+    pub id: EntityId,
+    pub motivos: Motivos,
+}
+
+impl Command for RechazarCompania {
+    const NAME: &'static str = "RechazarCompania";
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum RechazarCompaniaError {
+    #[error("compania {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct RechazarCompaniaHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> RechazarCompaniaHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<RechazarCompania> for RechazarCompaniaHandler<R, E>
+where
+    R: CompaniaRepository,
+    E: EventTranslator<CompaniaEvent>,
+{
+    type Uow = R::Uow;
+    type Error = RechazarCompaniaError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: RechazarCompania,
+        ctx: &CommandContext,
+    ) -> Result<(), RechazarCompaniaError> {
+        let mut compania = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(RechazarCompaniaError::NoEncontrada(command.id))?;
+        compania.rechazar(&command.motivos, Utc::now())?;
+        guardar_y_publicar::<_, _, RechazarCompaniaError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut compania,
+            ctx,
+        )
+        .await
+    }
+}

@@ -1,0 +1,49 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::companias::application::{CompaniaVista, ConsultaCompanias};
+use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::domain::EntityId;
+
+/// One company by id.
+#[derive(Debug, Clone)]
+pub struct ObtenerCompania {
+    pub id: EntityId,
+}
+
+impl Query for ObtenerCompania {
+    const NAME: &'static str = "ObtenerCompania";
+    type Output = CompaniaVista;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerCompaniaError {
+    #[error("compania {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerCompaniaHandler<Q> {
+    consulta: Arc<Q>,
+}
+
+impl<Q> ObtenerCompaniaHandler<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
+}
+
+#[async_trait]
+impl<Q: ConsultaCompanias> QueryHandler<ObtenerCompania> for ObtenerCompaniaHandler<Q> {
+    type Error = ObtenerCompaniaError;
+
+    async fn handle(&self, query: ObtenerCompania) -> Result<CompaniaVista, ObtenerCompaniaError> {
+        self.consulta
+            .por_id(query.id)
+            .await?
+            .ok_or(ObtenerCompaniaError::NoEncontrada(query.id))
+    }
+}

@@ -1,0 +1,49 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::companias::application::{CompaniaVista, ConsultaCompanias};
+use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::domain::Estado;
+
+/// A page of companies, optionally of one estado (`Rechazada`: the
+/// rejected companies).
+#[derive(Debug, Clone)]
+pub struct ObtenerCompanias {
+    pub estado: Option<Estado>,
+    pub page: PageRequest,
+}
+
+impl Query for ObtenerCompanias {
+    const NAME: &'static str = "ObtenerCompanias";
+    type Output = PageOf<CompaniaVista>;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerCompaniasError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerCompaniasHandler<Q> {
+    consulta: Arc<Q>,
+}
+
+impl<Q> ObtenerCompaniasHandler<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
+}
+
+#[async_trait]
+impl<Q: ConsultaCompanias> QueryHandler<ObtenerCompanias> for ObtenerCompaniasHandler<Q> {
+    type Error = ObtenerCompaniasError;
+
+    async fn handle(
+        &self,
+        query: ObtenerCompanias,
+    ) -> Result<PageOf<CompaniaVista>, ObtenerCompaniasError> {
+        Ok(self.consulta.listar(query.estado, query.page).await?)
+    }
+}

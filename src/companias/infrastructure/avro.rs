@@ -1,0 +1,231 @@
+//! The Avro mapping of `companias`: its events as `eventos-companias`
+//! records, and `comandos-companias` records (any writer version) as
+//! validated commands. Field names are those of `schemas/`.
+
+use std::sync::Arc;
+
+use crate::companias::application::{AprobarCompania, CrearCompania, RechazarCompania};
+use crate::companias::domain::{
+    CompaniaAprobada, CompaniaCreada, CompaniaEvent, CompaniaRechazada, DatosCompania,
+};
+use crate::contracts::{services, topics, types};
+use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, Decoded, EnvelopeHeader, Field, Payload, RecordContract, optional_text,
+    writes_latest,
+};
+
+const ID: &str = "id_compania";
+
+/// Encodes a company's events for `eventos-companias`.
+pub struct AvroEventosCompania {
+    codec: Arc<AvroCodec>,
+}
+
+impl AvroEventosCompania {
+    pub fn new(codec: Arc<AvroCodec>) -> Self {
+        Self { codec }
+    }
+}
+
+fn creada(e: &CompaniaCreada) -> Payload {
+    let d = &e.datos;
+    let mut data = Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("nombre", Field::Text(d.nombre.to_string())),
+        ("email", Field::Text(d.email.to_string())),
+        ("identificacion", Field::Text(d.identificacion.to_string())),
+        ("estado", Field::Text(Estado::Pendiente.to_string())),
+        ("fecha_creacion", Field::Long(e.fecha.timestamp_millis())),
+    ]);
+    optional_text(&mut data, "pais", d.pais.as_str());
+    optional_text(&mut data, "telefono", d.telefono.as_str());
+    data
+}
+
+fn aprobada(e: &CompaniaAprobada) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Aprobada.to_string())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+fn rechazada(e: &CompaniaRechazada) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Rechazada.to_string())),
+        ("motivos", Field::List(e.motivos.clone())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+impl EventTranslator<CompaniaEvent> for AvroEventosCompania {
+    fn translate(
+        &self,
+        event: &CompaniaEvent,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let data = match event {
+            CompaniaEvent::CompaniaCreada(e) => creada(e),
+            CompaniaEvent::CompaniaAprobada(e) => aprobada(e),
+            CompaniaEvent::CompaniaRechazada(e) => rechazada(e),
+        };
+        let header = EnvelopeHeader::new(
+            event.name(),
+            services::COMPANIAS,
+            &ctx.correlation_id,
+            Some(&ctx.command_id),
+        );
+        self.codec
+            .message(
+                topics::EVENTOS_COMPANIAS,
+                &event.id().to_string(),
+                &header,
+                &data,
+            )
+            .map_err(|e| TranslateError {
+                event: event.name().to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// A command from `comandos-companias`.
+#[derive(Debug, Clone)]
+pub enum ComandoCompania {
+    Crear(CrearCompania),
+    Aprobar(AprobarCompania),
+    Rechazar(RechazarCompania),
+}
+
+fn id_of(decoded: &Decoded) -> Result<EntityId, String> {
+    let raw = decoded.text(ID).ok_or_else(|| format!("{ID}: missing"))?;
+    EntityId::parse(ID, &raw).map_err(|e| e.to_string())
+}
+
+fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {
+    // Without an explicit id the command id names the company, so a
+    // re-sent creation targets the same company.
+    let id = match decoded.text(ID) {
+        Some(raw) => EntityId::parse(ID, &raw),
+        None => EntityId::parse("id", &decoded.header.id),
+    }
+    .map_err(|e| e.to_string())?;
+    let text = |name: &str| decoded.text(name).unwrap_or_default();
+    let datos = DatosCompania::parse(
+        &text("nombre"),
+        &text("email"),
+        &text("identificacion"),
+        &text("pais"),
+        &text("telefono"),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(CrearCompania { id, datos })
+}
+
+/// Decodes and validates a command (any writer version). An error names
+/// what is wrong: the message is poison.
+pub fn decodificar_comando(
+    codec: &AvroCodec,
+    message: &Message,
+) -> Result<(EnvelopeHeader, ComandoCompania), String> {
+    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    let comando = match decoded.header.message_type.as_str() {
+        types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
+        types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
+            id: id_of(&decoded)?,
+        }),
+        types::RECHAZAR_COMPANIA => {
+            let motivos = decoded.texts("motivos").unwrap_or_default();
+            ComandoCompania::Rechazar(RechazarCompania {
+                id: id_of(&decoded)?,
+                motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+            })
+        }
+        other => return Err(format!("{} carries no command {other}", message.topic)),
+    };
+    Ok((decoded.header, comando))
+}
+
+/// The records this mapping writes and reads, with the fields it uses. The
+/// v2 fields (`pais`, `telefono`) are required only of a writer that writes
+/// the newest version.
+pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
+    let newest = writes_latest(codec, topics::COMANDOS_COMPANIAS)
+        && writes_latest(codec, topics::EVENTOS_COMPANIAS);
+    let mut datos = vec!["nombre", "email", "identificacion"];
+    if newest {
+        datos.extend(["pais", "telefono"]);
+    }
+    let with = |extra: &[&'static str]| [&[ID][..], extra, &datos].concat();
+    vec![
+        RecordContract {
+            topic: topics::COMANDOS_COMPANIAS,
+            record: types::CREAR_COMPANIA,
+            fields: with(&[]),
+        },
+        RecordContract {
+            topic: topics::COMANDOS_COMPANIAS,
+            record: types::APROBAR_COMPANIA,
+            fields: vec![ID],
+        },
+        RecordContract {
+            topic: topics::COMANDOS_COMPANIAS,
+            record: types::RECHAZAR_COMPANIA,
+            fields: vec![ID, "motivos"],
+        },
+        RecordContract {
+            topic: topics::EVENTOS_COMPANIAS,
+            record: types::COMPANIA_CREADA,
+            fields: with(&["estado", "fecha_creacion"]),
+        },
+        RecordContract {
+            topic: topics::EVENTOS_COMPANIAS,
+            record: types::COMPANIA_APROBADA,
+            fields: vec![ID, "estado", "fecha_actualizacion"],
+        },
+        RecordContract {
+            topic: topics::EVENTOS_COMPANIAS,
+            record: types::COMPANIA_RECHAZADA,
+            fields: vec![ID, "estado", "motivos", "fecha_actualizacion"],
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
+    }
+
+    #[test]
+    fn the_mapping_matches_the_newest_schemas() {
+        let codec = codec();
+        assert!(require_contract(&codec, &contrato(&codec)).is_ok());
+        let mut broken = contrato(&codec);
+        broken[0].fields.push("fax");
+        let missing = require_contract(&codec, &broken).unwrap_err();
+        assert!(missing.to_string().contains("fax"), "{missing}");
+    }
+
+    #[test]
+    fn a_writer_pinned_to_v1_needs_no_optional_field() {
+        let pinned = codec()
+            .with_writer_version(topics::COMANDOS_COMPANIAS, 1)
+            .with_writer_version(topics::EVENTOS_COMPANIAS, 1);
+        let contract = contrato(&pinned);
+        assert!(!contract[0].fields.contains(&"pais"));
+        assert!(require_contract(&pinned, &contract).is_ok());
+    }
+}

@@ -1,0 +1,93 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::avro::{ComandoCompania, decodificar_comando};
+use crate::companias::application::{
+    AprobarCompaniaError, CompaniaHandlers, CompaniaRepository, CrearCompaniaError,
+    RechazarCompaniaError,
+};
+use crate::companias::domain::CompaniaEvent;
+use crate::seedwork::application::{
+    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+};
+use crate::seedwork::infrastructure::avro::AvroCodec;
+
+/// Commands from `comandos-companias`, run through the same handlers as
+/// the HTTP API inside the consumer's shared transaction (which holds the
+/// inbox rows), so a message is acknowledged once its effect is committed.
+pub struct ComandosCompaniasConsumer<R, E> {
+    handlers: Arc<CompaniaHandlers<R, E>>,
+    codec: Arc<AvroCodec>,
+}
+
+impl<R, E> ComandosCompaniasConsumer<R, E> {
+    pub fn new(handlers: Arc<CompaniaHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
+        Self { handlers, codec }
+    }
+}
+
+/// Which failures wait, which are retried and which are poison. A store
+/// outage waits; a company not there yet (its creation may still be on the
+/// way) is retried; an impossible decision or a duplicate is poison.
+fn crear_fallido(error: CrearCompaniaError) -> HandleError {
+    match error {
+        CrearCompaniaError::Store(e) => e.into(),
+        CrearCompaniaError::YaExiste(_) | CrearCompaniaError::Encoding(_) => {
+            HandleError::Poison(error.to_string())
+        }
+    }
+}
+
+fn aprobar_fallido(error: AprobarCompaniaError) -> HandleError {
+    match error {
+        AprobarCompaniaError::Store(e) => e.into(),
+        AprobarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
+        AprobarCompaniaError::TransicionInvalida(_) | AprobarCompaniaError::Encoding(_) => {
+            HandleError::Poison(error.to_string())
+        }
+    }
+}
+
+fn rechazar_fallido(error: RechazarCompaniaError) -> HandleError {
+    match error {
+        RechazarCompaniaError::Store(e) => e.into(),
+        RechazarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
+        RechazarCompaniaError::TransicionInvalida(_) | RechazarCompaniaError::Encoding(_) => {
+            HandleError::Poison(error.to_string())
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> TransactionalHandler for ComandosCompaniasConsumer<R, E>
+where
+    R: CompaniaRepository,
+    E: EventTranslator<CompaniaEvent> + 'static,
+{
+    type Uow = R::Uow;
+    type Effect = ();
+
+    async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {
+        let (header, comando) =
+            decodificar_comando(&self.codec, message).map_err(HandleError::Poison)?;
+        let ctx = CommandContext::from_message(
+            &header.id,
+            &header.correlation_id,
+            header.causation_id.as_deref(),
+        );
+        let h = &self.handlers;
+        match comando {
+            ComandoCompania::Crear(c) => execute(&h.crear, uow, c, &ctx)
+                .await
+                .map(|_| ())
+                .map_err(crear_fallido),
+            ComandoCompania::Aprobar(c) => execute(&h.aprobar, uow, c, &ctx)
+                .await
+                .map_err(aprobar_fallido),
+            ComandoCompania::Rechazar(c) => execute(&h.rechazar, uow, c, &ctx)
+                .await
+                .map_err(rechazar_fallido),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The published language between the contexts, written once: every topic,
+//! message type and subscription. Producers, consumers, the BFF and the
+//! schema check use these names; `schemas/<topic>/vN.avsc` holds the shapes.
+//! A context depends on this module, never on another context.
+
+/// Topics (in the deployment's tenant and namespace), one per context and
+/// kind, so one aggregate's messages keep their order.
+pub mod topics {
+    pub const COMANDOS_COMPANIAS: &str = "comandos-companias";
+    pub const EVENTOS_COMPANIAS: &str = "eventos-companias";
+    pub const COMANDOS_GEOGRAFICOS: &str = "comandos-geograficos";
+    pub const EVENTOS_GEOGRAFICOS: &str = "eventos-geograficos";
+    pub const EVENTOS_AUDITORIA: &str = "eventos-auditoria";
+
+    /// Every topic with a schema in `schemas/`.
+    pub const ALL: [&str; 5] = [
+        COMANDOS_COMPANIAS,
+        EVENTOS_COMPANIAS,
+        COMANDOS_GEOGRAFICOS,
+        EVENTOS_GEOGRAFICOS,
+        EVENTOS_AUDITORIA,
+    ];
+
+    /// Where a topic's dead letters go.
+    pub fn dead_letters(topic: &str) -> String {
+        format!("{topic}-DLQ")
+    }
+}
+
+/// Message types (the envelope's `type` and the `data` union's record name).
+pub mod types {
+    pub const CREAR_COMPANIA: &str = "CrearCompania";
+    pub const APROBAR_COMPANIA: &str = "AprobarCompania";
+    pub const RECHAZAR_COMPANIA: &str = "RechazarCompania";
+    pub const COMPANIA_CREADA: &str = "CompaniaCreada";
+    pub const COMPANIA_APROBADA: &str = "CompaniaAprobada";
+    pub const COMPANIA_RECHAZADA: &str = "CompaniaRechazada";
+
+    pub const CREAR_DATOS_GEOGRAFICOS: &str = "CrearDatosGeograficos";
+    pub const APROBAR_DATOS_GEOGRAFICOS: &str = "AprobarDatosGeograficos";
+    pub const RECHAZAR_DATOS_GEOGRAFICOS: &str = "RechazarDatosGeograficos";
+    pub const DATOS_GEOGRAFICOS_CREADOS: &str = "DatosGeograficosCreados";
+    pub const DATOS_GEOGRAFICOS_APROBADOS: &str = "DatosGeograficosAprobados";
+    pub const DATOS_GEOGRAFICOS_RECHAZADOS: &str = "DatosGeograficosRechazados";
+
+    pub const AUDITORIA_COMPLETADA: &str = "AuditoriaCompletada";
+}
+
+/// Subscription names: the consuming service's name, so its instances
+/// share one Key_Shared subscription. Also the `source` of its messages.
+pub mod services {
+    pub const COMPANIAS: &str = "companias";
+    pub const GEOGRAFICOS: &str = "geograficos";
+    pub const AUDITORIA: &str = "auditoria";
+    pub const BFF_WEB: &str = "bff_web";
+}

@@ -1,0 +1,82 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::domain::DatosGeograficosEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, ReviewError};
+
+/// Approves a Pendiente record; approving an approved one is a no-op.
+#[derive(Debug, Clone)]
+pub struct AprobarDatosGeograficos {
+    pub id: EntityId,
+}
+
+impl Command for AprobarDatosGeograficos {
+    const NAME: &'static str = "AprobarDatosGeograficos";
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum AprobarDatosGeograficosError {
+    #[error("datos_geograficos {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct AprobarDatosGeograficosHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> AprobarDatosGeograficosHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<AprobarDatosGeograficos> for AprobarDatosGeograficosHandler<R, E>
+where
+    R: DatosGeograficosRepository,
+    E: EventTranslator<DatosGeograficosEvent>,
+{
+    type Uow = R::Uow;
+    type Error = AprobarDatosGeograficosError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: AprobarDatosGeograficos,
+        ctx: &CommandContext,
+    ) -> Result<(), AprobarDatosGeograficosError> {
+        let mut datos = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(AprobarDatosGeograficosError::NoEncontrada(command.id))?;
+        datos.aprobar(Utc::now())?;
+        guardar_y_publicar::<_, _, AprobarDatosGeograficosError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut datos,
+            ctx,
+        )
+        .await
+    }
+}

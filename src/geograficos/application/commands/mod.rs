@@ -1,0 +1,66 @@
+//! `CrearDatosGeograficos`, `AprobarDatosGeograficos`, `RechazarDatosGeograficos`: each a command,
+//! its handler and its error. A handler runs inside the caller's unit of
+//! work: load → the aggregate decides → save and stage its events (the
+//! outbox rows commit with the record).
+
+mod aprobar_datos_geograficos;
+mod crear_datos_geograficos;
+mod rechazar_datos_geograficos;
+
+use std::sync::Arc;
+
+pub use aprobar_datos_geograficos::{
+    AprobarDatosGeograficos, AprobarDatosGeograficosError, AprobarDatosGeograficosHandler,
+};
+pub use crear_datos_geograficos::{
+    CrearDatosGeograficos, CrearDatosGeograficosError, CrearDatosGeograficosHandler,
+};
+pub use rechazar_datos_geograficos::{
+    RechazarDatosGeograficos, RechazarDatosGeograficosError, RechazarDatosGeograficosHandler,
+};
+
+use super::DatosGeograficosRepository;
+use crate::geograficos::domain::{DatosGeograficos, DatosGeograficosEvent};
+use crate::seedwork::application::{
+    CommandContext, EventTranslator, StoreError, TranslateError, stage_events,
+};
+use crate::seedwork::domain::AggregateRoot;
+
+/// Saves the record if it recorded events, and stages them for the outbox.
+async fn guardar_y_publicar<R, E, Er>(
+    repository: &R,
+    eventos: &E,
+    uow: &mut R::Uow,
+    datos: &mut DatosGeograficos,
+    ctx: &CommandContext,
+) -> Result<(), Er>
+where
+    R: DatosGeograficosRepository,
+    E: EventTranslator<DatosGeograficosEvent>,
+    Er: From<StoreError> + From<TranslateError>,
+{
+    let events = datos.take_events();
+    if !events.is_empty() {
+        repository.guardar(uow, datos).await?;
+        stage_events(uow, &events, eventos, ctx)?;
+    }
+    Ok(())
+}
+
+/// The context's three command handlers over the same ports.
+pub struct DatosGeograficosHandlers<R, E> {
+    pub crear: CrearDatosGeograficosHandler<R, E>,
+    pub aprobar: AprobarDatosGeograficosHandler<R, E>,
+    pub rechazar: RechazarDatosGeograficosHandler<R, E>,
+}
+
+impl<R, E> DatosGeograficosHandlers<R, E> {
+    pub fn new(repository: R, eventos: E) -> Self {
+        let (repository, eventos) = (Arc::new(repository), Arc::new(eventos));
+        Self {
+            crear: CrearDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
+            aprobar: AprobarDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
+            rechazar: RechazarDatosGeograficosHandler::new(repository, eventos),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::domain::DatosGeograficosEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
+
+/// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
+#[derive(Debug, Clone)]
+pub struct RechazarDatosGeograficos {
+    pub id: EntityId,
+    pub motivos: Motivos,
+}
+
+impl Command for RechazarDatosGeograficos {
+    const NAME: &'static str = "RechazarDatosGeograficos";
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum RechazarDatosGeograficosError {
+    #[error("datos_geograficos {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct RechazarDatosGeograficosHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> RechazarDatosGeograficosHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<RechazarDatosGeograficos> for RechazarDatosGeograficosHandler<R, E>
+where
+    R: DatosGeograficosRepository,
+    E: EventTranslator<DatosGeograficosEvent>,
+{
+    type Uow = R::Uow;
+    type Error = RechazarDatosGeograficosError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: RechazarDatosGeograficos,
+        ctx: &CommandContext,
+    ) -> Result<(), RechazarDatosGeograficosError> {
+        let mut datos = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(RechazarDatosGeograficosError::NoEncontrada(command.id))?;
+        datos.rechazar(&command.motivos, Utc::now())?;
+        guardar_y_publicar::<_, _, RechazarDatosGeograficosError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut datos,
+            ctx,
+        )
+        .await
+    }
+}

@@ -1,0 +1,56 @@
+//! The ports `geograficos` needs, named for their role; `infrastructure`
+//! implements them (SQL, Avro).
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::geograficos::domain::DatosGeograficos;
+use crate::seedwork::application::{PageOf, PageRequest, StoreError, UnitOfWork};
+use crate::seedwork::domain::{EntityId, Estado};
+
+/// Where records are kept, inside the caller's unit of work.
+#[async_trait]
+pub trait DatosGeograficosRepository: Send + Sync + 'static {
+    type Uow: UnitOfWork;
+
+    async fn cargar(
+        &self,
+        uow: &mut Self::Uow,
+        id: EntityId,
+    ) -> Result<Option<DatosGeograficos>, StoreError>;
+
+    /// Inserts a new record (version 0), or updates one whose stored
+    /// version still equals the loaded one (`StoreError::Conflict` if not).
+    async fn guardar(
+        &self,
+        uow: &mut Self::Uow,
+        datos: &DatosGeograficos,
+    ) -> Result<(), StoreError>;
+}
+
+/// A property's geographic data as queries answer it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DatosGeograficosVista {
+    pub id: String,
+    pub nombre_propiedad: String,
+    pub latitud: String,
+    pub longitud: String,
+    pub direccion: String,
+    pub estado: String,
+    pub motivos_rechazo: Vec<String>,
+    pub fecha_creacion: String,
+    pub fecha_actualizacion: String,
+    pub version: i64,
+}
+
+/// Reads records for queries, outside any unit of work.
+#[async_trait]
+pub trait ConsultaDatosGeograficos: Send + Sync + 'static {
+    async fn por_id(&self, id: EntityId) -> Result<Option<DatosGeograficosVista>, StoreError>;
+
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<DatosGeograficosVista>, StoreError>;
+}

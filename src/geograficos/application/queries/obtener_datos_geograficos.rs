@@ -1,0 +1,51 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
+use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::domain::Estado;
+
+/// A page of records, optionally of one estado (`Rechazada`: the
+/// rejected records).
+#[derive(Debug, Clone)]
+pub struct ObtenerDatosGeograficos {
+    pub estado: Option<Estado>,
+    pub page: PageRequest,
+}
+
+impl Query for ObtenerDatosGeograficos {
+    const NAME: &'static str = "ObtenerDatosGeograficos";
+    type Output = PageOf<DatosGeograficosVista>;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerDatosGeograficosError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerDatosGeograficosHandler<Q> {
+    consulta: Arc<Q>,
+}
+
+impl<Q> ObtenerDatosGeograficosHandler<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
+}
+
+#[async_trait]
+impl<Q: ConsultaDatosGeograficos> QueryHandler<ObtenerDatosGeograficos>
+    for ObtenerDatosGeograficosHandler<Q>
+{
+    type Error = ObtenerDatosGeograficosError;
+
+    async fn handle(
+        &self,
+        query: ObtenerDatosGeograficos,
+    ) -> Result<PageOf<DatosGeograficosVista>, ObtenerDatosGeograficosError> {
+        Ok(self.consulta.listar(query.estado, query.page).await?)
+    }
+}

@@ -1,0 +1,244 @@
+//! The Avro mapping of `geograficos`: its events as `eventos-geograficos`
+//! records, and `comandos-geograficos` records (any writer version) as
+//! validated commands. Field names are those of `schemas/`.
+
+use std::sync::Arc;
+
+use crate::contracts::{services, topics, types};
+use crate::geograficos::application::{
+    AprobarDatosGeograficos, CrearDatosGeograficos, RechazarDatosGeograficos,
+};
+use crate::geograficos::domain::{
+    Coordenadas, DatosGeograficosAprobados, DatosGeograficosCreados, DatosGeograficosEvent,
+    DatosGeograficosRechazados,
+};
+use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, Decoded, EnvelopeHeader, Field, Payload, RecordContract, optional_text,
+    writes_latest,
+};
+
+const ID: &str = "id_datos_geograficos";
+
+/// Encodes a property's geographic data events for `eventos-geograficos`.
+pub struct AvroEventosDatosGeograficos {
+    codec: Arc<AvroCodec>,
+}
+
+impl AvroEventosDatosGeograficos {
+    pub fn new(codec: Arc<AvroCodec>) -> Self {
+        Self { codec }
+    }
+}
+
+fn creada(e: &DatosGeograficosCreados) -> Payload {
+    let d = &e.datos;
+    let mut data = Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        (
+            "nombre_propiedad",
+            Field::Text(d.nombre_propiedad.to_string()),
+        ),
+        ("latitud", Field::Text(d.latitud.to_string())),
+        ("longitud", Field::Text(d.longitud.to_string())),
+        ("estado", Field::Text(Estado::Pendiente.to_string())),
+        ("fecha_creacion", Field::Long(e.fecha.timestamp_millis())),
+    ]);
+    optional_text(&mut data, "direccion", d.direccion.as_str());
+    // Schema v2 carries numeric copies; a v1 writer leaves them out.
+    if let Some(n) = Coordenadas::decimal(&d.latitud) {
+        data.insert("latitud_decimal", Field::Double(n));
+    }
+    if let Some(n) = Coordenadas::decimal(&d.longitud) {
+        data.insert("longitud_decimal", Field::Double(n));
+    }
+    data
+}
+
+fn aprobada(e: &DatosGeograficosAprobados) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Aprobada.to_string())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+fn rechazada(e: &DatosGeograficosRechazados) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Rechazada.to_string())),
+        ("motivos", Field::List(e.motivos.clone())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+impl EventTranslator<DatosGeograficosEvent> for AvroEventosDatosGeograficos {
+    fn translate(
+        &self,
+        event: &DatosGeograficosEvent,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let data = match event {
+            DatosGeograficosEvent::DatosGeograficosCreados(e) => creada(e),
+            DatosGeograficosEvent::DatosGeograficosAprobados(e) => aprobada(e),
+            DatosGeograficosEvent::DatosGeograficosRechazados(e) => rechazada(e),
+        };
+        let header = EnvelopeHeader::new(
+            event.name(),
+            services::GEOGRAFICOS,
+            &ctx.correlation_id,
+            Some(&ctx.command_id),
+        );
+        self.codec
+            .message(
+                topics::EVENTOS_GEOGRAFICOS,
+                &event.id().to_string(),
+                &header,
+                &data,
+            )
+            .map_err(|e| TranslateError {
+                event: event.name().to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// A command from `comandos-geograficos`.
+#[derive(Debug, Clone)]
+pub enum ComandoDatosGeograficos {
+    Crear(CrearDatosGeograficos),
+    Aprobar(AprobarDatosGeograficos),
+    Rechazar(RechazarDatosGeograficos),
+}
+
+fn id_of(decoded: &Decoded) -> Result<EntityId, String> {
+    let raw = decoded.text(ID).ok_or_else(|| format!("{ID}: missing"))?;
+    EntityId::parse(ID, &raw).map_err(|e| e.to_string())
+}
+
+fn crear(decoded: &Decoded) -> Result<CrearDatosGeograficos, String> {
+    // Without an explicit id the command id names the record, so a
+    // re-sent creation targets the same record.
+    let id = match decoded.text(ID) {
+        Some(raw) => EntityId::parse(ID, &raw),
+        None => EntityId::parse("id", &decoded.header.id),
+    }
+    .map_err(|e| e.to_string())?;
+    let text = |name: &str| decoded.text(name).unwrap_or_default();
+    let datos = Coordenadas::parse(
+        &text("nombre_propiedad"),
+        &text("latitud"),
+        &text("longitud"),
+        &text("direccion"),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(CrearDatosGeograficos { id, datos })
+}
+
+/// Decodes and validates a command (any writer version). An error names
+/// what is wrong: the message is poison.
+pub fn decodificar_comando(
+    codec: &AvroCodec,
+    message: &Message,
+) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
+    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    let comando = match decoded.header.message_type.as_str() {
+        types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(&decoded)?),
+        types::APROBAR_DATOS_GEOGRAFICOS => {
+            ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
+                id: id_of(&decoded)?,
+            })
+        }
+        types::RECHAZAR_DATOS_GEOGRAFICOS => {
+            let motivos = decoded.texts("motivos").unwrap_or_default();
+            ComandoDatosGeograficos::Rechazar(RechazarDatosGeograficos {
+                id: id_of(&decoded)?,
+                motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+            })
+        }
+        other => return Err(format!("{} carries no command {other}", message.topic)),
+    };
+    Ok((decoded.header, comando))
+}
+
+/// The records this mapping writes and reads, with the fields it uses. The
+/// v2 field `direccion` is required only of a writer that writes the newest
+/// version.
+pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
+    let newest = writes_latest(codec, topics::COMANDOS_GEOGRAFICOS)
+        && writes_latest(codec, topics::EVENTOS_GEOGRAFICOS);
+    let mut datos = vec!["nombre_propiedad", "latitud", "longitud"];
+    if newest {
+        datos.push("direccion");
+    }
+    let with = |extra: &[&'static str]| [&[ID][..], extra, &datos].concat();
+    vec![
+        RecordContract {
+            topic: topics::COMANDOS_GEOGRAFICOS,
+            record: types::CREAR_DATOS_GEOGRAFICOS,
+            fields: with(&[]),
+        },
+        RecordContract {
+            topic: topics::COMANDOS_GEOGRAFICOS,
+            record: types::APROBAR_DATOS_GEOGRAFICOS,
+            fields: vec![ID],
+        },
+        RecordContract {
+            topic: topics::COMANDOS_GEOGRAFICOS,
+            record: types::RECHAZAR_DATOS_GEOGRAFICOS,
+            fields: vec![ID, "motivos"],
+        },
+        RecordContract {
+            topic: topics::EVENTOS_GEOGRAFICOS,
+            record: types::DATOS_GEOGRAFICOS_CREADOS,
+            fields: with(&["estado", "fecha_creacion"]),
+        },
+        RecordContract {
+            topic: topics::EVENTOS_GEOGRAFICOS,
+            record: types::DATOS_GEOGRAFICOS_APROBADOS,
+            fields: vec![ID, "estado", "fecha_actualizacion"],
+        },
+        RecordContract {
+            topic: topics::EVENTOS_GEOGRAFICOS,
+            record: types::DATOS_GEOGRAFICOS_RECHAZADOS,
+            fields: vec![ID, "estado", "motivos", "fecha_actualizacion"],
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
+    }
+
+    #[test]
+    fn the_mapping_matches_the_newest_schemas() {
+        let codec = codec();
+        assert!(require_contract(&codec, &contrato(&codec)).is_ok());
+        let mut broken = contrato(&codec);
+        broken[0].fields.push("fax");
+        let missing = require_contract(&codec, &broken).unwrap_err();
+        assert!(missing.to_string().contains("fax"), "{missing}");
+    }
+
+    #[test]
+    fn a_writer_pinned_to_v1_needs_no_optional_field() {
+        let pinned = codec()
+            .with_writer_version(topics::COMANDOS_GEOGRAFICOS, 1)
+            .with_writer_version(topics::EVENTOS_GEOGRAFICOS, 1);
+        let contract = contrato(&pinned);
+        assert!(!contract[0].fields.contains(&"direccion"));
+        assert!(require_contract(&pinned, &contract).is_ok());
+    }
+}

@@ -1,0 +1,85 @@
+//! Plumbing every SQL adapter shares: columns to domain values and back
+//! (dates as epoch milliseconds, reason lists as JSON text, the review
+//! estado), and what an insert or optimistic update's outcome means.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::store_error;
+use crate::seedwork::application::StoreError;
+use crate::seedwork::domain::{EntityId, Estado, Review};
+
+/// A stored value the domain refuses: the row is corrupt.
+pub fn corrupt(kind: &str, what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("stored {kind} has invalid {what}: {detail}"))
+}
+
+/// A text column.
+pub fn text(row: &AnyRow, column: &str) -> Result<String, StoreError> {
+    row.try_get::<String, _>(column).map_err(store_error)
+}
+
+/// An integer column.
+pub fn int(row: &AnyRow, column: &str) -> Result<i64, StoreError> {
+    row.try_get::<i64, _>(column).map_err(store_error)
+}
+
+/// An epoch-milliseconds column as a date.
+pub fn date(row: &AnyRow, kind: &str, column: &str) -> Result<DateTime<Utc>, StoreError> {
+    let millis = int(row, column)?;
+    DateTime::from_timestamp_millis(millis).ok_or_else(|| corrupt(kind, column, millis))
+}
+
+/// The `id` column as an entity id.
+pub fn entity_id(row: &AnyRow, kind: &str) -> Result<EntityId, StoreError> {
+    EntityId::parse("id", &text(row, "id")?).map_err(|e| corrupt(kind, "id", e))
+}
+
+/// The `estado` and `motivos_rechazo` columns as the review lifecycle.
+pub fn review(row: &AnyRow, kind: &str) -> Result<Review, StoreError> {
+    let estado: Estado = text(row, "estado")?
+        .parse()
+        .map_err(|e| corrupt(kind, "estado", e))?;
+    Ok(Review::restore(estado, motivos(row, kind)?))
+}
+
+/// The `motivos_rechazo` column (a JSON list).
+pub fn motivos(row: &AnyRow, kind: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(&text(row, "motivos_rechazo")?)
+        .map_err(|e| corrupt(kind, "motivos_rechazo", e))
+}
+
+/// Reasons as the JSON text the column keeps.
+pub fn motivos_json(motivos: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(motivos).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+/// A date as queries show it (RFC 3339, milliseconds, UTC).
+pub fn iso(date: DateTime<Utc>) -> String {
+    date.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// What an insert or a versioned update did: one row is success; none, or
+/// a duplicate key, means someone else saved first (`Conflict`).
+pub fn saved(
+    outcome: Result<sqlx::any::AnyQueryResult, sqlx::Error>,
+    kind: &'static str,
+    id: EntityId,
+) -> Result<(), StoreError> {
+    let conflict = || StoreError::Conflict {
+        aggregate: kind,
+        id: id.to_string(),
+    };
+    match outcome {
+        Ok(done) if done.rows_affected() == 1 => Ok(()),
+        Ok(_) => Err(conflict()),
+        Err(e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
+            Err(conflict())
+        }
+        Err(e) => Err(store_error(e)),
+    }
+}

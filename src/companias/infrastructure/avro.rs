@@ -10,22 +10,24 @@ use crate::companias::domain::{
 };
 use crate::contracts::{services, topics, types};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::domain::{Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, Decoded, EnvelopeHeader, Field, Payload, RecordContract, optional_text,
-    writes_latest,
+    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field, optional_text, writes_latest,
 };
 
 const ID: &str = "id_compania";
 
 /// Encodes a company's events for `eventos-companias`.
 pub struct AvroEventosCompania {
-    codec: Arc<AvroCodec>,
+    encoder: EventEncoder,
 }
 
 impl AvroEventosCompania {
     pub fn new(codec: Arc<AvroCodec>) -> Self {
-        Self { codec }
+        Self {
+            encoder: EventEncoder::new(codec, topics::EVENTOS_COMPANIAS, services::COMPANIAS),
+        }
     }
 }
 
@@ -78,23 +80,8 @@ impl EventTranslator<CompaniaEvent> for AvroEventosCompania {
             CompaniaEvent::CompaniaAprobada(e) => aprobada(e),
             CompaniaEvent::CompaniaRechazada(e) => rechazada(e),
         };
-        let header = EnvelopeHeader::new(
-            event.name(),
-            services::COMPANIAS,
-            &ctx.correlation_id,
-            Some(&ctx.command_id),
-        );
-        self.codec
-            .message(
-                topics::EVENTOS_COMPANIAS,
-                &event.id().to_string(),
-                &header,
-                &data,
-            )
-            .map_err(|e| TranslateError {
-                event: event.name().to_owned(),
-                reason: e.to_string(),
-            })
+        self.encoder
+            .encode(event.name(), &event.id().to_string(), &data, ctx)
     }
 }
 
@@ -106,19 +93,8 @@ pub enum ComandoCompania {
     Rechazar(RechazarCompania),
 }
 
-fn id_of(decoded: &Decoded) -> Result<EntityId, String> {
-    let raw = decoded.text(ID).ok_or_else(|| format!("{ID}: missing"))?;
-    EntityId::parse(ID, &raw).map_err(|e| e.to_string())
-}
-
 fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {
-    // Without an explicit id the command id names the company, so a
-    // re-sent creation targets the same company.
-    let id = match decoded.text(ID) {
-        Some(raw) => EntityId::parse(ID, &raw),
-        None => EntityId::parse("id", &decoded.header.id),
-    }
-    .map_err(|e| e.to_string())?;
+    let id = creation_id(decoded, ID)?;
     let text = |name: &str| decoded.text(name).unwrap_or_default();
     let datos = DatosCompania::parse(
         &text("nombre"),
@@ -141,12 +117,12 @@ pub fn decodificar_comando(
     let comando = match decoded.header.message_type.as_str() {
         types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
         types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
-            id: id_of(&decoded)?,
+            id: id_field(&decoded, ID)?,
         }),
         types::RECHAZAR_COMPANIA => {
             let motivos = decoded.texts("motivos").unwrap_or_default();
             ComandoCompania::Rechazar(RechazarCompania {
-                id: id_of(&decoded)?,
+                id: id_field(&decoded, ID)?,
                 motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
             })
         }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::companias::application::{CompaniaHandlers, Companias};
 use crate::contracts::{services, topics};
-use crate::seedwork::application::{InTransactions, MessageBus};
+use crate::seedwork::application::MessageBus;
 use crate::seedwork::infrastructure::avro::{AvroCodec, require_contract};
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
@@ -48,18 +48,15 @@ impl CompaniasModule {
             handlers.clone(),
             SqlConsultaCompanias::new(storage.db.clone()),
         ));
-        let consumer = InTransactions::new(
-            services::COMPANIAS,
-            storage.uows.clone(),
-            ComandosCompaniasConsumer::new(handlers.clone(), codec),
-        );
-        bus.subscribe(
-            topics::COMANDOS_COMPANIAS,
-            services::COMPANIAS,
-            Arc::new(consumer),
-        )
-        .await
-        .map_err(|e| InfraError::Bus(e.to_string()))?;
+        let consumer = ComandosCompaniasConsumer::new(handlers.clone(), codec);
+        storage
+            .consume(
+                bus.as_ref(),
+                topics::COMANDOS_COMPANIAS,
+                services::COMPANIAS,
+                consumer,
+            )
+            .await?;
         let relay = storage.start_relay(services::COMPANIAS, bus);
         Ok(Self {
             service,
@@ -71,7 +68,6 @@ impl CompaniasModule {
 
     /// Stops the relay after flushing what is committed.
     pub async fn shutdown(self) {
-        self.relay.cancel.cancel();
-        let _ = self.relay.task.await;
+        self.relay.stop().await;
     }
 }

@@ -5,16 +5,20 @@ use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::sql_values::{
-    corrupt, date, entity_id, int, motivos_json, review, saved, text,
+    ReviewedTable, corrupt, date, entity_id, int, motivos_json, review, saved, text,
 };
-use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
-
-/// The columns of the `companias` table, in the order queries read them.
-pub(super) const COLUMNS: &str = "id, nombre, email, identificacion, pais, telefono, estado, \
-     motivos_rechazo, fecha_creacion, fecha_actualizacion, version";
 
 const KIND: &str = "compania";
+
+/// The `companias` table and the columns queries read.
+pub(super) const TABLE: ReviewedTable = ReviewedTable {
+    table: "companias",
+    columns: "id, nombre, email, identificacion, pais, telefono, estado, motivos_rechazo, \
+              fecha_creacion, fecha_actualizacion, version",
+    kind: KIND,
+};
 
 /// A company read back from a row of `companias`.
 pub(super) fn compania_de(row: &AnyRow) -> Result<Compania, StoreError> {
@@ -65,22 +69,6 @@ impl SqlCompaniaRepository {
         .await;
         saved(inserted, KIND, c.id())
     }
-
-    /// A company's data never changes after creation: its review does.
-    async fn actualizar(&self, uow: &mut SqlUnitOfWork, c: &Compania) -> Result<(), StoreError> {
-        let updated = sqlx::query(
-            "UPDATE companias SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, \
-             version = version + 1 WHERE id = $4 AND version = $5",
-        )
-        .bind(c.estado().as_str())
-        .bind(motivos_json(c.motivos_rechazo())?)
-        .bind(c.fecha_actualizacion().timestamp_millis())
-        .bind(c.id().to_string())
-        .bind(c.version())
-        .execute(uow.conn())
-        .await;
-        saved(updated, KIND, c.id())
-    }
 }
 
 #[async_trait]
@@ -92,13 +80,7 @@ impl CompaniaRepository for SqlCompaniaRepository {
         uow: &mut SqlUnitOfWork,
         id: EntityId,
     ) -> Result<Option<Compania>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM companias WHERE id = $1"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(uow.conn())
-        .await
-        .map_err(store_error)?;
+        let row = TABLE.by_id(uow.conn(), id).await?;
         row.as_ref().map(compania_de).transpose()
     }
 
@@ -110,7 +92,17 @@ impl CompaniaRepository for SqlCompaniaRepository {
         if compania.version() == 0 {
             self.insertar(uow, compania).await
         } else {
-            self.actualizar(uow, compania).await
+            // A company's data never changes after creation: its review does.
+            let c = compania;
+            TABLE
+                .update_review(
+                    uow.conn(),
+                    c.id(),
+                    c.review(),
+                    c.fecha_actualizacion(),
+                    c.version(),
+                )
+                .await
         }
     }
 }

@@ -158,6 +158,11 @@ impl DatosGeograficos {
         self.review.estado()
     }
 
+    /// Where its review stands (estado and reasons), as stored.
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
     pub fn motivos_rechazo(&self) -> &[String] {
         self.review.motivos_rechazo()
     }

@@ -13,22 +13,24 @@ use crate::geograficos::domain::{
     DatosGeograficosRechazados,
 };
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::domain::{Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, Decoded, EnvelopeHeader, Field, Payload, RecordContract, optional_text,
-    writes_latest,
+    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field, optional_text, writes_latest,
 };
 
 const ID: &str = "id_datos_geograficos";
 
 /// Encodes a property's geographic data events for `eventos-geograficos`.
 pub struct AvroEventosDatosGeograficos {
-    codec: Arc<AvroCodec>,
+    encoder: EventEncoder,
 }
 
 impl AvroEventosDatosGeograficos {
     pub fn new(codec: Arc<AvroCodec>) -> Self {
-        Self { codec }
+        Self {
+            encoder: EventEncoder::new(codec, topics::EVENTOS_GEOGRAFICOS, services::GEOGRAFICOS),
+        }
     }
 }
 
@@ -90,23 +92,8 @@ impl EventTranslator<DatosGeograficosEvent> for AvroEventosDatosGeograficos {
             DatosGeograficosEvent::DatosGeograficosAprobados(e) => aprobada(e),
             DatosGeograficosEvent::DatosGeograficosRechazados(e) => rechazada(e),
         };
-        let header = EnvelopeHeader::new(
-            event.name(),
-            services::GEOGRAFICOS,
-            &ctx.correlation_id,
-            Some(&ctx.command_id),
-        );
-        self.codec
-            .message(
-                topics::EVENTOS_GEOGRAFICOS,
-                &event.id().to_string(),
-                &header,
-                &data,
-            )
-            .map_err(|e| TranslateError {
-                event: event.name().to_owned(),
-                reason: e.to_string(),
-            })
+        self.encoder
+            .encode(event.name(), &event.id().to_string(), &data, ctx)
     }
 }
 
@@ -118,19 +105,8 @@ pub enum ComandoDatosGeograficos {
     Rechazar(RechazarDatosGeograficos),
 }
 
-fn id_of(decoded: &Decoded) -> Result<EntityId, String> {
-    let raw = decoded.text(ID).ok_or_else(|| format!("{ID}: missing"))?;
-    EntityId::parse(ID, &raw).map_err(|e| e.to_string())
-}
-
 fn crear(decoded: &Decoded) -> Result<CrearDatosGeograficos, String> {
-    // Without an explicit id the command id names the record, so a
-    // re-sent creation targets the same record.
-    let id = match decoded.text(ID) {
-        Some(raw) => EntityId::parse(ID, &raw),
-        None => EntityId::parse("id", &decoded.header.id),
-    }
-    .map_err(|e| e.to_string())?;
+    let id = creation_id(decoded, ID)?;
     let text = |name: &str| decoded.text(name).unwrap_or_default();
     let datos = Coordenadas::parse(
         &text("nombre_propiedad"),
@@ -153,13 +129,13 @@ pub fn decodificar_comando(
         types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(&decoded)?),
         types::APROBAR_DATOS_GEOGRAFICOS => {
             ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
-                id: id_of(&decoded)?,
+                id: id_field(&decoded, ID)?,
             })
         }
         types::RECHAZAR_DATOS_GEOGRAFICOS => {
             let motivos = decoded.texts("motivos").unwrap_or_default();
             ComandoDatosGeograficos::Rechazar(RechazarDatosGeograficos {
-                id: id_of(&decoded)?,
+                id: id_field(&decoded, ID)?,
                 motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
             })
         }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::contracts::{services, topics};
 use crate::geograficos::application::{DatosGeograficosHandlers, Geograficos};
-use crate::seedwork::application::{InTransactions, MessageBus};
+use crate::seedwork::application::MessageBus;
 use crate::seedwork::infrastructure::avro::{AvroCodec, require_contract};
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
@@ -49,18 +49,15 @@ impl GeograficosModule {
             handlers.clone(),
             SqlConsultaDatosGeograficos::new(storage.db.clone()),
         ));
-        let consumer = InTransactions::new(
-            services::GEOGRAFICOS,
-            storage.uows.clone(),
-            ComandosGeograficosConsumer::new(handlers.clone(), codec),
-        );
-        bus.subscribe(
-            topics::COMANDOS_GEOGRAFICOS,
-            services::GEOGRAFICOS,
-            Arc::new(consumer),
-        )
-        .await
-        .map_err(|e| InfraError::Bus(e.to_string()))?;
+        let consumer = ComandosGeograficosConsumer::new(handlers.clone(), codec);
+        storage
+            .consume(
+                bus.as_ref(),
+                topics::COMANDOS_GEOGRAFICOS,
+                services::GEOGRAFICOS,
+                consumer,
+            )
+            .await?;
         let relay = storage.start_relay(services::GEOGRAFICOS, bus);
         Ok(Self {
             service,
@@ -72,7 +69,6 @@ impl GeograficosModule {
 
     /// Stops the relay after flushing what is committed.
     pub async fn shutdown(self) {
-        self.relay.cancel.cancel();
-        let _ = self.relay.task.await;
+        self.relay.stop().await;
     }
 }

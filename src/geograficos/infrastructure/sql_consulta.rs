@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 
-use super::sql_repository::{COLUMNS, datos_geograficos_de};
+use super::sql_repository::{TABLE, datos_geograficos_de};
 use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
 use crate::geograficos::domain::DatosGeograficos;
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
+use crate::seedwork::infrastructure::Database;
 use crate::seedwork::infrastructure::sql_values::iso;
-use crate::seedwork::infrastructure::{Database, count_rows, store_error};
 
 fn vista(c: &DatosGeograficos) -> DatosGeograficosVista {
     let d = c.datos();
@@ -39,13 +39,7 @@ impl SqlConsultaDatosGeograficos {
 #[async_trait]
 impl ConsultaDatosGeograficos for SqlConsultaDatosGeograficos {
     async fn por_id(&self, id: EntityId) -> Result<Option<DatosGeograficosVista>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM datos_geograficos WHERE id = $1"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(self.db.pool())
-        .await
-        .map_err(store_error)?;
+        let row = TABLE.by_id(self.db.pool(), id).await?;
         Ok(row
             .as_ref()
             .map(datos_geograficos_de)
@@ -59,24 +53,7 @@ impl ConsultaDatosGeograficos for SqlConsultaDatosGeograficos {
         estado: Option<Estado>,
         page: PageRequest,
     ) -> Result<PageOf<DatosGeograficosVista>, StoreError> {
-        // `$1 = ''` keeps one statement for "any estado" and "this estado".
-        let filter = estado.map(Estado::as_str).unwrap_or("");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM datos_geograficos WHERE ($1 = '' OR estado = $1) \
-             ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3"
-        )))
-        .bind(filter)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(store_error)?;
-        let total = count_rows(
-            &self.db,
-            "SELECT COUNT(*) AS n FROM datos_geograficos WHERE ($1 = '' OR estado = $1)",
-            &[filter],
-        )
-        .await?;
+        let (rows, total) = TABLE.page(&self.db, estado, page).await?;
         let items = rows
             .iter()
             .map(|r| datos_geograficos_de(r).map(|c| vista(&c)))

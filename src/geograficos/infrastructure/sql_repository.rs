@@ -5,16 +5,20 @@ use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::sql_values::{
-    corrupt, date, entity_id, int, motivos_json, review, saved, text,
+    ReviewedTable, corrupt, date, entity_id, int, motivos_json, review, saved, text,
 };
-use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
-
-/// The columns of the `datos_geograficos` table, in the order queries read them.
-pub(super) const COLUMNS: &str = "id, nombre_propiedad, latitud, longitud, direccion, estado, \
-     motivos_rechazo, fecha_creacion, fecha_actualizacion, version";
 
 const KIND: &str = "datos_geograficos";
+
+/// The `datos_geograficos` table and the columns queries read.
+pub(super) const TABLE: ReviewedTable = ReviewedTable {
+    table: "datos_geograficos",
+    columns: "id, nombre_propiedad, latitud, longitud, direccion, estado, motivos_rechazo, \
+              fecha_creacion, fecha_actualizacion, version",
+    kind: KIND,
+};
 
 /// A record read back from a row of `datos_geograficos`.
 pub(super) fn datos_geograficos_de(row: &AnyRow) -> Result<DatosGeograficos, StoreError> {
@@ -67,26 +71,6 @@ impl SqlDatosGeograficosRepository {
         .await;
         saved(inserted, KIND, c.id())
     }
-
-    /// A record's data never changes after creation: its review does.
-    async fn actualizar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        c: &DatosGeograficos,
-    ) -> Result<(), StoreError> {
-        let updated = sqlx::query(
-            "UPDATE datos_geograficos SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, \
-             version = version + 1 WHERE id = $4 AND version = $5",
-        )
-        .bind(c.estado().as_str())
-        .bind(motivos_json(c.motivos_rechazo())?)
-        .bind(c.fecha_actualizacion().timestamp_millis())
-        .bind(c.id().to_string())
-        .bind(c.version())
-        .execute(uow.conn())
-        .await;
-        saved(updated, KIND, c.id())
-    }
 }
 
 #[async_trait]
@@ -98,13 +82,7 @@ impl DatosGeograficosRepository for SqlDatosGeograficosRepository {
         uow: &mut SqlUnitOfWork,
         id: EntityId,
     ) -> Result<Option<DatosGeograficos>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM datos_geograficos WHERE id = $1"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(uow.conn())
-        .await
-        .map_err(store_error)?;
+        let row = TABLE.by_id(uow.conn(), id).await?;
         row.as_ref().map(datos_geograficos_de).transpose()
     }
 
@@ -116,7 +94,17 @@ impl DatosGeograficosRepository for SqlDatosGeograficosRepository {
         if datos.version() == 0 {
             self.insertar(uow, datos).await
         } else {
-            self.actualizar(uow, datos).await
+            // The data never changes after creation: the review does.
+            let c = datos;
+            TABLE
+                .update_review(
+                    uow.conn(),
+                    c.id(),
+                    c.review(),
+                    c.fecha_actualizacion(),
+                    c.version(),
+                )
+                .await
         }
     }
 }

@@ -8,9 +8,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     Backend, Database, DatabaseUrl, InfraError, OUTBOX_CHANNEL, OutboxRelay, RelayHandle,
-    SqlOutboxStore, SqlUnitOfWorkFactory,
+    SqlOutboxStore, SqlUnitOfWork, SqlUnitOfWorkFactory,
 };
-use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::{InTransactions, MessageBus, TransactionalHandler};
 
 /// A context's own database, its unit-of-work factory and its relay's
 /// wake-up signal: what every context opens at start.
@@ -46,6 +46,25 @@ impl ContextStorage {
             ));
         }
         handle
+    }
+
+    /// Subscribes `handler` to `topic` under the service's subscription,
+    /// its runs of messages applied in this database's transactions with
+    /// their inbox rows.
+    pub async fn consume<H>(
+        &self,
+        bus: &dyn MessageBus,
+        topic: &str,
+        service: &str,
+        handler: H,
+    ) -> Result<(), InfraError>
+    where
+        H: TransactionalHandler<Uow = SqlUnitOfWork>,
+    {
+        let consumer = InTransactions::new(service, self.uows.clone(), handler);
+        bus.subscribe(topic, service, Arc::new(consumer))
+            .await
+            .map_err(|e| InfraError::Bus(e.to_string()))
     }
 
     pub fn relay(&self, name: &str, bus: Arc<dyn MessageBus>) -> OutboxRelay<SqlOutboxStore> {

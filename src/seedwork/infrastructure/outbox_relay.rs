@@ -33,6 +33,14 @@ pub struct RelayHandle {
     pub task: JoinHandle<()>,
 }
 
+impl RelayHandle {
+    /// Stops the relay after it flushed what is committed.
+    pub async fn stop(self) {
+        self.cancel.cancel();
+        let _ = self.task.await;
+    }
+}
+
 /// Short, so the relay of a killed instance is replaced within seconds;
 /// renewed once a fifth is spent (every second while busy).
 const LEASE_TTL: Duration = Duration::from_secs(5);

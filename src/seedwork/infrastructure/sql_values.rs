@@ -83,3 +83,87 @@ pub fn saved(
         Err(e) => Err(store_error(e)),
     }
 }
+
+/// Where a reviewed record lives: its table and columns (constants, never
+/// input) and its name in errors.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewedTable {
+    pub table: &'static str,
+    pub columns: &'static str,
+    pub kind: &'static str,
+}
+
+impl ReviewedTable {
+    /// One row by id, read with `executor` (a unit of work's connection or
+    /// the pool).
+    pub async fn by_id<'e, E>(
+        &self,
+        executor: E,
+        id: EntityId,
+    ) -> Result<Option<AnyRow>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Any>,
+    {
+        let sql = format!("SELECT {} FROM {} WHERE id = $1", self.columns, self.table);
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(executor)
+            .await
+            .map_err(store_error)
+    }
+
+    /// A page of rows, oldest first, of one estado or all, with the total.
+    pub async fn page(
+        &self,
+        db: &super::Database,
+        estado: Option<Estado>,
+        page: crate::seedwork::application::PageRequest,
+    ) -> Result<(Vec<AnyRow>, i64), StoreError> {
+        // `$1 = ''` keeps one statement for "any estado" and "this estado".
+        let filter = estado.map(Estado::as_str).unwrap_or("");
+        let sql = format!(
+            "SELECT {} FROM {} WHERE ($1 = '' OR estado = $1) \
+             ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3",
+            self.columns, self.table
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(filter)
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(db.pool())
+            .await
+            .map_err(store_error)?;
+        let count = format!(
+            "SELECT COUNT(*) AS n FROM {} WHERE ($1 = '' OR estado = $1)",
+            self.table
+        );
+        let total = super::count_rows(db, &count, &[filter]).await?;
+        Ok((rows, total))
+    }
+
+    /// Writes a decided review (estado, reasons, date) over a record still
+    /// at `version` (`Conflict` if someone saved it since).
+    pub async fn update_review(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: EntityId,
+        review: &Review,
+        fecha_actualizacion: DateTime<Utc>,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE {} SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, \
+             version = version + 1 WHERE id = $4 AND version = $5",
+            self.table
+        );
+        let updated = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(review.estado().as_str())
+            .bind(motivos_json(review.motivos_rechazo())?)
+            .bind(fecha_actualizacion.timestamp_millis())
+            .bind(id.to_string())
+            .bind(version)
+            .execute(conn)
+            .await;
+        saved(updated, self.kind, id)
+    }
+}

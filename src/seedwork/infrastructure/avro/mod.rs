@@ -6,5 +6,8 @@ mod payload;
 mod registry;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
-pub use payload::{Field, Payload, RecordContract, optional_text, require_contract, writes_latest};
+pub use payload::{
+    EventEncoder, Field, Payload, RecordContract, creation_id, id_field, optional_text,
+    require_contract, writes_latest,
+};
 pub use registry::{SchemaRegistry, TopicSchemas};

@@ -54,3 +54,72 @@ pub fn require_contract(codec: &AvroCodec, records: &[RecordContract]) -> Result
 pub fn writes_latest(codec: &AvroCodec, topic: &str) -> bool {
     codec.writer_version(topic).ok() == codec.registry().topic(topic).map(|t| t.latest_version())
 }
+
+/// Encodes a context's events as envelopes on its event topic: the event's
+/// name as type, the service as source, the command as causation.
+pub struct EventEncoder {
+    codec: std::sync::Arc<AvroCodec>,
+    topic: &'static str,
+    source: &'static str,
+}
+
+impl EventEncoder {
+    pub fn new(
+        codec: std::sync::Arc<AvroCodec>,
+        topic: &'static str,
+        source: &'static str,
+    ) -> Self {
+        Self {
+            codec,
+            topic,
+            source,
+        }
+    }
+
+    /// The message of one event (`key`: its aggregate's id).
+    pub fn encode(
+        &self,
+        name: &str,
+        key: &str,
+        payload: &Payload,
+        ctx: &crate::seedwork::application::CommandContext,
+    ) -> Result<crate::seedwork::application::Message, crate::seedwork::application::TranslateError>
+    {
+        let header = super::EnvelopeHeader::new(
+            name,
+            self.source,
+            &ctx.correlation_id,
+            Some(&ctx.command_id),
+        );
+        self.codec
+            .message(self.topic, key, &header, payload)
+            .map_err(|e| crate::seedwork::application::TranslateError {
+                event: name.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// A payload's id field, required and a UUID.
+pub fn id_field(
+    decoded: &super::Decoded,
+    field: &str,
+) -> Result<crate::seedwork::domain::EntityId, String> {
+    let raw = decoded
+        .text(field)
+        .ok_or_else(|| format!("{field}: missing"))?;
+    crate::seedwork::domain::EntityId::parse(field, &raw).map_err(|e| e.to_string())
+}
+
+/// The id a creation names, or else its command id: a re-sent creation
+/// then targets the same record.
+pub fn creation_id(
+    decoded: &super::Decoded,
+    field: &str,
+) -> Result<crate::seedwork::domain::EntityId, String> {
+    match decoded.text(field) {
+        Some(raw) => crate::seedwork::domain::EntityId::parse(field, &raw),
+        None => crate::seedwork::domain::EntityId::parse("id", &decoded.header.id),
+    }
+    .map_err(|e| e.to_string())
+}

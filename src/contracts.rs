@@ -21,6 +21,11 @@ pub mod topics {
         EVENTOS_AUDITORIA,
     ];
 
+    /// The dead letters of the command topics, which the BFF follows (its
+    /// commands turn FALLIDO there).
+    pub const DLQ_COMANDOS_COMPANIAS: &str = "comandos-companias-DLQ";
+    pub const DLQ_COMANDOS_GEOGRAFICOS: &str = "comandos-geograficos-DLQ";
+
     /// Where a topic's dead letters go.
     pub fn dead_letters(topic: &str) -> String {
         format!("{topic}-DLQ")

@@ -37,7 +37,23 @@ pub fn check_dir(dir: &Path) -> Result<Vec<TopicReport>, std::io::Error> {
         .map(|e| e.path())
         .collect();
     topics.sort();
-    topics.iter().map(|t| check_topic(t)).collect()
+    let mut reports: Vec<TopicReport> = topics
+        .iter()
+        .map(|t| check_topic(t))
+        .collect::<Result<_, _>>()?;
+    // Every topic the code names (contracts) has its schemas here.
+    for topic in crate::contracts::topics::ALL {
+        if !reports.iter().any(|r| r.topic == topic) {
+            reports.push(TopicReport {
+                topic: topic.to_owned(),
+                errors: vec![format!(
+                    "no schemas/{topic}/ for a topic the services use (contracts::topics)"
+                )],
+                ..TopicReport::default()
+            });
+        }
+    }
+    Ok(reports)
 }
 
 fn check_topic(dir: &Path) -> Result<TopicReport, std::io::Error> {

@@ -6,7 +6,3 @@ pub mod api;
 pub mod application;
 pub mod domain;
 pub mod infrastructure;
-
-/// Service name: the `source` of its messages and its subscription names.
-pub const SERVICE: &str = "auditoria";
-pub const EVENT_TOPIC: &str = "eventos-auditoria";

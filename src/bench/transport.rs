@@ -12,6 +12,7 @@ use pulsar::{ProducerOptions, Pulsar, TokioExecutor, producer};
 
 use super::percentile;
 use crate::config::RuntimeArgs;
+use crate::contracts::{topics, types};
 use crate::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, UnitOfWork, UnitOfWorkFactory,
 };
@@ -165,7 +166,7 @@ pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result
     }
     let sample = |i: usize| -> Result<Message, InfraError> {
         let id = uuid::Uuid::new_v4().to_string();
-        let header = EnvelopeHeader::new("CompaniaCreada", "bench", &id, None);
+        let header = EnvelopeHeader::new(types::COMPANIA_CREADA, "bench", &id, None);
         let data = Creada {
             id_compania: id.clone(),
             nombre: format!("Inmobiliaria {i}"),
@@ -176,7 +177,7 @@ pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result
         };
         let mut m = codec
             .message(
-                "eventos-companias",
+                topics::EVENTOS_COMPANIAS,
                 &format!("key-{}", i % 64),
                 &header,
                 &data,
@@ -230,7 +231,7 @@ pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result
     let subscription = format!("bench-{run}");
     let mut at_end: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
         .consumer()
-        .with_topic(config.topic("eventos-companias"))
+        .with_topic(config.topic(topics::EVENTOS_COMPANIAS))
         .with_subscription(&subscription)
         .with_subscription_type(pulsar::SubType::KeyShared)
         .with_options(pulsar::ConsumerOptions {
@@ -242,7 +243,7 @@ pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result
         .await
         .map_err(bus_error)?;
     let _ = at_end.close().await;
-    bus.subscribe("eventos-companias", &subscription, recorder.clone())
+    bus.subscribe(topics::EVENTOS_COMPANIAS, &subscription, recorder.clone())
         .await
         .map_err(bus_error)?;
     let commit = |i: usize| {

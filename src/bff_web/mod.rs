@@ -8,4 +8,4 @@ pub mod application;
 pub mod domain;
 pub mod infrastructure;
 
-pub const SERVICE: &str = "bff_web";
+pub const SERVICE: &str = crate::contracts::services::BFF_WEB;

@@ -13,41 +13,46 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use crate::auditoria::application::{
-    AuditoriaQueryError, AuditoriaView, ConteoFaltante, ObtenerAuditoria, ObtenerAuditorias,
-    ObtenerReporteFaltantes, ObtenerSagas, SagaView,
+    AuditoriaReadModel, AuditoriaView, ConsultasAuditoria, ConteoFaltante, ObtenerAuditoria,
+    ObtenerAuditoriaError, ObtenerAuditorias, ObtenerAuditoriasError, ObtenerReporteFaltantes,
+    ObtenerReporteFaltantesError, ObtenerSagas, ObtenerSagasError, SagaView,
 };
 use crate::auditoria::domain::{EstadoSaga, TipoEntidad};
 use crate::seedwork::api::{ApiError, ValidQuery};
-use crate::seedwork::application::{PageOf, PageRequest, QueryHandler, ask};
+use crate::seedwork::application::{PageOf, PageRequest, ask};
 use crate::seedwork::domain::Estado;
 
-impl From<AuditoriaQueryError> for ApiError {
-    fn from(error: AuditoriaQueryError) -> Self {
+impl From<ObtenerAuditoriaError> for ApiError {
+    fn from(error: ObtenerAuditoriaError) -> Self {
         match error {
-            AuditoriaQueryError::NotFound(id) => ApiError::NotFound {
+            ObtenerAuditoriaError::NoEncontrada(id) => ApiError::NotFound {
                 resource: "auditoria",
                 id,
             },
-            AuditoriaQueryError::Store(e) => e.into(),
+            ObtenerAuditoriaError::Store(e) => e.into(),
         }
     }
 }
 
-pub trait AuditoriaQueryHandlers:
-    QueryHandler<ObtenerAuditorias, Error = AuditoriaQueryError>
-    + QueryHandler<ObtenerAuditoria, Error = AuditoriaQueryError>
-    + QueryHandler<ObtenerReporteFaltantes, Error = AuditoriaQueryError>
-    + QueryHandler<ObtenerSagas, Error = AuditoriaQueryError>
-    + 'static
-{
+impl From<ObtenerAuditoriasError> for ApiError {
+    fn from(error: ObtenerAuditoriasError) -> Self {
+        let ObtenerAuditoriasError::Store(e) = error;
+        e.into()
+    }
 }
-impl<T> AuditoriaQueryHandlers for T where
-    T: QueryHandler<ObtenerAuditorias, Error = AuditoriaQueryError>
-        + QueryHandler<ObtenerAuditoria, Error = AuditoriaQueryError>
-        + QueryHandler<ObtenerReporteFaltantes, Error = AuditoriaQueryError>
-        + QueryHandler<ObtenerSagas, Error = AuditoriaQueryError>
-        + 'static
-{
+
+impl From<ObtenerReporteFaltantesError> for ApiError {
+    fn from(error: ObtenerReporteFaltantesError) -> Self {
+        let ObtenerReporteFaltantesError::Store(e) = error;
+        e.into()
+    }
+}
+
+impl From<ObtenerSagasError> for ApiError {
+    fn from(error: ObtenerSagasError) -> Self {
+        let ObtenerSagasError::Store(e) = error;
+        e.into()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +76,7 @@ fn non_empty(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.is_empty())
 }
 
-pub fn router<Q: AuditoriaQueryHandlers>(queries: Arc<Q>) -> Router {
+pub fn router<Q: AuditoriaReadModel>(queries: Arc<ConsultasAuditoria<Q>>) -> Router {
     Router::new()
         .route("/auditorias", get(auditorias::<Q>))
         .route("/auditorias/faltantes", get(faltantes::<Q>))
@@ -80,8 +85,8 @@ pub fn router<Q: AuditoriaQueryHandlers>(queries: Arc<Q>) -> Router {
         .with_state(queries)
 }
 
-async fn auditorias<Q: AuditoriaQueryHandlers>(
-    State(q): State<Arc<Q>>,
+async fn auditorias<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
     ValidQuery(p): ValidQuery<AuditoriasParams>,
 ) -> Result<Json<PageOf<AuditoriaView>>, ApiError> {
     let resultado = non_empty(p.resultado.as_deref())
@@ -93,7 +98,7 @@ async fn auditorias<Q: AuditoriaQueryHandlers>(
     let page = PageRequest::parse(p.page, p.page_size)?;
     Ok(Json(
         ask(
-            q.as_ref(),
+            &q.auditorias,
             ObtenerAuditorias {
                 resultado,
                 tipo,
@@ -104,26 +109,28 @@ async fn auditorias<Q: AuditoriaQueryHandlers>(
     ))
 }
 
-async fn auditoria<Q: AuditoriaQueryHandlers>(
-    State(q): State<Arc<Q>>,
+async fn auditoria<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
     Path(id): Path<String>,
 ) -> Result<Json<AuditoriaView>, ApiError> {
-    Ok(Json(ask(q.as_ref(), ObtenerAuditoria { id }).await?))
+    Ok(Json(ask(&q.auditoria, ObtenerAuditoria { id }).await?))
 }
 
-async fn faltantes<Q: AuditoriaQueryHandlers>(
-    State(q): State<Arc<Q>>,
+async fn faltantes<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
 ) -> Result<Json<Vec<ConteoFaltante>>, ApiError> {
-    Ok(Json(ask(q.as_ref(), ObtenerReporteFaltantes).await?))
+    Ok(Json(
+        ask(&q.reporte_faltantes, ObtenerReporteFaltantes).await?,
+    ))
 }
 
-async fn sagas<Q: AuditoriaQueryHandlers>(
-    State(q): State<Arc<Q>>,
+async fn sagas<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
     ValidQuery(p): ValidQuery<SagasParams>,
 ) -> Result<Json<PageOf<SagaView>>, ApiError> {
     let estado = non_empty(p.estado.as_deref())
         .map(str::parse::<EstadoSaga>)
         .transpose()?;
     let page = PageRequest::parse(p.page, p.page_size)?;
-    Ok(Json(ask(q.as_ref(), ObtenerSagas { estado, page }).await?))
+    Ok(Json(ask(&q.sagas, ObtenerSagas { estado, page }).await?))
 }

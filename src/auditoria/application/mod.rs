@@ -1,19 +1,23 @@
-//! Use cases of `auditoria`: audit a created record and start its saga,
-//! close the saga when the source context reports the final state, re-send
-//! or fail overdue sagas; and the queries over audits, findings and sagas.
+//! Use cases of `auditoria`, commands apart from queries: audit a created
+//! record and start its saga, close the saga when the source context
+//! reports the final state, re-send or fail overdue sagas; and the queries
+//! over audits, findings and sagas. Generic over the ports in `ports`.
 
-mod commands;
+pub mod commands;
 mod ports;
-mod queries;
+pub mod queries;
 
 pub use commands::{
-    AuditarEntidad, AuditoriaCommands, AuditoriaError, RegistrarResultado, SagaPolicy,
+    AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler, RegistrarResultado,
+    RegistrarResultadoError, RegistrarResultadoHandler, ReintentarSagasVencidas,
+    ReintentarSagasVencidasError, SagaPolicy,
 };
 pub use ports::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, SagaMessages,
     SagaView,
 };
 pub use queries::{
-    AuditoriaQueries, AuditoriaQueryError, ObtenerAuditoria, ObtenerAuditorias,
-    ObtenerReporteFaltantes, ObtenerSagas,
+    ConsultasAuditoria, ObtenerAuditoria, ObtenerAuditoriaError, ObtenerAuditorias,
+    ObtenerAuditoriasError, ObtenerReporteFaltantes, ObtenerReporteFaltantesError, ObtenerSagas,
+    ObtenerSagasError,
 };

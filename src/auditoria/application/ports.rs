@@ -10,7 +10,7 @@ use crate::seedwork::domain::Estado;
 
 /// Audits and the saga log, inside a unit of work.
 #[async_trait]
-pub trait AuditoriaStore: Send + Sync {
+pub trait AuditoriaStore: Send + Sync + 'static {
     type Uow: UnitOfWork;
 
     async fn auditada(
@@ -42,7 +42,7 @@ pub trait AuditoriaStore: Send + Sync {
 
 /// The messages the saga sends: the audit's event and the command to the
 /// source context (with the saga's command id, so a re-send is recognised).
-pub trait SagaMessages: Send + Sync {
+pub trait SagaMessages: Send + Sync + 'static {
     fn auditoria_completada(
         &self,
         event: &AuditoriaCompletada,
@@ -91,7 +91,7 @@ pub struct SagaView {
 
 /// Reads audits, the report and the saga log for queries.
 #[async_trait]
-pub trait AuditoriaReadModel: Send + Sync {
+pub trait AuditoriaReadModel: Send + Sync + 'static {
     async fn auditorias(
         &self,
         resultado: Option<Estado>,

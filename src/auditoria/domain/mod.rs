@@ -7,4 +7,4 @@ mod saga;
 
 pub use auditoria::{Auditoria, AuditoriaCompletada};
 pub use reglas::{Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, reglas};
-pub use saga::{Decision, EstadoSaga, Reintento, Saga};
+pub use saga::{Decision, EstadoSaga, Reintento, Saga, SagaSnapshot};

@@ -84,6 +84,13 @@ impl FromStr for Decision {
 /// until `max_intentos`, then the saga fails and says why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Saga {
+    state: SagaSnapshot,
+}
+
+/// A saga's whole state as it is stored and read back (the saga log's
+/// row); only the saga itself changes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SagaSnapshot {
     pub id: EntityId,
     pub tipo_entidad: TipoEntidad,
     pub id_entidad: String,
@@ -124,37 +131,91 @@ impl Saga {
             _ => Decision::Rechazar,
         };
         Self {
-            id: auditoria.id(),
-            tipo_entidad: auditoria.tipo_entidad(),
-            id_entidad: auditoria.id_entidad().to_owned(),
-            estado: EstadoSaga::Pendiente,
-            decision,
-            motivos: auditoria.motivos(),
-            id_comando,
-            correlation_id: correlation_id.to_owned(),
-            intentos: 1,
-            proximo_intento: ahora + timeout,
-            ultimo_error: None,
-            fecha_creacion: ahora,
-            fecha_actualizacion: ahora,
-            version: 0,
+            state: SagaSnapshot {
+                id: auditoria.id(),
+                tipo_entidad: auditoria.tipo_entidad(),
+                id_entidad: auditoria.id_entidad().to_owned(),
+                estado: EstadoSaga::Pendiente,
+                decision,
+                motivos: auditoria.motivos(),
+                id_comando,
+                correlation_id: correlation_id.to_owned(),
+                intentos: 1,
+                proximo_intento: ahora + timeout,
+                ultimo_error: None,
+                fecha_creacion: ahora,
+                fecha_actualizacion: ahora,
+                version: 0,
+            },
         }
+    }
+
+    /// A saga read back from the log.
+    pub fn restore(state: SagaSnapshot) -> Self {
+        Self { state }
+    }
+
+    /// Its state, to store.
+    pub fn snapshot(&self) -> &SagaSnapshot {
+        &self.state
+    }
+
+    pub fn id(&self) -> EntityId {
+        self.state.id
+    }
+
+    pub fn tipo_entidad(&self) -> TipoEntidad {
+        self.state.tipo_entidad
+    }
+
+    pub fn id_entidad(&self) -> &str {
+        &self.state.id_entidad
+    }
+
+    pub fn estado(&self) -> EstadoSaga {
+        self.state.estado
+    }
+
+    pub fn decision(&self) -> Decision {
+        self.state.decision
+    }
+
+    pub fn motivos(&self) -> &[String] {
+        &self.state.motivos
+    }
+
+    /// The command it sends, the same id on every re-send.
+    pub fn id_comando(&self) -> &str {
+        &self.state.id_comando
+    }
+
+    pub fn correlation_id(&self) -> &str {
+        &self.state.correlation_id
+    }
+
+    pub fn intentos(&self) -> u32 {
+        self.state.intentos
+    }
+
+    pub fn ultimo_error(&self) -> Option<&str> {
+        self.state.ultimo_error.as_deref()
     }
 
     /// The source context reported the record's final state. Whatever it
     /// is (the audit's decision or an auditor's manual one), the saga ends.
     pub fn completar(&mut self, estado_final: Estado, ahora: DateTime<Utc>) -> bool {
-        if self.estado == EstadoSaga::Completada {
+        let s = &mut self.state;
+        if s.estado == EstadoSaga::Completada {
             return false;
         }
-        let expected = match self.decision {
+        let expected = match s.decision {
             Decision::Aprobar => Estado::Aprobada,
             Decision::Rechazar => Estado::Rechazada,
         };
-        self.ultimo_error = (estado_final != expected)
+        s.ultimo_error = (estado_final != expected)
             .then(|| format!("the record ended {estado_final}, not as the audit decided"));
-        self.estado = EstadoSaga::Completada;
-        self.fecha_actualizacion = ahora;
+        s.estado = EstadoSaga::Completada;
+        s.fecha_actualizacion = ahora;
         true
     }
 
@@ -165,18 +226,19 @@ impl Saga {
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Reintento {
-        self.fecha_actualizacion = ahora;
-        if self.intentos >= max_intentos {
-            self.estado = EstadoSaga::Fallida;
-            self.ultimo_error = Some(format!(
+        let s = &mut self.state;
+        s.fecha_actualizacion = ahora;
+        if s.intentos >= max_intentos {
+            s.estado = EstadoSaga::Fallida;
+            s.ultimo_error = Some(format!(
                 "no reply from the {} context after {} attempts",
-                self.tipo_entidad, self.intentos
+                s.tipo_entidad, s.intentos
             ));
             return Reintento::Abandonar;
         }
-        self.intentos += 1;
-        self.proximo_intento = ahora + timeout * 2i32.saturating_pow(self.intentos - 1);
-        self.ultimo_error = Some(format!("no reply before attempt {}", self.intentos));
+        s.intentos += 1;
+        s.proximo_intento = ahora + timeout * 2i32.saturating_pow(s.intentos - 1);
+        s.ultimo_error = Some(format!("no reply before attempt {}", s.intentos));
         Reintento::Reenviar
     }
 }
@@ -212,9 +274,9 @@ mod tests {
     #[test]
     fn a_rejection_saga_carries_the_reasons() {
         let s = saga(false);
-        assert_eq!(s.decision, Decision::Rechazar);
-        assert_eq!(s.motivos, vec!["email faltante".to_owned()]);
-        assert_eq!(s.estado, EstadoSaga::Pendiente);
+        assert_eq!(s.decision(), Decision::Rechazar);
+        assert_eq!(s.motivos(), ["email faltante".to_owned()]);
+        assert_eq!(s.estado(), EstadoSaga::Pendiente);
     }
 
     #[test]
@@ -232,12 +294,8 @@ mod tests {
             s.vencer(3, Duration::seconds(1), Utc::now()),
             Reintento::Abandonar
         );
-        assert_eq!(s.estado, EstadoSaga::Fallida);
-        assert!(
-            s.ultimo_error
-                .as_deref()
-                .is_some_and(|e| e.contains("3 attempts"))
-        );
+        assert_eq!(s.estado(), EstadoSaga::Fallida);
+        assert!(s.ultimo_error().is_some_and(|e| e.contains("3 attempts")));
     }
 
     #[test]
@@ -245,6 +303,6 @@ mod tests {
         let mut s = saga(true);
         assert!(s.completar(Estado::Aprobada, Utc::now()));
         assert!(!s.completar(Estado::Aprobada, Utc::now()));
-        assert_eq!(s.ultimo_error, None);
+        assert_eq!(s.ultimo_error(), None);
     }
 }

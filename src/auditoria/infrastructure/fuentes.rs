@@ -1,4 +1,5 @@
 use crate::auditoria::domain::TipoEntidad;
+use crate::contracts::{topics, types};
 
 /// What the audit reads from, and sends to, one source context: the names
 /// in that context's message contract (its schemas), nothing of its code.
@@ -20,26 +21,26 @@ pub struct Fuente {
 pub const FUENTES: [Fuente; 2] = [
     Fuente {
         tipo: TipoEntidad::Compania,
-        event_topic: "eventos-companias",
-        command_topic: "comandos-companias",
+        event_topic: topics::EVENTOS_COMPANIAS,
+        command_topic: topics::COMANDOS_COMPANIAS,
         id_field: "id_compania",
-        creado: "CompaniaCreada",
-        aprobado: "CompaniaAprobada",
-        rechazado: "CompaniaRechazada",
-        aprobar: "AprobarCompania",
-        rechazar: "RechazarCompania",
+        creado: types::COMPANIA_CREADA,
+        aprobado: types::COMPANIA_APROBADA,
+        rechazado: types::COMPANIA_RECHAZADA,
+        aprobar: types::APROBAR_COMPANIA,
+        rechazar: types::RECHAZAR_COMPANIA,
         campos: &["nombre", "email", "identificacion"],
     },
     Fuente {
         tipo: TipoEntidad::DatosGeograficos,
-        event_topic: "eventos-geograficos",
-        command_topic: "comandos-geograficos",
+        event_topic: topics::EVENTOS_GEOGRAFICOS,
+        command_topic: topics::COMANDOS_GEOGRAFICOS,
         id_field: "id_datos_geograficos",
-        creado: "DatosGeograficosCreados",
-        aprobado: "DatosGeograficosAprobados",
-        rechazado: "DatosGeograficosRechazados",
-        aprobar: "AprobarDatosGeograficos",
-        rechazar: "RechazarDatosGeograficos",
+        creado: types::DATOS_GEOGRAFICOS_CREADOS,
+        aprobado: types::DATOS_GEOGRAFICOS_APROBADOS,
+        rechazado: types::DATOS_GEOGRAFICOS_RECHAZADOS,
+        aprobar: types::APROBAR_DATOS_GEOGRAFICOS,
+        rechazar: types::RECHAZAR_DATOS_GEOGRAFICOS,
         campos: &["nombre_propiedad", "latitud", "longitud"],
     },
 ];

@@ -6,9 +6,11 @@ use serde::Serialize;
 use super::fuentes::fuente;
 use crate::auditoria::application::SagaMessages;
 use crate::auditoria::domain::{AuditoriaCompletada, Decision, Saga};
-use crate::auditoria::{EVENT_TOPIC, SERVICE};
+use crate::contracts::services::AUDITORIA as SERVICE;
+use crate::contracts::topics;
+use crate::contracts::types;
 use crate::seedwork::application::{CommandContext, Message, TranslateError};
-use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader};
+use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader, Field};
 
 #[derive(Serialize)]
 struct HallazgoV1<'a> {
@@ -28,13 +30,6 @@ struct AuditoriaCompletadaV1<'a> {
     reglas_version: &'a str,
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Field {
-    Text(String),
-    List(Vec<String>),
-}
-
 /// Encodes the saga's messages with the schemas in `schemas/`.
 pub struct AvroSagaMessages {
     codec: Arc<AvroCodec>,
@@ -48,8 +43,8 @@ impl AvroSagaMessages {
     /// The mapping above must match `schemas/`; checked at start.
     pub fn check_contract(&self) -> Result<(), crate::seedwork::infrastructure::avro::CodecError> {
         self.codec.require_fields(
-            EVENT_TOPIC,
-            "AuditoriaCompletada",
+            topics::EVENTOS_AUDITORIA,
+            types::AUDITORIA_COMPLETADA,
             &[
                 "id_auditoria",
                 "tipo_entidad",
@@ -94,24 +89,24 @@ impl SagaMessages for AvroSagaMessages {
             reglas_version: crate::auditoria::domain::REGLAS_VERSION,
         };
         let header = EnvelopeHeader::new(
-            "AuditoriaCompletada",
+            types::AUDITORIA_COMPLETADA,
             SERVICE,
             &ctx.correlation_id,
             Some(&ctx.command_id),
         );
         self.codec
-            .message(EVENT_TOPIC, &e.id_entidad, &header, &data)
-            .map_err(failed("AuditoriaCompletada"))
+            .message(topics::EVENTOS_AUDITORIA, &e.id_entidad, &header, &data)
+            .map_err(failed(types::AUDITORIA_COMPLETADA))
     }
 
     fn comando(&self, saga: &Saga, ctx: &CommandContext) -> Result<Message, TranslateError> {
-        let f = fuente(saga.tipo_entidad);
+        let f = fuente(saga.tipo_entidad());
         let mut data = BTreeMap::new();
-        data.insert(f.id_field, Field::Text(saga.id_entidad.clone()));
-        let kind = match saga.decision {
+        data.insert(f.id_field, Field::Text(saga.id_entidad().to_owned()));
+        let kind = match saga.decision() {
             Decision::Aprobar => f.aprobar,
             Decision::Rechazar => {
-                data.insert("motivos", Field::List(saga.motivos.clone()));
+                data.insert("motivos", Field::List(saga.motivos().to_vec()));
                 f.rechazar
             }
         };
@@ -123,9 +118,9 @@ impl SagaMessages for AvroSagaMessages {
         );
         // The saga's command keeps its id across re-sends: the receiver's
         // inbox applies it once.
-        header.id = saga.id_comando.clone();
+        header.id = saga.id_comando().to_owned();
         self.codec
-            .message(f.command_topic, &saga.id_entidad, &header, &data)
+            .message(f.command_topic, saga.id_entidad(), &header, &data)
             .map_err(failed(kind))
     }
 }

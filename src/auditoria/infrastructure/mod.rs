@@ -4,13 +4,13 @@
 
 mod fuentes;
 mod messages;
-mod module;
+pub mod module;
 mod source_events;
 mod sql_store;
 
 pub use fuentes::{FUENTES, Fuente};
 pub use messages::AvroSagaMessages;
-pub use module::{AuditoriaModule, SqlAuditoriaCommands, SqlAuditoriaQueries};
+pub use module::{AuditoriaHandlers, AuditoriaModule, SqlAuditoriaQueries};
 pub use source_events::SourceEventsConsumer;
 pub use sql_store::SqlAuditoriaStore;
 

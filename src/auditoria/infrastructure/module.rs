@@ -5,20 +5,29 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::{AvroSagaMessages, FUENTES, MIGRATIONS, SourceEventsConsumer, SqlAuditoriaStore};
-use crate::auditoria::SERVICE;
-use crate::auditoria::application::{AuditoriaCommands, AuditoriaQueries, SagaPolicy};
-use crate::seedwork::application::{InTransactions, MessageBus};
+use crate::auditoria::application::{
+    AuditarEntidadHandler, ConsultasAuditoria, RegistrarResultadoHandler, ReintentarSagasVencidas,
+    SagaPolicy,
+};
+use crate::contracts::services::AUDITORIA as SERVICE;
+use crate::seedwork::application::MessageBus;
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
 };
 
-pub type SqlAuditoriaCommands = AuditoriaCommands<SqlAuditoriaStore, AvroSagaMessages>;
-pub type SqlAuditoriaQueries = AuditoriaQueries<SqlAuditoriaStore>;
+pub type SqlAuditoriaQueries = ConsultasAuditoria<SqlAuditoriaStore>;
+type SqlReintentos = ReintentarSagasVencidas<SqlAuditoriaStore, AvroSagaMessages>;
+
+/// The command handlers the source-event consumers run.
+pub struct AuditoriaHandlers {
+    pub auditar: AuditarEntidadHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore>,
+}
 
 /// The running `auditoria` context: consumers, relay and saga ticker.
 pub struct AuditoriaModule {
-    pub commands: Arc<SqlAuditoriaCommands>,
+    pub handlers: Arc<AuditoriaHandlers>,
     pub queries: Arc<SqlAuditoriaQueries>,
     pub storage: ContextStorage,
     relay: RelayHandle,
@@ -38,27 +47,35 @@ impl AuditoriaModule {
             reason: e.to_string(),
         })?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
-        let store = SqlAuditoriaStore::new(storage.db.clone());
-        let commands = Arc::new(AuditoriaCommands::new(store.clone(), messages, policy));
+        let store = Arc::new(SqlAuditoriaStore::new(storage.db.clone()));
+        let messages = Arc::new(messages);
+        let handlers = Arc::new(AuditoriaHandlers {
+            auditar: AuditarEntidadHandler::new(store.clone(), messages.clone(), policy),
+            registrar: RegistrarResultadoHandler::new(store.clone()),
+        });
         for fuente in FUENTES {
-            let consumer = SourceEventsConsumer::new(fuente, commands.clone(), codec.clone());
-            let consumer = InTransactions::new(SERVICE, storage.uows.clone(), consumer);
-            bus.subscribe(fuente.event_topic, SERVICE, Arc::new(consumer))
-                .await
-                .map_err(|e| InfraError::Bus(e.to_string()))?;
+            let consumer = SourceEventsConsumer::new(fuente, handlers.clone(), codec.clone());
+            storage
+                .consume(bus.as_ref(), fuente.event_topic, SERVICE, consumer)
+                .await?;
         }
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();
-        let ticker = tokio::spawn(tick(
-            commands.clone(),
-            storage.uows.clone(),
+        let reintentos = Arc::new(ReintentarSagasVencidas::new(
             store.clone(),
+            messages,
+            policy,
+        ));
+        let ticker = tokio::spawn(tick(
+            reintentos,
+            storage.uows.clone(),
+            store.as_ref().clone(),
             policy,
             cancel.clone(),
         ));
         Ok(Self {
-            commands,
-            queries: Arc::new(AuditoriaQueries::new(store)),
+            handlers,
+            queries: Arc::new(ConsultasAuditoria::new(store.as_ref().clone())),
             storage,
             relay,
             ticker: (cancel, ticker),
@@ -68,14 +85,13 @@ impl AuditoriaModule {
     pub async fn shutdown(self) {
         self.ticker.0.cancel();
         let _ = self.ticker.1.await;
-        self.relay.cancel.cancel();
-        let _ = self.relay.task.await;
+        self.relay.stop().await;
     }
 }
 
 /// Looks for overdue sagas a few times per timeout, so none waits silently.
 async fn tick(
-    commands: Arc<SqlAuditoriaCommands>,
+    reintentos: Arc<SqlReintentos>,
     uows: SqlUnitOfWorkFactory,
     store: SqlAuditoriaStore,
     policy: SagaPolicy,
@@ -83,9 +99,9 @@ async fn tick(
 ) {
     let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
     crate::seedwork::infrastructure::periodic::every("saga retry pass", every, cancel, || {
-        let (commands, uows, store) = (commands.clone(), uows.clone(), store.clone());
+        let (reintentos, uows, store) = (reintentos.clone(), uows.clone(), store.clone());
         async move {
-            let retried = commands.reintentar_vencidas(&uows).await;
+            let retried = reintentos.run(&uows).await;
             report_sagas(&store).await;
             retried.map(|_| ())
         }

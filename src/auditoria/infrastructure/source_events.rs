@@ -3,8 +3,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Fuente, SqlAuditoriaCommands};
-use crate::auditoria::application::{AuditarEntidad, AuditoriaError, RegistrarResultado};
+use super::Fuente;
+use super::module::AuditoriaHandlers;
+use crate::auditoria::application::{
+    AuditarEntidad, AuditarEntidadError, RegistrarResultado, RegistrarResultadoError,
+};
 use crate::seedwork::application::{
     CommandContext, HandleError, Message, TransactionalHandler, execute,
 };
@@ -17,24 +20,31 @@ use crate::seedwork::infrastructure::avro::AvroCodec;
 /// event types are not the audit's business and are acknowledged.
 pub struct SourceEventsConsumer {
     fuente: Fuente,
-    commands: Arc<SqlAuditoriaCommands>,
+    handlers: Arc<AuditoriaHandlers>,
     codec: Arc<AvroCodec>,
 }
 
 impl SourceEventsConsumer {
-    pub fn new(fuente: Fuente, commands: Arc<SqlAuditoriaCommands>, codec: Arc<AvroCodec>) -> Self {
+    pub fn new(fuente: Fuente, handlers: Arc<AuditoriaHandlers>, codec: Arc<AvroCodec>) -> Self {
         Self {
             fuente,
-            commands,
+            handlers,
             codec,
         }
     }
 }
 
-fn classify(error: AuditoriaError) -> HandleError {
+/// A store outage waits; a message that cannot be encoded is poison.
+fn auditar_fallido(error: AuditarEntidadError) -> HandleError {
     match error {
-        AuditoriaError::Store(e) => e.into(),
-        AuditoriaError::Encoding(e) => HandleError::Poison(e.to_string()),
+        AuditarEntidadError::Store(e) => e.into(),
+        AuditarEntidadError::Encoding(e) => HandleError::Poison(e.to_string()),
+    }
+}
+
+fn registrar_fallido(error: RegistrarResultadoError) -> HandleError {
+    match error {
+        RegistrarResultadoError::Store(e) => e.into(),
     }
 }
 
@@ -57,7 +67,7 @@ impl TransactionalHandler for SourceEventsConsumer {
             ))
         })?;
         let kind = h.message_type.as_str();
-        let result = if kind == self.fuente.creado {
+        if kind == self.fuente.creado {
             let campos: BTreeMap<String, String> = self
                 .fuente
                 .campos
@@ -69,9 +79,10 @@ impl TransactionalHandler for SourceEventsConsumer {
                 id_entidad,
                 campos,
             };
-            execute(self.commands.as_ref(), uow, command, &ctx)
+            execute(&self.handlers.auditar, uow, command, &ctx)
                 .await
                 .map(|_| ())
+                .map_err(auditar_fallido)
         } else if kind == self.fuente.aprobado || kind == self.fuente.rechazado {
             let estado = if kind == self.fuente.aprobado {
                 Estado::Aprobada
@@ -83,10 +94,11 @@ impl TransactionalHandler for SourceEventsConsumer {
                 id_entidad,
                 estado,
             };
-            execute(self.commands.as_ref(), uow, command, &ctx).await
+            execute(&self.handlers.registrar, uow, command, &ctx)
+                .await
+                .map_err(registrar_fallido)
         } else {
             Ok(())
-        };
-        result.map_err(classify)
+        }
     }
 }

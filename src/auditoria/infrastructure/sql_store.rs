@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use crate::auditoria::application::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, SagaView,
 };
-use crate::auditoria::domain::{Auditoria, EstadoSaga, Saga, TipoEntidad};
+use crate::auditoria::domain::{Auditoria, EstadoSaga, Saga, SagaSnapshot, TipoEntidad};
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
@@ -43,7 +43,7 @@ fn iso(millis: i64) -> String {
 fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
-    Ok(Saga {
+    Ok(Saga::restore(SagaSnapshot {
         id: EntityId::parse("id", &text("id")?).map_err(|e| bad("saga id", e))?,
         tipo_entidad: text("tipo_entidad")?
             .parse()
@@ -62,7 +62,7 @@ fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
         fecha_creacion: date(long("fecha_creacion")?)?,
         fecha_actualizacion: date(long("fecha_actualizacion")?)?,
         version: long("version")?,
-    })
+    }))
 }
 
 fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaView, StoreError> {
@@ -173,7 +173,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         row.as_ref().map(row_to_saga).transpose()
     }
 
-    async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, s: &Saga) -> Result<(), StoreError> {
+    async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, saga: &Saga) -> Result<(), StoreError> {
+        let s = saga.snapshot();
         let motivos =
             serde_json::to_string(&s.motivos).map_err(|e| StoreError::Backend(e.to_string()))?;
         let result = if s.version == 0 {
@@ -327,7 +328,8 @@ impl AuditoriaReadModel for SqlAuditoriaStore {
         let items = rows
             .iter()
             .map(|r| {
-                let s = row_to_saga(r)?;
+                let saga = row_to_saga(r)?;
+                let s = saga.snapshot().clone();
                 Ok(SagaView {
                     id: s.id.to_string(),
                     tipo_entidad: s.tipo_entidad.to_string(),

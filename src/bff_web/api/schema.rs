@@ -62,7 +62,7 @@ async fn registros<
     autorizar(ctx, Accion::Consultar)?;
     let limit = page_size(first)?;
     let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
-    let estado = estado.map(Estado::as_str);
+    let estado = estado.map(|e| crate::seedwork::domain::Estado::from(e).as_str());
     paginate(after, limit, |offset| async move {
         store.registros(tipo, estado, offset, limit as i64).await
     })
@@ -173,7 +173,8 @@ impl Query {
         autorizar(ctx, Accion::Consultar)?;
         let limit = page_size(first)?;
         let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
-        let (resultado, tipo) = (resultado.map(Estado::as_str), tipo.map(TipoEntidad::as_str));
+        let resultado = resultado.map(|e| crate::seedwork::domain::Estado::from(e).as_str());
+        let tipo = tipo.map(|t| crate::bff_web::application::TipoRegistro::from(t).as_str());
         paginate(after, limit, |offset| async move {
             store
                 .auditorias(resultado, tipo, offset, limit as i64)

@@ -5,10 +5,12 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, SimpleObject};
 
 use crate::bff_web::application::{AuditoriaVista, ComandoVista, Proyecciones, RegistroVista};
-use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
 
+/// The review estado as GraphQL shows it: the seedwork's `Estado` (the
+/// derive needs a type of this crate; `remote` keeps the two one concept).
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::seedwork::domain::Estado")]
 pub enum Estado {
     Pendiente,
     Aprobada,
@@ -16,53 +18,29 @@ pub enum Estado {
 }
 
 impl Estado {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pendiente => "Pendiente",
-            Self::Aprobada => "Aprobada",
-            Self::Rechazada => "Rechazada",
-        }
-    }
-
+    /// A projected estado (text); anything else reads as Pendiente.
     fn parse(s: &str) -> Self {
-        match s {
-            "Aprobada" => Self::Aprobada,
-            "Rechazada" => Self::Rechazada,
-            _ => Self::Pendiente,
-        }
+        s.parse::<crate::seedwork::domain::Estado>()
+            .unwrap_or(crate::seedwork::domain::Estado::Pendiente)
+            .into()
     }
 }
 
+/// The kind of record: the application's `TipoRegistro`.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::bff_web::application::TipoRegistro")]
 pub enum TipoEntidad {
     Compania,
     DatosGeograficos,
 }
 
-impl TipoEntidad {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Compania => "Compania",
-            Self::DatosGeograficos => "DatosGeograficos",
-        }
-    }
-}
-
+/// Where a command stands: the domain's `EstadoComando`.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::bff_web::domain::EstadoComando")]
 pub enum EstadoComandoGql {
     Aceptado,
     Procesado,
     Fallido,
-}
-
-impl From<EstadoComando> for EstadoComandoGql {
-    fn from(e: EstadoComando) -> Self {
-        match e {
-            EstadoComando::Aceptado => Self::Aceptado,
-            EstadoComando::Procesado => Self::Procesado,
-            EstadoComando::Fallido => Self::Fallido,
-        }
-    }
 }
 
 fn iso(millis: i64) -> String {

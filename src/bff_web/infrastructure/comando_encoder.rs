@@ -5,15 +5,9 @@ use serde::Serialize;
 
 use crate::bff_web::SERVICE;
 use crate::bff_web::application::{ComandoEncoder, ComandoSaliente, TipoRegistro};
+use crate::contracts::topics;
 use crate::seedwork::application::{CommandContext, Message, TranslateError};
-use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader};
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Field {
-    Text(String),
-    List(Vec<String>),
-}
+use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader, Field};
 
 /// Encodes commands with the command topics' schemas in `schemas/`.
 pub struct AvroComandoEncoder {
@@ -28,8 +22,8 @@ impl AvroComandoEncoder {
 
 fn destino(tipo: TipoRegistro) -> (&'static str, &'static str) {
     match tipo {
-        TipoRegistro::Compania => ("comandos-companias", "id_compania"),
-        TipoRegistro::DatosGeograficos => ("comandos-geograficos", "id_datos_geograficos"),
+        TipoRegistro::Compania => (topics::COMANDOS_COMPANIAS, "id_compania"),
+        TipoRegistro::DatosGeograficos => (topics::COMANDOS_GEOGRAFICOS, "id_datos_geograficos"),
     }
 }
 

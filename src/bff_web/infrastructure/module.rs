@@ -9,6 +9,7 @@ use super::projector::TOPICS;
 use super::{AvroComandoEncoder, MIGRATIONS, Projector, SqlProyecciones};
 use crate::bff_web::SERVICE;
 use crate::bff_web::application::{BffCommands, Cambio};
+use crate::contracts::{topics, types};
 use crate::seedwork::application::{Authenticator, InTransactions, MessageBus};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
@@ -121,8 +122,8 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
 fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
     let checks: [(&str, &str, &[&str]); 8] = [
         (
-            "comandos-companias",
-            "CrearCompania",
+            topics::COMANDOS_COMPANIAS,
+            types::CREAR_COMPANIA,
             &[
                 "id_compania",
                 "nombre",
@@ -132,13 +133,13 @@ fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
             ],
         ),
         (
-            "comandos-companias",
-            "RechazarCompania",
+            topics::COMANDOS_COMPANIAS,
+            types::RECHAZAR_COMPANIA,
             &["id_compania", "motivos"],
         ),
         (
-            "comandos-geograficos",
-            "CrearDatosGeograficos",
+            topics::COMANDOS_GEOGRAFICOS,
+            types::CREAR_DATOS_GEOGRAFICOS,
             &[
                 "id_datos_geograficos",
                 "nombre_propiedad",
@@ -147,23 +148,23 @@ fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
             ],
         ),
         (
-            "comandos-geograficos",
-            "RechazarDatosGeograficos",
+            topics::COMANDOS_GEOGRAFICOS,
+            types::RECHAZAR_DATOS_GEOGRAFICOS,
             &["id_datos_geograficos", "motivos"],
         ),
         (
-            "eventos-companias",
-            "CompaniaCreada",
+            topics::EVENTOS_COMPANIAS,
+            types::COMPANIA_CREADA,
             &["id_compania", "nombre", "email", "identificacion", "estado"],
         ),
         (
-            "eventos-companias",
-            "CompaniaRechazada",
+            topics::EVENTOS_COMPANIAS,
+            types::COMPANIA_RECHAZADA,
             &["id_compania", "motivos", "fecha_actualizacion"],
         ),
         (
-            "eventos-geograficos",
-            "DatosGeograficosCreados",
+            topics::EVENTOS_GEOGRAFICOS,
+            types::DATOS_GEOGRAFICOS_CREADOS,
             &[
                 "id_datos_geograficos",
                 "nombre_propiedad",
@@ -172,8 +173,8 @@ fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
             ],
         ),
         (
-            "eventos-auditoria",
-            "AuditoriaCompletada",
+            topics::EVENTOS_AUDITORIA,
+            types::AUDITORIA_COMPLETADA,
             &[
                 "id_auditoria",
                 "tipo_entidad",

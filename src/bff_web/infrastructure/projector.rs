@@ -8,6 +8,7 @@ use super::SqlProyecciones;
 use super::sql_proyecciones::campos;
 use crate::bff_web::application::{AuditoriaVista, Cambio, RegistroVista, TipoRegistro};
 use crate::bff_web::domain::{Decision, EstadoComando};
+use crate::contracts::{topics, types};
 use crate::seedwork::application::{HandleError, Message, StoreError, TransactionalHandler};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
@@ -26,31 +27,31 @@ struct Fuente {
 const FUENTES: [Fuente; 2] = [
     Fuente {
         tipo: TipoRegistro::Compania,
-        topic: "eventos-companias",
+        topic: topics::EVENTOS_COMPANIAS,
         id_field: "id_compania",
-        creado: "CompaniaCreada",
-        aprobado: "CompaniaAprobada",
-        rechazado: "CompaniaRechazada",
+        creado: types::COMPANIA_CREADA,
+        aprobado: types::COMPANIA_APROBADA,
+        rechazado: types::COMPANIA_RECHAZADA,
         campos: &["nombre", "email", "identificacion", "pais", "telefono"],
     },
     Fuente {
         tipo: TipoRegistro::DatosGeograficos,
-        topic: "eventos-geograficos",
+        topic: topics::EVENTOS_GEOGRAFICOS,
         id_field: "id_datos_geograficos",
-        creado: "DatosGeograficosCreados",
-        aprobado: "DatosGeograficosAprobados",
-        rechazado: "DatosGeograficosRechazados",
+        creado: types::DATOS_GEOGRAFICOS_CREADOS,
+        aprobado: types::DATOS_GEOGRAFICOS_APROBADOS,
+        rechazado: types::DATOS_GEOGRAFICOS_RECHAZADOS,
         campos: &["nombre_propiedad", "latitud", "longitud", "direccion"],
     },
 ];
 
 /// The topics the projector consumes.
 pub const TOPICS: [&str; 5] = [
-    "eventos-companias",
-    "eventos-geograficos",
-    "eventos-auditoria",
-    "comandos-companias-DLQ",
-    "comandos-geograficos-DLQ",
+    topics::EVENTOS_COMPANIAS,
+    topics::EVENTOS_GEOGRAFICOS,
+    topics::EVENTOS_AUDITORIA,
+    topics::DLQ_COMANDOS_COMPANIAS,
+    topics::DLQ_COMANDOS_GEOGRAFICOS,
 ];
 
 #[derive(Deserialize)]
@@ -110,7 +111,7 @@ impl Projector {
             .decode_message(message)
             .map_err(|e| HandleError::Poison(e.to_string()))?;
         let kind = decoded.header.message_type.as_str();
-        if kind == "AuditoriaCompletada" {
+        if kind == types::AUDITORIA_COMPLETADA {
             return self.auditoria_completada(&decoded, uow).await;
         }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::DatosCompania;
+use crate::contracts::types;
 use crate::seedwork::domain::EntityId;
 
 /// A company was registered (Pendiente), with its data as given.
@@ -38,9 +39,9 @@ impl CompaniaEvent {
     /// The event's name on the wire.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::CompaniaCreada(_) => "CompaniaCreada",
-            Self::CompaniaAprobada(_) => "CompaniaAprobada",
-            Self::CompaniaRechazada(_) => "CompaniaRechazada",
+            Self::CompaniaCreada(_) => types::COMPANIA_CREADA,
+            Self::CompaniaAprobada(_) => types::COMPANIA_APROBADA,
+            Self::CompaniaRechazada(_) => types::COMPANIA_RECHAZADA,
         }
     }
 

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Coordenadas;
+use crate::contracts::types;
 use crate::seedwork::domain::EntityId;
 
 /// A record was registered (Pendiente), with its data as given.
@@ -38,9 +39,9 @@ impl DatosGeograficosEvent {
     /// The event's name on the wire.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::DatosGeograficosCreados(_) => "DatosGeograficosCreados",
-            Self::DatosGeograficosAprobados(_) => "DatosGeograficosAprobados",
-            Self::DatosGeograficosRechazados(_) => "DatosGeograficosRechazados",
+            Self::DatosGeograficosCreados(_) => types::DATOS_GEOGRAFICOS_CREADOS,
+            Self::DatosGeograficosAprobados(_) => types::DATOS_GEOGRAFICOS_APROBADOS,
+            Self::DatosGeograficosRechazados(_) => types::DATOS_GEOGRAFICOS_RECHAZADOS,
         }
     }
 

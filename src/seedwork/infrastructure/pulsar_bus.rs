@@ -157,7 +157,10 @@ impl PulsarBus {
 
     /// Whether the broker answers a lookup now (for `/ready`).
     pub async fn connected(&self) -> bool {
-        let topic = self.inner.config.topic("eventos-companias");
+        let Some((any, _)) = self.inner.registry.topics().next() else {
+            return false;
+        };
+        let topic = self.inner.config.topic(any);
         tokio::time::timeout(
             Duration::from_secs(2),
             self.inner.client.lookup_topic(topic),

@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::guardar_y_publicar;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::CompaniaEvent;
+use crate::contracts::types;
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
 };
@@ -19,7 +20,7 @@ pub struct AprobarCompania {
 }
 
 impl Command for AprobarCompania {
-    const NAME: &'static str = "AprobarCompania";
+    const NAME: &'static str = types::APROBAR_COMPANIA;
     type Output = ();
 }
 

@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::guardar_y_publicar;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
+use crate::contracts::types;
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
 };
@@ -20,7 +21,7 @@ pub struct CrearCompania {
 }
 
 impl Command for CrearCompania {
-    const NAME: &'static str = "CrearCompania";
+    const NAME: &'static str = types::CREAR_COMPANIA;
     type Output = EntityId;
 }
 

@@ -7,6 +7,7 @@ use thiserror::Error;
 use super::guardar_y_publicar;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::CompaniaEvent;
+use crate::contracts::types;
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
 };
@@ -20,7 +21,7 @@ pub struct RechazarCompania {
 }
 
 impl Command for RechazarCompania {
-    const NAME: &'static str = "RechazarCompania";
+    const NAME: &'static str = types::RECHAZAR_COMPANIA;
     type Output = ();
 }
 

@@ -5,6 +5,7 @@ use chrono::Utc;
 use thiserror::Error;
 
 use super::guardar_y_publicar;
+use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
@@ -19,7 +20,7 @@ pub struct AprobarDatosGeograficos {
 }
 
 impl Command for AprobarDatosGeograficos {
-    const NAME: &'static str = "AprobarDatosGeograficos";
+    const NAME: &'static str = types::APROBAR_DATOS_GEOGRAFICOS;
     type Output = ();
 }
 

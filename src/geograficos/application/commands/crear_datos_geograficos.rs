@@ -5,6 +5,7 @@ use chrono::Utc;
 use thiserror::Error;
 
 use super::guardar_y_publicar;
+use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos, DatosGeograficosEvent};
 use crate::seedwork::application::{
@@ -20,7 +21,7 @@ pub struct CrearDatosGeograficos {
 }
 
 impl Command for CrearDatosGeograficos {
-    const NAME: &'static str = "CrearDatosGeograficos";
+    const NAME: &'static str = types::CREAR_DATOS_GEOGRAFICOS;
     type Output = EntityId;
 }
 

@@ -5,6 +5,7 @@ use chrono::Utc;
 use thiserror::Error;
 
 use super::guardar_y_publicar;
+use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
@@ -20,7 +21,7 @@ pub struct RechazarDatosGeograficos {
 }
 
 impl Command for RechazarDatosGeograficos {
-    const NAME: &'static str = "RechazarDatosGeograficos";
+    const NAME: &'static str = types::RECHAZAR_DATOS_GEOGRAFICOS;
     type Output = ();
 }
 

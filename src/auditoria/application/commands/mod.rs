@@ -1,0 +1,43 @@
+//! The saga's steps, each a command with its handler and its error:
+//! `AuditarEntidad` (a record was created: audit it, start its saga),
+//! `RegistrarResultado` (the source context reported the final state: the
+//! saga is done) and `ReintentarSagasVencidas` (re-send or fail the sagas
+//! whose reply is overdue).
+
+mod auditar_entidad;
+mod registrar_resultado;
+mod reintentar_sagas_vencidas;
+
+pub use auditar_entidad::{AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler};
+pub use registrar_resultado::{
+    RegistrarResultado, RegistrarResultadoError, RegistrarResultadoHandler,
+};
+pub use reintentar_sagas_vencidas::{ReintentarSagasVencidas, ReintentarSagasVencidasError};
+
+use chrono::Duration;
+
+use crate::auditoria::domain::Saga;
+use crate::seedwork::application::CommandContext;
+
+/// How long the saga waits for a reply and how often it re-sends.
+#[derive(Debug, Clone, Copy)]
+pub struct SagaPolicy {
+    pub timeout: std::time::Duration,
+    pub max_intentos: u32,
+}
+
+impl SagaPolicy {
+    fn timeout(&self) -> Duration {
+        Duration::from_std(self.timeout).unwrap_or(Duration::seconds(30))
+    }
+}
+
+/// The context of the saga's command: its own id on every (re-)send, in
+/// the conversation of the record that started the saga.
+fn saga_context(saga: &Saga, causation_id: Option<&str>) -> CommandContext {
+    CommandContext {
+        command_id: saga.id_comando().to_owned(),
+        correlation_id: saga.correlation_id().to_owned(),
+        causation_id: causation_id.map(str::to_owned),
+    }
+}

@@ -1,10 +1,9 @@
 //! The companias HTTP API end to end, on SQLite and on Postgres: commands
 //! through the unit of work and outbox, events on the embedded bus, queries.
-mod common;
 
 use std::sync::Arc;
 
-use common::{Backend, Recorder, TestApp, spawn_companias, spawn_secured_companias};
+use crate::common::{Backend, Recorder, TestApp, spawn_companias, spawn_secured_companias};
 use serde_json::json;
 
 async fn record_events(app: &TestApp) -> Recorder {
@@ -307,9 +306,13 @@ async fn writes_need_a_token_with_the_right_role(app: TestApp) {
     assert_eq!(problem["code"], "UNAUTHENTICATED");
     assert_eq!(total(&app).await, 0, "nothing written");
 
-    let created = post("/companias", Some(common::token(&[Rol::Operador])), body)
-        .await
-        .expect("request");
+    let created = post(
+        "/companias",
+        Some(crate::common::token(&[Rol::Operador])),
+        body,
+    )
+    .await
+    .expect("request");
     assert_eq!(created.status(), 202);
     let id = created.json::<serde_json::Value>().await.expect("json")["id_compania"]
         .as_str()
@@ -324,9 +327,13 @@ async fn writes_need_a_token_with_the_right_role(app: TestApp) {
             .status(),
         401
     );
-    let forbidden = post(&aprobar, Some(common::token(&[Rol::Operador])), json!({}))
-        .await
-        .expect("request");
+    let forbidden = post(
+        &aprobar,
+        Some(crate::common::token(&[Rol::Operador])),
+        json!({}),
+    )
+    .await
+    .expect("request");
     assert_eq!(forbidden.status(), 403);
     assert_eq!(
         forbidden.json::<serde_json::Value>().await.expect("json")["code"],
@@ -337,9 +344,13 @@ async fn writes_need_a_token_with_the_right_role(app: TestApp) {
         "Pendiente",
         "the refused approvals changed nothing"
     );
-    let approved = post(&aprobar, Some(common::token(&[Rol::Auditor])), json!({}))
-        .await
-        .expect("request");
+    let approved = post(
+        &aprobar,
+        Some(crate::common::token(&[Rol::Auditor])),
+        json!({}),
+    )
+    .await
+    .expect("request");
     assert_eq!(approved.status(), 202);
     assert_eq!(
         app.get_json(&format!("/companias/{id}")).await["estado"],

@@ -1,16 +1,15 @@
 //! The Pulsar transport against a real Apache Pulsar broker: outbox → topic,
 //! command topics, Key_Shared order, crash before ack, retries and the DLQ,
 //! poison messages, and the broker's schema registry.
-mod common;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::pulsar::{PulsarEnv, pulsar_env};
+use crate::common::{Backend, Recorder, TestApp, spawn_app_with};
 use async_trait::async_trait;
-use common::pulsar::{PulsarEnv, pulsar_env};
-use common::{Backend, Recorder, TestApp, spawn_app_with};
 use propalpes::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, UnitOfWork, UnitOfWorkFactory,
 };
@@ -348,7 +347,7 @@ async fn a_consumer_killed_after_its_effect_but_before_ack_has_no_second_effect(
         return;
     };
     let dir = tempfile::tempdir().expect("dir");
-    let url = common::fresh_database_url(backend(), dir.path()).expect("db");
+    let url = crate::common::fresh_database_url(backend(), dir.path()).expect("db");
     let storage = ContextStorage::open(
         &url.parse().expect("url"),
         &propalpes::companias::infrastructure::MIGRATIONS,

@@ -1,9 +1,8 @@
 //! The web UI in a real browser (Debian's Chromium driven by playwright-core):
 //! a company registered with a blank email turns Rechazada with its motivo
 //! on the page, pushed by the subscription, without a reload.
-mod common;
 
-use common::{Backend, spawn_app};
+use crate::common::{Backend, spawn_app};
 
 #[tokio::test]
 async fn the_company_form_shows_the_rejection_live() {

@@ -1,15 +1,14 @@
 //! The audit saga across contexts on a real Apache Pulsar broker: the same
 //! decisions as in embedded mode, a duplicate created event, the companias
 //! context down while the saga waits, and 400 records at once.
-mod common;
 
 use std::time::Duration;
 
-use common::audit::{
+use crate::common::audit::{
     create, final_state, four_hundred_records, records_are_audited_and_decided, wait_sagas,
 };
-use common::pulsar::{PulsarEnv, pulsar_env};
-use common::{Backend, TestApp, args, fresh_database_url};
+use crate::common::pulsar::{PulsarEnv, pulsar_env};
+use crate::common::{Backend, TestApp, args, fresh_database_url};
 use propalpes::app::{self, Role};
 use serde_json::json;
 

@@ -1,10 +1,9 @@
 //! A producer in another language: a Python script that reads only
 //! `schemas/` puts commands on the command topics and decodes the events
 //! the services publish. The audit decides both records.
-mod common;
 
-use common::pulsar::pulsar_env;
-use common::{Backend, spawn_app_with};
+use crate::common::pulsar::pulsar_env;
+use crate::common::{Backend, spawn_app_with};
 
 fn python() -> Option<String> {
     match std::env::var("PROPALPES_PYTHON") {

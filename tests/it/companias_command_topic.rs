@@ -1,8 +1,7 @@
 //! Commands arriving on `comandos-companias` (embedded bus): encoded from the
 //! schema file by the Avro codec, applied once, poison to the dead letters.
-mod common;
 
-use common::{Backend, TestApp, spawn_companias};
+use crate::common::{Backend, TestApp, spawn_companias};
 use propalpes::seedwork::application::Message;
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::json;
@@ -211,7 +210,7 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
 /// middle rolls that back, and one by one its neighbours commit once while
 /// it goes to the dead letters alone.
 async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: TestApp) {
-    let events = common::Recorder::default();
+    let events = crate::common::Recorder::default();
     app.app
         .buses
         .bus
@@ -292,7 +291,7 @@ async fn a_thirty_second_database_outage_dead_letters_nothing() {
     let Some(app) = spawn_companias(Backend::Postgres).await else {
         return;
     };
-    let server = common::postgres_url().expect("postgres");
+    let server = crate::common::postgres_url().expect("postgres");
     let admin = sqlx::PgPool::connect(&server).await.expect("admin");
     let database = format!(
         "{}_companias",

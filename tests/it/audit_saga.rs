@@ -1,15 +1,14 @@
 //! The missing-data audit end to end: created records are audited, the saga
 //! approves or rejects them in their own context, findings are reported.
 //! Embedded mode on SQLite and Postgres; the Pulsar run is in audit_on_pulsar.
-mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::audit::{
+use crate::common::audit::{
     create, final_state, four_hundred_records, records_are_audited_and_decided, wait_sagas,
 };
-use common::{Backend, Recorder, TestApp, args, fresh_database_url};
+use crate::common::{Backend, Recorder, TestApp, args, fresh_database_url};
 use propalpes::app::{self, Role};
 use propalpes::seedwork::application::{CommandContext, EventTranslator, MessageBus};
 use propalpes::seedwork::domain::EntityId;

@@ -2,11 +2,10 @@
 //! auditoria ×2 and bff, each its own OS process, on one Postgres server
 //! (a database per context) and the Apache Pulsar test broker. 500 commands
 //! go through the BFF; every entity ends in a final state exactly once.
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::pulsar::pulsar_env;
+use crate::common::pulsar::pulsar_env;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
@@ -55,7 +54,7 @@ async fn five_hundred_commands_through_the_bff_across_processes() {
     let Some(env) = pulsar_env().await else {
         return;
     };
-    let Some(server) = common::postgres_url() else {
+    let Some(server) = crate::common::postgres_url() else {
         return;
     };
     let (head, _) = server.rsplit_once('/').expect("url");

@@ -1,14 +1,13 @@
 //! The unit of work, the outbox relay and the inbox, on SQLite and Postgres:
 //! aggregate and outbox commit together or not at all; a relay that dies
 //! between publish and mark-sent re-delivers; an inbox consumer applies once.
-mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::{Backend, Recorder, fresh_database_url};
 use async_trait::async_trait;
-use common::{Backend, Recorder, fresh_database_url};
 use propalpes::companias::application::CompaniaRepository;
 use propalpes::companias::domain::{Compania, DatosCompania};
 use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};

@@ -1,13 +1,12 @@
 //! bff_web over HTTP and WebSocket: a mutation becomes a command on the
 //! topic, the audit decides, the projection answers queries and pushes the
 //! change on the subscription; auth roles; limits; DataLoader batching.
-mod common;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::pulsar::pulsar_env;
-use common::{
+use crate::common::pulsar::pulsar_env;
+use crate::common::{
     Backend, TEST_JWT_SECRET, TestApp, args, fresh_database_url, spawn_app, spawn_app_with,
 };
 use futures::{SinkExt, StreamExt};

@@ -352,6 +352,66 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
     panic!("the failed approval never turned PROCESADO once its company was approved");
 }
 
+/// An event type the projection does not know never reads as a rejection:
+/// it is dead-lettered (its envelope names no record of the topic's
+/// schema) and the record stays as it was.
+#[tokio::test]
+async fn an_unknown_event_type_is_dead_lettered_not_projected_as_a_rejection() {
+    use propalpes::companias::domain::{Compania, CompaniaAprobada, CompaniaEvent, DatosCompania};
+    use propalpes::companias::infrastructure::AvroEventosCompania;
+    use propalpes::seedwork::application::{CommandContext, EventTranslator};
+    use propalpes::seedwork::domain::AggregateRoot;
+    let app = crate::common::spawn_role(Backend::Sqlite, None, Role::Bff)
+        .await
+        .expect("app");
+    let translator = AvroEventosCompania::new(app.app.codec.clone());
+    let mut compania = Compania::registrar(
+        propalpes::seedwork::domain::EntityId::new(),
+        DatosCompania::new("Andes", "a@andes.co", "9").expect("datos"),
+        chrono::Utc::now(),
+    );
+    let id = compania.id();
+    let creada = translator
+        .translate(&compania.take_events()[0], &CommandContext::new_root())
+        .expect("encode");
+    app.app.buses.bus.publish(&[creada]).await.expect("publish");
+    let aprobada = CompaniaEvent::CompaniaAprobada(CompaniaAprobada {
+        id,
+        fecha: chrono::Utc::now(),
+    });
+    let mut unknown = translator
+        .translate(&aprobada, &CommandContext::new_root())
+        .expect("encode");
+    // The same length on the wire: the envelope's type now names no record.
+    let at = unknown
+        .payload
+        .windows(16)
+        .position(|w| w == b"CompaniaAprobada")
+        .expect("type in the envelope");
+    unknown.payload[at..at + 16].copy_from_slice(b"CompaniaFusionad");
+    unknown.message_type = "CompaniaFusionad".into();
+    app.app
+        .buses
+        .bus
+        .publish(&[unknown])
+        .await
+        .expect("publish");
+    let letters = app
+        .embedded()
+        .dead_letters("eventos-companias")
+        .await
+        .expect("letters");
+    assert_eq!(letters.len(), 1, "dead-lettered with its reason");
+    let read = gql(
+        &app,
+        None,
+        "query($id: ID!) { compania(id: $id) { estado } }",
+        json!({"id": id.to_string()}),
+    )
+    .await;
+    assert_eq!(read["data"]["compania"]["estado"], "PENDIENTE", "{read}");
+}
+
 async fn secured_app() -> TestApp {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("dir");

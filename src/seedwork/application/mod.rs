@@ -11,6 +11,8 @@ mod errors;
 mod messaging;
 mod paging;
 mod query;
+#[cfg(test)]
+pub mod testing;
 mod transactional;
 mod unit_of_work;
 

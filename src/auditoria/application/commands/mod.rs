@@ -41,3 +41,6 @@ fn saga_context(saga: &Saga, causation_id: Option<&str>) -> CommandContext {
         causation_id: causation_id.map(str::to_owned),
     }
 }
+
+#[cfg(test)]
+mod tests;

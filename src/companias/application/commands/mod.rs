@@ -58,3 +58,6 @@ impl<R, E> CompaniaHandlers<R, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

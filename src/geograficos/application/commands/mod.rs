@@ -64,3 +64,6 @@ impl<R, E> DatosGeograficosHandlers<R, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::{ComandoEncoder, RegistroComandos, TipoRegistro};
+use crate::bff_web::application::{ComandoEncoder, RegistroComandos, TipoRegistro};
 use crate::bff_web::domain::{Admision, Decision, EstadoComando, admitir};
 use crate::seedwork::application::{
     CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,

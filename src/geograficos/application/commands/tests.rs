@@ -1,0 +1,105 @@
+//! The command handlers against in-memory ports: no database.
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
+use crate::seedwork::application::testing::{
+    MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
+};
+use crate::seedwork::application::{CommandContext, StoreError, dispatch};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Motivos};
+
+#[derive(Clone, Default)]
+struct MemoryDatos(MemoryAggregates<DatosGeograficos>);
+
+#[async_trait]
+impl DatosGeograficosRepository for MemoryDatos {
+    type Uow = MemoryUnitOfWork;
+
+    async fn cargar(
+        &self,
+        _uow: &mut MemoryUnitOfWork,
+        id: EntityId,
+    ) -> Result<Option<DatosGeograficos>, StoreError> {
+        Ok(self.0.get(&id.to_string()))
+    }
+
+    async fn guardar(
+        &self,
+        uow: &mut MemoryUnitOfWork,
+        d: &DatosGeograficos,
+    ) -> Result<(), StoreError> {
+        let saved = DatosGeograficos::restore(
+            d.id(),
+            d.datos().clone(),
+            d.review().clone(),
+            (d.fecha_creacion(), d.fecha_actualizacion()),
+            d.version() + 1,
+        );
+        self.0.save(uow, d, saved)
+    }
+}
+
+fn describe(e: &DatosGeograficosEvent) -> (String, String) {
+    (e.name().to_owned(), e.id().to_string())
+}
+
+/// Out-of-range coordinates are registered (the audit judges them),
+/// rejected once, and then can no longer be approved.
+#[tokio::test]
+async fn registered_then_rejected_once_and_never_approved_after() {
+    let uows = MemoryUnitOfWorkFactory::default();
+    let repository = MemoryDatos::default();
+    let h = DatosGeograficosHandlers::new(
+        repository.clone(),
+        NamedEvents::new(describe as fn(&_) -> _),
+    );
+    let id = EntityId::new();
+    let datos = Coordenadas::parse("Casa", "95", "-74.1", "").expect("datos");
+    let ctx = CommandContext::new_root;
+    dispatch(&uows, &h.crear, CrearDatosGeograficos { id, datos }, ctx())
+        .await
+        .expect("crear");
+    let motivos = Motivos::parse(&["latitud fuera_de_rango".into()]).expect("motivos");
+    for _ in 0..2 {
+        let rechazar = RechazarDatosGeograficos {
+            id,
+            motivos: motivos.clone(),
+        };
+        dispatch(&uows, &h.rechazar, rechazar, ctx())
+            .await
+            .expect("rechazar");
+    }
+    let aprobar = dispatch(&uows, &h.aprobar, AprobarDatosGeograficos { id }, ctx()).await;
+    assert!(matches!(
+        aprobar,
+        Err(AprobarDatosGeograficosError::TransicionInvalida(_))
+    ));
+    assert_eq!(
+        uows.committed_types(),
+        ["DatosGeograficosCreados", "DatosGeograficosRechazados"]
+    );
+    let stored = repository.0.get(&id.to_string()).expect("stored");
+    assert_eq!(stored.estado(), Estado::Rechazada);
+    assert_eq!(stored.motivos_rechazo(), ["latitud fuera_de_rango"]);
+}
+
+#[tokio::test]
+async fn aprobar_unknown_is_not_found() {
+    let uows = MemoryUnitOfWorkFactory::default();
+    let h = DatosGeograficosHandlers::new(
+        MemoryDatos::default(),
+        NamedEvents::new(describe as fn(&_) -> _),
+    );
+    let id = EntityId::new();
+    let err = dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarDatosGeograficos { id },
+        CommandContext::new_root(),
+    )
+    .await;
+    assert!(matches!(err, Err(AprobarDatosGeograficosError::NoEncontrada(x)) if x == id));
+    assert!(uows.committed_types().is_empty());
+}

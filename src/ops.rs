@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::app::Buses;
 use crate::config::{DlqAction, RuntimeArgs};
 use crate::seedwork::infrastructure::avro::SchemaRegistry;
-use crate::seedwork::infrastructure::{InfraError, pulsar_dlq};
+use crate::seedwork::infrastructure::{EmbeddedBus, InfraError, PulsarBus, pulsar_dlq};
 
 fn bus_error(e: impl std::fmt::Display) -> InfraError {
     InfraError::Bus(e.to_string())
@@ -15,8 +15,24 @@ fn bus_error(e: impl std::fmt::Display) -> InfraError {
 
 pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraError> {
     let buses = Buses::connect(args, Arc::new(SchemaRegistry::embedded()?)).await?;
-    match (action, &buses.pulsar, &buses.embedded) {
-        (DlqAction::List { topic }, Some(pulsar), _) => {
+    let outcome = match (&buses.pulsar, &buses.embedded) {
+        (Some(pulsar), _) => dlq_on_pulsar(pulsar, args, action).await,
+        (None, Some(embedded)) => dlq_embedded(embedded, action).await,
+        _ => Err(InfraError::Bus("no bus configured".into())),
+    };
+    if let Some(pulsar) = buses.pulsar {
+        pulsar.shutdown().await;
+    }
+    outcome
+}
+
+async fn dlq_on_pulsar(
+    pulsar: &PulsarBus,
+    args: &RuntimeArgs,
+    action: &DlqAction,
+) -> Result<(), InfraError> {
+    match action {
+        DlqAction::List { topic } => {
             let entries = pulsar_dlq::list(pulsar, topic).await.map_err(bus_error)?;
             print_letters(
                 entries
@@ -25,16 +41,12 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
             );
             println!("{} dead letter(s) on {topic}-DLQ", entries.len());
         }
-        (
-            DlqAction::Replay {
-                topic,
-                id,
-                dry_run: true,
-                ..
-            },
-            Some(pulsar),
-            _,
-        ) => {
+        DlqAction::Replay {
+            topic,
+            id,
+            dry_run: true,
+            ..
+        } => {
             let entries = pulsar_dlq::dry_run(pulsar, topic, id.as_deref())
                 .await
                 .map_err(bus_error)?;
@@ -48,25 +60,17 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
                 entries.len()
             );
         }
-        (
-            DlqAction::Replay {
-                topic,
-                id,
-                wait_secs,
-                ..
-            },
-            Some(pulsar),
-            _,
-        ) => {
-            let outcome = pulsar_dlq::replay(
-                pulsar,
-                topic,
-                id.as_deref(),
-                &args.pulsar_admin_url(),
-                Duration::from_secs(*wait_secs),
-            )
-            .await
-            .map_err(bus_error)?;
+        DlqAction::Replay {
+            topic,
+            id,
+            wait_secs,
+            ..
+        } => {
+            let admin = args.pulsar_admin_url();
+            let wait = Duration::from_secs(*wait_secs);
+            let outcome = pulsar_dlq::replay(pulsar, topic, id.as_deref(), &admin, wait)
+                .await
+                .map_err(bus_error)?;
             print_outcome(
                 topic,
                 outcome.replayed,
@@ -75,28 +79,23 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
                 outcome.waiting,
             );
         }
-        (DlqAction::List { topic }, None, Some(embedded)) => {
+    }
+    Ok(())
+}
+
+async fn dlq_embedded(embedded: &EmbeddedBus, action: &DlqAction) -> Result<(), InfraError> {
+    match action {
+        DlqAction::List { topic } => {
             let letters = embedded.dead_letters(topic).await.map_err(bus_error)?;
-            print_letters(letters.iter().map(|l| {
-                (
-                    &l.message.id,
-                    &l.message.message_type,
-                    l.attempts.to_string(),
-                    &l.error,
-                )
-            }));
+            print_embedded(&letters);
             println!("{} dead letter(s) for {topic}", letters.len());
         }
-        (
-            DlqAction::Replay {
-                topic,
-                id,
-                dry_run: true,
-                ..
-            },
-            None,
-            Some(embedded),
-        ) => {
+        DlqAction::Replay {
+            topic,
+            id,
+            dry_run: true,
+            ..
+        } => {
             let letters: Vec<_> = embedded
                 .dead_letters(topic)
                 .await
@@ -104,55 +103,59 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
                 .into_iter()
                 .filter(|l| id.as_deref().is_none_or(|id| id == l.message.id))
                 .collect();
-            print_letters(letters.iter().map(|l| {
-                (
-                    &l.message.id,
-                    &l.message.message_type,
-                    l.attempts.to_string(),
-                    &l.error,
-                )
-            }));
+            print_embedded(&letters);
             println!(
                 "dry run: {} message(s) would be replayed to {topic}",
                 letters.len()
             );
         }
-        (
-            DlqAction::Replay {
-                topic,
-                id,
-                wait_secs,
-                ..
-            },
-            None,
-            Some(embedded),
-        ) => {
-            // The subscribers live in the running process: ask it, then wait
-            // for its replayer to report back.
-            let request = embedded
-                .request_replay(topic, id.as_deref())
-                .await
-                .map_err(bus_error)?;
-            let deadline = std::time::Instant::now() + Duration::from_secs(*wait_secs);
-            let mut status = embedded.replay_status(&request).await.map_err(bus_error)?;
-            while status.waiting > 0 && std::time::Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                status = embedded.replay_status(&request).await.map_err(bus_error)?;
-            }
-            print_outcome(
-                topic,
-                status.applied + status.failed_again + status.waiting,
-                status.applied,
-                status.failed_again,
-                status.waiting,
-            );
-        }
-        _ => return Err(InfraError::Bus("no bus configured".into())),
-    }
-    if let Some(pulsar) = buses.pulsar {
-        pulsar.shutdown().await;
+        DlqAction::Replay {
+            topic,
+            id,
+            wait_secs,
+            ..
+        } => replay_embedded(embedded, topic, id.as_deref(), *wait_secs).await?,
     }
     Ok(())
+}
+
+/// The subscribers live in the running process: ask it, then wait for its
+/// replayer to report back.
+async fn replay_embedded(
+    embedded: &EmbeddedBus,
+    topic: &str,
+    id: Option<&str>,
+    wait_secs: u64,
+) -> Result<(), InfraError> {
+    let request = embedded
+        .request_replay(topic, id)
+        .await
+        .map_err(bus_error)?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(wait_secs);
+    let mut status = embedded.replay_status(&request).await.map_err(bus_error)?;
+    while status.waiting > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        status = embedded.replay_status(&request).await.map_err(bus_error)?;
+    }
+    print_outcome(
+        topic,
+        status.applied + status.failed_again + status.waiting,
+        status.applied,
+        status.failed_again,
+        status.waiting,
+    );
+    Ok(())
+}
+
+fn print_embedded(letters: &[crate::seedwork::infrastructure::DeadLetter]) {
+    print_letters(letters.iter().map(|l| {
+        (
+            &l.message.id,
+            &l.message.message_type,
+            l.attempts.to_string(),
+            &l.error,
+        )
+    }));
 }
 
 fn print_letters<I, A, B, C, D>(letters: I)

@@ -142,6 +142,137 @@ async fn raw_round(
     Ok(())
 }
 
+/// The sample event every round sends: a `CompaniaCreada` of 225 bytes,
+/// tagged with the run so the recorder counts only its own.
+struct Samples {
+    codec: AvroCodec,
+    run: String,
+}
+
+#[derive(serde::Serialize)]
+struct Creada {
+    id_compania: String,
+    nombre: String,
+    email: String,
+    identificacion: String,
+    estado: String,
+    fecha_creacion: i64,
+}
+
+impl Samples {
+    fn sample(&self, i: usize) -> Result<Message, InfraError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let header = EnvelopeHeader::new(types::COMPANIA_CREADA, "bench", &id, None);
+        let data = Creada {
+            id_compania: id.clone(),
+            nombre: format!("Inmobiliaria {i}"),
+            email: format!("contacto{i}@example.co"),
+            identificacion: format!("900{i:06}"),
+            estado: "Pendiente".into(),
+            fecha_creacion: now_ms(),
+        };
+        let mut m = self
+            .codec
+            .message(
+                topics::EVENTOS_COMPANIAS,
+                &format!("key-{}", i % 64),
+                &header,
+                &data,
+            )
+            .map_err(bus_error)?;
+        m.properties.insert("bench_run".into(), self.run.clone());
+        Ok(m)
+    }
+
+    /// Commits sample `i` to the outbox (one transaction).
+    async fn commit(&self, storage: &ContextStorage, i: usize) -> Result<(), InfraError> {
+        let mut m = self.sample(i)?;
+        m.properties
+            .insert("created_ms".into(), now_ms().to_string());
+        let mut uow = storage.uows.begin().await.map_err(bus_error)?;
+        uow.add_message(m);
+        uow.commit().await.map_err(bus_error)
+    }
+}
+
+/// The topic keeps every earlier run's messages: the subscription is made
+/// at the end of the topic first, so the bus consumer resumes from there
+/// instead of reading the whole history (as a new service would).
+async fn subscribe_at_end(
+    client: &Pulsar<TokioExecutor>,
+    config: &PulsarConfig,
+    subscription: &str,
+) -> Result<(), InfraError> {
+    let mut at_end: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
+        .consumer()
+        .with_topic(config.topic(topics::EVENTOS_COMPANIAS))
+        .with_subscription(subscription)
+        .with_subscription_type(pulsar::SubType::KeyShared)
+        .with_options(pulsar::ConsumerOptions {
+            initial_position: pulsar::consumer::InitialPosition::Latest,
+            durable: Some(true),
+            ..Default::default()
+        })
+        .build()
+        .await
+        .map_err(bus_error)?;
+    let _ = at_end.close().await;
+    Ok(())
+}
+
+/// Drain: a backlog committed with the relay stopped, then published and
+/// consumed; the rate of relay + broker + consumer, not of the writer.
+async fn drain(
+    samples: &Samples,
+    storage: &ContextStorage,
+    bus: Arc<PulsarBus>,
+    recorder: &LatencyRecorder,
+    messages: usize,
+) -> Result<crate::seedwork::infrastructure::RelayHandle, InfraError> {
+    for i in 0..messages {
+        samples.commit(storage, i).await?;
+    }
+    recorder.reset();
+    let started = Instant::now();
+    let relay = storage.start_relay("bench", bus);
+    let received = recorder.wait_for(messages).await;
+    let secs = recorder.last_at().duration_since(started).as_secs_f64();
+    println!(
+        "drain: outbox backlog → relay → consumer: {received} of {messages} msgs in {secs:.2}s = {:.0} msgs/s",
+        received as f64 / secs,
+    );
+    Ok(relay)
+}
+
+/// Paced: one commit per transaction at a fixed rate below saturation, so
+/// the latency is the path's, not a queue's.
+async fn paced(
+    samples: &Samples,
+    storage: &ContextStorage,
+    recorder: &LatencyRecorder,
+    messages: usize,
+    rate: u32,
+) -> Result<(), InfraError> {
+    recorder.reset();
+    let started = Instant::now();
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
+    for i in 0..messages {
+        ticker.tick().await;
+        samples.commit(storage, i).await?;
+    }
+    let committed = messages as f64 / started.elapsed().as_secs_f64();
+    let received = recorder.wait_for(messages).await;
+    let latencies = recorder.sorted();
+    println!(
+        "paced at {rate}/s (achieved {committed:.0}/s, one commit per message): {received} of {messages} consumed; \
+         commit → consume latency p50 {} ms, p99 {} ms, max {} ms",
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0),
+        latencies.last().copied().unwrap_or(0)
+    );
+    Ok(())
+}
+
 pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result<(), InfraError> {
     let url = args
         .pulsar_url
@@ -154,147 +285,48 @@ pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result
     };
     let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     let registry = Arc::new(SchemaRegistry::embedded()?);
-    let codec = AvroCodec::new(registry.clone());
-    #[derive(serde::Serialize)]
-    struct Creada {
-        id_compania: String,
-        nombre: String,
-        email: String,
-        identificacion: String,
-        estado: String,
-        fecha_creacion: i64,
-    }
-    let sample = |i: usize| -> Result<Message, InfraError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let header = EnvelopeHeader::new(types::COMPANIA_CREADA, "bench", &id, None);
-        let data = Creada {
-            id_compania: id.clone(),
-            nombre: format!("Inmobiliaria {i}"),
-            email: format!("contacto{i}@example.co"),
-            identificacion: format!("900{i:06}"),
-            estado: "Pendiente".into(),
-            fecha_creacion: now_ms(),
-        };
-        let mut m = codec
-            .message(
-                topics::EVENTOS_COMPANIAS,
-                &format!("key-{}", i % 64),
-                &header,
-                &data,
-            )
-            .map_err(bus_error)?;
-        m.properties.insert("bench_run".into(), run.clone());
-        Ok(m)
+    let samples = Samples {
+        codec: AvroCodec::new(registry.clone()),
+        run: run.clone(),
     };
 
     // 1. The pulsar crate's producer alone: the ceiling for this machine.
+    // Batched is the crate's ceiling; unbatched is what the bus uses (a
+    // batch's envelope carries no key, so Key_Shared would route it by
+    // producer and sequence id and split a key across consumers).
     let client = Pulsar::builder(url, TokioExecutor)
         .build()
         .await
         .map_err(bus_error)?;
-    let payload = sample(0)?.payload;
-    // Batched is the crate's ceiling; unbatched is what the bus uses (a
-    // batch's envelope carries no key, so Key_Shared would route it by
-    // producer and sequence id and split a key across consumers).
+    let payload = samples.sample(0)?.payload;
     for batched in [true, false] {
-        raw_round(
-            &client,
-            &config.topic(&format!("bench-raw-{run}-{batched}")),
-            batched,
-            messages,
-            &payload,
-        )
-        .await?;
+        let topic = config.topic(&format!("bench-raw-{run}-{batched}"));
+        raw_round(&client, &topic, batched, messages, &payload).await?;
     }
 
     // 2. Through the transactional outbox and the relay to a consumer.
     let dir = std::env::temp_dir().join(format!("propalpes-bench-{run}"));
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let storage = ContextStorage::open(
-        &url.parse()?,
-        &sqlx::migrate::Migrator::with_migrations(Vec::new()),
-    )
-    .await?;
+    let no_migrations = sqlx::migrate::Migrator::with_migrations(Vec::new());
+    let storage = ContextStorage::open(&url.parse()?, &no_migrations).await?;
     let bus = Arc::new(
         PulsarBus::connect(config.clone(), registry, RetryPolicy::default())
             .await
             .map_err(bus_error)?,
     );
     let recorder = Arc::new(LatencyRecorder {
-        run: run.clone(),
+        run,
         latencies_ms: Mutex::new(Vec::with_capacity(messages)),
         last: Mutex::new(None),
     });
-    // The topic keeps every earlier run's messages: create the subscription
-    // at the end of the topic first, so the bus consumer resumes from there
-    // instead of reading the whole history (as a new service would).
-    let subscription = format!("bench-{run}");
-    let mut at_end: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
-        .consumer()
-        .with_topic(config.topic(topics::EVENTOS_COMPANIAS))
-        .with_subscription(&subscription)
-        .with_subscription_type(pulsar::SubType::KeyShared)
-        .with_options(pulsar::ConsumerOptions {
-            initial_position: pulsar::consumer::InitialPosition::Latest,
-            durable: Some(true),
-            ..Default::default()
-        })
-        .build()
-        .await
-        .map_err(bus_error)?;
-    let _ = at_end.close().await;
+    let subscription = format!("bench-{}", samples.run);
+    subscribe_at_end(&client, &config, &subscription).await?;
     bus.subscribe(topics::EVENTOS_COMPANIAS, &subscription, recorder.clone())
         .await
         .map_err(bus_error)?;
-    let commit = |i: usize| {
-        let storage = &storage;
-        let message = sample(i);
-        async move {
-            let mut m = message?;
-            m.properties
-                .insert("created_ms".into(), now_ms().to_string());
-            let mut uow = storage.uows.begin().await.map_err(bus_error)?;
-            uow.add_message(m);
-            uow.commit().await.map_err(bus_error)
-        }
-    };
-
-    // 2a. Drain: a backlog committed with the relay stopped, then published
-    // and consumed; the rate of relay + broker + consumer, not of the writer.
-    for i in 0..messages {
-        commit(i).await?;
-    }
-    recorder.reset();
-    let started = Instant::now();
-    let relay = storage.start_relay("bench", bus.clone());
-    let received = recorder.wait_for(messages).await;
-    let secs = recorder.last_at().duration_since(started).as_secs_f64();
-    println!(
-        "drain: outbox backlog → relay → consumer: {received} of {messages} msgs in {secs:.2}s = {:.0} msgs/s",
-        received as f64 / secs,
-    );
-
-    // 2b. Paced: one commit per transaction at a fixed rate below saturation,
-    // so the latency is the path's, not a queue's.
-    recorder.reset();
-    let started = Instant::now();
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate.max(1))));
-    for i in 0..messages {
-        ticker.tick().await;
-        commit(i).await?;
-    }
-    let committed = messages as f64 / started.elapsed().as_secs_f64();
-    let received = recorder.wait_for(messages).await;
-    let latencies = recorder.sorted();
-    println!(
-        "paced at {rate}/s (achieved {committed:.0}/s, one commit per message): {received} of {messages} consumed; \
-         commit → consume latency p50 {} ms, p99 {} ms, max {} ms",
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 99.0),
-        latencies.last().copied().unwrap_or(0)
-    );
-    relay.cancel.cancel();
-    let _ = relay.task.await;
+    let relay = drain(&samples, &storage, bus.clone(), &recorder, messages).await?;
+    paced(&samples, &storage, &recorder, messages, rate).await?;
+    relay.stop().await;
     bus.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())

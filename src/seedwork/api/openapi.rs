@@ -169,7 +169,8 @@ pub fn page_of(item: Schema) -> Schema {
 }
 
 /// The document of one registered-record context.
-pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> OpenApi {
+/// A record as queries return it: its data fields and its review.
+fn record_view(fields: &[&str]) -> Schema {
     let mut view = vec![
         ("id", text(None), true),
         (
@@ -186,7 +187,14 @@ pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> Ope
         ("version", integer(0, None), true),
     ];
     view.extend(fields.iter().map(|f| (*f, text(None), true)));
-    let view = object(view, false);
+    object(view, false)
+}
+
+/// `POST /x` (create) and `GET /x` (list). The 202 carries OpenAPI links:
+/// the id a creation returns feeds the record's other operations, so
+/// clients (and schemathesis' stateful phase) can follow.
+fn collection_item(paths: ReviewPaths, fields: &[&str], accepted: &Schema) -> PathItem {
+    let name = paths.collection.trim_start_matches('/');
     let creation = object(
         fields
             .iter()
@@ -194,33 +202,17 @@ pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> Ope
             .collect(),
         true,
     );
-    let accepted = object(
-        vec![
-            ("id_comando", text(None), true),
-            (paths.id_field, text(None), true),
-        ],
-        false,
-    );
-    let rechazo = object(vec![("motivos", motivos(), true)], true);
-    let estado = ObjectBuilder::new().schema_type(Type::String).into();
-    let mut list_params = vec![query("estado", estado)];
-    list_params.extend(page_params());
-    let name = paths.collection.trim_start_matches('/');
-    let item = format!("{}/{{id}}", paths.collection);
-    let collection = PathItem::new(
+    let mut collection = PathItem::new(
         HttpMethod::Post,
         operation(
             &format!("crear_{name}"),
-            "Register (blank fields allowed; the audit judges them)",
+            "Register (blank fields allowed; the audit judges them); needs the operador role",
             vec![],
             Some(creation),
             ("202", accepted.clone()),
-            &["400", "413", "422", "503"],
+            &["400", "401", "403", "413", "422", "503"],
         ),
     );
-    let mut collection = collection;
-    // OpenAPI links: the id a creation returns feeds the record's other
-    // operations, so clients (and schemathesis' stateful phase) can follow.
     if let Some(post) = collection.post.as_mut()
         && let Some(utoipa::openapi::RefOr::T(created)) = post.responses.responses.get_mut("202")
     {
@@ -236,71 +228,100 @@ pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> Ope
             );
         }
     }
+    let estado = ObjectBuilder::new().schema_type(Type::String).into();
+    let mut list_params = vec![query("estado", estado)];
+    list_params.extend(page_params());
     collection.get = Some(operation(
         &format!("listar_{name}"),
         "List with an optional estado filter",
         list_params,
         None,
-        ("200", page_of(view.clone())),
+        ("200", page_of(record_view(fields))),
         &["422", "503"],
     ));
+    collection
+}
+
+/// `POST /x/{id}/<decision>`: approve, or reject with motivos (auditor).
+fn decision_item(name: &str, decision: &str, accepted: &Schema) -> PathItem {
+    let (summary, body, errors): (&str, Option<Schema>, &[&str]) = if decision == "aprobar" {
+        (
+            "Approve (a repeat is a no-op); needs the auditor role",
+            None,
+            &["401", "403", "404", "409", "422", "503"],
+        )
+    } else {
+        (
+            "Reject with motivos; needs the auditor role",
+            Some(object(vec![("motivos", motivos(), true)], true)),
+            &["400", "401", "403", "404", "409", "413", "422", "503"],
+        )
+    };
+    PathItem::new(
+        HttpMethod::Post,
+        operation(
+            &format!("{decision}_{name}"),
+            summary,
+            vec![path_id()],
+            body,
+            ("202", accepted.clone()),
+            errors,
+        ),
+    )
+}
+
+/// The OpenAPI document of a reviewed record's routes (`paths`), built from
+/// the same names the routes use.
+pub fn registro_openapi(title: &str, paths: ReviewPaths, fields: &[&str]) -> OpenApi {
+    let name = paths.collection.trim_start_matches('/');
+    let item = format!("{}/{{id}}", paths.collection);
+    let accepted = object(
+        vec![
+            ("id_comando", text(None), true),
+            (paths.id_field, text(None), true),
+        ],
+        false,
+    );
+    let get = |id: &str, summary: &str, params, schema| {
+        PathItem::new(
+            HttpMethod::Get,
+            operation(
+                id,
+                summary,
+                params,
+                None,
+                ("200", schema),
+                &["404", "422", "503"],
+            ),
+        )
+    };
     let built = PathsBuilder::new()
-        .path(paths.collection, collection)
+        .path(paths.collection, collection_item(paths, fields, &accepted))
         .path(
             paths.rejected,
-            PathItem::new(
-                HttpMethod::Get,
-                operation(
-                    &format!("rechazados_{name}"),
-                    "Rejected, with their motivos",
-                    page_params(),
-                    None,
-                    ("200", page_of(view.clone())),
-                    &["422", "503"],
-                ),
+            get(
+                &format!("rechazados_{name}"),
+                "Rejected, with their motivos",
+                page_params(),
+                page_of(record_view(fields)),
             ),
         )
         .path(
             &item,
-            PathItem::new(
-                HttpMethod::Get,
-                operation(
-                    &format!("obtener_{name}"),
-                    "One by id",
-                    vec![path_id()],
-                    None,
-                    ("200", view),
-                    &["404", "422", "503"],
-                ),
+            get(
+                &format!("obtener_{name}"),
+                "One by id",
+                vec![path_id()],
+                record_view(fields),
             ),
         )
         .path(
             format!("{item}/aprobar"),
-            PathItem::new(
-                HttpMethod::Post,
-                operation(
-                    &format!("aprobar_{name}"),
-                    "Approve (a repeat is a no-op)",
-                    vec![path_id()],
-                    None,
-                    ("202", accepted.clone()),
-                    &["404", "409", "422", "503"],
-                ),
-            ),
+            decision_item(name, "aprobar", &accepted),
         )
         .path(
             format!("{item}/rechazar"),
-            PathItem::new(
-                HttpMethod::Post,
-                operation(
-                    &format!("rechazar_{name}"),
-                    "Reject with motivos",
-                    vec![path_id()],
-                    Some(rechazo),
-                    ("202", accepted),
-                    &["400", "404", "409", "413", "422", "503"],
-                ),
-            ),
+            decision_item(name, "rechazar", &accepted),
         )
         .build();
     OpenApiBuilder::new()

@@ -36,33 +36,7 @@ async fn main() -> ExitCode {
                 }
             };
         }
-        Command::Bench {
-            target: BenchTarget::Transport { messages, rate },
-        } => propalpes::bench::transport(&cli.runtime, *messages, *rate).await,
-        Command::Bench {
-            target:
-                BenchTarget::Flow {
-                    mode,
-                    entities,
-                    rate,
-                    instances,
-                    warmup,
-                    idle_secs,
-                },
-        } => {
-            let options = propalpes::bench::FlowOptions {
-                mode: *mode,
-                entities: *entities,
-                rate: *rate,
-                instances: *instances,
-                warmup: *warmup,
-                idle_secs: *idle_secs,
-            };
-            propalpes::bench::flow(&cli.runtime, options).await
-        }
-        Command::Bench {
-            target: BenchTarget::Baseline,
-        } => propalpes::bench::baseline(cli.runtime.database_url.as_deref()).await,
+        Command::Bench { target } => bench(&cli.runtime, target).await,
         service => match Role::of(service) {
             Some(role) => serve(&cli.runtime, role).await,
             None => Ok(()),
@@ -79,6 +53,37 @@ async fn main() -> ExitCode {
     // threads a dependency that is down may keep busy: shutdown is bounded.
     drop(_telemetry);
     std::process::exit(code);
+}
+
+/// `propalpes bench …`: numbers printed, never asserted.
+async fn bench(
+    args: &propalpes::config::RuntimeArgs,
+    target: &BenchTarget,
+) -> Result<(), propalpes::seedwork::infrastructure::InfraError> {
+    match target {
+        BenchTarget::Transport { messages, rate } => {
+            propalpes::bench::transport(args, *messages, *rate).await
+        }
+        BenchTarget::Flow {
+            mode,
+            entities,
+            rate,
+            instances,
+            warmup,
+            idle_secs,
+        } => {
+            let options = propalpes::bench::FlowOptions {
+                mode: *mode,
+                entities: *entities,
+                rate: *rate,
+                instances: *instances,
+                warmup: *warmup,
+                idle_secs: *idle_secs,
+            };
+            propalpes::bench::flow(args, options).await
+        }
+        BenchTarget::Baseline => propalpes::bench::baseline(args.database_url.as_deref()).await,
+    }
 }
 
 async fn serve(

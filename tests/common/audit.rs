@@ -16,14 +16,15 @@ pub async fn create(app: &TestApp, path: &str, body: Value, id_field: &str) -> S
 
 /// Polls `path` until its `estado` is final; returns the record.
 pub async fn final_state(app: &TestApp, path: &str) -> Value {
-    for _ in 0..400 {
-        let record = app.get_json(path).await;
-        if record["estado"] == "Aprobada" || record["estado"] == "Rechazada" {
-            return record;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{path} never reached a final state");
+    super::eventually(
+        &format!("{path} final"),
+        Duration::from_secs(10),
+        || async {
+            let record = app.get_json(path).await;
+            (record["estado"] == "Aprobada" || record["estado"] == "Rechazada").then_some(record)
+        },
+    )
+    .await
 }
 
 pub async fn records_are_audited_and_decided(app: &TestApp) {
@@ -94,17 +95,18 @@ pub async fn records_are_audited_and_decided(app: &TestApp) {
 }
 
 pub async fn wait_sagas(app: &TestApp, n: i64) {
-    for _ in 0..400 {
-        let done = app.get_json("/sagas?estado=completada").await["total"]
-            .as_i64()
-            .unwrap_or(0);
-        if done >= n {
-            assert_eq!(app.get_json("/sagas?estado=pendiente").await["total"], 0);
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("sagas did not complete: {}", app.get_json("/sagas").await);
+    super::eventually(
+        &format!("{n} sagas completada"),
+        Duration::from_secs(10),
+        || async {
+            let done = app.get_json("/sagas?estado=completada").await["total"]
+                .as_i64()
+                .unwrap_or(0);
+            (done >= n).then_some(())
+        },
+    )
+    .await;
+    assert_eq!(app.get_json("/sagas?estado=pendiente").await["total"], 0);
 }
 
 pub fn percentile(sorted: &[i64], p: f64) -> i64 {
@@ -144,22 +146,13 @@ pub async fn four_hundred_records(app: &TestApp, label: &str) {
     for t in tasks {
         t.await.expect("task");
     }
-    let mut done = false;
-    for _ in 0..1200 {
+    super::eventually("400 sagas completada", Duration::from_secs(60), || async {
         let completed = app.get_json("/sagas?estado=completada&page_size=1").await["total"]
             .as_i64()
             .unwrap_or(0);
-        if completed >= 400 {
-            done = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(
-        done,
-        "not every saga completed: {}",
-        app.get_json("/sagas?page_size=1").await
-    );
+        (completed >= 400).then_some(())
+    })
+    .await;
     assert_eq!(app.get_json("/auditorias?page_size=1").await["total"], 400);
     assert_eq!(
         app.get_json("/sagas?estado=pendiente&page_size=1").await["total"],

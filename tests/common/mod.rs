@@ -197,6 +197,27 @@ impl TestApp {
     }
 }
 
+/// Polls `check` every 25 ms until it yields a value, and returns it; fails
+/// the test naming `what` after `within`. The one wait of the tests: no
+/// hand-written loop of sleeps.
+pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {within:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 /// A subscriber that records every delivery.
 #[derive(Default, Clone)]
 pub struct Recorder {

@@ -75,20 +75,16 @@ async fn the_saga_waits_while_companias_is_down_and_completes_when_it_is_back() 
     let TestApp { app, _dir: dir, .. } = companias;
     app.stop().await;
 
-    let mut waited = false;
-    for _ in 0..200 {
-        let sagas = auditoria.get_json("/sagas?estado=pendiente").await;
-        if sagas["total"] == 1 && sagas["items"][0]["intentos"].as_u64().unwrap_or(0) >= 2 {
-            waited = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(
-        waited,
-        "the saga kept waiting and re-sent: {}",
-        auditoria.get_json("/sagas").await
-    );
+    crate::common::eventually(
+        "the saga to keep waiting and re-send",
+        Duration::from_secs(10),
+        || async {
+            let sagas = auditoria.get_json("/sagas?estado=pendiente").await;
+            (sagas["total"] == 1 && sagas["items"][0]["intentos"].as_u64().unwrap_or(0) >= 2)
+                .then_some(())
+        },
+    )
+    .await;
 
     let companias = process(&env, Role::Companias, Some((&database_url, dir)), 1_000).await;
     let c = final_state(&companias, &format!("/companias/{id}")).await;

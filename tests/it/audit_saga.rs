@@ -101,15 +101,11 @@ async fn a_saga_waits_for_a_source_context_that_is_down_and_completes(app: TestA
     .await;
 
     // The first command went nowhere; the saga re-sends after its timeout.
-    let mut retried = false;
-    for _ in 0..200 {
+    let retried = crate::common::eventually("a re-send", Duration::from_secs(5), || async {
         let sagas = app.get_json("/sagas?estado=pendiente").await;
-        if sagas["items"][0]["intentos"].as_u64().unwrap_or(0) >= 2 {
-            retried = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+        (sagas["items"][0]["intentos"].as_u64().unwrap_or(0) >= 2).then_some(true)
+    })
+    .await;
     assert!(
         retried,
         "the saga re-sent its command: {}",

@@ -29,18 +29,17 @@ async fn app_on(env: &PulsarEnv) -> TestApp {
     spawn_app_with(backend(), Some(env)).await.expect("app")
 }
 
+/// `common::eventually` for a yes/no check, within 15 s.
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..300 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting for {what}");
+    crate::common::eventually(what, Duration::from_secs(15), || {
+        let pending = check();
+        async move { pending.await.then_some(()) }
+    })
+    .await
 }
 
 fn fast_policy(max: u32) -> RetryPolicy {

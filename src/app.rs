@@ -20,6 +20,7 @@ use crate::companias::infrastructure::CompaniasModule;
 use crate::config::{Command, RuntimeArgs};
 use crate::contracts::services;
 use crate::geograficos::infrastructure::GeograficosModule;
+use crate::propiedades::infrastructure::PropiedadesModule;
 use crate::seedwork::api::{Gate, ReadinessCheck, health_routes};
 use crate::seedwork::application::{Authenticator, MessageBus};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
@@ -27,7 +28,7 @@ use crate::seedwork::infrastructure::{
     AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig,
     RetryPolicy, context_database_url,
 };
-use crate::{auditoria, bff_web, companias, geograficos};
+use crate::{auditoria, bff_web, companias, geograficos, propiedades};
 
 /// Largest request body accepted (a command is a few hundred bytes).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -38,6 +39,7 @@ pub enum Role {
     All,
     Companias,
     Geograficos,
+    Propiedades,
     Auditoria,
     Bff,
 }
@@ -48,6 +50,7 @@ impl Role {
             Command::All => Some(Role::All),
             Command::Companias => Some(Role::Companias),
             Command::Geograficos => Some(Role::Geograficos),
+            Command::Propiedades => Some(Role::Propiedades),
             Command::Auditoria => Some(Role::Auditoria),
             Command::Bff => Some(Role::Bff),
             Command::Dlq { .. }
@@ -120,6 +123,7 @@ pub struct RunningApp {
     pub codec: Arc<AvroCodec>,
     pub companias: Option<CompaniasModule>,
     pub geograficos: Option<GeograficosModule>,
+    pub propiedades: Option<PropiedadesModule>,
     pub auditoria: Option<AuditoriaModule>,
     pub bff: Option<BffModule>,
     /// DataLoader batches the BFF ran (one per page of records with audits).
@@ -151,6 +155,9 @@ impl RunningApp {
         }
         if let Some(g) = self.geograficos {
             g.shutdown().await;
+        }
+        if let Some(p) = self.propiedades {
+            p.shutdown().await;
         }
         if let Some(a) = self.auditoria {
             a.shutdown().await;
@@ -272,6 +279,22 @@ async fn start_geograficos(
     let routes = geograficos::api::router(module.service.clone());
     mounted.mount_service(routes, services::GEOGRAFICOS, &module.storage.db);
     mounted.document(geograficos::api::openapi());
+    Ok(module)
+}
+
+async fn start_propiedades(
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+) -> Result<PropiedadesModule, InfraError> {
+    let module = PropiedadesModule::start(
+        &s.database(services::PROPIEDADES),
+        s.bus.clone(),
+        s.codec.clone(),
+    )
+    .await?;
+    let routes = propiedades::api::router(module.service.clone());
+    mounted.mount_service(routes, services::PROPIEDADES, &module.storage.db);
+    mounted.document(propiedades::api::openapi());
     Ok(module)
 }
 
@@ -451,6 +474,10 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         true => Some(start_geograficos(&mut mounted, &startup).await?),
         false => None,
     };
+    let propiedades = match role.runs(Role::Propiedades) {
+        true => Some(start_propiedades(&mut mounted, &startup).await?),
+        false => None,
+    };
     let auditoria = match role.runs(Role::Auditoria) {
         true => Some(start_auditoria(&mut mounted, &startup).await?),
         false => None,
@@ -486,6 +513,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         codec,
         companias,
         geograficos,
+        propiedades,
         auditoria,
         bff,
         bff_loader_batches,

@@ -29,6 +29,8 @@ pub enum Command {
     Companias,
     /// Only the geograficos context: its HTTP API, command consumer and outbox relay.
     Geograficos,
+    /// Only the propiedades context: its HTTP API, command consumer and outbox relay.
+    Propiedades,
     /// Only the auditoria context: event consumers, audit saga, its HTTP API.
     Auditoria,
     /// Only bff_web: GraphQL, projections, the web UI.

@@ -10,14 +10,20 @@ pub mod topics {
     pub const EVENTOS_COMPANIAS: &str = "eventos-companias";
     pub const COMANDOS_GEOGRAFICOS: &str = "comandos-geograficos";
     pub const EVENTOS_GEOGRAFICOS: &str = "eventos-geograficos";
+    pub const COMANDOS_PROPIEDADES: &str = "comandos-propiedades";
+    pub const EVENTOS_PROPIEDADES: &str = "eventos-propiedades";
+    pub const COMANDOS_AUDITORIA: &str = "comandos-auditoria";
     pub const EVENTOS_AUDITORIA: &str = "eventos-auditoria";
 
     /// Every topic with a schema in `schemas/`.
-    pub const ALL: [&str; 5] = [
+    pub const ALL: [&str; 8] = [
         COMANDOS_COMPANIAS,
         EVENTOS_COMPANIAS,
         COMANDOS_GEOGRAFICOS,
         EVENTOS_GEOGRAFICOS,
+        COMANDOS_PROPIEDADES,
+        EVENTOS_PROPIEDADES,
+        COMANDOS_AUDITORIA,
         EVENTOS_AUDITORIA,
     ];
 
@@ -25,6 +31,8 @@ pub mod topics {
     /// commands turn FALLIDO there).
     pub const DLQ_COMANDOS_COMPANIAS: &str = "comandos-companias-DLQ";
     pub const DLQ_COMANDOS_GEOGRAFICOS: &str = "comandos-geograficos-DLQ";
+    pub const DLQ_COMANDOS_PROPIEDADES: &str = "comandos-propiedades-DLQ";
+    pub const DLQ_COMANDOS_AUDITORIA: &str = "comandos-auditoria-DLQ";
 
     /// Where a topic's dead letters go.
     pub fn dead_letters(topic: &str) -> String {
@@ -48,6 +56,17 @@ pub mod types {
     pub const DATOS_GEOGRAFICOS_APROBADOS: &str = "DatosGeograficosAprobados";
     pub const DATOS_GEOGRAFICOS_RECHAZADOS: &str = "DatosGeograficosRechazados";
 
+    pub const CREAR_PROPIEDAD: &str = "CrearPropiedad";
+    pub const APROBAR_PROPIEDAD: &str = "AprobarPropiedad";
+    pub const RECHAZAR_PROPIEDAD: &str = "RechazarPropiedad";
+    pub const ELIMINAR_PROPIEDAD: &str = "EliminarPropiedad";
+    pub const PROPIEDAD_CREADA: &str = "PropiedadCreada";
+    pub const PROPIEDAD_APROBADA: &str = "PropiedadAprobada";
+    pub const PROPIEDAD_RECHAZADA: &str = "PropiedadRechazada";
+    pub const PROPIEDAD_ELIMINADA: &str = "PropiedadEliminada";
+    pub const CREACION_PROPIEDAD_FALLIDA: &str = "CreacionPropiedadFallida";
+
+    pub const REGISTRAR_PROPIEDAD: &str = "RegistrarPropiedad";
     pub const AUDITORIA_COMPLETADA: &str = "AuditoriaCompletada";
 }
 
@@ -56,6 +75,7 @@ pub mod types {
 pub mod services {
     pub const COMPANIAS: &str = "companias";
     pub const GEOGRAFICOS: &str = "geograficos";
+    pub const PROPIEDADES: &str = "propiedades";
     pub const AUDITORIA: &str = "auditoria";
     pub const BFF_WEB: &str = "bff_web";
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod contracts;
 pub mod geograficos;
 pub mod ops;
+pub mod propiedades;
 pub mod schemas_check;
 pub mod seedwork;
 pub mod telemetry;

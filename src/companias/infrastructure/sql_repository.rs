@@ -18,6 +18,7 @@ pub(super) const TABLE: ReviewedTable = ReviewedTable {
     columns: "id, nombre, email, identificacion, pais, telefono, estado, motivos_rechazo, \
               fecha_creacion, fecha_actualizacion, version",
     kind: KIND,
+    removable: false,
 };
 
 /// A company read back from a row of `companias`.
@@ -99,6 +100,7 @@ impl CompaniaRepository for SqlCompaniaRepository {
                     uow.conn(),
                     c.id(),
                     c.review(),
+                    false,
                     c.fecha_actualizacion(),
                     c.version(),
                 )

@@ -12,7 +12,8 @@ mod service;
 pub use commands::{
     AprobarDatosGeograficos, AprobarDatosGeograficosError, AprobarDatosGeograficosHandler,
     CrearDatosGeograficos, CrearDatosGeograficosError, CrearDatosGeograficosHandler,
-    DatosGeograficosHandlers, RechazarDatosGeograficos, RechazarDatosGeograficosError,
+    DatosGeograficosHandlers, EliminarDatosGeograficos, EliminarDatosGeograficosError,
+    EliminarDatosGeograficosHandler, RechazarDatosGeograficos, RechazarDatosGeograficosError,
     RechazarDatosGeograficosHandler,
 };
 pub use ports::{ConsultaDatosGeograficos, DatosGeograficosRepository, DatosGeograficosVista};

@@ -10,12 +10,15 @@ use crate::seedwork::domain::{
 
 /// A real-estate record as registered: Pendiente until the audit (or an
 /// auditor) approves or rejects it. Only a Pendiente record can be decided;
-/// repeating a decision is a no-op that records nothing.
+/// repeating a decision is a no-op that records nothing. A registration
+/// saga's compensation eliminates it: rejected with the cause, out of the
+/// listings (on the wire, `DatosGeograficosRechazados` with `eliminado`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatosGeograficos {
     id: EntityId,
     datos: Coordenadas,
     review: Review,
+    eliminado: bool,
     fecha_creacion: DateTime<Utc>,
     fecha_actualizacion: DateTime<Utc>,
     version: i64,
@@ -42,6 +45,7 @@ impl DatosGeograficos {
             id: creada.id,
             datos: creada.datos.clone(),
             review: Review::default(),
+            eliminado: false,
             fecha_creacion: creada.fecha,
             fecha_actualizacion: creada.fecha,
             version: 0,
@@ -85,6 +89,7 @@ impl DatosGeograficos {
             Transition::Changed => Some(DatosGeograficosRechazados {
                 id: self.id,
                 motivos: motivos.as_slice().to_vec(),
+                eliminado: false,
                 fecha: ahora,
             }),
             Transition::Unchanged => None,
@@ -117,9 +122,40 @@ impl DatosGeograficos {
             }
             DatosGeograficosEvent::DatosGeograficosRechazados(rechazada) => {
                 self.review = Review::rechazada(rechazada.motivos.clone());
+                self.eliminado |= rechazada.eliminado;
                 self.fecha_actualizacion = rechazada.fecha;
             }
         }
+    }
+
+    /// Decides a compensation: `DatosGeograficosRechazados` marked
+    /// `eliminado`, with the cause, whatever the estado; nothing when it is
+    /// eliminated already.
+    pub fn decidir_eliminacion(
+        &self,
+        motivo: &str,
+        ahora: DateTime<Utc>,
+    ) -> Option<DatosGeograficosRechazados> {
+        (!self.eliminado).then(|| DatosGeograficosRechazados {
+            id: self.id,
+            motivos: vec![motivo.to_owned()],
+            eliminado: true,
+            fecha: ahora,
+        })
+    }
+
+    /// Eliminates the record (records the eliminating rejection).
+    pub fn eliminar(&mut self, motivo: &str, ahora: DateTime<Utc>) {
+        if let Some(eliminados) = self.decidir_eliminacion(motivo, ahora) {
+            self.record(DatosGeograficosEvent::DatosGeograficosRechazados(
+                eliminados,
+            ));
+        }
+    }
+
+    /// Whether a compensation took it out of the listings.
+    pub fn eliminado(&self) -> bool {
+        self.eliminado
     }
 
     fn record(&mut self, event: DatosGeograficosEvent) {
@@ -132,6 +168,7 @@ impl DatosGeograficos {
         id: EntityId,
         datos: Coordenadas,
         review: Review,
+        eliminado: bool,
         fechas: (DateTime<Utc>, DateTime<Utc>),
         version: i64,
     ) -> Self {
@@ -139,6 +176,7 @@ impl DatosGeograficos {
             id,
             datos,
             review,
+            eliminado,
             fecha_creacion: fechas.0,
             fecha_actualizacion: fechas.1,
             version,

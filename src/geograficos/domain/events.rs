@@ -19,11 +19,13 @@ pub struct DatosGeograficosAprobados {
     pub fecha: DateTime<Utc>,
 }
 
-/// A Pendiente record was rejected, with the reasons.
+/// A Pendiente record was rejected, with the reasons; or (`eliminado`) a
+/// saga compensated it: rejected, out of the listings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatosGeograficosRechazados {
     pub id: EntityId,
     pub motivos: Vec<String>,
+    pub eliminado: bool,
     pub fecha: DateTime<Utc>,
 }
 

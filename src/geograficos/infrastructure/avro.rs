@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::contracts::{services, topics, types};
 use crate::geograficos::application::{
-    AprobarDatosGeograficos, CrearDatosGeograficos, RechazarDatosGeograficos,
+    AprobarDatosGeograficos, CrearDatosGeograficos, EliminarDatosGeograficos,
+    RechazarDatosGeograficos,
 };
 use crate::geograficos::domain::{
     Coordenadas, DatosGeograficosAprobados, DatosGeograficosCreados, DatosGeograficosEvent,
@@ -70,7 +71,7 @@ fn aprobada(e: &DatosGeograficosAprobados) -> Payload {
 }
 
 fn rechazada(e: &DatosGeograficosRechazados) -> Payload {
-    Payload::from([
+    let mut data = Payload::from([
         (ID, Field::Text(e.id.to_string())),
         ("estado", Field::Text(Estado::Rechazada.to_string())),
         ("motivos", Field::List(e.motivos.clone())),
@@ -78,7 +79,12 @@ fn rechazada(e: &DatosGeograficosRechazados) -> Payload {
             "fecha_actualizacion",
             Field::Long(e.fecha.timestamp_millis()),
         ),
-    ])
+    ]);
+    // Schema v3; left out (false) for an ordinary rejection.
+    if e.eliminado {
+        data.insert("eliminado", Field::Bool(true));
+    }
+    data
 }
 
 impl EventTranslator<DatosGeograficosEvent> for AvroEventosDatosGeograficos {
@@ -103,6 +109,27 @@ pub enum ComandoDatosGeograficos {
     Crear(CrearDatosGeograficos),
     Aprobar(AprobarDatosGeograficos),
     Rechazar(RechazarDatosGeograficos),
+    /// `RechazarDatosGeograficos` with `eliminar` (v3): a saga's compensation.
+    Eliminar(EliminarDatosGeograficos),
+}
+
+fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
+    let id = id_field(decoded, ID)?;
+    let motivos = decoded.texts("motivos").unwrap_or_default();
+    if decoded.flag("eliminar") == Some(true) {
+        return Ok(ComandoDatosGeograficos::Eliminar(
+            EliminarDatosGeograficos {
+                id,
+                motivo: motivos.join("; "),
+            },
+        ));
+    }
+    Ok(ComandoDatosGeograficos::Rechazar(
+        RechazarDatosGeograficos {
+            id,
+            motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+        },
+    ))
 }
 
 fn crear(decoded: &Decoded) -> Result<CrearDatosGeograficos, String> {
@@ -132,20 +159,15 @@ pub fn decodificar_comando(
                 id: id_field(&decoded, ID)?,
             })
         }
-        types::RECHAZAR_DATOS_GEOGRAFICOS => {
-            let motivos = decoded.texts("motivos").unwrap_or_default();
-            ComandoDatosGeograficos::Rechazar(RechazarDatosGeograficos {
-                id: id_field(&decoded, ID)?,
-                motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
-            })
-        }
+        types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
         other => return Err(format!("{} carries no command {other}", message.topic)),
     };
     Ok((decoded.header, comando))
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
-/// v2 field `direccion` is required only of a writer that writes the newest
+/// optional fields of later versions (`direccion`, v2; `eliminar` and
+/// `eliminado`, v3) are required only of a writer that writes the newest
 /// version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
     let newest = writes_latest(codec, topics::COMANDOS_GEOGRAFICOS)
@@ -169,7 +191,11 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         RecordContract {
             topic: topics::COMANDOS_GEOGRAFICOS,
             record: types::RECHAZAR_DATOS_GEOGRAFICOS,
-            fields: vec![ID, "motivos"],
+            fields: if newest {
+                vec![ID, "motivos", "eliminar"]
+            } else {
+                vec![ID, "motivos"]
+            },
         },
         RecordContract {
             topic: topics::EVENTOS_GEOGRAFICOS,
@@ -184,7 +210,11 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         RecordContract {
             topic: topics::EVENTOS_GEOGRAFICOS,
             record: types::DATOS_GEOGRAFICOS_RECHAZADOS,
-            fields: vec![ID, "estado", "motivos", "fecha_actualizacion"],
+            fields: if newest {
+                vec![ID, "estado", "motivos", "eliminado", "fecha_actualizacion"]
+            } else {
+                vec![ID, "estado", "motivos", "fecha_actualizacion"]
+            },
         },
     ]
 }
@@ -201,7 +231,7 @@ mod tests {
     #[test]
     fn the_mapping_matches_the_newest_schemas() {
         let codec = codec();
-        assert!(require_contract(&codec, &contrato(&codec)).is_ok());
+        require_contract(&codec, &contrato(&codec)).expect("contract");
         let mut broken = contrato(&codec);
         broken[0].fields.push("fax");
         let missing = require_contract(&codec, &broken).unwrap_err();

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::avro::{ComandoDatosGeograficos, decodificar_comando};
 use crate::geograficos::application::{
     AprobarDatosGeograficosError, CrearDatosGeograficosError, DatosGeograficosHandlers,
-    DatosGeograficosRepository, RechazarDatosGeograficosError,
+    DatosGeograficosRepository, EliminarDatosGeograficosError, RechazarDatosGeograficosError,
 };
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
@@ -57,6 +57,13 @@ fn rechazar_fallido(error: RechazarDatosGeograficosError) -> HandleError {
     }
 }
 
+fn eliminar_fallido(error: EliminarDatosGeograficosError) -> HandleError {
+    match error {
+        EliminarDatosGeograficosError::Store(e) => e.into(),
+        EliminarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()),
+    }
+}
+
 #[async_trait]
 impl<R, E> TransactionalHandler for ComandosGeograficosConsumer<R, E>
 where
@@ -86,6 +93,9 @@ where
             ComandoDatosGeograficos::Rechazar(c) => execute(&h.rechazar, uow, c, &ctx)
                 .await
                 .map_err(rechazar_fallido),
+            ComandoDatosGeograficos::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
+                .await
+                .map_err(eliminar_fallido),
         }
     }
 }

@@ -16,8 +16,9 @@ const KIND: &str = "datos_geograficos";
 pub(super) const TABLE: ReviewedTable = ReviewedTable {
     table: "datos_geograficos",
     columns: "id, nombre_propiedad, latitud, longitud, direccion, estado, motivos_rechazo, \
-              fecha_creacion, fecha_actualizacion, version",
+              eliminado_en, fecha_creacion, fecha_actualizacion, version",
     kind: KIND,
+    removable: true,
 };
 
 /// A record read back from a row of `datos_geograficos`.
@@ -33,6 +34,7 @@ pub(super) fn datos_geograficos_de(row: &AnyRow) -> Result<DatosGeograficos, Sto
         entity_id(row, KIND)?,
         datos,
         review(row, KIND)?,
+        TABLE.eliminado(row)?,
         (
             date(row, KIND, "fecha_creacion")?,
             date(row, KIND, "fecha_actualizacion")?,
@@ -101,6 +103,7 @@ impl DatosGeograficosRepository for SqlDatosGeograficosRepository {
                     uow.conn(),
                     c.id(),
                     c.review(),
+                    c.eliminado(),
                     c.fecha_actualizacion(),
                     c.version(),
                 )

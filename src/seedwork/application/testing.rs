@@ -189,6 +189,14 @@ where
         self.map.lock().ok()?.get(id).cloned()
     }
 
+    /// Whether a stored aggregate satisfies `pred` (a uniqueness check).
+    pub fn any(&self, pred: impl Fn(&A) -> bool) -> bool {
+        self.map
+            .lock()
+            .map(|m| m.values().any(pred))
+            .unwrap_or(false)
+    }
+
     /// Stages `saved` (the aggregate as stored, its version one up) if the
     /// stored version still equals `loaded`'s.
     pub fn save(&self, uow: &mut MemoryUnitOfWork, loaded: &A, saved: A) -> Result<(), StoreError> {

@@ -91,9 +91,20 @@ pub struct ReviewedTable {
     pub table: &'static str,
     pub columns: &'static str,
     pub kind: &'static str,
+    /// Whether a saga's compensation can take a row out of the listings
+    /// (its `eliminado_en` column set; the row stays, readable by id).
+    pub removable: bool,
 }
 
 impl ReviewedTable {
+    /// The condition of listed rows.
+    fn listed(&self) -> &'static str {
+        match self.removable {
+            true => "eliminado_en IS NULL",
+            false => "TRUE",
+        }
+    }
+
     /// One row by id, read with `executor` (a unit of work's connection or
     /// the pool).
     pub async fn by_id<'e, E>(
@@ -122,9 +133,11 @@ impl ReviewedTable {
         // `$1 = ''` keeps one statement for "any estado" and "this estado".
         let filter = estado.map(Estado::as_str).unwrap_or("");
         let sql = format!(
-            "SELECT {} FROM {} WHERE ($1 = '' OR estado = $1) \
+            "SELECT {} FROM {} WHERE ($1 = '' OR estado = $1) AND {} \
              ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3",
-            self.columns, self.table
+            self.columns,
+            self.table,
+            self.listed()
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(filter)
@@ -134,36 +147,55 @@ impl ReviewedTable {
             .await
             .map_err(store_error)?;
         let count = format!(
-            "SELECT COUNT(*) AS n FROM {} WHERE ($1 = '' OR estado = $1)",
-            self.table
+            "SELECT COUNT(*) AS n FROM {} WHERE ($1 = '' OR estado = $1) AND {}",
+            self.table,
+            self.listed()
         );
         let total = super::count_rows(db, &count, &[filter]).await?;
         Ok((rows, total))
     }
 
     /// Writes a decided review (estado, reasons, date) over a record still
-    /// at `version` (`Conflict` if someone saved it since).
+    /// at `version` (`Conflict` if someone saved it since); `eliminado`
+    /// (on a removable table) takes it out of the listings for good.
     pub async fn update_review(
         &self,
         conn: &mut sqlx::AnyConnection,
         id: EntityId,
         review: &Review,
+        eliminado: bool,
         fecha_actualizacion: DateTime<Utc>,
         version: i64,
     ) -> Result<(), StoreError> {
+        let removal = match self.removable {
+            true => ", eliminado_en = COALESCE(eliminado_en, $6)",
+            false => "",
+        };
         let sql = format!(
             "UPDATE {} SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, \
-             version = version + 1 WHERE id = $4 AND version = $5",
+             version = version + 1{removal} WHERE id = $4 AND version = $5",
             self.table
         );
-        let updated = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(review.estado().as_str())
             .bind(motivos_json(review.motivos_rechazo())?)
             .bind(fecha_actualizacion.timestamp_millis())
             .bind(id.to_string())
-            .bind(version)
-            .execute(conn)
-            .await;
-        saved(updated, self.kind, id)
+            .bind(version);
+        if self.removable {
+            query = query.bind(eliminado.then(|| fecha_actualizacion.timestamp_millis()));
+        }
+        saved(query.execute(conn).await, self.kind, id)
+    }
+
+    /// Whether a row was taken out of the listings.
+    pub fn eliminado(&self, row: &AnyRow) -> Result<bool, StoreError> {
+        if !self.removable {
+            return Ok(false);
+        }
+        use sqlx::Row;
+        row.try_get::<Option<i64>, _>("eliminado_en")
+            .map(|v| v.is_some())
+            .map_err(|e| corrupt(self.kind, "eliminado_en", e))
     }
 }

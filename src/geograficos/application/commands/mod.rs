@@ -1,10 +1,12 @@
-//! `CrearDatosGeograficos`, `AprobarDatosGeograficos`, `RechazarDatosGeograficos`: each a command,
+//! `CrearDatosGeograficos`, `AprobarDatosGeograficos`, `RechazarDatosGeograficos`,
+//! `EliminarDatosGeograficos` (a saga's compensation): each a command,
 //! its handler and its error. A handler runs inside the caller's unit of
 //! work: load → the aggregate decides → save and stage its events (the
 //! outbox rows commit with the record).
 
 mod aprobar_datos_geograficos;
 mod crear_datos_geograficos;
+mod eliminar_datos_geograficos;
 mod rechazar_datos_geograficos;
 
 use std::sync::Arc;
@@ -14,6 +16,9 @@ pub use aprobar_datos_geograficos::{
 };
 pub use crear_datos_geograficos::{
     CrearDatosGeograficos, CrearDatosGeograficosError, CrearDatosGeograficosHandler,
+};
+pub use eliminar_datos_geograficos::{
+    EliminarDatosGeograficos, EliminarDatosGeograficosError, EliminarDatosGeograficosHandler,
 };
 pub use rechazar_datos_geograficos::{
     RechazarDatosGeograficos, RechazarDatosGeograficosError, RechazarDatosGeograficosHandler,
@@ -47,11 +52,12 @@ where
     Ok(())
 }
 
-/// The context's three command handlers over the same ports.
+/// The context's four command handlers over the same ports.
 pub struct DatosGeograficosHandlers<R, E> {
     pub crear: CrearDatosGeograficosHandler<R, E>,
     pub aprobar: AprobarDatosGeograficosHandler<R, E>,
     pub rechazar: RechazarDatosGeograficosHandler<R, E>,
+    pub eliminar: EliminarDatosGeograficosHandler<R, E>,
 }
 
 impl<R, E> DatosGeograficosHandlers<R, E> {
@@ -60,7 +66,8 @@ impl<R, E> DatosGeograficosHandlers<R, E> {
         Self {
             crear: CrearDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
             aprobar: AprobarDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
-            rechazar: RechazarDatosGeograficosHandler::new(repository, eventos),
+            rechazar: RechazarDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
+            eliminar: EliminarDatosGeograficosHandler::new(repository, eventos),
         }
     }
 }

@@ -34,6 +34,7 @@ impl DatosGeograficosRepository for MemoryDatos {
             d.id(),
             d.datos().clone(),
             d.review().clone(),
+            d.eliminado(),
             (d.fecha_creacion(), d.fecha_actualizacion()),
             d.version() + 1,
         );

@@ -111,6 +111,18 @@ impl Decoded {
         self.field(name).and_then(num)
     }
 
+    /// A boolean field of the payload.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        match self.field(name) {
+            Some(Value::Boolean(b)) => Some(*b),
+            Some(Value::Union(_, inner)) => match inner.as_ref() {
+                Value::Boolean(b) => Some(*b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// A list-of-text field of the payload.
     pub fn texts(&self, name: &str) -> Option<Vec<String>> {
         match self.field(name) {

@@ -14,6 +14,7 @@ pub enum Field {
     Text(String),
     Long(i64),
     Double(f64),
+    Bool(bool),
     List(Vec<String>),
 }
 

@@ -1,0 +1,83 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::contracts::types;
+use crate::propiedades::application::PropiedadRepository;
+use crate::propiedades::domain::PropiedadEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, ReviewError};
+
+/// Approves a Pendiente record; approving an approved one is a no-op.
+#[derive(Debug, Clone)]
+pub struct AprobarPropiedad {
+    pub id: EntityId,
+}
+
+impl Command for AprobarPropiedad {
+    const NAME: &'static str = types::APROBAR_PROPIEDAD;
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum AprobarPropiedadError {
+    #[error("propiedad {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct AprobarPropiedadHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> AprobarPropiedadHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<AprobarPropiedad> for AprobarPropiedadHandler<R, E>
+where
+    R: PropiedadRepository,
+    E: EventTranslator<PropiedadEvent>,
+{
+    type Uow = R::Uow;
+    type Error = AprobarPropiedadError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: AprobarPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<(), AprobarPropiedadError> {
+        let mut datos = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(AprobarPropiedadError::NoEncontrada(command.id))?;
+        datos.aprobar(Utc::now())?;
+        guardar_y_publicar::<_, _, AprobarPropiedadError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut datos,
+            ctx,
+        )
+        .await
+    }
+}

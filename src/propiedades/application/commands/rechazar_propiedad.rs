@@ -1,0 +1,84 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::guardar_y_publicar;
+use crate::contracts::types;
+use crate::propiedades::application::PropiedadRepository;
+use crate::propiedades::domain::PropiedadEvent;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+};
+use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
+
+/// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
+#[derive(Debug, Clone)]
+pub struct RechazarPropiedad {
+    pub id: EntityId,
+    pub motivos: Motivos,
+}
+
+impl Command for RechazarPropiedad {
+    const NAME: &'static str = types::RECHAZAR_PROPIEDAD;
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum RechazarPropiedadError {
+    #[error("propiedad {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    TransicionInvalida(#[from] ReviewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct RechazarPropiedadHandler<R, E> {
+    repository: Arc<R>,
+    eventos: Arc<E>,
+}
+
+impl<R, E> RechazarPropiedadHandler<R, E> {
+    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
+        Self {
+            repository,
+            eventos,
+        }
+    }
+}
+
+#[async_trait]
+impl<R, E> CommandHandler<RechazarPropiedad> for RechazarPropiedadHandler<R, E>
+where
+    R: PropiedadRepository,
+    E: EventTranslator<PropiedadEvent>,
+{
+    type Uow = R::Uow;
+    type Error = RechazarPropiedadError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: RechazarPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<(), RechazarPropiedadError> {
+        let mut datos = self
+            .repository
+            .cargar(uow, command.id)
+            .await?
+            .ok_or(RechazarPropiedadError::NoEncontrada(command.id))?;
+        datos.rechazar(&command.motivos, Utc::now())?;
+        guardar_y_publicar::<_, _, RechazarPropiedadError>(
+            self.repository.as_ref(),
+            self.eventos.as_ref(),
+            uow,
+            &mut datos,
+            ctx,
+        )
+        .await
+    }
+}

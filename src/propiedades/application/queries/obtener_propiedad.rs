@@ -1,0 +1,52 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
+use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::domain::EntityId;
+
+/// One record by id.
+#[derive(Debug, Clone)]
+pub struct ObtenerPropiedad {
+    pub id: EntityId,
+}
+
+impl Query for ObtenerPropiedad {
+    const NAME: &'static str = "ObtenerPropiedad";
+    type Output = PropiedadVista;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerPropiedadError {
+    #[error("propiedad {0} not found")]
+    NoEncontrada(EntityId),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerPropiedadHandler<Q> {
+    consulta: Arc<Q>,
+}
+
+impl<Q> ObtenerPropiedadHandler<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
+}
+
+#[async_trait]
+impl<Q: ConsultaPropiedades> QueryHandler<ObtenerPropiedad> for ObtenerPropiedadHandler<Q> {
+    type Error = ObtenerPropiedadError;
+
+    async fn handle(
+        &self,
+        query: ObtenerPropiedad,
+    ) -> Result<PropiedadVista, ObtenerPropiedadError> {
+        self.consulta
+            .por_id(query.id)
+            .await?
+            .ok_or(ObtenerPropiedadError::NoEncontrada(query.id))
+    }
+}

@@ -1,0 +1,49 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
+use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::domain::Estado;
+
+/// A page of records, optionally of one estado (`Rechazada`: the
+/// rejected records).
+#[derive(Debug, Clone)]
+pub struct ObtenerPropiedades {
+    pub estado: Option<Estado>,
+    pub page: PageRequest,
+}
+
+impl Query for ObtenerPropiedades {
+    const NAME: &'static str = "ObtenerPropiedades";
+    type Output = PageOf<PropiedadVista>;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerPropiedadesError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerPropiedadesHandler<Q> {
+    consulta: Arc<Q>,
+}
+
+impl<Q> ObtenerPropiedadesHandler<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
+}
+
+#[async_trait]
+impl<Q: ConsultaPropiedades> QueryHandler<ObtenerPropiedades> for ObtenerPropiedadesHandler<Q> {
+    type Error = ObtenerPropiedadesError;
+
+    async fn handle(
+        &self,
+        query: ObtenerPropiedades,
+    ) -> Result<PageOf<PropiedadVista>, ObtenerPropiedadesError> {
+        Ok(self.consulta.listar(query.estado, query.page).await?)
+    }
+}

@@ -1,0 +1,315 @@
+use chrono::{DateTime, Utc};
+
+use super::{
+    CreacionPropiedadFallida, DatosPropiedad, PropiedadAprobada, PropiedadCreada,
+    PropiedadEliminada, PropiedadEvent, PropiedadRechazada,
+};
+use crate::seedwork::domain::{
+    AggregateRoot, EntityId, Estado, EventBuffer, Motivos, Review, ReviewError, Transition,
+};
+
+/// A property's cadastral record as registered: Pendiente until the audit
+/// (or an auditor) approves or rejects it. Only a Pendiente property can be
+/// decided; repeating a decision is a no-op that records nothing. A saga's
+/// compensation eliminates it: rejected with the cause, out of the
+/// listings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Propiedad {
+    id: EntityId,
+    datos: DatosPropiedad,
+    review: Review,
+    eliminada: bool,
+    fecha_creacion: DateTime<Utc>,
+    fecha_actualizacion: DateTime<Utc>,
+    version: i64,
+    events: EventBuffer<PropiedadEvent>,
+}
+
+impl Propiedad {
+    /// Decides a registration: the event that creates the record.
+    pub fn decidir_registro(
+        id: EntityId,
+        datos: DatosPropiedad,
+        ahora: DateTime<Utc>,
+    ) -> PropiedadCreada {
+        PropiedadCreada {
+            id,
+            datos,
+            fecha: ahora,
+        }
+    }
+
+    /// The record its creation event describes (the first apply).
+    pub fn desde(creada: &PropiedadCreada) -> Self {
+        Self {
+            id: creada.id,
+            datos: creada.datos.clone(),
+            review: Review::default(),
+            eliminada: false,
+            fecha_creacion: creada.fecha,
+            fecha_actualizacion: creada.fecha,
+            version: 0,
+            events: EventBuffer::default(),
+        }
+    }
+
+    /// Registers a record and records `PropiedadCreada`.
+    pub fn registrar(id: EntityId, datos: DatosPropiedad, ahora: DateTime<Utc>) -> Self {
+        let creada = Self::decidir_registro(id, datos, ahora);
+        let mut datos = Self::desde(&creada);
+        datos.events.record(PropiedadEvent::PropiedadCreada(creada));
+        datos
+    }
+
+    /// Decides an approval: `PropiedadAprobada`, nothing when already
+    /// approved, or the refusal of a rejected record.
+    pub fn decidir_aprobacion(
+        &self,
+        ahora: DateTime<Utc>,
+    ) -> Result<Option<PropiedadAprobada>, ReviewError> {
+        Ok(match self.review.decidir_aprobacion()? {
+            Transition::Changed => Some(PropiedadAprobada {
+                id: self.id,
+                fecha: ahora,
+            }),
+            Transition::Unchanged => None,
+        })
+    }
+
+    /// Decides a rejection: `PropiedadRechazada` with the reasons, nothing
+    /// when already rejected, or the refusal of an approved record.
+    pub fn decidir_rechazo(
+        &self,
+        motivos: &Motivos,
+        ahora: DateTime<Utc>,
+    ) -> Result<Option<PropiedadRechazada>, ReviewError> {
+        Ok(match self.review.decidir_rechazo()? {
+            Transition::Changed => Some(PropiedadRechazada {
+                id: self.id,
+                motivos: motivos.as_slice().to_vec(),
+                fecha: ahora,
+            }),
+            Transition::Unchanged => None,
+        })
+    }
+
+    /// Approves a Pendiente record (records `PropiedadAprobada`).
+    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
+        if let Some(aprobada) = self.decidir_aprobacion(ahora)? {
+            self.record(PropiedadEvent::PropiedadAprobada(aprobada));
+        }
+        Ok(())
+    }
+
+    /// Rejects a Pendiente record (records `PropiedadRechazada`).
+    pub fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, ahora)? {
+            self.record(PropiedadEvent::PropiedadRechazada(rechazada));
+        }
+        Ok(())
+    }
+
+    /// What an event does to the record.
+    pub fn apply(&mut self, event: &PropiedadEvent) {
+        match event {
+            PropiedadEvent::PropiedadCreada(creada) => *self = Self::desde(creada),
+            PropiedadEvent::PropiedadAprobada(aprobada) => {
+                self.review = Review::aprobada();
+                self.fecha_actualizacion = aprobada.fecha;
+            }
+            PropiedadEvent::PropiedadRechazada(rechazada) => {
+                self.review = Review::rechazada(rechazada.motivos.clone());
+                self.fecha_actualizacion = rechazada.fecha;
+            }
+            PropiedadEvent::PropiedadEliminada(eliminada) => {
+                if self.estado() != Estado::Rechazada {
+                    self.review = Review::rechazada(vec![eliminada.motivo.clone()]);
+                }
+                self.eliminada = true;
+                self.fecha_actualizacion = eliminada.fecha;
+            }
+            // Describes a registration that never existed: no state.
+            PropiedadEvent::CreacionPropiedadFallida(_) => {}
+        }
+    }
+
+    /// Decides a compensation: `PropiedadEliminada`, or nothing when it is
+    /// already eliminated. Any estado may be compensated.
+    pub fn decidir_eliminacion(
+        &self,
+        motivo: &str,
+        ahora: DateTime<Utc>,
+    ) -> Option<PropiedadEliminada> {
+        (!self.eliminada).then(|| PropiedadEliminada {
+            id: self.id,
+            motivo: motivo.to_owned(),
+            fecha: ahora,
+        })
+    }
+
+    /// Eliminates the property (records `PropiedadEliminada`).
+    pub fn eliminar(&mut self, motivo: &str, ahora: DateTime<Utc>) {
+        if let Some(eliminada) = self.decidir_eliminacion(motivo, ahora) {
+            self.record(PropiedadEvent::PropiedadEliminada(eliminada));
+        }
+    }
+
+    /// Decides a registration that cannot be: its cadastral id is taken.
+    pub fn decidir_registro_fallido(
+        id: EntityId,
+        datos: &DatosPropiedad,
+        ahora: DateTime<Utc>,
+    ) -> CreacionPropiedadFallida {
+        CreacionPropiedadFallida {
+            id,
+            identificacion_catastral: datos.identificacion_catastral.to_string(),
+            motivo: format!(
+                "identificacion_catastral {} ya registrada",
+                datos.identificacion_catastral
+            ),
+            fecha: ahora,
+        }
+    }
+
+    /// Whether a compensation took it out of the listings.
+    pub fn eliminada(&self) -> bool {
+        self.eliminada
+    }
+
+    fn record(&mut self, event: PropiedadEvent) {
+        self.apply(&event);
+        self.events.record(event);
+    }
+
+    /// A record read back from storage.
+    pub fn restore(
+        id: EntityId,
+        datos: DatosPropiedad,
+        review: Review,
+        eliminada: bool,
+        fechas: (DateTime<Utc>, DateTime<Utc>),
+        version: i64,
+    ) -> Self {
+        Self {
+            id,
+            datos,
+            review,
+            eliminada,
+            fecha_creacion: fechas.0,
+            fecha_actualizacion: fechas.1,
+            version,
+            events: EventBuffer::default(),
+        }
+    }
+
+    pub fn id(&self) -> EntityId {
+        self.id
+    }
+
+    pub fn datos(&self) -> &DatosPropiedad {
+        &self.datos
+    }
+
+    pub fn estado(&self) -> Estado {
+        self.review.estado()
+    }
+
+    /// Where its review stands (estado and reasons), as stored.
+    pub fn review(&self) -> &Review {
+        &self.review
+    }
+
+    pub fn motivos_rechazo(&self) -> &[String] {
+        self.review.motivos_rechazo()
+    }
+
+    pub fn fecha_creacion(&self) -> DateTime<Utc> {
+        self.fecha_creacion
+    }
+
+    pub fn fecha_actualizacion(&self) -> DateTime<Utc> {
+        self.fecha_actualizacion
+    }
+}
+
+impl AggregateRoot for Propiedad {
+    type Event = PropiedadEvent;
+
+    fn aggregate_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn take_events(&mut self) -> Vec<PropiedadEvent> {
+        self.events.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! given(events) / when(command) / then(events or error).
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(1_700_000_000_000).unwrap()
+    }
+
+    fn id() -> EntityId {
+        EntityId::parse("id", "0192f3a0-0000-7000-8000-000000000003").unwrap()
+    }
+
+    fn creada() -> PropiedadEvent {
+        PropiedadEvent::PropiedadCreada(PropiedadCreada {
+            id: id(),
+            datos: DatosPropiedad::parse("Lote 7", "CAT-1", "900123").unwrap(),
+            fecha: now(),
+        })
+    }
+
+    fn given(history: &[PropiedadEvent]) -> Propiedad {
+        let PropiedadEvent::PropiedadCreada(first) = &history[0] else {
+            panic!("a history starts with PropiedadCreada");
+        };
+        let mut p = Propiedad::desde(first);
+        for event in &history[1..] {
+            p.apply(event);
+        }
+        p
+    }
+
+    #[test]
+    fn given_creada_when_eliminar_then_eliminada_rejected_with_the_cause_once() {
+        let mut p = given(&[creada()]);
+        p.eliminar("datos geográficos: latitud fuera_de_rango", now());
+        let events = p.take_events();
+        assert_eq!(events[0].name(), "PropiedadEliminada");
+        assert!(p.eliminada());
+        assert_eq!(p.estado(), Estado::Rechazada);
+        assert_eq!(
+            p.motivos_rechazo(),
+            ["datos geográficos: latitud fuera_de_rango"]
+        );
+        assert_eq!(p.decidir_eliminacion("otra vez", now()), None);
+    }
+
+    #[test]
+    fn given_rechazada_when_aprobar_then_refused() {
+        let rechazada = PropiedadEvent::PropiedadRechazada(PropiedadRechazada {
+            id: id(),
+            motivos: vec!["nit desconocido".into()],
+            fecha: now(),
+        });
+        let p = given(&[creada(), rechazada]);
+        assert!(p.decidir_aprobacion(now()).is_err());
+    }
+
+    #[test]
+    fn a_taken_cadastral_id_is_a_failed_registration_naming_it() {
+        let datos = DatosPropiedad::parse("Lote", "CAT-9", "1").unwrap();
+        let fallida = Propiedad::decidir_registro_fallido(id(), &datos, now());
+        assert!(fallida.motivo.contains("CAT-9"));
+    }
+}

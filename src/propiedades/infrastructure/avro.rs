@@ -1,0 +1,228 @@
+//! The Avro mapping of `propiedades`: its events as `eventos-propiedades`
+//! records, and `comandos-propiedades` records as validated commands.
+//! Field names are those of `schemas/`.
+
+use std::sync::Arc;
+
+use crate::contracts::{services, topics, types};
+use crate::propiedades::application::{
+    AprobarPropiedad, CrearPropiedad, EliminarPropiedad, RechazarPropiedad,
+};
+use crate::propiedades::domain::{
+    CreacionPropiedadFallida, DatosPropiedad, PropiedadAprobada, PropiedadCreada,
+    PropiedadEliminada, PropiedadEvent, PropiedadRechazada,
+};
+use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
+use crate::seedwork::domain::{Estado, Motivos};
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field,
+};
+
+const ID: &str = "id_propiedad";
+
+/// Encodes a property's events for `eventos-propiedades`.
+pub struct AvroEventosPropiedad {
+    encoder: EventEncoder,
+}
+
+impl AvroEventosPropiedad {
+    pub fn new(codec: Arc<AvroCodec>) -> Self {
+        Self {
+            encoder: EventEncoder::new(codec, topics::EVENTOS_PROPIEDADES, services::PROPIEDADES),
+        }
+    }
+}
+
+fn creada(e: &PropiedadCreada) -> Payload {
+    let d = &e.datos;
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("nombre", Field::Text(d.nombre.to_string())),
+        (
+            "identificacion_catastral",
+            Field::Text(d.identificacion_catastral.to_string()),
+        ),
+        ("nit", Field::Text(d.nit.to_string())),
+        ("estado", Field::Text(Estado::Pendiente.to_string())),
+        ("fecha_creacion", Field::Long(e.fecha.timestamp_millis())),
+    ])
+}
+
+fn aprobada(e: &PropiedadAprobada) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Aprobada.to_string())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+fn rechazada(e: &PropiedadRechazada) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("estado", Field::Text(Estado::Rechazada.to_string())),
+        ("motivos", Field::List(e.motivos.clone())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+fn eliminada(e: &PropiedadEliminada) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        ("motivo", Field::Text(e.motivo.clone())),
+        (
+            "fecha_actualizacion",
+            Field::Long(e.fecha.timestamp_millis()),
+        ),
+    ])
+}
+
+fn fallida(e: &CreacionPropiedadFallida) -> Payload {
+    Payload::from([
+        (ID, Field::Text(e.id.to_string())),
+        (
+            "identificacion_catastral",
+            Field::Text(e.identificacion_catastral.clone()),
+        ),
+        ("motivo", Field::Text(e.motivo.clone())),
+        ("fecha", Field::Long(e.fecha.timestamp_millis())),
+    ])
+}
+
+impl EventTranslator<PropiedadEvent> for AvroEventosPropiedad {
+    fn translate(
+        &self,
+        event: &PropiedadEvent,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let data = match event {
+            PropiedadEvent::PropiedadCreada(e) => creada(e),
+            PropiedadEvent::PropiedadAprobada(e) => aprobada(e),
+            PropiedadEvent::PropiedadRechazada(e) => rechazada(e),
+            PropiedadEvent::PropiedadEliminada(e) => eliminada(e),
+            PropiedadEvent::CreacionPropiedadFallida(e) => fallida(e),
+        };
+        self.encoder
+            .encode(event.name(), &event.id().to_string(), &data, ctx)
+    }
+}
+
+/// A command from `comandos-propiedades`.
+#[derive(Debug, Clone)]
+pub enum ComandoPropiedad {
+    Crear(CrearPropiedad),
+    Aprobar(AprobarPropiedad),
+    Rechazar(RechazarPropiedad),
+    Eliminar(EliminarPropiedad),
+}
+
+fn crear(decoded: &Decoded) -> Result<CrearPropiedad, String> {
+    let id = creation_id(decoded, ID)?;
+    let text = |name: &str| decoded.text(name).unwrap_or_default();
+    let datos = DatosPropiedad::parse(
+        &text("nombre"),
+        &text("identificacion_catastral"),
+        &text("nit"),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(CrearPropiedad { id, datos })
+}
+
+fn rechazar(decoded: &Decoded) -> Result<RechazarPropiedad, String> {
+    let motivos = decoded.texts("motivos").unwrap_or_default();
+    Ok(RechazarPropiedad {
+        id: id_field(decoded, ID)?,
+        motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+    })
+}
+
+fn eliminar(decoded: &Decoded) -> Result<EliminarPropiedad, String> {
+    Ok(EliminarPropiedad {
+        id: id_field(decoded, ID)?,
+        motivo: decoded.text("motivo").unwrap_or_default(),
+    })
+}
+
+/// Decodes and validates a command. An error names what is wrong: the
+/// message is poison.
+pub fn decodificar_comando(
+    codec: &AvroCodec,
+    message: &Message,
+) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
+    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    let comando = match decoded.header.message_type.as_str() {
+        types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
+        types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
+            id: id_field(&decoded, ID)?,
+        }),
+        types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
+        types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
+        other => return Err(format!("{} carries no command {other}", message.topic)),
+    };
+    Ok((decoded.header, comando))
+}
+
+/// The records this mapping writes and reads, with the fields it uses.
+pub fn contrato(_codec: &AvroCodec) -> Vec<RecordContract> {
+    let datos = ["nombre", "identificacion_catastral", "nit"];
+    let with = |extra: &[&'static str]| [&[ID][..], extra, &datos].concat();
+    let record = |topic, record, fields| RecordContract {
+        topic,
+        record,
+        fields,
+    };
+    let (comandos, eventos) = (topics::COMANDOS_PROPIEDADES, topics::EVENTOS_PROPIEDADES);
+    vec![
+        record(comandos, types::CREAR_PROPIEDAD, with(&[])),
+        record(comandos, types::APROBAR_PROPIEDAD, vec![ID]),
+        record(comandos, types::RECHAZAR_PROPIEDAD, vec![ID, "motivos"]),
+        record(comandos, types::ELIMINAR_PROPIEDAD, vec![ID, "motivo"]),
+        record(
+            eventos,
+            types::PROPIEDAD_CREADA,
+            with(&["estado", "fecha_creacion"]),
+        ),
+        record(
+            eventos,
+            types::PROPIEDAD_APROBADA,
+            vec![ID, "estado", "fecha_actualizacion"],
+        ),
+        record(
+            eventos,
+            types::PROPIEDAD_RECHAZADA,
+            vec![ID, "estado", "motivos", "fecha_actualizacion"],
+        ),
+        record(
+            eventos,
+            types::PROPIEDAD_ELIMINADA,
+            vec![ID, "motivo", "fecha_actualizacion"],
+        ),
+        record(
+            eventos,
+            types::CREACION_PROPIEDAD_FALLIDA,
+            vec![ID, "identificacion_catastral", "motivo", "fecha"],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
+
+    #[test]
+    fn the_mapping_matches_the_schemas() {
+        let codec = AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")));
+        require_contract(&codec, &contrato(&codec)).expect("contract");
+        let mut broken = contrato(&codec);
+        broken[3].fields.push("fax");
+        let missing = require_contract(&codec, &broken).unwrap_err();
+        assert!(missing.to_string().contains("fax"), "{missing}");
+    }
+}

@@ -14,9 +14,11 @@ pub mod topics {
     pub const EVENTOS_PROPIEDADES: &str = "eventos-propiedades";
     pub const COMANDOS_AUDITORIA: &str = "comandos-auditoria";
     pub const EVENTOS_AUDITORIA: &str = "eventos-auditoria";
+    /// The property-registration saga's progress (auditoria publishes it).
+    pub const EVENTOS_REGISTROS: &str = "eventos-registros";
 
     /// Every topic with a schema in `schemas/`.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         COMANDOS_COMPANIAS,
         EVENTOS_COMPANIAS,
         COMANDOS_GEOGRAFICOS,
@@ -25,6 +27,7 @@ pub mod topics {
         EVENTOS_PROPIEDADES,
         COMANDOS_AUDITORIA,
         EVENTOS_AUDITORIA,
+        EVENTOS_REGISTROS,
     ];
 
     /// The dead letters of the command topics, which the BFF follows (its
@@ -68,6 +71,7 @@ pub mod types {
 
     pub const REGISTRAR_PROPIEDAD: &str = "RegistrarPropiedad";
     pub const AUDITORIA_COMPLETADA: &str = "AuditoriaCompletada";
+    pub const REGISTRO_PROPIEDAD_AVANZADO: &str = "RegistroPropiedadAvanzado";
 }
 
 /// Subscription names: the consuming service's name, so its instances

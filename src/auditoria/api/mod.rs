@@ -1,5 +1,6 @@
 //! HTTP adapter of `auditoria`: audits by resultado/tipo, one audit (by its
-//! id or the entity's), the missing-data report and the saga log. Read-only.
+//! id or the entity's), the missing-data report, the saga log and the
+//! property registrations with their steps. Read-only.
 
 mod openapi;
 
@@ -14,10 +15,11 @@ use serde::Deserialize;
 
 use crate::auditoria::application::{
     AuditoriaReadModel, AuditoriaView, ConsultasAuditoria, ConteoFaltante, ObtenerAuditoria,
-    ObtenerAuditoriaError, ObtenerAuditorias, ObtenerAuditoriasError, ObtenerReporteFaltantes,
-    ObtenerReporteFaltantesError, ObtenerSagas, ObtenerSagasError, SagaView,
+    ObtenerAuditoriaError, ObtenerAuditorias, ObtenerAuditoriasError, ObtenerRegistro,
+    ObtenerRegistroError, ObtenerRegistros, ObtenerRegistrosError, ObtenerReporteFaltantes,
+    ObtenerReporteFaltantesError, ObtenerSagas, ObtenerSagasError, RegistroView, SagaView,
 };
-use crate::auditoria::domain::{EstadoSaga, TipoEntidad};
+use crate::auditoria::domain::{EstadoRegistro, EstadoSaga, TipoEntidad};
 use crate::seedwork::api::{ApiError, ValidQuery};
 use crate::seedwork::application::{PageOf, PageRequest, ask};
 use crate::seedwork::domain::Estado;
@@ -55,6 +57,25 @@ impl From<ObtenerSagasError> for ApiError {
     }
 }
 
+impl From<ObtenerRegistrosError> for ApiError {
+    fn from(error: ObtenerRegistrosError) -> Self {
+        let ObtenerRegistrosError::Store(e) = error;
+        e.into()
+    }
+}
+
+impl From<ObtenerRegistroError> for ApiError {
+    fn from(error: ObtenerRegistroError) -> Self {
+        match error {
+            ObtenerRegistroError::NoEncontrado(id) => ApiError::NotFound {
+                resource: "registro",
+                id,
+            },
+            ObtenerRegistroError::Store(e) => e.into(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AuditoriasParams {
@@ -82,6 +103,8 @@ pub fn router<Q: AuditoriaReadModel>(queries: Arc<ConsultasAuditoria<Q>>) -> Rou
         .route("/auditorias/faltantes", get(faltantes::<Q>))
         .route("/auditorias/{id}", get(auditoria::<Q>))
         .route("/sagas", get(sagas::<Q>))
+        .route("/registros", get(registros::<Q>))
+        .route("/registros/{id}", get(registro::<Q>))
         .with_state(queries)
 }
 
@@ -133,4 +156,26 @@ async fn sagas<Q: AuditoriaReadModel>(
         .transpose()?;
     let page = PageRequest::parse(p.page, p.page_size)?;
     Ok(Json(ask(&q.sagas, ObtenerSagas { estado, page }).await?))
+}
+
+async fn registros<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
+    ValidQuery(p): ValidQuery<SagasParams>,
+) -> Result<Json<PageOf<RegistroView>>, ApiError> {
+    let estado = non_empty(p.estado.as_deref())
+        .map(str::parse::<EstadoRegistro>)
+        .transpose()?;
+    let page = PageRequest::parse(p.page, p.page_size)?;
+    Ok(Json(
+        ask(&q.registros, ObtenerRegistros { estado, page }).await?,
+    ))
+}
+
+async fn registro<Q: AuditoriaReadModel>(
+    State(q): State<Arc<ConsultasAuditoria<Q>>>,
+    Path(id_propiedad): Path<String>,
+) -> Result<Json<RegistroView>, ApiError> {
+    Ok(Json(
+        ask(&q.registro, ObtenerRegistro { id_propiedad }).await?,
+    ))
 }

@@ -8,16 +8,19 @@ mod ports;
 pub mod queries;
 
 pub use commands::{
-    AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler, RegistrarResultado,
+    AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler, IniciarRegistroPropiedad,
+    IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler, RegistrarCompensacion,
+    RegistrarCompensacionError, RegistrarCompensacionHandler, RegistrarResultado,
     RegistrarResultadoError, RegistrarResultadoHandler, ReintentarSagasVencidas,
     ReintentarSagasVencidasError, SagaPolicy,
 };
 pub use ports::{
-    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, SagaMessages,
-    SagaView,
+    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, HitoView,
+    RegistroView, SagaMessages, SagaView,
 };
 pub use queries::{
     ConsultasAuditoria, ObtenerAuditoria, ObtenerAuditoriaError, ObtenerAuditorias,
-    ObtenerAuditoriasError, ObtenerReporteFaltantes, ObtenerReporteFaltantesError, ObtenerSagas,
+    ObtenerAuditoriasError, ObtenerRegistro, ObtenerRegistroError, ObtenerRegistros,
+    ObtenerRegistrosError, ObtenerReporteFaltantes, ObtenerReporteFaltantesError, ObtenerSagas,
     ObtenerSagasError,
 };

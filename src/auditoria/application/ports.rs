@@ -2,7 +2,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::auditoria::domain::{Auditoria, AuditoriaCompletada, EstadoSaga, Saga, TipoEntidad};
+use crate::auditoria::domain::{
+    Auditoria, AuditoriaCompletada, Envio, EstadoRegistro, EstadoSaga, Hito, RegistroPropiedad,
+    Saga, TipoEntidad,
+};
 use crate::seedwork::application::{
     CommandContext, Message, PageOf, PageRequest, StoreError, TranslateError, UnitOfWork,
 };
@@ -38,6 +41,42 @@ pub trait AuditoriaStore: Send + Sync + 'static {
         ahora: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Saga>, StoreError>;
+
+    /// The registration whose part `tipo`/`id_entidad` is (a property by
+    /// its id, geographic data by theirs).
+    async fn registro_de(
+        &self,
+        uow: &mut Self::Uow,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<RegistroPropiedad>, StoreError>;
+    /// Inserts a new registration (version 0) or updates it if unchanged
+    /// since loaded.
+    async fn guardar_registro(
+        &self,
+        uow: &mut Self::Uow,
+        registro: &RegistroPropiedad,
+    ) -> Result<(), StoreError>;
+    /// Registrations under way whose command's reply is overdue.
+    async fn registros_vencidos(
+        &self,
+        ahora: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<RegistroPropiedad>, StoreError>;
+
+    /// Companies announced on `eventos-companias`, by `identificacion`: the
+    /// audit's own projection, so a property's `nit` is checked without
+    /// asking companias.
+    async fn compania_conocida(
+        &self,
+        uow: &mut Self::Uow,
+        identificacion: &str,
+    ) -> Result<bool, StoreError>;
+    async fn recordar_compania(
+        &self,
+        uow: &mut Self::Uow,
+        identificacion: &str,
+    ) -> Result<(), StoreError>;
 }
 
 /// The messages the saga sends: the audit's event and the command to the
@@ -49,6 +88,19 @@ pub trait SagaMessages: Send + Sync + 'static {
         ctx: &CommandContext,
     ) -> Result<Message, TranslateError>;
     fn comando(&self, saga: &Saga, ctx: &CommandContext) -> Result<Message, TranslateError>;
+    /// A registration's command to a participant (`CrearPropiedad`, ...).
+    fn comando_registro(
+        &self,
+        registro: &RegistroPropiedad,
+        envio: &Envio,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError>;
+    /// `RegistroPropiedadAvanzado`: where the registration stands now.
+    fn registro_avanzado(
+        &self,
+        registro: &RegistroPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError>;
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -77,6 +129,8 @@ pub struct ConteoFaltante {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SagaView {
+    /// `auditoria` (one record's decision) or `registro_propiedad`.
+    pub saga: String,
     pub id: String,
     pub tipo_entidad: String,
     pub id_entidad: String,
@@ -87,6 +141,57 @@ pub struct SagaView {
     pub ultimo_error: Option<String>,
     pub fecha_creacion: String,
     pub fecha_actualizacion: String,
+}
+
+/// A property registration as queries answer it, with its steps.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegistroView {
+    pub id_propiedad: String,
+    pub id_datos_geograficos: String,
+    pub estado: String,
+    pub paso: String,
+    pub motivo: Option<String>,
+    pub ultimo_error: Option<String>,
+    pub pasos: Vec<HitoView>,
+    pub fecha_creacion: String,
+    pub fecha_actualizacion: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HitoView {
+    pub paso: String,
+    pub resultado: String,
+    pub detalle: Option<String>,
+    pub fecha: String,
+}
+
+impl From<&Hito> for HitoView {
+    fn from(h: &Hito) -> Self {
+        Self {
+            paso: h.paso.clone(),
+            resultado: h.resultado.clone(),
+            detalle: h.detalle.clone(),
+            fecha: h.fecha.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+    }
+}
+
+impl From<&RegistroPropiedad> for RegistroView {
+    fn from(r: &RegistroPropiedad) -> Self {
+        let s = r.snapshot();
+        let iso = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        Self {
+            id_propiedad: s.id.to_string(),
+            id_datos_geograficos: s.id_datos.to_string(),
+            estado: s.estado.to_string(),
+            paso: s.paso.as_str().to_owned(),
+            motivo: s.motivo.clone(),
+            ultimo_error: s.ultimo_error.clone(),
+            pasos: s.pasos.iter().map(HitoView::from).collect(),
+            fecha_creacion: iso(s.fecha_creacion),
+            fecha_actualizacion: iso(s.fecha_actualizacion),
+        }
+    }
 }
 
 /// Reads audits, the report and the saga log for queries.
@@ -101,9 +206,16 @@ pub trait AuditoriaReadModel: Send + Sync + 'static {
     /// By the audit's id or by the audited entity's id.
     async fn auditoria(&self, id: &str) -> Result<Option<AuditoriaView>, StoreError>;
     async fn reporte_faltantes(&self) -> Result<Vec<ConteoFaltante>, StoreError>;
+    /// Both kinds of saga, oldest first.
     async fn sagas(
         &self,
         estado: Option<EstadoSaga>,
         page: PageRequest,
     ) -> Result<PageOf<SagaView>, StoreError>;
+    async fn registros(
+        &self,
+        estado: Option<EstadoRegistro>,
+        page: PageRequest,
+    ) -> Result<PageOf<RegistroView>, StoreError>;
+    async fn registro(&self, id_propiedad: &str) -> Result<Option<RegistroView>, StoreError>;
 }

@@ -27,15 +27,17 @@ pub struct Auditoria {
 }
 
 impl Auditoria {
-    /// Audits a record's fields: no finding → Aprobada, else Rechazada.
+    /// Audits a record's fields (and whether what they refer to is
+    /// `conocida`): no finding → Aprobada, else Rechazada.
     pub fn realizar(
         id: EntityId,
         tipo_entidad: TipoEntidad,
         id_entidad: &str,
         campo: &dyn Fn(&str) -> Option<String>,
+        conocida: &dyn Fn(&str, &str) -> bool,
         ahora: DateTime<Utc>,
     ) -> Self {
-        let hallazgos = auditar(tipo_entidad, campo);
+        let hallazgos = auditar(tipo_entidad, campo, conocida);
         let resultado = if hallazgos.is_empty() {
             Estado::Aprobada
         } else {

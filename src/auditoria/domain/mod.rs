@@ -1,10 +1,18 @@
-//! The audit's rules (pure, table-driven), the `Auditoria` aggregate and
-//! the saga's state machine. No I/O crate here.
+//! The audit's rules (pure, table-driven), the `Auditoria` aggregate, the
+//! decision saga's state machine and the property-registration saga's
+//! (`RegistroPropiedad`). No I/O crate here.
 
 mod auditoria;
+mod registro_propiedad;
 mod reglas;
 mod saga;
 
 pub use auditoria::{Auditoria, AuditoriaCompletada};
-pub use reglas::{Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, reglas};
-pub use saga::{Decision, EstadoSaga, Reintento, Saga, SagaSnapshot};
+pub use registro_propiedad::{
+    Accion, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
+    RegistroPropiedad, RegistroSnapshot, Veredicto,
+};
+pub use reglas::{
+    Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,
+};
+pub use saga::{Decision, EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};

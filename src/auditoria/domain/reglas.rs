@@ -8,6 +8,7 @@ use crate::seedwork::domain::FieldError;
 pub enum TipoEntidad {
     Compania,
     DatosGeograficos,
+    Propiedad,
 }
 
 impl TipoEntidad {
@@ -15,6 +16,7 @@ impl TipoEntidad {
         match self {
             Self::Compania => "Compania",
             Self::DatosGeograficos => "DatosGeograficos",
+            Self::Propiedad => "Propiedad",
         }
     }
 }
@@ -32,9 +34,10 @@ impl FromStr for TipoEntidad {
         match s.to_ascii_lowercase().as_str() {
             "compania" => Ok(Self::Compania),
             "datosgeograficos" | "datos_geograficos" => Ok(Self::DatosGeograficos),
+            "propiedad" => Ok(Self::Propiedad),
             _ => Err(FieldError::new(
                 "tipo",
-                format!("must be Compania or DatosGeograficos, got {s:?}"),
+                format!("must be Compania, DatosGeograficos or Propiedad, got {s:?}"),
             )),
         }
     }
@@ -46,6 +49,9 @@ pub enum Problema {
     Faltante,
     FormatoInvalido,
     FueraDeRango,
+    /// Refers to something no event has announced (a `nit` of no known
+    /// company).
+    Desconocido,
 }
 
 impl Problema {
@@ -54,6 +60,7 @@ impl Problema {
             Self::Faltante => "faltante",
             Self::FormatoInvalido => "formato_invalido",
             Self::FueraDeRango => "fuera_de_rango",
+            Self::Desconocido => "desconocido",
         }
     }
 
@@ -62,6 +69,7 @@ impl Problema {
             "faltante" => Some(Self::Faltante),
             "formato_invalido" => Some(Self::FormatoInvalido),
             "fuera_de_rango" => Some(Self::FueraDeRango),
+            "desconocido" => Some(Self::Desconocido),
             _ => None,
         }
     }
@@ -168,24 +176,59 @@ pub fn reglas(tipo: TipoEntidad) -> &'static [Regla] {
             check: longitud,
         },
     ];
+    const PROPIEDAD: &[Regla] = &[
+        Regla {
+            campo: "nombre",
+            check: requerido,
+        },
+        Regla {
+            campo: "identificacion_catastral",
+            check: requerido,
+        },
+        Regla {
+            campo: "nit",
+            check: requerido,
+        },
+    ];
     match tipo {
         TipoEntidad::Compania => COMPANIA,
         TipoEntidad::DatosGeograficos => DATOS_GEOGRAFICOS,
+        TipoEntidad::Propiedad => PROPIEDAD,
     }
 }
 
-/// Runs every rule of `tipo` over the record's fields (missing reads blank).
-pub fn auditar(tipo: TipoEntidad, campo: &dyn Fn(&str) -> Option<String>) -> Vec<Hallazgo> {
-    reglas(tipo)
-        .iter()
-        .filter_map(|regla| {
-            let value = campo(regla.campo).unwrap_or_default();
-            (regla.check)(&value).map(|problema| Hallazgo {
-                campo: regla.campo.to_owned(),
-                problema,
-            })
+/// The fields of `tipo` that refer to a record of another context, which
+/// the audit knows only from that context's events: a property's `nit` is
+/// the `identificacion` of its company.
+pub fn referencias(tipo: TipoEntidad) -> &'static [&'static str] {
+    match tipo {
+        TipoEntidad::Propiedad => &["nit"],
+        TipoEntidad::Compania | TipoEntidad::DatosGeograficos => &[],
+    }
+}
+
+/// Runs every rule of `tipo` over the record's fields (missing reads
+/// blank), then checks that each present reference is `conocida`.
+pub fn auditar(
+    tipo: TipoEntidad,
+    campo: &dyn Fn(&str) -> Option<String>,
+    conocida: &dyn Fn(&str, &str) -> bool,
+) -> Vec<Hallazgo> {
+    let reglas = reglas(tipo).iter().filter_map(|regla| {
+        let value = campo(regla.campo).unwrap_or_default();
+        (regla.check)(&value).map(|problema| Hallazgo {
+            campo: regla.campo.to_owned(),
+            problema,
         })
-        .collect()
+    });
+    let referencias = referencias(tipo).iter().filter_map(|&nombre| {
+        let value = campo(nombre).unwrap_or_default();
+        (!value.trim().is_empty() && !conocida(nombre, value.trim())).then(|| Hallazgo {
+            campo: nombre.to_owned(),
+            problema: Problema::Desconocido,
+        })
+    });
+    reglas.chain(referencias).collect()
 }
 
 #[cfg(test)]
@@ -223,11 +266,35 @@ mod tests {
     }
 
     #[test]
-    fn a_company_with_a_blank_email_is_missing_its_email() {
-        let hallazgos = auditar(TipoEntidad::Compania, &|c| match c {
-            "email" => Some(String::new()),
-            _ => Some("x".into()),
+    fn a_property_of_an_unknown_nit_is_a_finding_and_a_known_one_is_not() {
+        let campos = |c: &str| Some(if c == "nit" { "900123" } else { "x" }.to_owned());
+        let desconocido = auditar(TipoEntidad::Propiedad, &campos, &|_, _| false);
+        assert_eq!(desconocido.len(), 1);
+        assert_eq!(desconocido[0].motivo(), "nit desconocido");
+        let conocido = auditar(TipoEntidad::Propiedad, &campos, &|c, v| {
+            c == "nit" && v == "900123"
         });
+        assert!(conocido.is_empty());
+        // A blank nit is missing, not unknown.
+        let sin_nit = auditar(
+            TipoEntidad::Propiedad,
+            &|c| (c != "nit").then(|| "x".into()),
+            &|_, _| false,
+        );
+        assert_eq!(sin_nit[0].motivo(), "nit faltante");
+        assert_eq!(sin_nit.len(), 1);
+    }
+
+    #[test]
+    fn a_company_with_a_blank_email_is_missing_its_email() {
+        let hallazgos = auditar(
+            TipoEntidad::Compania,
+            &|c| match c {
+                "email" => Some(String::new()),
+                _ => Some("x".into()),
+            },
+            &|_, _| true,
+        );
         assert_eq!(
             hallazgos,
             vec![Hallazgo {
@@ -240,31 +307,39 @@ mod tests {
 
     #[test]
     fn a_property_at_latitud_95_is_out_of_range() {
-        let hallazgos = auditar(TipoEntidad::DatosGeograficos, &|c| match c {
-            "nombre_propiedad" => Some("Casa".into()),
-            "latitud" => Some("95".into()),
-            "longitud" => Some("-74".into()),
-            _ => None,
-        });
+        let hallazgos = auditar(
+            TipoEntidad::DatosGeograficos,
+            &|c| match c {
+                "nombre_propiedad" => Some("Casa".into()),
+                "latitud" => Some("95".into()),
+                "longitud" => Some("-74".into()),
+                _ => None,
+            },
+            &|_, _| true,
+        );
         assert_eq!(hallazgos.len(), 1);
         assert_eq!(hallazgos[0].motivo(), "latitud fuera_de_rango");
     }
 
     #[test]
     fn a_complete_record_has_no_findings() {
-        let ok = auditar(TipoEntidad::DatosGeograficos, &|c| {
-            Some(
-                match c {
-                    "nombre_propiedad" => "Casa",
-                    "latitud" => "4.6",
-                    _ => "-74.1",
-                }
-                .into(),
-            )
-        });
+        let ok = auditar(
+            TipoEntidad::DatosGeograficos,
+            &|c| {
+                Some(
+                    match c {
+                        "nombre_propiedad" => "Casa",
+                        "latitud" => "4.6",
+                        _ => "-74.1",
+                    }
+                    .into(),
+                )
+            },
+            &|_, _| true,
+        );
         assert!(ok.is_empty());
         assert_eq!(
-            auditar(TipoEntidad::Compania, &|_| None).len(),
+            auditar(TipoEntidad::Compania, &|_| None, &|_, _| true).len(),
             3,
             "every field missing"
         );

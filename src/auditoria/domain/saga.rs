@@ -23,11 +23,13 @@ impl Decision {
 }
 
 /// Where a saga stands: waiting for the source context's reply, done, or
-/// given up after its retries (visible, never silent).
+/// given up after its retries (visible, never silent). A registration
+/// saga may also end compensated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EstadoSaga {
     Pendiente,
     Completada,
+    Compensada,
     Fallida,
 }
 
@@ -36,6 +38,7 @@ impl EstadoSaga {
         match self {
             Self::Pendiente => "pendiente",
             Self::Completada => "completada",
+            Self::Compensada => "compensada",
             Self::Fallida => "fallida",
         }
     }
@@ -54,10 +57,11 @@ impl FromStr for EstadoSaga {
         match s.to_ascii_lowercase().as_str() {
             "pendiente" => Ok(Self::Pendiente),
             "completada" => Ok(Self::Completada),
+            "compensada" => Ok(Self::Compensada),
             "fallida" => Ok(Self::Fallida),
             _ => Err(FieldError::new(
                 "estado",
-                format!("must be pendiente, completada or fallida, got {s:?}"),
+                format!("must be pendiente, completada, compensada or fallida, got {s:?}"),
             )),
         }
     }
@@ -108,6 +112,16 @@ pub struct SagaSnapshot {
     pub version: i64,
 }
 
+/// The decision a saga carries to one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Orden {
+    pub id: EntityId,
+    pub tipo_entidad: TipoEntidad,
+    pub id_entidad: String,
+    pub decision: Decision,
+    pub motivos: Vec<String>,
+}
+
 /// What the saga must do next after a timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reintento {
@@ -130,14 +144,33 @@ impl Saga {
             Estado::Aprobada => Decision::Aprobar,
             _ => Decision::Rechazar,
         };
+        let orden = Orden {
+            id: auditoria.id(),
+            tipo_entidad: auditoria.tipo_entidad(),
+            id_entidad: auditoria.id_entidad().to_owned(),
+            decision,
+            motivos: auditoria.motivos(),
+        };
+        Self::decidir(orden, id_comando, correlation_id, timeout, ahora)
+    }
+
+    /// Starts the saga of a decision taken elsewhere (a registration's:
+    /// both parts approved, or both rejected).
+    pub fn decidir(
+        orden: Orden,
+        id_comando: String,
+        correlation_id: &str,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Self {
         Self {
             state: SagaSnapshot {
-                id: auditoria.id(),
-                tipo_entidad: auditoria.tipo_entidad(),
-                id_entidad: auditoria.id_entidad().to_owned(),
+                id: orden.id,
+                tipo_entidad: orden.tipo_entidad,
+                id_entidad: orden.id_entidad,
                 estado: EstadoSaga::Pendiente,
-                decision,
-                motivos: auditoria.motivos(),
+                decision: orden.decision,
+                motivos: orden.motivos,
                 id_comando,
                 correlation_id: correlation_id.to_owned(),
                 intentos: 1,
@@ -260,6 +293,7 @@ mod tests {
             TipoEntidad::Compania,
             "c-1",
             &campos,
+            &|_, _| true,
             Utc::now(),
         );
         Saga::iniciar(

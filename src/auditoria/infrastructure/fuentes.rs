@@ -16,9 +16,14 @@ pub struct Fuente {
     pub rechazar: &'static str,
     /// The fields the rules read from the created event.
     pub campos: &'static [&'static str],
+    /// A registration saga's compensation applied (`PropiedadEliminada`);
+    /// for geographic data, a `rechazado` event marked `eliminado`.
+    pub eliminado: Option<&'static str>,
+    /// A creation refused (`CreacionPropiedadFallida`).
+    pub fallido: Option<&'static str>,
 }
 
-pub const FUENTES: [Fuente; 2] = [
+pub const FUENTES: [Fuente; 3] = [
     Fuente {
         tipo: TipoEntidad::Compania,
         event_topic: topics::EVENTOS_COMPANIAS,
@@ -30,6 +35,8 @@ pub const FUENTES: [Fuente; 2] = [
         aprobar: types::APROBAR_COMPANIA,
         rechazar: types::RECHAZAR_COMPANIA,
         campos: &["nombre", "email", "identificacion"],
+        eliminado: None,
+        fallido: None,
     },
     Fuente {
         tipo: TipoEntidad::DatosGeograficos,
@@ -42,6 +49,22 @@ pub const FUENTES: [Fuente; 2] = [
         aprobar: types::APROBAR_DATOS_GEOGRAFICOS,
         rechazar: types::RECHAZAR_DATOS_GEOGRAFICOS,
         campos: &["nombre_propiedad", "latitud", "longitud"],
+        eliminado: None,
+        fallido: None,
+    },
+    Fuente {
+        tipo: TipoEntidad::Propiedad,
+        event_topic: topics::EVENTOS_PROPIEDADES,
+        command_topic: topics::COMANDOS_PROPIEDADES,
+        id_field: "id_propiedad",
+        creado: types::PROPIEDAD_CREADA,
+        aprobado: types::PROPIEDAD_APROBADA,
+        rechazado: types::PROPIEDAD_RECHAZADA,
+        aprobar: types::APROBAR_PROPIEDAD,
+        rechazar: types::RECHAZAR_PROPIEDAD,
+        campos: &["nombre", "identificacion_catastral", "nit"],
+        eliminado: Some(types::PROPIEDAD_ELIMINADA),
+        fallido: Some(types::CREACION_PROPIEDAD_FALLIDA),
     },
 ];
 
@@ -49,5 +72,6 @@ pub fn fuente(tipo: TipoEntidad) -> &'static Fuente {
     match tipo {
         TipoEntidad::Compania => &FUENTES[0],
         TipoEntidad::DatosGeograficos => &FUENTES[1],
+        TipoEntidad::Propiedad => &FUENTES[2],
     }
 }

@@ -5,12 +5,14 @@ use serde::Serialize;
 
 use super::fuentes::fuente;
 use crate::auditoria::application::SagaMessages;
-use crate::auditoria::domain::{AuditoriaCompletada, Decision, Saga};
+use crate::auditoria::domain::{
+    AuditoriaCompletada, ComandoRegistro, Decision, Envio, RegistroPropiedad, Saga,
+};
 use crate::contracts::services::AUDITORIA as SERVICE;
 use crate::contracts::topics;
 use crate::contracts::types;
 use crate::seedwork::application::{CommandContext, Message, TranslateError};
-use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader, Field};
+use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader, Field, Payload};
 
 #[derive(Serialize)]
 struct HallazgoV1<'a> {
@@ -30,6 +32,88 @@ struct AuditoriaCompletadaV1<'a> {
     reglas_version: &'a str,
 }
 
+#[derive(Serialize)]
+struct PasoRegistroV1<'a> {
+    paso: &'a str,
+    resultado: &'a str,
+    detalle: Option<&'a str>,
+    fecha: i64,
+}
+
+#[derive(Serialize)]
+struct RegistroPropiedadAvanzadoV1<'a> {
+    id_propiedad: String,
+    id_datos_geograficos: String,
+    estado: &'a str,
+    paso: &'a str,
+    motivo: Option<&'a str>,
+    pasos: Vec<PasoRegistroV1<'a>>,
+    fecha: i64,
+}
+
+/// A registration's command: its topic, type and payload, in the
+/// participant's contract.
+fn comando_registro(
+    registro: &RegistroPropiedad,
+    comando: &ComandoRegistro,
+) -> (&'static str, &'static str, Payload) {
+    let s = registro.snapshot();
+    let d = &s.datos;
+    let (id_propiedad, id_datos) = (s.id.to_string(), s.id_datos.to_string());
+    let ahora = chrono::Utc::now().timestamp_millis();
+    match comando {
+        ComandoRegistro::CrearPropiedad => (
+            topics::COMANDOS_PROPIEDADES,
+            types::CREAR_PROPIEDAD,
+            Payload::from([
+                ("id_propiedad", Field::Text(id_propiedad)),
+                ("nombre", Field::Text(d.nombre.clone())),
+                (
+                    "identificacion_catastral",
+                    Field::Text(d.identificacion_catastral.clone()),
+                ),
+                ("nit", Field::Text(d.nit.clone())),
+                ("fecha_creacion", Field::Long(ahora)),
+            ]),
+        ),
+        ComandoRegistro::CrearDatosGeograficos => {
+            let mut data = Payload::from([
+                ("id_datos_geograficos", Field::Text(id_datos)),
+                ("nombre_propiedad", Field::Text(d.nombre.clone())),
+                ("latitud", Field::Text(d.latitud.clone())),
+                ("longitud", Field::Text(d.longitud.clone())),
+                ("fecha_creacion", Field::Long(ahora)),
+            ]);
+            if !d.direccion.is_empty() {
+                data.insert("direccion", Field::Text(d.direccion.clone()));
+            }
+            (
+                topics::COMANDOS_GEOGRAFICOS,
+                types::CREAR_DATOS_GEOGRAFICOS,
+                data,
+            )
+        }
+        ComandoRegistro::EliminarPropiedad { motivo } => (
+            topics::COMANDOS_PROPIEDADES,
+            types::ELIMINAR_PROPIEDAD,
+            Payload::from([
+                ("id_propiedad", Field::Text(id_propiedad)),
+                ("motivo", Field::Text(motivo.clone())),
+            ]),
+        ),
+        // v3: a rejection marked `eliminar` is the compensation.
+        ComandoRegistro::EliminarDatosGeograficos { motivo } => (
+            topics::COMANDOS_GEOGRAFICOS,
+            types::RECHAZAR_DATOS_GEOGRAFICOS,
+            Payload::from([
+                ("id_datos_geograficos", Field::Text(id_datos)),
+                ("motivos", Field::List(vec![motivo.clone()])),
+                ("eliminar", Field::Bool(true)),
+            ]),
+        ),
+    }
+}
+
 /// Encodes the saga's messages with the schemas in `schemas/`.
 pub struct AvroSagaMessages {
     codec: Arc<AvroCodec>,
@@ -42,6 +126,48 @@ impl AvroSagaMessages {
 
     /// The mapping above must match `schemas/`; checked at start.
     pub fn check_contract(&self) -> Result<(), crate::seedwork::infrastructure::avro::CodecError> {
+        let registros: [(&str, &str, &[&str]); 5] = [
+            (
+                topics::EVENTOS_REGISTROS,
+                types::REGISTRO_PROPIEDAD_AVANZADO,
+                &[
+                    "id_propiedad",
+                    "id_datos_geograficos",
+                    "estado",
+                    "paso",
+                    "motivo",
+                    "pasos",
+                ],
+            ),
+            (
+                topics::COMANDOS_PROPIEDADES,
+                types::CREAR_PROPIEDAD,
+                &["id_propiedad", "nombre", "identificacion_catastral", "nit"],
+            ),
+            (
+                topics::COMANDOS_PROPIEDADES,
+                types::ELIMINAR_PROPIEDAD,
+                &["id_propiedad", "motivo"],
+            ),
+            (
+                topics::COMANDOS_GEOGRAFICOS,
+                types::CREAR_DATOS_GEOGRAFICOS,
+                &[
+                    "id_datos_geograficos",
+                    "nombre_propiedad",
+                    "latitud",
+                    "longitud",
+                ],
+            ),
+            (
+                topics::COMANDOS_GEOGRAFICOS,
+                types::RECHAZAR_DATOS_GEOGRAFICOS,
+                &["id_datos_geograficos", "motivos", "eliminar"],
+            ),
+        ];
+        for (topic, record, fields) in registros {
+            self.codec.require_fields(topic, record, fields)?;
+        }
         self.codec.require_fields(
             topics::EVENTOS_AUDITORIA,
             types::AUDITORIA_COMPLETADA,
@@ -122,5 +248,68 @@ impl SagaMessages for AvroSagaMessages {
         self.codec
             .message(f.command_topic, saga.id_entidad(), &header, &data)
             .map_err(failed(kind))
+    }
+
+    fn comando_registro(
+        &self,
+        registro: &RegistroPropiedad,
+        envio: &Envio,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let (topic, kind, data) = comando_registro(registro, &envio.comando);
+        let key = data
+            .get("id_propiedad")
+            .or_else(|| data.get("id_datos_geograficos"))
+            .and_then(|f| match f {
+                Field::Text(id) => Some(id.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut header = EnvelopeHeader::new(
+            kind,
+            SERVICE,
+            &ctx.correlation_id,
+            ctx.causation_id.as_deref(),
+        );
+        header.id = envio.id_comando.clone();
+        self.codec
+            .message(topic, &key, &header, &data)
+            .map_err(failed(kind))
+    }
+
+    fn registro_avanzado(
+        &self,
+        registro: &RegistroPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let s = registro.snapshot();
+        let data = RegistroPropiedadAvanzadoV1 {
+            id_propiedad: s.id.to_string(),
+            id_datos_geograficos: s.id_datos.to_string(),
+            estado: s.estado.as_str(),
+            paso: s.paso.as_str(),
+            motivo: s.motivo.as_deref(),
+            pasos: s
+                .pasos
+                .iter()
+                .map(|h| PasoRegistroV1 {
+                    paso: &h.paso,
+                    resultado: &h.resultado,
+                    detalle: h.detalle.as_deref(),
+                    fecha: h.fecha.timestamp_millis(),
+                })
+                .collect(),
+            fecha: s.fecha_actualizacion.timestamp_millis(),
+        };
+        // The conversation is the property's, whatever moved the saga.
+        let header = EnvelopeHeader::new(
+            types::REGISTRO_PROPIEDAD_AVANZADO,
+            SERVICE,
+            &s.id.to_string(),
+            Some(&ctx.command_id),
+        );
+        self.codec
+            .message(topics::EVENTOS_REGISTROS, &s.id.to_string(), &header, &data)
+            .map_err(failed(types::REGISTRO_PROPIEDAD_AVANZADO))
     }
 }

@@ -1,13 +1,17 @@
-//! Adapters of `auditoria`: the sqlx store of audits and the saga log, the
-//! Avro mapping of its event and of the commands it sends, the consumers of
-//! the source contexts' events, and the saga's retry ticker.
+//! Adapters of `auditoria`: the sqlx store of audits, the saga log and the
+//! registrations, the Avro mapping of its events and of the commands it
+//! sends, the consumers of the source contexts' events and of
+//! `comandos-auditoria`, and the sagas' retry ticker.
 
+mod comandos_auditoria;
 mod fuentes;
 mod messages;
 pub mod module;
 mod source_events;
+mod sql_registros;
 mod sql_store;
 
+pub use comandos_auditoria::ComandosAuditoriaConsumer;
 pub use fuentes::{FUENTES, Fuente};
 pub use messages::AvroSagaMessages;
 pub use module::{AuditoriaHandlers, AuditoriaModule, SqlAuditoriaQueries};

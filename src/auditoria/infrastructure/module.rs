@@ -4,12 +4,16 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::{AvroSagaMessages, FUENTES, MIGRATIONS, SourceEventsConsumer, SqlAuditoriaStore};
+use super::{
+    AvroSagaMessages, ComandosAuditoriaConsumer, FUENTES, MIGRATIONS, SourceEventsConsumer,
+    SqlAuditoriaStore,
+};
 use crate::auditoria::application::{
-    AuditarEntidadHandler, ConsultasAuditoria, RegistrarResultadoHandler, ReintentarSagasVencidas,
-    SagaPolicy,
+    AuditarEntidadHandler, ConsultasAuditoria, IniciarRegistroPropiedadHandler,
+    RegistrarCompensacionHandler, RegistrarResultadoHandler, ReintentarSagasVencidas, SagaPolicy,
 };
 use crate::contracts::services::AUDITORIA as SERVICE;
+use crate::contracts::topics;
 use crate::seedwork::application::MessageBus;
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
@@ -19,10 +23,12 @@ use crate::seedwork::infrastructure::{
 pub type SqlAuditoriaQueries = ConsultasAuditoria<SqlAuditoriaStore>;
 type SqlReintentos = ReintentarSagasVencidas<SqlAuditoriaStore, AvroSagaMessages>;
 
-/// The command handlers the source-event consumers run.
+/// The command handlers the consumers run.
 pub struct AuditoriaHandlers {
     pub auditar: AuditarEntidadHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore>,
+    pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub compensacion: RegistrarCompensacionHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub registrar_propiedad: IniciarRegistroPropiedadHandler<SqlAuditoriaStore, AvroSagaMessages>,
 }
 
 /// The running `auditoria` context: consumers, relay and saga ticker.
@@ -49,9 +55,12 @@ impl AuditoriaModule {
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let store = Arc::new(SqlAuditoriaStore::new(storage.db.clone()));
         let messages = Arc::new(messages);
+        let (s, m) = (store.clone(), messages.clone());
         let handlers = Arc::new(AuditoriaHandlers {
-            auditar: AuditarEntidadHandler::new(store.clone(), messages.clone(), policy),
-            registrar: RegistrarResultadoHandler::new(store.clone()),
+            auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy),
+            registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
+            compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
+            registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
         });
         for fuente in FUENTES {
             let consumer = SourceEventsConsumer::new(fuente, handlers.clone(), codec.clone());
@@ -59,6 +68,10 @@ impl AuditoriaModule {
                 .consume(bus.as_ref(), fuente.event_topic, SERVICE, consumer)
                 .await?;
         }
+        let comandos = ComandosAuditoriaConsumer::new(handlers.clone(), codec.clone());
+        storage
+            .consume(bus.as_ref(), topics::COMANDOS_AUDITORIA, SERVICE, comandos)
+            .await?;
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();
         let reintentos = Arc::new(ReintentarSagasVencidas::new(
@@ -120,6 +133,7 @@ async fn report_sagas(store: &SqlAuditoriaStore) {
     for estado in [
         EstadoSaga::Pendiente,
         EstadoSaga::Completada,
+        EstadoSaga::Compensada,
         EstadoSaga::Fallida,
     ] {
         if let Ok(found) = store.sagas(Some(estado), page).await {

@@ -6,18 +6,21 @@ use async_trait::async_trait;
 use super::Fuente;
 use super::module::AuditoriaHandlers;
 use crate::auditoria::application::{
-    AuditarEntidad, AuditarEntidadError, RegistrarResultado, RegistrarResultadoError,
+    AuditarEntidad, AuditarEntidadError, RegistrarCompensacion, RegistrarCompensacionError,
+    RegistrarResultado, RegistrarResultadoError,
 };
 use crate::seedwork::application::{
     CommandContext, HandleError, Message, TransactionalHandler, execute,
 };
 use crate::seedwork::domain::Estado;
 use crate::seedwork::infrastructure::SqlUnitOfWork;
-use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
 
 /// Consumes a source context's events: a created record is audited (and
-/// its saga started); an approved or rejected one closes its saga. Other
-/// event types are not the audit's business and are acknowledged.
+/// its saga started or its registration moved); an approved or rejected
+/// one closes its saga; an eliminated one or a refused creation moves its
+/// registration. Other event types are not the audit's business and are
+/// acknowledged.
 pub struct SourceEventsConsumer {
     fuente: Fuente,
     handlers: Arc<AuditoriaHandlers>,
@@ -45,6 +48,33 @@ fn auditar_fallido(error: AuditarEntidadError) -> HandleError {
 fn registrar_fallido(error: RegistrarResultadoError) -> HandleError {
     match error {
         RegistrarResultadoError::Store(e) => e.into(),
+        RegistrarResultadoError::Encoding(e) => HandleError::Poison(e.to_string()),
+    }
+}
+
+fn compensacion_fallida(error: RegistrarCompensacionError) -> HandleError {
+    match error {
+        RegistrarCompensacionError::Store(e) => e.into(),
+        RegistrarCompensacionError::Encoding(e) => HandleError::Poison(e.to_string()),
+    }
+}
+
+impl SourceEventsConsumer {
+    /// The compensation or refusal this event reports, if any.
+    fn compensacion(&self, decoded: &Decoded, id_entidad: &str) -> Option<RegistrarCompensacion> {
+        let kind = decoded.header.message_type.as_str();
+        let eliminado = Some(kind) == self.fuente.eliminado
+            || (kind == self.fuente.rechazado && decoded.flag("eliminado") == Some(true));
+        if eliminado {
+            return Some(RegistrarCompensacion::Eliminada {
+                tipo: self.fuente.tipo,
+                id_entidad: id_entidad.to_owned(),
+            });
+        }
+        (Some(kind) == self.fuente.fallido).then(|| RegistrarCompensacion::CreacionFallida {
+            id_propiedad: id_entidad.to_owned(),
+            motivo: decoded.text("motivo").unwrap_or_default(),
+        })
     }
 }
 
@@ -67,6 +97,11 @@ impl TransactionalHandler for SourceEventsConsumer {
             ))
         })?;
         let kind = h.message_type.as_str();
+        if let Some(command) = self.compensacion(&decoded, &id_entidad) {
+            return execute(&self.handlers.compensacion, uow, command, &ctx)
+                .await
+                .map_err(compensacion_fallida);
+        }
         if kind == self.fuente.creado {
             let campos: BTreeMap<String, String> = self
                 .fuente

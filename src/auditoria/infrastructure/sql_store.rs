@@ -3,10 +3,14 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::sql_registros;
 use crate::auditoria::application::{
-    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, SagaView,
+    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, RegistroView,
+    SagaView,
 };
-use crate::auditoria::domain::{Auditoria, EstadoSaga, Saga, SagaSnapshot, TipoEntidad};
+use crate::auditoria::domain::{
+    Auditoria, EstadoRegistro, EstadoSaga, RegistroPropiedad, Saga, SagaSnapshot, TipoEntidad,
+};
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
@@ -239,6 +243,47 @@ impl AuditoriaStore for SqlAuditoriaStore {
             .map_err(store_error)?;
         rows.iter().map(row_to_saga).collect()
     }
+
+    async fn registro_de(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<RegistroPropiedad>, StoreError> {
+        sql_registros::registro_de(uow.conn(), tipo, id_entidad).await
+    }
+
+    async fn guardar_registro(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        registro: &RegistroPropiedad,
+    ) -> Result<(), StoreError> {
+        sql_registros::guardar_registro(uow.conn(), registro).await
+    }
+
+    async fn registros_vencidos(
+        &self,
+        ahora: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<RegistroPropiedad>, StoreError> {
+        sql_registros::registros_vencidos(&self.db, ahora, limit).await
+    }
+
+    async fn compania_conocida(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        identificacion: &str,
+    ) -> Result<bool, StoreError> {
+        sql_registros::compania_conocida(uow.conn(), identificacion).await
+    }
+
+    async fn recordar_compania(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        identificacion: &str,
+    ) -> Result<(), StoreError> {
+        sql_registros::recordar_compania(uow.conn(), identificacion).await
+    }
 }
 
 #[async_trait]
@@ -308,42 +353,18 @@ impl AuditoriaReadModel for SqlAuditoriaStore {
         estado: Option<EstadoSaga>,
         page: PageRequest,
     ) -> Result<PageOf<SagaView>, StoreError> {
-        let estado = estado.map(|e| e.as_str()).unwrap_or("");
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SAGA_COLUMNS} FROM sagas WHERE ($1 = '' OR estado = $1) ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3"
-        ));
-        let rows = sqlx::query(sql)
-            .bind(estado)
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(store_error)?;
-        let total = count_rows(
-            &self.db,
-            "SELECT COUNT(*) AS n FROM sagas WHERE ($1 = '' OR estado = $1)",
-            &[estado],
-        )
-        .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                let saga = row_to_saga(r)?;
-                let s = saga.snapshot().clone();
-                Ok(SagaView {
-                    id: s.id.to_string(),
-                    tipo_entidad: s.tipo_entidad.to_string(),
-                    id_entidad: s.id_entidad,
-                    estado: s.estado.to_string(),
-                    decision: s.decision.as_str().to_owned(),
-                    motivos: s.motivos,
-                    intentos: s.intentos,
-                    ultimo_error: s.ultimo_error,
-                    fecha_creacion: iso(s.fecha_creacion.timestamp_millis()),
-                    fecha_actualizacion: iso(s.fecha_actualizacion.timestamp_millis()),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(PageOf::new(items, page, total))
+        sql_registros::sagas(&self.db, estado, page).await
+    }
+
+    async fn registros(
+        &self,
+        estado: Option<EstadoRegistro>,
+        page: PageRequest,
+    ) -> Result<PageOf<RegistroView>, StoreError> {
+        sql_registros::registros(&self.db, estado, page).await
+    }
+
+    async fn registro(&self, id_propiedad: &str) -> Result<Option<RegistroView>, StoreError> {
+        sql_registros::registro(&self.db, id_propiedad).await
     }
 }

@@ -64,7 +64,10 @@ impl fmt::Display for BoundedText {
 }
 
 /// An aggregate identity: a UUID, kept in its canonical hyphenated form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct EntityId(uuid::Uuid);
 
 impl EntityId {

@@ -5,13 +5,15 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::{SagaPolicy, saga_context};
+use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::{Auditoria, Saga, TipoEntidad};
+use crate::auditoria::domain::{
+    Accion, Auditoria, Orden, RegistroPropiedad, Saga, TipoEntidad, Veredicto, referencias,
+};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
-use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
 
 /// Audit a record that was just created (from its `...Creada` event).
 #[derive(Debug, Clone)]
@@ -35,9 +37,10 @@ pub enum AuditarEntidadError {
     Encoding(#[from] TranslateError),
 }
 
-/// Audits the record and starts its saga in the caller's transaction: the
-/// audit, the saga row, `AuditoriaCompletada` and the `AprobarX` or
-/// `RechazarX` command commit together.
+/// Audits the record and moves what follows in the caller's transaction:
+/// the audit, `AuditoriaCompletada` and either the record's own decision
+/// saga (its `AprobarX`/`RechazarX` command) or, for a part of a property
+/// registration, the registration's next step.
 pub struct AuditarEntidadHandler<S, M> {
     store: Arc<S>,
     messages: Arc<M>,
@@ -52,6 +55,122 @@ impl<S, M> AuditarEntidadHandler<S, M> {
             policy,
         }
     }
+}
+
+impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
+    /// Which references of the record the audit knows from other
+    /// contexts' events (a property's `nit`).
+    async fn conocidas(
+        &self,
+        uow: &mut S::Uow,
+        command: &AuditarEntidad,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut conocidas = Vec::new();
+        for &campo in referencias(command.tipo) {
+            let valor = command.campos.get(campo).map_or("", |v| v.trim());
+            if !valor.is_empty() && self.store.compania_conocida(uow, valor).await? {
+                conocidas.push(campo.to_owned());
+            }
+        }
+        Ok(conocidas)
+    }
+
+    /// The record's own decision saga: its command is sent now.
+    fn iniciar_saga(auditoria: &Auditoria, ctx: &CommandContext, policy: SagaPolicy) -> Saga {
+        Saga::iniciar(
+            auditoria,
+            uuid::Uuid::now_v7().to_string(),
+            &ctx.correlation_id,
+            policy.timeout(),
+            Utc::now(),
+        )
+    }
+
+    /// A registration's part was audited: its next step.
+    async fn avanzar_registro(
+        &self,
+        uow: &mut S::Uow,
+        mut registro: RegistroPropiedad,
+        auditoria: &Auditoria,
+        ctx: &CommandContext,
+    ) -> Result<(), AuditarEntidadError> {
+        let veredicto = Veredicto {
+            aprobada: auditoria.resultado() == Estado::Aprobada,
+            motivos: auditoria.motivos(),
+        };
+        let acciones = registro.parte_auditada(
+            auditoria.tipo_entidad(),
+            veredicto,
+            uuid::Uuid::now_v7().to_string(),
+            self.policy.timeout(),
+            Utc::now(),
+        );
+        ejecutar(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            &registro,
+            acciones,
+            ctx,
+            self.policy,
+        )
+        .await
+    }
+}
+
+/// Stores a registration that moved, publishes where it stands, and does
+/// what its step asks: send a command, or start a part's decision saga.
+pub(super) async fn ejecutar<S, M, E>(
+    store: &S,
+    messages: &M,
+    uow: &mut S::Uow,
+    registro: &RegistroPropiedad,
+    acciones: Vec<Accion>,
+    ctx: &CommandContext,
+    policy: SagaPolicy,
+) -> Result<(), E>
+where
+    S: AuditoriaStore,
+    M: SagaMessages,
+    E: From<StoreError> + From<TranslateError>,
+{
+    store.guardar_registro(uow, registro).await?;
+    let correlation = registro.id().to_string();
+    for accion in acciones {
+        match accion {
+            Accion::Enviar(envio) => {
+                let ctx = registro_context(&envio, &correlation, Some(&ctx.command_id));
+                uow.add_message(messages.comando_registro(registro, &envio, &ctx)?);
+            }
+            Accion::Decidir {
+                tipo,
+                id_entidad,
+                decision,
+                motivos,
+            } => {
+                let orden = Orden {
+                    id: EntityId::new(),
+                    tipo_entidad: tipo,
+                    id_entidad,
+                    decision,
+                    motivos,
+                };
+                let id_comando = uuid::Uuid::now_v7().to_string();
+                let saga = Saga::decidir(
+                    orden,
+                    id_comando,
+                    &correlation,
+                    policy.timeout(),
+                    Utc::now(),
+                );
+                store.guardar_saga(uow, &saga).await?;
+                let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
+                uow.add_message(messages.comando(&saga, &saga_ctx)?);
+            }
+        }
+    }
+    uow.add_message(messages.registro_avanzado(registro, ctx)?);
+    Ok(())
 }
 
 #[async_trait]
@@ -77,29 +196,45 @@ where
         {
             return Ok(None);
         }
-        let ahora = Utc::now();
-        let campos = command.campos;
+        if command.tipo == TipoEntidad::Compania {
+            if let Some(identificacion) = command.campos.get("identificacion") {
+                if !identificacion.trim().is_empty() {
+                    self.store
+                        .recordar_compania(uow, identificacion.trim())
+                        .await?;
+                }
+            }
+        }
+        let conocidas = self.conocidas(uow, &command).await?;
+        let campos = &command.campos;
         let mut auditoria = Auditoria::realizar(
             EntityId::new(),
             command.tipo,
             &command.id_entidad,
             &|c| campos.get(c).cloned(),
-            ahora,
-        );
-        let saga = Saga::iniciar(
-            &auditoria,
-            uuid::Uuid::now_v7().to_string(),
-            &ctx.correlation_id,
-            self.policy.timeout(),
-            ahora,
+            &|c, _| conocidas.iter().any(|k| k == c),
+            Utc::now(),
         );
         self.store.guardar_auditoria(uow, &auditoria).await?;
-        self.store.guardar_saga(uow, &saga).await?;
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
-        uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
+        match self
+            .store
+            .registro_de(uow, command.tipo, &command.id_entidad)
+            .await?
+        {
+            Some(registro) => {
+                self.avanzar_registro(uow, registro, &auditoria, ctx)
+                    .await?
+            }
+            None => {
+                let saga = Self::iniciar_saga(&auditoria, ctx, self.policy);
+                self.store.guardar_saga(uow, &saga).await?;
+                let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
+                uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
+            }
+        }
         Ok(Some(auditoria.id()))
     }
 }

@@ -1,14 +1,24 @@
-//! The saga's steps, each a command with its handler and its error:
-//! `AuditarEntidad` (a record was created: audit it, start its saga),
-//! `RegistrarResultado` (the source context reported the final state: the
-//! saga is done) and `ReintentarSagasVencidas` (re-send or fail the sagas
-//! whose reply is overdue).
+//! The sagas' steps, each a command with its handler and its error:
+//! `AuditarEntidad` (a record was created: audit it, start its decision
+//! saga or move its registration), `IniciarRegistroPropiedad` (start the
+//! property-registration saga), `RegistrarResultado` (the source context
+//! reported the final state), `RegistrarCompensacion` (a compensation
+//! applied, or a creation refused) and `ReintentarSagasVencidas` (re-send,
+//! compensate or fail what is overdue).
 
 mod auditar_entidad;
+mod iniciar_registro_propiedad;
+mod registrar_compensacion;
 mod registrar_resultado;
 mod reintentar_sagas_vencidas;
 
 pub use auditar_entidad::{AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler};
+pub use iniciar_registro_propiedad::{
+    IniciarRegistroPropiedad, IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler,
+};
+pub use registrar_compensacion::{
+    RegistrarCompensacion, RegistrarCompensacionError, RegistrarCompensacionHandler,
+};
 pub use registrar_resultado::{
     RegistrarResultado, RegistrarResultadoError, RegistrarResultadoHandler,
 };
@@ -16,7 +26,7 @@ pub use reintentar_sagas_vencidas::{ReintentarSagasVencidas, ReintentarSagasVenc
 
 use chrono::Duration;
 
-use crate::auditoria::domain::Saga;
+use crate::auditoria::domain::{Envio, Saga};
 use crate::seedwork::application::CommandContext;
 
 /// How long the saga waits for a reply and how often it re-sends.
@@ -38,6 +48,20 @@ fn saga_context(saga: &Saga, causation_id: Option<&str>) -> CommandContext {
     CommandContext {
         command_id: saga.id_comando().to_owned(),
         correlation_id: saga.correlation_id().to_owned(),
+        causation_id: causation_id.map(str::to_owned),
+    }
+}
+
+/// The context of a registration's command: its own id on every
+/// (re-)send, in the conversation of the property (its id).
+fn registro_context(
+    envio: &Envio,
+    correlation_id: &str,
+    causation_id: Option<&str>,
+) -> CommandContext {
+    CommandContext {
+        command_id: envio.id_comando.clone(),
+        correlation_id: correlation_id.to_owned(),
         causation_id: causation_id.map(str::to_owned),
     }
 }

@@ -4,13 +4,18 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use crate::auditoria::application::AuditoriaStore;
+use super::SagaPolicy;
+use super::auditar_entidad::ejecutar;
+use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::TipoEntidad;
-use crate::seedwork::application::{Command, CommandContext, CommandHandler, StoreError};
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, StoreError, TranslateError,
+};
 use crate::seedwork::domain::Estado;
 
 /// The source context reports a record's final state (its `...Aprobada` or
-/// `...Rechazada` event): the saga waiting for it is done.
+/// `...Rechazada` event): the saga waiting for it is done, and so is the
+/// registration's part.
 #[derive(Debug, Clone)]
 pub struct RegistrarResultado {
     pub tipo: TipoEntidad,
@@ -27,20 +32,30 @@ impl Command for RegistrarResultado {
 pub enum RegistrarResultadoError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
 }
 
-pub struct RegistrarResultadoHandler<S> {
+pub struct RegistrarResultadoHandler<S, M> {
     store: Arc<S>,
+    messages: Arc<M>,
+    policy: SagaPolicy,
 }
 
-impl<S> RegistrarResultadoHandler<S> {
-    pub fn new(store: Arc<S>) -> Self {
-        Self { store }
+impl<S, M> RegistrarResultadoHandler<S, M> {
+    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
+        Self {
+            store,
+            messages,
+            policy,
+        }
     }
 }
 
 #[async_trait]
-impl<S: AuditoriaStore> CommandHandler<RegistrarResultado> for RegistrarResultadoHandler<S> {
+impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarResultado>
+    for RegistrarResultadoHandler<S, M>
+{
     type Uow = S::Uow;
     type Error = RegistrarResultadoError;
 
@@ -48,16 +63,35 @@ impl<S: AuditoriaStore> CommandHandler<RegistrarResultado> for RegistrarResultad
         &self,
         uow: &mut S::Uow,
         command: RegistrarResultado,
-        _ctx: &CommandContext,
+        ctx: &CommandContext,
     ) -> Result<(), RegistrarResultadoError> {
+        let ahora = Utc::now();
         // A manual decision on a record the audit never saw has no saga.
         if let Some(mut saga) = self
             .store
             .saga_de(uow, command.tipo, &command.id_entidad)
             .await?
         {
-            if saga.completar(command.estado, Utc::now()) {
+            if saga.completar(command.estado, ahora) {
                 self.store.guardar_saga(uow, &saga).await?;
+            }
+        }
+        if let Some(mut registro) = self
+            .store
+            .registro_de(uow, command.tipo, &command.id_entidad)
+            .await?
+        {
+            if registro.resultado(command.tipo, command.estado, ahora) {
+                ejecutar::<_, _, RegistrarResultadoError>(
+                    self.store.as_ref(),
+                    self.messages.as_ref(),
+                    uow,
+                    &registro,
+                    Vec::new(),
+                    ctx,
+                    self.policy,
+                )
+                .await?;
             }
         }
         Ok(())

@@ -3,10 +3,13 @@ use std::sync::Arc;
 use chrono::Utc;
 use thiserror::Error;
 
+use super::auditar_entidad::ejecutar;
 use super::{SagaPolicy, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::Reintento;
-use crate::seedwork::application::{StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory};
+use crate::auditoria::domain::{RegistroPropiedad, Reintento, Saga};
+use crate::seedwork::application::{
+    CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
+};
 
 #[derive(Debug, Error)]
 pub enum ReintentarSagasVencidasError {
@@ -17,8 +20,11 @@ pub enum ReintentarSagasVencidasError {
 }
 
 /// Re-sends the command of every saga whose reply is overdue (same command
-/// id, so the receiver's inbox applies it once), or fails the saga after
-/// its last attempt, one transaction per saga. Run by the saga ticker.
+/// id, so the receiver's inbox applies it once), or gives up after the
+/// last attempt: a decision saga fails (and with it the registration it
+/// belongs to); a registration compensates a creation it gave up on, or
+/// fails when a compensation cannot run. One transaction per saga. Run by
+/// the saga ticker.
 pub struct ReintentarSagasVencidas<S, M> {
     store: Arc<S>,
     messages: Arc<M>,
@@ -44,28 +50,94 @@ where
         F: UnitOfWorkFactory<Uow = S::Uow>,
     {
         let ahora = Utc::now();
-        let vencidas = self.store.sagas_vencidas(ahora, 100).await?;
         let mut moved = 0;
-        for mut saga in vencidas {
+        for saga in self.store.sagas_vencidas(ahora, 100).await? {
             let mut uow = uows.begin().await?;
-            let ctx = saga_context(&saga, None);
-            match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
-                Reintento::Reenviar => {
-                    tracing::warn!(saga = %saga.id(), intento = saga.intentos(), "no reply in time; re-sending the command");
-                    uow.add_message(self.messages.comando(&saga, &ctx)?);
-                }
-                Reintento::Abandonar => {
-                    tracing::error!(saga = %saga.id(), error = ?saga.ultimo_error(), "saga failed");
-                }
+            if self.vencer_saga(&mut uow, saga).await? {
+                uow.commit().await?;
+                moved += 1;
             }
-            match self.store.guardar_saga(&mut uow, &saga).await {
-                // Completed or re-sent by someone else meanwhile: theirs wins.
-                Err(StoreError::Conflict { .. }) => continue,
-                other => other?,
+        }
+        for registro in self.store.registros_vencidos(ahora, 100).await? {
+            let mut uow = uows.begin().await?;
+            if self.vencer_registro(&mut uow, registro).await? {
+                uow.commit().await?;
+                moved += 1;
             }
-            uow.commit().await?;
-            moved += 1;
         }
         Ok(moved)
+    }
+
+    /// Whether the saga moved (false: someone else moved it meanwhile).
+    async fn vencer_saga(
+        &self,
+        uow: &mut S::Uow,
+        mut saga: Saga,
+    ) -> Result<bool, ReintentarSagasVencidasError> {
+        let ahora = Utc::now();
+        let ctx = saga_context(&saga, None);
+        match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
+            Reintento::Reenviar => {
+                tracing::warn!(saga = %saga.id(), intento = saga.intentos(), "no reply in time; re-sending the command");
+                uow.add_message(self.messages.comando(&saga, &ctx)?);
+            }
+            Reintento::Abandonar => {
+                tracing::error!(saga = %saga.id(), error = ?saga.ultimo_error(), "saga failed");
+                let registro = self
+                    .store
+                    .registro_de(uow, saga.tipo_entidad(), saga.id_entidad())
+                    .await?;
+                if let Some(mut registro) = registro {
+                    let error = saga.ultimo_error().unwrap_or("decision failed").to_owned();
+                    if registro.decision_fallida(&error, ahora) {
+                        self.guardar_registro(uow, &registro, Vec::new(), &ctx)
+                            .await?;
+                    }
+                }
+            }
+        }
+        match self.store.guardar_saga(uow, &saga).await {
+            // Completed or re-sent by someone else meanwhile: theirs wins.
+            Err(StoreError::Conflict { .. }) => Ok(false),
+            other => other.map(|()| true).map_err(Into::into),
+        }
+    }
+
+    async fn vencer_registro(
+        &self,
+        uow: &mut S::Uow,
+        mut registro: RegistroPropiedad,
+    ) -> Result<bool, ReintentarSagasVencidasError> {
+        let acciones = registro.vencer(
+            self.policy.max_intentos,
+            self.policy.timeout(),
+            uuid::Uuid::now_v7().to_string(),
+            Utc::now(),
+        );
+        tracing::warn!(registro = %registro.id(), paso = registro.paso().as_str(), estado = %registro.estado(), "registration step overdue");
+        let ctx = CommandContext::new_root_correlated(Some(&registro.id().to_string()));
+        match self.guardar_registro(uow, &registro, acciones, &ctx).await {
+            Err(ReintentarSagasVencidasError::Store(StoreError::Conflict { .. })) => Ok(false),
+            other => other.map(|()| true),
+        }
+    }
+
+    async fn guardar_registro(
+        &self,
+        uow: &mut S::Uow,
+        registro: &RegistroPropiedad,
+        acciones: Vec<crate::auditoria::domain::Accion>,
+        ctx: &CommandContext,
+    ) -> Result<(), ReintentarSagasVencidasError> {
+        ejecutar(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            registro,
+            acciones,
+            ctx,
+            self.policy,
+        )
+        .await
     }
 }

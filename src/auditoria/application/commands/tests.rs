@@ -1,6 +1,6 @@
 //! The saga's command handlers against in-memory ports: no database.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -9,17 +9,21 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{
-    Auditoria, AuditoriaCompletada, Decision, EstadoSaga, Saga, SagaSnapshot, TipoEntidad,
+    Auditoria, AuditoriaCompletada, ComandoRegistro, DatosRegistro, Decision, Envio,
+    EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, Saga, SagaSnapshot,
+    TipoEntidad,
 };
 use crate::seedwork::application::testing::{MemoryUnitOfWork, MemoryUnitOfWorkFactory};
 use crate::seedwork::application::{CommandContext, Message, StoreError, TranslateError, dispatch};
-use crate::seedwork::domain::Estado;
+use crate::seedwork::domain::{EntityId, Estado};
 
 /// Audits and sagas in memory; writes staged until commit.
 #[derive(Clone, Default)]
 struct MemoryAuditorias {
     audits: Arc<Mutex<Vec<(TipoEntidad, String)>>>,
     sagas: Arc<Mutex<HashMap<String, SagaSnapshot>>>,
+    registros: Arc<Mutex<HashMap<String, RegistroSnapshot>>>,
+    conocidas: Arc<Mutex<HashSet<String>>>,
 }
 
 #[async_trait]
@@ -89,6 +93,78 @@ impl AuditoriaStore for MemoryAuditorias {
             .map(Saga::restore)
             .collect())
     }
+
+    async fn registro_de(
+        &self,
+        _uow: &mut MemoryUnitOfWork,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<RegistroPropiedad>, StoreError> {
+        let registros = self.registros.lock().expect("lock");
+        Ok(registros
+            .values()
+            .cloned()
+            .map(RegistroPropiedad::restore)
+            .find(|r| r.incluye(tipo, id_entidad)))
+    }
+
+    async fn guardar_registro(
+        &self,
+        uow: &mut MemoryUnitOfWork,
+        registro: &RegistroPropiedad,
+    ) -> Result<(), StoreError> {
+        let mut stored = registro.snapshot().clone();
+        stored.version += 1;
+        let registros = self.registros.clone();
+        uow.stage(move || {
+            registros
+                .lock()
+                .expect("lock")
+                .insert(stored.id.to_string(), stored);
+        });
+        Ok(())
+    }
+
+    async fn registros_vencidos(
+        &self,
+        ahora: DateTime<Utc>,
+        _limit: i64,
+    ) -> Result<Vec<RegistroPropiedad>, StoreError> {
+        let registros = self.registros.lock().expect("lock");
+        Ok(registros
+            .values()
+            .filter(|r| {
+                r.estado == EstadoRegistro::EnCurso
+                    && r.envio.as_ref().is_some_and(|e| e.proximo_intento <= ahora)
+            })
+            .cloned()
+            .map(RegistroPropiedad::restore)
+            .collect())
+    }
+
+    async fn compania_conocida(
+        &self,
+        _uow: &mut MemoryUnitOfWork,
+        identificacion: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .conocidas
+            .lock()
+            .expect("lock")
+            .contains(identificacion))
+    }
+
+    async fn recordar_compania(
+        &self,
+        uow: &mut MemoryUnitOfWork,
+        identificacion: &str,
+    ) -> Result<(), StoreError> {
+        let (conocidas, id) = (self.conocidas.clone(), identificacion.to_owned());
+        uow.stage(move || {
+            conocidas.lock().expect("lock").insert(id);
+        });
+        Ok(())
+    }
 }
 
 /// Messages named after what they are: the event, or the saga's command
@@ -114,6 +190,37 @@ impl SagaMessages for NamedSagaMessages {
             Decision::Rechazar => "Rechazar",
         };
         Ok(message(ctx.command_id.clone(), kind, saga.id_entidad()))
+    }
+
+    fn comando_registro(
+        &self,
+        registro: &RegistroPropiedad,
+        envio: &Envio,
+        ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        let kind = match envio.comando {
+            ComandoRegistro::CrearPropiedad => "CrearPropiedad",
+            ComandoRegistro::CrearDatosGeograficos => "CrearDatosGeograficos",
+            ComandoRegistro::EliminarPropiedad { .. } => "EliminarPropiedad",
+            ComandoRegistro::EliminarDatosGeograficos { .. } => "EliminarDatosGeograficos",
+        };
+        Ok(message(
+            ctx.command_id.clone(),
+            kind,
+            &registro.id().to_string(),
+        ))
+    }
+
+    fn registro_avanzado(
+        &self,
+        registro: &RegistroPropiedad,
+        _ctx: &CommandContext,
+    ) -> Result<Message, TranslateError> {
+        Ok(message(
+            uuid::Uuid::now_v7().to_string(),
+            "RegistroPropiedadAvanzado",
+            &registro.id().to_string(),
+        ))
     }
 }
 
@@ -198,7 +305,11 @@ async fn registrar_resultado_completes_the_saga_and_notes_a_different_outcome() 
         Arc::new(NamedSagaMessages),
         policy(30_000),
     );
-    let registrar_h = RegistrarResultadoHandler::new(Arc::new(store.clone()));
+    let registrar_h = RegistrarResultadoHandler::new(
+        Arc::new(store.clone()),
+        Arc::new(NamedSagaMessages),
+        policy(30_000),
+    );
     dispatch(
         &uows,
         &auditar_h,
@@ -257,4 +368,161 @@ async fn an_overdue_saga_resends_its_command_with_the_same_id_then_fails() {
     assert!(sent.iter().all(|m| m.id == sent[0].id), "one command id");
     let saga = store.sagas.lock().expect("lock")["c-3"].clone();
     assert_eq!(saga.estado, EstadoSaga::Fallida);
+}
+
+fn parte(tipo: TipoEntidad, id: &str, campos: &[(&str, &str)]) -> AuditarEntidad {
+    AuditarEntidad {
+        tipo,
+        id_entidad: id.to_owned(),
+        campos: campos
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    }
+}
+
+/// A registration driven through its handlers: the company is known, the
+/// property passes, its datos geográficos do not → both rejected, the
+/// property by compensation naming the cause; the saga ends compensada.
+#[tokio::test]
+async fn a_registration_whose_geographic_data_fail_rejects_both_and_compensates() {
+    let (uows, store) = (
+        MemoryUnitOfWorkFactory::default(),
+        MemoryAuditorias::default(),
+    );
+    let (s, m) = (Arc::new(store.clone()), Arc::new(NamedSagaMessages));
+    let iniciar = IniciarRegistroPropiedadHandler::new(s.clone(), m.clone(), policy(30_000));
+    let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
+    let resultado = RegistrarResultadoHandler::new(s, m, policy(30_000));
+    let ctx = CommandContext::new_root;
+    dispatch(&uows, &auditar_h, auditar("c-9", "a@andes.co"), ctx())
+        .await
+        .expect("company audited: its identificacion is now known");
+    let id = EntityId::new();
+    let datos = DatosRegistro {
+        nombre: "Lote 7".into(),
+        identificacion_catastral: "CAT-7".into(),
+        nit: "900123".into(),
+        latitud: "95".into(),
+        longitud: "-74".into(),
+        direccion: String::new(),
+    };
+    let started = dispatch(
+        &uows,
+        &iniciar,
+        IniciarRegistroPropiedad {
+            id_propiedad: id,
+            datos: datos.clone(),
+        },
+        ctx(),
+    )
+    .await
+    .expect("start");
+    assert!(started);
+    let again = IniciarRegistroPropiedad {
+        id_propiedad: id,
+        datos,
+    };
+    assert!(
+        !dispatch(&uows, &iniciar, again, ctx())
+            .await
+            .expect("again")
+    );
+    let propiedad = [
+        ("nombre", "Lote 7"),
+        ("identificacion_catastral", "CAT-7"),
+        ("nit", "900123"),
+    ];
+    dispatch(
+        &uows,
+        &auditar_h,
+        parte(TipoEntidad::Propiedad, &id.to_string(), &propiedad),
+        ctx(),
+    )
+    .await
+    .expect("propiedad audited");
+    let id_datos = store.registros.lock().expect("lock")[&id.to_string()]
+        .id_datos
+        .to_string();
+    let geo = [
+        ("nombre_propiedad", "Lote 7"),
+        ("latitud", "95"),
+        ("longitud", "-74"),
+    ];
+    dispatch(
+        &uows,
+        &auditar_h,
+        parte(TipoEntidad::DatosGeograficos, &id_datos, &geo),
+        ctx(),
+    )
+    .await
+    .expect("datos audited");
+    let types = uows.committed_types();
+    let sent: Vec<&str> = types
+        .iter()
+        .map(String::as_str)
+        .filter(|t| *t != "RegistroPropiedadAvanzado" && *t != "AuditoriaCompletada")
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "Aprobar",
+            "CrearPropiedad",
+            "CrearDatosGeograficos",
+            "Rechazar",
+            "Rechazar"
+        ]
+    );
+    let motivos = store.sagas.lock().expect("lock")[&id.to_string()]
+        .motivos
+        .clone();
+    assert_eq!(motivos, ["datos geográficos: latitud fuera_de_rango"]);
+    for (tipo, entidad) in [
+        (TipoEntidad::Propiedad, id.to_string()),
+        (TipoEntidad::DatosGeograficos, id_datos),
+    ] {
+        let rechazada = RegistrarResultado {
+            tipo,
+            id_entidad: entidad,
+            estado: Estado::Rechazada,
+        };
+        dispatch(&uows, &resultado, rechazada, ctx())
+            .await
+            .expect("result");
+    }
+    let registro = store.registros.lock().expect("lock")[&id.to_string()].clone();
+    assert_eq!(registro.estado, EstadoRegistro::Compensada);
+    assert_eq!(
+        registro.motivo.as_deref(),
+        Some("datos geográficos: latitud fuera_de_rango")
+    );
+}
+
+#[tokio::test]
+async fn a_property_of_an_unknown_company_is_audited_nit_desconocido() {
+    let (uows, store) = (
+        MemoryUnitOfWorkFactory::default(),
+        MemoryAuditorias::default(),
+    );
+    let handler = AuditarEntidadHandler::new(
+        Arc::new(store.clone()),
+        Arc::new(NamedSagaMessages),
+        policy(30_000),
+    );
+    let campos = [
+        ("nombre", "Lote"),
+        ("identificacion_catastral", "CAT-1"),
+        ("nit", "111"),
+    ];
+    dispatch(
+        &uows,
+        &handler,
+        parte(TipoEntidad::Propiedad, "p-1", &campos),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("audit");
+    let saga = store.sagas.lock().expect("lock")["p-1"].clone();
+    assert_eq!(saga.decision, Decision::Rechazar);
+    assert_eq!(saga.motivos, ["nit desconocido"]);
 }

@@ -3,6 +3,8 @@
 
 mod obtener_auditoria;
 mod obtener_auditorias;
+mod obtener_registro;
+mod obtener_registros;
 mod obtener_reporte_faltantes;
 mod obtener_sagas;
 
@@ -10,6 +12,8 @@ use std::sync::Arc;
 
 pub use obtener_auditoria::{ObtenerAuditoria, ObtenerAuditoriaError, ObtenerAuditoriaHandler};
 pub use obtener_auditorias::{ObtenerAuditorias, ObtenerAuditoriasError, ObtenerAuditoriasHandler};
+pub use obtener_registro::{ObtenerRegistro, ObtenerRegistroError, ObtenerRegistroHandler};
+pub use obtener_registros::{ObtenerRegistros, ObtenerRegistrosError, ObtenerRegistrosHandler};
 pub use obtener_reporte_faltantes::{
     ObtenerReporteFaltantes, ObtenerReporteFaltantesError, ObtenerReporteFaltantesHandler,
 };
@@ -21,6 +25,8 @@ pub struct ConsultasAuditoria<M> {
     pub auditoria: ObtenerAuditoriaHandler<M>,
     pub reporte_faltantes: ObtenerReporteFaltantesHandler<M>,
     pub sagas: ObtenerSagasHandler<M>,
+    pub registros: ObtenerRegistrosHandler<M>,
+    pub registro: ObtenerRegistroHandler<M>,
 }
 
 impl<M> ConsultasAuditoria<M> {
@@ -30,7 +36,9 @@ impl<M> ConsultasAuditoria<M> {
             auditorias: ObtenerAuditoriasHandler::new(read_model.clone()),
             auditoria: ObtenerAuditoriaHandler::new(read_model.clone()),
             reporte_faltantes: ObtenerReporteFaltantesHandler::new(read_model.clone()),
-            sagas: ObtenerSagasHandler::new(read_model),
+            sagas: ObtenerSagasHandler::new(read_model.clone()),
+            registros: ObtenerRegistrosHandler::new(read_model.clone()),
+            registro: ObtenerRegistroHandler::new(read_model),
         }
     }
 }

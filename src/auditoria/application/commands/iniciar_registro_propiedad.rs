@@ -1,0 +1,102 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::SagaPolicy;
+use super::auditar_entidad::ejecutar;
+use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::{DatosRegistro, RegistroPropiedad, TipoEntidad};
+use crate::contracts::types;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, StoreError, TranslateError,
+};
+use crate::seedwork::domain::EntityId;
+
+/// Register a property with its geographic data, as one saga
+/// (`RegistrarPropiedad` on `comandos-auditoria`).
+#[derive(Debug, Clone)]
+pub struct IniciarRegistroPropiedad {
+    /// The property's id: the saga's id and its correlation id.
+    pub id_propiedad: EntityId,
+    pub datos: DatosRegistro,
+}
+
+impl Command for IniciarRegistroPropiedad {
+    const NAME: &'static str = types::REGISTRAR_PROPIEDAD;
+    /// Whether a registration started (false: it had been already).
+    type Output = bool;
+}
+
+#[derive(Debug, Error)]
+pub enum IniciarRegistroPropiedadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+/// Starts the registration: the saga row, its `CrearPropiedad` and its
+/// first `RegistroPropiedadAvanzado` commit together.
+pub struct IniciarRegistroPropiedadHandler<S, M> {
+    store: Arc<S>,
+    messages: Arc<M>,
+    policy: SagaPolicy,
+}
+
+impl<S, M> IniciarRegistroPropiedadHandler<S, M> {
+    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
+        Self {
+            store,
+            messages,
+            policy,
+        }
+    }
+}
+
+#[async_trait]
+impl<S, M> CommandHandler<IniciarRegistroPropiedad> for IniciarRegistroPropiedadHandler<S, M>
+where
+    S: AuditoriaStore,
+    M: SagaMessages,
+{
+    type Uow = S::Uow;
+    type Error = IniciarRegistroPropiedadError;
+
+    async fn handle(
+        &self,
+        uow: &mut S::Uow,
+        command: IniciarRegistroPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<bool, IniciarRegistroPropiedadError> {
+        let id = command.id_propiedad.to_string();
+        if self
+            .store
+            .registro_de(uow, TipoEntidad::Propiedad, &id)
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        let (registro, primera) = RegistroPropiedad::iniciar(
+            command.id_propiedad,
+            EntityId::new(),
+            command.datos,
+            uuid::Uuid::now_v7().to_string(),
+            self.policy.timeout(),
+            Utc::now(),
+        );
+        ejecutar::<_, _, IniciarRegistroPropiedadError>(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            &registro,
+            vec![primera],
+            ctx,
+            self.policy,
+        )
+        .await?;
+        Ok(true)
+    }
+}

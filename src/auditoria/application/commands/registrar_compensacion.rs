@@ -1,0 +1,106 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::SagaPolicy;
+use super::auditar_entidad::ejecutar;
+use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::TipoEntidad;
+use crate::seedwork::application::{
+    Command, CommandContext, CommandHandler, StoreError, TranslateError,
+};
+
+/// What a registration's participant reported about a step that is not a
+/// creation: a compensation applied (`PropiedadEliminada`, the eliminating
+/// `DatosGeograficosRechazados`) or a creation refused
+/// (`CreacionPropiedadFallida`).
+#[derive(Debug, Clone)]
+pub enum RegistrarCompensacion {
+    Eliminada {
+        tipo: TipoEntidad,
+        id_entidad: String,
+    },
+    CreacionFallida {
+        id_propiedad: String,
+        motivo: String,
+    },
+}
+
+impl Command for RegistrarCompensacion {
+    const NAME: &'static str = "RegistrarCompensacion";
+    type Output = ();
+}
+
+#[derive(Debug, Error)]
+pub enum RegistrarCompensacionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Encoding(#[from] TranslateError),
+}
+
+pub struct RegistrarCompensacionHandler<S, M> {
+    store: Arc<S>,
+    messages: Arc<M>,
+    policy: SagaPolicy,
+}
+
+impl<S, M> RegistrarCompensacionHandler<S, M> {
+    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
+        Self {
+            store,
+            messages,
+            policy,
+        }
+    }
+}
+
+#[async_trait]
+impl<S, M> CommandHandler<RegistrarCompensacion> for RegistrarCompensacionHandler<S, M>
+where
+    S: AuditoriaStore,
+    M: SagaMessages,
+{
+    type Uow = S::Uow;
+    type Error = RegistrarCompensacionError;
+
+    async fn handle(
+        &self,
+        uow: &mut S::Uow,
+        command: RegistrarCompensacion,
+        ctx: &CommandContext,
+    ) -> Result<(), RegistrarCompensacionError> {
+        let (tipo, id) = match &command {
+            RegistrarCompensacion::Eliminada { tipo, id_entidad } => (*tipo, id_entidad),
+            RegistrarCompensacion::CreacionFallida { id_propiedad, .. } => {
+                (TipoEntidad::Propiedad, id_propiedad)
+            }
+        };
+        // Not part of a registration (an operator's own elimination): nothing to do.
+        let Some(mut registro) = self.store.registro_de(uow, tipo, id).await? else {
+            return Ok(());
+        };
+        let ahora = Utc::now();
+        let moved = match &command {
+            RegistrarCompensacion::Eliminada { tipo, .. } => registro.eliminada(*tipo, ahora),
+            RegistrarCompensacion::CreacionFallida { motivo, .. } => {
+                registro.creacion_fallida(motivo, ahora)
+            }
+        };
+        if moved {
+            ejecutar::<_, _, RegistrarCompensacionError>(
+                self.store.as_ref(),
+                self.messages.as_ref(),
+                uow,
+                &registro,
+                Vec::new(),
+                ctx,
+                self.policy,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

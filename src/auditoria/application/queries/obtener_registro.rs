@@ -1,0 +1,48 @@
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use thiserror::Error;
+
+use crate::auditoria::application::{AuditoriaReadModel, RegistroView};
+use crate::seedwork::application::{Query, QueryHandler, StoreError};
+
+/// One property registration, by the property's id, with its steps.
+#[derive(Debug, Clone)]
+pub struct ObtenerRegistro {
+    pub id_propiedad: String,
+}
+
+impl Query for ObtenerRegistro {
+    const NAME: &'static str = "ObtenerRegistro";
+    type Output = RegistroView;
+}
+
+#[derive(Debug, Error)]
+pub enum ObtenerRegistroError {
+    #[error("registro {0} not found")]
+    NoEncontrado(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct ObtenerRegistroHandler<M> {
+    read_model: Arc<M>,
+}
+
+impl<M> ObtenerRegistroHandler<M> {
+    pub fn new(read_model: Arc<M>) -> Self {
+        Self { read_model }
+    }
+}
+
+#[async_trait]
+impl<M: AuditoriaReadModel> QueryHandler<ObtenerRegistro> for ObtenerRegistroHandler<M> {
+    type Error = ObtenerRegistroError;
+
+    async fn handle(&self, q: ObtenerRegistro) -> Result<RegistroView, ObtenerRegistroError> {
+        self.read_model
+            .registro(&q.id_propiedad)
+            .await?
+            .ok_or(ObtenerRegistroError::NoEncontrado(q.id_propiedad))
+    }
+}

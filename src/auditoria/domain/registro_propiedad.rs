@@ -1,0 +1,794 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Decision, TipoEntidad};
+use crate::seedwork::domain::{EntityId, Estado, FieldError};
+
+/// Where a property registration stands: under way, done (both parts
+/// approved), compensated (both rejected, or what was done undone, with
+/// the cause) or failed (a compensation could not run: an operator looks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EstadoRegistro {
+    EnCurso,
+    Completada,
+    Compensada,
+    Fallida,
+}
+
+impl EstadoRegistro {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnCurso => "en_curso",
+            Self::Completada => "completada",
+            Self::Compensada => "compensada",
+            Self::Fallida => "fallida",
+        }
+    }
+}
+
+impl fmt::Display for EstadoRegistro {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EstadoRegistro {
+    type Err = FieldError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "en_curso" | "pendiente" => Ok(Self::EnCurso),
+            "completada" => Ok(Self::Completada),
+            "compensada" => Ok(Self::Compensada),
+            "fallida" => Ok(Self::Fallida),
+            _ => Err(FieldError::new(
+                "estado",
+                format!("must be en_curso, completada, compensada or fallida, got {s:?}"),
+            )),
+        }
+    }
+}
+
+/// The saga's steps, as the orchestration table names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paso {
+    /// 1: `CrearPropiedad` sent, waiting for `PropiedadCreada` (or
+    /// `CreacionPropiedadFallida`).
+    CrearPropiedad,
+    /// 2: `CrearDatosGeograficos` sent, waiting for `DatosGeograficosCreados`.
+    CrearDatosGeograficos,
+    /// 3 and 4 done (each part audited when created): both decisions
+    /// sent, waiting for the parts' final states.
+    Decidir,
+    /// Undoing what was done (`EliminarPropiedad`).
+    Compensar,
+    Terminado,
+}
+
+impl Paso {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CrearPropiedad => "crear_propiedad",
+            Self::CrearDatosGeograficos => "crear_datos_geograficos",
+            Self::Decidir => "decidir",
+            Self::Compensar => "compensar",
+            Self::Terminado => "terminado",
+        }
+    }
+}
+
+/// What the registration was asked with (as given: the audit judges it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DatosRegistro {
+    pub nombre: String,
+    pub identificacion_catastral: String,
+    pub nit: String,
+    pub latitud: String,
+    pub longitud: String,
+    pub direccion: String,
+}
+
+/// A command the saga sends to a participant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "comando", rename_all = "snake_case")]
+pub enum ComandoRegistro {
+    CrearPropiedad,
+    CrearDatosGeograficos,
+    EliminarPropiedad { motivo: String },
+    EliminarDatosGeograficos { motivo: String },
+}
+
+impl ComandoRegistro {
+    fn es_compensacion(&self) -> bool {
+        matches!(
+            self,
+            Self::EliminarPropiedad { .. } | Self::EliminarDatosGeograficos { .. }
+        )
+    }
+
+    fn parte(&self) -> &'static str {
+        match self {
+            Self::CrearPropiedad | Self::EliminarPropiedad { .. } => PROPIEDAD,
+            Self::CrearDatosGeograficos | Self::EliminarDatosGeograficos { .. } => DATOS,
+        }
+    }
+}
+
+/// A command in flight: its id (the same on every re-send, so the
+/// receiver's inbox applies it once) and its attempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envio {
+    pub comando: ComandoRegistro,
+    pub id_comando: String,
+    pub intentos: u32,
+    pub proximo_intento: DateTime<Utc>,
+}
+
+/// An audit's verdict on one part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Veredicto {
+    pub aprobada: bool,
+    pub motivos: Vec<String>,
+}
+
+/// One line of the saga's log, which the UI shows step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hito {
+    pub paso: String,
+    pub resultado: String,
+    pub detalle: Option<String>,
+    pub fecha: DateTime<Utc>,
+}
+
+/// What the handler must do after a step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Accion {
+    /// Send (or re-send) this command.
+    Enviar(Envio),
+    /// Start the decision saga of one part (approve or reject it).
+    Decidir {
+        tipo: TipoEntidad,
+        id_entidad: String,
+        decision: Decision,
+        motivos: Vec<String>,
+    },
+}
+
+const PROPIEDAD: &str = "propiedad";
+const DATOS: &str = "datos geográficos";
+
+/// What one part (the propiedad or its datos geográficos) has come to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Parte {
+    pub creada: bool,
+    pub auditoria: Option<Veredicto>,
+    pub estado_final: Option<String>,
+    pub eliminada: bool,
+}
+
+/// The whole state of a registration as stored and read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistroSnapshot {
+    /// The saga's id: the property's id, also the conversation's
+    /// correlation id.
+    pub id: EntityId,
+    pub id_datos: EntityId,
+    pub datos: DatosRegistro,
+    pub estado: EstadoRegistro,
+    pub paso: Paso,
+    pub propiedad: Parte,
+    pub datos_geograficos: Parte,
+    pub motivo: Option<String>,
+    pub envio: Option<Envio>,
+    pub ultimo_error: Option<String>,
+    pub pasos: Vec<Hito>,
+    pub fecha_creacion: DateTime<Utc>,
+    pub fecha_actualizacion: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// The orchestrated registration of a property (`CoordinadorAuditoria` of
+/// the PoC): create the propiedad, then its datos geográficos; each part is
+/// audited when created; both pass → both approved; either fails → both
+/// rejected, the other by compensation, naming the cause; a step that
+/// cannot be done → what was done is eliminated. Every command keeps its id
+/// across re-sends; a compensation that cannot run leaves the saga Fallida.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistroPropiedad {
+    state: RegistroSnapshot,
+}
+
+impl RegistroPropiedad {
+    /// Starts a registration: its first command, `CrearPropiedad`, is sent now.
+    pub fn iniciar(
+        id: EntityId,
+        id_datos: EntityId,
+        datos: DatosRegistro,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> (Self, Accion) {
+        let envio = Envio {
+            comando: ComandoRegistro::CrearPropiedad,
+            id_comando,
+            intentos: 1,
+            proximo_intento: ahora + timeout,
+        };
+        let mut registro = Self {
+            state: RegistroSnapshot {
+                id,
+                id_datos,
+                datos,
+                estado: EstadoRegistro::EnCurso,
+                paso: Paso::CrearPropiedad,
+                propiedad: Parte::default(),
+                datos_geograficos: Parte::default(),
+                motivo: None,
+                envio: Some(envio.clone()),
+                ultimo_error: None,
+                pasos: Vec::new(),
+                fecha_creacion: ahora,
+                fecha_actualizacion: ahora,
+                version: 0,
+            },
+        };
+        registro.anotar(Paso::CrearPropiedad, "enviado", None, ahora);
+        (registro, Accion::Enviar(envio))
+    }
+
+    pub fn restore(state: RegistroSnapshot) -> Self {
+        Self { state }
+    }
+
+    pub fn snapshot(&self) -> &RegistroSnapshot {
+        &self.state
+    }
+
+    pub fn id(&self) -> EntityId {
+        self.state.id
+    }
+
+    pub fn estado(&self) -> EstadoRegistro {
+        self.state.estado
+    }
+
+    pub fn paso(&self) -> Paso {
+        self.state.paso
+    }
+
+    pub fn motivo(&self) -> Option<&str> {
+        self.state.motivo.as_deref()
+    }
+
+    pub fn pasos(&self) -> &[Hito] {
+        &self.state.pasos
+    }
+
+    /// The part `tipo`/`id_entidad` names, if it belongs to this registration.
+    pub fn incluye(&self, tipo: TipoEntidad, id_entidad: &str) -> bool {
+        let id = match tipo {
+            TipoEntidad::Propiedad => self.state.id,
+            TipoEntidad::DatosGeograficos => self.state.id_datos,
+            TipoEntidad::Compania => return false,
+        };
+        id.to_string() == id_entidad
+    }
+
+    fn anotar(
+        &mut self,
+        paso: Paso,
+        resultado: &str,
+        detalle: Option<String>,
+        ahora: DateTime<Utc>,
+    ) {
+        self.state.pasos.push(Hito {
+            paso: paso.as_str().to_owned(),
+            resultado: resultado.to_owned(),
+            detalle,
+            fecha: ahora,
+        });
+        self.state.fecha_actualizacion = ahora;
+    }
+
+    fn enviar(
+        &mut self,
+        comando: ComandoRegistro,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Accion {
+        let envio = Envio {
+            comando,
+            id_comando,
+            intentos: 1,
+            proximo_intento: ahora + timeout,
+        };
+        self.state.envio = Some(envio.clone());
+        Accion::Enviar(envio)
+    }
+
+    fn terminar(&mut self, estado: EstadoRegistro, ahora: DateTime<Utc>) {
+        self.state.estado = estado;
+        self.state.paso = Paso::Terminado;
+        self.state.envio = None;
+        self.anotar(
+            Paso::Terminado,
+            estado.as_str(),
+            self.state.motivo.clone(),
+            ahora,
+        );
+    }
+
+    fn parte_mut(&mut self, tipo: TipoEntidad) -> &mut Parte {
+        match tipo {
+            TipoEntidad::Propiedad => &mut self.state.propiedad,
+            _ => &mut self.state.datos_geograficos,
+        }
+    }
+
+    /// A part was created and audited. The propiedad leads to step 2; the
+    /// datos geográficos to the decisions. A part created after the saga
+    /// gave up on it (a late reply) is eliminated.
+    pub fn parte_auditada(
+        &mut self,
+        tipo: TipoEntidad,
+        veredicto: Veredicto,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        let parte = self.parte_mut(tipo);
+        if parte.creada {
+            return Vec::new();
+        }
+        parte.creada = true;
+        parte.auditoria = Some(veredicto.clone());
+        let (paso, nombre) = match tipo {
+            TipoEntidad::Propiedad => (Paso::CrearPropiedad, PROPIEDAD),
+            _ => (Paso::CrearDatosGeograficos, DATOS),
+        };
+        if self.state.estado != EstadoRegistro::EnCurso || self.state.paso != paso {
+            return self.eliminar_tardia(tipo, id_comando, ahora);
+        }
+        self.anotar(paso, "hecho", None, ahora);
+        let (resultado, detalle) = match veredicto.aprobada {
+            true => ("aprobada", None),
+            false => ("rechazada", Some(veredicto.motivos.join(", "))),
+        };
+        self.anotar(
+            paso,
+            &format!("auditoria {nombre} {resultado}"),
+            detalle,
+            ahora,
+        );
+        match tipo {
+            TipoEntidad::Propiedad => {
+                self.state.paso = Paso::CrearDatosGeograficos;
+                self.anotar(Paso::CrearDatosGeograficos, "enviado", None, ahora);
+                vec![self.enviar(
+                    ComandoRegistro::CrearDatosGeograficos,
+                    id_comando,
+                    timeout,
+                    ahora,
+                )]
+            }
+            _ => self.decidir(ahora),
+        }
+    }
+
+    /// A creation that came after the saga moved on (gave up, or was
+    /// compensated): it is undone, once, with a command of its own.
+    fn eliminar_tardia(
+        &mut self,
+        tipo: TipoEntidad,
+        id_comando: String,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        let motivo = format!(
+            "registro {}: {}",
+            self.state.estado,
+            self.state
+                .motivo
+                .clone()
+                .unwrap_or_else(|| "creación tardía".into())
+        );
+        let comando = match tipo {
+            TipoEntidad::Propiedad => ComandoRegistro::EliminarPropiedad { motivo },
+            _ => ComandoRegistro::EliminarDatosGeograficos { motivo },
+        };
+        self.anotar(
+            Paso::Compensar,
+            "creación tardía eliminada",
+            Some(comando.parte().into()),
+            ahora,
+        );
+        // Not tracked by the saga's single in-flight slot: the outbox
+        // delivers it, and the receiver's inbox applies it once.
+        vec![Accion::Enviar(Envio {
+            comando,
+            id_comando,
+            intentos: 1,
+            proximo_intento: ahora,
+        })]
+    }
+
+    /// Steps 3 and 4 are done: both approved, or both rejected, the one
+    /// that passed by compensation with the cause.
+    fn decidir(&mut self, ahora: DateTime<Utc>) -> Vec<Accion> {
+        let s = &self.state;
+        let (Some(p), Some(d)) = (&s.propiedad.auditoria, &s.datos_geograficos.auditoria) else {
+            return Vec::new();
+        };
+        let causas: Vec<String> = [(PROPIEDAD, p), (DATOS, d)]
+            .iter()
+            .filter(|(_, v)| !v.aprobada)
+            .map(|(nombre, v)| format!("{nombre}: {}", v.motivos.join(", ")))
+            .collect();
+        let partes = [
+            (TipoEntidad::Propiedad, s.id, p.clone()),
+            (TipoEntidad::DatosGeograficos, s.id_datos, d.clone()),
+        ];
+        let motivo = (!causas.is_empty()).then(|| causas.join("; "));
+        let acciones = partes
+            .into_iter()
+            .map(|(tipo, id, v)| {
+                let (decision, motivos) = match (&motivo, v.aprobada) {
+                    (None, _) => (Decision::Aprobar, Vec::new()),
+                    (Some(_), false) => (Decision::Rechazar, v.motivos),
+                    (Some(causa), true) => (Decision::Rechazar, vec![causa.clone()]),
+                };
+                Accion::Decidir {
+                    tipo,
+                    id_entidad: id.to_string(),
+                    decision,
+                    motivos,
+                }
+            })
+            .collect();
+        self.state.motivo = motivo;
+        self.state.paso = Paso::Decidir;
+        self.state.envio = None;
+        let detalle = self.state.motivo.clone();
+        self.anotar(Paso::Decidir, "enviado", detalle, ahora);
+        acciones
+    }
+
+    /// Propiedades refused the creation (a taken cadastral id): nothing was
+    /// done, nothing to undo.
+    pub fn creacion_fallida(&mut self, motivo: &str, ahora: DateTime<Utc>) -> bool {
+        if self.state.estado != EstadoRegistro::EnCurso || self.state.paso != Paso::CrearPropiedad {
+            return false;
+        }
+        self.state.motivo = Some(format!("{PROPIEDAD}: {motivo}"));
+        self.anotar(
+            Paso::CrearPropiedad,
+            "fallido",
+            Some(motivo.to_owned()),
+            ahora,
+        );
+        self.terminar(EstadoRegistro::Compensada, ahora);
+        true
+    }
+
+    /// A part reached its final state. Once both have: completed if both
+    /// were approved, else compensated.
+    pub fn resultado(&mut self, tipo: TipoEntidad, estado: Estado, ahora: DateTime<Utc>) -> bool {
+        let parte = self.parte_mut(tipo);
+        if parte.estado_final.is_some() {
+            return false;
+        }
+        parte.estado_final = Some(estado.to_string());
+        let nombre = match tipo {
+            TipoEntidad::Propiedad => PROPIEDAD,
+            _ => DATOS,
+        };
+        self.anotar(
+            Paso::Decidir,
+            &format!("{nombre} {}", estado.as_str().to_lowercase()),
+            None,
+            ahora,
+        );
+        let s = &self.state;
+        if s.estado != EstadoRegistro::EnCurso || s.paso != Paso::Decidir {
+            return true;
+        }
+        let finales = [&s.propiedad.estado_final, &s.datos_geograficos.estado_final];
+        if finales.iter().all(|e| e.is_some()) {
+            let aprobadas = finales
+                .iter()
+                .all(|e| e.as_deref() == Some(Estado::Aprobada.as_str()));
+            let fin = match aprobadas {
+                true => EstadoRegistro::Completada,
+                false => EstadoRegistro::Compensada,
+            };
+            self.terminar(fin, ahora);
+        }
+        true
+    }
+
+    /// A compensation was applied (`PropiedadEliminada`, or the eliminating
+    /// rejection of the datos geográficos).
+    pub fn eliminada(&mut self, tipo: TipoEntidad, ahora: DateTime<Utc>) -> bool {
+        let parte = self.parte_mut(tipo);
+        if parte.eliminada {
+            return false;
+        }
+        parte.eliminada = true;
+        let nombre = match tipo {
+            TipoEntidad::Propiedad => PROPIEDAD,
+            _ => DATOS,
+        };
+        self.anotar(Paso::Compensar, "hecho", Some(nombre.into()), ahora);
+        let pendiente = self
+            .state
+            .envio
+            .as_ref()
+            .is_some_and(|e| e.comando.es_compensacion() && e.comando.parte() == nombre);
+        if pendiente && self.state.paso == Paso::Compensar {
+            self.terminar(EstadoRegistro::Compensada, ahora);
+        }
+        true
+    }
+
+    /// A part's decision could not be delivered (its decision saga gave up).
+    pub fn decision_fallida(&mut self, error: &str, ahora: DateTime<Utc>) -> bool {
+        if self.state.estado != EstadoRegistro::EnCurso {
+            return false;
+        }
+        self.state.ultimo_error = Some(error.to_owned());
+        self.terminar(EstadoRegistro::Fallida, ahora);
+        true
+    }
+
+    /// Whether a command waits for its reply.
+    pub fn envio(&self) -> Option<&Envio> {
+        self.state.envio.as_ref()
+    }
+
+    /// No reply by the deadline: re-send the same command; after
+    /// `max_intentos`, give up on the step: a creation is compensated (the
+    /// propiedad, if step 2 failed), a compensation leaves the saga Fallida.
+    pub fn vencer(
+        &mut self,
+        max_intentos: u32,
+        timeout: Duration,
+        id_compensacion: String,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        let Some(envio) = self.state.envio.as_mut() else {
+            return Vec::new();
+        };
+        self.state.fecha_actualizacion = ahora;
+        if envio.intentos < max_intentos {
+            envio.intentos += 1;
+            envio.proximo_intento = ahora + timeout * 2i32.saturating_pow(envio.intentos - 1);
+            self.state.ultimo_error = Some(format!("no reply before attempt {}", envio.intentos));
+            return vec![Accion::Enviar(envio.clone())];
+        }
+        let envio = envio.clone();
+        let sin_respuesta = format!(
+            "{}: sin respuesta tras {} intentos",
+            envio.comando.parte(),
+            envio.intentos
+        );
+        self.state.ultimo_error = Some(sin_respuesta.clone());
+        match envio.comando {
+            ComandoRegistro::CrearPropiedad => {
+                self.state.motivo = Some(sin_respuesta.clone());
+                self.anotar(Paso::CrearPropiedad, "fallido", Some(sin_respuesta), ahora);
+                self.terminar(EstadoRegistro::Compensada, ahora);
+                Vec::new()
+            }
+            ComandoRegistro::CrearDatosGeograficos => {
+                self.state.motivo = Some(sin_respuesta.clone());
+                self.anotar(
+                    Paso::CrearDatosGeograficos,
+                    "fallido",
+                    Some(sin_respuesta.clone()),
+                    ahora,
+                );
+                self.state.paso = Paso::Compensar;
+                self.anotar(Paso::Compensar, "enviado", Some(PROPIEDAD.into()), ahora);
+                let comando = ComandoRegistro::EliminarPropiedad {
+                    motivo: sin_respuesta,
+                };
+                vec![self.enviar(comando, id_compensacion, timeout, ahora)]
+            }
+            ComandoRegistro::EliminarPropiedad { .. }
+            | ComandoRegistro::EliminarDatosGeograficos { .. } => {
+                self.anotar(Paso::Compensar, "fallido", Some(sin_respuesta), ahora);
+                self.terminar(EstadoRegistro::Fallida, ahora);
+                Vec::new()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! given(steps) / when(reply) / then(commands and state).
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(1_700_000_000_000).unwrap()
+    }
+
+    fn timeout() -> Duration {
+        Duration::seconds(5)
+    }
+
+    fn iniciado() -> RegistroPropiedad {
+        RegistroPropiedad::iniciar(
+            EntityId::new(),
+            EntityId::new(),
+            DatosRegistro::default(),
+            "c-1".into(),
+            timeout(),
+            now(),
+        )
+        .0
+    }
+
+    fn ok() -> Veredicto {
+        Veredicto {
+            aprobada: true,
+            motivos: Vec::new(),
+        }
+    }
+
+    fn mal(motivo: &str) -> Veredicto {
+        Veredicto {
+            aprobada: false,
+            motivos: vec![motivo.into()],
+        }
+    }
+
+    fn comandos(acciones: &[Accion]) -> Vec<ComandoRegistro> {
+        acciones
+            .iter()
+            .filter_map(|a| match a {
+                Accion::Enviar(e) => Some(e.comando.clone()),
+                Accion::Decidir { .. } => None,
+            })
+            .collect()
+    }
+
+    fn decisiones(acciones: &[Accion]) -> Vec<(TipoEntidad, Decision, Vec<String>)> {
+        acciones
+            .iter()
+            .filter_map(|a| match a {
+                Accion::Decidir {
+                    tipo,
+                    decision,
+                    motivos,
+                    ..
+                } => Some((*tipo, *decision, motivos.clone())),
+                Accion::Enviar(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_parts_pass_then_both_are_approved_and_the_saga_completes() {
+        let mut r = iniciado();
+        let a = r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        assert_eq!(comandos(&a), [ComandoRegistro::CrearDatosGeograficos]);
+        let a = r.parte_auditada(
+            TipoEntidad::DatosGeograficos,
+            ok(),
+            "c-3".into(),
+            timeout(),
+            now(),
+        );
+        let d = decisiones(&a);
+        assert!(
+            d.iter()
+                .all(|(_, decision, _)| *decision == Decision::Aprobar)
+        );
+        assert_eq!(d.len(), 2);
+        assert!(r.resultado(TipoEntidad::Propiedad, Estado::Aprobada, now()));
+        assert_eq!(r.estado(), EstadoRegistro::EnCurso);
+        r.resultado(TipoEntidad::DatosGeograficos, Estado::Aprobada, now());
+        assert_eq!(r.estado(), EstadoRegistro::Completada);
+    }
+
+    #[test]
+    fn a_failed_geographic_audit_rejects_the_property_by_compensation_naming_the_cause() {
+        let mut r = iniciado();
+        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        let a = r.parte_auditada(
+            TipoEntidad::DatosGeograficos,
+            mal("latitud fuera_de_rango"),
+            "c-3".into(),
+            timeout(),
+            now(),
+        );
+        let causa = "datos geográficos: latitud fuera_de_rango".to_owned();
+        assert_eq!(
+            decisiones(&a),
+            [
+                (
+                    TipoEntidad::Propiedad,
+                    Decision::Rechazar,
+                    vec![causa.clone()]
+                ),
+                (
+                    TipoEntidad::DatosGeograficos,
+                    Decision::Rechazar,
+                    vec!["latitud fuera_de_rango".to_owned()]
+                ),
+            ]
+        );
+        r.resultado(TipoEntidad::Propiedad, Estado::Rechazada, now());
+        r.resultado(TipoEntidad::DatosGeograficos, Estado::Rechazada, now());
+        assert_eq!(r.estado(), EstadoRegistro::Compensada);
+        assert_eq!(r.motivo(), Some(causa.as_str()));
+    }
+
+    #[test]
+    fn a_refused_creation_compensates_nothing_and_says_why() {
+        let mut r = iniciado();
+        assert!(r.creacion_fallida("identificacion_catastral CAT-1 ya registrada", now()));
+        assert_eq!(r.estado(), EstadoRegistro::Compensada);
+        assert!(r.motivo().is_some_and(|m| m.contains("CAT-1")));
+        assert!(
+            !r.creacion_fallida("again", now()),
+            "a repeat changes nothing"
+        );
+    }
+
+    #[test]
+    fn no_reply_for_the_geographic_data_eliminates_the_property() {
+        let mut r = iniciado();
+        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        let resent = r.vencer(2, timeout(), "x".into(), now());
+        assert_eq!(comandos(&resent), [ComandoRegistro::CrearDatosGeograficos]);
+        let Accion::Enviar(e) = &resent[0] else {
+            panic!()
+        };
+        assert_eq!(e.id_comando, "c-2", "a re-send keeps the command id");
+        let compensar = r.vencer(2, timeout(), "c-9".into(), now());
+        assert!(matches!(
+            &comandos(&compensar)[..],
+            [ComandoRegistro::EliminarPropiedad { motivo }] if motivo.contains("sin respuesta")
+        ));
+        assert_eq!(r.paso(), Paso::Compensar);
+        assert!(r.eliminada(TipoEntidad::Propiedad, now()));
+        assert_eq!(r.estado(), EstadoRegistro::Compensada);
+        // The datos geográficos created late are eliminated too.
+        let tarde = r.parte_auditada(
+            TipoEntidad::DatosGeograficos,
+            ok(),
+            "c-10".into(),
+            timeout(),
+            now(),
+        );
+        assert!(matches!(
+            &comandos(&tarde)[..],
+            [ComandoRegistro::EliminarDatosGeograficos { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_compensation_that_cannot_run_leaves_the_saga_failed() {
+        let mut r = iniciado();
+        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        r.vencer(1, timeout(), "c-9".into(), now());
+        assert_eq!(r.paso(), Paso::Compensar);
+        assert!(r.vencer(1, timeout(), "c-10".into(), now()).is_empty());
+        assert_eq!(r.estado(), EstadoRegistro::Fallida);
+    }
+
+    #[test]
+    fn a_repeated_creation_is_no_second_step() {
+        let mut r = iniciado();
+        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        let again = r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-3".into(), timeout(), now());
+        assert!(again.is_empty());
+    }
+}

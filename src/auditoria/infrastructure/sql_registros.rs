@@ -1,0 +1,261 @@
+//! The property registrations' log (`registros_propiedad`) and the
+//! audit's projection of known companies, for `SqlAuditoriaStore`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::auditoria::application::{RegistroView, SagaView};
+use crate::auditoria::domain::{
+    EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, TipoEntidad,
+};
+use crate::seedwork::application::{PageOf, PageRequest, StoreError};
+use crate::seedwork::infrastructure::{Database, count_rows, store_error};
+
+fn bad(detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("stored registro is invalid: {detail}"))
+}
+
+fn registro_de_fila(row: &AnyRow) -> Result<RegistroPropiedad, StoreError> {
+    let json: String = row.try_get("estado_json").map_err(store_error)?;
+    let mut snapshot: RegistroSnapshot = serde_json::from_str(&json).map_err(bad)?;
+    snapshot.version = row.try_get("version").map_err(store_error)?;
+    Ok(RegistroPropiedad::restore(snapshot))
+}
+
+/// The registration a part belongs to.
+pub async fn registro_de(
+    conn: &mut sqlx::AnyConnection,
+    tipo: TipoEntidad,
+    id_entidad: &str,
+) -> Result<Option<RegistroPropiedad>, StoreError> {
+    let column = match tipo {
+        TipoEntidad::Propiedad => "id",
+        TipoEntidad::DatosGeograficos => "id_datos_geograficos",
+        TipoEntidad::Compania => return Ok(None),
+    };
+    let sql = format!("SELECT estado_json, version FROM registros_propiedad WHERE {column} = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id_entidad)
+        .fetch_optional(conn)
+        .await
+        .map_err(store_error)?;
+    row.as_ref().map(registro_de_fila).transpose()
+}
+
+pub async fn guardar_registro(
+    conn: &mut sqlx::AnyConnection,
+    registro: &RegistroPropiedad,
+) -> Result<(), StoreError> {
+    let s = registro.snapshot();
+    let json = serde_json::to_string(s).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let envio = s.envio.as_ref();
+    let intentos = envio.map_or(0, |e| i64::from(e.intentos));
+    let proximo = envio.map(|e| e.proximo_intento.timestamp_millis());
+    let result = if s.version == 0 {
+        sqlx::query(
+            "INSERT INTO registros_propiedad (id, id_datos_geograficos, estado, paso, motivo, \
+             intentos, proximo_intento, ultimo_error, estado_json, fecha_creacion, \
+             fecha_actualizacion, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)",
+        )
+        .bind(s.id.to_string())
+        .bind(s.id_datos.to_string())
+        .bind(s.estado.as_str())
+        .bind(s.paso.as_str())
+        .bind(s.motivo.clone())
+        .bind(intentos)
+        .bind(proximo)
+        .bind(s.ultimo_error.clone())
+        .bind(json)
+        .bind(s.fecha_creacion.timestamp_millis())
+        .bind(s.fecha_actualizacion.timestamp_millis())
+        .execute(conn)
+        .await
+    } else {
+        sqlx::query(
+            "UPDATE registros_propiedad SET estado = $1, paso = $2, motivo = $3, intentos = $4, \
+             proximo_intento = $5, ultimo_error = $6, estado_json = $7, fecha_actualizacion = $8, \
+             version = version + 1 WHERE id = $9 AND version = $10",
+        )
+        .bind(s.estado.as_str())
+        .bind(s.paso.as_str())
+        .bind(s.motivo.clone())
+        .bind(intentos)
+        .bind(proximo)
+        .bind(s.ultimo_error.clone())
+        .bind(json)
+        .bind(s.fecha_actualizacion.timestamp_millis())
+        .bind(s.id.to_string())
+        .bind(s.version)
+        .execute(conn)
+        .await
+    };
+    let conflict = || StoreError::Conflict {
+        aggregate: "registro_propiedad",
+        id: s.id.to_string(),
+    };
+    match result {
+        Ok(done) if done.rows_affected() == 1 => Ok(()),
+        Ok(_) => Err(conflict()),
+        Err(e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
+            Err(conflict())
+        }
+        Err(e) => Err(store_error(e)),
+    }
+}
+
+pub async fn registros_vencidos(
+    db: &Database,
+    ahora: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<RegistroPropiedad>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT estado_json, version FROM registros_propiedad \
+         WHERE estado = 'en_curso' AND proximo_intento <= $1 ORDER BY proximo_intento LIMIT $2",
+    )
+    .bind(ahora.timestamp_millis())
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .map_err(store_error)?;
+    rows.iter().map(registro_de_fila).collect()
+}
+
+pub async fn registros(
+    db: &Database,
+    estado: Option<EstadoRegistro>,
+    page: PageRequest,
+) -> Result<PageOf<RegistroView>, StoreError> {
+    let estado = estado.map(EstadoRegistro::as_str).unwrap_or("");
+    let rows = sqlx::query(
+        "SELECT estado_json, version FROM registros_propiedad WHERE ($1 = '' OR estado = $1) \
+         ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3",
+    )
+    .bind(estado)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await
+    .map_err(store_error)?;
+    let count = "SELECT COUNT(*) AS n FROM registros_propiedad WHERE ($1 = '' OR estado = $1)";
+    let total = count_rows(db, count, &[estado]).await?;
+    let items = rows
+        .iter()
+        .map(|r| registro_de_fila(r).map(|r| RegistroView::from(&r)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PageOf::new(items, page, total))
+}
+
+pub async fn registro(db: &Database, id: &str) -> Result<Option<RegistroView>, StoreError> {
+    let row = sqlx::query("SELECT estado_json, version FROM registros_propiedad WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(store_error)?;
+    Ok(row
+        .as_ref()
+        .map(registro_de_fila)
+        .transpose()?
+        .map(|r| RegistroView::from(&r)))
+}
+
+/// Both sagas in one listing: a decision saga's row as it is, a
+/// registration's with its step as `decision` and `en_curso` read as
+/// `pendiente`.
+const SAGAS_Y_REGISTROS: &str = "SELECT 'auditoria' AS saga, id, tipo_entidad, id_entidad, \
+     estado, decision, motivos, intentos, ultimo_error, fecha_creacion, fecha_actualizacion \
+     FROM sagas \
+     UNION ALL SELECT 'registro_propiedad' AS saga, id, 'Propiedad' AS tipo_entidad, \
+     id AS id_entidad, CASE estado WHEN 'en_curso' THEN 'pendiente' ELSE estado END AS estado, \
+     paso AS decision, COALESCE(motivo, '') AS motivos, intentos, ultimo_error, fecha_creacion, \
+     fecha_actualizacion FROM registros_propiedad";
+
+fn iso(millis: i64) -> String {
+    DateTime::from_timestamp_millis(millis)
+        .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+fn saga_view(row: &AnyRow) -> Result<SagaView, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
+    let saga = text("saga")?;
+    let motivos = text("motivos")?;
+    let motivos = match saga.as_str() {
+        "auditoria" => serde_json::from_str(&motivos).map_err(bad)?,
+        _ if motivos.is_empty() => Vec::new(),
+        _ => vec![motivos],
+    };
+    Ok(SagaView {
+        saga,
+        id: text("id")?,
+        tipo_entidad: text("tipo_entidad")?,
+        id_entidad: text("id_entidad")?,
+        estado: text("estado")?,
+        decision: text("decision")?,
+        motivos,
+        intentos: u32::try_from(long("intentos")?).unwrap_or(0),
+        ultimo_error: row
+            .try_get::<Option<String>, _>("ultimo_error")
+            .map_err(store_error)?,
+        fecha_creacion: iso(long("fecha_creacion")?),
+        fecha_actualizacion: iso(long("fecha_actualizacion")?),
+    })
+}
+
+pub async fn sagas(
+    db: &Database,
+    estado: Option<EstadoSaga>,
+    page: PageRequest,
+) -> Result<PageOf<SagaView>, StoreError> {
+    let estado = estado.map(EstadoSaga::as_str).unwrap_or("");
+    let sql = format!(
+        "SELECT * FROM ({SAGAS_Y_REGISTROS}) AS s WHERE ($1 = '' OR estado = $1) \
+         ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(estado)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    let count = format!(
+        "SELECT COUNT(*) AS n FROM ({SAGAS_Y_REGISTROS}) AS s WHERE ($1 = '' OR estado = $1)"
+    );
+    let total = count_rows(db, &count, &[estado]).await?;
+    let items = rows.iter().map(saga_view).collect::<Result<Vec<_>, _>>()?;
+    Ok(PageOf::new(items, page, total))
+}
+
+pub async fn compania_conocida(
+    conn: &mut sqlx::AnyConnection,
+    identificacion: &str,
+) -> Result<bool, StoreError> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM companias_conocidas WHERE identificacion = $1")
+            .bind(identificacion)
+            .fetch_one(conn)
+            .await
+            .map_err(store_error)?;
+    Ok(row.try_get::<i64, _>("n").map_err(store_error)? > 0)
+}
+
+pub async fn recordar_compania(
+    conn: &mut sqlx::AnyConnection,
+    identificacion: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO companias_conocidas (identificacion) VALUES ($1) \
+         ON CONFLICT (identificacion) DO NOTHING",
+    )
+    .bind(identificacion)
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}

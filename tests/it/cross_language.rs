@@ -83,6 +83,22 @@ async fn a_python_producer_feeds_the_system_from_the_schema_files_alone() {
     let propiedad = geo["key"].as_str().expect("key");
     assert_eq!(decided[propiedad], "DatosGeograficosAprobados");
 
+    let predio = lines
+        .iter()
+        .find(|l| l["event"] == "PropiedadCreada")
+        .expect("PropiedadCreada decoded");
+    assert_eq!(predio["data"]["nombre"], "Predio Python");
+    let id_predio = predio["key"].as_str().expect("key");
+    assert_eq!(
+        decided[id_predio], "PropiedadRechazada",
+        "nit of no company"
+    );
+    let record = app.get_json(&format!("/propiedades/{id_predio}")).await;
+    assert_eq!(
+        record["motivos_rechazo"],
+        serde_json::json!(["nit desconocido"])
+    );
+
     let record = app.get_json(&format!("/companias/{compania}")).await;
     assert_eq!(
         record["motivos_rechazo"],

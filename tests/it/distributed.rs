@@ -223,3 +223,127 @@ async fn five_hundred_commands_through_the_bff_across_processes() {
         );
     }
 }
+
+/// One `propalpes <name>` process on the shared database and namespace.
+fn spawn_process(
+    name: &'static str,
+    database: &str,
+    env: &crate::common::pulsar::PulsarEnv,
+) -> Service {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_propalpes"))
+        .arg(name)
+        .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", database)
+        .env("PULSAR_URL", &env.url)
+        .env("PULSAR_NAMESPACE", &env.namespace)
+        .env("BFF_ANONYMOUS", "true")
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn");
+    Service { name, port, child }
+}
+
+/// The geograficos process is killed (SIGKILL) before a registration
+/// reaches it: the saga waits at its second step; once geograficos is back
+/// the command waiting on its topic is applied and the saga completes.
+#[tokio::test]
+async fn a_registration_finishes_after_the_geograficos_process_returns() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let Some(server) = crate::common::postgres_url() else {
+        return;
+    };
+    let (head, _) = server.rsplit_once('/').expect("url");
+    let database = format!(
+        "{head}/k{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..10]
+    );
+    let http = reqwest::Client::new();
+    let mut services: Vec<Service> = [
+        "companias",
+        "geograficos",
+        "propiedades",
+        "auditoria",
+        "bff",
+    ]
+    .into_iter()
+    .map(|name| spawn_process(name, &database, &env))
+    .collect();
+    for s in &services {
+        assert!(wait_ready(&http, s.port).await, "{} never ready", s.name);
+    }
+    let port = |name: &str| services.iter().find(|s| s.name == name).expect(name).port;
+    let (bff, auditoria) = (port("bff"), port("auditoria"));
+    let gql = |query: Value| {
+        let http = http.clone();
+        async move {
+            http.post(format!("http://127.0.0.1:{bff}/graphql"))
+                .json(&query)
+                .send()
+                .await
+                .expect("post")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let get = |path: String| {
+        let http = http.clone();
+        async move {
+            http.get(format!("http://127.0.0.1:{auditoria}{path}"))
+                .send()
+                .await
+                .expect("get")
+                .json::<Value>()
+                .await
+                .unwrap_or(Value::Null)
+        }
+    };
+    let compania = gql(json!({"query": "mutation { crearCompania(input: {nombre: \"Andes\", email: \"a@andes.co\", identificacion: \"900777\"}) { idEntidad } }"})).await;
+    let compania = compania["data"]["crearCompania"]["idEntidad"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    crate::common::eventually("the company audited", Duration::from_secs(30), || async {
+        get(format!("/auditorias/{compania}")).await["id_entidad"]
+            .is_string()
+            .then_some(())
+    })
+    .await;
+
+    let geo = services
+        .iter_mut()
+        .find(|s| s.name == "geograficos")
+        .expect("geo");
+    geo.child.kill().await.expect("kill geograficos");
+    let registro = gql(json!({"query": "mutation { registrarPropiedad(input: {nombre: \"Lote K\", identificacionCatastral: \"CAT-K\", nit: \"900777\", latitud: \"4.6\", longitud: \"-74.1\"}) { idEntidad } }"})).await;
+    let id = registro["data"]["registrarPropiedad"]["idEntidad"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    crate::common::eventually(
+        "the saga waits at step 2",
+        Duration::from_secs(30),
+        || async {
+            (get(format!("/registros/{id}")).await["paso"] == "crear_datos_geograficos")
+                .then_some(())
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(get(format!("/registros/{id}")).await["estado"], "en_curso");
+
+    services.retain(|s| s.name != "geograficos");
+    let back = spawn_process("geograficos", &database, &env);
+    assert!(wait_ready(&http, back.port).await, "geograficos back");
+    services.push(back);
+    let done = crate::common::eventually("the saga completes", Duration::from_secs(60), || async {
+        let r = get(format!("/registros/{id}")).await;
+        (r["estado"] != "en_curso" && r["estado"].is_string()).then_some(r)
+    })
+    .await;
+    assert_eq!(done["estado"], "completada", "{done}");
+}

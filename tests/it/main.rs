@@ -19,5 +19,6 @@ mod cross_language;
 mod distributed;
 mod outbox_and_inbox;
 mod pulsar_transport;
+mod registro_propiedad;
 mod schema_evolution;
 mod web_ui;

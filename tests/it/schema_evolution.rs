@@ -1,6 +1,7 @@
 //! Schema evolution: `schemas check` accepts the shipped history and rejects
-//! a breaking fixture; for every topic and message type, v1 writers are read
-//! by v2 readers and v2 writers by v1 readers, with real payloads.
+//! a breaking fixture; for every topic and message type, each version's
+//! writers are read by the next version's readers and the other way round,
+//! with real payloads (a topic with one version round-trips it).
 
 use std::sync::Arc;
 
@@ -17,11 +18,21 @@ fn root(path: &str) -> std::path::PathBuf {
 #[test]
 fn the_shipped_schemas_are_full_compatible_version_to_version() {
     let reports = check_dir(&root("schemas")).expect("read schemas/");
-    assert_eq!(reports.len(), 5, "one report per topic");
+    assert_eq!(
+        reports.len(),
+        propalpes::contracts::topics::ALL.len(),
+        "one report per topic"
+    );
     for r in &reports {
         assert!(r.ok(), "{}: {:?}", r.topic, r.errors);
-        assert_eq!(r.versions, vec![1, 2], "{}", r.topic);
+        let contiguous: Vec<u32> = (1..=r.versions.len() as u32).collect();
+        assert_eq!(r.versions, contiguous, "{}", r.topic);
     }
+    let geo = reports
+        .iter()
+        .find(|r| r.topic == "comandos-geograficos")
+        .expect("geo");
+    assert_eq!(geo.versions, vec![1, 2, 3]);
 }
 
 #[test]
@@ -82,6 +93,7 @@ fn sample(field: &str, schema: &Schema) -> Value {
         Schema::Long => json!(1_700_000_000_000i64),
         Schema::Int => json!(7),
         Schema::Double => json!(4.6097),
+        Schema::Boolean => json!(true),
         Schema::Union(u) => sample(
             field,
             u.variants()
@@ -180,21 +192,36 @@ fn every_topic_reads_across_versions_both_ways() {
     let registry = Arc::new(SchemaRegistry::embedded().expect("schemas"));
     let codec = AvroCodec::new(registry.clone());
     let mut checked = 0;
+    let mut pairs = Vec::new();
     for (topic, schemas) in registry.topics() {
-        let (v1, v2) = (
-            schemas.schema(1).expect("v1"),
-            schemas.schema(2).expect("v2"),
+        let versions: Vec<u32> = schemas.versions().collect();
+        if versions.len() == 1 {
+            pairs.push((topic, 1, 1));
+        }
+        for w in versions.windows(2) {
+            pairs.push((topic, w[0], w[1]));
+        }
+    }
+    for (topic, older, newer) in pairs {
+        let schemas = registry.topic(topic).expect("topic");
+        let (b1, b2) = (
+            branches(schemas.schema(older).expect("older")),
+            branches(schemas.schema(newer).expect("newer")),
         );
-        let (b1, b2) = (branches(v1), branches(v2));
         for (name, fields_v1) in &b1 {
             let fields_v2 = &b2
                 .iter()
                 .find(|(n, _)| n == name)
-                .expect("v2 keeps every record")
+                .expect("a newer version keeps every record")
                 .1;
-            for (writer, reader, w_fields, r_fields) in
-                [(1, 2, fields_v1, fields_v2), (2, 1, fields_v2, fields_v1)]
-            {
+            let directions = match older == newer {
+                true => vec![(older, newer, fields_v1, fields_v2)],
+                false => vec![
+                    (older, newer, fields_v1, fields_v2),
+                    (newer, older, fields_v2, fields_v1),
+                ],
+            };
+            for (writer, reader, w_fields, r_fields) in directions {
                 let sample = record_sample(w_fields);
                 let Value::Object(written) = &sample else {
                     unreachable!()
@@ -220,9 +247,13 @@ fn every_topic_reads_across_versions_both_ways() {
             }
         }
     }
+    // companias 3 + 3 types over v1→v2; geograficos 3 + 3 types over
+    // v1→v2→v3; auditoria 1 over v1→v2: both directions each; the v1-only
+    // topics (propiedades 4 + 5, comandos-auditoria 1, eventos-registros 1)
+    // round-trip once.
     assert_eq!(
         checked,
-        2 * (3 + 3 + 3 + 3 + 1),
+        2 * (3 + 3 + 2 * 3 + 2 * 3 + 1) + (4 + 5 + 1 + 1),
         "both directions for every message type"
     );
 }

@@ -1,24 +1,25 @@
 //! The web UI in a real browser (Debian's Chromium driven by playwright-core):
 //! a company registered with a blank email turns Rechazada with its motivo
-//! on the page, pushed by the subscription, without a reload.
+//! on the page, pushed by the subscription, without a reload; a property
+//! registration shows its saga's steps and ends compensada, naming the part
+//! that failed.
 
-use crate::common::{Backend, spawn_app};
+use crate::common::{Backend, TestApp, spawn_app};
 
-#[tokio::test]
-async fn the_company_form_shows_the_rejection_live() {
+/// Runs `tests/ui/<script>` against `app`; returns its last JSON line.
+async fn browser(app: &TestApp, script: &str) -> Option<serde_json::Value> {
     let Ok(chromium) = std::env::var("PROPALPES_CHROMIUM") else {
         assert!(
             std::env::var("PROPALPES_REQUIRE_UI").is_err(),
             "PROPALPES_CHROMIUM (scripts/ui-env) is required"
         );
         eprintln!("SKIPPED: PROPALPES_CHROMIUM not set (run scripts/test)");
-        return;
+        return None;
     };
-    let app = spawn_app(Backend::Sqlite).await.expect("app");
     let root = env!("CARGO_MANIFEST_DIR");
     let out = std::path::Path::new(root).join("tests/output/ui");
     let output = tokio::process::Command::new("node")
-        .arg(format!("{root}/tests/ui/company_form.mjs"))
+        .arg(format!("{root}/tests/ui/{script}"))
         .arg(&app.base_url)
         .arg(&out)
         .env("CHROMIUM", chromium)
@@ -31,8 +32,31 @@ async fn the_company_form_shows_the_rejection_live() {
         "browser test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let result: serde_json::Value =
-        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("json");
+    Some(serde_json::from_str(stdout.lines().last().unwrap_or("{}")).expect("json"))
+}
+
+#[tokio::test]
+async fn the_registration_form_follows_the_saga_to_its_compensation() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "registration_form.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+    assert!(
+        result["motivo"]
+            .as_str()
+            .is_some_and(|m| m.contains("datos geográficos: latitud fuera_de_rango"))
+    );
+}
+
+#[tokio::test]
+async fn the_company_form_shows_the_rejection_live() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "company_form.mjs").await else {
+        return;
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = std::path::Path::new(root).join("tests/output/ui");
     assert_eq!(result["ok"], true);
     assert!(
         result["motivos"]

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Feeds PropAlpes from Python with nothing but the contracts in schemas/.
 
-Writes a CrearCompania and a CrearDatosGeograficos command as Avro envelopes
+Writes a CrearCompania, a CrearDatosGeograficos and a CrearPropiedad command as Avro envelopes
 (fastavro, the newest schema version), publishes them on the command topics
 (pulsar-client), then reads the events the services publish and decodes
 them with the writer's schema version, resolved to our reader schema.
 
     produce_commands.py --url pulsar://127.0.0.1:6650 --namespace default
 
-Prints one JSON line per event it saw and exits 0 once both records were
+Prints one JSON line per event it saw and exits 0 once the three records were
 created and decided by the audit (non-zero on timeout).
 """
 import argparse
@@ -94,7 +94,7 @@ def main():
 
     client = pulsar.Client(args.url)
     events = client.subscribe(
-        [topic("eventos-companias"), topic("eventos-geograficos")],
+        [topic("eventos-companias"), topic("eventos-geograficos"), topic("eventos-propiedades")],
         subscription_name="python-observer",
         consumer_type=pulsar.ConsumerType.Shared,
         initial_position=pulsar.InitialPosition.Earliest,
@@ -102,6 +102,7 @@ def main():
 
     compania = str(uuid.uuid4())
     propiedad = str(uuid.uuid4())
+    predio = str(uuid.uuid4())
     sends = [
         ("comandos-companias", "CrearCompania", compania, {
             "id_compania": compania, "nombre": "Inmobiliaria Python", "email": "",
@@ -113,6 +114,12 @@ def main():
             "longitud": "-74.0817", "fecha_creacion": int(time.time() * 1000),
             "direccion": "Cra 7 # 40-62", "latitud_decimal": 4.6097, "longitud_decimal": -74.0817,
         }),
+        # A nit no company has: the audit rejects it ("nit desconocido").
+        ("comandos-propiedades", "CrearPropiedad", predio, {
+            "id_propiedad": predio, "nombre": "Predio Python",
+            "identificacion_catastral": f"CAT-PY-{predio[:8]}", "nit": "999-python",
+            "fecha_creacion": int(time.time() * 1000),
+        }),
     ]
     for name, kind, key, data in sends:
         message_id, version, payload = command(name, kind, data)
@@ -121,7 +128,7 @@ def main():
         producer.close()
         print(json.dumps({"sent": kind, "id": message_id, "schema.version": version}), flush=True)
 
-    wanted = {compania: None, propiedad: None}
+    wanted = {compania: None, propiedad: None, predio: None}
     deadline = time.time() + args.timeout
     while time.time() < deadline and not all(wanted.values()):
         try:
@@ -132,7 +139,7 @@ def main():
         envelope = decode(name, message)
         record_name, data = envelope["data"]
         kind = record_name.rsplit(".", 1)[-1]
-        key = data.get("id_compania") or data.get("id_datos_geograficos")
+        key = data.get("id_compania") or data.get("id_datos_geograficos") or data.get("id_propiedad")
         events.acknowledge(message)
         if key not in wanted:
             continue

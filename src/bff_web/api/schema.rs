@@ -10,7 +10,8 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::errors::{autorizar, bad_input, coded, enviar, store};
 use super::types::{
     Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
-    DatosGeograficos, Estado, EstadoDeComando, TipoEntidad,
+    DatosGeograficos, Estado, EstadoDeComando, Propiedad, RegistrarPropiedadInput,
+    RegistroPropiedad, TipoEntidad,
 };
 use crate::bff_web::application::EnviarComandos;
 use crate::bff_web::application::{Cambio, ComandoSaliente, Proyecciones, TipoRegistro};
@@ -146,6 +147,46 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<usize, DatosGeograficos>> {
         registros(ctx, TipoRegistro::DatosGeograficos, estado, first, after).await
+    }
+
+    /// Properties (cadastral records); eliminated ones are not listed.
+    async fn propiedades(
+        &self,
+        ctx: &Context<'_>,
+        estado: Option<Estado>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, Propiedad>> {
+        registros(ctx, TipoRegistro::Propiedad, estado, first, after).await
+    }
+
+    async fn propiedad(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Propiedad>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+        Ok(store
+            .registro(TipoRegistro::Propiedad, &id)
+            .await
+            .map_err(store_err)?
+            .map(Propiedad::from))
+    }
+
+    /// A property registration's progress (the saga), by the property's id.
+    async fn registro_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<RegistroPropiedad>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+        Ok(store
+            .registro_propiedad(&id)
+            .await
+            .map_err(store_err)?
+            .map(RegistroPropiedad::from))
     }
 
     async fn dato_geografico(
@@ -294,7 +335,39 @@ impl Mutation {
         .await
     }
 
-    /// Registers a property's geographic data (operador): `CrearDatosGeograficos`.
+    /// Registers a property and its geographic data as one saga (operador):
+    /// `RegistrarPropiedad` to auditoria, which creates both, audits both,
+    /// and approves both or rejects both. `idEntidad` is the property's id:
+    /// follow it with `registroPropiedad`.
+    async fn registrar_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        input: RegistrarPropiedadInput,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        autorizar(ctx, Accion::Crear)?;
+        let mut campos = BTreeMap::from([
+            ("nombre".to_owned(), texto("nombre", &input.nombre)?),
+            (
+                "identificacion_catastral".to_owned(),
+                texto("identificacionCatastral", &input.identificacion_catastral)?,
+            ),
+            ("nit".to_owned(), texto("nit", &input.nit)?),
+            ("latitud".to_owned(), texto("latitud", &input.latitud)?),
+            ("longitud".to_owned(), texto("longitud", &input.longitud)?),
+        ]);
+        opcional(&mut campos, "direccion", &input.direccion)?;
+        send(
+            ctx,
+            ComandoSaliente::Registrar {
+                id: EntityId::new(),
+                campos,
+            },
+        )
+        .await
+    }
+
+    /// Registers a property's geographic data alone (operador):
+    /// `CrearDatosGeograficos`. `registrarPropiedad` registers the property too.
     async fn crear_propiedad(
         &self,
         ctx: &Context<'_>,
@@ -336,6 +409,23 @@ impl Mutation {
         motivos: Vec<String>,
     ) -> async_graphql::Result<ComandoAceptado> {
         decidir(ctx, TipoRegistro::Compania, &id, Some(&motivos)).await
+    }
+
+    async fn aprobar_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        decidir(ctx, TipoRegistro::Propiedad, &id, None).await
+    }
+
+    async fn rechazar_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        motivos: Vec<String>,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        decidir(ctx, TipoRegistro::Propiedad, &id, Some(&motivos)).await
     }
 
     async fn aprobar_datos_geograficos(
@@ -412,6 +502,34 @@ impl SubscriptionRoot {
                 Ok(Cambio::Registro(v)) if v.tipo == TipoRegistro::DatosGeograficos => {
                     Some(DatosGeograficos::from(v))
                 }
+                _ => None,
+            }
+        }))
+    }
+
+    /// A property's projection changed (created, approved, rejected).
+    async fn cambios_propiedad(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Propiedad>> {
+        Ok(feed(ctx)?.filter_map(|c| async move {
+            match c {
+                Ok(Cambio::Registro(v)) if v.tipo == TipoRegistro::Propiedad => {
+                    Some(Propiedad::from(v))
+                }
+                _ => None,
+            }
+        }))
+    }
+
+    /// A property registration moved a step (the saga's progress).
+    async fn cambios_registro_propiedad(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = RegistroPropiedad>> {
+        Ok(feed(ctx)?.filter_map(|c| async move {
+            match c {
+                Ok(Cambio::RegistroPropiedad(v)) => Some(RegistroPropiedad::from(v)),
                 _ => None,
             }
         }))

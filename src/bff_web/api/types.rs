@@ -4,7 +4,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, SimpleObject};
 
-use crate::bff_web::application::{AuditoriaVista, ComandoVista, Proyecciones, RegistroVista};
+use crate::bff_web::application::{
+    AuditoriaVista, ComandoVista, PasoVista, Proyecciones, RegistroPropiedadVista, RegistroVista,
+    TipoRegistro,
+};
 use crate::seedwork::application::StoreError;
 
 /// The review estado as GraphQL shows it: the seedwork's `Estado` (the
@@ -32,6 +35,7 @@ impl Estado {
 pub enum TipoEntidad {
     Compania,
     DatosGeograficos,
+    Propiedad,
 }
 
 /// Where a command stands: the domain's `EstadoComando`.
@@ -133,6 +137,131 @@ impl DatosGeograficos {
     }
 }
 
+/// A property's cadastral record (the `propiedades` context).
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct Propiedad {
+    pub id: ID,
+    pub nombre: String,
+    pub identificacion_catastral: String,
+    /// The owning company's identificacion.
+    pub nit: String,
+    pub estado: Estado,
+    pub motivos_rechazo: Vec<String>,
+    pub fecha_creacion: String,
+    pub fecha_actualizacion: String,
+}
+
+impl From<RegistroVista> for Propiedad {
+    fn from(v: RegistroVista) -> Self {
+        Self {
+            id: ID(v.id.clone()),
+            nombre: campo(&v, "nombre"),
+            identificacion_catastral: campo(&v, "identificacion_catastral"),
+            nit: campo(&v, "nit"),
+            estado: Estado::parse(&v.estado),
+            motivos_rechazo: v.motivos_rechazo,
+            fecha_creacion: iso(v.fecha_creacion),
+            fecha_actualizacion: iso(v.fecha_actualizacion),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Propiedad {
+    async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
+        auditoria_de(ctx, &self.id).await
+    }
+
+    /// The registration saga that created it, with its steps (none for a
+    /// property created on its own).
+    async fn registro(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<RegistroPropiedad>> {
+        registro_de(ctx, &self.id).await
+    }
+
+    /// Its geographic data (registered by the same saga).
+    async fn datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DatosGeograficos>> {
+        let Some(registro) = registro_de(ctx, &self.id).await? else {
+            return Ok(None);
+        };
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+        Ok(store
+            .registro(
+                TipoRegistro::DatosGeograficos,
+                &registro.id_datos_geograficos,
+            )
+            .await
+            .map_err(|e| async_graphql::Error::new(e.to_string()))?
+            .map(DatosGeograficos::from))
+    }
+}
+
+async fn registro_de(
+    ctx: &Context<'_>,
+    id: &ID,
+) -> async_graphql::Result<Option<RegistroPropiedad>> {
+    let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+    Ok(store
+        .registro_propiedad(id)
+        .await
+        .map_err(|e| async_graphql::Error::new(e.to_string()))?
+        .map(RegistroPropiedad::from))
+}
+
+/// Where a property registration (the saga) stands, step by step.
+#[derive(SimpleObject, Clone)]
+pub struct RegistroPropiedad {
+    pub id_propiedad: ID,
+    pub id_datos_geograficos: ID,
+    /// en_curso, completada, compensada or fallida.
+    pub estado: String,
+    /// The step under way or last done.
+    pub paso: String,
+    /// Why it was compensated or failed, naming the part.
+    pub motivo: Option<String>,
+    pub pasos: Vec<PasoRegistro>,
+    pub fecha: String,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct PasoRegistro {
+    pub paso: String,
+    pub resultado: String,
+    pub detalle: Option<String>,
+    pub fecha: String,
+}
+
+impl From<PasoVista> for PasoRegistro {
+    fn from(p: PasoVista) -> Self {
+        Self {
+            paso: p.paso,
+            resultado: p.resultado,
+            detalle: p.detalle,
+            fecha: iso(p.fecha),
+        }
+    }
+}
+
+impl From<RegistroPropiedadVista> for RegistroPropiedad {
+    fn from(v: RegistroPropiedadVista) -> Self {
+        Self {
+            id_propiedad: ID(v.id_propiedad),
+            id_datos_geograficos: ID(v.id_datos_geograficos),
+            estado: v.estado,
+            paso: v.paso,
+            motivo: v.motivo,
+            pasos: v.pasos.into_iter().map(PasoRegistro::from).collect(),
+            fecha: iso(v.fecha),
+        }
+    }
+}
+
 async fn auditoria_de(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Auditoria>> {
     let loader = ctx.data_unchecked::<DataLoader<AuditoriaLoader>>();
     Ok(loader.load_one(id.to_string()).await?.map(Auditoria::from))
@@ -225,6 +354,24 @@ pub struct CrearCompaniaInput {
 pub struct CrearPropiedadInput {
     #[graphql(default)]
     pub nombre_propiedad: String,
+    #[graphql(default)]
+    pub latitud: String,
+    #[graphql(default)]
+    pub longitud: String,
+    #[graphql(default)]
+    pub direccion: String,
+}
+
+/// A property and its geographic data, registered as one saga.
+#[derive(InputObject)]
+pub struct RegistrarPropiedadInput {
+    #[graphql(default)]
+    pub nombre: String,
+    #[graphql(default)]
+    pub identificacion_catastral: String,
+    /// The owning company's identificacion.
+    #[graphql(default)]
+    pub nit: String,
     #[graphql(default)]
     pub latitud: String,
     #[graphql(default)]

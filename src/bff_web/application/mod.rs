@@ -6,6 +6,6 @@ mod ports;
 
 pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError, Envio};
 pub use ports::{
-    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, Pagina, Proyecciones, RegistroComandos,
-    RegistroVista, TipoRegistro,
+    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, Pagina, PasoVista, Proyecciones,
+    RegistroComandos, RegistroPropiedadVista, RegistroVista, TipoRegistro,
 };

@@ -8,20 +8,51 @@ use crate::seedwork::application::{
     CommandContext, Message, StoreError, TranslateError, UnitOfWork,
 };
 
-/// The two kinds of registered records the UI shows.
+/// The kinds of registered records the UI shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TipoRegistro {
     Compania,
     DatosGeograficos,
+    Propiedad,
 }
 
 impl TipoRegistro {
+    pub const ALL: [TipoRegistro; 3] = [Self::Compania, Self::DatosGeograficos, Self::Propiedad];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Compania => "Compania",
             Self::DatosGeograficos => "DatosGeograficos",
+            Self::Propiedad => "Propiedad",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// Where a property registration (auditoria's saga) stands, as projected
+/// from `eventos-registros`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistroPropiedadVista {
+    pub id_propiedad: String,
+    pub id_datos_geograficos: String,
+    /// en_curso, completada, compensada or fallida.
+    pub estado: String,
+    pub paso: String,
+    pub motivo: Option<String>,
+    pub pasos: Vec<PasoVista>,
+    pub fecha: i64,
+}
+
+/// One step of a registration as the UI lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PasoVista {
+    pub paso: String,
+    pub resultado: String,
+    pub detalle: Option<String>,
+    pub fecha: i64,
 }
 
 /// A company or a property's geographic data, as projected.
@@ -67,6 +98,7 @@ pub struct Pagina<T> {
 pub enum Cambio {
     Registro(RegistroVista),
     Auditoria(AuditoriaVista),
+    RegistroPropiedad(RegistroPropiedadVista),
 }
 
 /// The BFF's read store.
@@ -98,6 +130,11 @@ pub trait Proyecciones: Send + Sync {
     ) -> Result<Vec<AuditoriaVista>, StoreError>;
     async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
     async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError>;
+    /// A property registration's progress, by the property's id.
+    async fn registro_propiedad(
+        &self,
+        id_propiedad: &str,
+    ) -> Result<Option<RegistroPropiedadVista>, StoreError>;
 }
 
 /// Records an accepted command in the BFF's database (same transaction as

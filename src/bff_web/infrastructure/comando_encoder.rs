@@ -20,10 +20,16 @@ impl AvroComandoEncoder {
     }
 }
 
-fn destino(tipo: TipoRegistro) -> (&'static str, &'static str) {
-    match tipo {
-        TipoRegistro::Compania => (topics::COMANDOS_COMPANIAS, "id_compania"),
-        TipoRegistro::DatosGeograficos => (topics::COMANDOS_GEOGRAFICOS, "id_datos_geograficos"),
+/// The command topic and id field of a command: the record's context, or
+/// auditoria for a registration (its saga does the rest).
+fn destino(comando: &ComandoSaliente) -> (&'static str, &'static str) {
+    match (comando, comando.tipo()) {
+        (ComandoSaliente::Registrar { .. }, _) => (topics::COMANDOS_AUDITORIA, "id_propiedad"),
+        (_, TipoRegistro::Compania) => (topics::COMANDOS_COMPANIAS, "id_compania"),
+        (_, TipoRegistro::DatosGeograficos) => {
+            (topics::COMANDOS_GEOGRAFICOS, "id_datos_geograficos")
+        }
+        (_, TipoRegistro::Propiedad) => (topics::COMANDOS_PROPIEDADES, "id_propiedad"),
     }
 }
 
@@ -33,11 +39,11 @@ impl ComandoEncoder for AvroComandoEncoder {
         comando: &ComandoSaliente,
         ctx: &CommandContext,
     ) -> Result<Message, TranslateError> {
-        let (topic, id_field) = destino(comando.tipo());
+        let (topic, id_field) = destino(comando);
         let mut data: BTreeMap<String, Field> = BTreeMap::new();
         data.insert(id_field.to_owned(), Field::Text(comando.id().to_string()));
         match comando {
-            ComandoSaliente::Crear { campos, .. } => {
+            ComandoSaliente::Crear { campos, .. } | ComandoSaliente::Registrar { campos, .. } => {
                 for (k, v) in campos {
                     data.insert(k.clone(), Field::Text(v.clone()));
                 }

@@ -7,6 +7,7 @@ mod module;
 mod projector;
 mod rebuild;
 mod sql_proyecciones;
+mod sql_registros_propiedad;
 
 pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};

@@ -95,7 +95,7 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
                 let count = |rows: &[(String, i64)], key: &str| {
                     rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n) as f64
                 };
-                for tipo in [TipoRegistro::Compania, TipoRegistro::DatosGeograficos] {
+                for tipo in TipoRegistro::ALL {
                     for estado in [Estado::Pendiente, Estado::Aprobada, Estado::Rechazada] {
                         let key = format!("{}/{}", tipo.as_str(), estado.as_str());
                         metrics::gauge!("propalpes_projection_records", "tipo" => tipo.as_str(), "estado" => estado.as_str())
@@ -120,7 +120,44 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
 /// The fields the BFF writes and reads must exist in `schemas/`: checked at
 /// start, so a contract change breaks the start, not the first message.
 fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
-    let checks: [(&str, &str, &[&str]); 8] = [
+    let checks: [(&str, &str, &[&str]); 11] = [
+        (
+            topics::COMANDOS_AUDITORIA,
+            types::REGISTRAR_PROPIEDAD,
+            &[
+                "id_propiedad",
+                "nombre",
+                "identificacion_catastral",
+                "nit",
+                "latitud",
+                "longitud",
+                "direccion",
+            ],
+        ),
+        (
+            topics::EVENTOS_PROPIEDADES,
+            types::PROPIEDAD_CREADA,
+            &[
+                "id_propiedad",
+                "nombre",
+                "identificacion_catastral",
+                "nit",
+                "estado",
+            ],
+        ),
+        (
+            topics::EVENTOS_REGISTROS,
+            types::REGISTRO_PROPIEDAD_AVANZADO,
+            &[
+                "id_propiedad",
+                "id_datos_geograficos",
+                "estado",
+                "paso",
+                "motivo",
+                "pasos",
+                "fecha",
+            ],
+        ),
         (
             topics::COMANDOS_COMPANIAS,
             types::CREAR_COMPANIA,

@@ -6,7 +6,9 @@ use tokio::sync::broadcast;
 
 use super::SqlProyecciones;
 use super::sql_proyecciones::campos;
-use crate::bff_web::application::{AuditoriaVista, Cambio, RegistroVista, TipoRegistro};
+use crate::bff_web::application::{
+    AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, TipoRegistro,
+};
 use crate::bff_web::domain::{Decision, EstadoComando};
 use crate::contracts::{topics, types};
 use crate::seedwork::application::{HandleError, Message, StoreError, TransactionalHandler};
@@ -21,10 +23,13 @@ struct Fuente {
     creado: &'static str,
     aprobado: &'static str,
     rechazado: &'static str,
+    /// A saga's compensation took the record away (for geographic data, a
+    /// `rechazado` event marked `eliminado`).
+    eliminado: Option<&'static str>,
     campos: &'static [&'static str],
 }
 
-const FUENTES: [Fuente; 2] = [
+const FUENTES: [Fuente; 3] = [
     Fuente {
         tipo: TipoRegistro::Compania,
         topic: topics::EVENTOS_COMPANIAS,
@@ -32,6 +37,7 @@ const FUENTES: [Fuente; 2] = [
         creado: types::COMPANIA_CREADA,
         aprobado: types::COMPANIA_APROBADA,
         rechazado: types::COMPANIA_RECHAZADA,
+        eliminado: None,
         campos: &["nombre", "email", "identificacion", "pais", "telefono"],
     },
     Fuente {
@@ -41,18 +47,44 @@ const FUENTES: [Fuente; 2] = [
         creado: types::DATOS_GEOGRAFICOS_CREADOS,
         aprobado: types::DATOS_GEOGRAFICOS_APROBADOS,
         rechazado: types::DATOS_GEOGRAFICOS_RECHAZADOS,
+        eliminado: None,
         campos: &["nombre_propiedad", "latitud", "longitud", "direccion"],
+    },
+    Fuente {
+        tipo: TipoRegistro::Propiedad,
+        topic: topics::EVENTOS_PROPIEDADES,
+        id_field: "id_propiedad",
+        creado: types::PROPIEDAD_CREADA,
+        aprobado: types::PROPIEDAD_APROBADA,
+        rechazado: types::PROPIEDAD_RECHAZADA,
+        eliminado: Some(types::PROPIEDAD_ELIMINADA),
+        campos: &["nombre", "identificacion_catastral", "nit"],
     },
 ];
 
 /// The topics the projector consumes.
-pub const TOPICS: [&str; 5] = [
+pub const TOPICS: [&str; 9] = [
     topics::EVENTOS_COMPANIAS,
     topics::EVENTOS_GEOGRAFICOS,
+    topics::EVENTOS_PROPIEDADES,
     topics::EVENTOS_AUDITORIA,
+    topics::EVENTOS_REGISTROS,
     topics::DLQ_COMANDOS_COMPANIAS,
     topics::DLQ_COMANDOS_GEOGRAFICOS,
+    topics::DLQ_COMANDOS_PROPIEDADES,
+    topics::DLQ_COMANDOS_AUDITORIA,
 ];
+
+#[derive(Deserialize)]
+struct RegistroData {
+    id_propiedad: String,
+    id_datos_geograficos: String,
+    estado: String,
+    paso: String,
+    motivo: Option<String>,
+    pasos: Vec<PasoVista>,
+    fecha: i64,
+}
 
 #[derive(Deserialize)]
 struct HallazgoData {
@@ -114,13 +146,24 @@ impl Projector {
         if kind == types::AUDITORIA_COMPLETADA {
             return self.auditoria_completada(&decoded, uow).await;
         }
+        if kind == types::REGISTRO_PROPIEDAD_AVANZADO {
+            return self.registro_avanzado(&decoded, uow).await;
+        }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
             return Ok(None);
         };
         let id = decoded
             .text(fuente.id_field)
             .ok_or_else(|| HandleError::Poison(format!("{kind} without {}", fuente.id_field)))?;
-        if kind == fuente.creado {
+        let eliminado = Some(kind) == fuente.eliminado
+            || (kind == fuente.rechazado && decoded.flag("eliminado") == Some(true));
+        if eliminado {
+            self.store
+                .registro_eliminado(uow, fuente.tipo, &id)
+                .await
+                .map_err(retry)?;
+            Ok(None)
+        } else if kind == fuente.creado {
             self.registro_creado(fuente, id, &decoded, uow).await
         } else if kind == fuente.aprobado {
             self.registro_decidido(fuente, id, Decision::Aprobar, &decoded, uow)
@@ -179,6 +222,37 @@ impl Projector {
             .await
             .map_err(retry)?;
         Ok(Some(Cambio::Auditoria(vista)))
+    }
+
+    /// A registration moved: the BFF's `RegistrarPropiedad` (the first
+    /// event's causation) is done, and the UI follows the steps.
+    async fn registro_avanzado(
+        &self,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Option<Cambio>, HandleError> {
+        let r: RegistroData = decoded
+            .data()
+            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        if let Some(causation) = &decoded.header.causation_id {
+            self.store
+                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
+                .await
+                .map_err(retry)?;
+        }
+        let vista = RegistroPropiedadVista {
+            id_propiedad: r.id_propiedad,
+            id_datos_geograficos: r.id_datos_geograficos,
+            estado: r.estado,
+            paso: r.paso,
+            motivo: r.motivo,
+            pasos: r.pasos,
+            fecha: r.fecha,
+        };
+        let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
+            .await
+            .map_err(retry)?;
+        Ok(changed.then_some(Cambio::RegistroPropiedad(vista)))
     }
 
     /// Created: the BFF's creation command (its causation) is done.

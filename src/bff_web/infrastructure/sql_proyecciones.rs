@@ -31,11 +31,7 @@ fn now() -> i64 {
 }
 
 fn tipo_of(s: &str) -> TipoRegistro {
-    if s == TipoRegistro::Compania.as_str() {
-        TipoRegistro::Compania
-    } else {
-        TipoRegistro::DatosGeograficos
-    }
+    TipoRegistro::parse(s).unwrap_or(TipoRegistro::DatosGeograficos)
 }
 
 fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
@@ -146,6 +142,23 @@ impl SqlProyecciones {
         row.as_ref().map(row_to_registro).transpose()
     }
 
+    /// A saga's compensation took the record away: it leaves the projection
+    /// (its history stays in the event stream).
+    pub async fn registro_eliminado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM registros WHERE tipo = $1 AND id = $2")
+            .bind(tipo.as_str())
+            .bind(id)
+            .execute(uow.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
     pub async fn auditoria_completada(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -233,7 +246,12 @@ impl SqlProyecciones {
     /// Empties the projections (and the projector's inbox) before a replay.
     pub async fn vaciar(&self, consumers: &[&str]) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await.map_err(store_error)?;
-        for table in ["registros", "auditorias", "hallazgos"] {
+        for table in [
+            "registros",
+            "auditorias",
+            "hallazgos",
+            "registros_propiedad",
+        ] {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                 .execute(&mut *tx)
                 .await
@@ -403,6 +421,13 @@ impl Proyecciones for SqlProyecciones {
                 ))
             })
             .collect()
+    }
+
+    async fn registro_propiedad(
+        &self,
+        id_propiedad: &str,
+    ) -> Result<Option<crate::bff_web::application::RegistroPropiedadVista>, StoreError> {
+        super::sql_registros_propiedad::registro_propiedad(&self.db, id_propiedad).await
     }
 
     async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError> {

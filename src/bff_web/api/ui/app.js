@@ -19,7 +19,13 @@ async function gql(query, variables = {}) {
   return body.data;
 }
 
-const rows = { Compania: new Map(), DatosGeograficos: new Map() };
+const rows = { Compania: new Map(), DatosGeograficos: new Map(), Propiedad: new Map() };
+const TABLES = { Compania: "#tabla-companias", DatosGeograficos: "#tabla-geograficos", Propiedad: "#tabla-propiedades" };
+const FIELDS = {
+  Compania: (r) => [r.nombre, r.email, r.identificacion, r.pais, r.telefono],
+  DatosGeograficos: (r) => [r.nombrePropiedad, r.latitud, r.longitud, r.direccion],
+  Propiedad: (r) => [r.nombre, r.identificacionCatastral, r.nit],
+};
 
 function cell(text, cls) {
   const td = document.createElement("td");
@@ -29,7 +35,7 @@ function cell(text, cls) {
 }
 
 function render(kind) {
-  const tbody = document.querySelector(kind === "Compania" ? "#tabla-companias tbody" : "#tabla-propiedades tbody");
+  const tbody = document.querySelector(`${TABLES[kind]} tbody`);
   tbody.replaceChildren(
     ...[...rows[kind].values()]
       .sort((a, b) => b.fechaCreacion.localeCompare(a.fechaCreacion))
@@ -37,7 +43,7 @@ function render(kind) {
         const tr = document.createElement("tr");
         tr.dataset.id = r.id;
         const estado = r.estado.charAt(0) + r.estado.slice(1).toLowerCase();
-        const fields = kind === "Compania" ? [r.nombre, r.email, r.identificacion, r.pais, r.telefono] : [r.nombrePropiedad, r.latitud, r.longitud, r.direccion];
+        const fields = FIELDS[kind](r);
         tr.append(...fields.map((f) => cell(f || "—")), cell(estado, `estado ${estado}`), cell(r.motivosRechazo.join(", ")));
         return tr;
       })
@@ -45,18 +51,49 @@ function render(kind) {
 }
 
 const COMPANIA = "id nombre email identificacion pais telefono estado motivosRechazo fechaCreacion";
-const PROPIEDAD = "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion";
+const GEOGRAFICO = "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion";
+const PROPIEDAD = "id nombre identificacionCatastral nit estado motivosRechazo fechaCreacion";
+const REGISTRO = "idPropiedad estado paso motivo pasos { paso resultado detalle }";
 
 async function load() {
   const data = await gql(`{
     companias(first: 100) { edges { node { ${COMPANIA} } } }
-    datosGeograficos(first: 100) { edges { node { ${PROPIEDAD} } } }
+    datosGeograficos(first: 100) { edges { node { ${GEOGRAFICO} } } }
+    propiedades(first: 100) { edges { node { ${PROPIEDAD} } } }
   }`);
   data.companias.edges.forEach(({ node }) => rows.Compania.set(node.id, node));
   data.datosGeograficos.edges.forEach(({ node }) => rows.DatosGeograficos.set(node.id, node));
-  render("Compania");
-  render("DatosGeograficos");
+  data.propiedades.edges.forEach(({ node }) => rows.Propiedad.set(node.id, node));
+  Object.keys(rows).forEach(render);
   await loadReport();
+}
+
+// The registration the form started, followed step by step.
+let siguiendo = null;
+const PASOS = {
+  crear_propiedad: "Crear la propiedad",
+  crear_datos_geograficos: "Crear sus datos geográficos",
+  decidir: "Auditoría y decisión",
+  compensar: "Compensación",
+  terminado: "Fin",
+};
+
+function showRegistro(r) {
+  if (!r || r.idPropiedad !== siguiendo) return;
+  const panel = document.getElementById("progreso-registro");
+  panel.hidden = false;
+  const estado = document.getElementById("registro-estado");
+  estado.textContent = r.estado.replace("_", " ");
+  estado.className = r.estado;
+  document.getElementById("registro-motivo").textContent = r.motivo ? `— ${r.motivo}` : "";
+  document.getElementById("registro-pasos").replaceChildren(
+    ...r.pasos.map((p) => {
+      const li = document.createElement("li");
+      li.className = p.resultado.split(" ").pop();
+      li.textContent = `${PASOS[p.paso] || p.paso}: ${p.resultado}${p.detalle ? ` (${p.detalle})` : ""}`;
+      return li;
+    })
+  );
 }
 
 async function loadReport() {
@@ -80,7 +117,9 @@ function subscribe() {
     if (msg.type === "connection_ack") {
       live.textContent = "en vivo";
       ws.send(JSON.stringify({ id: "c", type: "subscribe", payload: { query: `subscription { cambiosCompania { ${COMPANIA} } }` } }));
-      ws.send(JSON.stringify({ id: "g", type: "subscribe", payload: { query: `subscription { cambiosDatosGeograficos { ${PROPIEDAD} } }` } }));
+      ws.send(JSON.stringify({ id: "g", type: "subscribe", payload: { query: `subscription { cambiosDatosGeograficos { ${GEOGRAFICO} } }` } }));
+      ws.send(JSON.stringify({ id: "p", type: "subscribe", payload: { query: `subscription { cambiosPropiedad { ${PROPIEDAD} } }` } }));
+      ws.send(JSON.stringify({ id: "r", type: "subscribe", payload: { query: `subscription { cambiosRegistroPropiedad { ${REGISTRO} } }` } }));
       ws.send(JSON.stringify({ id: "a", type: "subscribe", payload: { query: `subscription { auditoriasCompletadas { id } }` } }));
     } else if (msg.type === "next") {
       const data = msg.payload.data || {};
@@ -90,6 +129,11 @@ function subscribe() {
       } else if (data.cambiosDatosGeograficos) {
         rows.DatosGeograficos.set(data.cambiosDatosGeograficos.id, data.cambiosDatosGeograficos);
         render("DatosGeograficos");
+      } else if (data.cambiosPropiedad) {
+        rows.Propiedad.set(data.cambiosPropiedad.id, data.cambiosPropiedad);
+        render("Propiedad");
+      } else if (data.cambiosRegistroPropiedad) {
+        showRegistro(data.cambiosRegistroPropiedad);
       } else if (data.auditoriasCompletadas) {
         loadReport().catch(() => {});
       }
@@ -103,30 +147,45 @@ function subscribe() {
   };
 }
 
-function form(id, statusId, mutation, input) {
+function form(id, statusId, mutation, input, accepted = () => {}) {
   document.getElementById(id).addEventListener("submit", async (event) => {
     event.preventDefault();
     const status = document.getElementById(statusId);
     status.textContent = "enviando…";
     try {
       const data = await gql(mutation, { input: input(new FormData(event.target)) });
-      const accepted = Object.values(data)[0];
-      status.textContent = `Comando ${accepted.estado.toLowerCase()} (${accepted.idComando.slice(0, 8)}…)`;
+      const result = Object.values(data)[0];
+      status.textContent = `Comando ${result.estado.toLowerCase()} (${result.idComando.slice(0, 8)}…)`;
       event.target.reset();
+      accepted(result);
     } catch (e) {
       status.textContent = e.message;
     }
   });
 }
 
+// Follows a registration: its saga's steps as they happen (and once now,
+// in case some happened before the subscription saw them).
+async function seguir(idPropiedad) {
+  siguiendo = idPropiedad;
+  document.getElementById("progreso-registro").hidden = false;
+  document.getElementById("registro-estado").textContent = "en curso";
+  document.getElementById("registro-estado").className = "";
+  document.getElementById("registro-motivo").textContent = "";
+  document.getElementById("registro-pasos").replaceChildren();
+  const data = await gql(`query($id: ID!) { registroPropiedad(id: $id) { ${REGISTRO} } }`, { id: idPropiedad });
+  showRegistro(data.registroPropiedad);
+}
+
 form("form-compania", "status-compania",
   "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idComando estado idEntidad } }",
   (f) => ({ nombre: f.get("nombre"), email: f.get("email"), identificacion: f.get("identificacion"),
     pais: f.get("pais"), telefono: f.get("telefono") }));
-form("form-propiedad", "status-propiedad",
-  "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idComando estado idEntidad } }",
-  (f) => ({ nombrePropiedad: f.get("nombrePropiedad"), latitud: f.get("latitud"), longitud: f.get("longitud"),
-    direccion: f.get("direccion") }));
+form("form-registro", "status-registro",
+  "mutation($input: RegistrarPropiedadInput!) { registrarPropiedad(input: $input) { idComando estado idEntidad } }",
+  (f) => ({ nombre: f.get("nombre"), identificacionCatastral: f.get("identificacionCatastral"), nit: f.get("nit"),
+    latitud: f.get("latitud"), longitud: f.get("longitud"), direccion: f.get("direccion") }),
+  (result) => seguir(result.idEntidad).catch(() => {}));
 
 subscribe();
 load().catch((e) => (document.getElementById("live").textContent = e.message));

@@ -26,6 +26,12 @@ pub enum ComandoSaliente {
         id: EntityId,
         motivos: Motivos,
     },
+    /// A property with its geographic data, as one saga in auditoria
+    /// (`RegistrarPropiedad`); `id` is the new property's.
+    Registrar {
+        id: EntityId,
+        campos: BTreeMap<String, String>,
+    },
 }
 
 impl ComandoSaliente {
@@ -34,19 +40,23 @@ impl ComandoSaliente {
             Self::Crear { tipo, .. } | Self::Aprobar { tipo, .. } | Self::Rechazar { tipo, .. } => {
                 *tipo
             }
+            Self::Registrar { .. } => TipoRegistro::Propiedad,
         }
     }
 
     pub fn id(&self) -> EntityId {
         match self {
-            Self::Crear { id, .. } | Self::Aprobar { id, .. } | Self::Rechazar { id, .. } => *id,
+            Self::Crear { id, .. }
+            | Self::Aprobar { id, .. }
+            | Self::Rechazar { id, .. }
+            | Self::Registrar { id, .. } => *id,
         }
     }
 
     /// The decision it asks for, if it is one.
     pub fn decision(&self) -> Option<Decision> {
         match self {
-            Self::Crear { .. } => None,
+            Self::Crear { .. } | Self::Registrar { .. } => None,
             Self::Aprobar { .. } => Some(Decision::Aprobar),
             Self::Rechazar { .. } => Some(Decision::Rechazar),
         }
@@ -57,6 +67,7 @@ impl ComandoSaliente {
             Self::Crear { .. } => "Crear",
             Self::Aprobar { .. } => "Aprobar",
             Self::Rechazar { .. } => "Rechazar",
+            Self::Registrar { .. } => "Registrar",
         };
         format!("{verbo}{}", self.tipo().as_str())
     }

@@ -1,0 +1,52 @@
+// Registers a property whose latitud is out of range through the form and
+// follows the saga on the page: its steps appear as they happen, and it
+// ends compensada naming the part that failed. Writes a screenshot.
+//   node registration_form.mjs http://127.0.0.1:PORT OUTPUT_DIR
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [url, outDir] = process.argv.slice(2);
+if (!url || !outDir) {
+  console.error("usage: registration_form.mjs URL OUTPUT_DIR");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(url);
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  const nombre = `Lote UI ${Date.now()}`;
+  await page.fill("#registro-nombre", nombre);
+  await page.fill("#registro-catastral", `CAT-UI-${Date.now()}`);
+  await page.fill("#registro-nit", "900100");
+  await page.fill("#registro-latitud", "95");
+  await page.fill("#registro-longitud", "-74.08");
+  await page.click("#registrar-propiedad");
+  await page.waitForSelector("#status-registro:has-text('aceptado')", { timeout: 15000 });
+  await page.waitForSelector("#registro-estado.compensada", { timeout: 30000 });
+  const motivo = await page.locator("#registro-motivo").textContent();
+  if (!motivo.includes("datos geográficos: latitud fuera_de_rango")) throw new Error(`motivo was ${JSON.stringify(motivo)}`);
+  const pasos = await page.locator("#registro-pasos li").allTextContents();
+  for (const want of ["Crear la propiedad", "Crear sus datos geográficos", "Auditoría y decisión"]) {
+    if (!pasos.some((p) => p.startsWith(want))) throw new Error(`no step ${want} in ${JSON.stringify(pasos)}`);
+  }
+  const row = page.locator("#tabla-propiedades tbody tr", { hasText: nombre });
+  await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
+  const shot = join(outDir, "registro-compensado.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(JSON.stringify({ ok: true, nombre, motivo, pasos, screenshot: shot }));
+} catch (e) {
+  failed = true;
+  console.error("UI test failed:", e.message);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);

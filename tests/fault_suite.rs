@@ -230,12 +230,22 @@ impl Lcg {
     }
 }
 
+/// What became of one request of the load.
+enum Outcome {
+    Accepted,
+    /// Refused, or never reached the BFF: nothing was committed.
+    Refused,
+    /// Sent but unanswered (the BFF died mid-request): committed or not,
+    /// the BFF's `comandos` table says.
+    InDoubt,
+}
+
 /// Creations at `RATE` per second through the BFF until `stop`.
 fn steady_load(
     url: String,
     accepted: Accepted,
     stop: tokio_util::sync::CancellationToken,
-) -> tokio::task::JoinHandle<(u64, u64)> {
+) -> tokio::task::JoinHandle<(u64, u64, u64)> {
     tokio::spawn(async move {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -244,7 +254,7 @@ fn steady_load(
         let token = common::token(&[Rol::Operador]);
         let mut rng = Lcg(SEED);
         let mut ticker = tokio::time::interval(Duration::from_millis(1000 / RATE));
-        let (mut sent, mut refused) = (0u64, 0u64);
+        let (mut sent, mut refused, mut in_doubt) = (0u64, 0u64, 0u64);
         let mut in_flight = tokio::task::JoinSet::new();
         while !stop.is_cancelled() {
             ticker.tick().await;
@@ -269,39 +279,47 @@ fn steady_load(
             let (http, url, token, accepted) =
                 (http.clone(), url.clone(), token.clone(), accepted.clone());
             in_flight.spawn(async move {
-                let Ok(response) = http.post(&url).bearer_auth(&token).json(&body).send().await
-                else {
-                    return false;
+                let response = match http.post(&url).bearer_auth(&token).json(&body).send().await {
+                    Ok(response) => response,
+                    // Never reached the BFF.
+                    Err(e) if e.is_connect() => return Outcome::Refused,
+                    // Sent, no answer (the BFF killed mid-request): it may
+                    // have committed the command or not.
+                    Err(_) => return Outcome::InDoubt,
                 };
                 let Ok(value) = response.json::<Value>().await else {
-                    return false;
+                    return Outcome::InDoubt;
                 };
                 let Some(result) = value["data"].as_object().and_then(|d| d.values().next()) else {
-                    return false;
+                    return Outcome::Refused;
                 };
                 let (Some(entity), Some(command)) =
                     (result["idEntidad"].as_str(), result["idComando"].as_str())
                 else {
-                    return false;
+                    return Outcome::Refused;
                 };
                 accepted
                     .lock()
                     .expect("lock")
                     .insert(entity.to_owned(), (tipo, command.to_owned()));
-                true
+                Outcome::Accepted
             });
             while let Some(done) = in_flight.try_join_next() {
-                if !done.unwrap_or(false) {
-                    refused += 1;
+                match done.unwrap_or(Outcome::InDoubt) {
+                    Outcome::Accepted => {}
+                    Outcome::Refused => refused += 1,
+                    Outcome::InDoubt => in_doubt += 1,
                 }
             }
         }
         while let Some(done) = in_flight.join_next().await {
-            if !done.unwrap_or(false) {
-                refused += 1;
+            match done.unwrap_or(Outcome::InDoubt) {
+                Outcome::Accepted => {}
+                Outcome::Refused => refused += 1,
+                Outcome::InDoubt => in_doubt += 1,
             }
         }
-        (sent, refused)
+        (sent, refused, in_doubt)
     })
 }
 
@@ -329,6 +347,15 @@ async fn recovery(bff: &PgPool, accepted: &Accepted, limit: Duration) -> f64 {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// How many of `ids` the BFF's `comandos` table holds.
+async fn count_ids(pool: &PgPool, ids: &[String]) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM comandos WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_one(pool)
+        .await
+        .expect("count ids")
 }
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
@@ -408,29 +435,43 @@ async fn faults_lose_nothing_duplicate_nothing_and_dead_letter_nothing() {
         ));
     }
     stop.cancel();
-    let (sent, refused) = load.await.expect("load");
+    let (sent, refused, in_doubt) = load.await.expect("load");
     let quiet = recovery(&bff, &accepted, settle).await;
     // The relays mark what they published a moment after it is consumed.
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let accepted = accepted.lock().expect("lock").clone();
-    let companias = accepted.values().filter(|(t, _)| *t == "Compania").count() as i64;
-    let geograficos = accepted.len() as i64 - companias;
+    // Every command the BFF committed, including those whose answer was
+    // lost when it was killed: each must have exactly one effect.
+    let companias = count(
+        &bff,
+        "SELECT COUNT(*) FROM comandos WHERE tipo = 'CrearCompania'",
+    )
+    .await;
+    let geograficos = count(
+        &bff,
+        "SELECT COUNT(*) FROM comandos WHERE tipo = 'CrearDatosGeograficos'",
+    )
+    .await;
+    let committed = companias + geograficos;
+    let accepted_ids: Vec<String> = accepted.values().map(|(_, c)| c.clone()).collect();
+    let accepted_known = count_ids(&bff, &accepted_ids).await;
     let companias_db = deployment.pool("companias").await;
     let geograficos_db = deployment.pool("geograficos").await;
     let auditoria_db = deployment.pool("auditoria").await;
     let counts: Vec<(&str, i64, i64)> = vec![
-        ("companies stored (one per accepted)", count(&companias_db, "SELECT COUNT(*) FROM companias").await, companias),
-        ("properties stored (one per accepted)", count(&geograficos_db, "SELECT COUNT(*) FROM datos_geograficos").await, geograficos),
+        ("accepted commands the BFF has", accepted_known, accepted.len() as i64),
+        ("companies stored (one per committed)", count(&companias_db, "SELECT COUNT(*) FROM companias").await, companias),
+        ("properties stored (one per committed)", count(&geograficos_db, "SELECT COUNT(*) FROM datos_geograficos").await, geograficos),
         ("records still Pendiente in their context",
             count(&companias_db, "SELECT COUNT(*) FROM companias WHERE estado = 'Pendiente'").await
                 + count(&geograficos_db, "SELECT COUNT(*) FROM datos_geograficos WHERE estado = 'Pendiente'").await, 0),
-        ("audits", count(&auditoria_db, "SELECT COUNT(*) FROM auditorias").await, accepted.len() as i64),
+        ("audits", count(&auditoria_db, "SELECT COUNT(*) FROM auditorias").await, committed),
         ("records audited more than once", count(&auditoria_db,
             "SELECT COUNT(*) FROM (SELECT id_entidad FROM auditorias GROUP BY id_entidad HAVING COUNT(*) > 1) d").await, 0),
-        ("sagas", count(&auditoria_db, "SELECT COUNT(*) FROM sagas").await, accepted.len() as i64),
+        ("sagas", count(&auditoria_db, "SELECT COUNT(*) FROM sagas").await, committed),
         ("sagas not completada", count(&auditoria_db, "SELECT COUNT(*) FROM sagas WHERE estado <> 'completada'").await, 0),
-        ("projection rows", count(&bff, "SELECT COUNT(*) FROM registros").await, accepted.len() as i64),
+        ("projection rows", count(&bff, "SELECT COUNT(*) FROM registros").await, committed),
         ("projection rows not final", count(&bff, "SELECT COUNT(*) FROM registros WHERE estado = 'Pendiente'").await, 0),
         ("BFF commands not PROCESADO", count(&bff, "SELECT COUNT(*) FROM comandos WHERE estado <> 'PROCESADO'").await, 0),
         ("outbox rows unsent", count(&companias_db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await
@@ -450,8 +491,9 @@ async fn faults_lose_nothing_duplicate_nothing_and_dead_letter_nothing() {
     }
 
     println!(
-        "fault suite (seed {SEED}, {RATE}/s, {rounds} round(s)): {sent} creations sent, {} accepted, {refused} refused while the BFF was down",
-        accepted.len()
+        "fault suite (seed {SEED}, {RATE}/s, {rounds} round(s)): {sent} creations sent, {} accepted, {refused} refused while the BFF was down, {in_doubt} unanswered ({} of them committed)",
+        accepted.len(),
+        committed - accepted.len() as i64
     );
     for (fault, seconds) in &recoveries {
         println!("fault suite: {fault}: every accepted record final {seconds:.1} s later");
@@ -469,5 +511,10 @@ async fn faults_lose_nothing_duplicate_nothing_and_dead_letter_nothing() {
         assert_eq!(got, want, "{what}");
     }
     assert_eq!(dlq, 0, "nothing dead-lettered");
+    let unanswered_committed = committed - accepted.len() as i64;
+    assert!(
+        (0..=in_doubt as i64).contains(&unanswered_committed),
+        "{unanswered_committed} commands committed without an accepted answer, {in_doubt} requests unanswered"
+    );
     assert!(accepted.len() as u64 > sent / 2, "the load ran");
 }

@@ -425,6 +425,7 @@ fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
     mounted
         .router
         .merge(health_routes(mounted.checks))
+        .merge(crate::seedwork::api::asset_routes())
         .route(
             "/openapi.json",
             axum::routing::get(move || {

@@ -49,6 +49,22 @@ async fn the_registration_form_follows_the_saga_to_its_compensation() {
     );
 }
 
+/// GraphiQL and Swagger UI render and work with every outside request
+/// blocked: their assets are compiled into the binary.
+#[tokio::test]
+async fn graphiql_and_swagger_work_offline() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "offline_tools.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["external"], 0);
+    assert!(
+        result["operations"].as_u64().is_some_and(|n| n > 10),
+        "{result}"
+    );
+}
+
 #[tokio::test]
 async fn the_company_form_shows_the_rejection_live() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");

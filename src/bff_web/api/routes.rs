@@ -3,7 +3,7 @@ use std::sync::atomic::AtomicUsize;
 
 use async_graphql::Data;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -85,13 +85,8 @@ pub fn router(
     (router, loader_batches)
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
+async fn graphiql() -> Html<&'static str> {
+    Html(crate::seedwork::api::GRAPHIQL)
 }
 
 /// A GraphQL-shaped error for failures before execution.

@@ -1,6 +1,7 @@
 //! HTTP edge helpers shared by every context: the one mapping from errors to
 //! JSON problem responses, and extractors that name the offending field.
 
+mod assets;
 mod extract;
 mod gate;
 mod health;
@@ -8,6 +9,7 @@ pub mod openapi;
 mod problem;
 mod review_http;
 
+pub use assets::{GRAPHIQL, asset_routes};
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
 pub use gate::Gate;
 pub use health::{ReadinessCheck, health_routes};

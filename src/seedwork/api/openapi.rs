@@ -388,13 +388,14 @@ pub fn health_openapi() -> OpenApi {
         .build()
 }
 
-/// A Swagger UI page for `/openapi.json` (its assets come from a CDN at
-/// view time; nothing is downloaded at build time).
+/// A Swagger UI page for `/openapi.json`; its assets are compiled into the
+/// binary (`assets.rs`), so it works with no internet.
 pub const SWAGGER_UI: &str = r##"<!doctype html>
-<html><head><meta charset="utf-8"><title>PropAlpes API</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<html lang="es"><head><meta charset="utf-8"><title>PropAlpes API</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/swagger-ui-5.17.14.css"></head>
 <body><div id="ui"></div>
-<script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script src="/assets/swagger-ui-5.17.14-bundle.js"></script>
 <script>SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });</script>
 </body></html>"##;
 

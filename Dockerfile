@@ -9,6 +9,7 @@ COPY Cargo.toml Cargo.lock build.rs ./
 COPY src src
 COPY schemas schemas
 COPY migrations migrations
+COPY assets assets
 RUN cargo build --release --locked && strip target/release/propalpes
 
 FROM debian:bookworm-slim

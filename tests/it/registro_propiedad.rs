@@ -272,6 +272,18 @@ async fn unanswered_steps_are_compensated_and_a_stuck_compensation_fails_visibly
             .any(|s| s["id"] == stuck.as_str() && s["saga"] == "registro_propiedad"),
         "{fallidas}"
     );
+    // The operations view (the BFF) lists it too.
+    eventually("the BFF lists the failed registration", Duration::from_secs(10), || async {
+        let q = gql(
+            &app,
+            "{ registrosPropiedad(estado: \"fallida\", first: 10) { edges { node { idPropiedad estado paso } } } }",
+            json!({}),
+        )
+        .await;
+        let edges = q["data"]["registrosPropiedad"]["edges"].as_array().cloned().unwrap_or_default();
+        edges.iter().any(|e| e["node"]["idPropiedad"] == stuck.as_str()).then_some(())
+    })
+    .await;
     sqlx::query("ALTER TABLE propiedades_fuera RENAME TO propiedades")
         .execute(db.pool())
         .await

@@ -32,7 +32,8 @@ try {
   const navigations = [];
   page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
   await page.click("#crear-compania");
-  await page.waitForSelector("#status-compania:has-text('aceptado')", { timeout: 15000 });
+  // Accepted at once, then followed to PROCESADO.
+  await page.waitForSelector("#status-compania:has-text('procesado')", { timeout: 30000 });
 
   const row = page.locator("#tabla-companias tbody tr", { hasText: nombre });
   await row.locator("td.estado:has-text('Pendiente'), td.estado:has-text('Rechazada')").first().waitFor({ timeout: 15000 });

@@ -30,7 +30,7 @@ try {
   await page.fill("#registro-latitud", "95");
   await page.fill("#registro-longitud", "-74.08");
   await page.click("#registrar-propiedad");
-  await page.waitForSelector("#status-registro:has-text('aceptado')", { timeout: 15000 });
+  await page.waitForSelector("#status-registro:text-matches('aceptado|procesado')", { timeout: 15000 });
   await page.waitForSelector("#registro-estado.compensada", { timeout: 30000 });
   const motivo = await page.locator("#registro-motivo").textContent();
   if (!motivo.includes("datos geográficos: latitud fuera_de_rango")) throw new Error(`motivo was ${JSON.stringify(motivo)}`);
@@ -40,8 +40,21 @@ try {
   }
   const row = page.locator("#tabla-propiedades tbody tr", { hasText: nombre });
   await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
+  // The command followed to its end, its id shown whole.
+  await page.waitForSelector("#status-registro:has-text('procesado')", { timeout: 15000 });
   const shot = join(outDir, "registro-compensado.png");
   await page.screenshot({ path: shot, fullPage: true });
+  // A blank required field is refused on the page, named, and nothing is sent.
+  await page.click("#registrar-propiedad");
+  await page.waitForSelector("#status-registro.error:has-text('obligatorio')", { timeout: 5000 });
+  if ((await page.getAttribute("#registro-nombre", "aria-invalid")) !== "true") throw new Error("the field is not marked");
+  // 390 px wide: one column, no horizontal page overflow (tables scroll).
+  await page.setViewportSize({ width: 390, height: 900 });
+  await page.reload();
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the page overflows by ${overflow} px at 390 px`);
+  await page.screenshot({ path: join(outDir, "registro-390px.png"), fullPage: true });
   console.log(JSON.stringify({ ok: true, nombre, motivo, pasos, screenshot: shot }));
 } catch (e) {
   failed = true;

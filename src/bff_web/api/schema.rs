@@ -174,6 +174,27 @@ impl Query {
             .map(Propiedad::from))
     }
 
+    /// Property registrations (the saga), newest first, of one estado
+    /// (`en_curso`, `completada`, `compensada`, `fallida`) or all: the
+    /// operations view lists the `fallida` ones.
+    async fn registros_propiedad(
+        &self,
+        ctx: &Context<'_>,
+        estado: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, RegistroPropiedad>> {
+        autorizar(ctx, Accion::Consultar)?;
+        let limit = page_size(first)?;
+        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
+        paginate(after, limit, |offset| async move {
+            store
+                .registros_propiedad(estado.as_deref(), offset, limit as i64)
+                .await
+        })
+        .await
+    }
+
     /// A property registration's progress (the saga), by the property's id.
     async fn registro_propiedad(
         &self,

@@ -130,6 +130,14 @@ pub trait Proyecciones: Send + Sync {
     ) -> Result<Vec<AuditoriaVista>, StoreError>;
     async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
     async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError>;
+    /// Property registrations, newest first, of one saga estado or all
+    /// (`fallida`: what an operator must look at).
+    async fn registros_propiedad(
+        &self,
+        estado: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<RegistroPropiedadVista>, StoreError>;
     /// A property registration's progress, by the property's id.
     async fn registro_propiedad(
         &self,

@@ -423,6 +423,15 @@ impl Proyecciones for SqlProyecciones {
             .collect()
     }
 
+    async fn registros_propiedad(
+        &self,
+        estado: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Pagina<crate::bff_web::application::RegistroPropiedadVista>, StoreError> {
+        super::sql_registros_propiedad::registros_propiedad(&self.db, estado, offset, limit).await
+    }
+
     async fn registro_propiedad(
         &self,
         id_propiedad: &str,

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::bff_web::application::{PasoVista, RegistroPropiedadVista};
+use crate::bff_web::application::{Pagina, PasoVista, RegistroPropiedadVista};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -54,6 +54,30 @@ pub async fn registro_avanzado(
     .await
     .map_err(store_error)?;
     Ok(done.rows_affected() > 0)
+}
+
+pub async fn registros_propiedad(
+    db: &crate::seedwork::infrastructure::Database,
+    estado: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Pagina<RegistroPropiedadVista>, StoreError> {
+    let estado = estado.unwrap_or("");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM registros_propiedad WHERE ($1 = '' OR estado = $1) \
+         ORDER BY fecha DESC, id_propiedad LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(estado)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    let count = "SELECT COUNT(*) AS n FROM registros_propiedad WHERE ($1 = '' OR estado = $1)";
+    let total = crate::seedwork::infrastructure::count_rows(db, count, &[estado]).await?;
+    let items = rows.iter().map(vista).collect::<Result<Vec<_>, _>>()?;
+    Ok(Pagina { items, total })
 }
 
 pub async fn registro_propiedad(

@@ -31,6 +31,7 @@ pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/companias",
     rejected: "/companias/rechazadas",
     id_field: "id_compania",
+    unique: None,
 };
 
 /// The data fields of a company, as the creation body and views name them.

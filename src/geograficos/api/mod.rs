@@ -31,6 +31,7 @@ pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/geograficos",
     rejected: "/geograficos/rechazados",
     id_field: "id_datos_geograficos",
+    unique: None,
 };
 
 /// The data fields of a record, as the creation body and views name them.

@@ -31,6 +31,7 @@ pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/propiedades",
     rejected: "/propiedades/rechazadas",
     id_field: "id_propiedad",
+    unique: Some("identificacion_catastral"),
 };
 
 /// The data fields of a record, as the creation body and views name them.

@@ -202,15 +202,28 @@ fn collection_item(paths: ReviewPaths, fields: &[&str], accepted: &Schema) -> Pa
             .collect(),
         true,
     );
+    let (summary, errors): (String, &[&str]) = match paths.unique {
+        None => (
+            "Register (blank fields allowed; the audit judges them); needs the operador role"
+                .into(),
+            &["400", "401", "403", "413", "422", "503"],
+        ),
+        Some(field) => (
+            format!(
+                "Register (blank fields allowed; the audit judges them; a {field} already registered is 409); needs the operador role"
+            ),
+            &["400", "401", "403", "409", "413", "422", "503"],
+        ),
+    };
     let mut collection = PathItem::new(
         HttpMethod::Post,
         operation(
             &format!("crear_{name}"),
-            "Register (blank fields allowed; the audit judges them); needs the operador role",
+            &summary,
             vec![],
             Some(creation),
             ("202", accepted.clone()),
-            &["400", "401", "403", "413", "422", "503"],
+            errors,
         ),
     );
     if let Some(post) = collection.post.as_mut()
@@ -474,6 +487,7 @@ mod tests {
             collection: "/companias",
             rejected: "/companias/rechazadas",
             id_field: "id_compania",
+            unique: None,
         };
         let doc = registro_openapi("companias", paths, &["nombre"]);
         let json: serde_json::Value =

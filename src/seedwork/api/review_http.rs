@@ -21,6 +21,9 @@ pub struct ReviewPaths {
     pub rejected: &'static str,
     /// The id's name in a 202 body: `id_compania`.
     pub id_field: &'static str,
+    /// A field no two live records may share (a creation that repeats it
+    /// answers 409), if the context has one.
+    pub unique: Option<&'static str>,
 }
 
 /// `202 Accepted` with `{"id_comando", <id_field>}` and the conversation's

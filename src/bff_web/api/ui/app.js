@@ -5,17 +5,28 @@
 const token = new URLSearchParams(location.search).get("token") || localStorage.getItem("propalpes.token");
 const auth = token ? { Authorization: `Bearer ${token}` } : {};
 
-async function gql(query, variables = {}) {
-  const res = await fetch("/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...auth },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors && body.errors.length) {
-    const e = body.errors[0];
-    throw new Error(`${e.extensions && e.extensions.code ? e.extensions.code + ": " : ""}${e.message}`);
+// An error the server named: its code and, for bad input, the field.
+class GqlError extends Error {
+  constructor(e) {
+    super(e.message);
+    this.code = e.extensions && e.extensions.code;
+    this.field = e.extensions && e.extensions.field;
   }
+}
+
+async function gql(query, variables = {}) {
+  let res;
+  try {
+    res = await fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (_) {
+    throw new Error("No se pudo contactar el servidor; inténtelo de nuevo.");
+  }
+  const body = await res.json().catch(() => ({ errors: [{ message: `respuesta inválida del servidor (${res.status})` }] }));
+  if (body.errors && body.errors.length) throw new GqlError(body.errors[0]);
   return body.data;
 }
 
@@ -60,7 +71,10 @@ async function load() {
     companias(first: 100) { edges { node { ${COMPANIA} } } }
     datosGeograficos(first: 100) { edges { node { ${GEOGRAFICO} } } }
     propiedades(first: 100) { edges { node { ${PROPIEDAD} } } }
+    registrosPropiedad(estado: "fallida", first: 100) { edges { node { ${REGISTRO} } } }
   }`);
+  data.registrosPropiedad.edges.forEach(({ node }) => fallidos.set(node.idPropiedad, node));
+  renderFallidos();
   data.companias.edges.forEach(({ node }) => rows.Compania.set(node.id, node));
   data.datosGeograficos.edges.forEach(({ node }) => rows.DatosGeograficos.set(node.id, node));
   data.propiedades.edges.forEach(({ node }) => rows.Propiedad.set(node.id, node));
@@ -78,7 +92,25 @@ const PASOS = {
   terminado: "Fin",
 };
 
+const fallidos = new Map();
+
+function renderFallidos() {
+  document.querySelector("#tabla-registros-fallidos tbody").replaceChildren(
+    ...[...fallidos.values()].map((r) => {
+      const tr = document.createElement("tr");
+      const ultimo = r.pasos[r.pasos.length - 1];
+      tr.append(cell(r.idPropiedad), cell(PASOS[r.paso] || r.paso), cell(r.motivo || "—"),
+        cell(ultimo ? `${ultimo.resultado}${ultimo.detalle ? ` (${ultimo.detalle})` : ""}` : "—"));
+      return tr;
+    })
+  );
+}
+
 function showRegistro(r) {
+  if (r && r.estado === "fallida") {
+    fallidos.set(r.idPropiedad, r);
+    renderFallidos();
+  }
   if (!r || r.idPropiedad !== siguiendo) return;
   const panel = document.getElementById("progreso-registro");
   panel.hidden = false;
@@ -147,19 +179,74 @@ function subscribe() {
   };
 }
 
-function form(id, statusId, mutation, input, accepted = () => {}) {
-  document.getElementById(id).addEventListener("submit", async (event) => {
+const ESTADOS_COMANDO = { ACEPTADO: "aceptado", PROCESADO: "procesado", FALLIDO: "fallido" };
+
+function setStatus(status, text, kind = "") {
+  status.textContent = text;
+  status.className = `status ${kind}`;
+}
+
+// Follows a command to PROCESADO or FALLIDO (with the reason).
+async function seguirComando(id, status) {
+  for (let i = 0; i < 120; i++) {
+    const { estadoComando } = await gql("query($id: ID!) { estadoComando(id: $id) { estado error } }", { id });
+    if (estadoComando && estadoComando.estado !== "ACEPTADO") {
+      const fallido = estadoComando.estado === "FALLIDO";
+      setStatus(status, `Comando ${id}: ${ESTADOS_COMANDO[estadoComando.estado]}${fallido ? ` — ${estadoComando.error || ""}` : ""}`,
+        fallido ? "error" : "ok");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+// What no record can do without (a name, an identifier) and numbers that
+// are numbers; blank optional data and out-of-range values go through, for
+// the audit to judge. The first problem is shown on its field.
+function validar(formEl, rules) {
+  for (const el of formEl.querySelectorAll("input")) el.removeAttribute("aria-invalid");
+  for (const [name, check] of Object.entries(rules)) {
+    const el = formEl.elements[name];
+    const problem = check(el.value.trim());
+    if (problem) {
+      el.setAttribute("aria-invalid", "true");
+      el.focus();
+      return `${el.labels[0].textContent}: ${problem}`;
+    }
+  }
+  return null;
+}
+
+const requerido = (v) => (v ? null : "es obligatorio");
+// A number; its range is the audit's to judge (it reports fuera_de_rango).
+const numero = (v) => {
+  if (!v) return "es obligatorio";
+  return Number.isFinite(Number(v)) ? null : "debe ser un número (p. ej. 4.6097)";
+};
+
+function form(id, statusId, mutation, input, rules, accepted = () => {}) {
+  const formEl = document.getElementById(id);
+  formEl.addEventListener("submit", async (event) => {
     event.preventDefault();
     const status = document.getElementById(statusId);
-    status.textContent = "enviando…";
+    const problem = validar(formEl, rules);
+    if (problem) return setStatus(status, problem, "error");
+    const button = formEl.querySelector("button");
+    button.disabled = true;
+    setStatus(status, "enviando…");
     try {
-      const data = await gql(mutation, { input: input(new FormData(event.target)) });
+      const data = await gql(mutation, { input: input(new FormData(formEl)) });
       const result = Object.values(data)[0];
-      status.textContent = `Comando ${result.estado.toLowerCase()} (${result.idComando.slice(0, 8)}…)`;
-      event.target.reset();
+      setStatus(status, `Comando ${result.idComando}: ${ESTADOS_COMANDO[result.estado]}`);
+      formEl.reset();
       accepted(result);
+      seguirComando(result.idComando, status).catch(() => {});
     } catch (e) {
-      status.textContent = e.message;
+      const field = e.field && formEl.querySelector(`[name="${e.field}"]`);
+      if (field) field.setAttribute("aria-invalid", "true");
+      setStatus(status, e.message, "error");
+    } finally {
+      button.disabled = false;
     }
   });
 }
@@ -180,11 +267,13 @@ async function seguir(idPropiedad) {
 form("form-compania", "status-compania",
   "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idComando estado idEntidad } }",
   (f) => ({ nombre: f.get("nombre"), email: f.get("email"), identificacion: f.get("identificacion"),
-    pais: f.get("pais"), telefono: f.get("telefono") }));
+    pais: f.get("pais"), telefono: f.get("telefono") }),
+  { nombre: requerido, identificacion: requerido });
 form("form-registro", "status-registro",
   "mutation($input: RegistrarPropiedadInput!) { registrarPropiedad(input: $input) { idComando estado idEntidad } }",
   (f) => ({ nombre: f.get("nombre"), identificacionCatastral: f.get("identificacionCatastral"), nit: f.get("nit"),
     latitud: f.get("latitud"), longitud: f.get("longitud"), direccion: f.get("direccion") }),
+  { nombre: requerido, identificacionCatastral: requerido, nit: requerido, latitud: numero, longitud: numero },
   (result) => seguir(result.idEntidad).catch(() => {}));
 
 subscribe();

@@ -117,112 +117,114 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
     .await;
 }
 
+/// The records the BFF writes and reads, with the fields it uses.
+const CONTRATO: [(&str, &str, &[&str]); 11] = [
+    (
+        topics::COMANDOS_AUDITORIA,
+        types::REGISTRAR_PROPIEDAD,
+        &[
+            "id_propiedad",
+            "nombre",
+            "identificacion_catastral",
+            "nit",
+            "latitud",
+            "longitud",
+            "direccion",
+        ],
+    ),
+    (
+        topics::EVENTOS_PROPIEDADES,
+        types::PROPIEDAD_CREADA,
+        &[
+            "id_propiedad",
+            "nombre",
+            "identificacion_catastral",
+            "nit",
+            "estado",
+        ],
+    ),
+    (
+        topics::EVENTOS_REGISTROS,
+        types::REGISTRO_PROPIEDAD_AVANZADO,
+        &[
+            "id_propiedad",
+            "id_datos_geograficos",
+            "estado",
+            "paso",
+            "motivo",
+            "pasos",
+            "fecha",
+        ],
+    ),
+    (
+        topics::COMANDOS_COMPANIAS,
+        types::CREAR_COMPANIA,
+        &[
+            "id_compania",
+            "nombre",
+            "email",
+            "identificacion",
+            "fecha_creacion",
+        ],
+    ),
+    (
+        topics::COMANDOS_COMPANIAS,
+        types::RECHAZAR_COMPANIA,
+        &["id_compania", "motivos"],
+    ),
+    (
+        topics::COMANDOS_GEOGRAFICOS,
+        types::CREAR_DATOS_GEOGRAFICOS,
+        &[
+            "id_datos_geograficos",
+            "nombre_propiedad",
+            "latitud",
+            "longitud",
+        ],
+    ),
+    (
+        topics::COMANDOS_GEOGRAFICOS,
+        types::RECHAZAR_DATOS_GEOGRAFICOS,
+        &["id_datos_geograficos", "motivos"],
+    ),
+    (
+        topics::EVENTOS_COMPANIAS,
+        types::COMPANIA_CREADA,
+        &["id_compania", "nombre", "email", "identificacion", "estado"],
+    ),
+    (
+        topics::EVENTOS_COMPANIAS,
+        types::COMPANIA_RECHAZADA,
+        &["id_compania", "motivos", "fecha_actualizacion"],
+    ),
+    (
+        topics::EVENTOS_GEOGRAFICOS,
+        types::DATOS_GEOGRAFICOS_CREADOS,
+        &[
+            "id_datos_geograficos",
+            "nombre_propiedad",
+            "latitud",
+            "longitud",
+        ],
+    ),
+    (
+        topics::EVENTOS_AUDITORIA,
+        types::AUDITORIA_COMPLETADA,
+        &[
+            "id_auditoria",
+            "tipo_entidad",
+            "id_entidad",
+            "resultado",
+            "hallazgos",
+            "fecha",
+        ],
+    ),
+];
+
 /// The fields the BFF writes and reads must exist in `schemas/`: checked at
 /// start, so a contract change breaks the start, not the first message.
 fn check_contract(codec: &AvroCodec) -> Result<(), InfraError> {
-    let checks: [(&str, &str, &[&str]); 11] = [
-        (
-            topics::COMANDOS_AUDITORIA,
-            types::REGISTRAR_PROPIEDAD,
-            &[
-                "id_propiedad",
-                "nombre",
-                "identificacion_catastral",
-                "nit",
-                "latitud",
-                "longitud",
-                "direccion",
-            ],
-        ),
-        (
-            topics::EVENTOS_PROPIEDADES,
-            types::PROPIEDAD_CREADA,
-            &[
-                "id_propiedad",
-                "nombre",
-                "identificacion_catastral",
-                "nit",
-                "estado",
-            ],
-        ),
-        (
-            topics::EVENTOS_REGISTROS,
-            types::REGISTRO_PROPIEDAD_AVANZADO,
-            &[
-                "id_propiedad",
-                "id_datos_geograficos",
-                "estado",
-                "paso",
-                "motivo",
-                "pasos",
-                "fecha",
-            ],
-        ),
-        (
-            topics::COMANDOS_COMPANIAS,
-            types::CREAR_COMPANIA,
-            &[
-                "id_compania",
-                "nombre",
-                "email",
-                "identificacion",
-                "fecha_creacion",
-            ],
-        ),
-        (
-            topics::COMANDOS_COMPANIAS,
-            types::RECHAZAR_COMPANIA,
-            &["id_compania", "motivos"],
-        ),
-        (
-            topics::COMANDOS_GEOGRAFICOS,
-            types::CREAR_DATOS_GEOGRAFICOS,
-            &[
-                "id_datos_geograficos",
-                "nombre_propiedad",
-                "latitud",
-                "longitud",
-            ],
-        ),
-        (
-            topics::COMANDOS_GEOGRAFICOS,
-            types::RECHAZAR_DATOS_GEOGRAFICOS,
-            &["id_datos_geograficos", "motivos"],
-        ),
-        (
-            topics::EVENTOS_COMPANIAS,
-            types::COMPANIA_CREADA,
-            &["id_compania", "nombre", "email", "identificacion", "estado"],
-        ),
-        (
-            topics::EVENTOS_COMPANIAS,
-            types::COMPANIA_RECHAZADA,
-            &["id_compania", "motivos", "fecha_actualizacion"],
-        ),
-        (
-            topics::EVENTOS_GEOGRAFICOS,
-            types::DATOS_GEOGRAFICOS_CREADOS,
-            &[
-                "id_datos_geograficos",
-                "nombre_propiedad",
-                "latitud",
-                "longitud",
-            ],
-        ),
-        (
-            topics::EVENTOS_AUDITORIA,
-            types::AUDITORIA_COMPLETADA,
-            &[
-                "id_auditoria",
-                "tipo_entidad",
-                "id_entidad",
-                "resultado",
-                "hallazgos",
-                "fecha",
-            ],
-        ),
-    ];
-    for (topic, record, fields) in checks {
+    for (topic, record, fields) in CONTRATO {
         codec
             .require_fields(topic, record, fields)
             .map_err(|e| InfraError::Schema {

@@ -318,6 +318,7 @@ async fn start_auditoria(
         services::AUDITORIA,
         &module.storage.db,
     );
+    mounted.document(auditoria::api::openapi());
     Ok(module)
 }
 

@@ -5,9 +5,76 @@ use utoipa::openapi::path::{HttpMethod, PathItem};
 use utoipa::openapi::schema::ArrayBuilder;
 
 use crate::seedwork::api::openapi::{
-    document, integer, items, object, operation, page_of, page_params, path_text, query, text,
-    text_list,
+    document, integer, items, nullable_text, object, operation, page_of, page_params, path_text,
+    query, text, text_list,
 };
+
+fn get(
+    id: &str,
+    summary: &str,
+    params: Vec<utoipa::openapi::path::Parameter>,
+    schema: utoipa::openapi::schema::Schema,
+    errors: &[&str],
+) -> PathItem {
+    PathItem::new(
+        HttpMethod::Get,
+        operation(id, summary, params, None, ("200", schema), errors),
+    )
+}
+
+/// A property registration with its steps.
+fn registro() -> utoipa::openapi::schema::Schema {
+    let paso = object(
+        vec![
+            ("paso", text(None), true),
+            ("resultado", text(None), true),
+            ("detalle", nullable_text(), true),
+            ("fecha", text(None), true),
+        ],
+        false,
+    );
+    object(
+        vec![
+            ("id_propiedad", text(None), true),
+            ("id_datos_geograficos", text(None), true),
+            ("estado", text(None), true),
+            ("paso", text(None), true),
+            ("motivo", nullable_text(), true),
+            ("ultimo_error", nullable_text(), true),
+            ("pasos", ArrayBuilder::new().items(items(paso)).into(), true),
+            ("fecha_creacion", text(None), true),
+            ("fecha_actualizacion", text(None), true),
+        ],
+        false,
+    )
+}
+
+/// The registrations' routes.
+fn registros_paths(builder: utoipa::openapi::PathsBuilder) -> utoipa::openapi::PathsBuilder {
+    let mut params = vec![query("estado", text(None))];
+    params.extend(page_params());
+    builder
+        .path(
+            "/registros",
+            get(
+                "listar_registros",
+                "Property registrations (the saga) by estado: en_curso, completada, compensada, fallida",
+                params,
+                page_of(registro()),
+                &["422", "503"],
+            ),
+        )
+        .path(
+            "/registros/{id}",
+            get(
+                "obtener_registro",
+                "One property registration with its steps, by the property's id",
+                vec![path_text("id")],
+                registro(),
+                &["404", "503"],
+            ),
+        )
+}
 
 pub fn openapi() -> OpenApi {
     let hallazgo = object(
@@ -39,6 +106,7 @@ pub fn openapi() -> OpenApi {
     );
     let saga = object(
         vec![
+            ("saga", text(None), true),
             ("id", text(None), true),
             ("tipo_entidad", text(None), true),
             ("id_entidad", text(None), true),
@@ -46,6 +114,7 @@ pub fn openapi() -> OpenApi {
             ("decision", text(None), true),
             ("motivos", text_list(None), true),
             ("intentos", integer(0, None), true),
+            ("ultimo_error", nullable_text(), true),
             ("fecha_creacion", text(None), true),
             ("fecha_actualizacion", text(None), true),
         ],
@@ -104,7 +173,7 @@ pub fn openapi() -> OpenApi {
                 HttpMethod::Get,
                 operation(
                     "listar_sagas",
-                    "The saga log by estado",
+                    "The saga log by estado (pendiente, completada, compensada, fallida): decision sagas and property registrations",
                     saga_params,
                     None,
                     ("200", page_of(saga)),
@@ -112,6 +181,6 @@ pub fn openapi() -> OpenApi {
                 ),
             ),
         )
-        .build();
-    document(paths)
+        ;
+    document(registros_paths(paths).build())
 }

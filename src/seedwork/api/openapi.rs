@@ -24,6 +24,16 @@ pub fn text(max: Option<usize>) -> Schema {
         .into()
 }
 
+/// Text or null (an optional value the body carries as `null`).
+pub fn nullable_text() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::String,
+            Type::Null,
+        ]))
+        .into()
+}
+
 pub fn integer(min: i64, max: Option<i64>) -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Integer)

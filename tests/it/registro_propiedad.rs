@@ -209,8 +209,34 @@ async fn registration_saga_paths_on_pulsar() {
 /// says why. Then a compensation that cannot run (propiedades' table gone)
 /// keeps retrying and leaves the saga `fallida`, visible to operators.
 #[tokio::test]
-async fn unanswered_steps_are_compensated_and_a_stuck_compensation_fails_visibly() {
-    let app = spawn(Backend::Sqlite, None, 300, 2).await.expect("app");
+async fn unanswered_steps_are_compensated_and_a_stuck_compensation_fails_visibly_sqlite() {
+    let app = spawn(Backend::Sqlite, None, 1_000, 2).await.expect("app");
+    unanswered_steps(app).await;
+}
+
+#[tokio::test]
+async fn unanswered_steps_are_compensated_and_a_stuck_compensation_fails_visibly_postgres() {
+    let Some(app) = spawn(Backend::Postgres, None, 1_000, 2).await else {
+        return;
+    };
+    unanswered_steps(app).await;
+}
+
+#[tokio::test]
+async fn unanswered_steps_are_compensated_and_a_stuck_compensation_fails_visibly_on_pulsar() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let Some(app) = spawn(Backend::Postgres, Some(&env), 1_000, 2).await else {
+        return;
+    };
+    unanswered_steps(app).await;
+}
+
+/// A 1 s reply deadline and two attempts: long enough that a loaded CI
+/// machine answers every step that can be answered, short enough that the
+/// ones nobody answers give up in seconds.
+async fn unanswered_steps(app: TestApp) {
     compania_conocida(&app).await;
     // A control character in latitud: the BFF would refuse it; a producer
     // on the command topic gets it past, and geograficos dead-letters it.

@@ -31,7 +31,7 @@ try {
   await page.fill("#registro-longitud", "-74.08");
   await page.click("#registrar-propiedad");
   await page.waitForSelector("#status-registro:text-matches('aceptado|procesado')", { timeout: 15000 });
-  await page.waitForSelector("#registro-estado.compensada", { timeout: 30000 });
+  await page.waitForSelector("#registro-estado.compensada", { timeout: 60000 });
   const motivo = await page.locator("#registro-motivo").textContent();
   if (!motivo.includes("datos geográficos: latitud fuera_de_rango")) throw new Error(`motivo was ${JSON.stringify(motivo)}`);
   const pasos = await page.locator("#registro-pasos li").allTextContents();

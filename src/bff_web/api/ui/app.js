@@ -106,12 +106,20 @@ function renderFallidos() {
   );
 }
 
+// The newest state seen of each registration: a query answered after the
+// subscription pushed a later step must not put an older one back.
+const registros = new Map();
+
 function showRegistro(r) {
-  if (r && r.estado === "fallida") {
+  if (!r) return;
+  const known = registros.get(r.idPropiedad);
+  if (known && known.pasos.length > r.pasos.length) r = known;
+  registros.set(r.idPropiedad, r);
+  if (r.estado === "fallida") {
     fallidos.set(r.idPropiedad, r);
     renderFallidos();
   }
-  if (!r || r.idPropiedad !== siguiendo) return;
+  if (r.idPropiedad !== siguiendo) return;
   const panel = document.getElementById("progreso-registro");
   panel.hidden = false;
   const estado = document.getElementById("registro-estado");
@@ -260,6 +268,8 @@ async function seguir(idPropiedad) {
   document.getElementById("registro-estado").className = "";
   document.getElementById("registro-motivo").textContent = "";
   document.getElementById("registro-pasos").replaceChildren();
+  // Steps the subscription pushed before the answer to the mutation came.
+  if (registros.has(idPropiedad)) showRegistro(registros.get(idPropiedad));
   const data = await gql(`query($id: ID!) { registroPropiedad(id: $id) { ${REGISTRO} } }`, { id: idPropiedad });
   showRegistro(data.registroPropiedad);
 }

@@ -111,10 +111,13 @@ impl ComandoRegistro {
         )
     }
 
-    fn parte(&self) -> &'static str {
+    /// The part it creates or eliminates.
+    pub fn tipo(&self) -> TipoEntidad {
         match self {
-            Self::CrearPropiedad | Self::EliminarPropiedad { .. } => PROPIEDAD,
-            Self::CrearDatosGeograficos | Self::EliminarDatosGeograficos { .. } => DATOS,
+            Self::CrearPropiedad | Self::EliminarPropiedad { .. } => TipoEntidad::Propiedad,
+            Self::CrearDatosGeograficos | Self::EliminarDatosGeograficos { .. } => {
+                TipoEntidad::DatosGeograficos
+            }
         }
     }
 }
@@ -161,6 +164,14 @@ pub enum Accion {
 
 const PROPIEDAD: &str = "propiedad";
 const DATOS: &str = "datos geográficos";
+
+/// How a part is named in the saga's reasons and steps.
+fn nombre(tipo: TipoEntidad) -> &'static str {
+    match tipo {
+        TipoEntidad::Propiedad => PROPIEDAD,
+        _ => DATOS,
+    }
+}
 
 /// What one part (the propiedad or its datos geográficos) has come to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -348,9 +359,9 @@ impl RegistroPropiedad {
         }
         parte.creada = true;
         parte.auditoria = Some(veredicto.clone());
-        let (paso, nombre) = match tipo {
-            TipoEntidad::Propiedad => (Paso::CrearPropiedad, PROPIEDAD),
-            _ => (Paso::CrearDatosGeograficos, DATOS),
+        let paso = match tipo {
+            TipoEntidad::Propiedad => Paso::CrearPropiedad,
+            _ => Paso::CrearDatosGeograficos,
         };
         if self.state.estado != EstadoRegistro::EnCurso || self.state.paso != paso {
             return self.eliminar_tardia(tipo, id_comando, ahora);
@@ -362,7 +373,7 @@ impl RegistroPropiedad {
         };
         self.anotar(
             paso,
-            &format!("auditoria {nombre} {resultado}"),
+            &format!("auditoria {} {resultado}", nombre(tipo)),
             detalle,
             ahora,
         );
@@ -404,7 +415,7 @@ impl RegistroPropiedad {
         self.anotar(
             Paso::Compensar,
             "creación tardía eliminada",
-            Some(comando.parte().into()),
+            Some(nombre(comando.tipo()).into()),
             ahora,
         );
         // Not tracked by the saga's single in-flight slot: the outbox
@@ -483,13 +494,9 @@ impl RegistroPropiedad {
             return false;
         }
         parte.estado_final = Some(estado.to_string());
-        let nombre = match tipo {
-            TipoEntidad::Propiedad => PROPIEDAD,
-            _ => DATOS,
-        };
         self.anotar(
             Paso::Decidir,
-            &format!("{nombre} {}", estado.as_str().to_lowercase()),
+            &format!("{} {}", nombre(tipo), estado.as_str().to_lowercase()),
             None,
             ahora,
         );
@@ -519,16 +526,12 @@ impl RegistroPropiedad {
             return false;
         }
         parte.eliminada = true;
-        let nombre = match tipo {
-            TipoEntidad::Propiedad => PROPIEDAD,
-            _ => DATOS,
-        };
-        self.anotar(Paso::Compensar, "hecho", Some(nombre.into()), ahora);
+        self.anotar(Paso::Compensar, "hecho", Some(nombre(tipo).into()), ahora);
         let pendiente = self
             .state
             .envio
             .as_ref()
-            .is_some_and(|e| e.comando.es_compensacion() && e.comando.parte() == nombre);
+            .is_some_and(|e| e.comando.es_compensacion() && e.comando.tipo() == tipo);
         if pendiente && self.state.paso == Paso::Compensar {
             self.terminar(EstadoRegistro::Compensada, ahora);
         }
@@ -573,7 +576,7 @@ impl RegistroPropiedad {
         let envio = envio.clone();
         let sin_respuesta = format!(
             "{}: sin respuesta tras {} intentos",
-            envio.comando.parte(),
+            nombre(envio.comando.tipo()),
             envio.intentos
         );
         self.state.ultimo_error = Some(sin_respuesta.clone());

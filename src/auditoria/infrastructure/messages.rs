@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::fuentes::fuente;
 use crate::auditoria::application::SagaMessages;
 use crate::auditoria::domain::{
-    AuditoriaCompletada, ComandoRegistro, Decision, Envio, RegistroPropiedad, Saga,
+    AuditoriaCompletada, ComandoRegistro, Decision, Envio, RegistroPropiedad, Saga, TipoEntidad,
 };
 use crate::contracts::services::AUDITORIA as SERVICE;
 use crate::contracts::topics;
@@ -257,14 +257,13 @@ impl SagaMessages for AvroSagaMessages {
         ctx: &CommandContext,
     ) -> Result<Message, TranslateError> {
         let (topic, kind, data) = comando_registro(registro, &envio.comando);
-        let key = data
-            .get("id_propiedad")
-            .or_else(|| data.get("id_datos_geograficos"))
-            .and_then(|f| match f {
-                Field::Text(id) => Some(id.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
+        // Keyed by the part it is about, as that part's own commands are.
+        let s = registro.snapshot();
+        let key = match envio.comando.tipo() {
+            TipoEntidad::Propiedad => s.id,
+            _ => s.id_datos,
+        }
+        .to_string();
         let mut header = EnvelopeHeader::new(
             kind,
             SERVICE,

@@ -1,19 +1,21 @@
 //! The property registrations' log (`registros_propiedad`) and the
 //! audit's projection of known companies, for `SqlAuditoriaStore`.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::sql_store::iso;
 use crate::auditoria::application::{RegistroView, SagaView};
 use crate::auditoria::domain::{
     EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, TipoEntidad,
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
+use crate::seedwork::infrastructure::sql_values::saved;
 use crate::seedwork::infrastructure::{Database, count_rows, store_error};
 
 fn bad(detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("stored registro is invalid: {detail}"))
+    super::sql_store::bad("registro", detail)
 }
 
 fn registro_de_fila(row: &AnyRow) -> Result<RegistroPropiedad, StoreError> {
@@ -91,21 +93,7 @@ pub async fn guardar_registro(
         .execute(conn)
         .await
     };
-    let conflict = || StoreError::Conflict {
-        aggregate: "registro_propiedad",
-        id: s.id.to_string(),
-    };
-    match result {
-        Ok(done) if done.rows_affected() == 1 => Ok(()),
-        Ok(_) => Err(conflict()),
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            Err(conflict())
-        }
-        Err(e) => Err(store_error(e)),
-    }
+    saved(result, "registro_propiedad", s.id)
 }
 
 pub async fn registros_vencidos(
@@ -173,12 +161,6 @@ const SAGAS_Y_REGISTROS: &str = "SELECT 'auditoria' AS saga, id, tipo_entidad, i
      id AS id_entidad, CASE estado WHEN 'en_curso' THEN 'pendiente' ELSE estado END AS estado, \
      paso AS decision, COALESCE(motivo, '') AS motivos, intentos, ultimo_error, fecha_creacion, \
      fecha_actualizacion FROM registros_propiedad";
-
-fn iso(millis: i64) -> String {
-    DateTime::from_timestamp_millis(millis)
-        .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
 
 fn saga_view(row: &AnyRow) -> Result<SagaView, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);

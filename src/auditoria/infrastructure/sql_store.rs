@@ -30,7 +30,7 @@ impl SqlAuditoriaStore {
     }
 }
 
-fn bad(what: &str, detail: impl std::fmt::Display) -> StoreError {
+pub(super) fn bad(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("stored {what} is invalid: {detail}"))
 }
 
@@ -38,7 +38,7 @@ fn date(millis: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(millis).ok_or_else(|| bad("date", millis))
 }
 
-fn iso(millis: i64) -> String {
+pub(super) fn iso(millis: i64) -> String {
     DateTime::from_timestamp_millis(millis)
         .map(|d| d.to_rfc3339_opts(SecondsFormat::Millis, true))
         .unwrap_or_default()

@@ -22,7 +22,7 @@ pub struct SqlProyecciones {
     db: Database,
 }
 
-fn json_err(e: serde_json::Error) -> StoreError {
+pub(super) fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("projection json: {e}"))
 }
 

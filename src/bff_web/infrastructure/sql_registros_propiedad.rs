@@ -3,15 +3,12 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::sql_proyecciones::json_err;
 use crate::bff_web::application::{Pagina, PasoVista, RegistroPropiedadVista};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
 const COLUMNS: &str = "id_propiedad, id_datos_geograficos, estado, paso, motivo, pasos, fecha";
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("projection json: {e}"))
-}
 
 pub(super) fn vista(row: &AnyRow) -> Result<RegistroPropiedadVista, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);

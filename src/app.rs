@@ -327,6 +327,7 @@ type BffStarted = (BffModule, Arc<std::sync::atomic::AtomicUsize>);
 async fn start_bff(
     mounted: &mut Mounted,
     s: &Startup<'_>,
+    buses: &Buses,
     auth: Arc<dyn Authenticator>,
 ) -> Result<BffStarted, InfraError> {
     let module = BffModule::start(
@@ -336,10 +337,13 @@ async fn start_bff(
         auth,
     )
     .await?;
+    let operaciones = operaciones_bff(mounted, s.args, buses, &module.storage.db);
     let schema = bff_web::api::build_schema(
         Arc::new(module.proyecciones.clone()),
         module.commands.clone(),
         module.cambios.clone(),
+        module.auth.clone(),
+        Arc::new(operaciones),
     );
     let (routes, batches) = bff_web::api::router(
         schema,
@@ -348,6 +352,47 @@ async fn start_bff(
     );
     mounted.mount(routes, services::BFF_WEB, &module.storage.db);
     Ok((module, batches))
+}
+
+/// The operations view of this process's contexts (their database checks,
+/// this process's metrics) and of those `BFF_SERVICIOS` names.
+fn operaciones_bff(
+    mounted: &Mounted,
+    args: &RuntimeArgs,
+    buses: &Buses,
+    bff_db: &Database,
+) -> bff_web::infrastructure::OperacionesAdapter {
+    use bff_web::infrastructure::{BusObservado, OperacionesAdapter, ServicioLocal};
+    let mut locales: Vec<ServicioLocal> = mounted
+        .checks
+        .iter()
+        .filter_map(|check| {
+            let nombre = check.name().strip_suffix("_db")?.to_owned();
+            Some(ServicioLocal {
+                nombre,
+                check: check.clone(),
+            })
+        })
+        .collect();
+    locales.push(ServicioLocal {
+        nombre: services::BFF_WEB.to_owned(),
+        check: Arc::new(DatabaseCheck {
+            name: format!("{}_db", services::BFF_WEB),
+            db: bff_db.clone(),
+        }),
+    });
+    let bus = match (&buses.pulsar, &buses.embedded) {
+        (Some(pulsar), _) => BusObservado::Pulsar {
+            bus: pulsar.clone(),
+            admin: args.pulsar_admin_url(),
+        },
+        (None, Some(embedded)) => BusObservado::Embebido(embedded.clone()),
+        (None, None) => unreachable!("a bus is always configured"),
+    };
+    let remotos = bff_web::infrastructure::servicios_remotos(
+        args.bff_servicios.as_deref().unwrap_or_default(),
+    );
+    OperacionesAdapter::new(locales, remotos, crate::telemetry_metrics::render, bus)
 }
 
 fn authenticator(args: &RuntimeArgs) -> Result<Arc<dyn Authenticator>, InfraError> {
@@ -486,7 +531,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     };
     let (bff, bff_loader_batches) = match role.runs(Role::Bff) {
         true => {
-            let (module, batches) = start_bff(&mut mounted, &startup, auth).await?;
+            let (module, batches) = start_bff(&mut mounted, &startup, &buses, auth).await?;
             (Some(module), Some(batches))
         }
         false => (None, None),

@@ -246,6 +246,13 @@ pub struct RuntimeArgs {
     #[arg(long, env = "SERVICE_READS_OPEN", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub service_reads_open: bool,
 
+    /// Services in other processes the BFF's operations view watches:
+    /// `companias=http://companias:8080,auditoria=http://auditoria:8080`
+    /// (their /ready and /metrics). The contexts of this process are always
+    /// watched.
+    #[arg(long, env = "BFF_SERVICIOS", global = true)]
+    pub bff_servicios: Option<String>,
+
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,

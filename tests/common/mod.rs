@@ -81,6 +81,7 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         service_reads_open: true,
         anonymous: Some(true),
         log_format: "text".into(),
+        bff_servicios: None,
     }
 }
 

@@ -1,6 +1,6 @@
 use async_graphql::{Error, ErrorExtensions};
 
-use crate::bff_web::application::EnviarError;
+use crate::bff_web::application::{EnviarError, OperacionError};
 use crate::seedwork::application::AuthError;
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::FieldError;
@@ -22,6 +22,18 @@ pub fn bad_input(error: FieldError) -> Error {
 pub fn store(error: StoreError) -> Error {
     tracing::error!(%error, "projection read failed");
     coded("UNAVAILABLE", "the read store is unavailable")
+}
+
+pub fn operacion(error: OperacionError) -> Error {
+    match error {
+        OperacionError::TopicDesconocido(_) => {
+            coded("BAD_USER_INPUT", error.to_string()).extend_with(|_, e| e.set("field", "topic"))
+        }
+        OperacionError::Bus(_) => {
+            tracing::error!(%error, "operations view: bus unavailable");
+            coded("UNAVAILABLE", error.to_string())
+        }
+    }
 }
 
 pub fn enviar(error: EnviarError) -> Error {
@@ -46,6 +58,7 @@ pub fn autorizar(ctx: &async_graphql::Context<'_>, accion: Accion) -> async_grap
             match accion {
                 Accion::Crear => "the operador role is required",
                 Accion::Decidir => "the auditor role is required",
+                Accion::Operar => "the operador or auditor role is required",
                 Accion::Consultar => "not allowed",
             },
         )),

@@ -3,6 +3,9 @@
 //! WebSocket routes with JWT auth and limits, and the web page.
 
 mod errors;
+mod explicaciones;
+mod listas;
+mod operaciones;
 mod routes;
 mod schema;
 mod types;

@@ -71,18 +71,29 @@ pub fn router(
                 .layer(DefaultBodyLimit::max(GRAPHQL_BODY_LIMIT)),
         )
         .route("/graphql/ws", get(ws))
-        .route("/", get(|| async { Html(include_str!("ui/index.html")) }))
+        .route(
+            "/",
+            get(|| async { Html(pagina("index.html", include_str!("ui/index.html"))) }),
+        )
         .route(
             "/app.js",
             get(|| async {
                 (
                     [(header::CONTENT_TYPE, "text/javascript")],
-                    include_str!("ui/app.js"),
+                    pagina("app.js", include_str!("ui/app.js")),
                 )
             }),
         )
         .with_state(state);
     (router, loader_batches)
+}
+
+/// The web page's files are compiled in; `BFF_UI_DIR` serves them from
+/// disk instead, so the page can be edited without a rebuild.
+fn pagina(nombre: &str, compilada: &'static str) -> String {
+    std::env::var_os("BFF_UI_DIR")
+        .and_then(|dir| std::fs::read_to_string(std::path::Path::new(&dir).join(nombre)).ok())
+        .unwrap_or_else(|| compilada.to_owned())
 }
 
 async fn graphiql() -> Html<&'static str> {

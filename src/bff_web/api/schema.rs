@@ -8,13 +8,20 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::errors::{autorizar, bad_input, coded, enviar, store};
+use super::listas::{Lista, Pedido, listar};
+use super::operaciones::{
+    Operaciones, ResultadoReintento, Sesion, operaciones, reintentar, sesion, token_de_desarrollo,
+};
 use super::types::{
     Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
-    DatosGeograficos, Estado, EstadoDeComando, Propiedad, RegistrarPropiedadInput,
-    RegistroPropiedad, TipoEntidad,
+    DatosGeograficos, Estado, EstadoDeComando, FiltroHallazgo, Orden, Propiedad,
+    RegistrarPropiedadInput, RegistroPropiedad, TipoEntidad,
 };
 use crate::bff_web::application::EnviarComandos;
-use crate::bff_web::application::{Cambio, ComandoSaliente, Proyecciones, TipoRegistro};
+use crate::bff_web::application::{
+    Cambio, ComandoSaliente, Operaciones as OperacionesPort, Proyecciones, TipoRegistro,
+};
+use crate::seedwork::application::Authenticator;
 use crate::seedwork::domain::Accion;
 use crate::seedwork::domain::{BoundedText, EntityId, Motivos};
 
@@ -29,17 +36,21 @@ pub fn build_schema(
     proyecciones: Arc<dyn Proyecciones>,
     commands: Arc<dyn EnviarComandos>,
     cambios: broadcast::Sender<Cambio>,
+    auth: Arc<dyn Authenticator>,
+    operaciones: Arc<dyn OperacionesPort>,
 ) -> BffSchema {
     Schema::build(Query, Mutation, SubscriptionRoot)
         .data(proyecciones)
         .data(commands)
         .data(cambios)
+        .data(auth)
+        .data(operaciones)
         .limit_depth(10)
         .limit_complexity(500)
         .finish()
 }
 
-fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
+pub(super) fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
     match first {
         None => Ok(DEFAULT_PAGE),
         Some(n) if n < 0 => Err(coded("BAD_USER_INPUT", "first must not be negative")),
@@ -49,25 +60,6 @@ fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
         )),
         Some(n) => Ok(n as usize),
     }
-}
-
-async fn registros<
-    T: From<crate::bff_web::application::RegistroVista> + async_graphql::OutputType,
->(
-    ctx: &Context<'_>,
-    tipo: TipoRegistro,
-    estado: Option<Estado>,
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<Connection<usize, T>> {
-    autorizar(ctx, Accion::Consultar)?;
-    let limit = page_size(first)?;
-    let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
-    let estado = estado.map(|e| crate::seedwork::domain::Estado::from(e).as_str());
-    paginate(after, limit, |offset| async move {
-        store.registros(tipo, estado, offset, limit as i64).await
-    })
-    .await
 }
 
 /// A forward Relay connection over offset pages: the cursor is the offset
@@ -119,14 +111,29 @@ pub struct Query;
 
 #[Object]
 impl Query {
+    /// A page of Compania records, filtered by estado, by a finding of their
+    /// audit and by text (name, NIT, identificación catastral or id),
+    /// ordered by date or name; `totalCount` counts every match.
+    #[allow(clippy::too_many_arguments)]
     async fn companias(
         &self,
         ctx: &Context<'_>,
         estado: Option<Estado>,
+        hallazgo: Option<FiltroHallazgo>,
+        buscar: Option<String>,
+        #[graphql(default)] orden: Orden,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, Compania>> {
-        registros(ctx, TipoRegistro::Compania, estado, first, after).await
+    ) -> async_graphql::Result<Lista<Compania>> {
+        let pedido = Pedido {
+            estado,
+            hallazgo,
+            buscar,
+            orden,
+            first,
+            after,
+        };
+        listar(ctx, TipoRegistro::Compania, pedido).await
     }
 
     async fn compania(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Compania>> {
@@ -139,25 +146,54 @@ impl Query {
             .map(Compania::from))
     }
 
+    /// A page of DatosGeograficos records, filtered by estado, by a finding of their
+    /// audit and by text (name, NIT, identificación catastral or id),
+    /// ordered by date or name; `totalCount` counts every match.
+    #[allow(clippy::too_many_arguments)]
     async fn datos_geograficos(
         &self,
         ctx: &Context<'_>,
         estado: Option<Estado>,
+        hallazgo: Option<FiltroHallazgo>,
+        buscar: Option<String>,
+        #[graphql(default)] orden: Orden,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, DatosGeograficos>> {
-        registros(ctx, TipoRegistro::DatosGeograficos, estado, first, after).await
+    ) -> async_graphql::Result<Lista<DatosGeograficos>> {
+        let pedido = Pedido {
+            estado,
+            hallazgo,
+            buscar,
+            orden,
+            first,
+            after,
+        };
+        listar(ctx, TipoRegistro::DatosGeograficos, pedido).await
     }
 
-    /// Properties (cadastral records); eliminated ones are not listed.
+    /// A page of Propiedad records, filtered by estado, by a finding of their
+    /// audit and by text (name, NIT, identificación catastral or id),
+    /// ordered by date or name; `totalCount` counts every match.
+    #[allow(clippy::too_many_arguments)]
     async fn propiedades(
         &self,
         ctx: &Context<'_>,
         estado: Option<Estado>,
+        hallazgo: Option<FiltroHallazgo>,
+        buscar: Option<String>,
+        #[graphql(default)] orden: Orden,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, Propiedad>> {
-        registros(ctx, TipoRegistro::Propiedad, estado, first, after).await
+    ) -> async_graphql::Result<Lista<Propiedad>> {
+        let pedido = Pedido {
+            estado,
+            hallazgo,
+            buscar,
+            orden,
+            first,
+            after,
+        };
+        listar(ctx, TipoRegistro::Propiedad, pedido).await
     }
 
     async fn propiedad(
@@ -256,12 +292,26 @@ impl Query {
             .await
             .map_err(store_err)?
             .into_iter()
-            .map(|(campo, problema, total)| ConteoFaltante {
+            .map(|(tipo, campo, problema, total)| ConteoFaltante {
+                tipo_entidad: TipoRegistro::parse(&tipo)
+                    .unwrap_or(TipoRegistro::Compania)
+                    .into(),
+                explicacion: super::explicaciones::explicar(&campo, &problema),
                 campo,
                 problema,
                 total,
             })
             .collect())
+    }
+
+    /// Who is signed in and what they may do.
+    async fn sesion(&self, ctx: &Context<'_>) -> async_graphql::Result<Sesion> {
+        sesion(ctx)
+    }
+
+    /// Services' health, outbox backlog and consumers; the dead letters.
+    async fn operaciones(&self, ctx: &Context<'_>) -> async_graphql::Result<Operaciones> {
+        operaciones(ctx)
     }
 
     async fn estado_comando(
@@ -328,6 +378,28 @@ async fn send(
 
 #[Object]
 impl Mutation {
+    /// A token for `rol` (operador or auditor), offered only for local use
+    /// (anonymous access on): the web UI's development sign-in.
+    async fn iniciar_sesion_desarrollo(
+        &self,
+        ctx: &Context<'_>,
+        rol: String,
+    ) -> async_graphql::Result<String> {
+        token_de_desarrollo(ctx, &rol)
+    }
+
+    /// Re-publishes the dead letters of `topic` (one with `id`, or all) to
+    /// their subscriptions (operador or auditor) and reports what became
+    /// of them after a few seconds.
+    async fn reintentar_cartas_muertas(
+        &self,
+        ctx: &Context<'_>,
+        topic: String,
+        id: Option<String>,
+    ) -> async_graphql::Result<ResultadoReintento> {
+        reintentar(ctx, &topic, id.as_deref()).await
+    }
+
     /// Registers a company (operador). Blank fields are accepted: the audit judges them.
     async fn crear_compania(
         &self,

@@ -4,9 +4,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, SimpleObject};
 
+use super::explicaciones::{describir, explicar};
 use crate::bff_web::application::{
     AuditoriaVista, ComandoVista, PasoVista, Proyecciones, RegistroPropiedadVista, RegistroVista,
-    TipoRegistro,
+    Suceso as SucesoVista, TipoRegistro,
 };
 use crate::seedwork::application::StoreError;
 
@@ -45,6 +46,56 @@ pub enum EstadoComandoGql {
     Aceptado,
     Procesado,
     Fallido,
+}
+
+/// How a list is ordered: the application's `Orden`.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+#[graphql(remote = "crate::bff_web::application::Orden")]
+pub enum Orden {
+    /// Newest first (by creation date).
+    #[default]
+    Recientes,
+    Antiguos,
+    NombreAsc,
+    NombreDesc,
+}
+
+/// Records whose audit found `problema` in `campo` ("email", "faltante").
+#[derive(InputObject)]
+pub struct FiltroHallazgo {
+    pub campo: String,
+    pub problema: String,
+}
+
+/// One thing that happened to a record, oldest first.
+#[derive(SimpleObject, Clone)]
+pub struct Suceso {
+    /// The event or command: CompaniaCreada, AuditoriaCompletada, Comando AprobarCompania...
+    pub evento: String,
+    /// In words, with its detail.
+    pub descripcion: String,
+    pub fecha: String,
+}
+
+impl From<SucesoVista> for Suceso {
+    fn from(s: SucesoVista) -> Self {
+        Self {
+            descripcion: describir(&s.evento, &s.detalle),
+            evento: s.evento,
+            fecha: iso(s.fecha),
+        }
+    }
+}
+
+async fn historial_de(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Vec<Suceso>> {
+    let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+    Ok(store
+        .historial(id)
+        .await
+        .map_err(super::errors::store)?
+        .into_iter()
+        .map(Suceso::from)
+        .collect())
 }
 
 fn iso(millis: i64) -> String {
@@ -93,6 +144,11 @@ impl From<RegistroVista> for Compania {
 
 #[ComplexObject]
 impl Compania {
+    /// What happened to it: its events and the commands sent about it.
+    async fn historial(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Suceso>> {
+        historial_de(ctx, &self.id).await
+    }
+
     /// The audit of this company, batched across a page (DataLoader).
     async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
         auditoria_de(ctx, &self.id).await
@@ -132,6 +188,11 @@ impl From<RegistroVista> for DatosGeograficos {
 
 #[ComplexObject]
 impl DatosGeograficos {
+    /// What happened to it: its events and the commands sent about it.
+    async fn historial(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Suceso>> {
+        historial_de(ctx, &self.id).await
+    }
+
     async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
         auditoria_de(ctx, &self.id).await
     }
@@ -169,6 +230,11 @@ impl From<RegistroVista> for Propiedad {
 
 #[ComplexObject]
 impl Propiedad {
+    /// What happened to it: its events and the commands sent about it.
+    async fn historial(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Suceso>> {
+        historial_de(ctx, &self.id).await
+    }
+
     async fn auditoria(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Auditoria>> {
         auditoria_de(ctx, &self.id).await
     }
@@ -271,6 +337,8 @@ async fn auditoria_de(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Optio
 pub struct Hallazgo {
     pub campo: String,
     pub problema: String,
+    /// The finding in words: "La latitud debe estar entre −90 y 90."
+    pub explicacion: String,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -293,17 +361,25 @@ impl From<AuditoriaVista> for Auditoria {
             hallazgos: v
                 .hallazgos
                 .into_iter()
-                .map(|(campo, problema)| Hallazgo { campo, problema })
+                .map(|(campo, problema)| Hallazgo {
+                    explicacion: explicar(&campo, &problema),
+                    campo,
+                    problema,
+                })
                 .collect(),
             fecha: iso(v.fecha),
         }
     }
 }
 
+/// How many records of a kind have a finding; filter a list by it with
+/// `hallazgo: {campo, problema}`.
 #[derive(SimpleObject, Clone)]
 pub struct ConteoFaltante {
+    pub tipo_entidad: TipoEntidad,
     pub campo: String,
     pub problema: String,
+    pub explicacion: String,
     pub total: i64,
 }
 

@@ -2,10 +2,15 @@
 //! another context's database) and read its projections.
 
 mod commands;
+mod operaciones;
 mod ports;
 
 pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError, Envio};
+pub use operaciones::{
+    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, SaludServicio,
+};
 pub use ports::{
-    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, Pagina, PasoVista, Proyecciones,
-    RegistroComandos, RegistroPropiedadVista, RegistroVista, TipoRegistro,
+    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, ConsultaRegistros, Cursor, Orden, Pagina,
+    PaginaRegistros, PasoVista, Proyecciones, RegistroComandos, RegistroPropiedadVista,
+    RegistroVista, Suceso, TipoRegistro,
 };

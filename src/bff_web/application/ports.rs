@@ -93,6 +93,55 @@ pub struct Pagina<T> {
     pub total: i64,
 }
 
+/// How a list of records is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Orden {
+    #[default]
+    Recientes,
+    Antiguos,
+    NombreAsc,
+    NombreDesc,
+}
+
+/// Where a keyset page starts: the sort key and the id of the last row
+/// seen, so rows inserted meanwhile neither repeat nor skip a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub clave: String,
+    pub id: String,
+}
+
+/// What a reviewer asks of a list of records.
+#[derive(Debug, Clone, Default)]
+pub struct ConsultaRegistros {
+    pub estado: Option<String>,
+    /// (campo, problema): records whose audit found it.
+    pub hallazgo: Option<(String, String)>,
+    /// Part of the name, NIT, identificación catastral or id.
+    pub buscar: Option<String>,
+    pub orden: Orden,
+    pub despues: Option<Cursor>,
+    pub limite: i64,
+}
+
+/// A keyset page: each row with its cursor, the total that match the
+/// filters, and whether more follow.
+#[derive(Debug, Clone)]
+pub struct PaginaRegistros {
+    pub items: Vec<(Cursor, RegistroVista)>,
+    pub total: i64,
+    pub hay_mas: bool,
+}
+
+/// One thing that happened to a record: an event the projection applied
+/// or a command the BFF sent about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suceso {
+    pub evento: String,
+    pub detalle: String,
+    pub fecha: i64,
+}
+
 /// A projection changed: what subscriptions push.
 #[derive(Debug, Clone)]
 pub enum Cambio {
@@ -107,10 +156,10 @@ pub trait Proyecciones: Send + Sync {
     async fn registros(
         &self,
         tipo: TipoRegistro,
-        estado: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<RegistroVista>, StoreError>;
+        consulta: &ConsultaRegistros,
+    ) -> Result<PaginaRegistros, StoreError>;
+    /// A record's history, oldest first.
+    async fn historial(&self, id: &str) -> Result<Vec<Suceso>, StoreError>;
     async fn registro(
         &self,
         tipo: TipoRegistro,
@@ -128,7 +177,8 @@ pub trait Proyecciones: Send + Sync {
         &self,
         ids_entidad: &[String],
     ) -> Result<Vec<AuditoriaVista>, StoreError>;
-    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError>;
+    /// (tipo_entidad, campo, problema, records) of every finding.
+    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, String, i64)>, StoreError>;
     async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError>;
     /// Property registrations, newest first, of one saga estado or all
     /// (`fallida`: what an operator must look at).

@@ -4,13 +4,16 @@
 
 mod comando_encoder;
 mod module;
+mod operaciones;
 mod projector;
 mod rebuild;
+mod sql_lista_registros;
 mod sql_proyecciones;
 mod sql_registros_propiedad;
 
 pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};
+pub use operaciones::{BusObservado, OperacionesAdapter, ServicioLocal, servicios_remotos};
 pub use projector::Projector;
 pub use rebuild::rebuild;
 pub use sql_proyecciones::SqlProyecciones;

@@ -39,6 +39,16 @@ impl BffModule {
         check_contract(&codec)?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let proyecciones = SqlProyecciones::new(storage.db.clone());
+        let completadas = proyecciones
+            .completar_busqueda()
+            .await
+            .map_err(|e| InfraError::Bus(e.to_string()))?;
+        if completadas > 0 {
+            tracing::info!(
+                completadas,
+                "search columns filled for rows projected before them"
+            );
+        }
         let (cambios, _) = broadcast::channel(1024);
         let commands = Arc::new(BffCommands::new(
             storage.uows.clone(),

@@ -7,7 +7,7 @@ use tokio::sync::broadcast;
 use super::SqlProyecciones;
 use super::sql_proyecciones::campos;
 use crate::bff_web::application::{
-    AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, TipoRegistro,
+    AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
 use crate::bff_web::domain::{Decision, EstadoComando};
 use crate::contracts::{topics, types};
@@ -128,6 +128,26 @@ impl Projector {
         }
     }
 
+    /// Writes what an event did to a record into its history.
+    async fn anotar(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        decoded: &Decoded,
+        tipo: &str,
+        id_entidad: &str,
+        detalle: String,
+    ) -> Result<(), HandleError> {
+        let suceso = Suceso {
+            evento: decoded.header.message_type.clone(),
+            detalle,
+            fecha: decoded.header.time_millis,
+        };
+        self.store
+            .suceso(uow, &decoded.header.id, tipo, id_entidad, &suceso)
+            .await
+            .map_err(retry)
+    }
+
     /// One function per kind of message: a dead-lettered command, an
     /// audit, a record created, a record decided.
     async fn project(
@@ -157,6 +177,9 @@ impl Projector {
             .ok_or_else(|| HandleError::Poison(format!("{kind} without {}", fuente.id_field)))?;
         let eliminado = Some(kind) == fuente.eliminado
             || (kind == fuente.rechazado && decoded.flag("eliminado") == Some(true));
+        let detalle = decoded.texts("motivos").unwrap_or_default().join(", ");
+        self.anotar(uow, &decoded, fuente.tipo.as_str(), &id, detalle)
+            .await?;
         if eliminado {
             self.store
                 .registro_eliminado(uow, fuente.tipo, &id)
@@ -217,6 +240,24 @@ impl Projector {
                 .collect(),
             fecha: a.fecha,
         };
+        let hallazgos: Vec<String> = vista
+            .hallazgos
+            .iter()
+            .map(|(c, p)| format!("{c} {p}"))
+            .collect();
+        let detalle = if hallazgos.is_empty() {
+            vista.resultado.clone()
+        } else {
+            format!("{}: {}", vista.resultado, hallazgos.join(", "))
+        };
+        self.anotar(
+            uow,
+            decoded,
+            &vista.tipo_entidad,
+            &vista.id_entidad,
+            detalle,
+        )
+        .await?;
         self.store
             .auditoria_completada(uow, &vista)
             .await
@@ -249,6 +290,18 @@ impl Projector {
             pasos: r.pasos,
             fecha: r.fecha,
         };
+        let detalle = match &vista.motivo {
+            Some(m) => format!("{} ({}): {m}", vista.paso, vista.estado),
+            None => format!("{} ({})", vista.paso, vista.estado),
+        };
+        self.anotar(
+            uow,
+            decoded,
+            TipoRegistro::Propiedad.as_str(),
+            &vista.id_propiedad,
+            detalle,
+        )
+        .await?;
         let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
             .await
             .map_err(retry)?;

@@ -4,9 +4,10 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::sql_lista_registros::{self, nombre_y_busqueda};
 use crate::bff_web::application::{
-    AuditoriaVista, ComandoVista, Pagina, Proyecciones, RegistroComandos, RegistroVista,
-    TipoRegistro,
+    AuditoriaVista, ComandoVista, ConsultaRegistros, Pagina, PaginaRegistros, Proyecciones,
+    RegistroComandos, RegistroVista, Suceso, TipoRegistro,
 };
 use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
@@ -34,7 +35,7 @@ fn tipo_of(s: &str) -> TipoRegistro {
     TipoRegistro::parse(s).unwrap_or(TipoRegistro::DatosGeograficos)
 }
 
-fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
+pub(super) fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     Ok(RegistroVista {
         tipo: tipo_of(&text("tipo")?),
@@ -98,9 +99,10 @@ impl SqlProyecciones {
         uow: &mut SqlUnitOfWork,
         r: &RegistroVista,
     ) -> Result<(), StoreError> {
+        let (nombre, busqueda) = nombre_y_busqueda(r);
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO registros ({REGISTRO}, proyectado_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (tipo, id) DO NOTHING"
+            "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO NOTHING"
         )))
         .bind(r.tipo.as_str())
         .bind(&r.id)
@@ -110,10 +112,42 @@ impl SqlProyecciones {
         .bind(r.fecha_creacion)
         .bind(r.fecha_actualizacion)
         .bind(now())
+        .bind(nombre)
+        .bind(busqueda)
         .execute(uow.conn())
         .await
         .map_err(store_error)?;
         Ok(())
+    }
+
+    /// Something happened to a record (idempotent on the event's id).
+    pub async fn suceso(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        id_evento: &str,
+        tipo: &str,
+        id_entidad: &str,
+        suceso: &Suceso,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO historial (id_evento, tipo, id_entidad, evento, detalle, fecha) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_evento) DO NOTHING",
+        )
+        .bind(id_evento)
+        .bind(tipo)
+        .bind(id_entidad)
+        .bind(&suceso.evento)
+        .bind(&suceso.detalle)
+        .bind(suceso.fecha)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Fills the search columns of rows projected before they existed.
+    pub async fn completar_busqueda(&self) -> Result<usize, StoreError> {
+        sql_lista_registros::completar_busqueda(&self.db).await
     }
 
     /// A record was approved or rejected.
@@ -248,6 +282,7 @@ impl SqlProyecciones {
         let mut tx = self.db.begin().await.map_err(store_error)?;
         for table in [
             "registros",
+            "historial",
             "auditorias",
             "hallazgos",
             "registros_propiedad",
@@ -315,32 +350,13 @@ impl Proyecciones for SqlProyecciones {
     async fn registros(
         &self,
         tipo: TipoRegistro,
-        estado: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<RegistroVista>, StoreError> {
-        let estado = estado.unwrap_or("");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {REGISTRO} FROM registros WHERE tipo = $1 AND ($2 = '' OR estado = $2) \
-             ORDER BY fecha_creacion DESC, id LIMIT $3 OFFSET $4"
-        )))
-        .bind(tipo.as_str())
-        .bind(estado)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(store_error)?;
-        let total = count_rows(
-            &self.db,
-            "SELECT COUNT(*) AS n FROM registros WHERE tipo = $1 AND ($2 = '' OR estado = $2)",
-            &[tipo.as_str(), estado],
-        )
-        .await?;
-        Ok(Pagina {
-            items: rows.iter().map(row_to_registro).collect::<Result<_, _>>()?,
-            total,
-        })
+        consulta: &ConsultaRegistros,
+    ) -> Result<PaginaRegistros, StoreError> {
+        sql_lista_registros::registros(&self.db, tipo, consulta).await
+    }
+
+    async fn historial(&self, id: &str) -> Result<Vec<Suceso>, StoreError> {
+        sql_lista_registros::historial(&self.db, id).await
     }
 
     async fn registro(
@@ -405,9 +421,11 @@ impl Proyecciones for SqlProyecciones {
         rows.iter().map(row_to_auditoria).collect()
     }
 
-    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+    async fn reporte_faltantes(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT campo, problema, COUNT(*) AS total FROM hallazgos GROUP BY campo, problema ORDER BY total DESC, campo, problema",
+            "SELECT a.tipo_entidad, h.campo, h.problema, COUNT(*) AS total FROM hallazgos h \
+             JOIN auditorias a ON a.id = h.id_auditoria GROUP BY a.tipo_entidad, h.campo, h.problema \
+             ORDER BY total DESC, a.tipo_entidad, h.campo, h.problema",
         )
         .fetch_all(self.db.pool())
         .await
@@ -415,6 +433,7 @@ impl Proyecciones for SqlProyecciones {
         rows.iter()
             .map(|r| {
                 Ok((
+                    r.try_get("tipo_entidad").map_err(store_error)?,
                     r.try_get("campo").map_err(store_error)?,
                     r.try_get("problema").map_err(store_error)?,
                     r.try_get("total").map_err(store_error)?,

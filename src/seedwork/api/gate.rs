@@ -66,6 +66,7 @@ async fn guard(State(gate): State<Gate>, request: Request, next: Next) -> Respon
         Ok(principal) if !principal.puede(accion) => ApiError::Forbidden(match accion {
             Accion::Crear => "the operador role is required".into(),
             Accion::Decidir => "the auditor role is required".into(),
+            Accion::Operar => "the operador or auditor role is required".into(),
             Accion::Consultar => "not allowed".into(),
         })
         .into_response(),

@@ -40,6 +40,8 @@ pub enum Accion {
     Consultar,
     Crear,
     Decidir,
+    /// Keep the pipeline running: replay dead letters (operador or auditor).
+    Operar,
 }
 
 /// Who is asking: a verified token's roles, or anonymous local use.
@@ -59,6 +61,7 @@ impl Principal {
                 Accion::Consultar => true,
                 Accion::Crear => roles.contains(&Rol::Operador),
                 Accion::Decidir => roles.contains(&Rol::Auditor),
+                Accion::Operar => !roles.is_empty(),
             },
         }
     }

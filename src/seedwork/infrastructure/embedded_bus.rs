@@ -88,6 +88,8 @@ pub struct DeadLetter {
     pub subscription: String,
     pub error: String,
     pub attempts: i64,
+    /// When it was dead-lettered (epoch ms).
+    pub created_at: i64,
     pub message: Message,
 }
 
@@ -235,7 +237,7 @@ impl EmbeddedBus {
     pub async fn dead_letters(&self, topic: &str) -> Result<Vec<DeadLetter>, StoreError> {
         let rows = sqlx::query(
             "SELECT seq, id, topic, subscription, message_key, message_type, schema_version, properties, \
-             payload, error, attempts FROM dead_letters WHERE topic = $1 AND replayed_at IS NULL ORDER BY seq",
+             payload, error, attempts, created_at FROM dead_letters WHERE topic = $1 AND replayed_at IS NULL ORDER BY seq",
         )
         .bind(topic)
         .fetch_all(self.dead_letters.pool())
@@ -248,6 +250,7 @@ impl EmbeddedBus {
                     subscription: row.try_get("subscription").map_err(store_error)?,
                     error: row.try_get("error").map_err(store_error)?,
                     attempts: row.try_get("attempts").map_err(store_error)?,
+                    created_at: row.try_get("created_at").map_err(store_error)?,
                     message: super::outbox_store::message_from_row(row)?,
                 })
             })

@@ -1,0 +1,129 @@
+//! The record lists as Relay connections over keyset pages: opaque cursors
+//! (the sort key and id of a row, hex-encoded) and `totalCount`.
+
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ErrorExtensions, SimpleObject};
+
+use super::errors::{autorizar, coded, store};
+use super::types::{Estado, FiltroHallazgo, Orden};
+use crate::bff_web::application::{
+    ConsultaRegistros, Cursor, Proyecciones, RegistroVista, TipoRegistro,
+};
+use crate::seedwork::domain::Accion;
+
+/// What a list connection carries besides its edges.
+#[derive(SimpleObject)]
+pub struct Total {
+    /// Records that match the filters (all pages).
+    pub total_count: i64,
+}
+
+pub type Lista<T> = Connection<String, T, Total>;
+
+/// Separates the key from the id inside a cursor (never in an id).
+const SEPARADOR: char = '\u{1f}';
+
+fn codificar(cursor: &Cursor) -> String {
+    format!("{}{SEPARADOR}{}", cursor.clave, cursor.id)
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decodificar(texto: &str) -> Option<Cursor> {
+    let bytes = (0..texto.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(texto.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    let texto = String::from_utf8(bytes).ok()?;
+    let (clave, id) = texto.rsplit_once(SEPARADOR)?;
+    Some(Cursor {
+        clave: clave.to_owned(),
+        id: id.to_owned(),
+    })
+}
+
+/// The filters, order and page a list query asks for.
+pub struct Pedido {
+    pub estado: Option<Estado>,
+    pub hallazgo: Option<FiltroHallazgo>,
+    pub buscar: Option<String>,
+    pub orden: Orden,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+impl Pedido {
+    fn consulta(self) -> async_graphql::Result<ConsultaRegistros> {
+        let despues = self
+            .after
+            .map(|a| {
+                decodificar(&a).ok_or_else(|| {
+                    coded("BAD_USER_INPUT", "after is not a cursor of this list")
+                        .extend_with(|_, e| e.set("field", "after"))
+                })
+            })
+            .transpose()?;
+        Ok(ConsultaRegistros {
+            estado: self
+                .estado
+                .map(|e| crate::seedwork::domain::Estado::from(e).as_str().to_owned()),
+            hallazgo: self.hallazgo.map(|h| (h.campo, h.problema)),
+            buscar: self.buscar,
+            orden: self.orden.into(),
+            despues,
+            limite: super::schema::page_size(self.first)? as i64,
+        })
+    }
+}
+
+/// One page of `tipo`'s records as a connection.
+pub async fn listar<T>(
+    ctx: &Context<'_>,
+    tipo: TipoRegistro,
+    pedido: Pedido,
+) -> async_graphql::Result<Lista<T>>
+where
+    T: From<RegistroVista> + async_graphql::OutputType,
+{
+    autorizar(ctx, Accion::Consultar)?;
+    let tenia_cursor = pedido.after.is_some();
+    let consulta = pedido.consulta()?;
+    let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+    let pagina = proyecciones
+        .registros(tipo, &consulta)
+        .await
+        .map_err(store)?;
+    let mut lista = Connection::with_additional_fields(
+        tenia_cursor,
+        pagina.hay_mas,
+        Total {
+            total_count: pagina.total,
+        },
+    );
+    lista.edges.extend(
+        pagina
+            .items
+            .into_iter()
+            .map(|(cursor, vista)| Edge::new(codificar(&cursor), T::from(vista))),
+    );
+    Ok(lista)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_survives_the_round_trip_whatever_the_name() {
+        let cursor = Cursor {
+            clave: "Ñandú & Cía 100% «x»".into(),
+            id: "0192-abc".into(),
+        };
+        assert_eq!(decodificar(&codificar(&cursor)), Some(cursor));
+        assert_eq!(decodificar("zz"), None);
+        assert_eq!(decodificar("616"), None);
+    }
+}

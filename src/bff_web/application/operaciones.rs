@@ -1,0 +1,71 @@
+//! The operations view's port: the health, outbox backlog and consumers of
+//! each service (from what they already expose), and the dead letters with
+//! their replay.
+
+use async_trait::async_trait;
+
+/// One service as an operator sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaludServicio {
+    pub nombre: String,
+    pub listo: bool,
+    /// Why it is not ready, or where it was read from.
+    pub detalle: Option<String>,
+    pub outbox_pendientes: i64,
+    pub outbox_antiguedad_segundos: f64,
+    pub consumidores: Vec<Consumidor>,
+}
+
+/// One subscription of a service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consumidor {
+    pub topic: String,
+    pub suscripcion: String,
+    /// Mean time from publication to receipt (0 where not measured).
+    pub retraso_segundos: f64,
+    pub pausado: bool,
+    pub consumidos: i64,
+}
+
+/// A message given up on, with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CartaMuerta {
+    pub id: String,
+    pub topic: String,
+    pub suscripcion: String,
+    pub tipo: String,
+    pub motivo: String,
+    pub intentos: i64,
+    pub fecha: i64,
+}
+
+/// What a replay did: applied, failed again, or not handled yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResultadoReintento {
+    pub reenviadas: usize,
+    pub aplicadas: usize,
+    pub fallidas_otra_vez: usize,
+    pub en_espera: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OperacionError {
+    #[error("topic {0:?} has no dead letters to replay (unknown topic)")]
+    TopicDesconocido(String),
+    #[error("the bus did not answer: {0}")]
+    Bus(String),
+}
+
+/// What the operations view reads and does.
+#[async_trait]
+pub trait Operaciones: Send + Sync {
+    async fn salud(&self) -> Vec<SaludServicio>;
+    async fn cartas_muertas(&self) -> Result<Vec<CartaMuerta>, OperacionError>;
+    /// Replays the dead letters of `topic` (one, or all) and waits a while
+    /// for their outcome.
+    async fn reintentar(
+        &self,
+        topic: &str,
+        id: Option<&str>,
+    ) -> Result<ResultadoReintento, OperacionError>;
+}

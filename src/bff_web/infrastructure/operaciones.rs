@@ -1,0 +1,327 @@
+//! The operations view's adapter: each service's readiness and the gauges
+//! it already exports (`/metrics`: outbox backlog, consumers paused,
+//! consume lag), read in-process for the contexts this process runs and
+//! over HTTP for those `BFF_SERVICIOS` names; the dead letters from the
+//! bus (embedded store or Pulsar DLQ topics) and their replay.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::bff_web::application::{
+    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, SaludServicio,
+};
+use crate::contracts::topics;
+use crate::seedwork::api::ReadinessCheck;
+use crate::seedwork::infrastructure::{EmbeddedBus, PulsarBus, pulsar_dlq};
+
+/// How long a replay from the UI waits for its outcome.
+const ESPERA_REINTENTO: Duration = Duration::from_secs(5);
+
+/// Where the dead letters are.
+pub enum BusObservado {
+    Embebido(Arc<EmbeddedBus>),
+    Pulsar { bus: Arc<PulsarBus>, admin: String },
+}
+
+/// A service of this process: its name and its readiness check.
+pub struct ServicioLocal {
+    pub nombre: String,
+    pub check: Arc<dyn ReadinessCheck>,
+}
+
+pub struct OperacionesAdapter {
+    locales: Vec<ServicioLocal>,
+    /// (name, base URL) of services in other processes.
+    remotos: Vec<(String, String)>,
+    /// This process's metrics in Prometheus text.
+    metricas: fn() -> String,
+    bus: BusObservado,
+    http: reqwest::Client,
+}
+
+impl OperacionesAdapter {
+    pub fn new(
+        locales: Vec<ServicioLocal>,
+        remotos: Vec<(String, String)>,
+        metricas: fn() -> String,
+        bus: BusObservado,
+    ) -> Self {
+        Self {
+            locales,
+            remotos,
+            metricas,
+            bus,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(2))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+
+    async fn remoto(&self, nombre: &str, base: &str) -> SaludServicio {
+        let base = base.trim_end_matches('/');
+        let listo = match self.http.get(format!("{base}/ready")).send().await {
+            Ok(r) => Ok(r.status().is_success()),
+            Err(e) => Err(e.to_string()),
+        };
+        let texto = match self.http.get(format!("{base}/metrics")).send().await {
+            Ok(r) => r.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let mut salud = salud_de(nombre, &parse(&texto));
+        salud.listo = listo == Ok(true);
+        salud.detalle = Some(match listo {
+            Ok(true) => base.to_owned(),
+            Ok(false) => format!("{base}: /ready responde que no"),
+            Err(e) => format!("{base}: no responde ({e})"),
+        });
+        salud
+    }
+}
+
+/// One sample of the Prometheus text format: name, labels, value.
+#[derive(Debug, Clone, PartialEq)]
+struct Muestra {
+    nombre: String,
+    etiquetas: BTreeMap<String, String>,
+    valor: f64,
+}
+
+/// Parses the lines this project's exporter writes
+/// (`name{a="x",b="y"} 1.5`); comments and other lines are skipped.
+fn parse(texto: &str) -> Vec<Muestra> {
+    texto
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|linea| {
+            let (serie, valor) = linea.rsplit_once(' ')?;
+            let valor = valor.parse().ok()?;
+            let (nombre, etiquetas) = match serie.split_once('{') {
+                Some((n, resto)) => (n, etiquetas(resto.strip_suffix('}')?)),
+                None => (serie, BTreeMap::new()),
+            };
+            Some(Muestra {
+                nombre: nombre.to_owned(),
+                etiquetas,
+                valor,
+            })
+        })
+        .collect()
+}
+
+fn etiquetas(texto: &str) -> BTreeMap<String, String> {
+    texto
+        .split("\",")
+        .filter_map(|par| {
+            let (k, v) = par.split_once("=\"")?;
+            Some((k.to_owned(), v.trim_end_matches('"').to_owned()))
+        })
+        .collect()
+}
+
+fn valor(muestras: &[Muestra], nombre: &str, filtro: &[(&str, &str)]) -> f64 {
+    muestras
+        .iter()
+        .filter(|m| m.nombre == nombre)
+        .filter(|m| {
+            filtro
+                .iter()
+                .all(|(k, v)| m.etiquetas.get(*k).map(String::as_str) == Some(*v))
+        })
+        .map(|m| m.valor)
+        .sum()
+}
+
+/// A service's outbox and consumers from its metrics.
+fn salud_de(nombre: &str, m: &[Muestra]) -> SaludServicio {
+    // Every topic this service's subscription has a sample of.
+    let topics: std::collections::BTreeSet<&str> = m
+        .iter()
+        .filter(|s| s.etiquetas.get("subscription").map(String::as_str) == Some(nombre))
+        .filter_map(|s| s.etiquetas.get("topic").map(String::as_str))
+        .collect();
+    let consumidores = topics
+        .into_iter()
+        .map(|topic| {
+            let por_topic = [("topic", topic)];
+            let suscripcion = [("topic", topic), ("subscription", nombre)];
+            let n = valor(m, "propalpes_consume_lag_seconds_count", &por_topic);
+            let suma = valor(m, "propalpes_consume_lag_seconds_sum", &por_topic);
+            let ok = [("topic", topic), ("subscription", nombre), ("result", "ok")];
+            Consumidor {
+                retraso_segundos: if n > 0.0 { suma / n } else { 0.0 },
+                pausado: valor(m, "propalpes_consumer_paused", &suscripcion) > 0.0,
+                consumidos: valor(m, "propalpes_messages_consumed_total", &ok) as i64,
+                suscripcion: nombre.to_owned(),
+                topic: topic.to_owned(),
+            }
+        })
+        .collect();
+    let servicio = [("service", nombre)];
+    SaludServicio {
+        nombre: nombre.to_owned(),
+        listo: true,
+        detalle: None,
+        outbox_pendientes: valor(m, "propalpes_outbox_backlog", &servicio) as i64,
+        outbox_antiguedad_segundos: valor(m, "propalpes_outbox_oldest_age_seconds", &servicio),
+        consumidores,
+    }
+}
+
+fn bus_error(e: impl std::fmt::Display) -> OperacionError {
+    OperacionError::Bus(e.to_string())
+}
+
+fn conocido(topic: &str) -> Result<(), OperacionError> {
+    topics::ALL
+        .contains(&topic)
+        .then_some(())
+        .ok_or_else(|| OperacionError::TopicDesconocido(topic.to_owned()))
+}
+
+#[async_trait]
+impl Operaciones for OperacionesAdapter {
+    async fn salud(&self) -> Vec<SaludServicio> {
+        let propias = parse(&(self.metricas)());
+        let mut servicios = Vec::new();
+        for local in &self.locales {
+            let mut salud = salud_de(&local.nombre, &propias);
+            salud.listo = local.check.ready().await;
+            if !salud.listo {
+                salud.detalle = Some("su base de datos no responde".into());
+            }
+            servicios.push(salud);
+        }
+        let remotos = self.remotos.iter().map(|(n, url)| self.remoto(n, url));
+        servicios.extend(futures::future::join_all(remotos).await);
+        servicios
+    }
+
+    async fn cartas_muertas(&self) -> Result<Vec<CartaMuerta>, OperacionError> {
+        let mut cartas = Vec::new();
+        match &self.bus {
+            BusObservado::Embebido(bus) => {
+                for topic in topics::ALL {
+                    for l in bus.dead_letters(topic).await.map_err(bus_error)? {
+                        cartas.push(CartaMuerta {
+                            id: l.message.id,
+                            topic: topic.to_owned(),
+                            suscripcion: l.subscription,
+                            tipo: l.message.message_type,
+                            motivo: l.error,
+                            intentos: l.attempts,
+                            fecha: l.created_at,
+                        });
+                    }
+                }
+            }
+            BusObservado::Pulsar { bus, .. } => {
+                let listas = topics::ALL.map(|t| pulsar_dlq::list(bus, t));
+                let listas = futures::future::join_all(listas).await;
+                for (topic, lista) in topics::ALL.iter().zip(listas) {
+                    for e in lista.map_err(bus_error)? {
+                        cartas.push(CartaMuerta {
+                            id: e.id,
+                            topic: (*topic).to_owned(),
+                            suscripcion: e.subscription,
+                            tipo: e.message_type,
+                            motivo: e.error,
+                            intentos: e.attempts.parse().unwrap_or(0),
+                            fecha: i64::try_from(e.publish_time).unwrap_or(0),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(cartas)
+    }
+
+    async fn reintentar(
+        &self,
+        topic: &str,
+        id: Option<&str>,
+    ) -> Result<ResultadoReintento, OperacionError> {
+        conocido(topic)?;
+        match &self.bus {
+            BusObservado::Embebido(bus) => {
+                let pedido = bus.request_replay(topic, id).await.map_err(bus_error)?;
+                let hasta = tokio::time::Instant::now() + ESPERA_REINTENTO;
+                let mut estado = bus.replay_status(&pedido).await.map_err(bus_error)?;
+                while estado.waiting > 0 && tokio::time::Instant::now() < hasta {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    estado = bus.replay_status(&pedido).await.map_err(bus_error)?;
+                }
+                Ok(ResultadoReintento {
+                    reenviadas: pedido.letters.len(),
+                    aplicadas: estado.applied,
+                    fallidas_otra_vez: estado.failed_again,
+                    en_espera: estado.waiting,
+                })
+            }
+            BusObservado::Pulsar { bus, admin } => {
+                let r = pulsar_dlq::replay(bus, topic, id, admin, ESPERA_REINTENTO)
+                    .await
+                    .map_err(bus_error)?;
+                Ok(ResultadoReintento {
+                    reenviadas: r.replayed,
+                    aplicadas: r.applied,
+                    fallidas_otra_vez: r.failed_again,
+                    en_espera: r.waiting,
+                })
+            }
+        }
+    }
+}
+
+/// `BFF_SERVICIOS`: `nombre=url,nombre=url`.
+pub fn servicios_remotos(texto: &str) -> Vec<(String, String)> {
+    texto
+        .split(',')
+        .filter_map(|par| {
+            let (n, url) = par.trim().split_once('=')?;
+            Some((n.trim().to_owned(), url.trim().to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXTO: &str = r#"# TYPE propalpes_outbox_backlog gauge
+propalpes_outbox_backlog{service="companias"} 3
+propalpes_outbox_oldest_age_seconds{service="companias"} 1.5
+propalpes_consumer_paused{topic="comandos-companias",subscription="companias"} 1
+propalpes_consumer_paused{topic="eventos-companias",subscription="auditoria"} 0
+propalpes_consume_lag_seconds_sum{topic="comandos-companias"} 0.6
+propalpes_consume_lag_seconds_count{topic="comandos-companias"} 3
+propalpes_messages_consumed_total{topic="comandos-companias",subscription="companias",result="ok"} 7
+"#;
+
+    #[test]
+    fn a_service_reads_its_own_gauges_only() {
+        let salud = salud_de("companias", &parse(TEXTO));
+        assert_eq!(salud.outbox_pendientes, 3);
+        assert!((salud.outbox_antiguedad_segundos - 1.5).abs() < 1e-9);
+        assert_eq!(salud.consumidores.len(), 1, "{:?}", salud.consumidores);
+        let c = &salud.consumidores[0];
+        assert_eq!(c.topic, "comandos-companias");
+        assert!(c.pausado);
+        assert_eq!(c.consumidos, 7);
+        assert!((c.retraso_segundos - 0.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn servicios_remotos_parse_pairs() {
+        assert_eq!(
+            servicios_remotos("companias=http://c:8080, auditoria=http://a:8080"),
+            vec![
+                ("companias".to_owned(), "http://c:8080".to_owned()),
+                ("auditoria".to_owned(), "http://a:8080".to_owned())
+            ]
+        );
+    }
+}

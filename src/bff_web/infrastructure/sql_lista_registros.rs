@@ -1,0 +1,249 @@
+//! The reviewer's lists: keyset pages of the projected records with their
+//! filters, total and search; a record's history.
+
+use sqlx::Row;
+
+use super::sql_proyecciones::row_to_registro;
+use crate::bff_web::application::{
+    ConsultaRegistros, Cursor, Orden, PaginaRegistros, RegistroVista, Suceso, TipoRegistro,
+};
+use crate::seedwork::application::StoreError;
+use crate::seedwork::infrastructure::{Database, store_error};
+
+const COLUMNAS: &str =
+    "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, nombre";
+
+/// A value bound to a `$n` placeholder.
+enum Valor {
+    Texto(String),
+    Numero(i64),
+}
+
+/// A WHERE clause built piece by piece with its bound values.
+struct Filtro {
+    condiciones: Vec<String>,
+    valores: Vec<Valor>,
+}
+
+impl Filtro {
+    fn new() -> Self {
+        Self {
+            condiciones: Vec::new(),
+            valores: Vec::new(),
+        }
+    }
+
+    /// The next placeholder, bound to `valor`.
+    fn ligar(&mut self, valor: Valor) -> String {
+        self.valores.push(valor);
+        format!("${}", self.valores.len())
+    }
+
+    fn y(&mut self, condicion: String) {
+        self.condiciones.push(condicion);
+    }
+
+    fn sql(&self) -> String {
+        self.condiciones.join(" AND ")
+    }
+
+    fn query<'q>(
+        &'q self,
+        sql: &'q str,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for valor in &self.valores {
+            query = match valor {
+                Valor::Texto(t) => query.bind(t.as_str()),
+                Valor::Numero(n) => query.bind(*n),
+            };
+        }
+        query
+    }
+}
+
+/// The name a record is sorted by, and the lowercase text it is found by
+/// (its id and every field: name, NIT, identificación catastral ...).
+pub fn nombre_y_busqueda(r: &RegistroVista) -> (String, String) {
+    let campo = match r.tipo {
+        TipoRegistro::DatosGeograficos => "nombre_propiedad",
+        TipoRegistro::Compania | TipoRegistro::Propiedad => "nombre",
+    };
+    let nombre = r.campos.get(campo).cloned().unwrap_or_default();
+    let mut busqueda = r.id.to_lowercase();
+    for valor in r.campos.values().filter(|v| !v.is_empty()) {
+        busqueda.push('\n');
+        busqueda.push_str(&valor.to_lowercase());
+    }
+    (nombre, busqueda)
+}
+
+/// `%texto%` for LIKE, its own `%`, `_` and `\` taken literally.
+fn patron(texto: &str) -> String {
+    let mut p = String::from("%");
+    for c in texto.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The filters shared by the page and its total.
+fn filtro(tipo: TipoRegistro, c: &ConsultaRegistros) -> Filtro {
+    let mut f = Filtro::new();
+    let t = f.ligar(Valor::Texto(tipo.as_str().to_owned()));
+    f.y(format!("tipo = {t}"));
+    if let Some(estado) = &c.estado {
+        let e = f.ligar(Valor::Texto(estado.clone()));
+        f.y(format!("estado = {e}"));
+    }
+    if let Some((campo, problema)) = &c.hallazgo {
+        let (ca, pr) = (
+            f.ligar(Valor::Texto(campo.clone())),
+            f.ligar(Valor::Texto(problema.clone())),
+        );
+        f.y(format!(
+            "EXISTS (SELECT 1 FROM auditorias a JOIN hallazgos h ON h.id_auditoria = a.id \
+             WHERE a.id_entidad = registros.id AND h.campo = {ca} AND h.problema = {pr})"
+        ));
+    }
+    if let Some(buscar) = c.buscar.as_deref().filter(|b| !b.trim().is_empty()) {
+        let b = f.ligar(Valor::Texto(patron(buscar)));
+        f.y(format!("busqueda LIKE {b} ESCAPE '\\'"));
+    }
+    f
+}
+
+/// The sort column, its direction, and the key of a row for its cursor.
+fn orden_sql(orden: Orden) -> (&'static str, &'static str) {
+    match orden {
+        Orden::Recientes => ("fecha_creacion", "DESC"),
+        Orden::Antiguos => ("fecha_creacion", "ASC"),
+        Orden::NombreAsc => ("nombre", "ASC"),
+        Orden::NombreDesc => ("nombre", "DESC"),
+    }
+}
+
+/// Rows after the cursor, in the page's order (ties broken by id).
+fn despues_de(f: &mut Filtro, orden: Orden, cursor: &Cursor) -> Result<(), StoreError> {
+    let (columna, direccion) = orden_sql(orden);
+    let op = if direccion == "DESC" { "<" } else { ">" };
+    let clave = if columna == "fecha_creacion" {
+        Valor::Numero(
+            cursor
+                .clave
+                .parse()
+                .map_err(|_| StoreError::Backend(format!("bad cursor key {:?}", cursor.clave)))?,
+        )
+    } else {
+        Valor::Texto(cursor.clave.clone())
+    };
+    let (k, id) = (f.ligar(clave), f.ligar(Valor::Texto(cursor.id.clone())));
+    f.y(format!(
+        "({columna} {op} {k} OR ({columna} = {k} AND id {op} {id}))"
+    ));
+    Ok(())
+}
+
+pub async fn registros(
+    db: &Database,
+    tipo: TipoRegistro,
+    c: &ConsultaRegistros,
+) -> Result<PaginaRegistros, StoreError> {
+    let conteo = filtro(tipo, c);
+    let total_sql = format!("SELECT COUNT(*) AS n FROM registros WHERE {}", conteo.sql());
+    let total: i64 = conteo
+        .query(&total_sql)
+        .fetch_one(db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)?;
+    let mut pagina = filtro(tipo, c);
+    if let Some(cursor) = &c.despues {
+        despues_de(&mut pagina, c.orden, cursor)?;
+    }
+    let (columna, direccion) = orden_sql(c.orden);
+    let limite = pagina.ligar(Valor::Numero(c.limite + 1));
+    let sql = format!(
+        "SELECT {COLUMNAS} FROM registros WHERE {} ORDER BY {columna} {direccion}, id {direccion} \
+         LIMIT {limite}",
+        pagina.sql()
+    );
+    let rows = pagina
+        .query(&sql)
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    let hay_mas = rows.len() as i64 > c.limite;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows.iter().take(c.limite as usize) {
+        let vista = row_to_registro(row)?;
+        let clave = if columna == "nombre" {
+            row.try_get::<String, _>("nombre").map_err(store_error)?
+        } else {
+            vista.fecha_creacion.to_string()
+        };
+        let cursor = Cursor {
+            clave,
+            id: vista.id.clone(),
+        };
+        items.push((cursor, vista));
+    }
+    Ok(PaginaRegistros {
+        items,
+        total,
+        hay_mas,
+    })
+}
+
+/// What the projection applied to a record and the commands the BFF sent
+/// about it, oldest first.
+pub async fn historial(db: &Database, id: &str) -> Result<Vec<Suceso>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT evento, detalle, fecha FROM historial WHERE id_entidad = $1 \
+         UNION ALL SELECT 'Comando ' || tipo AS evento, estado || COALESCE(': ' || error, '') AS detalle, \
+         fecha_creacion AS fecha FROM comandos WHERE id_entidad = $2 ORDER BY fecha",
+    )
+    .bind(id)
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .map_err(store_error)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Suceso {
+                evento: r.try_get("evento").map_err(store_error)?,
+                detalle: r.try_get("detalle").map_err(store_error)?,
+                fecha: r.try_get("fecha").map_err(store_error)?,
+            })
+        })
+        .collect()
+}
+
+/// Fills the name and search text of rows projected before those columns
+/// existed (once; later rows get them from the projector).
+pub async fn completar_busqueda(db: &Database) -> Result<usize, StoreError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNAS} FROM registros WHERE busqueda = ''"
+    )))
+    .fetch_all(db.pool())
+    .await
+    .map_err(store_error)?;
+    for row in &rows {
+        let vista = row_to_registro(row)?;
+        let (nombre, busqueda) = nombre_y_busqueda(&vista);
+        sqlx::query("UPDATE registros SET nombre = $1, busqueda = $2 WHERE tipo = $3 AND id = $4")
+            .bind(nombre)
+            .bind(busqueda)
+            .bind(vista.tipo.as_str())
+            .bind(&vista.id)
+            .execute(db.pool())
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(rows.len())
+}

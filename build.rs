@@ -5,7 +5,11 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=schemas");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    // Read at run time, not `env!`: a target dir shared between clones
+    // reuses this script's binary, whose compile-time path may be a clone
+    // that is gone (the table came out empty).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("schemas");
     let mut entries = Vec::new();
     if let Ok(topics) = std::fs::read_dir(&root) {
         for topic in topics.flatten() {

@@ -306,11 +306,14 @@ async fn start_auditoria(
         timeout: Duration::from_millis(s.args.saga_timeout_ms),
         max_intentos: s.args.saga_max_attempts.max(1),
     };
+    let revision = crate::auditoria::domain::ReglasRevision::parse(&s.args.auditoria_revision)
+        .map_err(|e| InfraError::Config(e.to_string()))?;
     let module = AuditoriaModule::start(
         &s.database(services::AUDITORIA),
         s.bus.clone(),
         s.codec.clone(),
         policy,
+        revision,
     )
     .await?;
     mounted.mount_service(

@@ -246,6 +246,17 @@ pub struct RuntimeArgs {
     #[arg(long, env = "SERVICE_READS_OPEN", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub service_reads_open: bool,
 
+    /// The review table: findings the rules leave to a person (the record
+    /// waits EnRevision for an auditor) when they are its only findings.
+    /// Comma-separated problems or `campo:problema`; empty: none.
+    #[arg(
+        long,
+        env = "AUDITORIA_REVISION",
+        default_value = "formato_invalido",
+        global = true
+    )]
+    pub auditoria_revision: String,
+
     /// Services in other processes the BFF's operations view watches:
     /// `companias=http://companias:8080,auditoria=http://auditoria:8080`
     /// (their /ready and /metrics). The contexts of this process are always

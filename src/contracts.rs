@@ -16,9 +16,11 @@ pub mod topics {
     pub const EVENTOS_AUDITORIA: &str = "eventos-auditoria";
     /// The property-registration saga's progress (auditoria publishes it).
     pub const EVENTOS_REGISTROS: &str = "eventos-registros";
+    /// An auditor's review of an audit (auditoria consumes it).
+    pub const COMANDOS_REVISIONES: &str = "comandos-revisiones";
 
     /// Every topic with a schema in `schemas/`.
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         COMANDOS_COMPANIAS,
         EVENTOS_COMPANIAS,
         COMANDOS_GEOGRAFICOS,
@@ -28,6 +30,7 @@ pub mod topics {
         COMANDOS_AUDITORIA,
         EVENTOS_AUDITORIA,
         EVENTOS_REGISTROS,
+        COMANDOS_REVISIONES,
     ];
 
     /// The dead letters of the command topics, which the BFF follows (its
@@ -36,6 +39,7 @@ pub mod topics {
     pub const DLQ_COMANDOS_GEOGRAFICOS: &str = "comandos-geograficos-DLQ";
     pub const DLQ_COMANDOS_PROPIEDADES: &str = "comandos-propiedades-DLQ";
     pub const DLQ_COMANDOS_AUDITORIA: &str = "comandos-auditoria-DLQ";
+    pub const DLQ_COMANDOS_REVISIONES: &str = "comandos-revisiones-DLQ";
 
     /// Where a topic's dead letters go.
     pub fn dead_letters(topic: &str) -> String {
@@ -72,6 +76,10 @@ pub mod types {
     pub const REGISTRAR_PROPIEDAD: &str = "RegistrarPropiedad";
     pub const AUDITORIA_COMPLETADA: &str = "AuditoriaCompletada";
     pub const REGISTRO_PROPIEDAD_AVANZADO: &str = "RegistroPropiedadAvanzado";
+
+    pub const APROBAR_REVISION: &str = "AprobarRevision";
+    pub const RECHAZAR_REVISION: &str = "RechazarRevision";
+    pub const REABRIR_AUDITORIA: &str = "ReabrirAuditoria";
 }
 
 /// Subscription names: the consuming service's name, so its instances

@@ -134,7 +134,7 @@ async fn stale_version_is_a_conflict(backend: Backend) {
         .await
         .expect("load")
         .expect("found");
-    loaded.aprobar(chrono::Utc::now()).expect("aprobar");
+    loaded.aprobar(None, chrono::Utc::now()).expect("aprobar");
     SqlCompaniaRepository
         .guardar(&mut first, &loaded)
         .await
@@ -157,7 +157,7 @@ async fn stale_version_is_a_conflict(backend: Backend) {
         (c.fecha_creacion(), c.fecha_actualizacion()),
         1,
     );
-    c.aprobar(chrono::Utc::now()).expect("aprobar");
+    c.aprobar(None, chrono::Utc::now()).expect("aprobar");
     let mut stale = uows.begin().await.expect("begin");
     let err = SqlCompaniaRepository
         .guardar(&mut stale, &c)

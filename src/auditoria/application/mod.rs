@@ -9,10 +9,12 @@ pub mod queries;
 
 pub use commands::{
     AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler, IniciarRegistroPropiedad,
-    IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler, RegistrarCompensacion,
+    IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler, ReabrirAuditoria,
+    ReabrirAuditoriaError, ReabrirAuditoriaHandler, RegistrarCompensacion,
     RegistrarCompensacionError, RegistrarCompensacionHandler, RegistrarResultado,
     RegistrarResultadoError, RegistrarResultadoHandler, ReintentarSagasVencidas,
-    ReintentarSagasVencidasError, SagaPolicy,
+    ReintentarSagasVencidasError, RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler,
+    SagaPolicy,
 };
 pub use ports::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, HitoView,

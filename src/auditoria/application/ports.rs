@@ -22,11 +22,20 @@ pub trait AuditoriaStore: Send + Sync + 'static {
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<bool, StoreError>;
+    /// Inserts a new audit, or stores an auditor's decision or reopening
+    /// if the audit is unchanged since loaded.
     async fn guardar_auditoria(
         &self,
         uow: &mut Self::Uow,
         auditoria: &Auditoria,
     ) -> Result<(), StoreError>;
+    /// The audit of a record, for a review.
+    async fn auditoria_de(
+        &self,
+        uow: &mut Self::Uow,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<Auditoria>, StoreError>;
     async fn saga_de(
         &self,
         uow: &mut Self::Uow,

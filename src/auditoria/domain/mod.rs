@@ -5,9 +5,10 @@
 mod auditoria;
 mod registro_propiedad;
 mod reglas;
+mod revision;
 mod saga;
 
-pub use auditoria::{Auditoria, AuditoriaCompletada};
+pub use auditoria::{Auditoria, AuditoriaCompletada, AuditoriaRestaurada, TransicionAuditoria};
 pub use registro_propiedad::{
     Accion, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
     RegistroPropiedad, RegistroSnapshot, Veredicto,
@@ -15,4 +16,5 @@ pub use registro_propiedad::{
 pub use reglas::{
     Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,
 };
+pub use revision::{ReglaRevision, ReglasRevision};
 pub use saga::{Decision, EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};

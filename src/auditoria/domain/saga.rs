@@ -110,6 +110,9 @@ pub struct SagaSnapshot {
     pub fecha_creacion: DateTime<Utc>,
     pub fecha_actualizacion: DateTime<Utc>,
     pub version: i64,
+    /// An auditor's re-decision of a reopened audit (their reason): the
+    /// source context applies it whatever the record's estado.
+    pub revision: Option<String>,
 }
 
 /// The decision a saga carries to one record.
@@ -132,7 +135,9 @@ pub enum Reintento {
 }
 
 impl Saga {
-    /// Starts the saga of a completed audit; its first command is sent now.
+    /// Starts the saga of a decided audit (the rules' verdict or an
+    /// auditor's); its first command is sent now. A reopened audit's
+    /// decision is a revision.
     pub fn iniciar(
         auditoria: &Auditoria,
         id_comando: String,
@@ -144,14 +149,23 @@ impl Saga {
             Estado::Aprobada => Decision::Aprobar,
             _ => Decision::Rechazar,
         };
+        // A person's decision is a saga of its own beside the rules' one.
+        let id = match auditoria.snapshot().revisor {
+            Some(_) => EntityId::new(),
+            None => auditoria.id(),
+        };
         let orden = Orden {
-            id: auditoria.id(),
+            id,
             tipo_entidad: auditoria.tipo_entidad(),
             id_entidad: auditoria.id_entidad().to_owned(),
             decision,
             motivos: auditoria.motivos(),
         };
-        Self::decidir(orden, id_comando, correlation_id, timeout, ahora)
+        let mut saga = Self::decidir(orden, id_comando, correlation_id, timeout, ahora);
+        if auditoria.reabierta() {
+            saga.state.revision = Some(auditoria.motivo().unwrap_or_default().to_owned());
+        }
+        saga
     }
 
     /// Starts the saga of a decision taken elsewhere (a registration's:
@@ -179,6 +193,7 @@ impl Saga {
                 fecha_creacion: ahora,
                 fecha_actualizacion: ahora,
                 version: 0,
+                revision: None,
             },
         }
     }
@@ -218,6 +233,10 @@ impl Saga {
     }
 
     /// The command it sends, the same id on every re-send.
+    pub fn revision(&self) -> Option<&str> {
+        self.state.revision.as_deref()
+    }
+
     pub fn id_comando(&self) -> &str {
         &self.state.id_comando
     }
@@ -294,6 +313,7 @@ mod tests {
             "c-1",
             &campos,
             &|_, _| true,
+            &crate::auditoria::domain::ReglasRevision::por_defecto(),
             Utc::now(),
         );
         Saga::iniciar(

@@ -30,6 +30,9 @@ struct AuditoriaCompletadaV1<'a> {
     fecha: i64,
     /// v2; a v1 writer drops it.
     reglas_version: &'a str,
+    /// v3: an auditor's reason and name (null for the rules' verdict).
+    motivo: Option<&'a str>,
+    revisor: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -168,6 +171,26 @@ impl AvroSagaMessages {
         for (topic, record, fields) in registros {
             self.codec.require_fields(topic, record, fields)?;
         }
+        for f in super::FUENTES {
+            self.codec
+                .require_fields(f.command_topic, f.aprobar, &[f.id_field, "revision"])?;
+            self.codec.require_fields(
+                f.command_topic,
+                f.rechazar,
+                &[f.id_field, "motivos", "revision"],
+            )?;
+        }
+        for record in [
+            types::APROBAR_REVISION,
+            types::RECHAZAR_REVISION,
+            types::REABRIR_AUDITORIA,
+        ] {
+            self.codec.require_fields(
+                topics::COMANDOS_REVISIONES,
+                record,
+                &["tipo_entidad", "id_entidad", "motivo", "revisor"],
+            )?;
+        }
         self.codec.require_fields(
             topics::EVENTOS_AUDITORIA,
             types::AUDITORIA_COMPLETADA,
@@ -178,6 +201,8 @@ impl AvroSagaMessages {
                 "resultado",
                 "hallazgos",
                 "fecha",
+                "motivo",
+                "revisor",
             ],
         )
     }
@@ -213,6 +238,8 @@ impl SagaMessages for AvroSagaMessages {
                 .collect(),
             fecha: e.fecha.timestamp_millis(),
             reglas_version: crate::auditoria::domain::REGLAS_VERSION,
+            motivo: e.motivo.as_deref(),
+            revisor: e.revisor.as_deref(),
         };
         let header = EnvelopeHeader::new(
             types::AUDITORIA_COMPLETADA,
@@ -236,6 +263,10 @@ impl SagaMessages for AvroSagaMessages {
                 f.rechazar
             }
         };
+        // A reopened audit's decision: applied whatever the record's estado.
+        if let Some(revision) = saga.revision() {
+            data.insert("revision", Field::Text(revision.to_owned()));
+        }
         let mut header = EnvelopeHeader::new(
             kind,
             SERVICE,

@@ -1,9 +1,11 @@
 //! Adapters of `auditoria`: the sqlx store of audits, the saga log and the
 //! registrations, the Avro mapping of its events and of the commands it
 //! sends, the consumers of the source contexts' events and of
-//! `comandos-auditoria`, and the sagas' retry ticker.
+//! `comandos-auditoria` and `comandos-revisiones`, and the sagas' retry
+//! ticker.
 
 mod comandos_auditoria;
+mod comandos_revisiones;
 mod fuentes;
 mod messages;
 pub mod module;
@@ -12,6 +14,7 @@ mod sql_registros;
 mod sql_store;
 
 pub use comandos_auditoria::ComandosAuditoriaConsumer;
+pub use comandos_revisiones::ComandosRevisionesConsumer;
 pub use fuentes::{FUENTES, Fuente};
 pub use messages::AvroSagaMessages;
 pub use module::{AuditoriaHandlers, AuditoriaModule, SqlAuditoriaQueries};

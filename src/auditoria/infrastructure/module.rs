@@ -5,13 +5,15 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    AvroSagaMessages, ComandosAuditoriaConsumer, FUENTES, MIGRATIONS, SourceEventsConsumer,
-    SqlAuditoriaStore,
+    AvroSagaMessages, ComandosAuditoriaConsumer, ComandosRevisionesConsumer, FUENTES, MIGRATIONS,
+    SourceEventsConsumer, SqlAuditoriaStore,
 };
 use crate::auditoria::application::{
     AuditarEntidadHandler, ConsultasAuditoria, IniciarRegistroPropiedadHandler,
-    RegistrarCompensacionHandler, RegistrarResultadoHandler, ReintentarSagasVencidas, SagaPolicy,
+    ReabrirAuditoriaHandler, RegistrarCompensacionHandler, RegistrarResultadoHandler,
+    ReintentarSagasVencidas, RevisarAuditoriaHandler, SagaPolicy,
 };
+use crate::auditoria::domain::ReglasRevision;
 use crate::contracts::services::AUDITORIA as SERVICE;
 use crate::contracts::topics;
 use crate::seedwork::application::MessageBus;
@@ -29,6 +31,8 @@ pub struct AuditoriaHandlers {
     pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub compensacion: RegistrarCompensacionHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub registrar_propiedad: IniciarRegistroPropiedadHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub revisar: RevisarAuditoriaHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub reabrir: ReabrirAuditoriaHandler<SqlAuditoriaStore, AvroSagaMessages>,
 }
 
 /// The running `auditoria` context: consumers, relay and saga ticker.
@@ -46,6 +50,7 @@ impl AuditoriaModule {
         bus: Arc<dyn MessageBus>,
         codec: Arc<AvroCodec>,
         policy: SagaPolicy,
+        revision: ReglasRevision,
     ) -> Result<Self, InfraError> {
         let messages = AvroSagaMessages::new(codec.clone());
         messages.check_contract().map_err(|e| InfraError::Schema {
@@ -57,7 +62,10 @@ impl AuditoriaModule {
         let messages = Arc::new(messages);
         let (s, m) = (store.clone(), messages.clone());
         let handlers = Arc::new(AuditoriaHandlers {
-            auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy),
+            auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy)
+                .con_revision(revision),
+            revisar: RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy),
+            reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone()),
             registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
             compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
             registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
@@ -71,6 +79,15 @@ impl AuditoriaModule {
         let comandos = ComandosAuditoriaConsumer::new(handlers.clone(), codec.clone());
         storage
             .consume(bus.as_ref(), topics::COMANDOS_AUDITORIA, SERVICE, comandos)
+            .await?;
+        let revisiones = ComandosRevisionesConsumer::new(handlers.clone(), codec.clone());
+        storage
+            .consume(
+                bus.as_ref(),
+                topics::COMANDOS_REVISIONES,
+                SERVICE,
+                revisiones,
+            )
             .await?;
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();

@@ -9,14 +9,15 @@ use crate::auditoria::application::{
     SagaView,
 };
 use crate::auditoria::domain::{
-    Auditoria, EstadoRegistro, EstadoSaga, RegistroPropiedad, Saga, SagaSnapshot, TipoEntidad,
+    Auditoria, AuditoriaRestaurada, EstadoRegistro, EstadoSaga, Hallazgo, Problema,
+    RegistroPropiedad, Saga, SagaSnapshot, TipoEntidad,
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
-     proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version";
+     proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version, revision";
 
 /// Audits, findings and the saga log on SQLite or Postgres (portable SQL).
 #[derive(Clone)]
@@ -66,7 +67,76 @@ fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
         fecha_creacion: date(long("fecha_creacion")?)?,
         fecha_actualizacion: date(long("fecha_actualizacion")?)?,
         version: long("version")?,
+        revision: row
+            .try_get::<Option<String>, _>("revision")
+            .map_err(store_error)?,
     }))
+}
+
+const AUDITORIA_COLUMNS: &str = "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion, \
+     motivo, revisor, reabierta, fecha_revision, version";
+
+/// An audit as its aggregate (the review workflow loads it).
+fn row_to_aggregate(row: &AnyRow) -> Result<Auditoria, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
+    let opt = |c: &str| row.try_get::<Option<String>, _>(c).map_err(store_error);
+    let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
+    let hallazgos: Vec<(String, String)> =
+        serde_json::from_str(&text("hallazgos")?).map_err(|e| bad("hallazgos", e))?;
+    let hallazgos = hallazgos
+        .into_iter()
+        .map(|(campo, problema)| {
+            Ok(Hallazgo {
+                problema: Problema::parse(&problema).ok_or_else(|| bad("problema", &problema))?,
+                campo,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let revisada = row
+        .try_get::<Option<i64>, _>("fecha_revision")
+        .map_err(store_error)?;
+    Ok(Auditoria::restore(AuditoriaRestaurada {
+        id: EntityId::parse("id", &text("id")?).map_err(|e| bad("auditoria id", e))?,
+        tipo_entidad: text("tipo_entidad")?
+            .parse()
+            .map_err(|e| bad("tipo_entidad", e))?,
+        id_entidad: text("id_entidad")?,
+        resultado: text("resultado")?
+            .parse()
+            .map_err(|e| bad("resultado", e))?,
+        hallazgos,
+        fecha: date(revisada.map_or_else(|| long("fecha_creacion"), Ok)?)?,
+        motivo: opt("motivo")?,
+        revisor: opt("revisor")?,
+        reabierta: long("reabierta")? != 0,
+        version: long("version")?,
+    }))
+}
+
+/// An auditor's decision or reopening, if the audit is as it was loaded.
+async fn actualizar_auditoria(uow: &mut SqlUnitOfWork, a: &Auditoria) -> Result<(), StoreError> {
+    let s = a.snapshot();
+    let done = sqlx::query(
+        "UPDATE auditorias SET resultado = $1, motivo = $2, revisor = $3, reabierta = $4, \
+         fecha_revision = $5, version = version + 1 WHERE id = $6 AND version = $7",
+    )
+    .bind(s.resultado.as_str())
+    .bind(s.motivo.clone())
+    .bind(s.revisor.clone())
+    .bind(i64::from(s.reabierta))
+    .bind(s.fecha.timestamp_millis())
+    .bind(s.id.to_string())
+    .bind(s.version)
+    .execute(uow.conn())
+    .await
+    .map_err(store_error)?;
+    match done.rows_affected() {
+        1 => Ok(()),
+        _ => Err(StoreError::Conflict {
+            aggregate: "auditoria",
+            id: s.id.to_string(),
+        }),
+    }
 }
 
 fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaView, StoreError> {
@@ -119,6 +189,9 @@ impl AuditoriaStore for SqlAuditoriaStore {
             .collect();
         let json =
             serde_json::to_string(&hallazgos).map_err(|e| StoreError::Backend(e.to_string()))?;
+        if a.version() > 0 {
+            return actualizar_auditoria(uow, a).await;
+        }
         let inserted = sqlx::query(
             "INSERT INTO auditorias (id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -159,6 +232,25 @@ impl AuditoriaStore for SqlAuditoriaStore {
         Ok(())
     }
 
+    async fn auditoria_de(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<Auditoria>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {AUDITORIA_COLUMNS} FROM auditorias WHERE tipo_entidad = $1 AND id_entidad = $2"
+        ));
+        let row = sqlx::query(sql)
+            .bind(tipo.as_str())
+            .bind(id_entidad)
+            .fetch_optional(uow.conn())
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(row_to_aggregate).transpose()
+    }
+
+    /// The record's newest saga (an auditor's decision starts another).
     async fn saga_de(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -166,7 +258,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         id_entidad: &str,
     ) -> Result<Option<Saga>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2"
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2 \
+             ORDER BY fecha_creacion DESC, id DESC LIMIT 1"
         ));
         let row = sqlx::query(sql)
             .bind(tipo.as_str())
@@ -184,8 +277,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         let result = if s.version == 0 {
             sqlx::query(
                 "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
-                 intentos, proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
+                 intentos, proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version, revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)",
             )
             .bind(s.id.to_string())
             .bind(s.tipo_entidad.as_str())
@@ -200,6 +293,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
             .bind(s.ultimo_error.clone())
             .bind(s.fecha_creacion.timestamp_millis())
             .bind(s.fecha_actualizacion.timestamp_millis())
+            .bind(s.revision.clone())
             .execute(uow.conn())
             .await
         } else {

@@ -21,9 +21,10 @@ use crate::bff_web::application::EnviarComandos;
 use crate::bff_web::application::{
     Cambio, ComandoSaliente, Operaciones as OperacionesPort, Proyecciones, TipoRegistro,
 };
+use crate::bff_web::domain::Revision;
 use crate::seedwork::application::Authenticator;
 use crate::seedwork::domain::Accion;
-use crate::seedwork::domain::{BoundedText, EntityId, Motivos};
+use crate::seedwork::domain::{BoundedText, EntityId, FieldError, Motivos, Principal};
 
 /// Largest page a query may ask for.
 pub const MAX_PAGE: usize = 100;
@@ -378,6 +379,40 @@ async fn send(
 
 #[Object]
 impl Mutation {
+    /// Approves a record whose audit is EnRevision (auditor), with a reason.
+    async fn aprobar_revision(
+        &self,
+        ctx: &Context<'_>,
+        tipo: TipoEntidad,
+        id: ID,
+        motivo: String,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        revisar(ctx, tipo, &id, Revision::Aprobar, &motivo).await
+    }
+
+    /// Rejects a record whose audit is EnRevision (auditor), with a reason.
+    async fn rechazar_revision(
+        &self,
+        ctx: &Context<'_>,
+        tipo: TipoEntidad,
+        id: ID,
+        motivo: String,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        revisar(ctx, tipo, &id, Revision::Rechazar, &motivo).await
+    }
+
+    /// Takes a decided record (Aprobada or Rechazada) back to review
+    /// (auditor), with a reason; its next decision revises the source's.
+    async fn reabrir_auditoria(
+        &self,
+        ctx: &Context<'_>,
+        tipo: TipoEntidad,
+        id: ID,
+        motivo: String,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        revisar(ctx, tipo, &id, Revision::Reabrir, &motivo).await
+    }
+
     /// A token for `rol` (operador or auditor), offered only for local use
     /// (anonymous access on): the web UI's development sign-in.
     async fn iniciar_sesion_desarrollo(
@@ -537,6 +572,42 @@ impl Mutation {
     ) -> async_graphql::Result<ComandoAceptado> {
         decidir(ctx, TipoRegistro::DatosGeograficos, &id, Some(&motivos)).await
     }
+}
+
+/// An auditor's review of a record's audit, with their written reason:
+/// refused at once (INVALID_TRANSITION) when the record's estado does not
+/// allow it.
+async fn revisar(
+    ctx: &Context<'_>,
+    tipo: TipoEntidad,
+    id: &ID,
+    revision: Revision,
+    motivo: &str,
+) -> async_graphql::Result<ComandoAceptado> {
+    autorizar(ctx, Accion::Decidir)?;
+    let id = entity(id)?;
+    let motivo = texto("motivo", motivo)?;
+    if motivo.trim().is_empty() {
+        return Err(bad_input(FieldError::new(
+            "motivo",
+            "a written reason is required",
+        )));
+    }
+    let revisor = match ctx.data_opt::<super::errors::AuthState>() {
+        Some(Ok(Principal::Usuario { sujeto, .. })) => sujeto.clone(),
+        _ => "local (sin sesión)".to_owned(),
+    };
+    send(
+        ctx,
+        ComandoSaliente::Revisar {
+            tipo: tipo.into(),
+            id,
+            revision,
+            motivo: motivo.trim().to_owned(),
+            revisor,
+        },
+    )
+    .await
 }
 
 /// An auditor's manual decision: approve, or reject with `motivos`.

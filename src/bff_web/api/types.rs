@@ -19,6 +19,8 @@ pub enum Estado {
     Pendiente,
     Aprobada,
     Rechazada,
+    /// Waiting for an auditor (the rules left it to a person).
+    EnRevision,
 }
 
 impl Estado {
@@ -349,6 +351,10 @@ pub struct Auditoria {
     pub resultado: Estado,
     pub hallazgos: Vec<Hallazgo>,
     pub fecha: String,
+    /// The auditor's reason, when a person decided or reopened it.
+    pub motivo: Option<String>,
+    /// Who decided or reopened it.
+    pub revisor: Option<String>,
 }
 
 impl From<AuditoriaVista> for Auditoria {
@@ -368,6 +374,8 @@ impl From<AuditoriaVista> for Auditoria {
                 })
                 .collect(),
             fecha: iso(v.fecha),
+            motivo: v.motivo,
+            revisor: v.revisor,
         }
     }
 }

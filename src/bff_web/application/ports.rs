@@ -75,6 +75,9 @@ pub struct AuditoriaVista {
     pub resultado: String,
     pub hallazgos: Vec<(String, String)>,
     pub fecha: i64,
+    /// An auditor's reason and name, when a person decided or reopened.
+    pub motivo: Option<String>,
+    pub revisor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -84,9 +84,69 @@ pub fn admitir(decision: Decision, estado: Option<&str>) -> Admision {
     }
 }
 
+/// An auditor's act on a record's audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revision {
+    Aprobar,
+    Rechazar,
+    Reabrir,
+}
+
+impl Revision {
+    /// The command's type on `comandos-revisiones`.
+    pub fn nombre(self) -> &'static str {
+        match self {
+            Self::Aprobar => "AprobarRevision",
+            Self::Rechazar => "RechazarRevision",
+            Self::Reabrir => "ReabrirAuditoria",
+        }
+    }
+}
+
+/// Only a record EnRevision is approved or rejected by an auditor; only a
+/// decided one (Aprobada or Rechazada) is reopened. Anything else is
+/// refused at once, never sent to fail later.
+pub fn admitir_revision(revision: Revision, estado: Option<&str>) -> Admision {
+    let estado = estado.unwrap_or("not projected yet");
+    match (revision, estado) {
+        (Revision::Aprobar | Revision::Rechazar, "EnRevision") => Admision::Enviar,
+        (Revision::Aprobar | Revision::Rechazar, e) => Admision::Imposible(format!(
+            "the record is {e}: only a record EnRevision can be approved or rejected in review"
+        )),
+        (Revision::Reabrir, "Aprobada" | "Rechazada") => Admision::Enviar,
+        (Revision::Reabrir, e) => Admision::Imposible(format!(
+            "the record is {e}: only an Aprobada or Rechazada record can be reopened"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_review_needs_en_revision_and_a_reopening_a_decision() {
+        assert_eq!(
+            admitir_revision(Revision::Aprobar, Some("EnRevision")),
+            Admision::Enviar
+        );
+        assert!(matches!(
+            admitir_revision(Revision::Rechazar, Some("Aprobada")),
+            Admision::Imposible(_)
+        ));
+        assert_eq!(
+            admitir_revision(Revision::Reabrir, Some("Rechazada")),
+            Admision::Enviar
+        );
+        assert!(matches!(
+            admitir_revision(Revision::Reabrir, Some("EnRevision")),
+            Admision::Imposible(_)
+        ));
+        assert!(matches!(
+            admitir_revision(Revision::Reabrir, None),
+            Admision::Imposible(_)
+        ));
+    }
 
     #[test]
     fn only_pendiente_is_decided_and_a_repeat_is_done() {

@@ -25,6 +25,7 @@ impl AvroComandoEncoder {
 fn destino(comando: &ComandoSaliente) -> (&'static str, &'static str) {
     match (comando, comando.tipo()) {
         (ComandoSaliente::Registrar { .. }, _) => (topics::COMANDOS_AUDITORIA, "id_propiedad"),
+        (ComandoSaliente::Revisar { .. }, _) => (topics::COMANDOS_REVISIONES, "id_entidad"),
         (_, TipoRegistro::Compania) => (topics::COMANDOS_COMPANIAS, "id_compania"),
         (_, TipoRegistro::DatosGeograficos) => {
             (topics::COMANDOS_GEOGRAFICOS, "id_datos_geograficos")
@@ -51,6 +52,16 @@ impl ComandoEncoder for AvroComandoEncoder {
             ComandoSaliente::Aprobar { .. } => {}
             ComandoSaliente::Rechazar { motivos, .. } => {
                 data.insert("motivos".into(), Field::List(motivos.as_slice().to_vec()));
+            }
+            ComandoSaliente::Revisar {
+                tipo,
+                motivo,
+                revisor,
+                ..
+            } => {
+                data.insert("tipo_entidad".into(), Field::Text(tipo.as_str().to_owned()));
+                data.insert("motivo".into(), Field::Text(motivo.clone()));
+                data.insert("revisor".into(), Field::Text(revisor.clone()));
             }
         }
         let kind = comando.nombre();

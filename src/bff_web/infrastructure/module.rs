@@ -128,7 +128,22 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
 }
 
 /// The records the BFF writes and reads, with the fields it uses.
-const CONTRATO: [(&str, &str, &[&str]); 11] = [
+const CONTRATO: [(&str, &str, &[&str]); 14] = [
+    (
+        topics::COMANDOS_REVISIONES,
+        types::APROBAR_REVISION,
+        &["tipo_entidad", "id_entidad", "motivo", "revisor"],
+    ),
+    (
+        topics::COMANDOS_REVISIONES,
+        types::RECHAZAR_REVISION,
+        &["tipo_entidad", "id_entidad", "motivo", "revisor"],
+    ),
+    (
+        topics::COMANDOS_REVISIONES,
+        types::REABRIR_AUDITORIA,
+        &["tipo_entidad", "id_entidad", "motivo", "revisor"],
+    ),
     (
         topics::COMANDOS_AUDITORIA,
         types::REGISTRAR_PROPIEDAD,
@@ -227,6 +242,8 @@ const CONTRATO: [(&str, &str, &[&str]); 11] = [
             "resultado",
             "hallazgos",
             "fecha",
+            "motivo",
+            "revisor",
         ],
     ),
 ];

@@ -63,7 +63,7 @@ const FUENTES: [Fuente; 3] = [
 ];
 
 /// The topics the projector consumes.
-pub const TOPICS: [&str; 9] = [
+pub const TOPICS: [&str; 10] = [
     topics::EVENTOS_COMPANIAS,
     topics::EVENTOS_GEOGRAFICOS,
     topics::EVENTOS_PROPIEDADES,
@@ -73,6 +73,7 @@ pub const TOPICS: [&str; 9] = [
     topics::DLQ_COMANDOS_GEOGRAFICOS,
     topics::DLQ_COMANDOS_PROPIEDADES,
     topics::DLQ_COMANDOS_AUDITORIA,
+    topics::DLQ_COMANDOS_REVISIONES,
 ];
 
 #[derive(Deserialize)]
@@ -100,6 +101,11 @@ struct AuditoriaData {
     resultado: String,
     hallazgos: Vec<HallazgoData>,
     fecha: i64,
+    /// v3: an auditor's reason and name.
+    #[serde(default)]
+    motivo: Option<String>,
+    #[serde(default)]
+    revisor: Option<String>,
 }
 
 /// Keeps the BFF's projections from integration events, idempotently (the
@@ -154,7 +160,7 @@ impl Projector {
         &self,
         message: &Message,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         if message.topic.ends_with("-DLQ") {
             return self.comando_fallido(message, uow).await;
         }
@@ -170,7 +176,7 @@ impl Projector {
             return self.registro_avanzado(&decoded, uow).await;
         }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let id = decoded
             .text(fuente.id_field)
@@ -185,7 +191,7 @@ impl Projector {
                 .registro_eliminado(uow, fuente.tipo, &id)
                 .await
                 .map_err(retry)?;
-            Ok(None)
+            Ok(Vec::new())
         } else if kind == fuente.creado {
             self.registro_creado(fuente, id, &decoded, uow).await
         } else if kind == fuente.aprobado {
@@ -198,7 +204,7 @@ impl Projector {
             // Not a change the projection knows (a newer event type):
             // acknowledged, never taken for a rejection.
             tracing::debug!(%kind, "event type not projected");
-            Ok(None)
+            Ok(Vec::new())
         }
     }
 
@@ -207,7 +213,7 @@ impl Projector {
         &self,
         message: &Message,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         let error = message
             .properties
             .get("error")
@@ -217,14 +223,14 @@ impl Projector {
             .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
             .await
             .map_err(retry)?;
-        Ok(None)
+        Ok(Vec::new())
     }
 
     async fn auditoria_completada(
         &self,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         let a: AuditoriaData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
@@ -239,17 +245,29 @@ impl Projector {
                 .map(|h| (h.campo, h.problema))
                 .collect(),
             fecha: a.fecha,
+            motivo: a.motivo,
+            revisor: a.revisor,
         };
+        // An auditor's review (its causation) is done once recorded.
+        if let Some(causation) = &decoded.header.causation_id {
+            self.store
+                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
+                .await
+                .map_err(retry)?;
+        }
         let hallazgos: Vec<String> = vista
             .hallazgos
             .iter()
             .map(|(c, p)| format!("{c} {p}"))
             .collect();
-        let detalle = if hallazgos.is_empty() {
+        let mut detalle = if hallazgos.is_empty() {
             vista.resultado.clone()
         } else {
             format!("{}: {}", vista.resultado, hallazgos.join(", "))
         };
+        if let (Some(revisor), Some(motivo)) = (&vista.revisor, &vista.motivo) {
+            detalle = format!("{detalle} — {revisor}: «{motivo}»");
+        }
         self.anotar(
             uow,
             decoded,
@@ -262,7 +280,21 @@ impl Projector {
             .auditoria_completada(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(Some(Cambio::Auditoria(vista)))
+        let mut cambios = Vec::new();
+        // Waiting for a person is the record's state too (its source
+        // context still has it Pendiente); a decision comes from the source.
+        if vista.resultado == "EnRevision" {
+            if let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) {
+                let registro = self
+                    .store
+                    .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
+                    .await
+                    .map_err(retry)?;
+                cambios.extend(registro.map(Cambio::Registro));
+            }
+        }
+        cambios.push(Cambio::Auditoria(vista));
+        Ok(cambios)
     }
 
     /// A registration moved: the BFF's `RegistrarPropiedad` (the first
@@ -271,7 +303,7 @@ impl Projector {
         &self,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         let r: RegistroData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
@@ -305,7 +337,10 @@ impl Projector {
         let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(changed.then_some(Cambio::RegistroPropiedad(vista)))
+        Ok(changed
+            .then_some(Cambio::RegistroPropiedad(vista))
+            .into_iter()
+            .collect())
     }
 
     /// Created: the BFF's creation command (its causation) is done.
@@ -315,7 +350,7 @@ impl Projector {
         id: String,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         if let Some(causation) = &decoded.header.causation_id {
             self.store
                 .comando_terminado(uow, causation, EstadoComando::Procesado, None)
@@ -343,7 +378,7 @@ impl Projector {
             .registro_creado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(Some(Cambio::Registro(vista)))
+        Ok(vec![Cambio::Registro(vista)])
     }
 
     /// Approved or rejected: every matching decision the BFF accepted for
@@ -355,7 +390,7 @@ impl Projector {
         decision: Decision,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         let verbo = match decision {
             Decision::Aprobar => "Aprobar",
             Decision::Rechazar => "Rechazar",
@@ -378,24 +413,24 @@ impl Projector {
             .registro_decidido(uow, fuente.tipo, &id, decision.estado(), &motivos, fecha)
             .await
             .map_err(retry)?;
-        Ok(vista.map(Cambio::Registro))
+        Ok(vista.map(Cambio::Registro).into_iter().collect())
     }
 }
 
 #[async_trait]
 impl TransactionalHandler for Projector {
     type Uow = SqlUnitOfWork;
-    type Effect = Option<Cambio>;
+    type Effect = Vec<Cambio>;
 
     async fn apply(
         &self,
         uow: &mut SqlUnitOfWork,
         message: &Message,
-    ) -> Result<Option<Cambio>, HandleError> {
+    ) -> Result<Vec<Cambio>, HandleError> {
         self.project(message, uow).await
     }
 
-    fn committed(&self, cambios: Vec<Option<Cambio>>) {
+    fn committed(&self, cambios: Vec<Vec<Cambio>>) {
         for cambio in cambios.into_iter().flatten() {
             // Nobody listening is fine.
             let _ = self.cambios.send(cambio);

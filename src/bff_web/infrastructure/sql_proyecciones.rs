@@ -15,7 +15,8 @@ use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store
 
 const REGISTRO: &str =
     "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
-const AUDITORIA: &str = "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha";
+const AUDITORIA: &str =
+    "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
 
 /// The BFF's projections on SQLite or Postgres.
 #[derive(Clone)]
@@ -57,6 +58,8 @@ fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaVista, StoreError> {
         resultado: text("resultado")?,
         hallazgos: serde_json::from_str(&text("hallazgos")?).map_err(json_err)?,
         fecha: row.try_get("fecha").map_err(store_error)?,
+        motivo: row.try_get("motivo").map_err(store_error)?,
+        revisor: row.try_get("revisor").map_err(store_error)?,
     })
 }
 
@@ -199,7 +202,8 @@ impl SqlProyecciones {
         a: &AuditoriaVista,
     ) -> Result<(), StoreError> {
         let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO auditorias ({AUDITORIA}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING"
+            "INSERT INTO auditorias ({AUDITORIA}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (id) DO NOTHING"
         )))
         .bind(&a.id)
         .bind(&a.tipo_entidad)
@@ -207,9 +211,26 @@ impl SqlProyecciones {
         .bind(&a.resultado)
         .bind(serde_json::to_string(&a.hallazgos).map_err(json_err)?)
         .bind(a.fecha)
+        .bind(a.motivo.clone())
+        .bind(a.revisor.clone())
         .execute(uow.conn())
         .await
         .map_err(store_error)?;
+        if inserted.rows_affected() == 0 {
+            // A later verdict of the same audit (an auditor's): the newest wins.
+            sqlx::query(
+                "UPDATE auditorias SET resultado = $1, fecha = $2, motivo = $3, revisor = $4 \
+                 WHERE id = $5 AND fecha <= $2",
+            )
+            .bind(&a.resultado)
+            .bind(a.fecha)
+            .bind(a.motivo.clone())
+            .bind(a.revisor.clone())
+            .bind(&a.id)
+            .execute(uow.conn())
+            .await
+            .map_err(store_error)?;
+        }
         if inserted.rows_affected() == 1 {
             for (campo, problema) in &a.hallazgos {
                 sqlx::query("INSERT INTO hallazgos (id_auditoria, campo, problema) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")

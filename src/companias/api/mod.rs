@@ -99,7 +99,7 @@ async fn aprobar<S: CompaniaService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_compania(AprobarCompania { id }, ctx.clone())
+        .aprobar_compania(AprobarCompania { id, revision: None }, ctx.clone())
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -114,7 +114,14 @@ async fn rechazar<S: CompaniaService>(
     let motivos = body.parse()?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .rechazar_compania(RechazarCompania { id, motivos }, ctx.clone())
+        .rechazar_compania(
+            RechazarCompania {
+                id,
+                motivos,
+                revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }

@@ -7,7 +7,9 @@ use crate::seedwork::domain::{
 
 /// A real-estate company as registered: Pendiente until the audit (or an
 /// auditor) approves or rejects it. Only a Pendiente company can be decided;
-/// repeating a decision is a no-op that records nothing.
+/// repeating a decision is a no-op that records nothing. A revision (an
+/// auditor re-deciding an audit they reopened) is the exception: it applies
+/// whatever the estado and always records its event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compania {
     id: EntityId,
@@ -57,48 +59,62 @@ impl Compania {
     }
 
     /// Decides an approval: `CompaniaAprobada`, nothing when already
-    /// approved, or the refusal of a rejected company.
+    /// approved, or the refusal of a rejected company. With a `revision`
+    /// (the auditor's reason for re-deciding), `CompaniaAprobada` whatever
+    /// the estado, even when already approved.
     pub fn decidir_aprobacion(
         &self,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<CompaniaAprobada>, ReviewError> {
-        Ok(match self.review.decidir_aprobacion()? {
-            Transition::Changed => Some(CompaniaAprobada {
-                id: self.id,
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra =
+            revision.is_some() || self.review.decidir_aprobacion()? == Transition::Changed;
+        Ok(registra.then_some(CompaniaAprobada {
+            id: self.id,
+            fecha: ahora,
+        }))
     }
 
     /// Decides a rejection: `CompaniaRechazada` with the reasons, nothing
-    /// when already rejected, or the refusal of an approved company.
+    /// when already rejected, or the refusal of an approved company. With a
+    /// `revision`, `CompaniaRechazada` whatever the estado, even when already
+    /// rejected.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<CompaniaRechazada>, ReviewError> {
-        Ok(match self.review.decidir_rechazo()? {
-            Transition::Changed => Some(CompaniaRechazada {
-                id: self.id,
-                motivos: motivos.as_slice().to_vec(),
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra = revision.is_some() || self.review.decidir_rechazo()? == Transition::Changed;
+        Ok(registra.then(|| CompaniaRechazada {
+            id: self.id,
+            motivos: motivos.as_slice().to_vec(),
+            fecha: ahora,
+        }))
     }
 
-    /// Approves a Pendiente company (records `CompaniaAprobada`).
-    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(ahora)? {
+    /// Approves a Pendiente company, or any company on a `revision`
+    /// (records `CompaniaAprobada`).
+    pub fn aprobar(
+        &mut self,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
             self.record(CompaniaEvent::CompaniaAprobada(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente company (records `CompaniaRechazada`).
-    pub fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, ahora)? {
+    /// Rejects a Pendiente company, or any company on a `revision`
+    /// (records `CompaniaRechazada`).
+    pub fn rechazar(
+        &mut self,
+        motivos: &Motivos,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
             self.record(CompaniaEvent::CompaniaRechazada(rechazada));
         }
         Ok(())
@@ -241,6 +257,8 @@ mod tests {
         Motivos::parse(&["email faltante".into()]).unwrap()
     }
 
+    const REVISION: Option<&str> = Some("el auditor reabrió: email verificado");
+
     #[test]
     fn when_registrar_then_compania_creada_with_blank_fields_accepted() {
         let datos = DatosCompania::new("Inmobiliaria Andes", "", "900123").unwrap();
@@ -260,7 +278,7 @@ mod tests {
     #[test]
     fn given_creada_when_aprobar_then_compania_aprobada() {
         let c = given(&[creada()]);
-        let decided = c.decidir_aprobacion(now()).unwrap();
+        let decided = c.decidir_aprobacion(None, now()).unwrap();
         assert_eq!(
             decided.map(CompaniaEvent::CompaniaAprobada),
             Some(aprobada())
@@ -271,7 +289,7 @@ mod tests {
     #[test]
     fn given_aprobada_when_aprobar_then_no_event() {
         let mut c = given(&[creada(), aprobada()]);
-        c.aprobar(now()).unwrap();
+        c.aprobar(None, now()).unwrap();
         assert!(c.take_events().is_empty());
         assert_eq!(c.estado(), Estado::Aprobada);
     }
@@ -279,7 +297,7 @@ mod tests {
     #[test]
     fn given_creada_when_rechazar_then_compania_rechazada_with_motivos() {
         let mut c = given(&[creada()]);
-        c.rechazar(&motivos(), now()).unwrap();
+        c.rechazar(&motivos(), None, now()).unwrap();
         assert_eq!(c.take_events(), vec![rechazada()]);
         assert_eq!(c.motivos_rechazo(), ["email faltante"]);
     }
@@ -287,14 +305,14 @@ mod tests {
     #[test]
     fn given_rechazada_when_rechazar_then_no_event() {
         let c = given(&[creada(), rechazada()]);
-        assert_eq!(c.decidir_rechazo(&motivos(), now()), Ok(None));
+        assert_eq!(c.decidir_rechazo(&motivos(), None, now()), Ok(None));
     }
 
     #[test]
     fn given_rechazada_when_aprobar_then_refused() {
         let c = given(&[creada(), rechazada()]);
         assert_eq!(
-            c.decidir_aprobacion(now()),
+            c.decidir_aprobacion(None, now()),
             Err(ReviewError {
                 from: Estado::Rechazada,
                 action: "approve"
@@ -305,8 +323,57 @@ mod tests {
     #[test]
     fn given_aprobada_when_rechazar_then_refused() {
         let mut c = given(&[creada(), aprobada()]);
-        assert!(c.rechazar(&motivos(), now()).is_err());
+        assert!(c.rechazar(&motivos(), None, now()).is_err());
         assert!(c.take_events().is_empty());
         assert_eq!(c.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_aprobada_when_rechazar_with_revision_then_compania_rechazada() {
+        let mut c = given(&[creada(), aprobada()]);
+        c.rechazar(&motivos(), REVISION, now()).unwrap();
+        assert_eq!(c.take_events(), vec![rechazada()]);
+        assert_eq!(c.estado(), Estado::Rechazada);
+        assert_eq!(c.motivos_rechazo(), ["email faltante"]);
+    }
+
+    #[test]
+    fn given_aprobada_when_aprobar_with_revision_then_compania_aprobada_again() {
+        let mut c = given(&[creada(), aprobada()]);
+        c.aprobar(REVISION, now()).unwrap();
+        assert_eq!(c.take_events(), vec![aprobada()]);
+        assert_eq!(c.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_rechazada_when_aprobar_with_revision_then_compania_aprobada() {
+        let c = given(&[creada(), rechazada()]);
+        assert_eq!(
+            c.decidir_aprobacion(REVISION, now())
+                .map(|d| d.map(CompaniaEvent::CompaniaAprobada)),
+            Ok(Some(aprobada()))
+        );
+    }
+
+    #[test]
+    fn given_rechazada_when_rechazar_with_revision_then_compania_rechazada_again() {
+        let c = given(&[creada(), rechazada()]);
+        assert_eq!(
+            c.decidir_rechazo(&motivos(), REVISION, now())
+                .map(|d| d.map(CompaniaEvent::CompaniaRechazada)),
+            Ok(Some(rechazada()))
+        );
+    }
+
+    #[test]
+    fn given_aprobada_when_rechazar_without_revision_then_still_refused() {
+        let c = given(&[creada(), aprobada()]);
+        assert_eq!(
+            c.decidir_rechazo(&motivos(), None, now()),
+            Err(ReviewError {
+                from: Estado::Aprobada,
+                action: "reject"
+            })
+        );
     }
 }

@@ -118,12 +118,14 @@ pub fn decodificar_comando(
         types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
         types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
             id: id_field(&decoded, ID)?,
+            revision: decoded.text("revision"),
         }),
         types::RECHAZAR_COMPANIA => {
             let motivos = decoded.texts("motivos").unwrap_or_default();
             ComandoCompania::Rechazar(RechazarCompania {
                 id: id_field(&decoded, ID)?,
                 motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+                revision: decoded.text("revision"),
             })
         }
         other => return Err(format!("{} carries no command {other}", message.topic)),
@@ -132,11 +134,15 @@ pub fn decodificar_comando(
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
-/// v2 fields (`pais`, `telefono`) are required only of a writer that writes
-/// the newest version.
+/// v2 fields (`pais`, `telefono`) and the commands' v3 `revision` are
+/// required only of a writer that writes the newest version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
     let newest = writes_latest(codec, topics::COMANDOS_COMPANIAS)
         && writes_latest(codec, topics::EVENTOS_COMPANIAS);
+    let revision: &[&'static str] = match newest {
+        true => &["revision"],
+        false => &[],
+    };
     let mut datos = vec!["nombre", "email", "identificacion"];
     if newest {
         datos.extend(["pais", "telefono"]);
@@ -151,12 +157,12 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         RecordContract {
             topic: topics::COMANDOS_COMPANIAS,
             record: types::APROBAR_COMPANIA,
-            fields: vec![ID],
+            fields: [&[ID][..], revision].concat(),
         },
         RecordContract {
             topic: topics::COMANDOS_COMPANIAS,
             record: types::RECHAZAR_COMPANIA,
-            fields: vec![ID, "motivos"],
+            fields: [&[ID, "motivos"][..], revision].concat(),
         },
         RecordContract {
             topic: topics::EVENTOS_COMPANIAS,
@@ -203,5 +209,40 @@ mod tests {
         let contract = contrato(&pinned);
         assert!(!contract[0].fields.contains(&"pais"));
         assert!(require_contract(&pinned, &contract).is_ok());
+    }
+
+    /// A `comandos-companias` message of `kind` from `writer`, with
+    /// `revision` when given.
+    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>) -> Message {
+        let id = "0192f3a0-0000-7000-8000-000000000001";
+        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
+        if kind == types::RECHAZAR_COMPANIA {
+            data.insert("motivos", Field::List(vec!["email faltante".into()]));
+        }
+        if let Some(revision) = revision {
+            data.insert("revision", Field::Text(revision.into()));
+        }
+        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
+        writer
+            .message(topics::COMANDOS_COMPANIAS, id, &header, &data)
+            .expect("encodes")
+    }
+
+    #[test]
+    fn a_decision_carries_its_revision_and_an_older_writer_none() {
+        let reader = codec();
+        let revisada = decision(&reader, types::APROBAR_COMPANIA, Some("reabierta"));
+        match decodificar_comando(&reader, &revisada) {
+            Ok((_, ComandoCompania::Aprobar(c))) => {
+                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let v2 = codec().with_writer_version(topics::COMANDOS_COMPANIAS, 2);
+        let ordinaria = decision(&v2, types::RECHAZAR_COMPANIA, None);
+        match decodificar_comando(&reader, &ordinaria) {
+            Ok((_, ComandoCompania::Rechazar(c))) => assert_eq!(c.revision, None),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -98,7 +98,7 @@ async fn aprobar<S: DatosGeograficosService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_datos_geograficos(AprobarDatosGeograficos { id }, ctx.clone())
+        .aprobar_datos_geograficos(AprobarDatosGeograficos { id, revision: None }, ctx.clone())
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -113,7 +113,14 @@ async fn rechazar<S: DatosGeograficosService>(
     let motivos = body.parse()?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .rechazar_datos_geograficos(RechazarDatosGeograficos { id, motivos }, ctx.clone())
+        .rechazar_datos_geograficos(
+            RechazarDatosGeograficos {
+                id,
+                motivos,
+                revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }

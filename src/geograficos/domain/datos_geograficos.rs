@@ -10,9 +10,12 @@ use crate::seedwork::domain::{
 
 /// A real-estate record as registered: Pendiente until the audit (or an
 /// auditor) approves or rejects it. Only a Pendiente record can be decided;
-/// repeating a decision is a no-op that records nothing. A registration
-/// saga's compensation eliminates it: rejected with the cause, out of the
-/// listings (on the wire, `DatosGeograficosRechazados` with `eliminado`).
+/// repeating a decision is a no-op that records nothing. A revision (an
+/// auditor re-deciding an audit they reopened) is the exception: it applies
+/// whatever the estado and always records its event, unless the record is
+/// eliminated. A registration saga's compensation eliminates it: rejected
+/// with the cause, out of the listings (on the wire,
+/// `DatosGeograficosRechazados` with `eliminado`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatosGeograficos {
     id: EntityId,
@@ -64,49 +67,71 @@ impl DatosGeograficos {
     }
 
     /// Decides an approval: `DatosGeograficosAprobados`, nothing when already
-    /// approved, or the refusal of a rejected record.
+    /// approved, or the refusal of a rejected record. With a `revision` (the
+    /// auditor's reason for re-deciding), `DatosGeograficosAprobados`
+    /// whatever the estado, even when already approved; an eliminated record
+    /// is decided as without one.
     pub fn decidir_aprobacion(
         &self,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<DatosGeograficosAprobados>, ReviewError> {
-        Ok(match self.review.decidir_aprobacion()? {
-            Transition::Changed => Some(DatosGeograficosAprobados {
-                id: self.id,
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra =
+            self.revisa(revision) || self.review.decidir_aprobacion()? == Transition::Changed;
+        Ok(registra.then_some(DatosGeograficosAprobados {
+            id: self.id,
+            fecha: ahora,
+        }))
     }
 
     /// Decides a rejection: `DatosGeograficosRechazados` with the reasons, nothing
-    /// when already rejected, or the refusal of an approved record.
+    /// when already rejected, or the refusal of an approved record. With a
+    /// `revision`, `DatosGeograficosRechazados` whatever the estado, even
+    /// when already rejected; an eliminated record is decided as without one.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<DatosGeograficosRechazados>, ReviewError> {
-        Ok(match self.review.decidir_rechazo()? {
-            Transition::Changed => Some(DatosGeograficosRechazados {
-                id: self.id,
-                motivos: motivos.as_slice().to_vec(),
-                eliminado: false,
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra =
+            self.revisa(revision) || self.review.decidir_rechazo()? == Transition::Changed;
+        Ok(registra.then(|| DatosGeograficosRechazados {
+            id: self.id,
+            motivos: motivos.as_slice().to_vec(),
+            eliminado: false,
+            fecha: ahora,
+        }))
     }
 
-    /// Approves a Pendiente record (records `DatosGeograficosAprobados`).
-    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(ahora)? {
+    /// Whether a decision is a revision that applies: one is asked for and
+    /// the record is not eliminated (a compensation is final).
+    fn revisa(&self, revision: Option<&str>) -> bool {
+        revision.is_some() && !self.eliminado
+    }
+
+    /// Approves a Pendiente record, or any live record on a `revision`
+    /// (records `DatosGeograficosAprobados`).
+    pub fn aprobar(
+        &mut self,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
             self.record(DatosGeograficosEvent::DatosGeograficosAprobados(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente record (records `DatosGeograficosRechazados`).
-    pub fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, ahora)? {
+    /// Rejects a Pendiente record, or any live record on a `revision`
+    /// (records `DatosGeograficosRechazados`).
+    pub fn rechazar(
+        &mut self,
+        motivos: &Motivos,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
             self.record(DatosGeograficosEvent::DatosGeograficosRechazados(rechazada));
         }
         Ok(())
@@ -263,6 +288,28 @@ mod tests {
         datos
     }
 
+    const REVISION: Option<&str> = Some("el auditor reabrió: coordenadas verificadas");
+
+    fn aprobados() -> DatosGeograficosEvent {
+        DatosGeograficosEvent::DatosGeograficosAprobados(DatosGeograficosAprobados {
+            id: id(),
+            fecha: now(),
+        })
+    }
+
+    fn rechazados(eliminado: bool) -> DatosGeograficosEvent {
+        DatosGeograficosEvent::DatosGeograficosRechazados(DatosGeograficosRechazados {
+            id: id(),
+            motivos: vec!["latitud fuera_de_rango".into()],
+            eliminado,
+            fecha: now(),
+        })
+    }
+
+    fn motivos() -> Motivos {
+        Motivos::parse(&["latitud fuera_de_rango".into()]).unwrap()
+    }
+
     #[test]
     fn out_of_range_and_non_numeric_coordinates_are_ingested_for_the_audit_to_judge() {
         let datos = Coordenadas::parse("Casa", "95", "abc", "").unwrap();
@@ -276,10 +323,58 @@ mod tests {
     fn given_creados_when_rechazar_then_rechazados_and_a_second_rejection_is_a_no_op() {
         let mut d = given(&[creados("4.6")]);
         let motivos = Motivos::parse(&["latitud fuera_de_rango".into()]).unwrap();
-        d.rechazar(&motivos, now()).unwrap();
+        d.rechazar(&motivos, None, now()).unwrap();
         let events = d.take_events();
         assert_eq!(events[0].name(), "DatosGeograficosRechazados");
-        assert_eq!(d.decidir_rechazo(&motivos, now()), Ok(None));
-        assert!(d.decidir_aprobacion(now()).is_err());
+        assert_eq!(d.decidir_rechazo(&motivos, None, now()), Ok(None));
+        assert!(d.decidir_aprobacion(None, now()).is_err());
+    }
+
+    #[test]
+    fn given_aprobados_when_rechazar_with_revision_then_rechazados() {
+        let mut d = given(&[creados("4.6"), aprobados()]);
+        d.rechazar(&motivos(), REVISION, now()).unwrap();
+        assert_eq!(d.take_events(), vec![rechazados(false)]);
+        assert_eq!(d.estado(), Estado::Rechazada);
+        assert!(!d.eliminado());
+    }
+
+    #[test]
+    fn given_aprobados_when_aprobar_with_revision_then_aprobados_again() {
+        let mut d = given(&[creados("4.6"), aprobados()]);
+        d.aprobar(REVISION, now()).unwrap();
+        assert_eq!(d.take_events(), vec![aprobados()]);
+        assert_eq!(d.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_rechazados_when_aprobar_with_revision_then_aprobados() {
+        let d = given(&[creados("4.6"), rechazados(false)]);
+        assert_eq!(
+            d.decidir_aprobacion(REVISION, now())
+                .map(|e| e.map(DatosGeograficosEvent::DatosGeograficosAprobados)),
+            Ok(Some(aprobados()))
+        );
+    }
+
+    #[test]
+    fn given_aprobados_when_rechazar_without_revision_then_still_refused() {
+        let mut d = given(&[creados("4.6"), aprobados()]);
+        assert_eq!(
+            d.rechazar(&motivos(), None, now()),
+            Err(ReviewError {
+                from: Estado::Aprobada,
+                action: "reject"
+            })
+        );
+        assert!(d.take_events().is_empty());
+        assert_eq!(d.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_eliminados_when_revision_then_decided_as_without_one() {
+        let d = given(&[creados("4.6"), rechazados(true)]);
+        assert!(d.decidir_aprobacion(REVISION, now()).is_err());
+        assert_eq!(d.decidir_rechazo(&motivos(), REVISION, now()), Ok(None));
     }
 }

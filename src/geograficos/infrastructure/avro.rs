@@ -128,6 +128,7 @@ fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
         RechazarDatosGeograficos {
             id,
             motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+            revision: decoded.text("revision"),
         },
     ))
 }
@@ -157,6 +158,7 @@ pub fn decodificar_comando(
         types::APROBAR_DATOS_GEOGRAFICOS => {
             ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
                 id: id_field(&decoded, ID)?,
+                revision: decoded.text("revision"),
             })
         }
         types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
@@ -167,8 +169,8 @@ pub fn decodificar_comando(
 
 /// The records this mapping writes and reads, with the fields it uses. The
 /// optional fields of later versions (`direccion`, v2; `eliminar` and
-/// `eliminado`, v3) are required only of a writer that writes the newest
-/// version.
+/// `eliminado`, v3; the commands' `revision`, v4) are required only of a
+/// writer that writes the newest version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
     let newest = writes_latest(codec, topics::COMANDOS_GEOGRAFICOS)
         && writes_latest(codec, topics::EVENTOS_GEOGRAFICOS);
@@ -186,13 +188,17 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         RecordContract {
             topic: topics::COMANDOS_GEOGRAFICOS,
             record: types::APROBAR_DATOS_GEOGRAFICOS,
-            fields: vec![ID],
+            fields: if newest {
+                vec![ID, "revision"]
+            } else {
+                vec![ID]
+            },
         },
         RecordContract {
             topic: topics::COMANDOS_GEOGRAFICOS,
             record: types::RECHAZAR_DATOS_GEOGRAFICOS,
             fields: if newest {
-                vec![ID, "motivos", "eliminar"]
+                vec![ID, "motivos", "eliminar", "revision"]
             } else {
                 vec![ID, "motivos"]
             },
@@ -246,5 +252,66 @@ mod tests {
         let contract = contrato(&pinned);
         assert!(!contract[0].fields.contains(&"direccion"));
         assert!(require_contract(&pinned, &contract).is_ok());
+    }
+
+    /// A `comandos-geograficos` message of `kind` from `writer`, with
+    /// `revision` and `eliminar` when given.
+    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>, eliminar: bool) -> Message {
+        let id = "0192f3a0-0000-7000-8000-000000000002";
+        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
+        if kind == types::RECHAZAR_DATOS_GEOGRAFICOS {
+            data.insert(
+                "motivos",
+                Field::List(vec!["latitud fuera_de_rango".into()]),
+            );
+        }
+        if let Some(revision) = revision {
+            data.insert("revision", Field::Text(revision.into()));
+        }
+        if eliminar {
+            data.insert("eliminar", Field::Bool(true));
+        }
+        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
+        writer
+            .message(topics::COMANDOS_GEOGRAFICOS, id, &header, &data)
+            .expect("encodes")
+    }
+
+    #[test]
+    fn a_decision_carries_its_revision_and_an_older_writer_none() {
+        let reader = codec();
+        let revisada = decision(
+            &reader,
+            types::APROBAR_DATOS_GEOGRAFICOS,
+            Some("reabierta"),
+            false,
+        );
+        match decodificar_comando(&reader, &revisada) {
+            Ok((_, ComandoDatosGeograficos::Aprobar(c))) => {
+                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let v3 = codec().with_writer_version(topics::COMANDOS_GEOGRAFICOS, 3);
+        let ordinaria = decision(&v3, types::RECHAZAR_DATOS_GEOGRAFICOS, None, false);
+        match decodificar_comando(&reader, &ordinaria) {
+            Ok((_, ComandoDatosGeograficos::Rechazar(c))) => assert_eq!(c.revision, None),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_compensation_stays_a_compensation_whatever_its_revision() {
+        let reader = codec();
+        let message = decision(
+            &reader,
+            types::RECHAZAR_DATOS_GEOGRAFICOS,
+            Some("reabierta"),
+            true,
+        );
+        assert!(matches!(
+            decodificar_comando(&reader, &message),
+            Ok((_, ComandoDatosGeograficos::Eliminar(_)))
+        ));
     }
 }

@@ -93,7 +93,7 @@ async fn aprobar<S: PropiedadService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_propiedad(AprobarPropiedad { id }, ctx.clone())
+        .aprobar_propiedad(AprobarPropiedad { id, revision: None }, ctx.clone())
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -108,7 +108,14 @@ async fn rechazar<S: PropiedadService>(
     let motivos = body.parse()?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .rechazar_propiedad(RechazarPropiedad { id, motivos }, ctx.clone())
+        .rechazar_propiedad(
+            RechazarPropiedad {
+                id,
+                motivos,
+                revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }

@@ -10,9 +10,11 @@ use crate::seedwork::domain::{
 
 /// A property's cadastral record as registered: Pendiente until the audit
 /// (or an auditor) approves or rejects it. Only a Pendiente property can be
-/// decided; repeating a decision is a no-op that records nothing. A saga's
-/// compensation eliminates it: rejected with the cause, out of the
-/// listings.
+/// decided; repeating a decision is a no-op that records nothing. A
+/// revision (an auditor re-deciding an audit they reopened) is the
+/// exception: it applies whatever the estado and always records its event,
+/// unless the property is eliminated. A saga's compensation eliminates it:
+/// rejected with the cause, out of the listings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Propiedad {
     id: EntityId,
@@ -62,48 +64,70 @@ impl Propiedad {
     }
 
     /// Decides an approval: `PropiedadAprobada`, nothing when already
-    /// approved, or the refusal of a rejected record.
+    /// approved, or the refusal of a rejected record. With a `revision` (the
+    /// auditor's reason for re-deciding), `PropiedadAprobada` whatever the
+    /// estado, even when already approved; an eliminated property is decided
+    /// as without one.
     pub fn decidir_aprobacion(
         &self,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<PropiedadAprobada>, ReviewError> {
-        Ok(match self.review.decidir_aprobacion()? {
-            Transition::Changed => Some(PropiedadAprobada {
-                id: self.id,
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra =
+            self.revisa(revision) || self.review.decidir_aprobacion()? == Transition::Changed;
+        Ok(registra.then_some(PropiedadAprobada {
+            id: self.id,
+            fecha: ahora,
+        }))
     }
 
     /// Decides a rejection: `PropiedadRechazada` with the reasons, nothing
-    /// when already rejected, or the refusal of an approved record.
+    /// when already rejected, or the refusal of an approved record. With a
+    /// `revision`, `PropiedadRechazada` whatever the estado, even when
+    /// already rejected; an eliminated property is decided as without one.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
+        revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<PropiedadRechazada>, ReviewError> {
-        Ok(match self.review.decidir_rechazo()? {
-            Transition::Changed => Some(PropiedadRechazada {
-                id: self.id,
-                motivos: motivos.as_slice().to_vec(),
-                fecha: ahora,
-            }),
-            Transition::Unchanged => None,
-        })
+        let registra =
+            self.revisa(revision) || self.review.decidir_rechazo()? == Transition::Changed;
+        Ok(registra.then(|| PropiedadRechazada {
+            id: self.id,
+            motivos: motivos.as_slice().to_vec(),
+            fecha: ahora,
+        }))
     }
 
-    /// Approves a Pendiente record (records `PropiedadAprobada`).
-    pub fn aprobar(&mut self, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(ahora)? {
+    /// Whether a decision is a revision that applies: one is asked for and
+    /// the property is not eliminated (a compensation is final).
+    fn revisa(&self, revision: Option<&str>) -> bool {
+        revision.is_some() && !self.eliminada
+    }
+
+    /// Approves a Pendiente record, or any live record on a `revision`
+    /// (records `PropiedadAprobada`).
+    pub fn aprobar(
+        &mut self,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
             self.record(PropiedadEvent::PropiedadAprobada(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente record (records `PropiedadRechazada`).
-    pub fn rechazar(&mut self, motivos: &Motivos, ahora: DateTime<Utc>) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, ahora)? {
+    /// Rejects a Pendiente record, or any live record on a `revision`
+    /// (records `PropiedadRechazada`).
+    pub fn rechazar(
+        &mut self,
+        motivos: &Motivos,
+        revision: Option<&str>,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), ReviewError> {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
             self.record(PropiedadEvent::PropiedadRechazada(rechazada));
         }
         Ok(())
@@ -280,6 +304,27 @@ mod tests {
         p
     }
 
+    const REVISION: Option<&str> = Some("el auditor reabrió: nit verificado");
+
+    fn aprobada() -> PropiedadEvent {
+        PropiedadEvent::PropiedadAprobada(PropiedadAprobada {
+            id: id(),
+            fecha: now(),
+        })
+    }
+
+    fn rechazada() -> PropiedadEvent {
+        PropiedadEvent::PropiedadRechazada(PropiedadRechazada {
+            id: id(),
+            motivos: vec!["nit desconocido".into()],
+            fecha: now(),
+        })
+    }
+
+    fn motivos() -> Motivos {
+        Motivos::parse(&["nit desconocido".into()]).unwrap()
+    }
+
     #[test]
     fn given_creada_when_eliminar_then_eliminada_rejected_with_the_cause_once() {
         let mut p = given(&[creada()]);
@@ -297,13 +342,8 @@ mod tests {
 
     #[test]
     fn given_rechazada_when_aprobar_then_refused() {
-        let rechazada = PropiedadEvent::PropiedadRechazada(PropiedadRechazada {
-            id: id(),
-            motivos: vec!["nit desconocido".into()],
-            fecha: now(),
-        });
-        let p = given(&[creada(), rechazada]);
-        assert!(p.decidir_aprobacion(now()).is_err());
+        let p = given(&[creada(), rechazada()]);
+        assert!(p.decidir_aprobacion(None, now()).is_err());
     }
 
     #[test]
@@ -311,5 +351,58 @@ mod tests {
         let datos = DatosPropiedad::parse("Lote", "CAT-9", "1").unwrap();
         let fallida = Propiedad::decidir_registro_fallido(id(), &datos, now());
         assert!(fallida.motivo.contains("CAT-9"));
+    }
+
+    #[test]
+    fn given_aprobada_when_rechazar_with_revision_then_propiedad_rechazada() {
+        let mut p = given(&[creada(), aprobada()]);
+        p.rechazar(&motivos(), REVISION, now()).unwrap();
+        assert_eq!(p.take_events(), vec![rechazada()]);
+        assert_eq!(p.estado(), Estado::Rechazada);
+        assert_eq!(p.motivos_rechazo(), ["nit desconocido"]);
+    }
+
+    #[test]
+    fn given_aprobada_when_aprobar_with_revision_then_propiedad_aprobada_again() {
+        let mut p = given(&[creada(), aprobada()]);
+        p.aprobar(REVISION, now()).unwrap();
+        assert_eq!(p.take_events(), vec![aprobada()]);
+        assert_eq!(p.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_rechazada_when_aprobar_with_revision_then_propiedad_aprobada() {
+        let p = given(&[creada(), rechazada()]);
+        assert_eq!(
+            p.decidir_aprobacion(REVISION, now())
+                .map(|e| e.map(PropiedadEvent::PropiedadAprobada)),
+            Ok(Some(aprobada()))
+        );
+    }
+
+    #[test]
+    fn given_aprobada_when_rechazar_without_revision_then_still_refused() {
+        let mut p = given(&[creada(), aprobada()]);
+        assert_eq!(
+            p.rechazar(&motivos(), None, now()),
+            Err(ReviewError {
+                from: Estado::Aprobada,
+                action: "reject"
+            })
+        );
+        assert!(p.take_events().is_empty());
+        assert_eq!(p.estado(), Estado::Aprobada);
+    }
+
+    #[test]
+    fn given_eliminada_when_revision_then_decided_as_without_one() {
+        let eliminada = PropiedadEvent::PropiedadEliminada(PropiedadEliminada {
+            id: id(),
+            motivo: "datos geográficos: latitud fuera_de_rango".into(),
+            fecha: now(),
+        });
+        let p = given(&[creada(), eliminada]);
+        assert!(p.decidir_aprobacion(REVISION, now()).is_err());
+        assert_eq!(p.decidir_rechazo(&motivos(), REVISION, now()), Ok(None));
     }
 }

@@ -16,7 +16,7 @@ use crate::seedwork::application::{CommandContext, EventTranslator, Message, Tra
 use crate::seedwork::domain::{Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field,
+    id_field, writes_latest,
 };
 
 const ID: &str = "id_propiedad";
@@ -139,6 +139,7 @@ fn rechazar(decoded: &Decoded) -> Result<RechazarPropiedad, String> {
     Ok(RechazarPropiedad {
         id: id_field(decoded, ID)?,
         motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+        revision: decoded.text("revision"),
     })
 }
 
@@ -160,6 +161,7 @@ pub fn decodificar_comando(
         types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
         types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
             id: id_field(&decoded, ID)?,
+            revision: decoded.text("revision"),
         }),
         types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
         types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
@@ -168,8 +170,14 @@ pub fn decodificar_comando(
     Ok((decoded.header, comando))
 }
 
-/// The records this mapping writes and reads, with the fields it uses.
-pub fn contrato(_codec: &AvroCodec) -> Vec<RecordContract> {
+/// The records this mapping writes and reads, with the fields it uses. The
+/// commands' `revision` (v2) is required only of a writer that writes the
+/// newest version.
+pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
+    let revision: &[&'static str] = match writes_latest(codec, topics::COMANDOS_PROPIEDADES) {
+        true => &["revision"],
+        false => &[],
+    };
     let datos = ["nombre", "identificacion_catastral", "nit"];
     let with = |extra: &[&'static str]| [&[ID][..], extra, &datos].concat();
     let record = |topic, record, fields| RecordContract {
@@ -180,8 +188,16 @@ pub fn contrato(_codec: &AvroCodec) -> Vec<RecordContract> {
     let (comandos, eventos) = (topics::COMANDOS_PROPIEDADES, topics::EVENTOS_PROPIEDADES);
     vec![
         record(comandos, types::CREAR_PROPIEDAD, with(&[])),
-        record(comandos, types::APROBAR_PROPIEDAD, vec![ID]),
-        record(comandos, types::RECHAZAR_PROPIEDAD, vec![ID, "motivos"]),
+        record(
+            comandos,
+            types::APROBAR_PROPIEDAD,
+            [&[ID][..], revision].concat(),
+        ),
+        record(
+            comandos,
+            types::RECHAZAR_PROPIEDAD,
+            [&[ID, "motivos"][..], revision].concat(),
+        ),
         record(comandos, types::ELIMINAR_PROPIEDAD, vec![ID, "motivo"]),
         record(
             eventos,
@@ -224,5 +240,47 @@ mod tests {
         broken[3].fields.push("fax");
         let missing = require_contract(&codec, &broken).unwrap_err();
         assert!(missing.to_string().contains("fax"), "{missing}");
+    }
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
+    }
+
+    /// A `comandos-propiedades` message of `kind` from `writer`, with
+    /// `revision` when given.
+    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>) -> Message {
+        let id = "0192f3a0-0000-7000-8000-000000000003";
+        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
+        if kind == types::RECHAZAR_PROPIEDAD {
+            data.insert("motivos", Field::List(vec!["nit desconocido".into()]));
+        }
+        if let Some(revision) = revision {
+            data.insert("revision", Field::Text(revision.into()));
+        }
+        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
+        writer
+            .message(topics::COMANDOS_PROPIEDADES, id, &header, &data)
+            .expect("encodes")
+    }
+
+    #[test]
+    fn a_decision_carries_its_revision_and_an_older_writer_none() {
+        let reader = codec();
+        let revisada = decision(&reader, types::RECHAZAR_PROPIEDAD, Some("reabierta"));
+        match decodificar_comando(&reader, &revisada) {
+            Ok((_, ComandoPropiedad::Rechazar(c))) => {
+                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let v1 = codec().with_writer_version(topics::COMANDOS_PROPIEDADES, 1);
+        let ordinaria = decision(&v1, types::APROBAR_PROPIEDAD, None);
+        match decodificar_comando(&reader, &ordinaria) {
+            Ok((_, ComandoPropiedad::Aprobar(c))) => assert_eq!(c.revision, None),
+            other => panic!("{other:?}"),
+        }
+        let contract = contrato(&v1);
+        assert!(!contract[1].fields.contains(&"revision"));
+        assert!(require_contract(&v1, &contract).is_ok());
     }
 }

@@ -15,4 +15,6 @@ pub enum InfraError {
     Bus(String),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(String),
 }

@@ -8,7 +8,8 @@ use thiserror::Error;
 use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{
-    Accion, Auditoria, Orden, RegistroPropiedad, Saga, TipoEntidad, Veredicto, referencias,
+    Accion, Auditoria, Orden, RegistroPropiedad, ReglasRevision, Saga, TipoEntidad, Veredicto,
+    referencias,
 };
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
@@ -45,15 +46,24 @@ pub struct AuditarEntidadHandler<S, M> {
     store: Arc<S>,
     messages: Arc<M>,
     policy: SagaPolicy,
+    revision: ReglasRevision,
 }
 
 impl<S, M> AuditarEntidadHandler<S, M> {
+    /// With the default review table (see `ReglasRevision::por_defecto`).
     pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
         Self {
             store,
             messages,
             policy,
+            revision: ReglasRevision::por_defecto(),
         }
+    }
+
+    /// The findings that go to a person instead of a verdict.
+    pub fn con_revision(mut self, revision: ReglasRevision) -> Self {
+        self.revision = revision;
+        self
     }
 }
 
@@ -206,6 +216,17 @@ where
             }
         }
         let conocidas = self.conocidas(uow, &command).await?;
+        let registro = self
+            .store
+            .registro_de(uow, command.tipo, &command.id_entidad)
+            .await?;
+        // A registration's parts are decided by the rules: its saga has no
+        // review step (yet), so no finding waits for a person there.
+        let sin_revision = ReglasRevision::default();
+        let revision = match registro {
+            Some(_) => &sin_revision,
+            None => &self.revision,
+        };
         let campos = &command.campos;
         let mut auditoria = Auditoria::realizar(
             EntityId::new(),
@@ -213,21 +234,20 @@ where
             &command.id_entidad,
             &|c| campos.get(c).cloned(),
             &|c, _| conocidas.iter().any(|k| k == c),
+            revision,
             Utc::now(),
         );
         self.store.guardar_auditoria(uow, &auditoria).await?;
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        match self
-            .store
-            .registro_de(uow, command.tipo, &command.id_entidad)
-            .await?
-        {
+        match registro {
             Some(registro) => {
                 self.avanzar_registro(uow, registro, &auditoria, ctx)
                     .await?
             }
+            // Waits for an auditor: no command until they decide.
+            None if auditoria.resultado() == Estado::EnRevision => {}
             None => {
                 let saga = Self::iniciar_saga(&auditoria, ctx, self.policy);
                 self.store.guardar_saga(uow, &saga).await?;

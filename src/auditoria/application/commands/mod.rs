@@ -4,18 +4,23 @@
 //! property-registration saga), `RegistrarResultado` (the source context
 //! reported the final state), `RegistrarCompensacion` (a compensation
 //! applied, or a creation refused) and `ReintentarSagasVencidas` (re-send,
-//! compensate or fail what is overdue).
+//! compensate or fail what is overdue); an auditor's review:
+//! `RevisarAuditoria` (approve or reject an audit EnRevision) and
+//! `ReabrirAuditoria` (take a decided one back to review).
 
 mod auditar_entidad;
 mod iniciar_registro_propiedad;
+mod reabrir_auditoria;
 mod registrar_compensacion;
 mod registrar_resultado;
 mod reintentar_sagas_vencidas;
+mod revisar_auditoria;
 
 pub use auditar_entidad::{AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler};
 pub use iniciar_registro_propiedad::{
     IniciarRegistroPropiedad, IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler,
 };
+pub use reabrir_auditoria::{ReabrirAuditoria, ReabrirAuditoriaError, ReabrirAuditoriaHandler};
 pub use registrar_compensacion::{
     RegistrarCompensacion, RegistrarCompensacionError, RegistrarCompensacionHandler,
 };
@@ -23,6 +28,7 @@ pub use registrar_resultado::{
     RegistrarResultado, RegistrarResultadoError, RegistrarResultadoHandler,
 };
 pub use reintentar_sagas_vencidas::{ReintentarSagasVencidas, ReintentarSagasVencidasError};
+pub use revisar_auditoria::{RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler};
 
 use chrono::Duration;
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{
-    Auditoria, AuditoriaCompletada, ComandoRegistro, DatosRegistro, Decision, Envio,
-    EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, Saga, SagaSnapshot,
+    Auditoria, AuditoriaCompletada, AuditoriaRestaurada, ComandoRegistro, DatosRegistro, Decision,
+    Envio, EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, Saga, SagaSnapshot,
     TipoEntidad,
 };
 use crate::seedwork::application::testing::{MemoryUnitOfWork, MemoryUnitOfWorkFactory};
@@ -24,6 +24,7 @@ struct MemoryAuditorias {
     sagas: Arc<Mutex<HashMap<String, SagaSnapshot>>>,
     registros: Arc<Mutex<HashMap<String, RegistroSnapshot>>>,
     conocidas: Arc<Mutex<HashSet<String>>>,
+    auditorias: Arc<Mutex<HashMap<String, AuditoriaRestaurada>>>,
 }
 
 #[async_trait]
@@ -49,8 +50,27 @@ impl AuditoriaStore for MemoryAuditorias {
             self.audits.clone(),
             (a.tipo_entidad(), a.id_entidad().to_owned()),
         );
-        uow.stage(move || audits.lock().expect("lock").push(row));
+        let mut stored = a.snapshot().clone();
+        stored.version += 1;
+        let auditorias = self.auditorias.clone();
+        uow.stage(move || {
+            audits.lock().expect("lock").push(row);
+            auditorias
+                .lock()
+                .expect("lock")
+                .insert(stored.id_entidad.clone(), stored);
+        });
         Ok(())
+    }
+
+    async fn auditoria_de(
+        &self,
+        _uow: &mut MemoryUnitOfWork,
+        _tipo: TipoEntidad,
+        id_entidad: &str,
+    ) -> Result<Option<Auditoria>, StoreError> {
+        let auditorias = self.auditorias.lock().expect("lock");
+        Ok(auditorias.get(id_entidad).cloned().map(Auditoria::restore))
     }
 
     async fn saga_de(
@@ -185,9 +205,11 @@ impl SagaMessages for NamedSagaMessages {
     }
 
     fn comando(&self, saga: &Saga, ctx: &CommandContext) -> Result<Message, TranslateError> {
-        let kind = match saga.decision() {
-            Decision::Aprobar => "Aprobar",
-            Decision::Rechazar => "Rechazar",
+        let kind = match (saga.decision(), saga.revision()) {
+            (Decision::Aprobar, None) => "Aprobar",
+            (Decision::Rechazar, None) => "Rechazar",
+            (Decision::Aprobar, Some(_)) => "Aprobar (revision)",
+            (Decision::Rechazar, Some(_)) => "Rechazar (revision)",
         };
         Ok(message(ctx.command_id.clone(), kind, saga.id_entidad()))
     }
@@ -525,4 +547,117 @@ async fn a_property_of_an_unknown_company_is_audited_nit_desconocido() {
     let saga = store.sagas.lock().expect("lock")["p-1"].clone();
     assert_eq!(saga.decision, Decision::Rechazar);
     assert_eq!(saga.motivos, ["nit desconocido"]);
+}
+
+/// given: a company whose only finding is a malformed email (the review
+/// table's default row) / when: audited / then: EnRevision, no command
+/// until an auditor decides; their approval sends it with their reason.
+#[tokio::test]
+async fn a_finding_the_rules_leave_to_a_person_waits_for_an_auditor() {
+    let (uows, store) = (
+        MemoryUnitOfWorkFactory::default(),
+        MemoryAuditorias::default(),
+    );
+    let (s, m) = (Arc::new(store.clone()), Arc::new(NamedSagaMessages));
+    let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
+    let revisar_h = RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
+    dispatch(
+        &uows,
+        &auditar_h,
+        auditar("c-r", "ventas.andes"),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("audit");
+    assert_eq!(uows.committed_types(), ["AuditoriaCompletada"]);
+    assert_eq!(
+        store.auditorias.lock().expect("lock")["c-r"].resultado,
+        Estado::EnRevision
+    );
+    let aprobar = RevisarAuditoria {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-r".into(),
+        decision: Decision::Aprobar,
+        motivo: "dominio interno verificado".into(),
+        revisor: "ana".into(),
+    };
+    dispatch(
+        &uows,
+        &revisar_h,
+        aprobar.clone(),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("review");
+    assert_eq!(
+        uows.committed_types(),
+        ["AuditoriaCompletada", "AuditoriaCompletada", "Aprobar"]
+    );
+    let err = dispatch(&uows, &revisar_h, aprobar, CommandContext::new_root())
+        .await
+        .expect_err("decided already");
+    assert!(matches!(err, RevisarAuditoriaError::TransicionInvalida(_)));
+}
+
+/// given: an audit the rules rejected / when: an auditor reopens it and
+/// approves it / then: the approval goes to the source as a revision.
+#[tokio::test]
+async fn a_reopened_decision_reaches_the_source_as_a_revision() {
+    let (uows, store) = (
+        MemoryUnitOfWorkFactory::default(),
+        MemoryAuditorias::default(),
+    );
+    let (s, m) = (Arc::new(store.clone()), Arc::new(NamedSagaMessages));
+    let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
+    let reabrir_h = ReabrirAuditoriaHandler::new(s.clone(), m.clone());
+    let revisar_h = RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
+    dispatch(
+        &uows,
+        &auditar_h,
+        auditar("c-x", ""),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("audit");
+    let reabrir = ReabrirAuditoria {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        motivo: "el email llegó por correo".into(),
+        revisor: "ana".into(),
+    };
+    dispatch(
+        &uows,
+        &reabrir_h,
+        reabrir.clone(),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("reopen");
+    let again = dispatch(&uows, &reabrir_h, reabrir, CommandContext::new_root())
+        .await
+        .expect_err("already under review");
+    assert!(matches!(
+        again,
+        ReabrirAuditoriaError::TransicionInvalida(_)
+    ));
+    let aprobar = RevisarAuditoria {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        decision: Decision::Aprobar,
+        motivo: "verificado".into(),
+        revisor: "ana".into(),
+    };
+    dispatch(&uows, &revisar_h, aprobar, CommandContext::new_root())
+        .await
+        .expect("review");
+    assert_eq!(
+        uows.committed_types(),
+        [
+            "AuditoriaCompletada",
+            "Rechazar",
+            "AuditoriaCompletada",
+            "AuditoriaCompletada",
+            "Aprobar (revision)"
+        ]
+    );
 }

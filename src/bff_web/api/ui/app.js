@@ -1,9 +1,40 @@
-// PropAlpes web UI: GraphQL mutations and queries over fetch, live updates
-// over graphql-transport-ws. No framework, no build step.
+// PropAlpes web UI, the reviewer's workbench: paged, filtered tables of
+// companies, properties and geographic data with a detail drawer; the
+// missing-data report; the session; the operations view. GraphQL over
+// fetch, live updates over graphql-transport-ws. No framework, no build
+// step. Data only ever reaches the page through textContent and
+// attributes (never innerHTML), so a record cannot inject markup.
 "use strict";
 
-const token = new URLSearchParams(location.search).get("token") || localStorage.getItem("propalpes.token");
-const auth = token ? { Authorization: `Bearer ${token}` } : {};
+/* ------------------------------------------------------------------ */
+/* Session: the token and the requests that carry it                   */
+/* ------------------------------------------------------------------ */
+
+const CLAVE_TOKEN = "propalpes.token";
+
+// `?token=` wins over the stored token, as it always has; it is not stored.
+let token = new URLSearchParams(location.search).get("token") || leerTokenGuardado();
+
+function leerTokenGuardado() {
+  try {
+    return localStorage.getItem(CLAVE_TOKEN);
+  } catch (_) {
+    return null; // storage disabled: the session lasts as long as the page
+  }
+}
+
+function guardarToken(nuevo) {
+  try {
+    if (nuevo) localStorage.setItem(CLAVE_TOKEN, nuevo);
+    else localStorage.removeItem(CLAVE_TOKEN);
+  } catch (_) {
+    /* storage disabled: keep it in memory only */
+  }
+}
+
+function cabeceras() {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
 
 // An error the server named: its code and, for bad input, the field.
 class GqlError extends Error {
@@ -14,29 +45,60 @@ class GqlError extends Error {
   }
 }
 
-async function gql(query, variables = {}) {
+// What the server's error codes mean to the person using the page.
+const MENSAJES = {
+  UNAUTHENTICATED: "Necesita iniciar sesión para continuar.",
+  TOKEN_EXPIRED: "Su sesión venció: vuelva a iniciar sesión.",
+  INVALID_TOKEN: "El token de la sesión no es válido: inicie sesión de nuevo o salga.",
+  FORBIDDEN: "Su rol no permite esta acción.",
+  UNAVAILABLE: "Los datos no están disponibles en este momento; inténtelo de nuevo.",
+  PAGE_SIZE_TOO_LARGE: "La página pedida es demasiado grande (máximo 100 filas).",
+};
+
+// The codes that mean «sign in (again)».
+const SIN_SESION = new Set(["UNAUTHENTICATED", "TOKEN_EXPIRED", "INVALID_TOKEN"]);
+
+function mensaje(e) {
+  return (e.code && MENSAJES[e.code]) || e.message;
+}
+
+async function gql(query, variables = {}, { sinToken = false } = {}) {
   let res;
   try {
     res = await fetch("/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", ...auth },
+      headers: { "content-type": "application/json", ...(sinToken ? {} : cabeceras()) },
       body: JSON.stringify({ query, variables }),
     });
   } catch (_) {
     throw new Error("No se pudo contactar el servidor; inténtelo de nuevo.");
   }
   const body = await res.json().catch(() => ({ errors: [{ message: `respuesta inválida del servidor (${res.status})` }] }));
-  if (body.errors && body.errors.length) throw new GqlError(body.errors[0]);
+  if (body.errors && body.errors.length) {
+    const error = new GqlError(body.errors[0]);
+    if (SIN_SESION.has(error.code) && !sinToken) pedirSesion(mensaje(error));
+    throw error;
+  }
   return body.data;
 }
 
-const rows = { Compania: new Map(), DatosGeograficos: new Map(), Propiedad: new Map() };
-const TABLES = { Compania: "#tabla-companias", DatosGeograficos: "#tabla-geograficos", Propiedad: "#tabla-propiedades" };
-const FIELDS = {
-  Compania: (r) => [r.nombre, r.email, r.identificacion, r.pais, r.telefono],
-  DatosGeograficos: (r) => [r.nombrePropiedad, r.latitud, r.longitud, r.direccion],
-  Propiedad: (r) => [r.nombre, r.identificacionCatastral, r.nit],
-};
+/* ------------------------------------------------------------------ */
+/* Small DOM helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+// el("td", { class: "x", text: "y", "data-id": id }, ...children)
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+}
 
 function cell(text, cls) {
   const td = document.createElement("td");
@@ -45,42 +107,657 @@ function cell(text, cls) {
   return td;
 }
 
-function render(kind) {
-  const tbody = document.querySelector(`${TABLES[kind]} tbody`);
-  tbody.replaceChildren(
-    ...[...rows[kind].values()]
-      .sort((a, b) => b.fechaCreacion.localeCompare(a.fechaCreacion))
-      .map((r) => {
-        const tr = document.createElement("tr");
-        tr.dataset.id = r.id;
-        const estado = r.estado.charAt(0) + r.estado.slice(1).toLowerCase();
-        const fields = FIELDS[kind](r);
-        tr.append(...fields.map((f) => cell(f || "—")), cell(estado, `estado ${estado}`), cell(r.motivosRechazo.join(", ")));
-        return tr;
-      })
-  );
+// Equal to toLocaleString("es-CO"), with the formatter built once (a page
+// of 100 rows formats 200 dates).
+const FORMATO_FECHA = new Intl.DateTimeFormat("es-CO", {
+  year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+});
+
+function fecha(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : FORMATO_FECHA.format(d);
 }
 
-const COMPANIA = "id nombre email identificacion pais telefono estado motivosRechazo fechaCreacion";
-const GEOGRAFICO = "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion";
-const PROPIEDAD = "id nombre identificacionCatastral nit estado motivosRechazo fechaCreacion";
+const numero = (n) => Number(n).toLocaleString("es-CO");
+
+// Ids share long prefixes (UUIDv7 starts with the time): the end tells them apart.
+const sufijo = (id) => String(id).slice(-8);
+
+function celdaId(id) {
+  return el("td", { class: "id" }, el("code", { title: id, text: sufijo(id) }));
+}
+
+const nombreEstado = (e) => (e ? e.charAt(0) + e.slice(1).toLowerCase() : "—");
+
+// "fuera_de_rango" reads "fuera de rango".
+const textoHallazgo = (h) => `${h.campo} ${String(h.problema).replaceAll("_", " ")}`;
+
+function duracion(segundos) {
+  if (!(segundos > 0)) return "0 s";
+  if (segundos < 90) return `${Math.round(segundos)} s`;
+  if (segundos < 5400) return `${Math.round(segundos / 60)} min`;
+  return `${(segundos / 3600).toFixed(1)} h`;
+}
+
+const plural = (n, uno, varios) => `${n} ${n === 1 ? uno : varios}`;
+
+/* ------------------------------------------------------------------ */
+/* Permissions                                                         */
+/* ------------------------------------------------------------------ */
+
+// The session as the server reports it; null until known, and then every
+// action shows, as the page did before it had sessions.
+let sesion = null;
+
+function puede(accion) {
+  return !sesion || sesion.anonimo || sesion.puede.includes(accion);
+}
+
+// Elements marked data-requiere="crear|decidir|operar" show only to a role
+// that may do that. ("decidir" has no buttons yet: an approve/reject
+// button only needs the attribute.) The attribute must be the only reason
+// such an element is hidden.
+function aplicarPermisos(raiz = document) {
+  for (const node of raiz.querySelectorAll("[data-requiere]")) node.hidden = !puede(node.dataset.requiere);
+}
+
+/* ------------------------------------------------------------------ */
+/* The three tables                                                    */
+/* ------------------------------------------------------------------ */
+
+const PAGINA = 20;
+const AUDITORIA_FILA = "auditoria { resultado hallazgos { campo problema explicacion } }";
+const AUDITORIA_DETALLE = "auditoria { id resultado fecha hallazgos { campo problema explicacion } }";
+const HISTORIAL = "historial { evento descripcion fecha }";
+
+const VISTAS = {
+  Compania: {
+    clave: "companias", titulo: "Compañías", singular: "Compañía", lista: "companias", uno: "compania",
+    tipoEntidad: "COMPANIA", suscripcion: "cambiosCompania",
+    campos: "id nombre email identificacion pais telefono estado motivosRechazo fechaCreacion fechaActualizacion",
+    buscarEn: "nombre, NIT o id",
+    columnas: [["Nombre", (r) => r.nombre], ["Email", (r) => r.email], ["Identificación", (r) => r.identificacion],
+      ["País", (r) => r.pais], ["Teléfono", (r) => r.telefono]],
+    detalle: [["Nombre", (r) => r.nombre], ["Email", (r) => r.email], ["Identificación (NIT)", (r) => r.identificacion],
+      ["País", (r) => r.pais], ["Teléfono", (r) => r.telefono]],
+  },
+  Propiedad: {
+    clave: "propiedades", titulo: "Propiedades", singular: "Propiedad", lista: "propiedades", uno: "propiedad",
+    tipoEntidad: "PROPIEDAD", suscripcion: "cambiosPropiedad",
+    campos: "id nombre identificacionCatastral nit estado motivosRechazo fechaCreacion fechaActualizacion",
+    buscarEn: "nombre, identificación catastral, NIT o id",
+    columnas: [["Propiedad", (r) => r.nombre], ["Identificación catastral", (r) => r.identificacionCatastral], ["NIT", (r) => r.nit]],
+    detalle: [["Nombre", (r) => r.nombre], ["Identificación catastral", (r) => r.identificacionCatastral],
+      ["NIT de la compañía", (r) => r.nit]],
+    extraDetalle: "registro { estado paso motivo pasos { paso resultado detalle fecha } } "
+      + "datosGeograficos { id nombrePropiedad latitud longitud direccion estado }",
+  },
+  DatosGeograficos: {
+    clave: "geograficos", titulo: "Datos geográficos", singular: "Datos geográficos", lista: "datosGeograficos",
+    uno: "datoGeografico", tipoEntidad: "DATOS_GEOGRAFICOS", suscripcion: "cambiosDatosGeograficos",
+    campos: "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion fechaActualizacion",
+    buscarEn: "nombre de la propiedad, dirección o id",
+    columnas: [["Propiedad", (r) => r.nombrePropiedad], ["Latitud", (r) => r.latitud], ["Longitud", (r) => r.longitud],
+      ["Dirección", (r) => r.direccion]],
+    detalle: [["Propiedad", (r) => r.nombrePropiedad], ["Latitud", (r) => r.latitud], ["Longitud", (r) => r.longitud],
+      ["Dirección", (r) => r.direccion]],
+  },
+};
+
+const ORDENES = [["RECIENTES", "Más recientes"], ["ANTIGUOS", "Más antiguos"], ["NOMBRE_ASC", "Nombre A–Z"], ["NOMBRE_DESC", "Nombre Z–A"]];
+const ESTADOS = [["", "Todos"], ["PENDIENTE", "Pendiente"], ["APROBADA", "Aprobada"], ["RECHAZADA", "Rechazada"]];
+
+const vistaDeTipo = (tipoEntidad) => Object.values(VISTAS).find((v) => v.tipoEntidad === tipoEntidad);
+const nombreDe = (r) => r.nombre || r.nombrePropiedad || sufijo(r.id);
+
+function estadoInicial() {
+  return {
+    estado: "", hallazgo: "", buscar: "", orden: "RECIENTES", first: PAGINA,
+    after: null, // the cursor the current page starts after (null: the first page)
+    pila: [], // the `after` of each page before this one, for «Anterior»
+    total: 0, siguiente: null, filas: new Map(), cursores: new Map(), pedido: 0, cargada: false,
+  };
+}
+
+function opciones(select, pares) {
+  select.replaceChildren(...pares.map(([valor, texto]) => el("option", { value: valor, text: texto })));
+}
+
+function campoFiltro(id, etiqueta, control, cls) {
+  return el("div", { class: cls }, el("label", { for: id, text: etiqueta }), control);
+}
+
+// Builds a table's filters, the table itself and its pager into its section.
+function construirVista(vista) {
+  const id = (x) => `${vista.clave}-${x}`;
+  vista.s = estadoInicial();
+  const seccion = document.getElementById(vista.clave);
+  const buscar = el("input", { id: id("buscar"), type: "search", autocomplete: "off" });
+  const estado = el("select", { id: id("estado") });
+  opciones(estado, ESTADOS);
+  const hallazgo = el("select", { id: id("hallazgo") });
+  opciones(hallazgo, [["", "Cualquiera"]]);
+  const orden = el("select", { id: id("orden") });
+  opciones(orden, ORDENES);
+  const tamano = el("select", { id: id("tamano") });
+  opciones(tamano, [["20", "20"], ["50", "50"], ["100", "100"]]);
+  const filtros = el("div", { class: "filtros", role: "search", "aria-label": `Filtrar ${vista.titulo.toLowerCase()}` },
+    campoFiltro(id("buscar"), `Buscar (${vista.buscarEn})`, buscar, "buscar"),
+    campoFiltro(id("estado"), "Estado", estado),
+    campoFiltro(id("hallazgo"), "Hallazgo", hallazgo),
+    campoFiltro(id("orden"), "Orden", orden),
+    campoFiltro(id("tamano"), "Filas por página", tamano));
+  const cambios = el("button", { type: "button", id: id("cambios"), text: "Hay cambios nuevos — recargar" });
+  const aviso = el("p", { class: "aviso", id: id("aviso"), hidden: true }, cambios);
+  const [primera, ...resto] = vista.columnas;
+  const cabeza = el("tr", {}, ...["Id", primera[0], "Estado", ...resto.map(([titulo]) => titulo), "Creación", "Actualización", "Motivos"]
+    .map((titulo) => el("th", { scope: "col", text: titulo })));
+  const tbody = el("tbody");
+  const tabla = el("table", { id: `tabla-${vista.clave}` },
+    el("caption", { text: `${vista.titulo}: página actual` }), el("thead", {}, cabeza), tbody);
+  const nota = el("p", { class: "nota", text: "Abra una fila (clic, o Enter sobre ella) para ver su detalle, auditoría e historial." });
+  const anterior = el("button", { type: "button", class: "secundario", id: id("anterior"), text: "Anterior", disabled: true });
+  const siguiente = el("button", { type: "button", class: "secundario", id: id("siguiente"), text: "Siguiente", disabled: true });
+  const rango = el("span", { id: id("rango"), role: "status", text: "Cargando…" });
+  const paginador = el("div", { class: "paginador", role: "navigation", "aria-label": `Páginas de ${vista.titulo.toLowerCase()}` },
+    anterior, rango, siguiente);
+  const status = el("div", { class: "status", id: id("status"), role: "status" });
+  seccion.append(filtros, aviso, nota, el("div", { class: "scroll" }, tabla), paginador, status);
+  vista.dom = { seccion, buscar, estado, hallazgo, orden, tamano, aviso, tbody, anterior, siguiente, rango, status };
+
+  // Typing waits for a pause (250 ms) before asking the server.
+  let espera;
+  buscar.addEventListener("input", () => {
+    clearTimeout(espera);
+    espera = setTimeout(() => cambiarFiltro(vista, { buscar: buscar.value.trim() }), 250);
+  });
+  estado.addEventListener("change", () => cambiarFiltro(vista, { estado: estado.value }));
+  hallazgo.addEventListener("change", () => cambiarFiltro(vista, { hallazgo: hallazgo.value }));
+  orden.addEventListener("change", () => cambiarFiltro(vista, { orden: orden.value }));
+  tamano.addEventListener("change", () => cambiarFiltro(vista, { first: Number(tamano.value) }));
+  anterior.addEventListener("click", () => paginaAnterior(vista));
+  siguiente.addEventListener("click", () => paginaSiguiente(vista));
+  cambios.addEventListener("click", () => cargarPagina(vista));
+  tbody.addEventListener("click", (e) => abrirFila(vista, e.target.closest("tr[data-id]")));
+  tbody.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.matches("tr[data-id]")) {
+      e.preventDefault();
+      abrirFila(vista, e.target);
+    }
+  });
+}
+
+// Any filter, order or size change starts again at the first page.
+function cambiarFiltro(vista, cambio) {
+  Object.assign(vista.s, cambio);
+  return cargarPagina(vista, { after: null, pila: [] });
+}
+
+function paginaSiguiente(vista) {
+  const s = vista.s;
+  if (!s.siguiente) return;
+  cargarPagina(vista, { after: s.siguiente, pila: [...s.pila, s.after] });
+}
+
+function paginaAnterior(vista) {
+  const s = vista.s;
+  if (!s.pila.length) return;
+  cargarPagina(vista, { after: s.pila[s.pila.length - 1], pila: s.pila.slice(0, -1) });
+}
+
+function consultaLista(vista) {
+  return `query($estado: Estado, $hallazgo: FiltroHallazgo, $buscar: String, $orden: Orden, $first: Int, $after: String) {
+    ${vista.lista}(estado: $estado, hallazgo: $hallazgo, buscar: $buscar, orden: $orden, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${vista.campos} ${AUDITORIA_FILA} } } } }`;
+}
+
+function variablesLista(s, after) {
+  const [campo, problema] = s.hallazgo ? JSON.parse(s.hallazgo) : [];
+  return {
+    estado: s.estado || null,
+    hallazgo: s.hallazgo ? { campo, problema } : null,
+    buscar: s.buscar || null,
+    orden: s.orden,
+    first: s.first,
+    after,
+  };
+}
+
+// Loads a page (by default the current one again). The position moves
+// only once the page arrived, and only the latest request is shown.
+async function cargarPagina(vista, destino = { after: vista.s.after, pila: vista.s.pila }) {
+  const s = vista.s;
+  const pedido = ++s.pedido;
+  vista.dom.seccion.setAttribute("aria-busy", "true");
+  try {
+    const data = await gql(consultaLista(vista), variablesLista(s, destino.after));
+    if (pedido !== s.pedido) return;
+    s.after = destino.after;
+    s.pila = destino.pila;
+    mostrarPagina(vista, data[vista.lista]);
+    vista.dom.status.textContent = "";
+  } catch (e) {
+    if (pedido !== s.pedido) return;
+    vista.dom.status.textContent = mensaje(e);
+    vista.dom.status.className = "status error";
+  } finally {
+    if (pedido === s.pedido) vista.dom.seccion.removeAttribute("aria-busy");
+  }
+}
+
+// Renders a page that arrived; measures it (window.__ultimoRender) with the
+// layout it forces, since that is what the reviewer waits for.
+function mostrarPagina(vista, conexion) {
+  const inicio = performance.now();
+  const s = vista.s;
+  s.cargada = true;
+  s.total = conexion.totalCount;
+  s.siguiente = conexion.pageInfo.hasNextPage ? conexion.pageInfo.endCursor : null;
+  s.filas = new Map(conexion.edges.map(({ node }) => [node.id, node]));
+  s.cursores = new Map(conexion.edges.map(({ cursor, node }) => [node.id, cursor]));
+  const fragmento = document.createDocumentFragment();
+  for (const r of s.filas.values()) fragmento.append(fila(vista, r));
+  if (!s.filas.size) fragmento.append(filaVacia(vista));
+  vista.dom.tbody.replaceChildren(fragmento);
+  vista.dom.aviso.hidden = true;
+  mostrarRango(vista);
+  void vista.dom.tbody.offsetHeight; // force style and layout inside the measure
+  const ms = performance.now() - inicio;
+  window.__ultimoRender = { tabla: vista.clave, filas: s.filas.size, ms: Math.round(ms * 10) / 10 };
+}
+
+function filaVacia(vista) {
+  const s = vista.s;
+  const filtrada = s.estado || s.hallazgo || s.buscar;
+  return el("tr", {}, el("td", { colspan: String(vista.columnas.length + 5),
+    text: filtrada ? "Ningún registro coincide con los filtros." : "Aún no hay registros." }));
+}
+
+// Id, name and estado first (what a reviewer scans), the motivos last.
+function fila(vista, r) {
+  const estado = nombreEstado(r.estado);
+  const [[, nombre], ...resto] = vista.columnas;
+  const tr = el("tr", { tabindex: "0", "data-id": r.id });
+  tr.append(celdaId(r.id), cell(nombre(r) || "—", "nombre"), cell(estado, `estado ${estado}`),
+    ...resto.map(([, valor]) => cell(valor(r) || "—")),
+    cell(fecha(r.fechaCreacion), "fecha"), cell(fecha(r.fechaActualizacion), "fecha"), celdaMotivos(r));
+  return tr;
+}
+
+// The motivos as the record states them; the audit's explanations on hover.
+function celdaMotivos(r) {
+  const td = cell((r.motivosRechazo || []).join(", "));
+  const hallazgos = (r.auditoria && r.auditoria.hallazgos) || [];
+  if (hallazgos.length) td.title = hallazgos.map((h) => h.explicacion || textoHallazgo(h)).join("\n");
+  return td;
+}
+
+function mostrarRango(vista) {
+  const s = vista.s;
+  const desde = s.pila.length * s.first;
+  vista.dom.rango.textContent = s.filas.size
+    ? `Mostrando ${numero(desde + 1)}–${numero(desde + s.filas.size)} de ${numero(s.total)}`
+    : `Sin resultados (0 de ${numero(s.total)})`;
+  vista.dom.anterior.disabled = !s.pila.length;
+  vista.dom.siguiente.disabled = !s.siguiente;
+}
+
+// The first page, newest first, unfiltered: where a new record belongs.
+function esPrimeraPaginaSinFiltros(s) {
+  return !s.pila.length && !s.estado && !s.hallazgo && !s.buscar && s.orden === "RECIENTES";
+}
+
+// A record the subscription pushed. One on the page is updated in place; a
+// new one goes on top of the unfiltered newest-first first page (where the
+// server would put it, so nothing else moves); any other change only
+// offers a reload, so the page the reviewer is reading does not reorder.
+function cambioEnVivo(vista, r) {
+  const s = vista.s;
+  if (!s.cargada) return; // the page on its way will show it
+  if (s.filas.has(r.id)) {
+    s.filas.set(r.id, { ...s.filas.get(r.id), ...r });
+    reemplazarFila(vista, s.filas.get(r.id));
+  } else if (esPrimeraPaginaSinFiltros(s) && esNueva(s, r)) {
+    agregarArriba(vista, r);
+  } else {
+    vista.dom.aviso.hidden = false;
+  }
+  if (abierto && abierto.id === r.id) cargarDetalle();
+}
+
+function esNueva(s, r) {
+  const primera = s.filas.values().next().value;
+  return !primera || Date.parse(r.fechaCreacion) >= Date.parse(primera.fechaCreacion);
+}
+
+function reemplazarFila(vista, r) {
+  const vieja = vista.dom.tbody.querySelector(`tr[data-id="${CSS.escape(r.id)}"]`);
+  if (!vieja) return;
+  const nueva = fila(vista, r);
+  nueva.className = vieja.className;
+  const teniaFoco = document.activeElement === vieja;
+  vieja.replaceWith(nueva);
+  if (teniaFoco) nueva.focus();
+}
+
+// Keeps the page at its size: the last row moves to the next page, so the
+// next page now starts after the row that is last here (cursors name a row).
+function agregarArriba(vista, r) {
+  const s = vista.s;
+  const tbody = vista.dom.tbody;
+  if (!s.filas.size) tbody.replaceChildren();
+  s.filas = new Map([[r.id, r], ...s.filas]);
+  const tr = fila(vista, r);
+  tr.classList.add("nueva");
+  tbody.prepend(tr);
+  s.total += 1;
+  if (s.filas.size > s.first) {
+    const ultima = [...s.filas.keys()].pop();
+    s.filas.delete(ultima);
+    tbody.lastElementChild.remove();
+    s.siguiente = s.cursores.get([...s.filas.keys()].pop()) || null;
+    if (!s.siguiente) vista.dom.aviso.hidden = false; // no cursor to go on from: offer a reload
+  }
+  mostrarRango(vista);
+}
+
+function abrirFila(vista, tr) {
+  if (tr) abrirDetalle(vista, tr.dataset.id, tr);
+}
+
+/* ------------------------------------------------------------------ */
+/* The detail drawer                                                   */
+/* ------------------------------------------------------------------ */
+
+const dialogo = document.getElementById("detalle");
+const detalleTitulo = document.getElementById("detalle-titulo");
+const detalleContenido = document.getElementById("detalle-contenido");
+let abierto = null; // { vista, id, origen }: the record the drawer shows
+
+function abrirDetalle(vista, id, origen) {
+  abierto = { vista, id, origen: (abierto && abierto.origen) || origen };
+  detalleTitulo.textContent = `${vista.singular} …${sufijo(id)}`;
+  detalleContenido.replaceChildren(el("p", { class: "status", text: "Cargando…" }));
+  if (!dialogo.open) dialogo.showModal();
+  detalleTitulo.focus();
+  cargarDetalle();
+}
+
+function consultaDetalle(vista) {
+  return `query($id: ID!) { ${vista.uno}(id: $id) { ${vista.campos} ${AUDITORIA_DETALLE} ${HISTORIAL} ${vista.extraDetalle || ""} } }`;
+}
+
+async function cargarDetalle() {
+  const { vista, id } = abierto;
+  try {
+    const data = await gql(consultaDetalle(vista), { id });
+    if (!abierto || abierto.id !== id) return;
+    const r = data[vista.uno];
+    if (!r) {
+      detalleContenido.replaceChildren(el("p", { text: "No se encontró el registro." }));
+      return;
+    }
+    detalleTitulo.textContent = `${vista.singular}: ${nombreDe(r)}`;
+    detalleContenido.replaceChildren(...contenidoDetalle(vista, r));
+  } catch (e) {
+    if (abierto && abierto.id === id) detalleContenido.replaceChildren(el("p", { class: "status error", text: mensaje(e) }));
+  }
+}
+
+function contenidoDetalle(vista, r) {
+  const estado = nombreEstado(r.estado);
+  const datos = [["Id", r.id], ...vista.detalle.map(([etiqueta, valor]) => [etiqueta, valor(r)]),
+    ["Motivos de rechazo", (r.motivosRechazo || []).join(", ")],
+    ["Creación", fecha(r.fechaCreacion)], ["Última actualización", fecha(r.fechaActualizacion)]];
+  return [
+    el("dl", {},
+      el("dt", { text: "Estado" }), el("dd", {}, el("span", { class: `estado ${estado}`, text: estado })),
+      ...datos.flatMap(([etiqueta, valor]) => [el("dt", { text: etiqueta }), el("dd", { text: valor || "—" })])),
+    seccionAuditoria(r.auditoria),
+    "registro" in r ? seccionRegistro(r.registro) : null,
+    "datosGeograficos" in r ? seccionGeografico(r.datosGeograficos) : null,
+    seccionHistorial(r.historial || []),
+  ].filter(Boolean);
+}
+
+function seccionAuditoria(a) {
+  const partes = [el("h3", { text: "Auditoría" })];
+  if (!a) return el("div", {}, ...partes, el("p", { text: "Aún sin auditoría." }));
+  const resultado = nombreEstado(a.resultado);
+  partes.push(el("p", {}, "Resultado: ", el("span", { class: `estado ${resultado}`, text: resultado }),
+    el("span", { class: "cuando", text: ` — ${fecha(a.fecha)}` })));
+  partes.push(el("ul", { id: "detalle-hallazgos" }, ...(a.hallazgos.length
+    ? a.hallazgos.map((h) => el("li", { "data-campo": h.campo, "data-problema": h.problema },
+      el("strong", { text: textoHallazgo(h) }), ": ", el("span", { class: "explicacion", text: h.explicacion || "—" })))
+    : [el("li", { text: "Sin hallazgos: los datos están completos." })])));
+  return el("div", {}, ...partes);
+}
+
+// The registration's saga: where it is and each step it took.
+function seccionRegistro(reg) {
+  const partes = [el("h3", { text: "Registro (saga)" })];
+  if (!reg) return el("div", {}, ...partes, el("p", { text: "Sin registro asociado." }));
+  partes.push(el("p", { text: `Estado: ${reg.estado.replace("_", " ")} — paso: ${PASOS[reg.paso] || reg.paso}${reg.motivo ? ` — ${reg.motivo}` : ""}` }));
+  partes.push(el("ol", { id: "detalle-pasos" }, ...reg.pasos.map((p) => el("li", {},
+    `${PASOS[p.paso] || p.paso}: ${p.resultado}${p.detalle ? ` (${p.detalle})` : ""} `,
+    el("span", { class: "cuando", text: fecha(p.fecha) })))));
+  return el("div", {}, ...partes);
+}
+
+function seccionGeografico(g) {
+  const partes = [el("h3", { text: "Datos geográficos" })];
+  if (!g) return el("div", {}, ...partes, el("p", { text: "Sin datos geográficos." }));
+  partes.push(el("p", { text: `${g.latitud}, ${g.longitud}${g.direccion ? ` — ${g.direccion}` : ""} (${nombreEstado(g.estado)})` }));
+  partes.push(el("button", { type: "button", class: "secundario", text: "Ver sus datos geográficos",
+    onclick: () => abrirDetalle(VISTAS.DatosGeograficos, g.id) }));
+  return el("div", {}, ...partes);
+}
+
+function seccionHistorial(historial) {
+  return el("div", {}, el("h3", { text: "Historial" }),
+    historial.length
+      ? el("ol", { id: "detalle-historial" }, ...historial.map((h) => el("li", {},
+        el("strong", { text: h.descripcion || h.evento }),
+        h.descripcion && !h.descripcion.includes(h.evento) ? ` (${h.evento}) ` : " ",
+        el("span", { class: "cuando", text: fecha(h.fecha) }))))
+      : el("p", { text: "Sin eventos." }));
+}
+
+// Focus goes back to the row that opened the drawer (redrawn rows are
+// found again by id).
+dialogo.addEventListener("close", () => {
+  const cerrado = abierto;
+  abierto = null;
+  if (!cerrado || !cerrado.origen) return;
+  const origen = cerrado.origen.isConnected ? cerrado.origen
+    : document.querySelector(`tr[data-id="${CSS.escape(cerrado.origen.dataset.id)}"]`);
+  if (origen) origen.focus();
+});
+document.getElementById("cerrar-detalle").addEventListener("click", () => dialogo.close());
+// A click on the backdrop (outside the drawer's box) closes it too.
+dialogo.addEventListener("click", (e) => {
+  if (e.target !== dialogo) return;
+  const caja = dialogo.getBoundingClientRect();
+  if (e.clientX < caja.left || e.clientX > caja.right || e.clientY < caja.top || e.clientY > caja.bottom) dialogo.close();
+});
+
+/* ------------------------------------------------------------------ */
+/* The missing-data report                                             */
+/* ------------------------------------------------------------------ */
+
+let reporte = [];
+
+async function cargarReporte() {
+  const status = document.getElementById("status-reporte");
+  try {
+    const data = await gql("{ reporteFaltantes { tipoEntidad campo problema explicacion total } }");
+    reporte = data.reporteFaltantes;
+    status.textContent = "";
+  } catch (e) {
+    status.textContent = mensaje(e);
+    status.className = "status error";
+    return;
+  }
+  mostrarReporte();
+  Object.values(VISTAS).forEach(opcionesHallazgo);
+}
+
+function mostrarReporte() {
+  const tbody = document.querySelector("#tabla-reporte tbody");
+  if (!reporte.length) {
+    tbody.replaceChildren(el("tr", {}, el("td", { colspan: "4", text: "Sin datos faltantes." })));
+    return;
+  }
+  tbody.replaceChildren(...reporte.map((c) => {
+    const vista = vistaDeTipo(c.tipoEntidad);
+    const titulo = vista ? vista.titulo : c.tipoEntidad || "—";
+    const boton = el("button", {
+      type: "button", class: "enlace ver-hallazgo", text: textoHallazgo(c),
+      "data-tipo": c.tipoEntidad, "data-campo": c.campo, "data-problema": c.problema,
+      "aria-label": `Ver ${titulo.toLowerCase()} con ${textoHallazgo(c)}`,
+      onclick: () => filtrarPorHallazgo(c),
+    });
+    return el("tr", {}, cell(titulo), el("td", {}, vista ? boton : textoHallazgo(c)),
+      cell(c.explicacion || "—"), cell(numero(c.total), "num"));
+  }));
+}
+
+const valorHallazgo = (h) => JSON.stringify([h.campo, h.problema]);
+
+// The «Hallazgo» filter offers the report's findings of that record type,
+// and keeps the one chosen even when the report no longer lists it.
+function opcionesHallazgo(vista) {
+  const select = vista.dom.hallazgo;
+  const actual = vista.s.hallazgo;
+  const pares = [["", "Cualquiera"], ...reporte.filter((c) => c.tipoEntidad === vista.tipoEntidad)
+    .map((c) => [valorHallazgo(c), `${textoHallazgo(c)} (${numero(c.total)})`])];
+  if (actual && !pares.some(([v]) => v === actual)) {
+    const [campo, problema] = JSON.parse(actual);
+    pares.push([actual, textoHallazgo({ campo, problema })]);
+  }
+  opciones(select, pares);
+  select.value = actual;
+}
+
+// From a report row to its records: the table filtered by that finding
+// only (other filters cleared), scrolled to, its heading focused.
+function filtrarPorHallazgo(c) {
+  const vista = vistaDeTipo(c.tipoEntidad);
+  const s = vista.s;
+  s.hallazgo = valorHallazgo(c);
+  s.estado = "";
+  s.buscar = "";
+  opcionesHallazgo(vista);
+  vista.dom.estado.value = "";
+  vista.dom.buscar.value = "";
+  cargarPagina(vista, { after: null, pila: [] });
+  const titulo = vista.dom.seccion.querySelector("h2");
+  titulo.tabIndex = -1;
+  vista.dom.seccion.scrollIntoView({ block: "start" });
+  titulo.focus({ preventScroll: true });
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations                                                          */
+/* ------------------------------------------------------------------ */
+
+const OPERACIONES = `{ operaciones {
+  servicios { nombre listo detalle outboxPendientes outboxAntiguedadSegundos
+    consumidores { topic suscripcion retrasoSegundos pausado } }
+  cartasMuertas { id topic tipo motivo intentos fecha } } }`;
+
+function anunciar(texto, tipo = "") {
+  const anuncio = document.getElementById("anuncio-operaciones");
+  anuncio.textContent = texto;
+  anuncio.className = `status ${tipo}`;
+}
+
+async function cargarOperaciones() {
+  const boton = document.getElementById("actualizar-operaciones");
+  boton.disabled = true;
+  try {
+    const { operaciones } = await gql(OPERACIONES);
+    mostrarServicios(operaciones.servicios);
+    mostrarCartasMuertas(operaciones.cartasMuertas);
+  } catch (e) {
+    anunciar(`No se pudo cargar la vista de operaciones: ${mensaje(e)}`, "error");
+  } finally {
+    boton.disabled = false;
+  }
+}
+
+function mostrarServicios(servicios) {
+  document.querySelector("#tabla-servicios tbody").replaceChildren(...servicios.map((s) => el("tr", { "data-servicio": s.nombre },
+    cell(s.nombre),
+    el("td", {}, el("span", { class: `badge ${s.listo ? "listo" : "caido"}`, text: s.listo ? "Listo" : "No responde" })),
+    cell(s.detalle || "—"),
+    cell(numero(s.outboxPendientes), "num"),
+    cell(s.outboxPendientes ? duracion(s.outboxAntiguedadSegundos) : "—", "num"))));
+  const consumidores = servicios.flatMap((s) => s.consumidores.map((c) => ({ servicio: s.nombre, ...c })));
+  document.querySelector("#tabla-consumidores tbody").replaceChildren(...(consumidores.length
+    ? consumidores.map((c) => el("tr", {}, cell(c.servicio), cell(c.topic), cell(c.suscripcion),
+      cell(duracion(c.retrasoSegundos), "num"), cell(c.pausado ? "Sí" : "No")))
+    : [el("tr", {}, el("td", { colspan: "5", text: "Sin consumidores." }))]));
+}
+
+// One <tbody> per topic: its heading row carries the «Reintentar» button.
+function mostrarCartasMuertas(cartas) {
+  const tabla = document.getElementById("tabla-cartas-muertas");
+  tabla.querySelectorAll("tbody").forEach((t) => t.remove());
+  const porTopic = new Map();
+  for (const c of cartas) porTopic.set(c.topic, [...(porTopic.get(c.topic) || []), c]);
+  for (const [topic, delTopic] of porTopic) {
+    const boton = el("button", { type: "button", class: "reintentar", "data-topic": topic, "data-requiere": "operar",
+      "aria-label": `Reintentar las cartas muertas de ${topic}`, text: "Reintentar" });
+    boton.addEventListener("click", () => reintentar(topic, boton));
+    tabla.append(el("tbody", { class: "topic", "data-topic": topic },
+      el("tr", {}, el("th", { scope: "rowgroup", colspan: "5" },
+        `${topic} — ${plural(delTopic.length, "carta", "cartas")}`, boton)),
+      ...delTopic.map((c) => el("tr", { class: "carta", "data-topic": topic, "data-id": c.id },
+        celdaId(c.id), cell(c.tipo || "—"), cell(c.motivo || "—", "motivo"), cell(String(c.intentos), "num"),
+        cell(fecha(c.fecha), "fecha")))));
+  }
+  document.getElementById("sin-cartas").hidden = cartas.length > 0;
+  aplicarPermisos(tabla);
+}
+
+function textoReintento(r) {
+  return `Reintento: ${plural(r.aplicadas, "aplicada", "aplicadas")}, `
+    + `${r.fallidasOtraVez} ${r.fallidasOtraVez === 1 ? "falló" : "fallaron"} otra vez, ${r.enEspera} en espera`;
+}
+
+async function reintentar(topic, boton) {
+  boton.disabled = true;
+  anunciar(`Reenviando las cartas muertas de ${topic}…`);
+  try {
+    const { reintentarCartasMuertas } = await gql(
+      "mutation($t: String!) { reintentarCartasMuertas(topic: $t) { reenviadas aplicadas fallidasOtraVez enEspera } }",
+      { t: topic });
+    anunciar(textoReintento(reintentarCartasMuertas), reintentarCartasMuertas.fallidasOtraVez ? "error" : "ok");
+    await cargarOperaciones();
+  } catch (e) {
+    anunciar(`No se pudo reintentar ${topic}: ${mensaje(e)}`, "error");
+    boton.disabled = false;
+  }
+}
+
+function actualizarOperaciones() {
+  cargarOperaciones();
+  cargarFallidos().catch(() => {});
+}
+
+document.getElementById("actualizar-operaciones").addEventListener("click", actualizarOperaciones);
+// Going to the view (the navigation link) shows it fresh.
+window.addEventListener("hashchange", () => {
+  if (location.hash === "#operaciones") actualizarOperaciones();
+});
+
+/* ------------------------------------------------------------------ */
+/* Property registrations: the form's progress and the failed ones     */
+/* ------------------------------------------------------------------ */
+
 const REGISTRO = "idPropiedad estado paso motivo pasos { paso resultado detalle }";
-
-async function load() {
-  const data = await gql(`{
-    companias(first: 100) { edges { node { ${COMPANIA} } } }
-    datosGeograficos(first: 100) { edges { node { ${GEOGRAFICO} } } }
-    propiedades(first: 100) { edges { node { ${PROPIEDAD} } } }
-    registrosPropiedad(estado: "fallida", first: 100) { edges { node { ${REGISTRO} } } }
-  }`);
-  data.registrosPropiedad.edges.forEach(({ node }) => fallidos.set(node.idPropiedad, node));
-  renderFallidos();
-  data.companias.edges.forEach(({ node }) => rows.Compania.set(node.id, node));
-  data.datosGeograficos.edges.forEach(({ node }) => rows.DatosGeograficos.set(node.id, node));
-  data.propiedades.edges.forEach(({ node }) => rows.Propiedad.set(node.id, node));
-  Object.keys(rows).forEach(render);
-  await loadReport();
-}
 
 // The registration the form started, followed step by step.
 let siguiendo = null;
@@ -94,8 +771,20 @@ const PASOS = {
 
 const fallidos = new Map();
 
+async function cargarFallidos() {
+  const data = await gql(`{ registrosPropiedad(estado: "fallida", first: 100) { edges { node { ${REGISTRO} } } } }`);
+  fallidos.clear();
+  data.registrosPropiedad.edges.forEach(({ node }) => fallidos.set(node.idPropiedad, node));
+  renderFallidos();
+}
+
 function renderFallidos() {
-  document.querySelector("#tabla-registros-fallidos tbody").replaceChildren(
+  const tbody = document.querySelector("#tabla-registros-fallidos tbody");
+  if (!fallidos.size) {
+    tbody.replaceChildren(el("tr", {}, el("td", { colspan: "4", text: "Ningún registro fallido." })));
+    return;
+  }
+  tbody.replaceChildren(
     ...[...fallidos.values()].map((r) => {
       const tr = document.createElement("tr");
       const ultimo = r.pasos[r.pasos.length - 1];
@@ -136,56 +825,105 @@ function showRegistro(r) {
   );
 }
 
-async function loadReport() {
-  const data = await gql(`{ reporteFaltantes { campo problema total } }`);
-  document.querySelector("#tabla-reporte tbody").replaceChildren(
-    ...data.reporteFaltantes.map((c) => {
-      const tr = document.createElement("tr");
-      tr.append(cell(c.campo), cell(c.problema), cell(String(c.total)));
-      return tr;
-    })
-  );
+// Follows a registration: its saga's steps as they happen (and once now,
+// in case some happened before the subscription saw them).
+async function seguir(idPropiedad) {
+  siguiendo = idPropiedad;
+  document.getElementById("progreso-registro").hidden = false;
+  document.getElementById("registro-estado").textContent = "en curso";
+  document.getElementById("registro-estado").className = "";
+  document.getElementById("registro-motivo").textContent = "";
+  document.getElementById("registro-pasos").replaceChildren();
+  // Steps the subscription pushed before the answer to the mutation came.
+  if (registros.has(idPropiedad)) showRegistro(registros.get(idPropiedad));
+  const data = await gql(`query($id: ID!) { registroPropiedad(id: $id) { ${REGISTRO} } }`, { id: idPropiedad });
+  showRegistro(data.registroPropiedad);
 }
 
-function subscribe() {
+/* ------------------------------------------------------------------ */
+/* Live updates                                                        */
+/* ------------------------------------------------------------------ */
+
+let conexion = null; // the current WebSocket; an older one closing is ignored
+let reintentos = 0;
+let seCayo = false; // a dropped connection: what it missed is reloaded on return
+
+function suscribir() {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${proto}://${location.host}/graphql/ws`, "graphql-transport-ws");
+  conexion = ws;
   const live = document.getElementById("live");
-  ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init", payload: auth }));
+  const enviar = (id, query) => ws.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
+  // Browsers cannot set headers on a WebSocket: the token goes in connection_init.
+  ws.onopen = () => ws.send(JSON.stringify({ type: "connection_init", payload: cabeceras() }));
   ws.onmessage = (event) => {
     const msg = JSON.parse(event.data);
     if (msg.type === "connection_ack") {
       live.textContent = "en vivo";
-      ws.send(JSON.stringify({ id: "c", type: "subscribe", payload: { query: `subscription { cambiosCompania { ${COMPANIA} } }` } }));
-      ws.send(JSON.stringify({ id: "g", type: "subscribe", payload: { query: `subscription { cambiosDatosGeograficos { ${GEOGRAFICO} } }` } }));
-      ws.send(JSON.stringify({ id: "p", type: "subscribe", payload: { query: `subscription { cambiosPropiedad { ${PROPIEDAD} } }` } }));
-      ws.send(JSON.stringify({ id: "r", type: "subscribe", payload: { query: `subscription { cambiosRegistroPropiedad { ${REGISTRO} } }` } }));
-      ws.send(JSON.stringify({ id: "a", type: "subscribe", payload: { query: `subscription { auditoriasCompletadas { id } }` } }));
-    } else if (msg.type === "next") {
-      const data = msg.payload.data || {};
-      if (data.cambiosCompania) {
-        rows.Compania.set(data.cambiosCompania.id, data.cambiosCompania);
-        render("Compania");
-      } else if (data.cambiosDatosGeograficos) {
-        rows.DatosGeograficos.set(data.cambiosDatosGeograficos.id, data.cambiosDatosGeograficos);
-        render("DatosGeograficos");
-      } else if (data.cambiosPropiedad) {
-        rows.Propiedad.set(data.cambiosPropiedad.id, data.cambiosPropiedad);
-        render("Propiedad");
-      } else if (data.cambiosRegistroPropiedad) {
-        showRegistro(data.cambiosRegistroPropiedad);
-      } else if (data.auditoriasCompletadas) {
-        loadReport().catch(() => {});
+      reintentos = 0;
+      for (const [id, vista] of Object.entries(POR_SUSCRIPCION)) {
+        enviar(id, `subscription { ${vista.suscripcion} { ${vista.campos} ${AUDITORIA_FILA} } }`);
       }
+      enviar("r", `subscription { cambiosRegistroPropiedad { ${REGISTRO} } }`);
+      enviar("a", "subscription { auditoriasCompletadas { id } }");
+      if (seCayo) {
+        seCayo = false;
+        recargarTodo();
+      }
+    } else if (msg.type === "next") {
+      alRecibir(msg.id, msg.payload.data || {});
+    } else if (msg.type === "error") {
+      live.textContent = "sin cambios en vivo";
     } else if (msg.type === "ping") {
       ws.send(JSON.stringify({ type: "pong" }));
     }
   };
   ws.onclose = () => {
+    if (conexion !== ws) return;
     live.textContent = "reconectando…";
-    setTimeout(subscribe, 1000);
+    seCayo = true;
+    setTimeout(suscribir, Math.min(1000 * 2 ** reintentos++, 10000));
   };
 }
+
+const POR_SUSCRIPCION = { c: VISTAS.Compania, g: VISTAS.DatosGeograficos, p: VISTAS.Propiedad };
+
+function alRecibir(id, data) {
+  const vista = POR_SUSCRIPCION[id];
+  if (vista && data[vista.suscripcion]) cambioEnVivo(vista, data[vista.suscripcion]);
+  else if (data.cambiosRegistroPropiedad) showRegistro(data.cambiosRegistroPropiedad);
+  else if (data.auditoriasCompletadas) programarReporte();
+}
+
+// A burst of audits (a batch import) reloads the report once, not per audit.
+let reporteProgramado = null;
+function programarReporte() {
+  if (reporteProgramado) return;
+  reporteProgramado = setTimeout(() => {
+    reporteProgramado = null;
+    cargarReporte();
+  }, 500);
+}
+
+// A new token: the open connection authenticated with the old one.
+function reconectar() {
+  const vieja = conexion;
+  conexion = null;
+  if (vieja) vieja.close();
+  reintentos = 0;
+  suscribir();
+}
+
+function recargarTodo() {
+  Object.values(VISTAS).forEach((v) => cargarPagina(v));
+  cargarReporte();
+  cargarOperaciones();
+  cargarFallidos().catch(() => {});
+}
+
+/* ------------------------------------------------------------------ */
+/* Forms                                                               */
+/* ------------------------------------------------------------------ */
 
 const ESTADOS_COMANDO = { ACEPTADO: "aceptado", PROCESADO: "procesado", FALLIDO: "fallido" };
 
@@ -212,14 +950,14 @@ async function seguirComando(id, status) {
 // are numbers; blank optional data and out-of-range values go through, for
 // the audit to judge. The first problem is shown on its field.
 function validar(formEl, rules) {
-  for (const el of formEl.querySelectorAll("input")) el.removeAttribute("aria-invalid");
+  for (const input of formEl.querySelectorAll("input")) input.removeAttribute("aria-invalid");
   for (const [name, check] of Object.entries(rules)) {
-    const el = formEl.elements[name];
-    const problem = check(el.value.trim());
+    const input = formEl.elements[name];
+    const problem = check(input.value.trim());
     if (problem) {
-      el.setAttribute("aria-invalid", "true");
-      el.focus();
-      return `${el.labels[0].textContent}: ${problem}`;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return `${input.labels[0].textContent}: ${problem}`;
     }
   }
   return null;
@@ -227,7 +965,7 @@ function validar(formEl, rules) {
 
 const requerido = (v) => (v ? null : "es obligatorio");
 // A number; its range is the audit's to judge (it reports fuera_de_rango).
-const numero = (v) => {
+const esNumero = (v) => {
   if (!v) return "es obligatorio";
   return Number.isFinite(Number(v)) ? null : "debe ser un número (p. ej. 4.6097)";
 };
@@ -250,28 +988,13 @@ function form(id, statusId, mutation, input, rules, accepted = () => {}) {
       accepted(result);
       seguirComando(result.idComando, status).catch(() => {});
     } catch (e) {
-      const field = e.field && formEl.querySelector(`[name="${e.field}"]`);
+      const field = e.field && formEl.querySelector(`[name="${CSS.escape(e.field)}"]`);
       if (field) field.setAttribute("aria-invalid", "true");
-      setStatus(status, e.message, "error");
+      setStatus(status, mensaje(e), "error");
     } finally {
       button.disabled = false;
     }
   });
-}
-
-// Follows a registration: its saga's steps as they happen (and once now,
-// in case some happened before the subscription saw them).
-async function seguir(idPropiedad) {
-  siguiendo = idPropiedad;
-  document.getElementById("progreso-registro").hidden = false;
-  document.getElementById("registro-estado").textContent = "en curso";
-  document.getElementById("registro-estado").className = "";
-  document.getElementById("registro-motivo").textContent = "";
-  document.getElementById("registro-pasos").replaceChildren();
-  // Steps the subscription pushed before the answer to the mutation came.
-  if (registros.has(idPropiedad)) showRegistro(registros.get(idPropiedad));
-  const data = await gql(`query($id: ID!) { registroPropiedad(id: $id) { ${REGISTRO} } }`, { id: idPropiedad });
-  showRegistro(data.registroPropiedad);
 }
 
 form("form-compania", "status-compania",
@@ -283,8 +1006,111 @@ form("form-registro", "status-registro",
   "mutation($input: RegistrarPropiedadInput!) { registrarPropiedad(input: $input) { idComando estado idEntidad } }",
   (f) => ({ nombre: f.get("nombre"), identificacionCatastral: f.get("identificacionCatastral"), nit: f.get("nit"),
     latitud: f.get("latitud"), longitud: f.get("longitud"), direccion: f.get("direccion") }),
-  { nombre: requerido, identificacionCatastral: requerido, nit: requerido, latitud: numero, longitud: numero },
+  { nombre: requerido, identificacionCatastral: requerido, nit: requerido, latitud: esNumero, longitud: esNumero },
   (result) => seguir(result.idEntidad).catch(() => {}));
 
-subscribe();
-load().catch((e) => (document.getElementById("live").textContent = e.message));
+/* ------------------------------------------------------------------ */
+/* Session UI: who is signed in, signing in and out                    */
+/* ------------------------------------------------------------------ */
+
+const SESION = "{ sesion { anonimo rol usuario puede desarrollo } }";
+const panelSesion = document.getElementById("panel-sesion");
+const botonSesion = document.getElementById("boton-sesion");
+
+async function cargarSesion() {
+  try {
+    sesion = (await gql(SESION)).sesion;
+  } catch (e) {
+    if (!SIN_SESION.has(e.code)) {
+      document.getElementById("sesion-estado").textContent = `Sesión desconocida: ${mensaje(e)}`;
+      return;
+    }
+    // The token was refused: ask again without it, to learn whether the
+    // development sign-in is offered.
+    const sinToken = await gql(SESION, {}, { sinToken: true }).catch(() => null);
+    sesion = { anonimo: false, rol: null, usuario: null, puede: [], desarrollo: Boolean(sinToken && sinToken.sesion.desarrollo) };
+  }
+  mostrarSesion();
+}
+
+function mostrarSesion() {
+  const estado = document.getElementById("sesion-estado");
+  if (sesion.anonimo) estado.textContent = "Acceso local sin sesión (todas las acciones)";
+  else if (sesion.rol) estado.textContent = `Rol: ${sesion.rol}${sesion.usuario ? ` (${sesion.usuario})` : ""}`;
+  else estado.textContent = token ? "Sesión no válida" : "Sin sesión";
+  document.getElementById("salir").hidden = !token;
+  botonSesion.textContent = token ? "Cambiar de sesión" : "Iniciar sesión";
+  document.getElementById("entrar-desarrollo").hidden = !sesion.desarrollo;
+  aplicarPermisos();
+  // Keep a more precise message the refused request already put there.
+  if (!sesion.anonimo && !sesion.rol && !document.getElementById("sesion-mensaje").textContent) {
+    pedirSesion("Inicie sesión para consultar y operar.");
+  }
+}
+
+function abrirPanelSesion(abrir) {
+  panelSesion.hidden = !abrir;
+  botonSesion.setAttribute("aria-expanded", String(abrir));
+}
+
+// The server refused the request for lack of a (valid) session.
+function pedirSesion(texto) {
+  document.getElementById("sesion-mensaje").textContent = texto;
+  abrirPanelSesion(true);
+}
+
+async function cambiarToken(nuevo) {
+  token = nuevo || null;
+  guardarToken(token);
+  if (!token && new URLSearchParams(location.search).has("token")) {
+    // Signing out also forgets a ?token= the page was opened with.
+    const url = new URL(location.href);
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url);
+  }
+  document.getElementById("sesion-mensaje").textContent = "";
+  abrirPanelSesion(false);
+  await cargarSesion();
+  reconectar();
+  recargarTodo();
+}
+
+async function entrarComo(rol) {
+  try {
+    const data = await gql("mutation($rol: String!) { iniciarSesionDesarrollo(rol: $rol) }", { rol }, { sinToken: true });
+    await cambiarToken(data.iniciarSesionDesarrollo);
+  } catch (e) {
+    document.getElementById("sesion-mensaje").textContent = `No se pudo entrar como ${rol}: ${mensaje(e)}`;
+  }
+}
+
+botonSesion.addEventListener("click", () => {
+  const abrir = panelSesion.hidden;
+  abrirPanelSesion(abrir);
+  if (abrir) document.getElementById("token").focus();
+});
+document.getElementById("salir").addEventListener("click", () => cambiarToken(null));
+document.getElementById("entrar-operador").addEventListener("click", () => entrarComo("operador"));
+document.getElementById("entrar-auditor").addEventListener("click", () => entrarComo("auditor"));
+document.getElementById("form-token").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const campo = document.getElementById("token");
+  // Accept a pasted "Bearer eyJ…" as well as the bare token.
+  const valor = campo.value.trim().replace(/^Bearer\s+/i, "");
+  if (!valor) {
+    document.getElementById("sesion-mensaje").textContent = "Pegue un token para continuar.";
+    campo.focus();
+    return;
+  }
+  campo.value = "";
+  cambiarToken(valor);
+});
+
+/* ------------------------------------------------------------------ */
+/* Start                                                               */
+/* ------------------------------------------------------------------ */
+
+Object.values(VISTAS).forEach(construirVista);
+suscribir();
+cargarSesion();
+recargarTodo();

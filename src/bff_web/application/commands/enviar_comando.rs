@@ -3,7 +3,9 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use crate::bff_web::application::{ComandoEncoder, RegistroComandos, TipoRegistro};
-use crate::bff_web::domain::{Admision, Decision, EstadoComando, admitir};
+use crate::bff_web::domain::{
+    Admision, Decision, EstadoComando, Revision, admitir, admitir_revision,
+};
 use crate::seedwork::application::{
     CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
 };
@@ -32,14 +34,24 @@ pub enum ComandoSaliente {
         id: EntityId,
         campos: BTreeMap<String, String>,
     },
+    /// An auditor's review of the record's audit (auditoria's
+    /// `comandos-revisiones`), with their written reason.
+    Revisar {
+        tipo: TipoRegistro,
+        id: EntityId,
+        revision: Revision,
+        motivo: String,
+        revisor: String,
+    },
 }
 
 impl ComandoSaliente {
     pub fn tipo(&self) -> TipoRegistro {
         match self {
-            Self::Crear { tipo, .. } | Self::Aprobar { tipo, .. } | Self::Rechazar { tipo, .. } => {
-                *tipo
-            }
+            Self::Crear { tipo, .. }
+            | Self::Aprobar { tipo, .. }
+            | Self::Rechazar { tipo, .. }
+            | Self::Revisar { tipo, .. } => *tipo,
             Self::Registrar { .. } => TipoRegistro::Propiedad,
         }
     }
@@ -49,25 +61,30 @@ impl ComandoSaliente {
             Self::Crear { id, .. }
             | Self::Aprobar { id, .. }
             | Self::Rechazar { id, .. }
-            | Self::Registrar { id, .. } => *id,
+            | Self::Registrar { id, .. }
+            | Self::Revisar { id, .. } => *id,
         }
     }
 
     /// The decision it asks for, if it is one.
     pub fn decision(&self) -> Option<Decision> {
         match self {
-            Self::Crear { .. } | Self::Registrar { .. } => None,
+            Self::Crear { .. } | Self::Registrar { .. } | Self::Revisar { .. } => None,
             Self::Aprobar { .. } => Some(Decision::Aprobar),
             Self::Rechazar { .. } => Some(Decision::Rechazar),
         }
     }
 
     pub fn nombre(&self) -> String {
+        if let Self::Revisar { revision, .. } = self {
+            return revision.nombre().to_owned();
+        }
         let verbo = match self {
             Self::Crear { .. } => "Crear",
             Self::Aprobar { .. } => "Aprobar",
             Self::Rechazar { .. } => "Rechazar",
             Self::Registrar { .. } => "Registrar",
+            Self::Revisar { .. } => unreachable!("named above"),
         };
         format!("{verbo}{}", self.tipo().as_str())
     }
@@ -143,15 +160,22 @@ where
         let ctx = CommandContext::new_root_correlated(correlation);
         let mut uow = self.uows.begin().await?;
         let id_entidad = comando.id().to_string();
-        let admision = match comando.decision() {
-            Some(decision) => {
+        let admision = match (&comando, comando.decision()) {
+            (ComandoSaliente::Revisar { revision, .. }, _) => {
+                let estado = self
+                    .registro
+                    .estado_registro(&mut uow, comando.tipo(), &id_entidad)
+                    .await?;
+                admitir_revision(*revision, estado.as_deref())
+            }
+            (_, Some(decision)) => {
                 let estado = self
                     .registro
                     .estado_registro(&mut uow, comando.tipo(), &id_entidad)
                     .await?;
                 admitir(decision, estado.as_deref())
             }
-            None => Admision::Enviar,
+            (_, None) => Admision::Enviar,
         };
         let estado = match admision {
             Admision::Imposible(why) => return Err(EnviarError::InvalidTransition(why)),

@@ -14,9 +14,15 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, ReviewError};
 
 /// Approves a Pendiente company; approving an approved one is a no-op.
+/// A `revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct AprobarCompania {
     pub id: EntityId,
+    /// Set (to the auditor's reason) when an auditor re-decides an audit
+    /// they reopened: the decision applies whatever the record's estado and
+    /// its event is recorded even when the estado does not change. `None`:
+    /// an ordinary decision.
+    pub revision: Option<String>,
 }
 
 impl Command for AprobarCompania {
@@ -70,7 +76,7 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(AprobarCompaniaError::NoEncontrada(command.id))?;
-        compania.aprobar(Utc::now())?;
+        compania.aprobar(command.revision.as_deref(), Utc::now())?;
         guardar_y_publicar::<_, _, AprobarCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

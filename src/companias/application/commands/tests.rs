@@ -102,7 +102,13 @@ async fn crear_compania_twice_is_refused_and_commits_nothing_more() {
 async fn aprobar_compania_unknown_is_not_found() {
     let (uows, _, h) = given();
     let id = EntityId::new();
-    let err = dispatch(&uows, &h.aprobar, AprobarCompania { id }, ctx()).await;
+    let err = dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarCompania { id, revision: None },
+        ctx(),
+    )
+    .await;
     assert!(matches!(err, Err(AprobarCompaniaError::NoEncontrada(x)) if x == id));
 }
 
@@ -114,9 +120,14 @@ async fn aprobar_compania_twice_stages_one_compania_aprobada() {
         .await
         .expect("crear");
     for _ in 0..2 {
-        dispatch(&uows, &h.aprobar, AprobarCompania { id }, ctx())
-            .await
-            .expect("aprobar");
+        dispatch(
+            &uows,
+            &h.aprobar,
+            AprobarCompania { id, revision: None },
+            ctx(),
+        )
+        .await
+        .expect("aprobar");
     }
     assert_eq!(
         uows.committed_types(),
@@ -135,11 +146,26 @@ async fn rechazar_compania_approved_is_an_invalid_transition_and_changes_nothing
     dispatch(&uows, &h.crear, crear(id), ctx())
         .await
         .expect("crear");
-    dispatch(&uows, &h.aprobar, AprobarCompania { id }, ctx())
-        .await
-        .expect("aprobar");
+    dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarCompania { id, revision: None },
+        ctx(),
+    )
+    .await
+    .expect("aprobar");
     let motivos = Motivos::parse(&["email faltante".into()]).expect("motivos");
-    let err = dispatch(&uows, &h.rechazar, RechazarCompania { id, motivos }, ctx()).await;
+    let err = dispatch(
+        &uows,
+        &h.rechazar,
+        RechazarCompania {
+            id,
+            motivos,
+            revision: None,
+        },
+        ctx(),
+    )
+    .await;
     assert!(matches!(
         err,
         Err(RechazarCompaniaError::TransicionInvalida(_))
@@ -151,5 +177,52 @@ async fn rechazar_compania_approved_is_an_invalid_transition_and_changes_nothing
     assert_eq!(
         uows.committed_types(),
         ["CompaniaCreada", "CompaniaAprobada"]
+    );
+}
+
+#[tokio::test]
+async fn a_revised_rejection_of_an_approved_compania_stages_compania_rechazada() {
+    let (uows, repository, h) = given();
+    let id = EntityId::new();
+    dispatch(&uows, &h.crear, crear(id), ctx())
+        .await
+        .expect("crear");
+    dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarCompania { id, revision: None },
+        ctx(),
+    )
+    .await
+    .expect("aprobar");
+    let motivos = Motivos::parse(&["email faltante".into()]).expect("motivos");
+    let revision = Some("el auditor reabrió la auditoría".to_owned());
+    dispatch(
+        &uows,
+        &h.rechazar,
+        RechazarCompania {
+            id,
+            motivos,
+            revision: revision.clone(),
+        },
+        ctx(),
+    )
+    .await
+    .expect("rechazar revisado");
+    dispatch(&uows, &h.aprobar, AprobarCompania { id, revision }, ctx())
+        .await
+        .expect("aprobar revisado");
+    assert_eq!(
+        uows.committed_types(),
+        [
+            "CompaniaCreada",
+            "CompaniaAprobada",
+            "CompaniaRechazada",
+            "CompaniaAprobada"
+        ]
+    );
+    assert_eq!(
+        repository.0.get(&id.to_string()).expect("stored").estado(),
+        Estado::Aprobada
     );
 }

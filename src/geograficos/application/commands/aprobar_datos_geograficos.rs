@@ -14,9 +14,16 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, ReviewError};
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
+/// A `revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct AprobarDatosGeograficos {
     pub id: EntityId,
+    /// Set (to the auditor's reason) when an auditor re-decides an audit
+    /// they reopened: the decision applies whatever the record's estado and
+    /// its event is recorded even when the estado does not change (an
+    /// eliminated record is still decided as without one). `None`: an
+    /// ordinary decision.
+    pub revision: Option<String>,
 }
 
 impl Command for AprobarDatosGeograficos {
@@ -70,7 +77,7 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(AprobarDatosGeograficosError::NoEncontrada(command.id))?;
-        datos.aprobar(Utc::now())?;
+        datos.aprobar(command.revision.as_deref(), Utc::now())?;
         guardar_y_publicar::<_, _, AprobarDatosGeograficosError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

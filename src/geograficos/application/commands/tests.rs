@@ -67,12 +67,19 @@ async fn registered_then_rejected_once_and_never_approved_after() {
         let rechazar = RechazarDatosGeograficos {
             id,
             motivos: motivos.clone(),
+            revision: None,
         };
         dispatch(&uows, &h.rechazar, rechazar, ctx())
             .await
             .expect("rechazar");
     }
-    let aprobar = dispatch(&uows, &h.aprobar, AprobarDatosGeograficos { id }, ctx()).await;
+    let aprobar = dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarDatosGeograficos { id, revision: None },
+        ctx(),
+    )
+    .await;
     assert!(matches!(
         aprobar,
         Err(AprobarDatosGeograficosError::TransicionInvalida(_))
@@ -97,7 +104,7 @@ async fn aprobar_unknown_is_not_found() {
     let err = dispatch(
         &uows,
         &h.aprobar,
-        AprobarDatosGeograficos { id },
+        AprobarDatosGeograficos { id, revision: None },
         CommandContext::new_root(),
     )
     .await;

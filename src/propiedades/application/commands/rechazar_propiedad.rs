@@ -14,10 +14,17 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
+/// A `revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct RechazarPropiedad {
     pub id: EntityId,
     pub motivos: Motivos,
+    /// Set (to the auditor's reason) when an auditor re-decides an audit
+    /// they reopened: the decision applies whatever the record's estado and
+    /// its event is recorded even when the estado does not change (an
+    /// eliminated record is still decided as without one). `None`: an
+    /// ordinary decision.
+    pub revision: Option<String>,
 }
 
 impl Command for RechazarPropiedad {
@@ -71,7 +78,7 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(RechazarPropiedadError::NoEncontrada(command.id))?;
-        datos.rechazar(&command.motivos, Utc::now())?;
+        datos.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
         guardar_y_publicar::<_, _, RechazarPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

@@ -1,0 +1,82 @@
+// The operations view, reached by keyboard from the navigation: every
+// service Listo, the dead letter the driver left (its topic and motivo),
+// «Reintentar» for its topic and the outcome announced in the aria-live
+// area; then at 390x844 the page does not overflow sideways. Writes
+// screenshots.
+//   node operations.mjs http://127.0.0.1:PORT OUTPUT_DIR
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [url, outDir] = process.argv.slice(2);
+if (!url || !outDir) {
+  console.error("usage: operations.mjs URL OUTPUT_DIR");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+const errors = [];
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+
+  // Keyboard: focus the «Operaciones» link and follow it.
+  await page.focus('nav a[href="#operaciones"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => location.hash === "#operaciones", null, { timeout: 5000 });
+
+  // Every service answers; a slow start gets a few «Actualizar»s.
+  const servicios = page.locator("#tabla-servicios tbody tr");
+  let estados = [];
+  for (let i = 0; i < 15; i++) {
+    await servicios.first().waitFor({ timeout: 15000 });
+    estados = await page.locator("#tabla-servicios tbody .badge").allTextContents();
+    if (estados.length && estados.every((e) => e === "Listo")) break;
+    await page.waitForTimeout(1000);
+    await page.click("#actualizar-operaciones");
+  }
+  if (!estados.length || estados.some((e) => e !== "Listo")) throw new Error(`service states: ${estados}`);
+
+  // The dead letter, with its topic and reason.
+  const carta = page.locator("#tabla-cartas-muertas tr.carta").first();
+  await carta.waitFor({ timeout: 15000 });
+  const topic = await carta.getAttribute("data-topic");
+  const motivo = (await carta.locator("td.motivo").textContent()).trim();
+  if (!topic || !motivo || motivo === "—") throw new Error(`dead letter without topic or motivo: ${topic} ${motivo}`);
+  console.log(`dead letter on ${topic}: ${motivo}`);
+
+  const boton = page.locator(`#tabla-cartas-muertas button.reintentar[data-topic="${topic}"]`);
+  if (!(await boton.isVisible())) throw new Error("«Reintentar» is hidden from anonymous local use");
+  await page.screenshot({ path: join(outDir, "operations.png"), fullPage: true });
+  await boton.click();
+  await page.waitForSelector("#anuncio-operaciones:has-text('Reintento')", { timeout: 30000 });
+  const anuncio = (await page.locator("#anuncio-operaciones").textContent()).trim();
+  if ((await page.getAttribute("#anuncio-operaciones", "aria-live")) !== "polite") throw new Error("the announcement is not aria-live");
+  await page.screenshot({ path: join(outDir, "operations-reintento.png"), fullPage: true });
+
+  // 390 px wide: one column, tables scroll inside themselves.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await servicios.first().waitFor({ timeout: 15000 });
+  const ancho = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (ancho > 390) throw new Error(`the page is ${ancho} px wide at 390 px`);
+  await page.locator("#operaciones").screenshot({ path: join(outDir, "operations-390px.png") });
+
+  if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
+  console.log(JSON.stringify({ ok: true, topic, motivo, anuncio, servicios: estados.length, ancho_390: ancho }));
+} catch (e) {
+  failed = true;
+  console.error("UI test failed:", e.message, "console errors:", errors);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,150 @@
+// The reviewer's workbench over 250 companies the driver created ("Empresa
+// 000".."Empresa 249", every fifth with a blank email, so Rechazada with
+// "email faltante"): server-side pages walked forward (250 distinct ids)
+// and back, the estado filter, the report's link filtering by its finding,
+// the search, the name order, the detail drawer (by keyboard) with the
+// finding's explanation and the history, and a page of 100 rows whose
+// render time the page measured. Writes screenshots.
+//   node workbench.mjs http://127.0.0.1:PORT OUTPUT_DIR
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [url, outDir] = process.argv.slice(2);
+if (!url || !outDir) {
+  console.error("usage: workbench.mjs URL OUTPUT_DIR");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const TOTAL = 250;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+const errors = [];
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  const rango = page.locator("#companias-rango");
+  const filas = page.locator("#tabla-companias tbody tr[data-id]");
+  // Waits for the pager to read `texto` (a page has arrived and rendered).
+  const esperarRango = (texto) =>
+    page.waitForFunction((t) => document.querySelector("#companias-rango").textContent.includes(t), texto, { timeout: 15000 });
+  const idsVisibles = () => filas.evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+
+  await page.goto(url);
+  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarRango(`de ${TOTAL}`);
+  if ((await filas.count()) !== 20) throw new Error(`the first page has ${await filas.count()} rows, not 20`);
+  const primerRango = await rango.textContent();
+  if (!primerRango.includes(`1–20 de ${TOTAL}`)) throw new Error(`the pager reads ${JSON.stringify(primerRango)}`);
+  await page.screenshot({ path: join(outDir, "workbench.png") });
+
+  // Forward through every page, collecting ids, remembering each page.
+  const paginas = [await idsVisibles()];
+  while (!(await page.locator("#companias-siguiente").isDisabled())) {
+    const antes = await rango.textContent();
+    await page.click("#companias-siguiente");
+    await page.waitForFunction((a) => document.querySelector("#companias-rango").textContent !== a, antes, { timeout: 15000 });
+    paginas.push(await idsVisibles());
+    if (paginas.length > 20) throw new Error("more pages than 250 rows at 20 a page can fill");
+  }
+  const todos = paginas.flat();
+  const distinct = new Set(todos).size;
+  if (todos.length !== TOTAL || distinct !== TOTAL) throw new Error(`paged through ${todos.length} rows, ${distinct} distinct`);
+  if (!(await rango.textContent()).includes(`241–250 de ${TOTAL}`)) throw new Error(`last page reads ${await rango.textContent()}`);
+  // And one page back, through the stack of cursors: the same rows as before.
+  await page.click("#companias-anterior");
+  await esperarRango(`221–240 de ${TOTAL}`);
+  if (JSON.stringify(await idsVisibles()) !== JSON.stringify(paginas[paginas.length - 2])) throw new Error("Anterior shows other rows");
+
+  // The estado filter: the 50 without an email are Rechazada.
+  await page.selectOption("#companias-estado", "RECHAZADA");
+  await esperarRango("1–20 de 50");
+  const estados = await page.locator("#tabla-companias tbody td.estado").allTextContents();
+  if (estados.some((e) => e !== "Rechazada")) throw new Error(`filtered estados: ${estados}`);
+  await page.selectOption("#companias-estado", "");
+  await esperarRango(`de ${TOTAL}`);
+
+  // The report's row opens the table filtered by its finding.
+  const enlace = page.locator('#tabla-reporte button[data-tipo="COMPANIA"][data-campo="email"][data-problema="faltante"]');
+  if ((await enlace.textContent()).trim() !== "email faltante") throw new Error(`report link reads ${await enlace.textContent()}`);
+  await enlace.click();
+  await esperarRango("1–20 de 50");
+  const filtro = await page.$eval("#companias-hallazgo", (s) => s.options[s.selectedIndex].textContent);
+  if (!filtro.includes("email faltante")) throw new Error(`the finding filter shows ${filtro}`);
+  const enfocado = await page.evaluate(() => document.activeElement.id);
+  if (enfocado !== "h-companias") throw new Error(`after the report link the focus is on #${enfocado}`);
+  await page.selectOption("#companias-hallazgo", "");
+  await esperarRango(`de ${TOTAL}`);
+
+  // The search (debounced) by name: exactly that company.
+  await page.fill("#companias-buscar", "Empresa 137");
+  await esperarRango("1–1 de 1");
+  const encontrada = await filas.first().locator("td").nth(1).textContent();
+  if (encontrada !== "Empresa 137") throw new Error(`the search found ${encontrada}`);
+  // By NIT too (the pager reads the same: wait for the row).
+  await page.fill("#companias-buscar", "900000042");
+  await page.waitForFunction(() => {
+    const nombres = [...document.querySelectorAll("#tabla-companias tbody tr[data-id] td:nth-child(2)")].map((td) => td.textContent);
+    return nombres.length === 1 && nombres[0] === "Empresa 042";
+  }, null, { timeout: 15000 });
+  await page.fill("#companias-buscar", "");
+  await esperarRango(`de ${TOTAL}`);
+
+  // Name A–Z.
+  await page.selectOption("#companias-orden", "NOMBRE_ASC");
+  await page.waitForFunction(() => {
+    const td = document.querySelector("#tabla-companias tbody tr[data-id] td:nth-child(2)");
+    return td && td.textContent === "Empresa 000";
+  }, null, { timeout: 15000 });
+  await page.selectOption("#companias-orden", "RECIENTES");
+
+  // The drawer of a Rechazada company, opened with the keyboard.
+  await page.selectOption("#companias-estado", "RECHAZADA");
+  await esperarRango("1–20 de 50");
+  const fila = filas.first();
+  const idRechazada = await fila.getAttribute("data-id");
+  await fila.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
+  if (!(await page.evaluate(() => document.getElementById("detalle").contains(document.activeElement)))) {
+    throw new Error("the focus did not move into the drawer");
+  }
+  const explicacion = page.locator('#detalle-hallazgos li[data-campo="email"][data-problema="faltante"] .explicacion');
+  await explicacion.waitFor({ timeout: 15000 });
+  const textoExplicacion = (await explicacion.textContent()).trim();
+  if (!textoExplicacion || textoExplicacion === "—") throw new Error("the email finding has no explanation");
+  await page.waitForFunction(() => document.querySelectorAll("#detalle-historial li").length >= 2, null, { timeout: 15000 });
+  const historial = await page.locator("#detalle-historial li").allTextContents();
+  const datos = await page.locator("#detalle dl").textContent();
+  if (!datos.includes(idRechazada)) throw new Error("the drawer does not show the full id");
+  await page.screenshot({ path: join(outDir, "drawer.png") });
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
+  const vuelto = await page.evaluate(() => document.activeElement.dataset && document.activeElement.dataset.id);
+  if (vuelto !== idRechazada) throw new Error("the focus did not return to the row");
+
+  // 100 rows a page, with their audits: the page's own measure.
+  await page.selectOption("#companias-estado", "");
+  await esperarRango(`de ${TOTAL}`);
+  await page.selectOption("#companias-tamano", "100");
+  await esperarRango(`1–100 de ${TOTAL}`);
+  const render = await page.evaluate(() => window.__ultimoRender);
+  if (!render || render.filas !== 100 || render.tabla !== "companias") throw new Error(`last render: ${JSON.stringify(render)}`);
+
+  if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
+  console.log(JSON.stringify({
+    ok: true, total: TOTAL, distinct, paginas: paginas.length, render_ms: render.ms, filas: render.filas,
+    explicacion: textoExplicacion, historial: historial.length,
+  }));
+} catch (e) {
+  failed = true;
+  console.error("UI test failed:", e.message, "console errors:", errors);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);

@@ -9,4 +9,3 @@ ALTER TABLE auditorias ADD COLUMN fecha_revision BIGINT;
 ALTER TABLE auditorias ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 -- A saga carrying an auditor's re-decision (their reason).
 ALTER TABLE sagas ADD COLUMN revision TEXT;
-CREATE INDEX sagas_entidad ON sagas (tipo_entidad, id_entidad, fecha_creacion);

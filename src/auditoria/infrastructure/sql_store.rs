@@ -270,6 +270,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         row.as_ref().map(row_to_saga).transpose()
     }
 
+    /// The saga log keeps a record's latest conversation: an auditor's
+    /// decision replaces the rules' one (the events keep the history).
     async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, saga: &Saga) -> Result<(), StoreError> {
         let s = saga.snapshot();
         let motivos =
@@ -278,7 +280,14 @@ impl AuditoriaStore for SqlAuditoriaStore {
             sqlx::query(
                 "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
                  intentos, proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14) \
+                 ON CONFLICT (tipo_entidad, id_entidad) DO UPDATE SET id = excluded.id, \
+                 estado = excluded.estado, decision = excluded.decision, motivos = excluded.motivos, \
+                 id_comando = excluded.id_comando, correlation_id = excluded.correlation_id, \
+                 intentos = excluded.intentos, proximo_intento = excluded.proximo_intento, \
+                 ultimo_error = excluded.ultimo_error, fecha_creacion = excluded.fecha_creacion, \
+                 fecha_actualizacion = excluded.fecha_actualizacion, version = 1, \
+                 revision = excluded.revision",
             )
             .bind(s.id.to_string())
             .bind(s.tipo_entidad.as_str())

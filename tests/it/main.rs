@@ -22,3 +22,4 @@ mod pulsar_transport;
 mod registro_propiedad;
 mod schema_evolution;
 mod web_ui;
+mod workbench;

@@ -88,3 +88,62 @@ async fn the_company_form_shows_the_rejection_live() {
         out.join("company-rechazada.png").display()
     );
 }
+
+/// 250 companies paged, filtered by estado and by the report's finding,
+/// searched and sorted in the browser; the detail drawer explains the
+/// finding; a page of 100 records renders (time printed, not asserted).
+#[tokio::test]
+async fn the_workbench_pages_filters_and_searches_250_companies() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    if std::env::var("PROPALPES_CHROMIUM").is_err() {
+        let _ = browser(&app, "workbench.mjs").await;
+        return;
+    }
+    crate::workbench::seed_companies(&app, 250).await;
+    let result = browser(&app, "workbench.mjs").await.expect("ran");
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["distinct"], 250);
+    println!(
+        "workbench: a page of {} records rendered in {} ms after the query returned",
+        result["filas"], result["render_ms"]
+    );
+}
+
+/// The development sign-in per role: the role shown, what it may not do
+/// hidden.
+#[tokio::test]
+async fn sign_in_shows_the_role_and_hides_what_it_cannot_do() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "sign_in.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+}
+
+/// The operations view: every service ready, the dead letter with its
+/// reason, replayed with its button, the outcome announced.
+#[tokio::test]
+async fn a_dead_letter_is_replayed_from_the_operations_view() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    if std::env::var("PROPALPES_CHROMIUM").is_ok() {
+        crate::workbench::leave_a_dead_letter(&app).await;
+    }
+    let Some(result) = browser(&app, "operations.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+    assert!(
+        result["anuncio"]
+            .as_str()
+            .is_some_and(|a| a.contains("1 aplicada")),
+        "{result}"
+    );
+    assert_eq!(
+        app.embedded()
+            .dead_letters("comandos-companias")
+            .await
+            .expect("list")
+            .len(),
+        0
+    );
+}

@@ -1,0 +1,473 @@
+//! The reviewer's workbench over GraphQL: keyset pages that neither repeat
+//! nor skip a row when rows arrive between pages, with their total, the
+//! filters, the search and the name order; the review workflow (a record
+//! EnRevision approved by an auditor with a reason, a decision reopened and
+//! revised, impossible reviews refused at once) on SQLite and Postgres; the
+//! session; the operations view's dead letters replayed.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use crate::common::{Backend, TestApp, eventually, spawn_app};
+use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
+use serde_json::{Value, json};
+
+pub async fn gql(app: &TestApp, query: &str, variables: Value) -> Value {
+    app.http
+        .post(app.url("/graphql"))
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// `n` companies "Empresa 000".. with NIT 900000000.., every fifth with a
+/// blank email (so Rechazada, "email faltante"), all audited.
+pub async fn seed_companies(app: &TestApp, n: usize) {
+    for i in 0..n {
+        let email = if i % 5 == 0 {
+            String::new()
+        } else {
+            format!("contacto{i:03}@empresa.co")
+        };
+        let r = app
+            .post_json(
+                "/companias",
+                json!({"nombre": format!("Empresa {i:03}"), "email": email,
+                       "identificacion": format!("900000{i:03}")}),
+            )
+            .await;
+        assert_eq!(r.status(), 202);
+    }
+    let audited = "{ companias(first: 1, hallazgo: {campo: \"email\", problema: \"faltante\"}, estado: RECHAZADA) { totalCount } todas: companias(first: 1) { totalCount } aprobadas: companias(first: 1, estado: APROBADA) { totalCount } }";
+    let rechazadas = n.div_ceil(5) as i64;
+    eventually(
+        "every company projected and decided",
+        Duration::from_secs(60),
+        || async {
+            let r = gql(app, audited, json!({})).await;
+            let d = &r["data"];
+            (d["todas"]["totalCount"] == n as i64
+                && d["companias"]["totalCount"] == rechazadas
+                && d["aprobadas"]["totalCount"] == n as i64 - rechazadas)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+const PAGE: &str = "query($after: String, $orden: Orden) { companias(first: 10, after: $after, orden: $orden) { totalCount pageInfo { hasNextPage endCursor } edges { node { id nombre } } } }";
+
+#[tokio::test]
+async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_match() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    seed_companies(&app, 35).await;
+    // Walk by name while three new companies arrive after the first page.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    let mut total;
+    loop {
+        let r = gql(&app, PAGE, json!({"after": after, "orden": "NOMBRE_ASC"})).await;
+        let c = &r["data"]["companias"];
+        total = c["totalCount"].as_i64().expect("total");
+        for e in c["edges"].as_array().expect("edges") {
+            seen.push(e["node"]["nombre"].as_str().unwrap().to_owned());
+        }
+        if seen.len() == 10 {
+            for nombre in ["AAA primero", "Empresa 004b", "ZZZ último"] {
+                app.post_json(
+                    "/companias",
+                    json!({"nombre": nombre, "email": "a@b.co", "identificacion": "1"}),
+                )
+                .await;
+            }
+            eventually(
+                "the new rows projected",
+                Duration::from_secs(20),
+                || async {
+                    let r = gql(&app, "{ companias { totalCount } }", json!({})).await;
+                    (r["data"]["companias"]["totalCount"] == 38).then_some(())
+                },
+            )
+            .await;
+        }
+        if c["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = c["pageInfo"]["endCursor"].clone();
+    }
+    let distinct: HashSet<&String> = seen.iter().collect();
+    assert_eq!(distinct.len(), seen.len(), "no row twice: {seen:?}");
+    for i in 0..35 {
+        assert!(
+            seen.contains(&format!("Empresa {i:03}")),
+            "Empresa {i:03} skipped"
+        );
+    }
+    assert!(
+        seen.contains(&"ZZZ último".to_owned()),
+        "a row after the cursor is seen"
+    );
+    assert!(
+        !seen.contains(&"AAA primero".to_owned()),
+        "a row before the cursor is not pulled into a later page"
+    );
+    assert_eq!(total, 38);
+    let sorted = {
+        let mut s = seen.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(seen, sorted, "name order");
+
+    let q = "query($b: String) { companias(first: 5, buscar: $b) { totalCount edges { node { nombre } } } }";
+    let by_nit = gql(&app, q, json!({"b": "900000017"})).await;
+    assert_eq!(by_nit["data"]["companias"]["totalCount"], 1);
+    assert_eq!(
+        by_nit["data"]["companias"]["edges"][0]["node"]["nombre"],
+        "Empresa 017"
+    );
+    let by_name = gql(&app, q, json!({"b": "empresa 01"})).await;
+    assert_eq!(by_name["data"]["companias"]["totalCount"], 10);
+    let literal = gql(&app, q, json!({"b": "%"})).await;
+    assert_eq!(
+        literal["data"]["companias"]["totalCount"], 0,
+        "% is literal"
+    );
+    let bad = gql(
+        &app,
+        "{ companias(after: \"not-a-cursor\") { totalCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "after");
+    let report = gql(
+        &app,
+        "{ reporteFaltantes { tipoEntidad campo problema explicacion total } }",
+        json!({}),
+    )
+    .await;
+    let row = &report["data"]["reporteFaltantes"][0];
+    assert_eq!(row["tipoEntidad"], "COMPANIA");
+    assert_eq!(row["explicacion"], "Falta el email.");
+    assert_eq!(row["total"], 7);
+}
+
+async fn estado(app: &TestApp, id: &str) -> Value {
+    let r = gql(
+        app,
+        "query($id: ID!) { compania(id: $id) { estado auditoria { resultado motivo revisor } historial { evento descripcion } } }",
+        json!({"id": id}),
+    )
+    .await;
+    r["data"]["compania"].clone()
+}
+
+async fn settled(app: &TestApp, id: &str) -> String {
+    eventually("the command settles", Duration::from_secs(30), || async {
+        let r = gql(
+            app,
+            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+            json!({"id": id}),
+        )
+        .await;
+        let e = r["data"]["estadoComando"]["estado"].as_str()?.to_owned();
+        (e != "ACEPTADO").then_some(e)
+    })
+    .await
+}
+
+async fn review(app: &TestApp, mutation: &str, id: &str, motivo: &str) -> Value {
+    gql(
+        app,
+        &format!(
+            "mutation($id: ID!, $m: String!) {{ {mutation}(tipo: COMPANIA, id: $id, motivo: $m) {{ idComando }} }}"
+        ),
+        json!({"id": id, "m": motivo}),
+    )
+    .await
+}
+
+async fn becomes(app: &TestApp, id: &str, want: &str) -> Value {
+    eventually(want, Duration::from_secs(30), || async {
+        let e = estado(app, id).await;
+        (e["estado"] == want).then_some(e)
+    })
+    .await
+}
+
+async fn review_workflow(app: &TestApp) {
+    let create = |email: &'static str| async move {
+        let r = gql(
+            app,
+            "mutation($e: String!) { crearCompania(input: {nombre: \"Revisada\", email: $e, identificacion: \"77\"}) { idEntidad } }",
+            json!({"e": email}),
+        )
+        .await;
+        r["data"]["crearCompania"]["idEntidad"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // A malformed email is for a person: EnRevision, no verdict sent.
+    let dudosa = create("ventas.andes").await;
+    becomes(app, &dudosa, "EN_REVISION").await;
+    let source = app.get_json(&format!("/companias/{dudosa}")).await;
+    assert_eq!(source["estado"], "Pendiente", "the source waits undecided");
+    let refused = review(app, "reabrirAuditoria", &dudosa, "x").await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"],
+        "INVALID_TRANSITION"
+    );
+    let blank = review(app, "aprobarRevision", &dudosa, "  ").await;
+    assert_eq!(blank["errors"][0]["extensions"]["field"], "motivo");
+    let sent = review(
+        app,
+        "aprobarRevision",
+        &dudosa,
+        "dominio interno verificado",
+    )
+    .await;
+    let cmd = sent["data"]["aprobarRevision"]["idComando"]
+        .as_str()
+        .unwrap();
+    assert_eq!(settled(app, cmd).await, "PROCESADO");
+    let aprobada = becomes(app, &dudosa, "APROBADA").await;
+    assert_eq!(
+        aprobada["auditoria"]["motivo"],
+        "dominio interno verificado"
+    );
+    let again = review(app, "rechazarRevision", &dudosa, "tarde").await;
+    assert_eq!(
+        again["errors"][0]["extensions"]["code"],
+        "INVALID_TRANSITION"
+    );
+
+    // A rule's rejection reopened and revised: the source changes its mind.
+    let rechazada = create("").await;
+    becomes(app, &rechazada, "RECHAZADA").await;
+    let sent = review(
+        app,
+        "reabrirAuditoria",
+        &rechazada,
+        "el email llegó por correo",
+    )
+    .await;
+    let cmd = sent["data"]["reabrirAuditoria"]["idComando"]
+        .as_str()
+        .unwrap();
+    assert_eq!(settled(app, cmd).await, "PROCESADO");
+    becomes(app, &rechazada, "EN_REVISION").await;
+    let sent = review(
+        app,
+        "aprobarRevision",
+        &rechazada,
+        "verificado por teléfono",
+    )
+    .await;
+    assert!(sent["errors"].is_null(), "{sent}");
+    let revised = becomes(app, &rechazada, "APROBADA").await;
+    assert_eq!(
+        app.get_json(&format!("/companias/{rechazada}")).await["estado"],
+        "Aprobada",
+        "the source context took the revision"
+    );
+    let history: Vec<String> = revised["historial"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["descripcion"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        history
+            .iter()
+            .any(|d| d.contains("«el email llegó por correo»")),
+        "the reopening is in the history: {history:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_auditor_reviews_reopens_and_revises_on_sqlite() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    review_workflow(&app).await;
+}
+
+#[tokio::test]
+async fn an_auditor_reviews_reopens_and_revises_on_postgres() {
+    let Some(app) = spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    review_workflow(&app).await;
+}
+
+/// An early rejection (its company not created yet) is dead-lettered; once
+/// the company exists (and the rules rejected it too), the dead letter is
+/// listed with its reason and replaying it applies it (a repeat is a no-op).
+pub async fn leave_a_dead_letter(app: &TestApp) -> String {
+    #[derive(serde::Serialize)]
+    struct Rechazar {
+        id_compania: String,
+        motivos: Vec<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct Crear {
+        id_compania: String,
+        nombre: String,
+        email: String,
+        identificacion: String,
+        fecha_creacion: i64,
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let header = |kind: &str| EnvelopeHeader::new(kind, "test", "corr-ops", None);
+    let rechazar = app
+        .app
+        .codec
+        .message(
+            "comandos-companias",
+            &id,
+            &header("RechazarCompania"),
+            &Rechazar {
+                id_compania: id.clone(),
+                motivos: vec!["email faltante".into()],
+            },
+        )
+        .expect("encode");
+    app.app
+        .buses
+        .bus
+        .publish(&[rechazar])
+        .await
+        .expect("publish");
+    eventually("dead-lettered", Duration::from_secs(30), || async {
+        let letters = app
+            .embedded()
+            .dead_letters("comandos-companias")
+            .await
+            .ok()?;
+        (!letters.is_empty()).then_some(())
+    })
+    .await;
+    let crear = app
+        .app
+        .codec
+        .message(
+            "comandos-companias",
+            &id,
+            &header("CrearCompania"),
+            &Crear {
+                id_compania: id.clone(),
+                nombre: "Tardía".into(),
+                email: String::new(),
+                identificacion: "5".into(),
+                fecha_creacion: chrono::Utc::now().timestamp_millis(),
+            },
+        )
+        .expect("encode");
+    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    eventually("rejected by the rules", Duration::from_secs(30), || async {
+        let r = app.get_json(&format!("/companias/{id}")).await;
+        (r["estado"] == "Rechazada").then_some(())
+    })
+    .await;
+    id
+}
+
+#[tokio::test]
+async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    leave_a_dead_letter(&app).await;
+    let view = gql(
+        &app,
+        "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo } cartasMuertas { topic tipo motivo intentos } } }",
+        json!({}),
+    )
+    .await;
+    let d = &view["data"];
+    assert_eq!(d["sesion"]["anonimo"], true);
+    assert_eq!(d["sesion"]["desarrollo"], true);
+    let servicios = d["operaciones"]["servicios"].as_array().expect("servicios");
+    assert_eq!(servicios.len(), 5, "{servicios:?}");
+    assert!(servicios.iter().all(|s| s["listo"] == true));
+    let cartas = d["operaciones"]["cartasMuertas"]
+        .as_array()
+        .expect("cartas");
+    assert_eq!(cartas.len(), 1, "{cartas:?}");
+    assert_eq!(cartas[0]["topic"], "comandos-companias");
+    assert!(cartas[0]["motivo"].as_str().unwrap().contains("not found"));
+    let unknown = gql(
+        &app,
+        "mutation { reintentarCartasMuertas(topic: \"nope\") { aplicadas } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(unknown["errors"][0]["extensions"]["field"], "topic");
+    let replay = gql(
+        &app,
+        "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas aplicadas fallidasOtraVez enEspera } }",
+        json!({}),
+    )
+    .await;
+    let r = &replay["data"]["reintentarCartasMuertas"];
+    assert_eq!(r["reenviadas"], 1, "{replay}");
+    assert_eq!(r["aplicadas"], 1, "{replay}");
+    assert_eq!(r["fallidasOtraVez"], 0);
+    let after = gql(&app, "{ operaciones { cartasMuertas { id } } }", json!({})).await;
+    assert_eq!(after["data"]["operaciones"]["cartasMuertas"], json!([]));
+}
+
+#[tokio::test]
+async fn development_sign_in_issues_a_role_token_only_for_local_use() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let token = gql(
+        &app,
+        "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
+        json!({}),
+    )
+    .await["data"]["iniciarSesionDesarrollo"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let sesion: Value = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({"query": "{ sesion { anonimo rol puede } }"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sesion["data"]["sesion"]["rol"], "auditor");
+    assert_eq!(
+        sesion["data"]["sesion"]["puede"],
+        json!(["decidir", "operar"])
+    );
+    let bad = gql(
+        &app,
+        "mutation { iniciarSesionDesarrollo(rol: \"jefe\") }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "rol");
+    let secured =
+        crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |a| {
+            a.anonymous = Some(false)
+        })
+        .await
+        .expect("app");
+    let refused = gql(
+        &secured,
+        "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "no development sign-in where anonymous access is off: {refused}"
+    );
+}

@@ -332,6 +332,7 @@ async fn start_bff(
     s: &Startup<'_>,
     buses: &Buses,
     auth: Arc<dyn Authenticator>,
+    base_local: Arc<std::sync::OnceLock<String>>,
 ) -> Result<BffStarted, InfraError> {
     let module = BffModule::start(
         &s.database(services::BFF_WEB),
@@ -340,7 +341,7 @@ async fn start_bff(
         auth,
     )
     .await?;
-    let operaciones = operaciones_bff(mounted, s.args, buses, &module.storage.db);
+    let operaciones = operaciones_bff(mounted, s.args, buses, &module.storage.db, base_local);
     let schema = bff_web::api::build_schema(
         Arc::new(module.proyecciones.clone()),
         module.commands.clone(),
@@ -364,6 +365,7 @@ fn operaciones_bff(
     args: &RuntimeArgs,
     buses: &Buses,
     bff_db: &Database,
+    base_local: Arc<std::sync::OnceLock<String>>,
 ) -> bff_web::infrastructure::OperacionesAdapter {
     use bff_web::infrastructure::{BusObservado, OperacionesAdapter, ServicioLocal};
     let mut locales: Vec<ServicioLocal> = mounted
@@ -395,7 +397,13 @@ fn operaciones_bff(
     let remotos = bff_web::infrastructure::servicios_remotos(
         args.bff_servicios.as_deref().unwrap_or_default(),
     );
-    OperacionesAdapter::new(locales, remotos, crate::telemetry_metrics::render, bus)
+    OperacionesAdapter::new(
+        locales,
+        base_local,
+        remotos,
+        crate::telemetry_metrics::render,
+        bus,
+    )
 }
 
 fn authenticator(args: &RuntimeArgs) -> Result<Arc<dyn Authenticator>, InfraError> {
@@ -515,6 +523,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         codec: codec.clone(),
     };
     let auth = authenticator(args)?;
+    // This process's URL, for the operations view (known once it listens).
+    let base_local = Arc::new(std::sync::OnceLock::new());
     let mut mounted = Mounted::new(Gate::new(auth.clone(), args.service_reads_open));
     let companias = match role.runs(Role::Companias) {
         true => Some(start_companias(&mut mounted, &startup).await?),
@@ -534,7 +544,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     };
     let (bff, bff_loader_batches) = match role.runs(Role::Bff) {
         true => {
-            let (module, batches) = start_bff(&mut mounted, &startup, &buses, auth).await?;
+            let (module, batches) =
+                start_bff(&mut mounted, &startup, &buses, auth, base_local.clone()).await?;
             (Some(module), Some(batches))
         }
         false => (None, None),
@@ -543,6 +554,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let router = http_router(mounted, &buses);
     let listener = TcpListener::bind(args.http_addr).await?;
     let addr = listener.local_addr()?;
+    let _ = base_local.set(format!("http://127.0.0.1:{}", addr.port()));
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
     let server = tokio::spawn(async move {

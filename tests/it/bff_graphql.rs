@@ -725,7 +725,9 @@ async fn projections_rebuild_reproduces_the_same_rows() {
     let applied = propalpes::ops::rebuild_projections(&args)
         .await
         .expect("rebuild");
-    assert!(applied >= 12, "replayed {applied} events");
+    // 4 creations, 4 audits, 3 decisions: "c@" is a malformed email, left
+    // EnRevision for a person.
+    assert!(applied >= 11, "replayed {applied} events");
     assert_eq!(
         snapshot(&db).await,
         before,

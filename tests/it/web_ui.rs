@@ -147,3 +147,15 @@ async fn a_dead_letter_is_replayed_from_the_operations_view() {
         0
     );
 }
+
+/// An auditor reviews a record EnRevision (a blank reason refused on the
+/// field), then reopens a rejection and approves it: the drawer follows
+/// each command to its new estado.
+#[tokio::test]
+async fn an_auditor_reviews_and_reopens_in_the_drawer() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "review.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+}

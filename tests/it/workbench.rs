@@ -151,6 +151,25 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
         json!({}),
     )
     .await;
+    // Audits page the same way, filtered by resultado and finding.
+    let q = "query($after: String) { auditorias(first: 3, resultado: RECHAZADA, hallazgo: {campo: \"email\", problema: \"faltante\"}, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { idEntidad } } } }";
+    let (mut after, mut audits) = (Value::Null, HashSet::new());
+    loop {
+        let r = gql(&app, q, json!({"after": after})).await;
+        let c = &r["data"]["auditorias"];
+        assert_eq!(c["totalCount"], 7, "{r}");
+        for e in c["edges"].as_array().expect("edges") {
+            assert!(
+                audits.insert(e["node"]["idEntidad"].to_string()),
+                "no audit twice"
+            );
+        }
+        if c["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = c["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(audits.len(), 7);
     let row = &report["data"]["reporteFaltantes"][0];
     assert_eq!(row["tipoEntidad"], "COMPANIA");
     assert_eq!(row["explicacion"], "Falta el email.");
@@ -382,7 +401,7 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     leave_a_dead_letter(&app).await;
     let view = gql(
         &app,
-        "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo } cartasMuertas { topic tipo motivo intentos } } }",
+        "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo } cartasMuertas { topic tipo motivo intentos } sagas { porEstado { estado total } fallidas { idEntidad } } } }",
         json!({}),
     )
     .await;

@@ -7,9 +7,10 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ErrorExtensions, SimpleObject};
 
 use super::errors::{autorizar, coded, store};
-use super::types::{Estado, FiltroHallazgo, Orden};
+use super::types::{Auditoria, Estado, FiltroHallazgo, Orden, TipoEntidad};
 use crate::bff_web::application::{
-    ConsultaRegistros, Cursor, Proyecciones, RegistroVista, TipoRegistro,
+    ConsultaAuditorias, ConsultaRegistros, Cursor, PaginaKeyset, Proyecciones, RegistroVista,
+    TipoRegistro,
 };
 use crate::seedwork::domain::Accion;
 
@@ -55,17 +56,72 @@ pub struct Pedido {
     pub after: Option<String>,
 }
 
+/// The cursor a list was asked to start after.
+fn despues_de(after: Option<String>) -> async_graphql::Result<Option<Cursor>> {
+    after
+        .map(|a| {
+            decodificar(&a).ok_or_else(|| {
+                coded("BAD_USER_INPUT", "after is not a cursor of this list")
+                    .extend_with(|_, e| e.set("field", "after"))
+            })
+        })
+        .transpose()
+}
+
+/// A keyset page as a connection.
+fn conexion<V, T: From<V> + async_graphql::OutputType>(
+    pagina: PaginaKeyset<V>,
+    tenia_cursor: bool,
+) -> Lista<T> {
+    let mut lista = Connection::with_additional_fields(
+        tenia_cursor,
+        pagina.hay_mas,
+        Total {
+            total_count: pagina.total,
+        },
+    );
+    lista.edges.extend(
+        pagina
+            .items
+            .into_iter()
+            .map(|(cursor, vista)| Edge::new(codificar(&cursor), T::from(vista))),
+    );
+    lista
+}
+
+/// What the audits list is asked for.
+pub struct PedidoAuditorias {
+    pub resultado: Option<Estado>,
+    pub tipo: Option<TipoEntidad>,
+    pub hallazgo: Option<FiltroHallazgo>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+/// One page of audits, newest verdict first, as a connection.
+pub async fn listar_auditorias(
+    ctx: &Context<'_>,
+    pedido: PedidoAuditorias,
+) -> async_graphql::Result<Lista<Auditoria>> {
+    autorizar(ctx, Accion::Consultar)?;
+    let tenia_cursor = pedido.after.is_some();
+    let consulta = ConsultaAuditorias {
+        resultado: pedido
+            .resultado
+            .map(|e| crate::seedwork::domain::Estado::from(e).as_str().to_owned()),
+        tipo: pedido.tipo.map(TipoRegistro::from),
+        hallazgo: pedido.hallazgo.map(|h| (h.campo, h.problema)),
+        despues: despues_de(pedido.after)?,
+        limite: super::schema::page_size(pedido.first)? as i64,
+    };
+    let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+    let pagina = proyecciones.auditorias(&consulta).await.map_err(store)?;
+    Ok(conexion(pagina, tenia_cursor))
+}
+
 impl Pedido {
     fn consulta(self) -> async_graphql::Result<ConsultaRegistros> {
-        let despues = self
-            .after
-            .map(|a| {
-                decodificar(&a).ok_or_else(|| {
-                    coded("BAD_USER_INPUT", "after is not a cursor of this list")
-                        .extend_with(|_, e| e.set("field", "after"))
-                })
-            })
-            .transpose()?;
+        let despues = despues_de(self.after)?;
         Ok(ConsultaRegistros {
             estado: self
                 .estado
@@ -96,20 +152,7 @@ where
         .registros(tipo, &consulta)
         .await
         .map_err(store)?;
-    let mut lista = Connection::with_additional_fields(
-        tenia_cursor,
-        pagina.hay_mas,
-        Total {
-            total_count: pagina.total,
-        },
-    );
-    lista.edges.extend(
-        pagina
-            .items
-            .into_iter()
-            .map(|(cursor, vista)| Edge::new(codificar(&cursor), T::from(vista))),
-    );
-    Ok(lista)
+    Ok(conexion(pagina, tenia_cursor))
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use async_graphql::{Context, SimpleObject};
 use super::errors::{AuthState, autorizar, coded, operacion};
 use crate::bff_web::application::{
     CartaMuerta as CartaVista, Consumidor as ConsumidorVista, Operaciones as OperacionesPort,
-    ResultadoReintento as ResultadoVista, SaludServicio as SaludVista,
+    ResultadoReintento as ResultadoVista, SagaFallida as SagaFallidaVista,
+    SaludServicio as SaludVista,
 };
 use crate::seedwork::application::Authenticator;
 use crate::seedwork::domain::{Accion, Principal, Rol};
@@ -120,6 +121,46 @@ pub struct CartaMuerta {
     pub fecha: String,
 }
 
+/// How many sagas are in a state.
+#[derive(SimpleObject)]
+pub struct ConteoSagas {
+    pub estado: String,
+    pub total: i64,
+}
+
+/// A saga given up on, with its last error.
+#[derive(SimpleObject)]
+pub struct SagaFallida {
+    /// auditoria (a record's decision) or registro_propiedad.
+    pub saga: String,
+    pub tipo_entidad: String,
+    pub id_entidad: String,
+    pub decision: String,
+    pub intentos: u32,
+    pub ultimo_error: Option<String>,
+    pub fecha_actualizacion: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ResumenSagas {
+    pub por_estado: Vec<ConteoSagas>,
+    pub fallidas: Vec<SagaFallida>,
+}
+
+impl From<SagaFallidaVista> for SagaFallida {
+    fn from(s: SagaFallidaVista) -> Self {
+        Self {
+            saga: s.saga,
+            tipo_entidad: s.tipo_entidad,
+            id_entidad: s.id_entidad,
+            decision: s.decision,
+            intentos: s.intentos,
+            ultimo_error: s.ultimo_error,
+            fecha_actualizacion: s.fecha_actualizacion,
+        }
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct ResultadoReintento {
     pub reenviadas: usize,
@@ -194,6 +235,24 @@ impl Operaciones {
             .into_iter()
             .map(SaludServicio::from)
             .collect())
+    }
+
+    /// The sagas by state and the failed ones with their last error.
+    async fn sagas(&self, ctx: &Context<'_>) -> async_graphql::Result<ResumenSagas> {
+        let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
+        let resumen = port.sagas().await.map_err(operacion)?;
+        Ok(ResumenSagas {
+            por_estado: resumen
+                .por_estado
+                .into_iter()
+                .map(|(estado, total)| ConteoSagas { estado, total })
+                .collect(),
+            fallidas: resumen
+                .fallidas
+                .into_iter()
+                .map(SagaFallida::from)
+                .collect(),
+        })
     }
 
     async fn cartas_muertas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CartaMuerta>> {

@@ -8,7 +8,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::errors::{autorizar, bad_input, coded, enviar, store};
-use super::listas::{Lista, Pedido, listar};
+use super::listas::{Lista, Pedido, PedidoAuditorias, listar, listar_auditorias};
 use super::operaciones::{
     Operaciones, ResultadoReintento, Sesion, operaciones, reintentar, sesion, token_de_desarrollo,
 };
@@ -261,25 +261,24 @@ impl Query {
             .map(DatosGeograficos::from))
     }
 
+    /// Audits, newest verdict first, by resultado, kind and finding.
     async fn auditorias(
         &self,
         ctx: &Context<'_>,
         resultado: Option<Estado>,
         tipo: Option<TipoEntidad>,
+        hallazgo: Option<FiltroHallazgo>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, Auditoria>> {
-        autorizar(ctx, Accion::Consultar)?;
-        let limit = page_size(first)?;
-        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
-        let resultado = resultado.map(|e| crate::seedwork::domain::Estado::from(e).as_str());
-        let tipo = tipo.map(|t| crate::bff_web::application::TipoRegistro::from(t).as_str());
-        paginate(after, limit, |offset| async move {
-            store
-                .auditorias(resultado, tipo, offset, limit as i64)
-                .await
-        })
-        .await
+    ) -> async_graphql::Result<Lista<Auditoria>> {
+        let pedido = PedidoAuditorias {
+            resultado,
+            tipo,
+            hallazgo,
+            first,
+            after,
+        };
+        listar_auditorias(ctx, pedido).await
     }
 
     async fn reporte_faltantes(

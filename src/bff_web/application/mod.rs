@@ -7,10 +7,11 @@ mod ports;
 
 pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError, Envio};
 pub use operaciones::{
-    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, SaludServicio,
+    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, ResumenSagas,
+    SagaFallida, SaludServicio,
 };
 pub use ports::{
-    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, ConsultaRegistros, Cursor, Orden, Pagina,
-    PaginaRegistros, PasoVista, Proyecciones, RegistroComandos, RegistroPropiedadVista,
-    RegistroVista, Suceso, TipoRegistro,
+    AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, ConsultaAuditorias, ConsultaRegistros,
+    Cursor, Orden, Pagina, PaginaKeyset, PaginaRegistros, PasoVista, Proyecciones,
+    RegistroComandos, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };

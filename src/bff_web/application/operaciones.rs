@@ -48,12 +48,35 @@ pub struct ResultadoReintento {
     pub en_espera: usize,
 }
 
+/// A saga given up on (a decision or a registration), with its last error.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct SagaFallida {
+    /// `auditoria` (one record's decision) or `registro_propiedad`.
+    pub saga: String,
+    pub tipo_entidad: String,
+    pub id_entidad: String,
+    pub decision: String,
+    pub intentos: u32,
+    pub ultimo_error: Option<String>,
+    pub fecha_actualizacion: String,
+}
+
+/// The sagas by state, and the failed ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResumenSagas {
+    /// (estado, sagas): pendiente, completada, compensada, fallida.
+    pub por_estado: Vec<(String, i64)>,
+    pub fallidas: Vec<SagaFallida>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OperacionError {
     #[error("topic {0:?} has no dead letters to replay (unknown topic)")]
     TopicDesconocido(String),
     #[error("the bus did not answer: {0}")]
     Bus(String),
+    #[error("auditoria did not answer: {0}")]
+    Auditoria(String),
 }
 
 /// What the operations view reads and does.
@@ -61,6 +84,8 @@ pub enum OperacionError {
 pub trait Operaciones: Send + Sync {
     async fn salud(&self) -> Vec<SaludServicio>;
     async fn cartas_muertas(&self) -> Result<Vec<CartaMuerta>, OperacionError>;
+    /// The sagas by state and the failed ones (from auditoria's saga log).
+    async fn sagas(&self) -> Result<ResumenSagas, OperacionError>;
     /// Replays the dead letters of `topic` (one, or all) and waits a while
     /// for their outcome.
     async fn reintentar(

@@ -130,10 +130,22 @@ pub struct ConsultaRegistros {
 /// A keyset page: each row with its cursor, the total that match the
 /// filters, and whether more follow.
 #[derive(Debug, Clone)]
-pub struct PaginaRegistros {
-    pub items: Vec<(Cursor, RegistroVista)>,
+pub struct PaginaKeyset<T> {
+    pub items: Vec<(Cursor, T)>,
     pub total: i64,
     pub hay_mas: bool,
+}
+
+pub type PaginaRegistros = PaginaKeyset<RegistroVista>;
+
+/// What a reviewer asks of the list of audits (newest first).
+#[derive(Debug, Clone, Default)]
+pub struct ConsultaAuditorias {
+    pub resultado: Option<String>,
+    pub tipo: Option<TipoRegistro>,
+    pub hallazgo: Option<(String, String)>,
+    pub despues: Option<Cursor>,
+    pub limite: i64,
 }
 
 /// One thing that happened to a record: an event the projection applied
@@ -170,11 +182,8 @@ pub trait Proyecciones: Send + Sync {
     ) -> Result<Option<RegistroVista>, StoreError>;
     async fn auditorias(
         &self,
-        resultado: Option<&str>,
-        tipo: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<AuditoriaVista>, StoreError>;
+        consulta: &ConsultaAuditorias,
+    ) -> Result<PaginaKeyset<AuditoriaVista>, StoreError>;
     /// The audits of many records at once (one query for a whole page).
     async fn auditorias_de(
         &self,

@@ -11,7 +11,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::bff_web::application::{
-    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, SaludServicio,
+    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, ResumenSagas,
+    SagaFallida, SaludServicio,
 };
 use crate::contracts::topics;
 use crate::seedwork::api::ReadinessCheck;
@@ -34,6 +35,9 @@ pub struct ServicioLocal {
 
 pub struct OperacionesAdapter {
     locales: Vec<ServicioLocal>,
+    /// This process's own base URL, known once it listens (its auditoria's
+    /// saga log is read over HTTP like another process's).
+    base_local: Arc<std::sync::OnceLock<String>>,
     /// (name, base URL) of services in other processes.
     remotos: Vec<(String, String)>,
     /// This process's metrics in Prometheus text.
@@ -45,12 +49,14 @@ pub struct OperacionesAdapter {
 impl OperacionesAdapter {
     pub fn new(
         locales: Vec<ServicioLocal>,
+        base_local: Arc<std::sync::OnceLock<String>>,
         remotos: Vec<(String, String)>,
         metricas: fn() -> String,
         bus: BusObservado,
     ) -> Self {
         Self {
             locales,
+            base_local,
             remotos,
             metricas,
             bus,
@@ -59,6 +65,42 @@ impl OperacionesAdapter {
                 .build()
                 .unwrap_or_default(),
         }
+    }
+
+    /// Where auditoria answers: another process named in `BFF_SERVICIOS`,
+    /// or this one.
+    fn auditoria(&self) -> Option<String> {
+        const AUDITORIA: &str = crate::contracts::services::AUDITORIA;
+        self.remotos
+            .iter()
+            .find(|(n, _)| n == AUDITORIA)
+            .map(|(_, url)| url.trim_end_matches('/').to_owned())
+            .or_else(|| {
+                self.locales
+                    .iter()
+                    .any(|l| l.nombre == AUDITORIA)
+                    .then(|| self.base_local.get().cloned())
+                    .flatten()
+            })
+    }
+
+    async fn pagina_sagas(
+        &self,
+        base: &str,
+        estado: &str,
+        tamano: u32,
+    ) -> Result<PaginaSagas, OperacionError> {
+        let error = |e: reqwest::Error| OperacionError::Auditoria(e.to_string());
+        self.http
+            .get(format!("{base}/sagas?estado={estado}&page_size={tamano}"))
+            .send()
+            .await
+            .map_err(error)?
+            .error_for_status()
+            .map_err(error)?
+            .json()
+            .await
+            .map_err(error)
     }
 
     async fn remoto(&self, nombre: &str, base: &str) -> SaludServicio {
@@ -81,6 +123,22 @@ impl OperacionesAdapter {
         salud
     }
 }
+
+/// A page of auditoria's `GET /sagas`.
+#[derive(serde::Deserialize)]
+struct PaginaSagas {
+    items: Vec<SagaFallida>,
+    total: i64,
+}
+
+/// The saga states auditoria's log knows (both kinds of saga).
+const ESTADOS_SAGA: [&str; 5] = [
+    "pendiente",
+    "en_curso",
+    "completada",
+    "compensada",
+    "fallida",
+];
 
 /// One sample of the Prometheus text format: name, labels, value.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,7 +224,10 @@ fn salud_de(nombre: &str, m: &[Muestra]) -> SaludServicio {
         listo: true,
         detalle: None,
         outbox_pendientes: valor(m, "propalpes_outbox_backlog", &servicio) as i64,
-        outbox_antiguedad_segundos: valor(m, "propalpes_outbox_oldest_age_seconds", &servicio),
+        // An empty outbox reports -0: no age.
+        outbox_antiguedad_segundos: valor(m, "propalpes_outbox_oldest_age_seconds", &servicio)
+            .max(0.0)
+            .abs(),
         consumidores,
     }
 }
@@ -237,6 +298,22 @@ impl Operaciones for OperacionesAdapter {
             }
         }
         Ok(cartas)
+    }
+
+    async fn sagas(&self) -> Result<ResumenSagas, OperacionError> {
+        let Some(base) = self.auditoria() else {
+            return Ok(ResumenSagas::default());
+        };
+        let mut resumen = ResumenSagas::default();
+        for estado in ESTADOS_SAGA {
+            let tamano = if estado == "fallida" { 50 } else { 1 };
+            let pagina = self.pagina_sagas(&base, estado, tamano).await?;
+            resumen.por_estado.push((estado.to_owned(), pagina.total));
+            if estado == "fallida" {
+                resumen.fallidas = pagina.items;
+            }
+        }
+        Ok(resumen)
     }
 
     async fn reintentar(

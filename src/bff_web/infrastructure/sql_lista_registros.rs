@@ -3,9 +3,10 @@
 
 use sqlx::Row;
 
-use super::sql_proyecciones::row_to_registro;
+use super::sql_proyecciones::{AUDITORIA, row_to_auditoria, row_to_registro};
 use crate::bff_web::application::{
-    ConsultaRegistros, Cursor, Orden, PaginaRegistros, RegistroVista, Suceso, TipoRegistro,
+    AuditoriaVista, ConsultaAuditorias, ConsultaRegistros, Cursor, Orden, PaginaKeyset,
+    PaginaRegistros, RegistroVista, Suceso, TipoRegistro,
 };
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::{Database, store_error};
@@ -194,6 +195,85 @@ pub async fn registros(
         items.push((cursor, vista));
     }
     Ok(PaginaRegistros {
+        items,
+        total,
+        hay_mas,
+    })
+}
+
+/// A keyset page of audits, newest first, by resultado, kind and finding.
+pub async fn auditorias(
+    db: &Database,
+    c: &ConsultaAuditorias,
+) -> Result<PaginaKeyset<AuditoriaVista>, StoreError> {
+    let filtro = || {
+        let mut f = Filtro::new();
+        f.y("1 = 1".into());
+        if let Some(r) = &c.resultado {
+            let r = f.ligar(Valor::Texto(r.clone()));
+            f.y(format!("resultado = {r}"));
+        }
+        if let Some(t) = c.tipo {
+            let t = f.ligar(Valor::Texto(t.as_str().to_owned()));
+            f.y(format!("tipo_entidad = {t}"));
+        }
+        if let Some((campo, problema)) = &c.hallazgo {
+            let (ca, pr) = (
+                f.ligar(Valor::Texto(campo.clone())),
+                f.ligar(Valor::Texto(problema.clone())),
+            );
+            f.y(format!(
+                "EXISTS (SELECT 1 FROM hallazgos h WHERE h.id_auditoria = auditorias.id \
+                 AND h.campo = {ca} AND h.problema = {pr})"
+            ));
+        }
+        f
+    };
+    let conteo = filtro();
+    let total_sql = format!(
+        "SELECT COUNT(*) AS n FROM auditorias WHERE {}",
+        conteo.sql()
+    );
+    let total: i64 = conteo
+        .query(&total_sql)
+        .fetch_one(db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)?;
+    let mut pagina = filtro();
+    if let Some(cursor) = &c.despues {
+        let fecha: i64 = cursor
+            .clave
+            .parse()
+            .map_err(|_| StoreError::Backend(format!("bad cursor key {:?}", cursor.clave)))?;
+        let (k, id) = (
+            pagina.ligar(Valor::Numero(fecha)),
+            pagina.ligar(Valor::Texto(cursor.id.clone())),
+        );
+        pagina.y(format!("(fecha < {k} OR (fecha = {k} AND id < {id}))"));
+    }
+    let limite = pagina.ligar(Valor::Numero(c.limite + 1));
+    let sql = format!(
+        "SELECT {AUDITORIA} FROM auditorias WHERE {} ORDER BY fecha DESC, id DESC LIMIT {limite}",
+        pagina.sql()
+    );
+    let rows = pagina
+        .query(&sql)
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    let hay_mas = rows.len() as i64 > c.limite;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows.iter().take(c.limite as usize) {
+        let vista = row_to_auditoria(row)?;
+        let cursor = Cursor {
+            clave: vista.fecha.to_string(),
+            id: vista.id.clone(),
+        };
+        items.push((cursor, vista));
+    }
+    Ok(PaginaKeyset {
         items,
         total,
         hay_mas,

@@ -6,16 +6,16 @@ use sqlx::any::AnyRow;
 
 use super::sql_lista_registros::{self, nombre_y_busqueda};
 use crate::bff_web::application::{
-    AuditoriaVista, ComandoVista, ConsultaRegistros, Pagina, PaginaRegistros, Proyecciones,
-    RegistroComandos, RegistroVista, Suceso, TipoRegistro,
+    AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Pagina, PaginaKeyset,
+    PaginaRegistros, Proyecciones, RegistroComandos, RegistroVista, Suceso, TipoRegistro,
 };
 use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
 const REGISTRO: &str =
     "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
-const AUDITORIA: &str =
+pub(super) const AUDITORIA: &str =
     "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
 
 /// The BFF's projections on SQLite or Postgres.
@@ -49,7 +49,7 @@ pub(super) fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError>
     })
 }
 
-fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaVista, StoreError> {
+pub(super) fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaVista, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     Ok(AuditoriaVista {
         id: text("id")?,
@@ -103,9 +103,13 @@ impl SqlProyecciones {
         r: &RegistroVista,
     ) -> Result<(), StoreError> {
         let (nombre, busqueda) = nombre_y_busqueda(r);
+        // The audit travels on another topic and may arrive first: a record
+        // whose audit already waits for a person starts EnRevision.
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO NOTHING"
+             VALUES ($1, $2, $3, CASE WHEN $4 = 'Pendiente' AND EXISTS (SELECT 1 FROM auditorias \
+             WHERE id_entidad = $2 AND resultado = 'EnRevision') THEN 'EnRevision' ELSE $4 END, \
+             $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO NOTHING"
         )))
         .bind(r.tipo.as_str())
         .bind(&r.id)
@@ -153,7 +157,8 @@ impl SqlProyecciones {
         sql_lista_registros::completar_busqueda(&self.db).await
     }
 
-    /// A record was approved or rejected.
+    /// A record was approved, rejected or sent to review; an older verdict
+    /// arriving late (another topic) never overwrites a newer one.
     pub async fn registro_decidido(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -165,7 +170,7 @@ impl SqlProyecciones {
     ) -> Result<Option<RegistroVista>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE registros SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, proyectado_en = $6 \
-             WHERE tipo = $4 AND id = $5 RETURNING {REGISTRO}"
+             WHERE tipo = $4 AND id = $5 AND fecha_actualizacion <= $3 RETURNING {REGISTRO}"
         )))
         .bind(estado)
         .bind(serde_json::to_string(motivos).map_err(json_err)?)
@@ -398,32 +403,9 @@ impl Proyecciones for SqlProyecciones {
 
     async fn auditorias(
         &self,
-        resultado: Option<&str>,
-        tipo: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<AuditoriaVista>, StoreError> {
-        let (resultado, tipo) = (resultado.unwrap_or(""), tipo.unwrap_or(""));
-        let filter = "($1 = '' OR resultado = $1) AND ($2 = '' OR tipo_entidad = $2)";
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {AUDITORIA} FROM auditorias WHERE {filter} ORDER BY fecha DESC, id LIMIT $3 OFFSET $4"
-        )))
-        .bind(resultado)
-        .bind(tipo)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.db.pool())
-        .await
-        .map_err(store_error)?;
-        let count = format!("SELECT COUNT(*) AS n FROM auditorias WHERE {filter}");
-        let total = count_rows(&self.db, &count, &[resultado, tipo]).await?;
-        Ok(Pagina {
-            items: rows
-                .iter()
-                .map(row_to_auditoria)
-                .collect::<Result<_, _>>()?,
-            total,
-        })
+        consulta: &ConsultaAuditorias,
+    ) -> Result<PaginaKeyset<AuditoriaVista>, StoreError> {
+        sql_lista_registros::auditorias(&self.db, consulta).await
     }
 
     async fn auditorias_de(&self, ids: &[String]) -> Result<Vec<AuditoriaVista>, StoreError> {

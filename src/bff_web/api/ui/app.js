@@ -128,7 +128,10 @@ function celdaId(id) {
   return el("td", { class: "id" }, el("code", { title: id, text: sufijo(id) }));
 }
 
-const nombreEstado = (e) => (e ? e.charAt(0) + e.slice(1).toLowerCase() : "—");
+const NOMBRES_ESTADO = { PENDIENTE: "Pendiente", APROBADA: "Aprobada", RECHAZADA: "Rechazada", EN_REVISION: "En revisión" };
+const nombreEstado = (e) => (e ? NOMBRES_ESTADO[e] || e.charAt(0) + e.slice(1).toLowerCase() : "—");
+// The CSS class that colors an estado ("En revisión" has a space).
+const claseEstado = (e) => (e === "EN_REVISION" ? "EnRevision" : nombreEstado(e));
 
 // "fuera_de_rango" reads "fuera de rango".
 const textoHallazgo = (h) => `${h.campo} ${String(h.problema).replaceAll("_", " ")}`;
@@ -155,9 +158,8 @@ function puede(accion) {
 }
 
 // Elements marked data-requiere="crear|decidir|operar" show only to a role
-// that may do that. ("decidir" has no buttons yet: an approve/reject
-// button only needs the attribute.) The attribute must be the only reason
-// such an element is hidden.
+// that may do that (the drawer's «Revisión» needs "decidir"). The
+// attribute must be the only reason such an element is hidden.
 function aplicarPermisos(raiz = document) {
   for (const node of raiz.querySelectorAll("[data-requiere]")) node.hidden = !puede(node.dataset.requiere);
 }
@@ -168,7 +170,7 @@ function aplicarPermisos(raiz = document) {
 
 const PAGINA = 20;
 const AUDITORIA_FILA = "auditoria { resultado hallazgos { campo problema explicacion } }";
-const AUDITORIA_DETALLE = "auditoria { id resultado fecha hallazgos { campo problema explicacion } }";
+const AUDITORIA_DETALLE = "auditoria { id resultado fecha motivo revisor hallazgos { campo problema explicacion } }";
 const HISTORIAL = "historial { evento descripcion fecha }";
 
 const VISTAS = {
@@ -206,7 +208,8 @@ const VISTAS = {
 };
 
 const ORDENES = [["RECIENTES", "Más recientes"], ["ANTIGUOS", "Más antiguos"], ["NOMBRE_ASC", "Nombre A–Z"], ["NOMBRE_DESC", "Nombre Z–A"]];
-const ESTADOS = [["", "Todos"], ["PENDIENTE", "Pendiente"], ["APROBADA", "Aprobada"], ["RECHAZADA", "Rechazada"]];
+const ESTADOS = [["", "Todos"], ["PENDIENTE", "Pendiente"], ["EN_REVISION", "En revisión"], ["APROBADA", "Aprobada"],
+  ["RECHAZADA", "Rechazada"]];
 
 const vistaDeTipo = (tipoEntidad) => Object.values(VISTAS).find((v) => v.tipoEntidad === tipoEntidad);
 const nombreDe = (r) => r.nombre || r.nombrePropiedad || sufijo(r.id);
@@ -376,10 +379,9 @@ function filaVacia(vista) {
 
 // Id, name and estado first (what a reviewer scans), the motivos last.
 function fila(vista, r) {
-  const estado = nombreEstado(r.estado);
   const [[, nombre], ...resto] = vista.columnas;
   const tr = el("tr", { tabindex: "0", "data-id": r.id });
-  tr.append(celdaId(r.id), cell(nombre(r) || "—", "nombre"), cell(estado, `estado ${estado}`),
+  tr.append(celdaId(r.id), cell(nombre(r) || "—", "nombre"), cell(nombreEstado(r.estado), `estado ${claseEstado(r.estado)}`),
     ...resto.map(([, valor]) => cell(valor(r) || "—")),
     cell(fecha(r.fechaCreacion), "fecha"), cell(fecha(r.fechaActualizacion), "fecha"), celdaMotivos(r));
   return tr;
@@ -477,6 +479,7 @@ let abierto = null; // { vista, id, origen }: the record the drawer shows
 
 function abrirDetalle(vista, id, origen) {
   abierto = { vista, id, origen: (abierto && abierto.origen) || origen };
+  if (revision.para !== id) reiniciarRevision(id);
   detalleTitulo.textContent = `${vista.singular} …${sufijo(id)}`;
   detalleContenido.replaceChildren(el("p", { class: "status", text: "Cargando…" }));
   if (!dialogo.open) dialogo.showModal();
@@ -488,33 +491,61 @@ function consultaDetalle(vista) {
   return `query($id: ID!) { ${vista.uno}(id: $id) { ${vista.campos} ${AUDITORIA_DETALLE} ${HISTORIAL} ${vista.extraDetalle || ""} } }`;
 }
 
+async function leerRegistro(vista, id) {
+  const data = await gql(consultaDetalle(vista), { id });
+  return data[vista.uno];
+}
+
+// Only the latest load is shown: a live update's answer and a review's
+// may cross.
+let pedidoDetalle = 0;
+
 async function cargarDetalle() {
+  if (!abierto) return;
   const { vista, id } = abierto;
+  const pedido = ++pedidoDetalle;
   try {
-    const data = await gql(consultaDetalle(vista), { id });
-    if (!abierto || abierto.id !== id) return;
-    const r = data[vista.uno];
-    if (!r) {
-      detalleContenido.replaceChildren(el("p", { text: "No se encontró el registro." }));
-      return;
-    }
-    detalleTitulo.textContent = `${vista.singular}: ${nombreDe(r)}`;
-    detalleContenido.replaceChildren(...contenidoDetalle(vista, r));
+    const r = await leerRegistro(vista, id);
+    if (!abierto || abierto.id !== id || pedido !== pedidoDetalle) return;
+    mostrarDetalle(vista, r);
   } catch (e) {
-    if (abierto && abierto.id === id) detalleContenido.replaceChildren(el("p", { class: "status error", text: mensaje(e) }));
+    if (abierto && abierto.id === id && pedido === pedidoDetalle) {
+      detalleContenido.replaceChildren(el("p", { class: "status error", text: mensaje(e) }));
+    }
+  }
+}
+
+// Draws the record; the focus stays where it was (the same control, or
+// the review's heading when its button is gone).
+function mostrarDetalle(vista, r) {
+  if (!r) {
+    detalleContenido.replaceChildren(el("p", { text: "No se encontró el registro." }));
+    return;
+  }
+  const enfocado = detalleContenido.contains(document.activeElement) ? document.activeElement : null;
+  const enRevision = enfocado && enfocado.closest("#detalle-revision");
+  detalleTitulo.textContent = `${vista.singular}: ${nombreDe(r)}`;
+  detalleContenido.replaceChildren(...contenidoDetalle(vista, r));
+  aplicarPermisos(detalleContenido);
+  if (enfocado && !detalleContenido.contains(document.activeElement)) {
+    const mismo = enfocado.id && document.getElementById(enfocado.id);
+    const destino = mismo && detalleContenido.contains(mismo) && !mismo.disabled ? mismo
+      : enRevision ? document.getElementById("revision-titulo") : detalleTitulo;
+    if (destino) destino.focus({ preventScroll: true });
   }
 }
 
 function contenidoDetalle(vista, r) {
-  const estado = nombreEstado(r.estado);
   const datos = [["Id", r.id], ...vista.detalle.map(([etiqueta, valor]) => [etiqueta, valor(r)]),
     ["Motivos de rechazo", (r.motivosRechazo || []).join(", ")],
     ["Creación", fecha(r.fechaCreacion)], ["Última actualización", fecha(r.fechaActualizacion)]];
   return [
     el("dl", {},
-      el("dt", { text: "Estado" }), el("dd", {}, el("span", { class: `estado ${estado}`, text: estado })),
+      el("dt", { text: "Estado" }),
+      el("dd", {}, el("span", { class: `estado ${claseEstado(r.estado)}`, id: "detalle-estado", text: nombreEstado(r.estado) })),
       ...datos.flatMap(([etiqueta, valor]) => [el("dt", { text: etiqueta }), el("dd", { text: valor || "—" })])),
     seccionAuditoria(r.auditoria),
+    seccionRevision(r),
     "registro" in r ? seccionRegistro(r.registro) : null,
     "datosGeograficos" in r ? seccionGeografico(r.datosGeograficos) : null,
     seccionHistorial(r.historial || []),
@@ -524,14 +555,193 @@ function contenidoDetalle(vista, r) {
 function seccionAuditoria(a) {
   const partes = [el("h3", { text: "Auditoría" })];
   if (!a) return el("div", {}, ...partes, el("p", { text: "Aún sin auditoría." }));
-  const resultado = nombreEstado(a.resultado);
-  partes.push(el("p", {}, "Resultado: ", el("span", { class: `estado ${resultado}`, text: resultado }),
+  partes.push(el("p", {}, "Resultado: ", el("span", { class: `estado ${claseEstado(a.resultado)}`, text: nombreEstado(a.resultado) }),
     el("span", { class: "cuando", text: ` — ${fecha(a.fecha)}` })));
+  // An auditor's verdict (or reopening) and why; the rules' have neither.
+  if (a.motivo || a.revisor) {
+    const verbo = a.resultado === "EN_REVISION" ? "Reabierto" : "Decidido";
+    partes.push(el("p", { id: "detalle-decision", class: "decision",
+      text: `${a.revisor ? `${verbo} por ${a.revisor}` : verbo}${a.motivo ? `: «${a.motivo}»` : ""}` }));
+  }
   partes.push(el("ul", { id: "detalle-hallazgos" }, ...(a.hallazgos.length
     ? a.hallazgos.map((h) => el("li", { "data-campo": h.campo, "data-problema": h.problema },
       el("strong", { text: textoHallazgo(h) }), ": ", el("span", { class: "explicacion", text: h.explicacion || "—" })))
     : [el("li", { text: "Sin hallazgos: los datos están completos." })])));
   return el("div", {}, ...partes);
+}
+
+/* The drawer's «Revisión»: an auditor approves or rejects a record the
+   audit left EN_REVISION, or reopens a decided one, always with a written
+   reason. The reason, its error and the status are kept across redraws
+   (a live update redraws the drawer while the auditor types). */
+
+const revision = {
+  para: null, // the record the draft and the status belong to
+  enCurso: new Set(), // the records whose review is on its way
+  motivo: el("textarea", { id: "revision-motivo", name: "motivo", rows: "3", "aria-required": "true",
+    "aria-describedby": "revision-ayuda", spellcheck: "true" }),
+  error: el("p", { id: "revision-error", class: "mensaje-error campo-error", hidden: true }),
+  estado: el("div", { id: "revision-estado", class: "status", role: "status", "aria-live": "polite" }),
+};
+
+const REVISIONES = {
+  aprobar: { mutacion: "aprobarRevision", boton: "Aprobar", esperado: "APROBADA", enviando: "Enviando la aprobación…",
+    imposible: "El registro ya no está en revisión", desde: ["EN_REVISION"] },
+  rechazar: { mutacion: "rechazarRevision", boton: "Rechazar", esperado: "RECHAZADA", enviando: "Enviando el rechazo…",
+    imposible: "El registro ya no está en revisión", desde: ["EN_REVISION"] },
+  reabrir: { mutacion: "reabrirAuditoria", boton: "Reabrir para revisión", esperado: "EN_REVISION",
+    enviando: "Reabriendo la auditoría…", imposible: "El registro ya no está aprobado ni rechazado", desde: ["APROBADA", "RECHAZADA"] },
+};
+
+function reiniciarRevision(id) {
+  revision.para = id;
+  revision.motivo.value = "";
+  limpiarErrorMotivo();
+  setStatus(revision.estado, "");
+}
+
+function errorMotivo(texto) {
+  revision.error.textContent = texto;
+  revision.error.hidden = false;
+  revision.motivo.setAttribute("aria-invalid", "true");
+  revision.motivo.setAttribute("aria-describedby", "revision-error revision-ayuda");
+  revision.motivo.focus();
+}
+
+function limpiarErrorMotivo() {
+  revision.error.textContent = "";
+  revision.error.hidden = true;
+  revision.motivo.removeAttribute("aria-invalid");
+  revision.motivo.setAttribute("aria-describedby", "revision-ayuda");
+}
+
+revision.motivo.addEventListener("input", () => {
+  if (revision.motivo.hasAttribute("aria-invalid") && revision.motivo.value.trim()) limpiarErrorMotivo();
+});
+
+function seccionRevision(r) {
+  const seccion = el("div", { id: "detalle-revision", class: "revision", role: "group", "aria-labelledby": "revision-titulo",
+    "data-requiere": "decidir", "data-estado": r.estado }, el("h3", { id: "revision-titulo", tabindex: "-1", text: "Revisión" }));
+  const acciones = r.estado === "EN_REVISION" ? ["aprobar", "rechazar"]
+    : r.estado === "APROBADA" || r.estado === "RECHAZADA" ? ["reabrir"] : [];
+  if (!acciones.length) {
+    seccion.append(el("p", { class: "nota", text: r.estado === "PENDIENTE"
+      ? "Pendiente de auditoría: podrá revisarse cuando la auditoría termine."
+      : "Este registro no admite una revisión ahora." }), revision.estado);
+    return seccion;
+  }
+  const nota = acciones[0] === "reabrir"
+    ? `Decidido (${nombreEstado(r.estado)}). Reabrirlo lo devuelve a revisión; la próxima decisión reemplaza esta.`
+    : "La auditoría dejó este registro a una persona: apruébelo o recházelo.";
+  const enCurso = revision.enCurso.has(r.id);
+  seccion.append(el("p", { class: "nota", text: nota }),
+    el("label", { for: "revision-motivo", text: "Motivo (obligatorio)" }), revision.motivo,
+    el("p", { id: "revision-ayuda", class: "nota", text: "Queda en la auditoría y el historial, con su nombre." }),
+    revision.error,
+    el("div", { class: "acciones" }, ...acciones.map((clave) => el("button", {
+      type: "button", id: `revision-${clave}`, class: clave === "aprobar" ? null : "secundario",
+      text: REVISIONES[clave].boton, disabled: enCurso, onclick: () => revisar(clave) }))),
+    revision.estado);
+  return seccion;
+}
+
+function botonesRevision(deshabilitados) {
+  detalleContenido.querySelectorAll("#detalle-revision button").forEach((b) => { b.disabled = deshabilitados; });
+}
+
+// Sends the review, follows its command to PROCESADO and then shows the
+// record (drawer and row) once its estado is the one the review leads to.
+async function revisar(clave) {
+  if (!abierto || revision.enCurso.has(abierto.id)) return;
+  const accion = REVISIONES[clave];
+  const { vista, id } = abierto;
+  const motivo = revision.motivo.value.trim();
+  if (!motivo) {
+    setStatus(revision.estado, "");
+    errorMotivo("Escriba el motivo: la revisión no se envía sin una razón escrita.");
+    return;
+  }
+  limpiarErrorMotivo();
+  const vigente = () => abierto && abierto.id === id;
+  const estado = (texto, tipo) => vigente() && setStatus(revision.estado, texto, tipo);
+  revision.enCurso.add(id);
+  botonesRevision(true);
+  estado(accion.enviando);
+  try {
+    const data = await gql(`mutation($tipo: TipoEntidad!, $id: ID!, $motivo: String!) {
+      ${accion.mutacion}(tipo: $tipo, id: $id, motivo: $motivo) { idComando estado idEntidad } }`,
+    { tipo: vista.tipoEntidad, id, motivo });
+    const aceptado = data[accion.mutacion];
+    estado(`Comando ${aceptado.idComando}: ${ESTADOS_COMANDO[aceptado.estado]}`);
+    const final = await seguirComando(aceptado.idComando, el("div"));
+    if (!final) {
+      estado("El comando sigue en curso; el registro se actualizará en vivo.");
+    } else if (final.estado === "FALLIDO") {
+      estado(`No se pudo completar: ${final.error || "el comando falló"}.`, "error");
+    } else {
+      // The command is done; the record's estado follows a moment later.
+      let r = await leerRegistro(vista, id);
+      for (let i = 0; r && r.estado !== accion.esperado && i < 25; i++) {
+        await new Promise((listo) => setTimeout(listo, 400));
+        r = await leerRegistro(vista, id);
+      }
+      if (r) actualizarFila(vista, r);
+      if (vigente()) {
+        revision.enCurso.delete(id);
+        // The reason is on record now (unless the auditor typed another meanwhile).
+        if (r && r.estado === accion.esperado && revision.motivo.value.trim() === motivo) revision.motivo.value = "";
+        pedidoDetalle++; // an older load on its way must not draw over this one
+        mostrarDetalle(vista, r);
+        estado(r && r.estado === accion.esperado
+          ? `Listo: el registro quedó «${nombreEstado(r.estado)}».`
+          : `El comando se procesó; el registro aún está «${nombreEstado(r && r.estado)}» y se actualizará en vivo.`,
+        r && r.estado === accion.esperado ? "ok" : "");
+      }
+    }
+  } catch (e) {
+    if (e.code === "BAD_USER_INPUT" && e.field === "motivo") {
+      if (vigente()) {
+        setStatus(revision.estado, "");
+        errorMotivo("El servidor no aceptó el motivo: escriba una razón (no puede quedar en blanco).");
+      }
+    } else if (e.code === "INVALID_TRANSITION") {
+      const r = await leerRegistro(vista, id).catch(() => null);
+      if (vigente()) {
+        revision.enCurso.delete(id);
+        if (r) {
+          pedidoDetalle++;
+          mostrarDetalle(vista, r);
+          actualizarFila(vista, r);
+        }
+        // The server judged a newer estado than the drawer had (or one this
+        // page has not caught up with yet).
+        const ahora = !r ? "otra persona lo cambió."
+          : accion.desde.includes(r.estado) ? "el servidor no lo admitió; el registro se está actualizando, inténtelo de nuevo."
+          : `ahora está «${nombreEstado(r.estado)}».`;
+        estado(`${accion.imposible}: ${ahora}`, "error");
+      }
+    } else {
+      estado(`No se pudo enviar la revisión: ${mensaje(e)}`, "error");
+    }
+  } finally {
+    revision.enCurso.delete(id);
+    if (vigente()) {
+      botonesRevision(false);
+      if (!dialogo.contains(document.activeElement)) {
+        const titulo = document.getElementById("revision-titulo");
+        if (titulo) titulo.focus({ preventScroll: true });
+      }
+    }
+  }
+}
+
+// The table's row of a record the drawer reloaded, if it is on the page.
+function actualizarFila(vista, r) {
+  const s = vista.s;
+  if (!s.filas.has(r.id)) return;
+  const { historial, registro, datosGeograficos, ...fresca } = r;
+  s.filas.set(r.id, { ...s.filas.get(r.id), ...fresca });
+  reemplazarFila(vista, s.filas.get(r.id));
 }
 
 // The registration's saga: where it is and each step it took.
@@ -932,7 +1142,8 @@ function setStatus(status, text, kind = "") {
   status.className = `status ${kind}`;
 }
 
-// Follows a command to PROCESADO or FALLIDO (with the reason).
+// Follows a command to PROCESADO or FALLIDO (with the reason); returns
+// that { estado, error }, or nothing if it is still on its way after a minute.
 async function seguirComando(id, status) {
   for (let i = 0; i < 120; i++) {
     const { estadoComando } = await gql("query($id: ID!) { estadoComando(id: $id) { estado error } }", { id });
@@ -940,7 +1151,7 @@ async function seguirComando(id, status) {
       const fallido = estadoComando.estado === "FALLIDO";
       setStatus(status, `Comando ${id}: ${ESTADOS_COMANDO[estadoComando.estado]}${fallido ? ` — ${estadoComando.error || ""}` : ""}`,
         fallido ? "error" : "ok");
-      return;
+      return estadoComando;
     }
     await new Promise((r) => setTimeout(r, 500));
   }

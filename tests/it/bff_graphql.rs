@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+pub async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
     let mut request = app
         .http
         .post(app.url("/graphql"))

@@ -13,15 +13,7 @@ use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::{Value, json};
 
 pub async fn gql(app: &TestApp, query: &str, variables: Value) -> Value {
-    app.http
-        .post(app.url("/graphql"))
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
+    crate::bff_graphql::gql(app, None, query, variables).await
 }
 
 /// `n` companies "Empresa 000".. with NIT 900000000.., every fifth with a

@@ -2,6 +2,7 @@
 //! filters, total and search; a record's history.
 
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::sql_proyecciones::{AUDITORIA, row_to_auditoria, row_to_registro};
 use crate::bff_web::application::{
@@ -149,51 +150,71 @@ fn despues_de(f: &mut Filtro, orden: Orden, cursor: &Cursor) -> Result<(), Store
     Ok(())
 }
 
+/// How many rows of `tabla` match the filter (all pages).
+async fn contar(db: &Database, tabla: &str, f: &Filtro) -> Result<i64, StoreError> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {tabla} WHERE {}", f.sql());
+    f.query(&sql)
+        .fetch_one(db.pool())
+        .await
+        .map_err(store_error)?
+        .try_get("n")
+        .map_err(store_error)
+}
+
+/// Reads a page: one row more than asked, to know whether more follow;
+/// each row with its cursor.
+async fn leer_pagina<T>(
+    db: &Database,
+    mut f: Filtro,
+    consulta: impl FnOnce(&Filtro, &str) -> String,
+    limite: i64,
+    fila: impl Fn(&AnyRow) -> Result<(Cursor, T), StoreError>,
+) -> Result<(Vec<(Cursor, T)>, bool), StoreError> {
+    let limit = f.ligar(Valor::Numero(limite + 1));
+    let sql = consulta(&f, &limit);
+    let rows = f
+        .query(&sql)
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    let hay_mas = rows.len() as i64 > limite;
+    let items = rows
+        .iter()
+        .take(limite as usize)
+        .map(fila)
+        .collect::<Result<_, _>>()?;
+    Ok((items, hay_mas))
+}
+
 pub async fn registros(
     db: &Database,
     tipo: TipoRegistro,
     c: &ConsultaRegistros,
 ) -> Result<PaginaRegistros, StoreError> {
-    let conteo = filtro(tipo, c);
-    let total_sql = format!("SELECT COUNT(*) AS n FROM registros WHERE {}", conteo.sql());
-    let total: i64 = conteo
-        .query(&total_sql)
-        .fetch_one(db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)?;
+    let total = contar(db, "registros", &filtro(tipo, c)).await?;
     let mut pagina = filtro(tipo, c);
     if let Some(cursor) = &c.despues {
         despues_de(&mut pagina, c.orden, cursor)?;
     }
     let (columna, direccion) = orden_sql(c.orden);
-    let limite = pagina.ligar(Valor::Numero(c.limite + 1));
-    let sql = format!(
-        "SELECT {COLUMNAS} FROM registros WHERE {} ORDER BY {columna} {direccion}, id {direccion} \
-         LIMIT {limite}",
-        pagina.sql()
-    );
-    let rows = pagina
-        .query(&sql)
-        .fetch_all(db.pool())
-        .await
-        .map_err(store_error)?;
-    let hay_mas = rows.len() as i64 > c.limite;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows.iter().take(c.limite as usize) {
+    let consulta = |f: &Filtro, limite: &str| {
+        format!(
+            "SELECT {COLUMNAS} FROM registros WHERE {} ORDER BY {columna} {direccion}, \
+             id {direccion} LIMIT {limite}",
+            f.sql()
+        )
+    };
+    let (items, hay_mas) = leer_pagina(db, pagina, consulta, c.limite, |row| {
         let vista = row_to_registro(row)?;
         let clave = if columna == "nombre" {
             row.try_get::<String, _>("nombre").map_err(store_error)?
         } else {
             vista.fecha_creacion.to_string()
         };
-        let cursor = Cursor {
-            clave,
-            id: vista.id.clone(),
-        };
-        items.push((cursor, vista));
-    }
+        let id = vista.id.clone();
+        Ok((Cursor { clave, id }, vista))
+    })
+    .await?;
     Ok(PaginaRegistros {
         items,
         total,
@@ -201,47 +222,39 @@ pub async fn registros(
     })
 }
 
-/// A keyset page of audits, newest first, by resultado, kind and finding.
+/// The filters of the audits list, shared by the page and its total.
+fn filtro_auditorias(c: &ConsultaAuditorias) -> Filtro {
+    let mut f = Filtro::new();
+    f.y("1 = 1".into());
+    if let Some(r) = &c.resultado {
+        let r = f.ligar(Valor::Texto(r.clone()));
+        f.y(format!("resultado = {r}"));
+    }
+    if let Some(t) = c.tipo {
+        let t = f.ligar(Valor::Texto(t.as_str().to_owned()));
+        f.y(format!("tipo_entidad = {t}"));
+    }
+    if let Some((campo, problema)) = &c.hallazgo {
+        let (ca, pr) = (
+            f.ligar(Valor::Texto(campo.clone())),
+            f.ligar(Valor::Texto(problema.clone())),
+        );
+        f.y(format!(
+            "EXISTS (SELECT 1 FROM hallazgos h WHERE h.id_auditoria = auditorias.id \
+             AND h.campo = {ca} AND h.problema = {pr})"
+        ));
+    }
+    f
+}
+
+/// A keyset page of audits, newest verdict first, by resultado, kind and
+/// finding.
 pub async fn auditorias(
     db: &Database,
     c: &ConsultaAuditorias,
 ) -> Result<PaginaKeyset<AuditoriaVista>, StoreError> {
-    let filtro = || {
-        let mut f = Filtro::new();
-        f.y("1 = 1".into());
-        if let Some(r) = &c.resultado {
-            let r = f.ligar(Valor::Texto(r.clone()));
-            f.y(format!("resultado = {r}"));
-        }
-        if let Some(t) = c.tipo {
-            let t = f.ligar(Valor::Texto(t.as_str().to_owned()));
-            f.y(format!("tipo_entidad = {t}"));
-        }
-        if let Some((campo, problema)) = &c.hallazgo {
-            let (ca, pr) = (
-                f.ligar(Valor::Texto(campo.clone())),
-                f.ligar(Valor::Texto(problema.clone())),
-            );
-            f.y(format!(
-                "EXISTS (SELECT 1 FROM hallazgos h WHERE h.id_auditoria = auditorias.id \
-                 AND h.campo = {ca} AND h.problema = {pr})"
-            ));
-        }
-        f
-    };
-    let conteo = filtro();
-    let total_sql = format!(
-        "SELECT COUNT(*) AS n FROM auditorias WHERE {}",
-        conteo.sql()
-    );
-    let total: i64 = conteo
-        .query(&total_sql)
-        .fetch_one(db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)?;
-    let mut pagina = filtro();
+    let total = contar(db, "auditorias", &filtro_auditorias(c)).await?;
+    let mut pagina = filtro_auditorias(c);
     if let Some(cursor) = &c.despues {
         let fecha: i64 = cursor
             .clave
@@ -253,26 +266,18 @@ pub async fn auditorias(
         );
         pagina.y(format!("(fecha < {k} OR (fecha = {k} AND id < {id}))"));
     }
-    let limite = pagina.ligar(Valor::Numero(c.limite + 1));
-    let sql = format!(
-        "SELECT {AUDITORIA} FROM auditorias WHERE {} ORDER BY fecha DESC, id DESC LIMIT {limite}",
-        pagina.sql()
-    );
-    let rows = pagina
-        .query(&sql)
-        .fetch_all(db.pool())
-        .await
-        .map_err(store_error)?;
-    let hay_mas = rows.len() as i64 > c.limite;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows.iter().take(c.limite as usize) {
+    let consulta = |f: &Filtro, limite: &str| {
+        format!(
+            "SELECT {AUDITORIA} FROM auditorias WHERE {} ORDER BY fecha DESC, id DESC LIMIT {limite}",
+            f.sql()
+        )
+    };
+    let (items, hay_mas) = leer_pagina(db, pagina, consulta, c.limite, |row| {
         let vista = row_to_auditoria(row)?;
-        let cursor = Cursor {
-            clave: vista.fecha.to_string(),
-            id: vista.id.clone(),
-        };
-        items.push((cursor, vista));
-    }
+        let (clave, id) = (vista.fecha.to_string(), vista.id.clone());
+        Ok((Cursor { clave, id }, vista))
+    })
+    .await?;
     Ok(PaginaKeyset {
         items,
         total,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::common::audit::create;
 use crate::common::pulsar::pulsar_env;
-use crate::common::{Backend, TestApp, eventually, spawn_configured};
+use crate::common::{Backend, TestApp, eventually, spawn_app, spawn_configured};
 use propalpes::app::Role;
 use serde_json::{Value, json};
 
@@ -340,4 +340,49 @@ async fn registrar_en_el_topico(app: &TestApp, id: &str, latitud: &str) {
         .publish(std::slice::from_ref(&message))
         .await
         .expect("publish");
+}
+
+/// A part the rules leave to a person (a latitud that is not a number)
+/// holds the registration, with no deadline, until an auditor decides it;
+/// approved, both parts are approved and the registration completes.
+#[tokio::test]
+async fn a_part_in_review_waits_for_the_auditor_then_the_registration_completes() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    compania_conocida(&app).await;
+    let id = registrar(&app, input("CAT-R", NIT, "norte")).await;
+    let r = eventually(
+        "the registration waits",
+        Duration::from_secs(20),
+        || async {
+            let r = app.get_json(&format!("/registros/{id}")).await;
+            r["pasos"]
+                .as_array()?
+                .iter()
+                .any(|p| p["resultado"] == "auditoria datos geográficos en revisión")
+                .then_some(r)
+        },
+    )
+    .await;
+    assert_eq!(r["estado"], "en_curso", "{r}");
+    let datos = r["id_datos_geograficos"].as_str().expect("id").to_owned();
+    let q = "query($id: ID!) { datoGeografico(id: $id) { estado } }";
+    eventually("EN_REVISION projected", Duration::from_secs(20), || async {
+        let v = gql(&app, q, json!({"id": datos})).await;
+        (v["data"]["datoGeografico"]["estado"] == "EN_REVISION").then_some(())
+    })
+    .await;
+    let sent = gql(
+        &app,
+        "mutation($id: ID!) { aprobarRevision(tipo: DATOS_GEOGRAFICOS, id: $id, motivo: \"coordenadas verificadas en el catastro\") { idComando } }",
+        json!({"id": datos}),
+    )
+    .await;
+    assert!(sent["errors"].is_null(), "{sent}");
+    let r = registro_final(&app, &id, Duration::from_secs(30)).await;
+    assert_eq!(r["estado"], "completada", "{r}");
+    let (p, d) = partes(&app, &r).await;
+    assert_eq!(
+        (p["estado"].as_str(), d["estado"].as_str()),
+        (Some("Aprobada"), Some("Aprobada"))
+    );
 }

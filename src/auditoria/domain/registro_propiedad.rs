@@ -180,6 +180,10 @@ pub struct Parte {
     pub auditoria: Option<Veredicto>,
     pub estado_final: Option<String>,
     pub eliminada: bool,
+    /// Its audit waits for a person (the registration waits with it, with
+    /// no deadline).
+    #[serde(default)]
+    pub en_revision: bool,
 }
 
 /// The whole state of a registration as stored and read back.
@@ -342,6 +346,25 @@ impl RegistroPropiedad {
         }
     }
 
+    /// The step that creates a part.
+    fn paso_de(tipo: TipoEntidad) -> Paso {
+        match tipo {
+            TipoEntidad::Propiedad => Paso::CrearPropiedad,
+            _ => Paso::CrearDatosGeograficos,
+        }
+    }
+
+    /// Marks a part created; false when it was already (a repeat).
+    fn crear_parte(&mut self, tipo: TipoEntidad) -> bool {
+        let parte = self.parte_mut(tipo);
+        !std::mem::replace(&mut parte.creada, true)
+    }
+
+    /// Whether the saga is still at the step that creates this part.
+    fn en_su_paso(&self, tipo: TipoEntidad) -> bool {
+        self.state.estado == EstadoRegistro::EnCurso && self.state.paso == Self::paso_de(tipo)
+    }
+
     /// A part was created and audited. The propiedad leads to step 2; the
     /// datos geográficos to the decisions. A part created after the saga
     /// gave up on it (a late reply) is eliminated.
@@ -353,26 +376,83 @@ impl RegistroPropiedad {
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Vec<Accion> {
-        let parte = self.parte_mut(tipo);
-        if parte.creada {
+        if !self.crear_parte(tipo) {
             return Vec::new();
         }
-        parte.creada = true;
-        parte.auditoria = Some(veredicto.clone());
-        let paso = match tipo {
-            TipoEntidad::Propiedad => Paso::CrearPropiedad,
-            _ => Paso::CrearDatosGeograficos,
-        };
-        if self.state.estado != EstadoRegistro::EnCurso || self.state.paso != paso {
+        if !self.en_su_paso(tipo) {
             return self.eliminar_tardia(tipo, id_comando, ahora);
         }
+        self.anotar(Self::paso_de(tipo), "hecho", None, ahora);
+        self.seguir(tipo, veredicto, id_comando, timeout, ahora)
+    }
+
+    /// A part was created and its audit left it to a person: the
+    /// registration waits at this step, without a deadline, for the
+    /// auditor's verdict (`parte_revisada`).
+    pub fn parte_en_revision(
+        &mut self,
+        tipo: TipoEntidad,
+        id_comando: String,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        if !self.crear_parte(tipo) {
+            return Vec::new();
+        }
+        if !self.en_su_paso(tipo) {
+            return self.eliminar_tardia(tipo, id_comando, ahora);
+        }
+        let paso = Self::paso_de(tipo);
         self.anotar(paso, "hecho", None, ahora);
+        self.parte_mut(tipo).en_revision = true;
+        self.state.envio = None;
+        let resultado = format!("auditoria {} en revisión", nombre(tipo));
+        self.anotar(paso, &resultado, None, ahora);
+        Vec::new()
+    }
+
+    /// Whether the registration waits for a person's verdict on this part.
+    pub fn espera_revision(&self, tipo: TipoEntidad) -> bool {
+        let parte = match tipo {
+            TipoEntidad::Propiedad => &self.state.propiedad,
+            _ => &self.state.datos_geograficos,
+        };
+        parte.en_revision && self.state.estado == EstadoRegistro::EnCurso
+    }
+
+    /// The auditor decided the part the registration waited on: it goes on
+    /// as if the rules had.
+    pub fn parte_revisada(
+        &mut self,
+        tipo: TipoEntidad,
+        veredicto: Veredicto,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        if !self.espera_revision(tipo) {
+            return Vec::new();
+        }
+        self.parte_mut(tipo).en_revision = false;
+        self.seguir(tipo, veredicto, id_comando, timeout, ahora)
+    }
+
+    /// A part's verdict is known: the propiedad leads to step 2, the datos
+    /// geográficos to the decisions.
+    fn seguir(
+        &mut self,
+        tipo: TipoEntidad,
+        veredicto: Veredicto,
+        id_comando: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Vec<Accion> {
+        self.parte_mut(tipo).auditoria = Some(veredicto.clone());
         let (resultado, detalle) = match veredicto.aprobada {
             true => ("aprobada", None),
             false => ("rechazada", Some(veredicto.motivos.join(", "))),
         };
         self.anotar(
-            paso,
+            Self::paso_de(tipo),
             &format!("auditoria {} {resultado}", nombre(tipo)),
             detalle,
             ahora,
@@ -674,6 +754,53 @@ mod tests {
                 Accion::Enviar(_) => None,
             })
             .collect()
+    }
+
+    /// given: the property created and approved / when: the geographic
+    /// data's audit leaves it to a person / then: nothing is sent and
+    /// nothing is due until the auditor's verdict, which decides both.
+    #[test]
+    fn a_part_in_review_holds_the_registration_until_the_auditor_decides() {
+        let mut r = iniciado();
+        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        let a = r.parte_en_revision(TipoEntidad::DatosGeograficos, "c-3".into(), now());
+        assert!(a.is_empty());
+        assert!(r.envio().is_none(), "no deadline while a person reviews");
+        assert!(r.espera_revision(TipoEntidad::DatosGeograficos));
+        assert_eq!(
+            r.pasos().last().map(|h| h.resultado.as_str()),
+            Some("auditoria datos geográficos en revisión")
+        );
+        assert!(
+            r.parte_en_revision(TipoEntidad::DatosGeograficos, "c-4".into(), now())
+                .is_empty(),
+            "a repeat changes nothing"
+        );
+        let a = r.parte_revisada(
+            TipoEntidad::DatosGeograficos,
+            ok(),
+            "c-5".into(),
+            timeout(),
+            now(),
+        );
+        let d = decisiones(&a);
+        assert_eq!(d.len(), 2);
+        assert!(
+            d.iter()
+                .all(|(_, decision, _)| *decision == Decision::Aprobar)
+        );
+        assert!(!r.espera_revision(TipoEntidad::DatosGeograficos));
+        assert!(
+            r.parte_revisada(
+                TipoEntidad::DatosGeograficos,
+                ok(),
+                "c-6".into(),
+                timeout(),
+                now()
+            )
+            .is_empty(),
+            "decided once"
+        );
     }
 
     #[test]

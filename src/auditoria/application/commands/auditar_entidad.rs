@@ -96,7 +96,8 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
         )
     }
 
-    /// A registration's part was audited: its next step.
+    /// A registration's part was audited: its next step, or a wait for
+    /// the auditor when the audit left it to a person.
     async fn avanzar_registro(
         &self,
         uow: &mut S::Uow,
@@ -104,17 +105,19 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
         auditoria: &Auditoria,
         ctx: &CommandContext,
     ) -> Result<(), AuditarEntidadError> {
-        let veredicto = Veredicto {
-            aprobada: auditoria.resultado() == Estado::Aprobada,
-            motivos: auditoria.motivos(),
+        let id_comando = uuid::Uuid::now_v7().to_string();
+        let acciones = match auditoria.resultado() {
+            Estado::EnRevision => {
+                registro.parte_en_revision(auditoria.tipo_entidad(), id_comando, Utc::now())
+            }
+            _ => registro.parte_auditada(
+                auditoria.tipo_entidad(),
+                veredicto(auditoria),
+                id_comando,
+                self.policy.timeout(),
+                Utc::now(),
+            ),
         };
-        let acciones = registro.parte_auditada(
-            auditoria.tipo_entidad(),
-            veredicto,
-            uuid::Uuid::now_v7().to_string(),
-            self.policy.timeout(),
-            Utc::now(),
-        );
         ejecutar(
             self.store.as_ref(),
             self.messages.as_ref(),
@@ -125,6 +128,14 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
             self.policy,
         )
         .await
+    }
+}
+
+/// An audit's verdict as a registration reads it.
+pub(super) fn veredicto(auditoria: &Auditoria) -> Veredicto {
+    Veredicto {
+        aprobada: auditoria.resultado() == Estado::Aprobada,
+        motivos: auditoria.motivos(),
     }
 }
 
@@ -220,13 +231,6 @@ where
             .store
             .registro_de(uow, command.tipo, &command.id_entidad)
             .await?;
-        // A registration's parts are decided by the rules: its saga has no
-        // review step (yet), so no finding waits for a person there.
-        let sin_revision = ReglasRevision::default();
-        let revision = match registro {
-            Some(_) => &sin_revision,
-            None => &self.revision,
-        };
         let campos = &command.campos;
         let mut auditoria = Auditoria::realizar(
             EntityId::new(),
@@ -234,7 +238,7 @@ where
             &command.id_entidad,
             &|c| campos.get(c).cloned(),
             &|c, _| conocidas.iter().any(|k| k == c),
-            revision,
+            &self.revision,
             Utc::now(),
         );
         self.store.guardar_auditoria(uow, &auditoria).await?;

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
+use super::auditar_entidad::{ejecutar, veredicto};
 use super::{SagaPolicy, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{Decision, Saga, TipoEntidad, TransicionAuditoria};
@@ -41,9 +42,10 @@ pub enum RevisarAuditoriaError {
 }
 
 /// Records the decision on the audit, announces it (`AuditoriaCompletada`
-/// with motivo and revisor) and starts the decision's saga: the source
-/// context's `AprobarX`/`RechazarX` (a revision when the audit had been
-/// reopened), all in the caller's transaction.
+/// with motivo and revisor) and either moves the property registration
+/// that waited on it or starts the decision's saga: the source context's
+/// `AprobarX`/`RechazarX` (a revision when the audit had been reopened),
+/// all in the caller's transaction.
 pub struct RevisarAuditoriaHandler<S, M> {
     store: Arc<S>,
     messages: Arc<M>,
@@ -86,16 +88,44 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RevisarAuditoria>
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        let saga = Saga::iniciar(
-            &auditoria,
-            uuid::Uuid::now_v7().to_string(),
-            &ctx.correlation_id,
-            self.policy.timeout(),
-            ahora,
-        );
-        self.store.guardar_saga(uow, &saga).await?;
-        let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
-        uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
-        Ok(())
+        let registro = self
+            .store
+            .registro_de(uow, command.tipo, &command.id_entidad)
+            .await?;
+        match registro {
+            // A registration waiting on this part goes on with the verdict.
+            Some(mut registro) if registro.espera_revision(command.tipo) => {
+                let acciones = registro.parte_revisada(
+                    command.tipo,
+                    veredicto(&auditoria),
+                    uuid::Uuid::now_v7().to_string(),
+                    self.policy.timeout(),
+                    ahora,
+                );
+                ejecutar::<_, _, RevisarAuditoriaError>(
+                    self.store.as_ref(),
+                    self.messages.as_ref(),
+                    uow,
+                    &registro,
+                    acciones,
+                    ctx,
+                    self.policy,
+                )
+                .await
+            }
+            _ => {
+                let saga = Saga::iniciar(
+                    &auditoria,
+                    uuid::Uuid::now_v7().to_string(),
+                    &ctx.correlation_id,
+                    self.policy.timeout(),
+                    ahora,
+                );
+                self.store.guardar_saga(uow, &saga).await?;
+                let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
+                uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
+                Ok(())
+            }
+        }
     }
 }

@@ -403,6 +403,17 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     let servicios = d["operaciones"]["servicios"].as_array().expect("servicios");
     assert_eq!(servicios.len(), 5, "{servicios:?}");
     assert!(servicios.iter().all(|s| s["listo"] == true));
+    let por_estado = d["operaciones"]["sagas"]["porEstado"]
+        .as_array()
+        .expect("sagas by state");
+    let completadas = por_estado
+        .iter()
+        .find(|e| e["estado"] == "completada")
+        .expect("completada");
+    assert_eq!(
+        completadas["total"], 1,
+        "the rules' rejection completed its saga: {por_estado:?}"
+    );
     let cartas = d["operaciones"]["cartasMuertas"]
         .as_array()
         .expect("cartas");

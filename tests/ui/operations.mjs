@@ -1,8 +1,8 @@
 // The operations view, reached by keyboard from the navigation: every
 // service Listo, the dead letter the driver left (its topic and motivo),
 // «Reintentar» for its topic and the outcome announced in the aria-live
-// area; then at 390x844 the page does not overflow sideways. Writes
-// screenshots.
+// area; the Sagas block counts the driver's completed saga; then at
+// 390x844 the page does not overflow sideways. Writes screenshots.
 //   node operations.mjs http://127.0.0.1:PORT OUTPUT_DIR
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -45,6 +45,21 @@ try {
   }
   if (!estados.length || estados.some((e) => e !== "Listo")) throw new Error(`service states: ${estados}`);
 
+  // The sagas by state: the driver's data has a completed one.
+  const completadas = page.locator('#tabla-sagas-estados tbody tr[data-estado="completada"]');
+  await page.waitForFunction(() => {
+    const aviso = document.getElementById("sagas-aviso");
+    return (aviso && !aviso.hidden) || document.querySelector('#tabla-sagas-estados tbody tr[data-estado="completada"]');
+  }, null, { timeout: 15000 });
+  if (await page.locator("#sagas-aviso").isVisible()) throw new Error(`sagas: ${await page.locator("#sagas-aviso").textContent()}`);
+  const etiqueta = (await completadas.locator("th").textContent()).trim();
+  const sagasCompletadas = Number((await completadas.locator("td.num").textContent()).replace(/\D/g, ""));
+  if (etiqueta !== "Completada" || !(sagasCompletadas >= 1)) throw new Error(`sagas: ${etiqueta} ${sagasCompletadas}`);
+  const estadosSaga = await page.locator("#tabla-sagas-estados tbody th").allTextContents();
+  for (const e of ["Pendiente o en curso", "Completada", "Compensada", "Fallida"]) {
+    if (!estadosSaga.includes(e)) throw new Error(`the sagas by state lack ${e}: ${estadosSaga}`);
+  }
+
   // The dead letter, with its topic and reason.
   const carta = page.locator("#tabla-cartas-muertas tr.carta").first();
   await carta.waitFor({ timeout: 15000 });
@@ -72,7 +87,8 @@ try {
   await page.locator("#operaciones").screenshot({ path: join(outDir, "operations-390px.png") });
 
   if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
-  console.log(JSON.stringify({ ok: true, topic, motivo, anuncio, servicios: estados.length, ancho_390: ancho }));
+  console.log(JSON.stringify({ ok: true, topic, motivo, anuncio, servicios: estados.length, sagas_completadas: sagasCompletadas,
+    ancho_390: ancho }));
 } catch (e) {
   failed = true;
   console.error("UI test failed:", e.message, "console errors:", errors);

@@ -3,8 +3,11 @@
 // "email faltante"): server-side pages walked forward (250 distinct ids)
 // and back, the estado filter, the report's link filtering by its finding,
 // the search, the name order, the detail drawer (by keyboard) with the
-// finding's explanation and the history, and a page of 100 rows whose
-// render time the page measured. Writes screenshots.
+// finding's explanation and the history; the audits table (one audit per
+// company, 50 Rechazada, a row's «Registro» opening that company's
+// drawer); a page of 100 rows whose render time the page measured; and,
+// last (it adds two companies), a new audit on top of the unfiltered
+// audits and the reload hint on a filtered page. Writes screenshots.
 //   node workbench.mjs http://127.0.0.1:PORT OUTPUT_DIR
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -128,6 +131,67 @@ try {
   const vuelto = await page.evaluate(() => document.activeElement.dataset && document.activeElement.dataset.id);
   if (vuelto !== idRechazada) throw new Error("the focus did not return to the row");
 
+  // The audits: one per company, paged like the companies.
+  const rangoAuditorias = page.locator("#auditorias-rango");
+  const filasAuditorias = page.locator("#tabla-auditorias tbody tr[data-id]");
+  const esperarAuditorias = (texto) =>
+    page.waitForFunction((t) => document.querySelector("#auditorias-rango").textContent.includes(t), texto, { timeout: 15000 });
+  await esperarAuditorias(`de ${TOTAL}`);
+  const textoAuditorias = await rangoAuditorias.textContent();
+  if (!textoAuditorias.includes(`Mostrando 1–20 de ${TOTAL}`)) throw new Error(`the audits pager reads ${JSON.stringify(textoAuditorias)}`);
+  const auditoriasTotal = Number(/de ([\d.]+)/.exec(textoAuditorias)[1].replaceAll(".", ""));
+  if ((await filasAuditorias.count()) !== 20) throw new Error(`the audits page has ${await filasAuditorias.count()} rows`);
+  const tipos = new Set(await page.locator("#tabla-auditorias tbody tr[data-id] td:nth-child(2)").allTextContents());
+  if (tipos.size !== 1 || !tipos.has("Compañía")) throw new Error(`audit types: ${[...tipos]}`);
+  const primeraAuditoria = await filasAuditorias.first().getAttribute("data-id");
+  await page.click("#auditorias-siguiente");
+  await esperarAuditorias(`21–40 de ${TOTAL}`);
+  await page.click("#auditorias-anterior");
+  await esperarAuditorias(`1–20 de ${TOTAL}`);
+  if ((await filasAuditorias.first().getAttribute("data-id")) !== primeraAuditoria) throw new Error("audits: Anterior shows other rows");
+  // Rechazada: the 50 without an email, each with its finding explained.
+  await page.selectOption("#auditorias-resultado", "RECHAZADA");
+  await esperarAuditorias("1–20 de 50");
+  const resultados = await page.locator("#tabla-auditorias tbody td.estado").allTextContents();
+  if (resultados.length !== 20 || resultados.some((r) => r !== "Rechazada")) throw new Error(`filtered audits: ${resultados}`);
+  const hallazgosAuditoria = await page.locator("#tabla-auditorias tbody tr[data-id] td.hallazgos").allTextContents();
+  if (hallazgosAuditoria.some((h) => !h.includes(textoExplicacion))) throw new Error(`audit findings: ${hallazgosAuditoria}`);
+  const decididos = new Set(await page.locator("#tabla-auditorias tbody td.decision").allTextContents());
+  if (decididos.size !== 1 || !decididos.has("Reglas")) throw new Error(`decided by: ${[...decididos]}`);
+  // The finding filter (from the report) agrees.
+  await page.selectOption("#auditorias-resultado", "");
+  await esperarAuditorias(`de ${TOTAL}`);
+  await page.selectOption("#auditorias-hallazgo", JSON.stringify(["email", "faltante"]));
+  await esperarAuditorias("1–20 de 50");
+  await page.selectOption("#auditorias-hallazgo", "");
+  await page.selectOption("#auditorias-resultado", "RECHAZADA");
+  await esperarAuditorias("1–20 de 50");
+  // A row's «Registro» opens that company's drawer; closing it returns there.
+  const registro = filasAuditorias.nth(2).locator("td.registro button");
+  const idAuditada = await registro.getAttribute("data-registro");
+  await page.screenshot({ path: join(outDir, "audits.png") });
+  await registro.click();
+  await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
+  await page.waitForFunction((id) => {
+    const dl = document.querySelector("#detalle dl");
+    return dl && dl.textContent.includes(id);
+  }, idAuditada, { timeout: 15000 });
+  const tituloDrawer = await page.locator("#detalle-titulo").textContent();
+  if (!tituloDrawer.startsWith("Compañía: Empresa ")) throw new Error(`the audit opened ${tituloDrawer}`);
+  if ((await page.locator("#detalle-estado").textContent()) !== "Rechazada") throw new Error("the audited company is not Rechazada");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
+  const vueltoAuditoria = await page.evaluate(() => document.activeElement.dataset && document.activeElement.dataset.registro);
+  if (vueltoAuditoria !== idAuditada) throw new Error("the focus did not return to the audit's «Registro»");
+  // By keyboard: Enter on the focused «Registro» opens it too.
+  await registro.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
+  await page.selectOption("#auditorias-resultado", "");
+  await esperarAuditorias(`1–20 de ${TOTAL}`);
+
   // 100 rows a page, with their audits: the page's own measure.
   await page.selectOption("#companias-estado", "");
   await esperarRango(`de ${TOTAL}`);
@@ -136,10 +200,29 @@ try {
   const render = await page.evaluate(() => window.__ultimoRender);
   if (!render || render.filas !== 100 || render.tabla !== "companias") throw new Error(`last render: ${JSON.stringify(render)}`);
 
+  // Live: a new company's audit goes on top of the unfiltered first page...
+  const crear = (nombre, email, identificacion) => page.evaluate(async (input) => {
+    const res = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idEntidad } }",
+        variables: { input } }) });
+    return (await res.json()).data.crearCompania.idEntidad;
+  }, { nombre, email, identificacion });
+  const nueva = await crear("Empresa en vivo", "vivo@empresa.co", "900000900");
+  await page.locator(`#tabla-auditorias tbody tr.nueva td.registro button[data-registro="${nueva}"]`).waitFor({ timeout: 15000 });
+  await esperarAuditorias(`1–20 de ${TOTAL + 1}`);
+  if ((await filasAuditorias.count()) !== 20) throw new Error("the audits page grew past its size");
+  // ...and on a filtered page only offers a reload.
+  await page.selectOption("#auditorias-resultado", "RECHAZADA");
+  await esperarAuditorias("1–20 de 50");
+  await crear("Empresa en vivo sin email", "", "900000901");
+  await page.locator("#auditorias-cambios").waitFor({ state: "visible", timeout: 15000 });
+  await page.click("#auditorias-cambios");
+  await esperarAuditorias("1–20 de 51");
+
   if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
   console.log(JSON.stringify({
     ok: true, total: TOTAL, distinct, paginas: paginas.length, render_ms: render.ms, filas: render.filas,
-    explicacion: textoExplicacion, historial: historial.length,
+    explicacion: textoExplicacion, historial: historial.length, auditorias_total: auditoriasTotal,
   }));
 } catch (e) {
   failed = true;

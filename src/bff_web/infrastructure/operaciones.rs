@@ -131,14 +131,9 @@ struct PaginaSagas {
     total: i64,
 }
 
-/// The saga states auditoria's log knows (both kinds of saga).
-const ESTADOS_SAGA: [&str; 5] = [
-    "pendiente",
-    "en_curso",
-    "completada",
-    "compensada",
-    "fallida",
-];
+/// The saga states auditoria's log answers for (a registration under way
+/// is listed as pendiente).
+const ESTADOS_SAGA: [&str; 4] = ["pendiente", "completada", "compensada", "fallida"];
 
 /// One sample of the Prometheus text format: name, labels, value.
 #[derive(Debug, Clone, PartialEq)]

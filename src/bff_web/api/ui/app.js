@@ -1,6 +1,7 @@
 // PropAlpes web UI, the reviewer's workbench: paged, filtered tables of
-// companies, properties and geographic data with a detail drawer; the
-// missing-data report; the session; the operations view. GraphQL over
+// companies, properties, geographic data and their audits with a detail
+// drawer; the missing-data report; the session; the operations view
+// (services, dead letters, sagas). GraphQL over
 // fetch, live updates over graphql-transport-ws. No framework, no build
 // step. Data only ever reaches the page through textContent and
 // attributes (never innerHTML), so a record cannot inject markup.
@@ -165,17 +166,47 @@ function aplicarPermisos(raiz = document) {
 }
 
 /* ------------------------------------------------------------------ */
-/* The three tables                                                    */
+/* The tables: the three of records, and the audits                    */
 /* ------------------------------------------------------------------ */
 
 const PAGINA = 20;
+const ORDENES = [["RECIENTES", "Más recientes"], ["ANTIGUOS", "Más antiguos"], ["NOMBRE_ASC", "Nombre A–Z"], ["NOMBRE_DESC", "Nombre Z–A"]];
+const ESTADOS = [["", "Todos"], ["PENDIENTE", "Pendiente"], ["EN_REVISION", "En revisión"], ["APROBADA", "Aprobada"],
+  ["RECHAZADA", "Rechazada"]];
+const TAMANOS = [["20", "20"], ["50", "50"], ["100", "100"]];
+const SIN_HALLAZGO = [["", "Cualquiera"]];
+
+// A table's filters: a <select> (or the search box) whose value the table's
+// state keeps under `clave`. Those that narrow the rows `filtran` (the
+// order and the page size do not); each starts at `inicial`.
+const filtroBuscar = (vista) => ({ clave: "buscar", etiqueta: `Buscar (${vista.buscarEn})`, buscar: true, cls: "buscar",
+  inicial: "", filtra: true });
+const filtroElegir = (clave, etiqueta, pares, inicial = "", filtra = true) => ({ clave, etiqueta, pares, inicial, filtra });
+const filtroTamano = () => ({ clave: "first", id: "tamano", etiqueta: "Filas por página", pares: TAMANOS, inicial: PAGINA,
+  numero: true, filtra: false });
+
+// What the three record tables share; each VISTAS entry adds its own.
+const REGISTROS = {
+  definirFiltros: (vista) => [filtroBuscar(vista), filtroElegir("estado", "Estado", ESTADOS),
+    filtroElegir("hallazgo", "Hallazgo", SIN_HALLAZGO), filtroElegir("orden", "Orden", ORDENES, "RECIENTES", false), filtroTamano()],
+  cabeceras: cabecerasRegistro,
+  fila: filaRegistro,
+  consulta: consultaLista,
+  variables: variablesLista,
+  abrir: (vista, objetivo) => abrirFila(vista, objetivo.closest("tr[data-id]")),
+  cuando: (r) => r.fechaCreacion, // the newest-first order
+  delReporte: (vista) => reporte.filter((c) => c.tipoEntidad === vista.tipoEntidad),
+  nota: "Abra una fila (clic, o Enter sobre ella) para ver su detalle, auditoría e historial.",
+  vacia: "Aún no hay registros.",
+};
+
 const AUDITORIA_FILA = "auditoria { resultado hallazgos { campo problema explicacion } }";
 const AUDITORIA_DETALLE = "auditoria { id resultado fecha motivo revisor hallazgos { campo problema explicacion } }";
 const HISTORIAL = "historial { evento descripcion fecha }";
 
 const VISTAS = {
   Compania: {
-    clave: "companias", titulo: "Compañías", singular: "Compañía", lista: "companias", uno: "compania",
+    ...REGISTROS, clave: "companias", titulo: "Compañías", singular: "Compañía", lista: "companias", uno: "compania",
     tipoEntidad: "COMPANIA", suscripcion: "cambiosCompania",
     campos: "id nombre email identificacion pais telefono estado motivosRechazo fechaCreacion fechaActualizacion",
     buscarEn: "nombre, NIT o id",
@@ -185,7 +216,7 @@ const VISTAS = {
       ["País", (r) => r.pais], ["Teléfono", (r) => r.telefono]],
   },
   Propiedad: {
-    clave: "propiedades", titulo: "Propiedades", singular: "Propiedad", lista: "propiedades", uno: "propiedad",
+    ...REGISTROS, clave: "propiedades", titulo: "Propiedades", singular: "Propiedad", lista: "propiedades", uno: "propiedad",
     tipoEntidad: "PROPIEDAD", suscripcion: "cambiosPropiedad",
     campos: "id nombre identificacionCatastral nit estado motivosRechazo fechaCreacion fechaActualizacion",
     buscarEn: "nombre, identificación catastral, NIT o id",
@@ -196,7 +227,7 @@ const VISTAS = {
       + "datosGeograficos { id nombrePropiedad latitud longitud direccion estado }",
   },
   DatosGeograficos: {
-    clave: "geograficos", titulo: "Datos geográficos", singular: "Datos geográficos", lista: "datosGeograficos",
+    ...REGISTROS, clave: "geograficos", titulo: "Datos geográficos", singular: "Datos geográficos", lista: "datosGeograficos",
     uno: "datoGeografico", tipoEntidad: "DATOS_GEOGRAFICOS", suscripcion: "cambiosDatosGeograficos",
     campos: "id nombrePropiedad latitud longitud direccion estado motivosRechazo fechaCreacion fechaActualizacion",
     buscarEn: "nombre de la propiedad, dirección o id",
@@ -207,16 +238,44 @@ const VISTAS = {
   },
 };
 
-const ORDENES = [["RECIENTES", "Más recientes"], ["ANTIGUOS", "Más antiguos"], ["NOMBRE_ASC", "Nombre A–Z"], ["NOMBRE_DESC", "Nombre Z–A"]];
-const ESTADOS = [["", "Todos"], ["PENDIENTE", "Pendiente"], ["EN_REVISION", "En revisión"], ["APROBADA", "Aprobada"],
-  ["RECHAZADA", "Rechazada"]];
+// The audits: one per record, its latest verdict; «Registro» opens the
+// audited record's drawer.
+const RESULTADOS = [["", "Todos"], ["APROBADA", "Aprobada"], ["RECHAZADA", "Rechazada"], ["EN_REVISION", "En revisión"],
+  ["PENDIENTE", "Pendiente"]];
+const TIPOS = [["", "Todos"], ["COMPANIA", "Compañía"], ["DATOS_GEOGRAFICOS", "Datos geográficos"], ["PROPIEDAD", "Propiedad"]];
+const AUDITORIA_CAMPOS = "id tipoEntidad idEntidad resultado hallazgos { campo problema explicacion } fecha motivo revisor";
 
-const vistaDeTipo = (tipoEntidad) => Object.values(VISTAS).find((v) => v.tipoEntidad === tipoEntidad);
+const AUDITORIAS = {
+  clave: "auditorias", titulo: "Auditorías", lista: "auditorias",
+  definirFiltros: () => [filtroElegir("resultado", "Resultado", RESULTADOS),
+    { ...filtroElegir("tipo", "Tipo de registro", TIPOS), refrescaHallazgos: true },
+    filtroElegir("hallazgo", "Hallazgo", SIN_HALLAZGO), filtroTamano()],
+  cabeceras: () => ["Id", "Tipo", "Registro", "Resultado", "Hallazgos", "Decidido por", "Fecha"],
+  fila: filaAuditoria,
+  consulta: consultaAuditorias,
+  variables: variablesAuditorias,
+  abrir: (vista, objetivo) => abrirRegistro(objetivo.closest("button[data-registro]")),
+  cuando: (a) => a.fecha, // newest verdict first
+  // An auditor's later verdict moves an audit that exists to the top: only
+  // the rules' first verdict (no revisor, no motivo) is a new audit.
+  esAlta: (a) => !a.revisor && !a.motivo,
+  idRegistro: (a) => a.idEntidad,
+  // The filter names a campo and problema, not a type: each finding once.
+  delReporte: (vista) => hallazgosSumados(reporte.filter((c) => !vista.s.tipo || c.tipoEntidad === vista.s.tipo)),
+  nota: "«Registro» abre el detalle del registro auditado (clic, o Enter sobre él).",
+  vacia: "Aún no hay auditorías.",
+};
+
+const TABLAS = [...Object.values(VISTAS), AUDITORIAS];
+
+// A record type as GraphQL's enum names it (COMPANIA) or as audits and
+// sagas do (Compania).
+const vistaDeTipo = (tipo) => (Object.entries(VISTAS).find(([nombre, v]) => v.tipoEntidad === tipo || nombre === tipo) || [])[1];
 const nombreDe = (r) => r.nombre || r.nombrePropiedad || sufijo(r.id);
 
-function estadoInicial() {
+function estadoInicial(filtros) {
   return {
-    estado: "", hallazgo: "", buscar: "", orden: "RECIENTES", first: PAGINA,
+    ...Object.fromEntries(filtros.map((f) => [f.clave, f.inicial])),
     after: null, // the cursor the current page starts after (null: the first page)
     pila: [], // the `after` of each page before this one, for «Anterior»
     total: 0, siguiente: null, filas: new Map(), cursores: new Map(), pedido: 0, cargada: false,
@@ -231,35 +290,49 @@ function campoFiltro(id, etiqueta, control, cls) {
   return el("div", { class: cls }, el("label", { for: id, text: etiqueta }), control);
 }
 
+// A filter's control, known in the table's `dom` by its id's end.
+function controlFiltro(vista, f) {
+  const id = `${vista.clave}-${f.id || f.clave}`;
+  if (f.buscar) return el("input", { id, type: "search", autocomplete: "off" });
+  const select = el("select", { id });
+  opciones(select, f.pares);
+  return select;
+}
+
+// Typing waits for a pause (250 ms) before asking the server; a choice asks at once.
+function escucharFiltro(vista, f, control) {
+  if (f.buscar) {
+    let espera;
+    control.addEventListener("input", () => {
+      clearTimeout(espera);
+      espera = setTimeout(() => cambiarFiltro(vista, { [f.clave]: control.value.trim() }), 250);
+    });
+    return;
+  }
+  control.addEventListener("change", () => {
+    cambiarFiltro(vista, { [f.clave]: f.numero ? Number(control.value) : control.value });
+    if (f.refrescaHallazgos) opcionesHallazgo(vista);
+  });
+}
+
 // Builds a table's filters, the table itself and its pager into its section.
 function construirVista(vista) {
   const id = (x) => `${vista.clave}-${x}`;
-  vista.s = estadoInicial();
+  vista.filtros = vista.definirFiltros(vista);
+  vista.s = estadoInicial(vista.filtros);
   const seccion = document.getElementById(vista.clave);
-  const buscar = el("input", { id: id("buscar"), type: "search", autocomplete: "off" });
-  const estado = el("select", { id: id("estado") });
-  opciones(estado, ESTADOS);
-  const hallazgo = el("select", { id: id("hallazgo") });
-  opciones(hallazgo, [["", "Cualquiera"]]);
-  const orden = el("select", { id: id("orden") });
-  opciones(orden, ORDENES);
-  const tamano = el("select", { id: id("tamano") });
-  opciones(tamano, [["20", "20"], ["50", "50"], ["100", "100"]]);
-  const filtros = el("div", { class: "filtros", role: "search", "aria-label": `Filtrar ${vista.titulo.toLowerCase()}` },
-    campoFiltro(id("buscar"), `Buscar (${vista.buscarEn})`, buscar, "buscar"),
-    campoFiltro(id("estado"), "Estado", estado),
-    campoFiltro(id("hallazgo"), "Hallazgo", hallazgo),
-    campoFiltro(id("orden"), "Orden", orden),
-    campoFiltro(id("tamano"), "Filas por página", tamano));
+  const controles = Object.fromEntries(vista.filtros.map((f) => [f.id || f.clave, controlFiltro(vista, f)]));
+  const conBuscar = vista.filtros.some((f) => f.buscar);
+  const filtros = el("div", { class: conBuscar ? "filtros" : "filtros sin-buscar", role: "search",
+    "aria-label": `Filtrar ${vista.titulo.toLowerCase()}` },
+  ...vista.filtros.map((f) => campoFiltro(id(f.id || f.clave), f.etiqueta, controles[f.id || f.clave], f.cls)));
   const cambios = el("button", { type: "button", id: id("cambios"), text: "Hay cambios nuevos — recargar" });
   const aviso = el("p", { class: "aviso", id: id("aviso"), hidden: true }, cambios);
-  const [primera, ...resto] = vista.columnas;
-  const cabeza = el("tr", {}, ...["Id", primera[0], "Estado", ...resto.map(([titulo]) => titulo), "Creación", "Actualización", "Motivos"]
-    .map((titulo) => el("th", { scope: "col", text: titulo })));
+  const cabeza = el("tr", {}, ...vista.cabeceras(vista).map((titulo) => el("th", { scope: "col", text: titulo })));
   const tbody = el("tbody");
   const tabla = el("table", { id: `tabla-${vista.clave}` },
     el("caption", { text: `${vista.titulo}: página actual` }), el("thead", {}, cabeza), tbody);
-  const nota = el("p", { class: "nota", text: "Abra una fila (clic, o Enter sobre ella) para ver su detalle, auditoría e historial." });
+  const nota = el("p", { class: "nota", text: vista.nota });
   const anterior = el("button", { type: "button", class: "secundario", id: id("anterior"), text: "Anterior", disabled: true });
   const siguiente = el("button", { type: "button", class: "secundario", id: id("siguiente"), text: "Siguiente", disabled: true });
   const rango = el("span", { id: id("rango"), role: "status", text: "Cargando…" });
@@ -267,26 +340,17 @@ function construirVista(vista) {
     anterior, rango, siguiente);
   const status = el("div", { class: "status", id: id("status"), role: "status" });
   seccion.append(filtros, aviso, nota, el("div", { class: "scroll" }, tabla), paginador, status);
-  vista.dom = { seccion, buscar, estado, hallazgo, orden, tamano, aviso, tbody, anterior, siguiente, rango, status };
+  vista.dom = { seccion, ...controles, aviso, tbody, anterior, siguiente, rango, status };
 
-  // Typing waits for a pause (250 ms) before asking the server.
-  let espera;
-  buscar.addEventListener("input", () => {
-    clearTimeout(espera);
-    espera = setTimeout(() => cambiarFiltro(vista, { buscar: buscar.value.trim() }), 250);
-  });
-  estado.addEventListener("change", () => cambiarFiltro(vista, { estado: estado.value }));
-  hallazgo.addEventListener("change", () => cambiarFiltro(vista, { hallazgo: hallazgo.value }));
-  orden.addEventListener("change", () => cambiarFiltro(vista, { orden: orden.value }));
-  tamano.addEventListener("change", () => cambiarFiltro(vista, { first: Number(tamano.value) }));
+  vista.filtros.forEach((f) => escucharFiltro(vista, f, controles[f.id || f.clave]));
   anterior.addEventListener("click", () => paginaAnterior(vista));
   siguiente.addEventListener("click", () => paginaSiguiente(vista));
   cambios.addEventListener("click", () => cargarPagina(vista));
-  tbody.addEventListener("click", (e) => abrirFila(vista, e.target.closest("tr[data-id]")));
+  tbody.addEventListener("click", (e) => vista.abrir(vista, e.target));
   tbody.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.target.matches("tr[data-id]")) {
       e.preventDefault();
-      abrirFila(vista, e.target);
+      vista.abrir(vista, e.target);
     }
   });
 }
@@ -315,11 +379,17 @@ function consultaLista(vista) {
       totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${vista.campos} ${AUDITORIA_FILA} } } } }`;
 }
 
+// The «Hallazgo» filter's value (see valorHallazgo) as GraphQL takes it.
+function filtroHallazgo(valor) {
+  if (!valor) return null;
+  const [campo, problema] = JSON.parse(valor);
+  return { campo, problema };
+}
+
 function variablesLista(s, after) {
-  const [campo, problema] = s.hallazgo ? JSON.parse(s.hallazgo) : [];
   return {
     estado: s.estado || null,
-    hallazgo: s.hallazgo ? { campo, problema } : null,
+    hallazgo: filtroHallazgo(s.hallazgo),
     buscar: s.buscar || null,
     orden: s.orden,
     first: s.first,
@@ -334,7 +404,7 @@ async function cargarPagina(vista, destino = { after: vista.s.after, pila: vista
   const pedido = ++s.pedido;
   vista.dom.seccion.setAttribute("aria-busy", "true");
   try {
-    const data = await gql(consultaLista(vista), variablesLista(s, destino.after));
+    const data = await gql(vista.consulta(vista), vista.variables(s, destino.after));
     if (pedido !== s.pedido) return;
     s.after = destino.after;
     s.pila = destino.pila;
@@ -371,14 +441,20 @@ function mostrarPagina(vista, conexion) {
 }
 
 function filaVacia(vista) {
-  const s = vista.s;
-  const filtrada = s.estado || s.hallazgo || s.buscar;
-  return el("tr", {}, el("td", { colspan: String(vista.columnas.length + 5),
-    text: filtrada ? "Ningún registro coincide con los filtros." : "Aún no hay registros." }));
+  const filtrada = vista.filtros.some((f) => f.filtra && vista.s[f.clave]);
+  return el("tr", {}, el("td", { colspan: String(vista.cabeceras(vista).length),
+    text: filtrada ? "Ningún registro coincide con los filtros." : vista.vacia }));
+}
+
+const fila = (vista, r) => vista.fila(vista, r);
+
+function cabecerasRegistro(vista) {
+  const [primera, ...resto] = vista.columnas;
+  return ["Id", primera[0], "Estado", ...resto.map(([titulo]) => titulo), "Creación", "Actualización", "Motivos"];
 }
 
 // Id, name and estado first (what a reviewer scans), the motivos last.
-function fila(vista, r) {
+function filaRegistro(vista, r) {
   const [[, nombre], ...resto] = vista.columnas;
   const tr = el("tr", { tabindex: "0", "data-id": r.id });
   tr.append(celdaId(r.id), cell(nombre(r) || "—", "nombre"), cell(nombreEstado(r.estado), `estado ${claseEstado(r.estado)}`),
@@ -405,9 +481,11 @@ function mostrarRango(vista) {
   vista.dom.siguiente.disabled = !s.siguiente;
 }
 
-// The first page, newest first, unfiltered: where a new record belongs.
-function esPrimeraPaginaSinFiltros(s) {
-  return !s.pila.length && !s.estado && !s.hallazgo && !s.buscar && s.orden === "RECIENTES";
+// The first page, newest first, unfiltered (every filter but the page size
+// as it started): where a new record belongs.
+function esPrimeraPaginaSinFiltros(vista) {
+  const s = vista.s;
+  return !s.pila.length && vista.filtros.every((f) => f.clave === "first" || s[f.clave] === f.inicial);
 }
 
 // A record the subscription pushed. One on the page is updated in place; a
@@ -420,17 +498,19 @@ function cambioEnVivo(vista, r) {
   if (s.filas.has(r.id)) {
     s.filas.set(r.id, { ...s.filas.get(r.id), ...r });
     reemplazarFila(vista, s.filas.get(r.id));
-  } else if (esPrimeraPaginaSinFiltros(s) && esNueva(s, r)) {
+  } else if (esPrimeraPaginaSinFiltros(vista) && esNueva(vista, r)) {
     agregarArriba(vista, r);
   } else {
     vista.dom.aviso.hidden = false;
   }
-  if (abierto && abierto.id === r.id) cargarDetalle();
+  const idRegistro = vista.idRegistro ? vista.idRegistro(r) : r.id;
+  if (abierto && abierto.id === idRegistro) cargarDetalle();
 }
 
-function esNueva(s, r) {
-  const primera = s.filas.values().next().value;
-  return !primera || Date.parse(r.fechaCreacion) >= Date.parse(primera.fechaCreacion);
+function esNueva(vista, r) {
+  if (vista.esAlta && !vista.esAlta(r)) return false;
+  const primera = vista.s.filas.values().next().value;
+  return !primera || Date.parse(vista.cuando(r)) >= Date.parse(vista.cuando(primera));
 }
 
 function reemplazarFila(vista, r) {
@@ -438,9 +518,10 @@ function reemplazarFila(vista, r) {
   if (!vieja) return;
   const nueva = fila(vista, r);
   nueva.className = vieja.className;
-  const teniaFoco = document.activeElement === vieja;
+  const foco = document.activeElement;
+  const teniaFoco = vieja.contains(foco);
   vieja.replaceWith(nueva);
-  if (teniaFoco) nueva.focus();
+  if (teniaFoco) (foco === vieja ? nueva : reencontrar(foco, nueva) || nueva).focus();
 }
 
 // Keeps the page at its size: the last row moves to the next page, so the
@@ -466,6 +547,67 @@ function agregarArriba(vista, r) {
 
 function abrirFila(vista, tr) {
   if (tr) abrirDetalle(vista, tr.dataset.id, tr);
+}
+
+// A control redrawn since it was current: the same one by its
+// data-origen, a row by its id.
+function reencontrar(origen, raiz = document) {
+  const selector = origen.dataset.origen ? `[data-origen="${CSS.escape(origen.dataset.origen)}"]`
+    : origen.dataset.id ? `tr[data-id="${CSS.escape(origen.dataset.id)}"]` : null;
+  return selector && raiz.querySelector(selector);
+}
+
+/* The audits' own: their query, row and the button to their record. */
+
+function consultaAuditorias() {
+  return `query($resultado: Estado, $tipo: TipoEntidad, $hallazgo: FiltroHallazgo, $first: Int, $after: String) {
+    auditorias(resultado: $resultado, tipo: $tipo, hallazgo: $hallazgo, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${AUDITORIA_CAMPOS} } } } }`;
+}
+
+function variablesAuditorias(s, after) {
+  return { resultado: s.resultado || null, tipo: s.tipo || null, hallazgo: filtroHallazgo(s.hallazgo), first: s.first, after };
+}
+
+function filaAuditoria(vista, a) {
+  const tipo = vistaDeTipo(a.tipoEntidad);
+  return el("tr", { "data-id": a.id },
+    celdaId(a.id),
+    cell(tipo ? tipo.singular : a.tipoEntidad),
+    el("td", { class: "registro" }, botonRegistro(a.tipoEntidad, a.idEntidad, `auditoria:${a.id}`)),
+    cell(nombreEstado(a.resultado), `estado ${claseEstado(a.resultado)}`),
+    celdaHallazgos(a.hallazgos),
+    cell(decididoPor(a), "decision"),
+    cell(fecha(a.fecha), "fecha"));
+}
+
+// Each finding's explanation, one per line.
+function celdaHallazgos(hallazgos) {
+  if (!hallazgos.length) return cell("—", "hallazgos");
+  return el("td", { class: "hallazgos" }, el("ul", {}, ...hallazgos.map((h) => el("li", {
+    "data-campo": h.campo, "data-problema": h.problema, title: textoHallazgo(h), text: h.explicacion || textoHallazgo(h) }))));
+}
+
+// An auditor's verdict names them and their reason; the rules' is «Reglas».
+function decididoPor(a) {
+  if (!a.revisor && !a.motivo) return "Reglas";
+  return [a.revisor, a.motivo && `«${a.motivo}»`].filter(Boolean).join(": ");
+}
+
+// The end of a record's id, as a button that opens its drawer (tables
+// listen for its click); `origen` names it uniquely, to find it again.
+function botonRegistro(tipoEntidad, idEntidad, origen) {
+  const vista = vistaDeTipo(tipoEntidad);
+  const codigo = el("code", { title: idEntidad, text: sufijo(idEntidad) });
+  if (!vista) return codigo;
+  return el("button", { type: "button", class: "enlace abrir-registro", "data-tipo": tipoEntidad, "data-registro": idEntidad,
+    "data-origen": origen, "aria-label": `Abrir ${vista.singular.toLowerCase()} …${sufijo(idEntidad)}` }, codigo);
+}
+
+// The record's drawer, as its own table opens it.
+function abrirRegistro(boton) {
+  const vista = boton && vistaDeTipo(boton.dataset.tipo);
+  if (vista) abrirDetalle(vista, boton.dataset.registro, boton);
 }
 
 /* ------------------------------------------------------------------ */
@@ -774,14 +916,13 @@ function seccionHistorial(historial) {
       : el("p", { text: "Sin eventos." }));
 }
 
-// Focus goes back to the row that opened the drawer (redrawn rows are
-// found again by id).
+// Focus goes back to the row (or button) that opened the drawer (redrawn
+// ones are found again).
 dialogo.addEventListener("close", () => {
   const cerrado = abierto;
   abierto = null;
   if (!cerrado || !cerrado.origen) return;
-  const origen = cerrado.origen.isConnected ? cerrado.origen
-    : document.querySelector(`tr[data-id="${CSS.escape(cerrado.origen.dataset.id)}"]`);
+  const origen = cerrado.origen.isConnected ? cerrado.origen : reencontrar(cerrado.origen);
   if (origen) origen.focus();
 });
 document.getElementById("cerrar-detalle").addEventListener("click", () => dialogo.close());
@@ -810,7 +951,7 @@ async function cargarReporte() {
     return;
   }
   mostrarReporte();
-  Object.values(VISTAS).forEach(opcionesHallazgo);
+  TABLAS.forEach(opcionesHallazgo);
 }
 
 function mostrarReporte() {
@@ -835,12 +976,22 @@ function mostrarReporte() {
 
 const valorHallazgo = (h) => JSON.stringify([h.campo, h.problema]);
 
-// The «Hallazgo» filter offers the report's findings of that record type,
-// and keeps the one chosen even when the report no longer lists it.
+// The report's rows with one per finding, their totals added up.
+function hallazgosSumados(filas) {
+  const porValor = new Map();
+  for (const c of filas) {
+    const visto = porValor.get(valorHallazgo(c));
+    porValor.set(valorHallazgo(c), visto ? { ...visto, total: visto.total + c.total } : c);
+  }
+  return [...porValor.values()];
+}
+
+// The «Hallazgo» filter offers the report's findings of the table's record
+// type(s), and keeps the one chosen even when the report no longer lists it.
 function opcionesHallazgo(vista) {
   const select = vista.dom.hallazgo;
   const actual = vista.s.hallazgo;
-  const pares = [["", "Cualquiera"], ...reporte.filter((c) => c.tipoEntidad === vista.tipoEntidad)
+  const pares = [...SIN_HALLAZGO, ...vista.delReporte(vista)
     .map((c) => [valorHallazgo(c), `${textoHallazgo(c)} (${numero(c.total)})`])];
   if (actual && !pares.some(([v]) => v === actual)) {
     const [campo, problema] = JSON.parse(actual);
@@ -887,15 +1038,82 @@ async function cargarOperaciones() {
   const boton = document.getElementById("actualizar-operaciones");
   boton.disabled = true;
   try {
+    await Promise.all([cargarServicios(), cargarSagas()]);
+  } finally {
+    boton.disabled = false;
+  }
+}
+
+async function cargarServicios() {
+  try {
     const { operaciones } = await gql(OPERACIONES);
     mostrarServicios(operaciones.servicios);
     mostrarCartasMuertas(operaciones.cartasMuertas);
   } catch (e) {
     anunciar(`No se pudo cargar la vista de operaciones: ${mensaje(e)}`, "error");
-  } finally {
-    boton.disabled = false;
   }
 }
+
+/* The sagas: how many in each state, and the failed ones. Asked apart
+   from the rest: auditoria answers for them, and when it does not the
+   block says so while the rest of the view still shows. */
+
+const SAGAS = `{ operaciones { sagas { porEstado { estado total }
+  fallidas { saga tipoEntidad idEntidad decision intentos ultimoError fechaActualizacion } } } }`;
+// "pendiente" counts decisions waiting for their reply and registrations
+// under way (auditoria lists both so).
+const ESTADOS_SAGA = { pendiente: "Pendiente o en curso", completada: "Completada", compensada: "Compensada",
+  fallida: "Fallida" };
+const NOMBRES_SAGA = { auditoria: "Decisión", registro_propiedad: "Registro de propiedad" };
+const DECISIONES = { aprobar: "Aprobar", rechazar: "Rechazar" };
+
+async function cargarSagas() {
+  const aviso = document.getElementById("sagas-aviso");
+  const datos = document.getElementById("sagas-datos");
+  let sagas;
+  try {
+    sagas = (await gql(SAGAS)).operaciones.sagas;
+  } catch (e) {
+    aviso.textContent = e.code === "UNAVAILABLE"
+      ? "El servicio de auditoría no respondió: las sagas no se pueden mostrar ahora. «Actualizar» vuelve a intentarlo."
+      : `No se pudieron cargar las sagas: ${mensaje(e)}`;
+    aviso.hidden = false;
+    datos.hidden = true;
+    return;
+  }
+  aviso.textContent = "";
+  aviso.hidden = true;
+  datos.hidden = false;
+  mostrarSagasPorEstado(sagas.porEstado);
+  mostrarSagasFallidas(sagas.fallidas);
+}
+
+// Every known state in its order (0 when the server lists none), then any other.
+function mostrarSagasPorEstado(porEstado) {
+  const totales = new Map(porEstado.map((e) => [e.estado, e.total]));
+  const estados = [...new Set([...Object.keys(ESTADOS_SAGA), ...totales.keys()])];
+  document.querySelector("#tabla-sagas-estados tbody").replaceChildren(...estados.map((estado) => el("tr", { "data-estado": estado },
+    el("th", { scope: "row", text: ESTADOS_SAGA[estado] || estado }), cell(numero(totales.get(estado) || 0), "num"))));
+}
+
+function mostrarSagasFallidas(fallidas) {
+  document.querySelector("#tabla-sagas-fallidas tbody").replaceChildren(...(fallidas.length
+    ? fallidas.map((f) => el("tr", { "data-saga": f.saga, "data-registro": f.idEntidad },
+      cell(NOMBRES_SAGA[f.saga] || f.saga),
+      el("td", { class: "registro" }, botonRegistro(f.tipoEntidad, f.idEntidad, `saga:${f.saga}:${f.idEntidad}`)),
+      cell(textoDecision(f)), cell(String(f.intentos), "num"), cell(f.ultimoError || "—", "ultimo-error"),
+      cell(fecha(f.fechaActualizacion), "fecha")))
+    : [el("tr", {}, el("td", { colspan: "6", text: "Ninguna saga fallida." }))]));
+}
+
+// A decision saga carries its decision; a registration's, the step it reached.
+function textoDecision(f) {
+  if (f.saga === "registro_propiedad") return PASOS[f.decision] || f.decision;
+  return DECISIONES[f.decision] || f.decision;
+}
+
+document.querySelector("#tabla-sagas-fallidas tbody")
+  .addEventListener("click", (e) => abrirRegistro(e.target.closest("button[data-registro]")));
 
 function mostrarServicios(servicios) {
   document.querySelector("#tabla-servicios tbody").replaceChildren(...servicios.map((s) => el("tr", { "data-servicio": s.nombre },
@@ -1075,7 +1293,7 @@ function suscribir() {
         enviar(id, `subscription { ${vista.suscripcion} { ${vista.campos} ${AUDITORIA_FILA} } }`);
       }
       enviar("r", `subscription { cambiosRegistroPropiedad { ${REGISTRO} } }`);
-      enviar("a", "subscription { auditoriasCompletadas { id } }");
+      enviar("a", `subscription { auditoriasCompletadas { ${AUDITORIA_CAMPOS} } }`);
       if (seCayo) {
         seCayo = false;
         recargarTodo();
@@ -1102,7 +1320,10 @@ function alRecibir(id, data) {
   const vista = POR_SUSCRIPCION[id];
   if (vista && data[vista.suscripcion]) cambioEnVivo(vista, data[vista.suscripcion]);
   else if (data.cambiosRegistroPropiedad) showRegistro(data.cambiosRegistroPropiedad);
-  else if (data.auditoriasCompletadas) programarReporte();
+  else if (data.auditoriasCompletadas) {
+    programarReporte();
+    cambioEnVivo(AUDITORIAS, data.auditoriasCompletadas);
+  }
 }
 
 // A burst of audits (a batch import) reloads the report once, not per audit.
@@ -1125,7 +1346,7 @@ function reconectar() {
 }
 
 function recargarTodo() {
-  Object.values(VISTAS).forEach((v) => cargarPagina(v));
+  TABLAS.forEach((v) => cargarPagina(v));
   cargarReporte();
   cargarOperaciones();
   cargarFallidos().catch(() => {});
@@ -1321,7 +1542,7 @@ document.getElementById("form-token").addEventListener("submit", (event) => {
 /* Start                                                               */
 /* ------------------------------------------------------------------ */
 
-Object.values(VISTAS).forEach(construirVista);
+TABLAS.forEach(construirVista);
 suscribir();
 cargarSesion();
 recargarTodo();

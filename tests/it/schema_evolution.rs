@@ -32,7 +32,7 @@ fn the_shipped_schemas_are_full_compatible_version_to_version() {
         .iter()
         .find(|r| r.topic == "comandos-geograficos")
         .expect("geo");
-    assert_eq!(geo.versions, vec![1, 2, 3]);
+    assert_eq!(geo.versions, vec![1, 2, 3, 4]);
 }
 
 #[test]
@@ -247,13 +247,15 @@ fn every_topic_reads_across_versions_both_ways() {
             }
         }
     }
-    // companias 3 + 3 types over v1→v2; geograficos 3 + 3 types over
-    // v1→v2→v3; auditoria 1 over v1→v2: both directions each; the v1-only
-    // topics (propiedades 4 + 5, comandos-auditoria 1, eventos-registros 1)
+    // Consecutive versions, both directions, per message type: comandos-
+    // companias 3 types × 2 steps, eventos-companias 3 × 1, comandos-
+    // geograficos 3 × 3, eventos-geograficos 3 × 2, comandos-propiedades
+    // 4 × 1, eventos-auditoria 1 × 2; the v1-only topics (eventos-propiedades
+    // 5, comandos-auditoria 1, eventos-registros 1, comandos-revisiones 3)
     // round-trip once.
     assert_eq!(
         checked,
-        2 * (3 + 3 + 2 * 3 + 2 * 3 + 1) + (4 + 5 + 1 + 1),
+        2 * (3 * 2 + 3 + 3 * 3 + 3 * 2 + 4 + 2) + (5 + 1 + 1 + 3),
         "both directions for every message type"
     );
 }

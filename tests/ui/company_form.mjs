@@ -2,27 +2,13 @@
 // row shows Rechazada with "email faltante" and the optional country and
 // phone — pushed by the subscription, without a reload. Writes a screenshot.
 //   node company_form.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { esperarEnVivo, probar } from "./navegador.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: company_form.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-let failed = false;
-try {
+await probar(async ({ browser, url, captura }) => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   const nombre = `Inmobiliaria UI ${Date.now()}`;
   await page.fill("#compania-nombre", nombre);
   await page.fill("#compania-email", "");
@@ -45,13 +31,6 @@ try {
   if (!cells.includes("CO") || !cells.includes("+57 601 555 0101")) throw new Error(`row cells were ${JSON.stringify(cells)}`);
   if (navigations.length) throw new Error(`the page reloaded: ${navigations}`);
   await page.waitForSelector("#tabla-reporte td:has-text('faltante')", { timeout: 15000 });
-  const shot = join(outDir, "company-rechazada.png");
-  await page.screenshot({ path: shot, fullPage: true });
-  console.log(JSON.stringify({ ok: true, nombre, motivos, screenshot: shot }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  const shot = await captura(page, "company-rechazada.png", { fullPage: true });
+  return { nombre, motivos, screenshot: shot };
+});

@@ -4,29 +4,12 @@
 // area; the Sagas block counts the driver's completed saga; then at
 // 390x844 the page does not overflow sideways. Writes screenshots.
 //   node operations.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { esperarEnVivo, probar } from "./navegador.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: operations.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-const errors = [];
-let failed = false;
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
+await probar(async ({ browser, url, vigilar, captura }) => {
+  const page = vigilar(await browser.newPage({ viewport: { width: 1280, height: 1000 } }));
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
 
   // Keyboard: focus the «Operaciones» link and follow it.
   await page.focus('nav a[href="#operaciones"]');
@@ -70,29 +53,20 @@ try {
 
   const boton = page.locator(`#tabla-cartas-muertas button.reintentar[data-topic="${topic}"]`);
   if (!(await boton.isVisible())) throw new Error("«Reintentar» is hidden from anonymous local use");
-  await page.screenshot({ path: join(outDir, "operations.png"), fullPage: true });
+  await captura(page, "operations.png", { fullPage: true });
   await boton.click();
   await page.waitForSelector("#anuncio-operaciones:has-text('Reintento')", { timeout: 30000 });
   const anuncio = (await page.locator("#anuncio-operaciones").textContent()).trim();
   if ((await page.getAttribute("#anuncio-operaciones", "aria-live")) !== "polite") throw new Error("the announcement is not aria-live");
-  await page.screenshot({ path: join(outDir, "operations-reintento.png"), fullPage: true });
+  await captura(page, "operations-reintento.png", { fullPage: true });
 
   // 390 px wide: one column, tables scroll inside themselves.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   await servicios.first().waitFor({ timeout: 15000 });
   const ancho = await page.evaluate(() => document.documentElement.scrollWidth);
   if (ancho > 390) throw new Error(`the page is ${ancho} px wide at 390 px`);
-  await page.locator("#operaciones").screenshot({ path: join(outDir, "operations-390px.png") });
-
-  if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
-  console.log(JSON.stringify({ ok: true, topic, motivo, anuncio, servicios: estados.length, sagas_completadas: sagasCompletadas,
-    ancho_390: ancho }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message, "console errors:", errors);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  await captura(page.locator("#operaciones"), "operations-390px.png");
+  return { topic, motivo, anuncio, servicios: estados.length, sagas_completadas: sagasCompletadas, ancho_390: ancho };
+});

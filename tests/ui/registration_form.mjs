@@ -2,27 +2,13 @@
 // follows the saga on the page: its steps appear as they happen, and it
 // ends compensada naming the part that failed. Writes a screenshot.
 //   node registration_form.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { esperarEnVivo, probar } from "./navegador.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: registration_form.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-let failed = false;
-try {
+await probar(async ({ browser, url, captura }) => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   const nombre = `Lote UI ${Date.now()}`;
   await page.fill("#registro-nombre", nombre);
   await page.fill("#registro-catastral", `CAT-UI-${Date.now()}`);
@@ -42,8 +28,7 @@ try {
   await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
   // The command followed to its end, its id shown whole.
   await page.waitForSelector("#status-registro:has-text('procesado')", { timeout: 15000 });
-  const shot = join(outDir, "registro-compensado.png");
-  await page.screenshot({ path: shot, fullPage: true });
+  const shot = await captura(page, "registro-compensado.png", { fullPage: true });
   // A blank required field is refused on the page, named, and nothing is sent.
   await page.click("#registrar-propiedad");
   await page.waitForSelector("#status-registro.error:has-text('obligatorio')", { timeout: 5000 });
@@ -51,15 +36,9 @@ try {
   // 390 px wide: one column, no horizontal page overflow (tables scroll).
   await page.setViewportSize({ width: 390, height: 900 });
   await page.reload();
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) throw new Error(`the page overflows by ${overflow} px at 390 px`);
-  await page.screenshot({ path: join(outDir, "registro-390px.png"), fullPage: true });
-  console.log(JSON.stringify({ ok: true, nombre, motivo, pasos, screenshot: shot }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  await captura(page, "registro-390px.png", { fullPage: true });
+  return { nombre, motivo, pasos, screenshot: shot };
+});

@@ -9,16 +9,10 @@
 // (a blank motivo on the field; an impossible transition in the status),
 // and approves it. Writes screenshots review.png and reopened.png.
 //   node review.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { argumentos, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: review.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
+// The seeding needs the URL before the browser starts.
+const { url } = argumentos();
 
 async function gql(query, variables = {}) {
   const res = await fetch(`${url}/graphql`, {
@@ -59,16 +53,8 @@ const rechazada = {
 await esperarEstado(enRevision.id, "EN_REVISION");
 await esperarEstado(rechazada.id, "RECHAZADA");
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-const errors = [];
-let failed = false;
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
+await probar(async ({ browser, vigilar, captura }) => {
+  const page = vigilar(await browser.newPage({ viewport: { width: 1280, height: 1000 } }));
   // Every review mutation the page sends.
   const enviadas = [];
   page.on("request", (req) => {
@@ -80,11 +66,7 @@ try {
   const estadoDrawer = page.locator("#detalle-estado");
   const motivo = page.locator("#revision-motivo");
   const estadoRevision = page.locator("#revision-estado");
-  const esperarTexto = (selector, texto, timeout = 30000) =>
-    page.waitForFunction(([s, t]) => {
-      const n = document.querySelector(s);
-      return n && n.textContent.includes(t);
-    }, [selector, texto], { timeout });
+  const esperar = (selector, texto, timeout = 30000) => esperarTexto(page, selector, texto, timeout);
   const abrir = async (id) => {
     const fila = page.locator(`#tabla-companias tbody tr[data-id="${id}"]`);
     await fila.waitFor({ timeout: 15000 });
@@ -98,8 +80,8 @@ try {
   };
 
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
-  await page.waitForFunction(() => document.getElementById("sesion-estado").textContent.includes("Acceso local"), null, { timeout: 15000 });
+  await esperarEnVivo(page);
+  await esperarTexto(page, "#sesion-estado", "Acceso local");
 
   // The estado filter offers «En revisión»; the cell reads so, in its own color.
   const opcion = await page.$eval("#companias-estado option[value='EN_REVISION']", (o) => o.textContent);
@@ -152,10 +134,10 @@ try {
   await page.click("#revision-aprobar");
   const enVuelo = await page.evaluate(() => ["revision-aprobar", "revision-rechazar"].map((id) => document.getElementById(id).disabled));
   if (enVuelo.some((d) => !d)) throw new Error(`the buttons were not disabled in flight: ${enVuelo}`);
-  await esperarTexto("#detalle-estado", "Aprobada");
-  await esperarTexto("#detalle-decision", motivoAprobar);
+  await esperar("#detalle-estado", "Aprobada");
+  await esperar("#detalle-decision", motivoAprobar);
   await page.unroute("**/graphql");
-  await esperarTexto("#revision-estado", "Aprobada");
+  await esperar("#revision-estado", "Aprobada");
   await page.waitForSelector("#revision-reabrir", { timeout: 5000 });
   const decision = (await page.locator("#detalle-decision").textContent()).trim();
   if (!decision.startsWith("Decidido por ")) throw new Error(`the audit's decision reads ${JSON.stringify(decision)}`);
@@ -163,7 +145,7 @@ try {
     null, { timeout: 15000 });
   // The table's row follows.
   await page.locator(`#tabla-companias tbody tr[data-id="${enRevision.id}"] td.estado:has-text('Aprobada')`).waitFor({ timeout: 15000 });
-  await page.screenshot({ path: join(outDir, "review.png") });
+  const capturaRevision = await captura(page, "review.png");
   if (enviadas.join() !== "aprobarRevision") throw new Error(`review requests: ${enviadas}`);
   await cerrar();
 
@@ -178,13 +160,13 @@ try {
   const motivoReabrir = `El cliente envió su email (${sello})`;
   await motivo.fill(motivoReabrir);
   await page.click("#revision-reabrir");
-  await esperarTexto("#detalle-estado", "En revisión");
-  await esperarTexto("#detalle-decision", motivoReabrir);
+  await esperar("#detalle-estado", "En revisión");
+  await esperar("#detalle-decision", motivoReabrir);
   // The live update may draw it first; the review is done when it says so.
-  await esperarTexto("#revision-estado", "Listo");
+  await esperar("#revision-estado", "Listo");
   await page.waitForSelector("#revision-aprobar:enabled", { timeout: 5000 });
   if (await motivo.inputValue()) throw new Error("the motivo on record stayed in the textarea");
-  await page.screenshot({ path: join(outDir, "reopened.png") });
+  const capturaReabierta = await captura(page, "reopened.png");
 
   // The server's refusals, as the page shows them (answers stubbed: a
   // blank motivo never leaves the page, and the record is really EN_REVISION).
@@ -202,7 +184,7 @@ try {
   await stub({ message: "the record is Aprobada: only a record EnRevision can be approved or rejected in review",
     extensions: { code: "INVALID_TRANSITION" } });
   await page.click("#revision-aprobar");
-  await esperarTexto("#revision-estado", "El registro ya no está en revisión", 10000);
+  await esperar("#revision-estado", "El registro ya no está en revisión", 10000);
   const transicion = (await estadoRevision.textContent()).trim();
   if ((await estadoRevision.getAttribute("aria-live")) !== "polite") throw new Error("the review status is not aria-live");
   await page.unroute("**/graphql");
@@ -212,15 +194,15 @@ try {
   const motivoFinal = `Email recibido y verificado (${sello})`;
   await motivo.fill(motivoFinal);
   await page.click("#revision-aprobar");
-  await esperarTexto("#detalle-estado", "Aprobada");
-  await esperarTexto("#detalle-decision", motivoFinal);
+  await esperar("#detalle-estado", "Aprobada");
+  await esperar("#detalle-decision", motivoFinal);
   await page.locator(`#tabla-companias tbody tr[data-id="${rechazada.id}"] td.estado:has-text('Aprobada')`).waitFor({ timeout: 15000 });
   await cerrar();
 
   // A role that may not decide (operador) sees no «Revisión».
   await page.click("#boton-sesion");
   await page.click("#entrar-operador");
-  await page.waitForFunction(() => document.getElementById("sesion-estado").textContent.includes("Rol: operador"), null, { timeout: 15000 });
+  await esperarTexto(page, "#sesion-estado", "Rol: operador");
   await page.selectOption("#companias-estado", "");
   const filaOperador = page.locator(`#tabla-companias tbody tr[data-id="${enRevision.id}"]`);
   await filaOperador.waitFor({ timeout: 15000 });
@@ -229,21 +211,14 @@ try {
   if ((await page.locator("#detalle-revision").count()) !== 1 || await page.locator("#detalle-revision").isVisible()) throw new Error("«Revisión» shows to an operador");
   await cerrar();
   await page.click("#salir");
-  await page.waitForFunction(() => document.getElementById("sesion-estado").textContent.includes("Acceso local"), null, { timeout: 15000 });
+  await esperarTexto(page, "#sesion-estado", "Acceso local");
 
   const final = await gql("query($id: ID!) { compania(id: $id) { estado auditoria { motivo revisor } } }", { id: rechazada.id });
   if (final.compania.estado !== "APROBADA" || final.compania.auditoria.motivo !== motivoFinal) {
     throw new Error(`the server has ${JSON.stringify(final.compania)}`);
   }
-  if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
-  console.log(JSON.stringify({
-    ok: true, enRevision: enRevision.id, reabierta: rechazada.id, color, errorCampo, errorServidor, transicion, decision,
-    enviadas: enviadas.length, screenshots: [join(outDir, "review.png"), join(outDir, "reopened.png")],
-  }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message, "console errors:", errors);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return {
+    enRevision: enRevision.id, reabierta: rechazada.id, color, errorCampo, errorServidor, transicion, decision,
+    enviadas: enviadas.length, screenshots: [capturaRevision, capturaReabierta],
+  };
+});

@@ -6,30 +6,15 @@
 // server refuses opens the sign-in panel with a Spanish message. Writes a
 // screenshot.
 //   node sign_in.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: sign_in.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-const errors = [];
-let failed = false;
-try {
+await probar(async ({ browser, url, vigilar, captura }) => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
+  // Uncaught exceptions only, as this test has always watched: its
+  // console lines never failed it.
+  const page = vigilar(await context.newPage(), { consola: false });
   const sesion = page.locator("#sesion-estado");
-  const esperarSesion = (texto) =>
-    page.waitForFunction((t) => document.getElementById("sesion-estado").textContent.includes(t), texto, { timeout: 15000 });
+  const esperarSesion = (texto) => esperarTexto(page, "#sesion-estado", texto);
   // Opens the sign-in panel (if closed) and enters with a development role.
   const entrarComo = async (rol) => {
     if (await page.locator("#panel-sesion").isHidden()) await page.click("#boton-sesion");
@@ -38,7 +23,7 @@ try {
   };
 
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   await esperarSesion("Acceso local");
   if (!(await page.locator("#form-compania").isVisible())) throw new Error("anonymous local use must show the forms");
   if (await page.locator("#salir").isVisible()) throw new Error("«Salir» shows without a session");
@@ -49,10 +34,10 @@ try {
   const guardado = await page.evaluate(() => localStorage.getItem("propalpes.token"));
   if (!guardado) throw new Error("the token is not in localStorage propalpes.token");
   // The live connection came back with the new token, and the data still loads.
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   await page.waitForSelector("#companias-rango:text-matches('Mostrando|Sin resultados')", { timeout: 15000 });
   if (await page.locator("#panel-sesion").isVisible()) throw new Error("the sign-in panel stayed open");
-  await page.screenshot({ path: join(outDir, "sign_in.png") });
+  await captura(page, "sign_in.png");
   // The session outlives a reload.
   await page.reload();
   await esperarSesion("Rol: auditor");
@@ -68,10 +53,9 @@ try {
   const operador = await page.evaluate(() => localStorage.getItem("propalpes.token"));
 
   // ?token= (in a fresh context, nothing stored).
-  const otra = await browser.newPage();
-  otra.on("pageerror", (e) => errors.push(e.message));
+  const otra = vigilar(await browser.newPage(), { consola: false });
   await otra.goto(`${url}/?token=${encodeURIComponent(operador)}`);
-  await otra.waitForFunction(() => document.getElementById("sesion-estado").textContent.includes("Rol: operador"), null, { timeout: 15000 });
+  await esperarTexto(otra, "#sesion-estado", "Rol: operador");
   // A token the server refuses: the panel opens and says so in Spanish.
   await otra.goto(`${url}/?token=no-es-un-token`);
   await otra.waitForSelector("#panel-sesion", { state: "visible", timeout: 15000 });
@@ -79,12 +63,5 @@ try {
   if (!/sesión/i.test(aviso)) throw new Error(`the refused token's message reads ${JSON.stringify(aviso)}`);
   await otra.close();
 
-  if (errors.length) throw new Error(`page errors: ${errors.join(" | ")}`);
-  console.log(JSON.stringify({ ok: true, rol: (await sesion.textContent()).trim(), aviso }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message, "errors:", errors);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return { rol: (await sesion.textContent()).trim(), aviso };
+});

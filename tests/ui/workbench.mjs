@@ -9,42 +9,25 @@
 // last (it adds two companies), a new audit on top of the unfiltered
 // audits and the reload hint on a filtered page. Writes screenshots.
 //   node workbench.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-
-const [url, outDir] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error("usage: workbench.mjs URL OUTPUT_DIR");
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
+import { esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
 const TOTAL = 250;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
-const errors = [];
-let failed = false;
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
+
+await probar(async ({ browser, url, vigilar, captura }) => {
+  const page = vigilar(await browser.newPage({ viewport: { width: 1280, height: 1000 } }));
   const rango = page.locator("#companias-rango");
   const filas = page.locator("#tabla-companias tbody tr[data-id]");
   // Waits for the pager to read `texto` (a page has arrived and rendered).
-  const esperarRango = (texto) =>
-    page.waitForFunction((t) => document.querySelector("#companias-rango").textContent.includes(t), texto, { timeout: 15000 });
+  const esperarRango = (texto) => esperarTexto(page, "#companias-rango", texto);
   const idsVisibles = () => filas.evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
 
   await page.goto(url);
-  await page.waitForSelector("#live:has-text('en vivo')", { timeout: 15000 });
+  await esperarEnVivo(page);
   await esperarRango(`de ${TOTAL}`);
   if ((await filas.count()) !== 20) throw new Error(`the first page has ${await filas.count()} rows, not 20`);
   const primerRango = await rango.textContent();
   if (!primerRango.includes(`1–20 de ${TOTAL}`)) throw new Error(`the pager reads ${JSON.stringify(primerRango)}`);
-  await page.screenshot({ path: join(outDir, "workbench.png") });
+  await captura(page, "workbench.png");
 
   // Forward through every page, collecting ids, remembering each page.
   const paginas = [await idsVisibles()];
@@ -125,7 +108,7 @@ try {
   const historial = await page.locator("#detalle-historial li").allTextContents();
   const datos = await page.locator("#detalle dl").textContent();
   if (!datos.includes(idRechazada)) throw new Error("the drawer does not show the full id");
-  await page.screenshot({ path: join(outDir, "drawer.png") });
+  await captura(page, "drawer.png");
   await page.keyboard.press("Escape");
   await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
   const vuelto = await page.evaluate(() => document.activeElement.dataset && document.activeElement.dataset.id);
@@ -134,8 +117,7 @@ try {
   // The audits: one per company, paged like the companies.
   const rangoAuditorias = page.locator("#auditorias-rango");
   const filasAuditorias = page.locator("#tabla-auditorias tbody tr[data-id]");
-  const esperarAuditorias = (texto) =>
-    page.waitForFunction((t) => document.querySelector("#auditorias-rango").textContent.includes(t), texto, { timeout: 15000 });
+  const esperarAuditorias = (texto) => esperarTexto(page, "#auditorias-rango", texto);
   await esperarAuditorias(`de ${TOTAL}`);
   const textoAuditorias = await rangoAuditorias.textContent();
   if (!textoAuditorias.includes(`Mostrando 1–20 de ${TOTAL}`)) throw new Error(`the audits pager reads ${JSON.stringify(textoAuditorias)}`);
@@ -169,7 +151,7 @@ try {
   // A row's «Registro» opens that company's drawer; closing it returns there.
   const registro = filasAuditorias.nth(2).locator("td.registro button");
   const idAuditada = await registro.getAttribute("data-registro");
-  await page.screenshot({ path: join(outDir, "audits.png") });
+  await captura(page, "audits.png");
   await registro.click();
   await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
   await page.waitForFunction((id) => {
@@ -218,16 +200,8 @@ try {
   await page.locator("#auditorias-cambios").waitFor({ state: "visible", timeout: 15000 });
   await page.click("#auditorias-cambios");
   await esperarAuditorias("1–20 de 51");
-
-  if (errors.length) throw new Error(`console errors: ${errors.join(" | ")}`);
-  console.log(JSON.stringify({
-    ok: true, total: TOTAL, distinct, paginas: paginas.length, render_ms: render.ms, filas: render.filas,
+  return {
+    total: TOTAL, distinct, paginas: paginas.length, render_ms: render.ms, filas: render.filas,
     explicacion: textoExplicacion, historial: historial.length, auditorias_total: auditoriasTotal,
-  }));
-} catch (e) {
-  failed = true;
-  console.error("UI test failed:", e.message, "console errors:", errors);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  };
+});

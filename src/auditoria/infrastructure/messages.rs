@@ -171,6 +171,30 @@ impl AvroSagaMessages {
         for (topic, record, fields) in registros {
             self.codec.require_fields(topic, record, fields)?;
         }
+        self.check_review_contract()?;
+        self.codec.require_fields(
+            topics::EVENTOS_AUDITORIA,
+            types::AUDITORIA_COMPLETADA,
+            &[
+                "id_auditoria",
+                "tipo_entidad",
+                "id_entidad",
+                "resultado",
+                "hallazgos",
+                "fecha",
+                "motivo",
+                "revisor",
+            ],
+        )
+    }
+}
+
+impl AvroSagaMessages {
+    /// The review's records: the decisions' `revision` on every source
+    /// command topic, and the auditor's commands it reads.
+    fn check_review_contract(
+        &self,
+    ) -> Result<(), crate::seedwork::infrastructure::avro::CodecError> {
         for f in super::FUENTES {
             self.codec
                 .require_fields(f.command_topic, f.aprobar, &[f.id_field, "revision"])?;
@@ -191,20 +215,7 @@ impl AvroSagaMessages {
                 &["tipo_entidad", "id_entidad", "motivo", "revisor"],
             )?;
         }
-        self.codec.require_fields(
-            topics::EVENTOS_AUDITORIA,
-            types::AUDITORIA_COMPLETADA,
-            &[
-                "id_auditoria",
-                "tipo_entidad",
-                "id_entidad",
-                "resultado",
-                "hallazgos",
-                "fecha",
-                "motivo",
-                "revisor",
-            ],
-        )
+        Ok(())
     }
 }
 

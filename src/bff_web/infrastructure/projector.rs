@@ -108,6 +108,44 @@ struct AuditoriaData {
     revisor: Option<String>,
 }
 
+impl AuditoriaData {
+    fn vista(self) -> AuditoriaVista {
+        AuditoriaVista {
+            id: self.id_auditoria,
+            tipo_entidad: self.tipo_entidad,
+            id_entidad: self.id_entidad,
+            resultado: self.resultado,
+            hallazgos: self
+                .hallazgos
+                .into_iter()
+                .map(|h| (h.campo, h.problema))
+                .collect(),
+            fecha: self.fecha,
+            motivo: self.motivo,
+            revisor: self.revisor,
+        }
+    }
+}
+
+/// An audit in the record's history: its verdict, its findings, and who
+/// decided it and why when a person did.
+fn detalle_de_auditoria(vista: &AuditoriaVista) -> String {
+    let hallazgos: Vec<String> = vista
+        .hallazgos
+        .iter()
+        .map(|(c, p)| format!("{c} {p}"))
+        .collect();
+    let mut detalle = if hallazgos.is_empty() {
+        vista.resultado.clone()
+    } else {
+        format!("{}: {}", vista.resultado, hallazgos.join(", "))
+    };
+    if let (Some(revisor), Some(motivo)) = (&vista.revisor, &vista.motivo) {
+        detalle = format!("{detalle} — {revisor}: «{motivo}»");
+    }
+    detalle
+}
+
 /// Keeps the BFF's projections from integration events, idempotently (the
 /// inbox `InTransactions` claims), and announces each change to the
 /// subscriptions after commit.
@@ -234,20 +272,7 @@ impl Projector {
         let a: AuditoriaData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
-        let vista = AuditoriaVista {
-            id: a.id_auditoria,
-            tipo_entidad: a.tipo_entidad,
-            id_entidad: a.id_entidad,
-            resultado: a.resultado,
-            hallazgos: a
-                .hallazgos
-                .into_iter()
-                .map(|h| (h.campo, h.problema))
-                .collect(),
-            fecha: a.fecha,
-            motivo: a.motivo,
-            revisor: a.revisor,
-        };
+        let vista = a.vista();
         // An auditor's review (its causation) is done once recorded.
         if let Some(causation) = &decoded.header.causation_id {
             self.store
@@ -255,46 +280,37 @@ impl Projector {
                 .await
                 .map_err(retry)?;
         }
-        let hallazgos: Vec<String> = vista
-            .hallazgos
-            .iter()
-            .map(|(c, p)| format!("{c} {p}"))
-            .collect();
-        let mut detalle = if hallazgos.is_empty() {
-            vista.resultado.clone()
-        } else {
-            format!("{}: {}", vista.resultado, hallazgos.join(", "))
-        };
-        if let (Some(revisor), Some(motivo)) = (&vista.revisor, &vista.motivo) {
-            detalle = format!("{detalle} — {revisor}: «{motivo}»");
-        }
-        self.anotar(
-            uow,
-            decoded,
-            &vista.tipo_entidad,
-            &vista.id_entidad,
-            detalle,
-        )
-        .await?;
+        let (tipo, id) = (vista.tipo_entidad.clone(), vista.id_entidad.clone());
+        self.anotar(uow, decoded, &tipo, &id, detalle_de_auditoria(&vista))
+            .await?;
         self.store
             .auditoria_completada(uow, &vista)
             .await
             .map_err(retry)?;
-        let mut cambios = Vec::new();
-        // Waiting for a person is the record's state too (its source
-        // context still has it Pendiente); a decision comes from the source.
-        if vista.resultado == "EnRevision" {
-            if let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) {
-                let registro = self
-                    .store
-                    .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
-                    .await
-                    .map_err(retry)?;
-                cambios.extend(registro.map(Cambio::Registro));
-            }
-        }
+        let mut cambios = self.en_revision(uow, &vista).await?;
         cambios.push(Cambio::Auditoria(vista));
         Ok(cambios)
+    }
+
+    /// Waiting for a person is the record's state too (its source context
+    /// still has it Pendiente); a decision comes from the source.
+    async fn en_revision(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        vista: &AuditoriaVista,
+    ) -> Result<Vec<Cambio>, HandleError> {
+        let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) else {
+            return Ok(Vec::new());
+        };
+        if vista.resultado != "EnRevision" {
+            return Ok(Vec::new());
+        }
+        let registro = self
+            .store
+            .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
+            .await
+            .map_err(retry)?;
+        Ok(registro.map(Cambio::Registro).into_iter().collect())
     }
 
     /// A registration moved: the BFF's `RegistrarPropiedad` (the first

@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::auditar_entidad::{ejecutar, veredicto};
 use super::{SagaPolicy, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::{Decision, Saga, TipoEntidad, TransicionAuditoria};
+use crate::auditoria::domain::{Auditoria, Decision, Saga, TipoEntidad, TransicionAuditoria};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
@@ -62,6 +62,57 @@ impl<S, M> RevisarAuditoriaHandler<S, M> {
     }
 }
 
+impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
+    /// What the decision moves: the property registration that waited on
+    /// this part, or the record's own decision saga.
+    async fn decidir(
+        &self,
+        uow: &mut S::Uow,
+        auditoria: &Auditoria,
+        ctx: &CommandContext,
+    ) -> Result<(), RevisarAuditoriaError> {
+        let registro = self
+            .store
+            .registro_de(uow, auditoria.tipo_entidad(), auditoria.id_entidad())
+            .await?;
+        match registro {
+            // A registration waiting on this part goes on with the verdict.
+            Some(mut registro) if registro.espera_revision(auditoria.tipo_entidad()) => {
+                let acciones = registro.parte_revisada(
+                    auditoria.tipo_entidad(),
+                    veredicto(auditoria),
+                    uuid::Uuid::now_v7().to_string(),
+                    self.policy.timeout(),
+                    Utc::now(),
+                );
+                ejecutar::<_, _, RevisarAuditoriaError>(
+                    self.store.as_ref(),
+                    self.messages.as_ref(),
+                    uow,
+                    &registro,
+                    acciones,
+                    ctx,
+                    self.policy,
+                )
+                .await
+            }
+            _ => {
+                let saga = Saga::iniciar(
+                    auditoria,
+                    uuid::Uuid::now_v7().to_string(),
+                    &ctx.correlation_id,
+                    self.policy.timeout(),
+                    Utc::now(),
+                );
+                self.store.guardar_saga(uow, &saga).await?;
+                let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
+                uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
+                Ok(())
+            }
+        }
+    }
+}
+
 #[async_trait]
 impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RevisarAuditoria>
     for RevisarAuditoriaHandler<S, M>
@@ -88,44 +139,6 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RevisarAuditoria>
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        let registro = self
-            .store
-            .registro_de(uow, command.tipo, &command.id_entidad)
-            .await?;
-        match registro {
-            // A registration waiting on this part goes on with the verdict.
-            Some(mut registro) if registro.espera_revision(command.tipo) => {
-                let acciones = registro.parte_revisada(
-                    command.tipo,
-                    veredicto(&auditoria),
-                    uuid::Uuid::now_v7().to_string(),
-                    self.policy.timeout(),
-                    ahora,
-                );
-                ejecutar::<_, _, RevisarAuditoriaError>(
-                    self.store.as_ref(),
-                    self.messages.as_ref(),
-                    uow,
-                    &registro,
-                    acciones,
-                    ctx,
-                    self.policy,
-                )
-                .await
-            }
-            _ => {
-                let saga = Saga::iniciar(
-                    &auditoria,
-                    uuid::Uuid::now_v7().to_string(),
-                    &ctx.correlation_id,
-                    self.policy.timeout(),
-                    ahora,
-                );
-                self.store.guardar_saga(uow, &saga).await?;
-                let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
-                uow.add_message(self.messages.comando(&saga, &saga_ctx)?);
-                Ok(())
-            }
-        }
+        self.decidir(uow, &auditoria, ctx).await
     }
 }

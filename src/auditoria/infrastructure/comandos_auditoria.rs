@@ -6,9 +6,7 @@ use super::module::AuditoriaHandlers;
 use crate::auditoria::application::{IniciarRegistroPropiedad, IniciarRegistroPropiedadError};
 use crate::auditoria::domain::DatosRegistro;
 use crate::contracts::types;
-use crate::seedwork::application::{
-    CommandContext, HandleError, Message, TransactionalHandler, execute,
-};
+use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded, id_field};
 
@@ -55,10 +53,7 @@ impl TransactionalHandler for ComandosAuditoriaConsumer {
     type Effect = ();
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
-        let decoded = self
-            .codec
-            .decode_message(message)
-            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let decoded = self.codec.decode_consumed(message)?;
         let h = &decoded.header;
         if h.message_type != types::REGISTRAR_PROPIEDAD {
             return Err(HandleError::Poison(format!(
@@ -67,7 +62,7 @@ impl TransactionalHandler for ComandosAuditoriaConsumer {
             )));
         }
         let command = registrar_propiedad(&decoded).map_err(HandleError::Poison)?;
-        let ctx = CommandContext::from_message(&h.id, &h.correlation_id, h.causation_id.as_deref());
+        let ctx = decoded.context();
         execute(&self.handlers.registrar_propiedad, uow, command, &ctx)
             .await
             .map(|_| ())

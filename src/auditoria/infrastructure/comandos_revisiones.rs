@@ -8,9 +8,7 @@ use crate::auditoria::application::{
 };
 use crate::auditoria::domain::{Decision, TipoEntidad};
 use crate::contracts::types;
-use crate::seedwork::application::{
-    CommandContext, HandleError, Message, TransactionalHandler, execute,
-};
+use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
 
@@ -98,13 +96,9 @@ impl TransactionalHandler for ComandosRevisionesConsumer {
     type Effect = ();
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
-        let decoded = self
-            .codec
-            .decode_message(message)
-            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let decoded = self.codec.decode_consumed(message)?;
         let comando = revision(&decoded).map_err(HandleError::Poison)?;
-        let h = &decoded.header;
-        let ctx = CommandContext::from_message(&h.id, &h.correlation_id, h.causation_id.as_deref());
+        let ctx = decoded.context();
         match comando {
             Revision::Revisar(c) => execute(&self.handlers.revisar, uow, c, &ctx)
                 .await

@@ -9,9 +9,7 @@ use crate::auditoria::application::{
     AuditarEntidad, AuditarEntidadError, RegistrarCompensacion, RegistrarCompensacionError,
     RegistrarResultado, RegistrarResultadoError,
 };
-use crate::seedwork::application::{
-    CommandContext, HandleError, Message, TransactionalHandler, execute,
-};
+use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 use crate::seedwork::domain::Estado;
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
@@ -84,12 +82,9 @@ impl TransactionalHandler for SourceEventsConsumer {
     type Effect = ();
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
-        let decoded = self
-            .codec
-            .decode_message(message)
-            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let decoded = self.codec.decode_consumed(message)?;
+        let ctx = decoded.context();
         let h = &decoded.header;
-        let ctx = CommandContext::from_message(&h.id, &h.correlation_id, h.causation_id.as_deref());
         let id_entidad = decoded.text(self.fuente.id_field).ok_or_else(|| {
             HandleError::Poison(format!(
                 "{} without {}",

@@ -202,10 +202,7 @@ impl Projector {
         if message.topic.ends_with("-DLQ") {
             return self.comando_fallido(message, uow).await;
         }
-        let decoded = self
-            .codec
-            .decode_message(message)
-            .map_err(|e| HandleError::Poison(e.to_string()))?;
+        let decoded = self.codec.decode_consumed(message)?;
         let kind = decoded.header.message_type.as_str();
         if kind == types::AUDITORIA_COMPLETADA {
             return self.auditoria_completada(&decoded, uow).await;

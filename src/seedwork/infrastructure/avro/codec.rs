@@ -75,6 +75,17 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// The context of what a consumer does with this message: its id as
+    /// the command id, in the message's conversation, caused by it.
+    pub fn context(&self) -> crate::seedwork::application::CommandContext {
+        let h = &self.header;
+        crate::seedwork::application::CommandContext::from_message(
+            &h.id,
+            &h.correlation_id,
+            h.causation_id.as_deref(),
+        )
+    }
+
     /// The payload as the reader's Rust type (fields the writer lacked carry
     /// the reader schema's defaults).
     pub fn data<T: DeserializeOwned>(&self) -> Result<T, CodecError> {
@@ -396,6 +407,16 @@ impl AvroCodec {
     /// Decodes a bus message using its `schema.version`.
     pub fn decode_message(&self, message: &Message) -> Result<Decoded, CodecError> {
         self.decode(&message.topic, message.schema_version, &message.payload)
+    }
+
+    /// Decodes a consumed message; one that does not decode is poison (it
+    /// will never decode: dead-lettered at once).
+    pub fn decode_consumed(
+        &self,
+        message: &Message,
+    ) -> Result<Decoded, crate::seedwork::application::HandleError> {
+        self.decode_message(message)
+            .map_err(|e| crate::seedwork::application::HandleError::Poison(e.to_string()))
     }
 }
 

@@ -554,7 +554,11 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let router = http_router(mounted, &buses);
     let listener = TcpListener::bind(args.http_addr).await?;
     let addr = listener.local_addr()?;
-    let _ = base_local.set(format!("http://127.0.0.1:{}", addr.port()));
+    let propia = match addr.ip() {
+        ip if ip.is_unspecified() => std::net::SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        _ => addr,
+    };
+    let _ = base_local.set(format!("http://{propia}"));
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
     let server = tokio::spawn(async move {

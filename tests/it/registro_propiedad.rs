@@ -385,4 +385,15 @@ async fn a_part_in_review_waits_for_the_auditor_then_the_registration_completes(
         (p["estado"].as_str(), d["estado"].as_str()),
         (Some("Aprobada"), Some("Aprobada"))
     );
+    // Its parts are decided together: one is not reopened alone.
+    let reabrir = gql(
+        &app,
+        "mutation($id: ID!) { reabrirAuditoria(tipo: PROPIEDAD, id: $id, motivo: \"dudas\") { idComando } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        reabrir["errors"][0]["extensions"]["code"], "INVALID_TRANSITION",
+        "{reabrir}"
+    );
 }

@@ -129,6 +129,13 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
         literal["data"]["companias"]["totalCount"], 0,
         "% is literal"
     );
+    let por_nombre = gql(&app, PAGE, json!({"after": null, "orden": "NOMBRE_ASC"})).await;
+    let cursor = por_nombre["data"]["companias"]["pageInfo"]["endCursor"].clone();
+    let mismatch = gql(&app, PAGE, json!({"after": cursor, "orden": "RECIENTES"})).await;
+    assert_eq!(
+        mismatch["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "a name cursor in a date order is bad input, not an outage: {mismatch}"
+    );
     let bad = gql(
         &app,
         "{ companias(after: \"not-a-cursor\") { totalCount } }",
@@ -492,4 +499,121 @@ async fn development_sign_in_issues_a_role_token_only_for_local_use() {
         refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "no development sign-in where anonymous access is off: {refused}"
     );
+}
+
+/// Topics are not ordered with each other: an audit that reaches the BFF
+/// before its record's creation leaves a placeholder EnRevision, and the
+/// creation fills its fields without taking it back to Pendiente.
+#[tokio::test]
+async fn an_audit_that_arrives_before_its_record_is_not_lost() {
+    #[derive(serde::Serialize)]
+    struct Hallazgo {
+        campo: String,
+        problema: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Auditada {
+        id_auditoria: String,
+        tipo_entidad: String,
+        id_entidad: String,
+        resultado: String,
+        hallazgos: Vec<Hallazgo>,
+        fecha: i64,
+        reglas_version: String,
+        motivo: Option<String>,
+        revisor: Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct Creada {
+        id_compania: String,
+        nombre: String,
+        email: String,
+        identificacion: String,
+        estado: String,
+        fecha_creacion: i64,
+        pais: Option<String>,
+        telefono: Option<String>,
+    }
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let id = uuid::Uuid::new_v4().to_string();
+    let ahora = chrono::Utc::now().timestamp_millis();
+    let publish = |topic: &str, kind: &str, data: &dyn erased::Encode| {
+        let header = EnvelopeHeader::new(kind, "test", "corr-orden", None);
+        data.encode(&app, topic, &id, &header)
+    };
+    let auditada = Auditada {
+        id_auditoria: uuid::Uuid::new_v4().to_string(),
+        tipo_entidad: "Compania".into(),
+        id_entidad: id.clone(),
+        resultado: "EnRevision".into(),
+        hallazgos: vec![Hallazgo {
+            campo: "email".into(),
+            problema: "formato_invalido".into(),
+        }],
+        fecha: ahora + 5,
+        reglas_version: "1".into(),
+        motivo: None,
+        revisor: None,
+    };
+    let message = publish("eventos-auditoria", "AuditoriaCompletada", &auditada);
+    app.app
+        .buses
+        .bus
+        .publish(&[message])
+        .await
+        .expect("publish");
+    let q = "query($id: ID!) { compania(id: $id) { nombre estado } }";
+    eventually("the placeholder", Duration::from_secs(20), || async {
+        let r = gql(&app, q, json!({"id": id})).await;
+        (r["data"]["compania"]["estado"] == "EN_REVISION").then_some(())
+    })
+    .await;
+    let creada = Creada {
+        id_compania: id.clone(),
+        nombre: "Llegó después".into(),
+        email: "ventas.andes".into(),
+        identificacion: "31".into(),
+        estado: "Pendiente".into(),
+        fecha_creacion: ahora,
+        pais: None,
+        telefono: None,
+    };
+    let message = publish("eventos-companias", "CompaniaCreada", &creada);
+    app.app
+        .buses
+        .bus
+        .publish(&[message])
+        .await
+        .expect("publish");
+    let filled = eventually("the fields filled", Duration::from_secs(20), || async {
+        let r = gql(&app, q, json!({"id": id})).await;
+        (r["data"]["compania"]["nombre"] == "Llegó después").then_some(r)
+    })
+    .await;
+    assert_eq!(filled["data"]["compania"]["estado"], "EN_REVISION");
+    let total = gql(&app, "{ companias { totalCount } }", json!({})).await;
+    assert_eq!(
+        total["data"]["companias"]["totalCount"], 1,
+        "one row, not two"
+    );
+}
+
+/// Encodes a test payload of any shape with the app's codec.
+mod erased {
+    use crate::common::TestApp;
+    use propalpes::seedwork::application::Message;
+    use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
+
+    pub trait Encode {
+        fn encode(&self, app: &TestApp, topic: &str, key: &str, h: &EnvelopeHeader) -> Message;
+    }
+
+    impl<T: serde::Serialize> Encode for T {
+        fn encode(&self, app: &TestApp, topic: &str, key: &str, h: &EnvelopeHeader) -> Message {
+            app.app
+                .codec
+                .message(topic, key, h, self)
+                .expect("encodes against the schema")
+        }
+    }
 }

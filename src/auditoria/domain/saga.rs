@@ -232,11 +232,13 @@ impl Saga {
         &self.state.motivos
     }
 
-    /// The command it sends, the same id on every re-send.
+    /// An auditor's re-decision (their reason), applied by the source
+    /// whatever the record's estado.
     pub fn revision(&self) -> Option<&str> {
         self.state.revision.as_deref()
     }
 
+    /// The command it sends, the same id on every re-send.
     pub fn id_comando(&self) -> &str {
         &self.state.id_comando
     }

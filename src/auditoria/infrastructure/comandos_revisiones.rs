@@ -77,6 +77,7 @@ fn revisar_fallido(error: RevisarAuditoriaError) -> HandleError {
         RevisarAuditoriaError::Store(e) => e.into(),
         RevisarAuditoriaError::TransicionInvalida(_)
         | RevisarAuditoriaError::NoEncontrada(..)
+        | RevisarAuditoriaError::ParteDeRegistro(..)
         | RevisarAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()),
     }
 }
@@ -86,6 +87,7 @@ fn reabrir_fallido(error: ReabrirAuditoriaError) -> HandleError {
         ReabrirAuditoriaError::Store(e) => e.into(),
         ReabrirAuditoriaError::TransicionInvalida(_)
         | ReabrirAuditoriaError::NoEncontrada(..)
+        | ReabrirAuditoriaError::ParteDeRegistro(..)
         | ReabrirAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()),
     }
 }

@@ -250,7 +250,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         row.as_ref().map(row_to_aggregate).transpose()
     }
 
-    /// The record's newest saga (an auditor's decision starts another).
+    /// The record's saga (one row per record: an auditor's decision
+    /// replaces the rules' one; the events keep the history).
     async fn saga_de(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -258,8 +259,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
         id_entidad: &str,
     ) -> Result<Option<Saga>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2 \
-             ORDER BY fecha_creacion DESC, id DESC LIMIT 1"
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2"
         ));
         let row = sqlx::query(sql)
             .bind(tipo.as_str())

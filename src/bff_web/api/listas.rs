@@ -56,14 +56,17 @@ pub struct Pedido {
     pub after: Option<String>,
 }
 
-/// The cursor a list was asked to start after.
-fn despues_de(after: Option<String>) -> async_graphql::Result<Option<Cursor>> {
+/// The cursor a list was asked to start after; `por_fecha` when the
+/// list's order is by date (its key must be a date).
+fn despues_de(after: Option<String>, por_fecha: bool) -> async_graphql::Result<Option<Cursor>> {
     after
         .map(|a| {
-            decodificar(&a).ok_or_else(|| {
-                coded("BAD_USER_INPUT", "after is not a cursor of this list")
-                    .extend_with(|_, e| e.set("field", "after"))
-            })
+            decodificar(&a)
+                .filter(|c| !por_fecha || c.clave.parse::<i64>().is_ok())
+                .ok_or_else(|| {
+                    coded("BAD_USER_INPUT", "after is not a cursor of this list")
+                        .extend_with(|_, e| e.set("field", "after"))
+                })
         })
         .transpose()
 }
@@ -111,7 +114,7 @@ pub async fn listar_auditorias(
             .map(|e| crate::seedwork::domain::Estado::from(e).as_str().to_owned()),
         tipo: pedido.tipo.map(TipoRegistro::from),
         hallazgo: pedido.hallazgo.map(|h| (h.campo, h.problema)),
-        despues: despues_de(pedido.after)?,
+        despues: despues_de(pedido.after, true)?,
         limite: super::schema::page_size(pedido.first)? as i64,
     };
     let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
@@ -121,7 +124,8 @@ pub async fn listar_auditorias(
 
 impl Pedido {
     fn consulta(self) -> async_graphql::Result<ConsultaRegistros> {
-        let despues = despues_de(self.after)?;
+        let por_fecha = matches!(self.orden, Orden::Recientes | Orden::Antiguos);
+        let despues = despues_de(self.after, por_fecha)?;
         Ok(ConsultaRegistros {
             estado: self
                 .estado

@@ -222,6 +222,9 @@ pub trait RegistroComandos: Send + Sync {
         estado: EstadoComando,
     ) -> Result<(), StoreError>;
 
+    /// Whether the record is a part of a property registration.
+    async fn parte_de_registro(&self, uow: &mut Self::Uow, id: &str) -> Result<bool, StoreError>;
+
     /// The record's projected estado, if projected.
     async fn estado_registro(
         &self,

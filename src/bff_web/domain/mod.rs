@@ -104,11 +104,21 @@ impl Revision {
 }
 
 /// Only a record EnRevision is approved or rejected by an auditor; only a
-/// decided one (Aprobada or Rechazada) is reopened. Anything else is
-/// refused at once, never sent to fail later.
-pub fn admitir_revision(revision: Revision, estado: Option<&str>) -> Admision {
+/// decided one (Aprobada or Rechazada) is reopened, and not a part of a
+/// property registration (its two parts are decided together). Anything
+/// else is refused at once, never sent to fail later.
+pub fn admitir_revision(
+    revision: Revision,
+    estado: Option<&str>,
+    parte_de_registro: bool,
+) -> Admision {
     let estado = estado.unwrap_or("not projected yet");
     match (revision, estado) {
+        (Revision::Reabrir, _) if parte_de_registro => Admision::Imposible(
+            "the record is part of a property registration: its two parts are decided \
+             together, so one cannot be reopened alone"
+                .into(),
+        ),
         (Revision::Aprobar | Revision::Rechazar, "EnRevision") => Admision::Enviar,
         (Revision::Aprobar | Revision::Rechazar, e) => Admision::Imposible(format!(
             "the record is {e}: only a record EnRevision can be approved or rejected in review"
@@ -127,23 +137,27 @@ mod tests {
     #[test]
     fn a_review_needs_en_revision_and_a_reopening_a_decision() {
         assert_eq!(
-            admitir_revision(Revision::Aprobar, Some("EnRevision")),
+            admitir_revision(Revision::Aprobar, Some("EnRevision"), false),
             Admision::Enviar
         );
         assert!(matches!(
-            admitir_revision(Revision::Rechazar, Some("Aprobada")),
+            admitir_revision(Revision::Rechazar, Some("Aprobada"), false),
             Admision::Imposible(_)
         ));
         assert_eq!(
-            admitir_revision(Revision::Reabrir, Some("Rechazada")),
+            admitir_revision(Revision::Reabrir, Some("Rechazada"), false),
             Admision::Enviar
         );
         assert!(matches!(
-            admitir_revision(Revision::Reabrir, Some("EnRevision")),
+            admitir_revision(Revision::Reabrir, Some("EnRevision"), false),
             Admision::Imposible(_)
         ));
         assert!(matches!(
-            admitir_revision(Revision::Reabrir, None),
+            admitir_revision(Revision::Reabrir, None, false),
+            Admision::Imposible(_)
+        ));
+        assert!(matches!(
+            admitir_revision(Revision::Reabrir, Some("Rechazada"), true),
             Admision::Imposible(_)
         ));
     }

@@ -290,7 +290,9 @@ impl Projector {
     }
 
     /// Waiting for a person is the record's state too (its source context
-    /// still has it Pendiente); a decision comes from the source.
+    /// still has it Pendiente); a decision comes from the source. The
+    /// rules' verdict applies to a Pendiente record only; an auditor's
+    /// reopening takes a decided one back to review.
     async fn en_revision(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -302,11 +304,18 @@ impl Projector {
         if vista.resultado != "EnRevision" {
             return Ok(Vec::new());
         }
-        let registro = self
-            .store
-            .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
-            .await
-            .map_err(retry)?;
+        let registro = match vista.revisor {
+            None => self
+                .store
+                .registro_en_revision(uow, tipo, &vista.id_entidad, vista.fecha)
+                .await
+                .map_err(retry)?,
+            Some(_) => self
+                .store
+                .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
+                .await
+                .map_err(retry)?,
+        };
         Ok(registro.map(Cambio::Registro).into_iter().collect())
     }
 
@@ -387,11 +396,12 @@ impl Projector {
             fecha_creacion: fecha,
             fecha_actualizacion: fecha,
         };
-        self.store
+        let stored = self
+            .store
             .registro_creado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(vec![Cambio::Registro(vista)])
+        Ok(stored.map(Cambio::Registro).into_iter().collect())
     }
 
     /// Approved or rejected: every matching decision the BFF accepted for

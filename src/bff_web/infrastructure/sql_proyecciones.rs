@@ -15,6 +15,9 @@ use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
 const REGISTRO: &str =
     "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
+/// The fields of a placeholder row (its audit came before its creation).
+const SIN_CAMPOS: &str = "{}";
+
 pub(super) const AUDITORIA: &str =
     "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
 
@@ -96,20 +99,25 @@ impl SqlProyecciones {
         })
     }
 
-    /// A record was created (idempotent: a replay changes nothing).
+    /// A record was created (idempotent: a replay changes nothing). Its
+    /// audit travels on another topic and may have come first, leaving a
+    /// placeholder row (no fields) EnRevision: the creation fills its
+    /// fields and keeps its estado. Both sides write the same key with
+    /// `ON CONFLICT`, so on Postgres the later transaction waits for the
+    /// earlier and sees it (a read-then-write could miss it). Returns the
+    /// row when it changed.
     pub async fn registro_creado(
         &self,
         uow: &mut SqlUnitOfWork,
         r: &RegistroVista,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<RegistroVista>, StoreError> {
         let (nombre, busqueda) = nombre_y_busqueda(r);
-        // The audit travels on another topic and may arrive first: a record
-        // whose audit already waits for a person starts EnRevision.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
-             VALUES ($1, $2, $3, CASE WHEN $4 = 'Pendiente' AND EXISTS (SELECT 1 FROM auditorias \
-             WHERE id_entidad = $2 AND resultado = 'EnRevision') THEN 'EnRevision' ELSE $4 END, \
-             $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO NOTHING"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO UPDATE SET \
+             campos = excluded.campos, nombre = excluded.nombre, busqueda = excluded.busqueda, \
+             fecha_creacion = excluded.fecha_creacion, proyectado_en = excluded.proyectado_en \
+             WHERE registros.campos = '{SIN_CAMPOS}' RETURNING {REGISTRO}"
         )))
         .bind(r.tipo.as_str())
         .bind(&r.id)
@@ -121,10 +129,38 @@ impl SqlProyecciones {
         .bind(now())
         .bind(nombre)
         .bind(busqueda)
-        .execute(uow.conn())
+        .fetch_optional(uow.conn())
         .await
         .map_err(store_error)?;
-        Ok(())
+        row.as_ref().map(row_to_registro).transpose()
+    }
+
+    /// The rules left a record to a person: a Pendiente record (or the
+    /// placeholder of one not projected yet) becomes EnRevision; a record
+    /// already decided (by hand, meanwhile) keeps its decision.
+    pub async fn registro_en_revision(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoRegistro,
+        id: &str,
+        fecha: i64,
+    ) -> Result<Option<RegistroVista>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
+             VALUES ($1, $2, '{SIN_CAMPOS}', 'EnRevision', '[]', $3, $3, $4, '', '') \
+             ON CONFLICT (tipo, id) DO UPDATE SET estado = 'EnRevision', \
+             fecha_actualizacion = excluded.fecha_actualizacion, proyectado_en = excluded.proyectado_en \
+             WHERE registros.estado = 'Pendiente' AND registros.fecha_actualizacion <= excluded.fecha_actualizacion \
+             RETURNING {REGISTRO}"
+        )))
+        .bind(tipo.as_str())
+        .bind(id)
+        .bind(fecha)
+        .bind(now())
+        .fetch_optional(uow.conn())
+        .await
+        .map_err(store_error)?;
+        row.as_ref().map(row_to_registro).transpose()
     }
 
     /// Something happened to a record (idempotent on the event's id).
@@ -354,6 +390,21 @@ impl RegistroComandos for SqlProyecciones {
         .await
         .map_err(store_error)?;
         Ok(())
+    }
+
+    async fn parte_de_registro(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM registros_propiedad WHERE id_propiedad = $1 OR id_datos_geograficos = $1",
+        )
+        .bind(id)
+        .fetch_optional(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(found.is_some())
     }
 
     async fn estado_registro(

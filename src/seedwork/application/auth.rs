@@ -29,6 +29,11 @@ impl AuthError {
 pub trait Authenticator: Send + Sync {
     fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError>;
 
+    /// Whether the development sign-in is offered (anonymous access on).
+    fn ofrece_desarrollo(&self) -> bool {
+        false
+    }
+
     /// A short-lived token for `rol`, where local development sign-in is
     /// offered (anonymous access on); `None` elsewhere.
     fn token_de_desarrollo(&self, rol: Rol) -> Option<Result<String, AuthError>> {

@@ -31,6 +31,10 @@ impl Command for ReabrirAuditoria {
 pub enum ReabrirAuditoriaError {
     #[error("no audit of {0} {1}")]
     NoEncontrada(TipoEntidad, String),
+    /// A registration decides its two parts together: one part alone is
+    /// reviewed only while the registration waits on it.
+    #[error("{0} {1} is part of a property registration that is not waiting on it")]
+    ParteDeRegistro(TipoEntidad, String),
     #[error(transparent)]
     TransicionInvalida(#[from] TransicionAuditoria),
     #[error(transparent)]
@@ -70,6 +74,17 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<ReabrirAuditoria>
             .ok_or_else(|| {
                 ReabrirAuditoriaError::NoEncontrada(command.tipo, command.id_entidad.clone())
             })?;
+        if self
+            .store
+            .registro_de(uow, command.tipo, &command.id_entidad)
+            .await?
+            .is_some()
+        {
+            return Err(ReabrirAuditoriaError::ParteDeRegistro(
+                command.tipo,
+                command.id_entidad,
+            ));
+        }
         auditoria.reabrir(&command.motivo, &command.revisor, Utc::now())?;
         self.store.guardar_auditoria(uow, &auditoria).await?;
         for event in auditoria.take_events() {

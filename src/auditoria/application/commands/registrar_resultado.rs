@@ -72,7 +72,11 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarResultado>
             .saga_de(uow, command.tipo, &command.id_entidad)
             .await?
         {
-            if saga.completar(command.estado, ahora) {
+            // An auditor's revision hears only the reply to its own
+            // command: a late reply to the rules' earlier one is not it.
+            let suya =
+                saga.revision().is_none() || ctx.causation_id.as_deref() == Some(saga.id_comando());
+            if suya && saga.completar(command.estado, ahora) {
                 self.store.guardar_saga(uow, &saga).await?;
             }
         }

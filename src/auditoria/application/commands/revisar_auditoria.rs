@@ -33,6 +33,10 @@ impl Command for RevisarAuditoria {
 pub enum RevisarAuditoriaError {
     #[error("no audit of {0} {1}")]
     NoEncontrada(TipoEntidad, String),
+    /// A registration decides its two parts together: one part alone is
+    /// reviewed only while the registration waits on it.
+    #[error("{0} {1} is part of a property registration that is not waiting on it")]
+    ParteDeRegistro(TipoEntidad, String),
     #[error(transparent)]
     TransicionInvalida(#[from] TransicionAuditoria),
     #[error(transparent)]
@@ -96,7 +100,11 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
                 )
                 .await
             }
-            _ => {
+            Some(_) => Err(RevisarAuditoriaError::ParteDeRegistro(
+                auditoria.tipo_entidad(),
+                auditoria.id_entidad().to_owned(),
+            )),
+            None => {
                 let saga = Saga::iniciar(
                     auditoria,
                     uuid::Uuid::now_v7().to_string(),

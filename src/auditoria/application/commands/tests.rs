@@ -660,4 +660,35 @@ async fn a_reopened_decision_reaches_the_source_as_a_revision() {
             "Aprobar (revision)"
         ]
     );
+    // A late reply to the rules' earlier command is not the revision's.
+    let registrar_h = RegistrarResultadoHandler::new(s.clone(), m.clone(), policy(30_000));
+    let tardia = RegistrarResultado {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        estado: Estado::Rechazada,
+    };
+    dispatch(&uows, &registrar_h, tardia, CommandContext::new_root())
+        .await
+        .expect("late reply");
+    let saga = store.sagas.lock().expect("lock")["c-x"].clone();
+    assert_eq!(
+        saga.estado,
+        EstadoSaga::Pendiente,
+        "still waiting for its own"
+    );
+    let respuesta = CommandContext {
+        command_id: "evento-1".into(),
+        correlation_id: saga.correlation_id.clone(),
+        causation_id: Some(saga.id_comando.clone()),
+    };
+    let aprobada = RegistrarResultado {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        estado: Estado::Aprobada,
+    };
+    dispatch(&uows, &registrar_h, aprobada, respuesta)
+        .await
+        .expect("its reply");
+    let saga = store.sagas.lock().expect("lock")["c-x"].clone();
+    assert_eq!(saga.estado, EstadoSaga::Completada);
 }

@@ -166,7 +166,11 @@ where
                     .registro
                     .estado_registro(&mut uow, comando.tipo(), &id_entidad)
                     .await?;
-                admitir_revision(*revision, estado.as_deref())
+                let parte = self
+                    .registro
+                    .parte_de_registro(&mut uow, &id_entidad)
+                    .await?;
+                admitir_revision(*revision, estado.as_deref(), parte)
             }
             (_, Some(decision)) => {
                 let estado = self

@@ -36,6 +36,14 @@ impl RegistroComandos for MemoryRegistro {
         Ok(())
     }
 
+    async fn parte_de_registro(
+        &self,
+        _uow: &mut MemoryUnitOfWork,
+        _id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     async fn estado_registro(
         &self,
         _uow: &mut MemoryUnitOfWork,

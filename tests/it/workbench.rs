@@ -218,7 +218,11 @@ async fn becomes(app: &TestApp, id: &str, want: &str) -> Value {
     .await
 }
 
-async fn review_workflow(app: &TestApp) {
+/// A malformed email waits EnRevision (the source undecided) and an
+/// auditor approves it with a reason; a rule's rejection is reopened and
+/// revised in the source context; impossible reviews are refused at once.
+async fn review_workflow(app: TestApp) {
+    let app = &app;
     let create = |email: &'static str| async move {
         let r = gql(
             app,
@@ -306,20 +310,6 @@ async fn review_workflow(app: &TestApp) {
             .any(|d| d.contains("«el email llegó por correo»")),
         "the reopening is in the history: {history:?}"
     );
-}
-
-#[tokio::test]
-async fn an_auditor_reviews_reopens_and_revises_on_sqlite() {
-    let app = spawn_app(Backend::Sqlite).await.expect("app");
-    review_workflow(&app).await;
-}
-
-#[tokio::test]
-async fn an_auditor_reviews_reopens_and_revises_on_postgres() {
-    let Some(app) = spawn_app(Backend::Postgres).await else {
-        return;
-    };
-    review_workflow(&app).await;
 }
 
 /// An early rejection (its company not created yet) is dead-lettered; once
@@ -504,21 +494,8 @@ async fn development_sign_in_issues_a_role_token_only_for_local_use() {
 /// Topics are not ordered with each other: an audit that reaches the BFF
 /// before its record's creation leaves a placeholder EnRevision, and the
 /// creation fills its fields without taking it back to Pendiente.
-#[tokio::test]
-async fn an_audit_that_arrives_before_its_record_is_not_lost_on_sqlite() {
-    let app = spawn_app(Backend::Sqlite).await.expect("app");
-    audit_before_record(&app).await;
-}
-
-#[tokio::test]
-async fn an_audit_that_arrives_before_its_record_is_not_lost_on_postgres() {
-    let Some(app) = spawn_app(Backend::Postgres).await else {
-        return;
-    };
-    audit_before_record(&app).await;
-}
-
-async fn audit_before_record(app: &TestApp) {
+async fn audit_before_record(app: TestApp) {
+    let app = &app;
     #[derive(serde::Serialize)]
     struct Hallazgo {
         campo: String,
@@ -628,4 +605,10 @@ mod erased {
                 .expect("encodes against the schema")
         }
     }
+}
+
+on_both_backends! {
+    spawn_app:
+    an_auditor_reviews_reopens_and_revises => review_workflow;
+    an_audit_that_arrives_before_its_record_is_not_lost => audit_before_record;
 }

@@ -612,3 +612,32 @@ on_both_backends! {
     an_auditor_reviews_reopens_and_revises => review_workflow;
     an_audit_that_arrives_before_its_record_is_not_lost => audit_before_record;
 }
+
+/// With reads closed inside the deployment, the operations view reads
+/// auditoria's saga log with the operator's own token.
+#[tokio::test]
+async fn the_sagas_are_read_with_the_operators_credentials() {
+    let app =
+        crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |a| {
+            a.anonymous = Some(false);
+            a.service_reads_open = false;
+        })
+        .await
+        .expect("app");
+    let token = crate::common::token(&[propalpes::seedwork::domain::Rol::Auditor]);
+    let r = crate::bff_graphql::gql(
+        &app,
+        Some(&token),
+        "{ operaciones { sagas { porEstado { estado total } } } }",
+        json!({}),
+    )
+    .await;
+    assert!(r["errors"].is_null(), "{r}");
+    assert_eq!(
+        r["data"]["operaciones"]["sagas"]["porEstado"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(app.get("/sagas").await.status(), 401, "reads are closed");
+}

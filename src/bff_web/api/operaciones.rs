@@ -240,7 +240,10 @@ impl Operaciones {
     /// The sagas by state and the failed ones with their last error.
     async fn sagas(&self, ctx: &Context<'_>) -> async_graphql::Result<ResumenSagas> {
         let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
-        let resumen = port.sagas().await.map_err(operacion)?;
+        let credencial = ctx
+            .data_opt::<super::routes::Credencial>()
+            .map(|c| c.0.as_str());
+        let resumen = port.sagas(credencial).await.map_err(operacion)?;
         Ok(ResumenSagas {
             por_estado: resumen
                 .por_estado

@@ -23,6 +23,10 @@ use crate::seedwork::application::Authenticator;
 /// The caller's `x-correlation-id`, handed to mutations.
 pub struct CorrelationId(pub String);
 
+/// The caller's own `Authorization` header: what the operations view shows
+/// of another service is read with the operator's credentials.
+pub struct Credencial(pub String);
+
 /// Largest GraphQL request body.
 const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;
 
@@ -146,12 +150,14 @@ async fn graphql(
             );
         }
     };
-    let auth: AuthState = state.auth.principal(
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let auth: AuthState = state.auth.principal(authorization);
     let mut request = request.data(auth).data(state.loader());
+    if let Some(value) = authorization {
+        request = request.data(Credencial(value.to_owned()));
+    }
     if let Some(correlation) = crate::seedwork::api::correlation_header(&headers) {
         request = request.data(CorrelationId(correlation));
     }

@@ -84,8 +84,9 @@ pub enum OperacionError {
 pub trait Operaciones: Send + Sync {
     async fn salud(&self) -> Vec<SaludServicio>;
     async fn cartas_muertas(&self) -> Result<Vec<CartaMuerta>, OperacionError>;
-    /// The sagas by state and the failed ones (from auditoria's saga log).
-    async fn sagas(&self) -> Result<ResumenSagas, OperacionError>;
+    /// The sagas by state and the failed ones (from auditoria's saga log),
+    /// read with the caller's credentials (`Authorization` header value).
+    async fn sagas(&self, credencial: Option<&str>) -> Result<ResumenSagas, OperacionError>;
     /// Replays the dead letters of `topic` (one, or all) and waits a while
     /// for their outcome.
     async fn reintentar(

@@ -89,10 +89,16 @@ impl OperacionesAdapter {
         base: &str,
         estado: &str,
         tamano: u32,
+        credencial: Option<&str>,
     ) -> Result<PaginaSagas, OperacionError> {
         let error = |e: reqwest::Error| OperacionError::Auditoria(e.to_string());
-        self.http
-            .get(format!("{base}/sagas?estado={estado}&page_size={tamano}"))
+        let mut pedido = self
+            .http
+            .get(format!("{base}/sagas?estado={estado}&page_size={tamano}"));
+        if let Some(c) = credencial {
+            pedido = pedido.header(reqwest::header::AUTHORIZATION, c);
+        }
+        pedido
             .send()
             .await
             .map_err(error)?
@@ -295,14 +301,14 @@ impl Operaciones for OperacionesAdapter {
         Ok(cartas)
     }
 
-    async fn sagas(&self) -> Result<ResumenSagas, OperacionError> {
+    async fn sagas(&self, credencial: Option<&str>) -> Result<ResumenSagas, OperacionError> {
         let Some(base) = self.auditoria() else {
             return Ok(ResumenSagas::default());
         };
         let mut resumen = ResumenSagas::default();
         for estado in ESTADOS_SAGA {
             let tamano = if estado == "fallida" { 50 } else { 1 };
-            let pagina = self.pagina_sagas(&base, estado, tamano).await?;
+            let pagina = self.pagina_sagas(&base, estado, tamano, credencial).await?;
             resumen.por_estado.push((estado.to_owned(), pagina.total));
             if estado == "fallida" {
                 resumen.fallidas = pagina.items;

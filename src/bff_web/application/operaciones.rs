@@ -49,7 +49,7 @@ pub struct ResultadoReintento {
 }
 
 /// A saga given up on (a decision or a registration), with its last error.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SagaFallida {
     /// `auditoria` (one record's decision) or `registro_propiedad`.
     pub saga: String,

@@ -133,8 +133,34 @@ impl OperacionesAdapter {
 /// A page of auditoria's `GET /sagas`.
 #[derive(serde::Deserialize)]
 struct PaginaSagas {
-    items: Vec<SagaFallida>,
+    items: Vec<SagaJson>,
     total: i64,
+}
+
+/// A saga as auditoria's `GET /sagas` answers it (the fields used).
+#[derive(serde::Deserialize)]
+struct SagaJson {
+    saga: String,
+    tipo_entidad: String,
+    id_entidad: String,
+    decision: String,
+    intentos: u32,
+    ultimo_error: Option<String>,
+    fecha_actualizacion: String,
+}
+
+impl From<SagaJson> for SagaFallida {
+    fn from(s: SagaJson) -> Self {
+        Self {
+            saga: s.saga,
+            tipo_entidad: s.tipo_entidad,
+            id_entidad: s.id_entidad,
+            decision: s.decision,
+            intentos: s.intentos,
+            ultimo_error: s.ultimo_error,
+            fecha_actualizacion: s.fecha_actualizacion,
+        }
+    }
 }
 
 /// The saga states auditoria's log answers for (a registration under way
@@ -311,7 +337,7 @@ impl Operaciones for OperacionesAdapter {
             let pagina = self.pagina_sagas(&base, estado, tamano, credencial).await?;
             resumen.por_estado.push((estado.to_owned(), pagina.total));
             if estado == "fallida" {
-                resumen.fallidas = pagina.items;
+                resumen.fallidas = pagina.items.into_iter().map(SagaFallida::from).collect();
             }
         }
         Ok(resumen)

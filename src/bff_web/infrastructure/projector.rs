@@ -270,8 +270,9 @@ impl Projector {
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
         let vista = a.vista();
-        // An auditor's review (its causation) is done once recorded.
-        if let Some(causation) = &decoded.header.causation_id {
+        // An auditor's review (its causation) is done once recorded; the
+        // rules' audits are caused by events, never by a command of ours.
+        if let (Some(causation), Some(_)) = (&decoded.header.causation_id, &vista.revisor) {
             self.store
                 .comando_terminado(uow, causation, EstadoComando::Procesado, None)
                 .await

@@ -45,8 +45,12 @@ impl Filtro {
         self.condiciones.push(condicion);
     }
 
+    /// The conditions joined; none is every row.
     fn sql(&self) -> String {
-        self.condiciones.join(" AND ")
+        match self.condiciones.is_empty() {
+            true => "1 = 1".to_owned(),
+            false => self.condiciones.join(" AND "),
+        }
     }
 
     fn query<'q>(
@@ -225,7 +229,6 @@ pub async fn registros(
 /// The filters of the audits list, shared by the page and its total.
 fn filtro_auditorias(c: &ConsultaAuditorias) -> Filtro {
     let mut f = Filtro::new();
-    f.y("1 = 1".into());
     if let Some(r) = &c.resultado {
         let r = f.ligar(Valor::Texto(r.clone()));
         f.y(format!("resultado = {r}"));

@@ -390,7 +390,7 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     leave_a_dead_letter(&app).await;
     let view = gql(
         &app,
-        "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo } cartasMuertas { topic tipo motivo intentos } sagas { porEstado { estado total } fallidas { idEntidad } } } }",
+        "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo consumidores { topic consumidos retrasoSegundos } } cartasMuertas { topic tipo motivo intentos } sagas { porEstado { estado total } fallidas { idEntidad } } } }",
         json!({}),
     )
     .await;
@@ -400,6 +400,17 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     let servicios = d["operaciones"]["servicios"].as_array().expect("servicios");
     assert_eq!(servicios.len(), 5, "{servicios:?}");
     assert!(servicios.iter().all(|s| s["listo"] == true));
+    // The embedded bus reports how long ago a consumed event was committed.
+    let auditoria = servicios
+        .iter()
+        .find(|s| s["nombre"] == "auditoria")
+        .expect("auditoria");
+    let eventos = auditoria["consumidores"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["topic"] == "eventos-companias"))
+        .unwrap_or_else(|| panic!("auditoria consumes eventos-companias: {auditoria}"));
+    assert!(eventos["consumidos"].as_i64() >= Some(1), "{eventos}");
+    assert!(eventos["retrasoSegundos"].as_f64() > Some(0.0), "{eventos}");
     let por_estado = d["operaciones"]["sagas"]["porEstado"]
         .as_array()
         .expect("sagas by state");

@@ -448,6 +448,28 @@ impl EmbeddedBus {
     }
 }
 
+/// The embedded bus hands a message to its subscribers as the relay
+/// publishes it, so publish → receipt is nil; the lag that tells an
+/// operator how far behind the consumers are is the time since the event
+/// was committed, which its UUIDv7 envelope id carries.
+fn record_consume_lag(message: &Message) {
+    if let Some(age) = seconds_since_minted(&message.id) {
+        metrics::histogram!("propalpes_consume_lag_seconds", "topic" => message.topic.clone())
+            .record(age);
+    }
+}
+
+/// How long ago a UUIDv7 was minted; None for an id of another kind.
+fn seconds_since_minted(id: &str) -> Option<f64> {
+    let (secs, nanos) = uuid::Uuid::parse_str(id).ok()?.get_timestamp()?.to_unix();
+    let minted = secs as f64 + f64::from(nanos) / 1e9;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    Some((now - minted).max(0.0))
+}
+
 #[async_trait]
 impl MessageBus for EmbeddedBus {
     async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
@@ -461,6 +483,7 @@ impl MessageBus for EmbeddedBus {
                 .filter(|m| m.topic == topic)
                 .cloned()
                 .collect();
+            on_topic.iter().for_each(record_consume_lag);
             for subscription in self.subscribers_of(topic) {
                 for run in by_lane(&on_topic, subscription.settings.lanes) {
                     let subscription = subscription.clone();
@@ -501,5 +524,24 @@ impl MessageBus for EmbeddedBus {
             self.letters.clone(),
         )));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds_since_minted;
+
+    #[test]
+    fn a_uuid_v7_tells_its_age_and_another_kind_does_not() {
+        let minted = uuid::Uuid::now_v7().to_string();
+        let age = seconds_since_minted(&minted).expect("a v7 carries its time");
+        assert!((0.0..5.0).contains(&age), "age {age}");
+        let old = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, 1, 0));
+        assert!(seconds_since_minted(&old.to_string()).expect("v7") > 1e9);
+        assert_eq!(
+            seconds_since_minted(&uuid::Uuid::new_v4().to_string()),
+            None
+        );
+        assert_eq!(seconds_since_minted("not-an-id"), None);
     }
 }

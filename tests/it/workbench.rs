@@ -508,23 +508,6 @@ async fn development_sign_in_issues_a_role_token_only_for_local_use() {
 async fn audit_before_record(app: TestApp) {
     let app = &app;
     #[derive(serde::Serialize)]
-    struct Hallazgo {
-        campo: String,
-        problema: String,
-    }
-    #[derive(serde::Serialize)]
-    struct Auditada {
-        id_auditoria: String,
-        tipo_entidad: String,
-        id_entidad: String,
-        resultado: String,
-        hallazgos: Vec<Hallazgo>,
-        fecha: i64,
-        reglas_version: String,
-        motivo: Option<String>,
-        revisor: Option<String>,
-    }
-    #[derive(serde::Serialize)]
     struct Creada {
         id_compania: String,
         nombre: String,
@@ -541,20 +524,7 @@ async fn audit_before_record(app: TestApp) {
         let header = EnvelopeHeader::new(kind, "test", "corr-orden", None);
         data.encode(app, topic, &id, &header)
     };
-    let auditada = Auditada {
-        id_auditoria: uuid::Uuid::new_v4().to_string(),
-        tipo_entidad: "Compania".into(),
-        id_entidad: id.clone(),
-        resultado: "EnRevision".into(),
-        hallazgos: vec![Hallazgo {
-            campo: "email".into(),
-            problema: "formato_invalido".into(),
-        }],
-        fecha: ahora + 5,
-        reglas_version: "1".into(),
-        motivo: None,
-        revisor: None,
-    };
+    let auditada = en_revision("Compania", &id, ahora + 5);
     let message = publish("eventos-auditoria", "AuditoriaCompletada", &auditada);
     app.app
         .buses
@@ -598,6 +568,125 @@ async fn audit_before_record(app: TestApp) {
     );
 }
 
+/// A compensation took a property away; its audit, on another topic,
+/// arrives afterwards and must not bring it back as a placeholder.
+async fn audit_after_elimination(app: TestApp) {
+    let app = &app;
+    #[derive(serde::Serialize)]
+    struct Creada {
+        id_propiedad: String,
+        nombre: String,
+        identificacion_catastral: String,
+        nit: String,
+        estado: String,
+        fecha_creacion: i64,
+    }
+    #[derive(serde::Serialize)]
+    struct Eliminada {
+        id_propiedad: String,
+        motivo: String,
+        fecha_actualizacion: i64,
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let ahora = chrono::Utc::now().timestamp_millis();
+    let publish = |topic: &str, kind: &str, data: &dyn erased::Encode| {
+        let header = EnvelopeHeader::new(kind, "test", "corr-eliminada", None);
+        data.encode(app, topic, &id, &header)
+    };
+    let creada = Creada {
+        id_propiedad: id.clone(),
+        nombre: "Lote compensado".into(),
+        identificacion_catastral: "AAA0001".into(),
+        nit: "900".into(),
+        estado: "Pendiente".into(),
+        fecha_creacion: ahora,
+    };
+    let eliminada = Eliminada {
+        id_propiedad: id.clone(),
+        motivo: "compensación del registro".into(),
+        fecha_actualizacion: ahora + 1,
+    };
+    let q = "query($id: ID!) { propiedad(id: $id) { nombre estado } }";
+    let bus = &app.app.buses.bus;
+    let message = publish("eventos-propiedades", "PropiedadCreada", &creada);
+    bus.publish(&[message]).await.expect("publish");
+    eventually(
+        "the creation projected",
+        Duration::from_secs(20),
+        || async {
+            let r = gql(app, q, json!({"id": id})).await;
+            r["data"]["propiedad"].is_object().then_some(())
+        },
+    )
+    .await;
+    let message = publish("eventos-propiedades", "PropiedadEliminada", &eliminada);
+    bus.publish(&[message]).await.expect("publish");
+    eventually(
+        "the elimination projected",
+        Duration::from_secs(20),
+        || async {
+            let r = gql(app, q, json!({"id": id})).await;
+            r["data"]["propiedad"].is_null().then_some(())
+        },
+    )
+    .await;
+    let auditada = en_revision("Propiedad", &id, ahora + 5);
+    let message = publish("eventos-auditoria", "AuditoriaCompletada", &auditada);
+    bus.publish(&[message]).await.expect("publish");
+    let aq = "{ auditorias(tipo: PROPIEDAD) { edges { node { idEntidad } } } }";
+    eventually(
+        "the late audit projected",
+        Duration::from_secs(20),
+        || async {
+            let r = gql(app, aq, json!({})).await;
+            (r["data"]["auditorias"]["edges"][0]["node"]["idEntidad"] == id.as_str()).then_some(())
+        },
+    )
+    .await;
+    let r = gql(app, q, json!({"id": id})).await;
+    assert_eq!(r["data"]["propiedad"], Value::Null, "no placeholder: {r}");
+    let total = gql(app, "{ propiedades { totalCount } }", json!({})).await;
+    assert_eq!(total["data"]["propiedades"]["totalCount"], 0, "{total}");
+}
+
+#[derive(serde::Serialize)]
+struct Hallazgo {
+    campo: String,
+    problema: String,
+}
+
+/// An `AuditoriaCompletada` (eventos-auditoria v3) as the rules send it.
+#[derive(serde::Serialize)]
+struct Auditada {
+    id_auditoria: String,
+    tipo_entidad: String,
+    id_entidad: String,
+    resultado: String,
+    hallazgos: Vec<Hallazgo>,
+    fecha: i64,
+    reglas_version: String,
+    motivo: Option<String>,
+    revisor: Option<String>,
+}
+
+/// The rules leave a record to a person: a malformed email.
+fn en_revision(tipo_entidad: &str, id: &str, fecha: i64) -> Auditada {
+    Auditada {
+        id_auditoria: uuid::Uuid::new_v4().to_string(),
+        tipo_entidad: tipo_entidad.into(),
+        id_entidad: id.into(),
+        resultado: "EnRevision".into(),
+        hallazgos: vec![Hallazgo {
+            campo: "email".into(),
+            problema: "formato_invalido".into(),
+        }],
+        fecha,
+        reglas_version: "1".into(),
+        motivo: None,
+        revisor: None,
+    }
+}
+
 /// Encodes a test payload of any shape with the app's codec.
 mod erased {
     use crate::common::TestApp;
@@ -622,6 +711,7 @@ on_both_backends! {
     spawn_app:
     an_auditor_reviews_reopens_and_revises => review_workflow;
     an_audit_that_arrives_before_its_record_is_not_lost => audit_before_record;
+    a_late_audit_does_not_bring_back_an_eliminated_record => audit_after_elimination;
 }
 
 /// With reads closed inside the deployment, the operations view reads

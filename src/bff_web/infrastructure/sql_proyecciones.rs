@@ -145,9 +145,11 @@ impl SqlProyecciones {
         id: &str,
         fecha: i64,
     ) -> Result<Option<RegistroVista>, StoreError> {
+        // A record already eliminated gets no placeholder (its audit came late).
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
-             VALUES ($1, $2, '{SIN_CAMPOS}', 'EnRevision', '[]', $3, $3, $4, '', '') \
+             SELECT $1, $2, '{SIN_CAMPOS}', 'EnRevision', '[]', $3, $3, $4, '', '' \
+             WHERE NOT EXISTS (SELECT 1 FROM registros_eliminados WHERE tipo = $1 AND id = $2) \
              ON CONFLICT (tipo, id) DO UPDATE SET estado = 'EnRevision', \
              fecha_actualizacion = excluded.fecha_actualizacion, proyectado_en = excluded.proyectado_en \
              WHERE registros.estado = 'Pendiente' AND registros.fecha_actualizacion <= excluded.fecha_actualizacion \
@@ -221,13 +223,24 @@ impl SqlProyecciones {
     }
 
     /// A saga's compensation took the record away: it leaves the projection
-    /// (its history stays in the event stream).
+    /// (its history stays in the event stream) and a mark that keeps a late
+    /// audit from bringing it back as a placeholder.
     pub async fn registro_eliminado(
         &self,
         uow: &mut SqlUnitOfWork,
         tipo: TipoRegistro,
         id: &str,
     ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO registros_eliminados (tipo, id, eliminado_en) VALUES ($1, $2, $3) \
+             ON CONFLICT (tipo, id) DO NOTHING",
+        )
+        .bind(tipo.as_str())
+        .bind(id)
+        .bind(now())
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
         sqlx::query("DELETE FROM registros WHERE tipo = $1 AND id = $2")
             .bind(tipo.as_str())
             .bind(id)
@@ -344,6 +357,7 @@ impl SqlProyecciones {
         let mut tx = self.db.begin().await.map_err(store_error)?;
         for table in [
             "registros",
+            "registros_eliminados",
             "historial",
             "auditorias",
             "hallazgos",

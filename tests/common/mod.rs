@@ -171,6 +171,11 @@ impl TestApp {
         format!("{}{}", self.base_url, path)
     }
 
+    /// Puts messages on the app's bus, as another service would.
+    pub async fn publish(&self, messages: &[propalpes::seedwork::application::Message]) {
+        self.app.buses.bus.publish(messages).await.expect("publish");
+    }
+
     pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
         self.http
             .post(self.url(path))

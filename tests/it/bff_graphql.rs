@@ -342,7 +342,7 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
             },
         )
         .expect("encode");
-    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    app.publish(&[crear]).await;
     for _ in 0..200 {
         if settled(&app, &command).await.0 == "PROCESADO" {
             return;
@@ -374,7 +374,7 @@ async fn an_unknown_event_type_is_dead_lettered_not_projected_as_a_rejection() {
     let creada = translator
         .translate(&compania.take_events()[0], &CommandContext::new_root())
         .expect("encode");
-    app.app.buses.bus.publish(&[creada]).await.expect("publish");
+    app.publish(&[creada]).await;
     let aprobada = CompaniaEvent::CompaniaAprobada(CompaniaAprobada {
         id,
         fecha: chrono::Utc::now(),
@@ -390,12 +390,7 @@ async fn an_unknown_event_type_is_dead_lettered_not_projected_as_a_rejection() {
         .expect("type in the envelope");
     unknown.payload[at..at + 16].copy_from_slice(b"CompaniaFusionad");
     unknown.message_type = "CompaniaFusionad".into();
-    app.app
-        .buses
-        .bus
-        .publish(&[unknown])
-        .await
-        .expect("publish");
+    app.publish(&[unknown]).await;
     let letters = app
         .embedded()
         .dead_letters("eventos-companias")

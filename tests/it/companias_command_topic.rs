@@ -34,10 +34,6 @@ fn command<T: serde::Serialize>(app: &TestApp, kind: &str, key: &str, data: &T) 
         .expect("encodes against the schema file")
 }
 
-async fn publish(app: &TestApp, messages: &[Message]) {
-    app.app.buses.bus.publish(messages).await.expect("publish");
-}
-
 /// Dead letters of the command topic not yet replayed.
 async fn letters(app: &TestApp) -> Vec<propalpes::seedwork::infrastructure::DeadLetter> {
     app.embedded()
@@ -72,8 +68,8 @@ fn crear(
 async fn command_creates_once_even_when_redelivered(app: TestApp) {
     let id = uuid::Uuid::new_v4().to_string();
     let crear = crear(&app, Some(&id), "Andes", "", "1");
-    publish(&app, std::slice::from_ref(&crear)).await;
-    publish(&app, &[crear]).await; // a redelivery
+    app.publish(std::slice::from_ref(&crear)).await;
+    app.publish(&[crear]).await; // a redelivery
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["nombre"], "Andes");
     assert_eq!(app.get_json("/companias").await["total"], 1);
@@ -87,7 +83,7 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
             motivos: vec!["email faltante".into()],
         },
     );
-    publish(&app, &[rechazar]).await;
+    app.publish(&[rechazar]).await;
     let compania = app.get_json(&format!("/companias/{id}")).await;
     assert_eq!(compania["estado"], "Rechazada");
     assert_eq!(compania["motivos_rechazo"], json!(["email faltante"]));
@@ -96,7 +92,7 @@ async fn command_creates_once_even_when_redelivered(app: TestApp) {
 async fn creation_without_id_uses_the_command_id(app: TestApp) {
     let crear = crear(&app, None, "Sin id", "x@y.co", "2");
     let command_id = crear.id.clone();
-    publish(&app, &[crear]).await;
+    app.publish(&[crear]).await;
     assert_eq!(
         app.get_json(&format!("/companias/{command_id}")).await["nombre"],
         "Sin id"
@@ -106,7 +102,7 @@ async fn creation_without_id_uses_the_command_id(app: TestApp) {
 async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
     let mut garbage = crear(&app, None, "x", "", "");
     garbage.payload = b"not avro at all".to_vec();
-    publish(&app, std::slice::from_ref(&garbage)).await;
+    app.publish(std::slice::from_ref(&garbage)).await;
     let letters = letters(&app).await;
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].attempts, 1, "undecodable: no redelivery");
@@ -115,7 +111,7 @@ async fn garbage_goes_to_dead_letters_at_once(app: TestApp) {
     // The consumer keeps serving the next message.
     let id = uuid::Uuid::new_v4().to_string();
     let ok = crear(&app, Some(&id), "ok", "", "");
-    publish(&app, &[ok]).await;
+    app.publish(&[ok]).await;
     assert_eq!(app.get(&format!("/companias/{id}")).await.status(), 200);
 }
 
@@ -129,7 +125,7 @@ async fn invalid_command_is_dead_lettered_with_its_reason(app: TestApp) {
             motivos: vec!["x".into()],
         },
     );
-    publish(&app, &[bad]).await;
+    app.publish(&[bad]).await;
     let letters = letters(&app).await;
     assert_eq!(letters.len(), 1);
     assert!(
@@ -152,13 +148,13 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
             id_compania: id.clone(),
         },
     );
-    publish(&app, std::slice::from_ref(&aprobar)).await;
+    app.publish(std::slice::from_ref(&aprobar)).await;
     let early = letters(&app).await;
     assert_eq!(early.len(), 1, "the early approval was dead-lettered");
     assert_eq!(early[0].message.id, aprobar.id);
 
     let crear = crear(&app, Some(&id), "Tardía", "t@a.co", "1");
-    publish(&app, &[crear]).await;
+    app.publish(&[crear]).await;
     assert_eq!(
         app.get_json(&format!("/companias/{id}")).await["estado"],
         "Pendiente"
@@ -225,7 +221,7 @@ async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: Tes
         .map(|i| crear(&app, None, &format!("Lote {i}"), "", &i.to_string()))
         .collect();
     run[10].payload = b"not avro at all".to_vec();
-    publish(&app, &run).await;
+    app.publish(&run).await;
     assert_eq!(app.get_json("/companias").await["total"], 19);
     let letters = letters(&app).await;
     assert_eq!(letters.len(), 1, "only the poison one is dead-lettered");
@@ -254,7 +250,7 @@ async fn dlq_replay_of_a_letter_that_fails_again_ends(app: TestApp) {
             id_compania: id.clone(),
         },
     );
-    publish(&app, std::slice::from_ref(&aprobar)).await;
+    app.publish(std::slice::from_ref(&aprobar)).await;
     assert_eq!(letters(&app).await.len(), 1);
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
         .args([

@@ -623,12 +623,7 @@ async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_the_next_message
             },
         )
         .expect("encode");
-    app.app
-        .buses
-        .bus
-        .publish(&[message])
-        .await
-        .expect("publish");
+    app.publish(&[message]).await;
     let path = format!("/companias/{id}");
     eventually("the next command applied", || async {
         app.get(&path).await.status() == 200

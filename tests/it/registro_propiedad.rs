@@ -334,12 +334,7 @@ async fn registrar_en_el_topico(app: &TestApp, id: &str, latitud: &str) {
         .codec
         .message("comandos-auditoria", id, &header, &data)
         .expect("encode");
-    app.app
-        .buses
-        .bus
-        .publish(std::slice::from_ref(&message))
-        .await
-        .expect("publish");
+    app.publish(std::slice::from_ref(&message)).await;
 }
 
 /// A part the rules leave to a person (a latitud that is not a number)

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::common::{Backend, TestApp, eventually, spawn_app};
+use propalpes::seedwork::application::Message;
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::{Value, json};
 
@@ -344,12 +345,7 @@ pub async fn leave_a_dead_letter(app: &TestApp) -> String {
             },
         )
         .expect("encode");
-    app.app
-        .buses
-        .bus
-        .publish(&[rechazar])
-        .await
-        .expect("publish");
+    app.publish(&[rechazar]).await;
     eventually("dead-lettered", Duration::from_secs(30), || async {
         let letters = app
             .embedded()
@@ -375,7 +371,7 @@ pub async fn leave_a_dead_letter(app: &TestApp) -> String {
             },
         )
         .expect("encode");
-    app.app.buses.bus.publish(&[crear]).await.expect("publish");
+    app.publish(&[crear]).await;
     eventually("rejected by the rules", Duration::from_secs(30), || async {
         let r = app.get_json(&format!("/companias/{id}")).await;
         (r["estado"] == "Rechazada").then_some(())
@@ -526,16 +522,10 @@ async fn audit_before_record(app: TestApp) {
     };
     let auditada = en_revision("Compania", &id, ahora + 5);
     let message = publish("eventos-auditoria", "AuditoriaCompletada", &auditada);
-    app.app
-        .buses
-        .bus
-        .publish(&[message])
-        .await
-        .expect("publish");
     let q = "query($id: ID!) { compania(id: $id) { nombre estado } }";
-    eventually("the placeholder", Duration::from_secs(20), || async {
-        let r = gql(app, q, json!({"id": id})).await;
-        (r["data"]["compania"]["estado"] == "EN_REVISION").then_some(())
+    let vars = json!({"id": id});
+    publish_then(app, message, "the placeholder", q, &vars, |r| {
+        r["data"]["compania"]["estado"] == "EN_REVISION"
     })
     .await;
     let creada = Creada {
@@ -549,15 +539,8 @@ async fn audit_before_record(app: TestApp) {
         telefono: None,
     };
     let message = publish("eventos-companias", "CompaniaCreada", &creada);
-    app.app
-        .buses
-        .bus
-        .publish(&[message])
-        .await
-        .expect("publish");
-    let filled = eventually("the fields filled", Duration::from_secs(20), || async {
-        let r = gql(app, q, json!({"id": id})).await;
-        (r["data"]["compania"]["nombre"] == "Llegó después").then_some(r)
+    let filled = publish_then(app, message, "the fields filled", q, &vars, |r| {
+        r["data"]["compania"]["nombre"] == "Llegó después"
     })
     .await;
     assert_eq!(filled["data"]["compania"]["estado"], "EN_REVISION");
@@ -607,40 +590,27 @@ async fn audit_after_elimination(app: TestApp) {
         fecha_actualizacion: ahora + 1,
     };
     let q = "query($id: ID!) { propiedad(id: $id) { nombre estado } }";
-    let bus = &app.app.buses.bus;
+    let vars = json!({"id": id});
     let message = publish("eventos-propiedades", "PropiedadCreada", &creada);
-    bus.publish(&[message]).await.expect("publish");
-    eventually(
-        "the creation projected",
-        Duration::from_secs(20),
-        || async {
-            let r = gql(app, q, json!({"id": id})).await;
-            r["data"]["propiedad"].is_object().then_some(())
-        },
-    )
+    publish_then(app, message, "the creation projected", q, &vars, |r| {
+        r["data"]["propiedad"].is_object()
+    })
     .await;
     let message = publish("eventos-propiedades", "PropiedadEliminada", &eliminada);
-    bus.publish(&[message]).await.expect("publish");
-    eventually(
-        "the elimination projected",
-        Duration::from_secs(20),
-        || async {
-            let r = gql(app, q, json!({"id": id})).await;
-            r["data"]["propiedad"].is_null().then_some(())
-        },
-    )
+    publish_then(app, message, "the elimination projected", q, &vars, |r| {
+        r["data"]["propiedad"].is_null()
+    })
     .await;
     let auditada = en_revision("Propiedad", &id, ahora + 5);
     let message = publish("eventos-auditoria", "AuditoriaCompletada", &auditada);
-    bus.publish(&[message]).await.expect("publish");
     let aq = "{ auditorias(tipo: PROPIEDAD) { edges { node { idEntidad } } } }";
-    eventually(
+    publish_then(
+        app,
+        message,
         "the late audit projected",
-        Duration::from_secs(20),
-        || async {
-            let r = gql(app, aq, json!({})).await;
-            (r["data"]["auditorias"]["edges"][0]["node"]["idEntidad"] == id.as_str()).then_some(())
-        },
+        aq,
+        &json!({}),
+        |r| r["data"]["auditorias"]["edges"][0]["node"]["idEntidad"] == id.as_str(),
     )
     .await;
     let r = gql(app, q, json!({"id": id})).await;
@@ -685,6 +655,23 @@ fn en_revision(tipo_entidad: &str, id: &str, fecha: i64) -> Auditada {
         motivo: None,
         revisor: None,
     }
+}
+
+/// Publishes one event and waits until the query answers as `done` says.
+async fn publish_then(
+    app: &TestApp,
+    message: Message,
+    what: &str,
+    query: &str,
+    vars: &Value,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    app.publish(&[message]).await;
+    eventually(what, Duration::from_secs(20), || async {
+        let r = gql(app, query, vars.clone()).await;
+        done(&r).then_some(r)
+    })
+    .await
 }
 
 /// Encodes a test payload of any shape with the app's codec.

@@ -155,6 +155,30 @@ pub struct Projector {
     cambios: broadcast::Sender<Cambio>,
 }
 
+/// What one event did: the changes announced after the commit, and its
+/// line in the record's history.
+pub struct Proyectado {
+    cambios: Vec<Cambio>,
+    anotacion: Option<Anotacion>,
+}
+
+impl Proyectado {
+    fn sin_historia(cambios: Vec<Cambio>) -> Self {
+        Self {
+            cambios,
+            anotacion: None,
+        }
+    }
+}
+
+/// A line of a record's history, keyed by the event that wrote it.
+pub struct Anotacion {
+    pub id_evento: String,
+    pub tipo: String,
+    pub id_entidad: String,
+    pub suceso: Suceso,
+}
+
 fn retry(e: StoreError) -> HandleError {
     e.into()
 }
@@ -172,24 +196,19 @@ impl Projector {
         }
     }
 
-    /// Writes what an event did to a record into its history.
-    async fn anotar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        decoded: &Decoded,
-        tipo: &str,
-        id_entidad: &str,
-        detalle: String,
-    ) -> Result<(), HandleError> {
-        let suceso = Suceso {
-            evento: decoded.header.message_type.clone(),
-            detalle,
-            fecha: decoded.header.time_millis,
-        };
-        self.store
-            .suceso(uow, &decoded.header.id, tipo, id_entidad, &suceso)
-            .await
-            .map_err(retry)
+    /// What an event did to a record, for its history (written with the
+    /// run's other lines in one statement before the commit).
+    fn anotar(decoded: &Decoded, tipo: &str, id_entidad: &str, detalle: String) -> Anotacion {
+        Anotacion {
+            id_evento: decoded.header.id.clone(),
+            tipo: tipo.to_owned(),
+            id_entidad: id_entidad.to_owned(),
+            suceso: Suceso {
+                evento: decoded.header.message_type.clone(),
+                detalle,
+                fecha: decoded.header.time_millis,
+            },
+        }
     }
 
     /// One function per kind of message: a dead-lettered command, an
@@ -198,9 +217,10 @@ impl Projector {
         &self,
         message: &Message,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Result<Proyectado, HandleError> {
         if message.topic.ends_with("-DLQ") {
-            return self.comando_fallido(message, uow).await;
+            let cambios = self.comando_fallido(message, uow).await?;
+            return Ok(Proyectado::sin_historia(cambios));
         }
         let decoded = self.codec.decode_consumed(message)?;
         let kind = decoded.header.message_type.as_str();
@@ -211,7 +231,7 @@ impl Projector {
             return self.registro_avanzado(&decoded, uow).await;
         }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
-            return Ok(Vec::new());
+            return Ok(Proyectado::sin_historia(Vec::new()));
         };
         let id = decoded
             .text(fuente.id_field)
@@ -219,8 +239,26 @@ impl Projector {
         let eliminado = Some(kind) == fuente.eliminado
             || (kind == fuente.rechazado && decoded.flag("eliminado") == Some(true));
         let detalle = decoded.texts("motivos").unwrap_or_default().join(", ");
-        self.anotar(uow, &decoded, fuente.tipo.as_str(), &id, detalle)
+        let anotacion = Self::anotar(&decoded, fuente.tipo.as_str(), &id, detalle);
+        let cambios = self
+            .registro_de_fuente(fuente, id, eliminado, &decoded, uow)
             .await?;
+        Ok(Proyectado {
+            cambios,
+            anotacion: Some(anotacion),
+        })
+    }
+
+    /// A source context's event: the record created, decided or eliminated.
+    async fn registro_de_fuente(
+        &self,
+        fuente: &Fuente,
+        id: String,
+        eliminado: bool,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Vec<Cambio>, HandleError> {
+        let kind = decoded.header.message_type.as_str();
         if eliminado {
             self.store
                 .registro_eliminado(uow, fuente.tipo, &id)
@@ -228,12 +266,12 @@ impl Projector {
                 .map_err(retry)?;
             Ok(Vec::new())
         } else if kind == fuente.creado {
-            self.registro_creado(fuente, id, &decoded, uow).await
+            self.registro_creado(fuente, id, decoded, uow).await
         } else if kind == fuente.aprobado {
-            self.registro_decidido(fuente, id, Decision::Aprobar, &decoded, uow)
+            self.registro_decidido(fuente, id, Decision::Aprobar, decoded, uow)
                 .await
         } else if kind == fuente.rechazado {
-            self.registro_decidido(fuente, id, Decision::Rechazar, &decoded, uow)
+            self.registro_decidido(fuente, id, Decision::Rechazar, decoded, uow)
                 .await
         } else {
             // Not a change the projection knows (a newer event type):
@@ -265,7 +303,7 @@ impl Projector {
         &self,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Result<Proyectado, HandleError> {
         let a: AuditoriaData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
@@ -278,16 +316,22 @@ impl Projector {
                 .await
                 .map_err(retry)?;
         }
-        let (tipo, id) = (vista.tipo_entidad.clone(), vista.id_entidad.clone());
-        self.anotar(uow, decoded, &tipo, &id, detalle_de_auditoria(&vista))
-            .await?;
+        let anotacion = Self::anotar(
+            decoded,
+            &vista.tipo_entidad,
+            &vista.id_entidad,
+            detalle_de_auditoria(&vista),
+        );
         self.store
             .auditoria_completada(uow, &vista)
             .await
             .map_err(retry)?;
         let mut cambios = self.en_revision(uow, &vista).await?;
         cambios.push(Cambio::Auditoria(vista));
-        Ok(cambios)
+        Ok(Proyectado {
+            cambios,
+            anotacion: Some(anotacion),
+        })
     }
 
     /// Waiting for a person is the record's state too (its source context
@@ -326,7 +370,7 @@ impl Projector {
         &self,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Result<Proyectado, HandleError> {
         let r: RegistroData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
@@ -349,21 +393,22 @@ impl Projector {
             Some(m) => format!("{} ({}): {m}", vista.paso, vista.estado),
             None => format!("{} ({})", vista.paso, vista.estado),
         };
-        self.anotar(
-            uow,
+        let anotacion = Self::anotar(
             decoded,
             TipoRegistro::Propiedad.as_str(),
             &vista.id_propiedad,
             detalle,
-        )
-        .await?;
+        );
         let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(changed
-            .then_some(Cambio::RegistroPropiedad(vista))
-            .into_iter()
-            .collect())
+        Ok(Proyectado {
+            cambios: changed
+                .then_some(Cambio::RegistroPropiedad(vista))
+                .into_iter()
+                .collect(),
+            anotacion: Some(anotacion),
+        })
     }
 
     /// Created: the BFF's creation command (its causation) is done.
@@ -444,18 +489,31 @@ impl Projector {
 #[async_trait]
 impl TransactionalHandler for Projector {
     type Uow = SqlUnitOfWork;
-    type Effect = Vec<Cambio>;
+    type Effect = Proyectado;
 
     async fn apply(
         &self,
         uow: &mut SqlUnitOfWork,
         message: &Message,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Result<Proyectado, HandleError> {
         self.project(message, uow).await
     }
 
-    fn committed(&self, cambios: Vec<Vec<Cambio>>) {
-        for cambio in cambios.into_iter().flatten() {
+    /// The run's history lines in one statement.
+    async fn before_commit(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        proyectados: &[Proyectado],
+    ) -> Result<(), HandleError> {
+        let anotaciones: Vec<&Anotacion> = proyectados
+            .iter()
+            .filter_map(|p| p.anotacion.as_ref())
+            .collect();
+        self.store.sucesos(uow, &anotaciones).await.map_err(retry)
+    }
+
+    fn committed(&self, proyectados: Vec<Proyectado>) {
+        for cambio in proyectados.into_iter().flat_map(|p| p.cambios) {
             // Nobody listening is fine.
             let _ = self.cambios.send(cambio);
         }

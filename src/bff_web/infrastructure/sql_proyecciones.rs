@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::projector::Anotacion;
 use super::sql_lista_registros::{self, nombre_y_busqueda};
 use crate::bff_web::application::{
     AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Pagina, PaginaKeyset,
@@ -11,6 +12,7 @@ use crate::bff_web::application::{
 };
 use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
+use crate::seedwork::infrastructure::sql_values::value_rows;
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
 const REGISTRO: &str =
@@ -165,28 +167,32 @@ impl SqlProyecciones {
         row.as_ref().map(row_to_registro).transpose()
     }
 
-    /// Something happened to a record (idempotent on the event's id).
-    pub async fn suceso(
+    /// What a run of events did to records, in one statement per 256 lines
+    /// (idempotent on the event's id).
+    pub async fn sucesos(
         &self,
         uow: &mut SqlUnitOfWork,
-        id_evento: &str,
-        tipo: &str,
-        id_entidad: &str,
-        suceso: &Suceso,
+        anotaciones: &[&Anotacion],
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO historial (id_evento, tipo, id_entidad, evento, detalle, fecha) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id_evento) DO NOTHING",
-        )
-        .bind(id_evento)
-        .bind(tipo)
-        .bind(id_entidad)
-        .bind(&suceso.evento)
-        .bind(&suceso.detalle)
-        .bind(suceso.fecha)
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
+        for chunk in anotaciones.chunks(256) {
+            // Safe: the text holds only generated placeholders.
+            let sql = format!(
+                "INSERT INTO historial (id_evento, tipo, id_entidad, evento, detalle, fecha) \
+                 VALUES {} ON CONFLICT (id_evento) DO NOTHING",
+                value_rows(chunk.len(), 6)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for a in chunk {
+                query = query
+                    .bind(&a.id_evento)
+                    .bind(&a.tipo)
+                    .bind(&a.id_entidad)
+                    .bind(&a.suceso.evento)
+                    .bind(&a.suceso.detalle)
+                    .bind(a.suceso.fecha);
+            }
+            query.execute(uow.conn()).await.map_err(store_error)?;
+        }
         Ok(())
     }
 

@@ -22,6 +22,17 @@ pub trait TransactionalHandler: Send + Sync + 'static {
         message: &Message,
     ) -> Result<Self::Effect, HandleError>;
 
+    /// Called once per run inside its transaction, after every message of
+    /// it was applied: what the run writes at once (one multi-row insert
+    /// instead of a statement per message).
+    async fn before_commit(
+        &self,
+        _uow: &mut Self::Uow,
+        _effects: &[Self::Effect],
+    ) -> Result<(), HandleError> {
+        Ok(())
+    }
+
     /// Called with the effects of a run once it is committed.
     fn committed(&self, _effects: Vec<Self::Effect>) {}
 }
@@ -77,6 +88,7 @@ where
     async fn in_one(&self, messages: &[Message]) -> Result<(), HandleError> {
         let mut uow = self.uows.begin().await?;
         let effects = self.apply_all(&mut uow, messages).await?;
+        self.handler.before_commit(&mut uow, &effects).await?;
         uow.commit().await?;
         self.handler.committed(effects);
         Ok(())

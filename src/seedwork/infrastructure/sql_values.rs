@@ -199,3 +199,29 @@ impl ReviewedTable {
             .map_err(|e| corrupt(self.kind, "eliminado_en", e))
     }
 }
+
+/// The VALUES of a multi-row INSERT: `rows` groups of `columns` numbered
+/// placeholders, `($1, $2), ($3, $4)`; the values are bound in that order.
+pub fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", row * columns + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_rows;
+
+    #[test]
+    fn value_rows_number_placeholders_row_after_row() {
+        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(value_rows(1, 1), "($1)");
+        assert_eq!(value_rows(0, 4), "");
+    }
+}

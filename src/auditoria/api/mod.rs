@@ -19,10 +19,10 @@ use crate::auditoria::application::{
     ObtenerRegistroError, ObtenerRegistros, ObtenerRegistrosError, ObtenerReporteFaltantes,
     ObtenerReporteFaltantesError, ObtenerSagas, ObtenerSagasError, RegistroView, SagaView,
 };
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{EstadoRegistro, EstadoSaga, TipoEntidad};
 use crate::seedwork::api::{ApiError, ValidQuery};
 use crate::seedwork::application::{PageOf, PageRequest, ask};
-use crate::seedwork::domain::Estado;
 
 impl From<ObtenerAuditoriaError> for ApiError {
     fn from(error: ObtenerAuditoriaError) -> Self {
@@ -113,7 +113,7 @@ async fn auditorias<Q: AuditoriaReadModel>(
     ValidQuery(p): ValidQuery<AuditoriasParams>,
 ) -> Result<Json<PageOf<AuditoriaView>>, ApiError> {
     let resultado = non_empty(p.resultado.as_deref())
-        .map(str::parse::<Estado>)
+        .map(str::parse::<Resultado>)
         .transpose()?;
     let tipo = non_empty(p.tipo.as_deref())
         .map(str::parse::<TipoEntidad>)

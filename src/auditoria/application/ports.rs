@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     Auditoria, AuditoriaCompletada, Envio, EstadoRegistro, EstadoSaga, Hito, RegistroPropiedad,
     Saga, TipoEntidad,
@@ -9,7 +10,6 @@ use crate::auditoria::domain::{
 use crate::seedwork::application::{
     CommandContext, Message, PageOf, PageRequest, StoreError, TranslateError, UnitOfWork,
 };
-use crate::seedwork::domain::Estado;
 
 /// Audits and the saga log, inside a unit of work.
 #[async_trait]
@@ -208,7 +208,7 @@ impl From<&RegistroPropiedad> for RegistroView {
 pub trait AuditoriaReadModel: Send + Sync + 'static {
     async fn auditorias(
         &self,
-        resultado: Option<Estado>,
+        resultado: Option<Resultado>,
         tipo: Option<TipoEntidad>,
         page: PageRequest,
     ) -> Result<PageOf<AuditoriaView>, StoreError>;

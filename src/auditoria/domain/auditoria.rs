@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
+use super::resultado::Resultado;
 use super::{Decision, Hallazgo, ReglasRevision, TipoEntidad, auditar};
-use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, EventBuffer};
+use crate::seedwork::domain::{AggregateRoot, EntityId, EventBuffer};
 
 /// An audit reached a verdict: the rules' (motivo and revisor empty), or
 /// an auditor's decision or reopening (with both).
@@ -11,7 +12,7 @@ pub struct AuditoriaCompletada {
     pub id: EntityId,
     pub tipo_entidad: TipoEntidad,
     pub id_entidad: String,
-    pub resultado: Estado,
+    pub resultado: Resultado,
     pub hallazgos: Vec<Hallazgo>,
     pub fecha: DateTime<Utc>,
     pub motivo: Option<String>,
@@ -22,9 +23,9 @@ pub struct AuditoriaCompletada {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TransicionAuditoria {
     #[error("the audit is {0}: only an audit EnRevision can be approved or rejected by hand")]
-    NoEnRevision(Estado),
+    NoEnRevision(Resultado),
     #[error("the audit is {0}: only a decided audit (Aprobada or Rechazada) can be reopened")]
-    NoDecidida(Estado),
+    NoDecidida(Resultado),
 }
 
 /// An audit's state as stored (the audit log's row).
@@ -33,7 +34,7 @@ pub struct AuditoriaRestaurada {
     pub id: EntityId,
     pub tipo_entidad: TipoEntidad,
     pub id_entidad: String,
-    pub resultado: Estado,
+    pub resultado: Resultado,
     pub hallazgos: Vec<Hallazgo>,
     pub fecha: DateTime<Utc>,
     pub motivo: Option<String>,
@@ -101,7 +102,7 @@ impl Auditoria {
 
     fn completada(
         &self,
-        resultado: Estado,
+        resultado: Resultado,
         motivo: &str,
         revisor: &str,
         ahora: DateTime<Utc>,
@@ -126,12 +127,12 @@ impl Auditoria {
         revisor: &str,
         ahora: DateTime<Utc>,
     ) -> Result<AuditoriaCompletada, TransicionAuditoria> {
-        if self.state.resultado != Estado::EnRevision {
+        if self.state.resultado != Resultado::EnRevision {
             return Err(TransicionAuditoria::NoEnRevision(self.state.resultado));
         }
         let resultado = match decision {
-            Decision::Aprobar => Estado::Aprobada,
-            Decision::Rechazar => Estado::Rechazada,
+            Decision::Aprobar => Resultado::Aprobada,
+            Decision::Rechazar => Resultado::Rechazada,
         };
         Ok(self.completada(resultado, motivo, revisor, ahora))
     }
@@ -144,8 +145,8 @@ impl Auditoria {
         ahora: DateTime<Utc>,
     ) -> Result<AuditoriaCompletada, TransicionAuditoria> {
         match self.state.resultado {
-            Estado::Aprobada | Estado::Rechazada => {
-                Ok(self.completada(Estado::EnRevision, motivo, revisor, ahora))
+            Resultado::Aprobada | Resultado::Rechazada => {
+                Ok(self.completada(Resultado::EnRevision, motivo, revisor, ahora))
             }
             other => Err(TransicionAuditoria::NoDecidida(other)),
         }
@@ -180,7 +181,7 @@ impl Auditoria {
     /// (its source record already carries a decision).
     pub fn apply(&mut self, event: &AuditoriaCompletada) {
         let s = &mut self.state;
-        if event.resultado == Estado::EnRevision && s.resultado != Estado::EnRevision {
+        if event.resultado == Resultado::EnRevision && s.resultado != Resultado::EnRevision {
             s.reabierta = s.reabierta || event.revisor.is_some();
         }
         s.resultado = event.resultado;
@@ -211,7 +212,7 @@ impl Auditoria {
         &self.state.id_entidad
     }
 
-    pub fn resultado(&self) -> Estado {
+    pub fn resultado(&self) -> Resultado {
         self.state.resultado
     }
 
@@ -280,9 +281,12 @@ mod tests {
 
     #[test]
     fn a_malformed_email_goes_to_review_and_a_missing_one_is_rejected() {
-        assert_eq!(given_audit("ventas.andes").resultado(), Estado::EnRevision);
-        assert_eq!(given_audit("").resultado(), Estado::Rechazada);
-        assert_eq!(given_audit("v@andes.co").resultado(), Estado::Aprobada);
+        assert_eq!(
+            given_audit("ventas.andes").resultado(),
+            Resultado::EnRevision
+        );
+        assert_eq!(given_audit("").resultado(), Resultado::Rechazada);
+        assert_eq!(given_audit("v@andes.co").resultado(), Resultado::Aprobada);
     }
 
     #[test]
@@ -296,7 +300,7 @@ mod tests {
                 Utc::now(),
             )
             .unwrap();
-        assert_eq!(event.resultado, Estado::Aprobada);
+        assert_eq!(event.resultado, Resultado::Aprobada);
         assert_eq!(event.motivo.as_deref(), Some("dominio interno válido"));
         assert_eq!(event.revisor.as_deref(), Some("ana"));
         assert_eq!(event.hallazgos[0].problema, Problema::FormatoInvalido);
@@ -307,18 +311,18 @@ mod tests {
         let mut a = given_audit("");
         assert_eq!(
             a.decidir_revision(Decision::Aprobar, "m", "ana", Utc::now()),
-            Err(TransicionAuditoria::NoEnRevision(Estado::Rechazada))
+            Err(TransicionAuditoria::NoEnRevision(Resultado::Rechazada))
         );
         a.reabrir("el email llegó por otro canal", "ana", Utc::now())
             .unwrap();
-        assert_eq!(a.resultado(), Estado::EnRevision);
+        assert_eq!(a.resultado(), Resultado::EnRevision);
         assert!(a.reabierta());
         let events = a.take_events();
         assert_eq!(events.len(), 1);
-        assert_eq!(events[0].resultado, Estado::EnRevision);
+        assert_eq!(events[0].resultado, Resultado::EnRevision);
         a.revisar(Decision::Aprobar, "verificado", "ana", Utc::now())
             .unwrap();
-        assert_eq!(a.resultado(), Estado::Aprobada);
+        assert_eq!(a.resultado(), Resultado::Aprobada);
         assert_eq!(a.motivos(), vec!["verificado".to_owned()]);
     }
 
@@ -327,7 +331,7 @@ mod tests {
         let a = given_audit("ventas.andes");
         assert_eq!(
             a.decidir_reapertura("m", "ana", Utc::now()),
-            Err(TransicionAuditoria::NoDecidida(Estado::EnRevision))
+            Err(TransicionAuditoria::NoDecidida(Resultado::EnRevision))
         );
     }
 }

@@ -1,10 +1,11 @@
-//! The audit's rules (pure, table-driven), the `Auditoria` aggregate, the
+//! The audit's rules (pure, table-driven), its `Resultado`, the `Auditoria` aggregate, the
 //! decision saga's state machine and the property-registration saga's
 //! (`RegistroPropiedad`). No I/O crate here.
 
 mod auditoria;
 mod registro_propiedad;
 mod reglas;
+mod resultado;
 mod revision;
 mod saga;
 
@@ -16,5 +17,6 @@ pub use registro_propiedad::{
 pub use reglas::{
     Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,
 };
+pub use resultado::Resultado;
 pub use revision::{ReglaRevision, ReglasRevision};
 pub use saga::{Decision, EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};

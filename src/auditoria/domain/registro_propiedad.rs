@@ -4,8 +4,9 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::resultado::Resultado;
 use super::{Decision, TipoEntidad};
-use crate::seedwork::domain::{EntityId, Estado, FieldError};
+use crate::seedwork::domain::{EntityId, FieldError};
 
 /// Where a property registration stands: under way, done (both parts
 /// approved), compensated (both rejected, or what was done undone, with
@@ -568,7 +569,12 @@ impl RegistroPropiedad {
 
     /// A part reached its final state. Once both have: completed if both
     /// were approved, else compensated.
-    pub fn resultado(&mut self, tipo: TipoEntidad, estado: Estado, ahora: DateTime<Utc>) -> bool {
+    pub fn resultado(
+        &mut self,
+        tipo: TipoEntidad,
+        estado: Resultado,
+        ahora: DateTime<Utc>,
+    ) -> bool {
         let parte = self.parte_mut(tipo);
         if parte.estado_final.is_some() {
             return false;
@@ -588,7 +594,7 @@ impl RegistroPropiedad {
         if finales.iter().all(|e| e.is_some()) {
             let aprobadas = finales
                 .iter()
-                .all(|e| e.as_deref() == Some(Estado::Aprobada.as_str()));
+                .all(|e| e.as_deref() == Some(Resultado::Aprobada.as_str()));
             let fin = match aprobadas {
                 true => EstadoRegistro::Completada,
                 false => EstadoRegistro::Compensada,
@@ -821,9 +827,9 @@ mod tests {
                 .all(|(_, decision, _)| *decision == Decision::Aprobar)
         );
         assert_eq!(d.len(), 2);
-        assert!(r.resultado(TipoEntidad::Propiedad, Estado::Aprobada, now()));
+        assert!(r.resultado(TipoEntidad::Propiedad, Resultado::Aprobada, now()));
         assert_eq!(r.estado(), EstadoRegistro::EnCurso);
-        r.resultado(TipoEntidad::DatosGeograficos, Estado::Aprobada, now());
+        r.resultado(TipoEntidad::DatosGeograficos, Resultado::Aprobada, now());
         assert_eq!(r.estado(), EstadoRegistro::Completada);
     }
 
@@ -854,8 +860,8 @@ mod tests {
                 ),
             ]
         );
-        r.resultado(TipoEntidad::Propiedad, Estado::Rechazada, now());
-        r.resultado(TipoEntidad::DatosGeograficos, Estado::Rechazada, now());
+        r.resultado(TipoEntidad::Propiedad, Resultado::Rechazada, now());
+        r.resultado(TipoEntidad::DatosGeograficos, Resultado::Rechazada, now());
         assert_eq!(r.estado(), EstadoRegistro::Compensada);
         assert_eq!(r.motivo(), Some(causa.as_str()));
     }

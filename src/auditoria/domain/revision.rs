@@ -3,8 +3,9 @@
 //! instead of an automatic rejection; a record with any other finding is
 //! rejected by the rules, one without findings approved.
 
+use super::resultado::Resultado;
 use super::{Hallazgo, Problema};
-use crate::seedwork::domain::{Estado, FieldError};
+use crate::seedwork::domain::FieldError;
 
 /// One row: a problem, in one field or in any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +58,13 @@ impl ReglasRevision {
     }
 
     /// The verdict of a set of findings.
-    pub fn veredicto(&self, hallazgos: &[Hallazgo]) -> Estado {
+    pub fn veredicto(&self, hallazgos: &[Hallazgo]) -> Resultado {
         if hallazgos.is_empty() {
-            Estado::Aprobada
+            Resultado::Aprobada
         } else if hallazgos.iter().all(|h| self.pide_revision(h)) {
-            Estado::EnRevision
+            Resultado::EnRevision
         } else {
-            Estado::Rechazada
+            Resultado::Rechazada
         }
     }
 }
@@ -82,16 +83,16 @@ mod tests {
     #[test]
     fn only_findings_the_table_names_go_to_a_person() {
         let reglas = ReglasRevision::por_defecto();
-        assert_eq!(reglas.veredicto(&[]), Estado::Aprobada);
+        assert_eq!(reglas.veredicto(&[]), Resultado::Aprobada);
         let formato = hallazgo("email", Problema::FormatoInvalido);
         let faltante = hallazgo("nombre", Problema::Faltante);
         assert_eq!(
             reglas.veredicto(std::slice::from_ref(&formato)),
-            Estado::EnRevision
+            Resultado::EnRevision
         );
         assert_eq!(
             reglas.veredicto(&[formato, faltante]),
-            Estado::Rechazada,
+            Resultado::Rechazada,
             "a finding the rules decide decides"
         );
     }
@@ -101,21 +102,21 @@ mod tests {
         let reglas = ReglasRevision::parse("email:formato_invalido, desconocido").unwrap();
         assert_eq!(
             reglas.veredicto(&[hallazgo("email", Problema::FormatoInvalido)]),
-            Estado::EnRevision
+            Resultado::EnRevision
         );
         assert_eq!(
             reglas.veredicto(&[hallazgo("latitud", Problema::FormatoInvalido)]),
-            Estado::Rechazada
+            Resultado::Rechazada
         );
         assert_eq!(
             reglas.veredicto(&[hallazgo("nit", Problema::Desconocido)]),
-            Estado::EnRevision
+            Resultado::EnRevision
         );
         assert_eq!(
             ReglasRevision::parse("")
                 .unwrap()
                 .veredicto(&[hallazgo("email", Problema::FormatoInvalido)]),
-            Estado::Rechazada
+            Resultado::Rechazada
         );
         assert!(ReglasRevision::parse("roto").is_err());
     }

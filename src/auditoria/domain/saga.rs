@@ -3,8 +3,9 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::resultado::Resultado;
 use super::{Auditoria, TipoEntidad};
-use crate::seedwork::domain::{EntityId, Estado, FieldError};
+use crate::seedwork::domain::{EntityId, FieldError};
 
 /// What the audit decided to ask of the source context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +147,7 @@ impl Saga {
         ahora: DateTime<Utc>,
     ) -> Self {
         let decision = match auditoria.resultado() {
-            Estado::Aprobada => Decision::Aprobar,
+            Resultado::Aprobada => Decision::Aprobar,
             _ => Decision::Rechazar,
         };
         // A person's decision is a saga of its own beside the rules' one.
@@ -257,14 +258,14 @@ impl Saga {
 
     /// The source context reported the record's final state. Whatever it
     /// is (the audit's decision or an auditor's manual one), the saga ends.
-    pub fn completar(&mut self, estado_final: Estado, ahora: DateTime<Utc>) -> bool {
+    pub fn completar(&mut self, estado_final: Resultado, ahora: DateTime<Utc>) -> bool {
         let s = &mut self.state;
         if s.estado == EstadoSaga::Completada {
             return false;
         }
         let expected = match s.decision {
-            Decision::Aprobar => Estado::Aprobada,
-            Decision::Rechazar => Estado::Rechazada,
+            Decision::Aprobar => Resultado::Aprobada,
+            Decision::Rechazar => Resultado::Rechazada,
         };
         s.ultimo_error = (estado_final != expected)
             .then(|| format!("the record ended {estado_final}, not as the audit decided"));
@@ -357,8 +358,8 @@ mod tests {
     #[test]
     fn completing_twice_is_a_no_op() {
         let mut s = saga(true);
-        assert!(s.completar(Estado::Aprobada, Utc::now()));
-        assert!(!s.completar(Estado::Aprobada, Utc::now()));
+        assert!(s.completar(Resultado::Aprobada, Utc::now()));
+        assert!(!s.completar(Resultado::Aprobada, Utc::now()));
         assert_eq!(s.ultimo_error(), None);
     }
 }

@@ -10,7 +10,8 @@ use crate::auditoria::application::{
     RegistrarResultado, RegistrarResultadoError,
 };
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
-use crate::seedwork::domain::Estado;
+
+use crate::auditoria::domain::Resultado;
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
 
@@ -115,9 +116,9 @@ impl TransactionalHandler for SourceEventsConsumer {
                 .map_err(auditar_fallido)
         } else if kind == self.fuente.aprobado || kind == self.fuente.rechazado {
             let estado = if kind == self.fuente.aprobado {
-                Estado::Aprobada
+                Resultado::Aprobada
             } else {
-                Estado::Rechazada
+                Resultado::Rechazada
             };
             let command = RegistrarResultado {
                 tipo: self.fuente.tipo,

@@ -8,12 +8,13 @@ use crate::auditoria::application::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, RegistroView,
     SagaView,
 };
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     Auditoria, AuditoriaRestaurada, EstadoRegistro, EstadoSaga, Hallazgo, Problema,
     RegistroPropiedad, Saga, SagaSnapshot, TipoEntidad,
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
-use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
+use crate::seedwork::domain::{AggregateRoot, EntityId};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
@@ -393,7 +394,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
 impl AuditoriaReadModel for SqlAuditoriaStore {
     async fn auditorias(
         &self,
-        resultado: Option<Estado>,
+        resultado: Option<Resultado>,
         tipo: Option<TipoEntidad>,
         page: PageRequest,
     ) -> Result<PageOf<AuditoriaView>, StoreError> {

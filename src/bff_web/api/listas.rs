@@ -109,9 +109,11 @@ pub async fn listar_auditorias(
     autorizar(ctx, Accion::Consultar)?;
     let tenia_cursor = pedido.after.is_some();
     let consulta = ConsultaAuditorias {
-        resultado: pedido
-            .resultado
-            .map(|e| crate::seedwork::domain::Estado::from(e).as_str().to_owned()),
+        resultado: pedido.resultado.map(|e| {
+            crate::bff_web::domain::EstadoRegistro::from(e)
+                .as_str()
+                .to_owned()
+        }),
         tipo: pedido.tipo.map(TipoRegistro::from),
         hallazgo: pedido.hallazgo.map(|h| (h.campo, h.problema)),
         despues: despues_de(pedido.after, true)?,
@@ -127,9 +129,11 @@ impl Pedido {
         let por_fecha = matches!(self.orden, Orden::Recientes | Orden::Antiguos);
         let despues = despues_de(self.after, por_fecha)?;
         Ok(ConsultaRegistros {
-            estado: self
-                .estado
-                .map(|e| crate::seedwork::domain::Estado::from(e).as_str().to_owned()),
+            estado: self.estado.map(|e| {
+                crate::bff_web::domain::EstadoRegistro::from(e)
+                    .as_str()
+                    .to_owned()
+            }),
             hallazgo: self.hallazgo.map(|h| (h.campo, h.problema)),
             buscar: self.buscar,
             orden: self.orden.into(),

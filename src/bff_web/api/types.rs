@@ -9,12 +9,14 @@ use crate::bff_web::application::{
     AuditoriaVista, ComandoVista, PasoVista, Proyecciones, RegistroPropiedadVista, RegistroVista,
     Suceso as SucesoVista, TipoRegistro,
 };
+use crate::bff_web::domain::EstadoRegistro;
 use crate::seedwork::application::StoreError;
 
-/// The review estado as GraphQL shows it: the seedwork's `Estado` (the
-/// derive needs a type of this crate; `remote` keeps the two one concept).
+/// Where a record stands as GraphQL shows it: the domain's
+/// `EstadoRegistro` (the derive needs a type of this module; `remote` keeps
+/// the two one concept).
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::seedwork::domain::Estado")]
+#[graphql(remote = "crate::bff_web::domain::EstadoRegistro")]
 pub enum Estado {
     Pendiente,
     Aprobada,
@@ -26,8 +28,8 @@ pub enum Estado {
 impl Estado {
     /// A projected estado (text); anything else reads as Pendiente.
     fn parse(s: &str) -> Self {
-        s.parse::<crate::seedwork::domain::Estado>()
-            .unwrap_or(crate::seedwork::domain::Estado::Pendiente)
+        EstadoRegistro::leer(s)
+            .unwrap_or(EstadoRegistro::Pendiente)
             .into()
     }
 }

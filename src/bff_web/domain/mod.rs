@@ -1,7 +1,12 @@
-//! Where an accepted command stands. Pure.
+//! Where an accepted command stands, where a record stands, and which
+//! decisions and reviews the BFF may send. Pure.
 
 use std::fmt;
 use std::str::FromStr;
+
+mod estado_registro;
+
+pub use estado_registro::EstadoRegistro;
 
 /// Where an accepted command stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

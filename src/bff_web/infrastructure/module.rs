@@ -92,8 +92,7 @@ impl BffModule {
 /// emptied reads 0 rather than its last value.
 async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
     use crate::bff_web::application::TipoRegistro;
-    use crate::bff_web::domain::EstadoComando;
-    use crate::seedwork::domain::Estado;
+    use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
     crate::seedwork::infrastructure::periodic::every(
         "projection metering",
         Duration::from_secs(2),
@@ -106,7 +105,7 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
                     rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n) as f64
                 };
                 for tipo in TipoRegistro::ALL {
-                    for estado in [Estado::Pendiente, Estado::Aprobada, Estado::Rechazada] {
+                    for estado in EstadoRegistro::ALL {
                         let key = format!("{}/{}", tipo.as_str(), estado.as_str());
                         metrics::gauge!("propalpes_projection_records", "tipo" => tipo.as_str(), "estado" => estado.as_str())
                             .set(count(&conteos.registros, &key));

@@ -5,15 +5,13 @@ use thiserror::Error;
 
 use super::{BoundedText, FieldError};
 
-/// Where an audited record stands.
+/// Where a reviewed record stands in its own context. (A record waiting for
+/// a person is auditoria's notion, its `Resultado`; here it is Pendiente.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Estado {
     Pendiente,
     Aprobada,
     Rechazada,
-    /// The audit's rules could not decide: a person reviews it. The source
-    /// record is still undecided (Pendiente) meanwhile.
-    EnRevision,
 }
 
 impl Estado {
@@ -22,7 +20,6 @@ impl Estado {
             Self::Pendiente => "Pendiente",
             Self::Aprobada => "Aprobada",
             Self::Rechazada => "Rechazada",
-            Self::EnRevision => "EnRevision",
         }
     }
 }
@@ -42,10 +39,9 @@ impl FromStr for Estado {
             "pendiente" => Ok(Self::Pendiente),
             "aprobada" | "aprobado" => Ok(Self::Aprobada),
             "rechazada" | "rechazado" => Ok(Self::Rechazada),
-            "enrevision" | "en_revision" => Ok(Self::EnRevision),
             _ => Err(FieldError::new(
                 "estado",
-                format!("must be Pendiente, Aprobada, Rechazada or EnRevision, got {s:?}"),
+                format!("must be Pendiente, Aprobada or Rechazada, got {s:?}"),
             )),
         }
     }
@@ -150,7 +146,7 @@ impl Review {
     /// Aprobada, refused from Rechazada. Changes nothing.
     pub fn decidir_aprobacion(&self) -> Result<Transition, ReviewError> {
         match self.estado {
-            Estado::Pendiente | Estado::EnRevision => Ok(Transition::Changed),
+            Estado::Pendiente => Ok(Transition::Changed),
             Estado::Aprobada => Ok(Transition::Unchanged),
             Estado::Rechazada => Err(ReviewError {
                 from: self.estado,
@@ -163,7 +159,7 @@ impl Review {
     /// Rechazada, refused from Aprobada. Changes nothing.
     pub fn decidir_rechazo(&self) -> Result<Transition, ReviewError> {
         match self.estado {
-            Estado::Pendiente | Estado::EnRevision => Ok(Transition::Changed),
+            Estado::Pendiente => Ok(Transition::Changed),
             Estado::Rechazada => Ok(Transition::Unchanged),
             Estado::Aprobada => Err(ReviewError {
                 from: self.estado,

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     Accion, Auditoria, Orden, RegistroPropiedad, ReglasRevision, Saga, TipoEntidad, Veredicto,
     referencias,
@@ -14,7 +15,7 @@ use crate::auditoria::domain::{
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
-use crate::seedwork::domain::{AggregateRoot, EntityId, Estado};
+use crate::seedwork::domain::{AggregateRoot, EntityId};
 
 /// Audit a record that was just created (from its `...Creada` event).
 #[derive(Debug, Clone)]
@@ -107,7 +108,7 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
     ) -> Result<(), AuditarEntidadError> {
         let id_comando = uuid::Uuid::now_v7().to_string();
         let acciones = match auditoria.resultado() {
-            Estado::EnRevision => {
+            Resultado::EnRevision => {
                 registro.parte_en_revision(auditoria.tipo_entidad(), id_comando, Utc::now())
             }
             _ => registro.parte_auditada(
@@ -134,7 +135,7 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
 /// An audit's verdict as a registration reads it.
 pub(super) fn veredicto(auditoria: &Auditoria) -> Veredicto {
     Veredicto {
-        aprobada: auditoria.resultado() == Estado::Aprobada,
+        aprobada: auditoria.resultado() == Resultado::Aprobada,
         motivos: auditoria.motivos(),
     }
 }
@@ -251,7 +252,7 @@ where
                     .await?
             }
             // Waits for an auditor: no command until they decide.
-            None if auditoria.resultado() == Estado::EnRevision => {}
+            None if auditoria.resultado() == Resultado::EnRevision => {}
             None => {
                 let saga = Self::iniciar_saga(&auditoria, ctx, self.policy);
                 self.store.guardar_saga(uow, &saga).await?;

@@ -7,11 +7,11 @@ use thiserror::Error;
 use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::TipoEntidad;
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError,
 };
-use crate::seedwork::domain::Estado;
 
 /// The source context reports a record's final state (its `...Aprobada` or
 /// `...Rechazada` event): the saga waiting for it is done, and so is the
@@ -20,7 +20,7 @@ use crate::seedwork::domain::Estado;
 pub struct RegistrarResultado {
     pub tipo: TipoEntidad,
     pub id_entidad: String,
-    pub estado: Estado,
+    pub estado: Resultado,
 }
 
 impl Command for RegistrarResultado {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::*;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     Auditoria, AuditoriaCompletada, AuditoriaRestaurada, ComandoRegistro, DatosRegistro, Decision,
     Envio, EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, Saga, SagaSnapshot,
@@ -15,7 +16,7 @@ use crate::auditoria::domain::{
 };
 use crate::seedwork::application::testing::{MemoryUnitOfWork, MemoryUnitOfWorkFactory};
 use crate::seedwork::application::{CommandContext, Message, StoreError, TranslateError, dispatch};
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::domain::EntityId;
 
 /// Audits and sagas in memory; writes staged until commit.
 #[derive(Clone, Default)]
@@ -343,7 +344,7 @@ async fn registrar_resultado_completes_the_saga_and_notes_a_different_outcome() 
     let manual = RegistrarResultado {
         tipo: TipoEntidad::Compania,
         id_entidad: "c-2".into(),
-        estado: Estado::Rechazada,
+        estado: Resultado::Rechazada,
     };
     dispatch(&uows, &registrar_h, manual, CommandContext::new_root())
         .await
@@ -506,7 +507,7 @@ async fn a_registration_whose_geographic_data_fail_rejects_both_and_compensates(
         let rechazada = RegistrarResultado {
             tipo,
             id_entidad: entidad,
-            estado: Estado::Rechazada,
+            estado: Resultado::Rechazada,
         };
         dispatch(&uows, &resultado, rechazada, ctx())
             .await
@@ -572,7 +573,7 @@ async fn a_finding_the_rules_leave_to_a_person_waits_for_an_auditor() {
     assert_eq!(uows.committed_types(), ["AuditoriaCompletada"]);
     assert_eq!(
         store.auditorias.lock().expect("lock")["c-r"].resultado,
-        Estado::EnRevision
+        Resultado::EnRevision
     );
     let aprobar = RevisarAuditoria {
         tipo: TipoEntidad::Compania,
@@ -665,7 +666,7 @@ async fn a_reopened_decision_reaches_the_source_as_a_revision() {
     let tardia = RegistrarResultado {
         tipo: TipoEntidad::Compania,
         id_entidad: "c-x".into(),
-        estado: Estado::Rechazada,
+        estado: Resultado::Rechazada,
     };
     dispatch(&uows, &registrar_h, tardia, CommandContext::new_root())
         .await
@@ -684,7 +685,7 @@ async fn a_reopened_decision_reaches_the_source_as_a_revision() {
     let aprobada = RegistrarResultado {
         tipo: TipoEntidad::Compania,
         id_entidad: "c-x".into(),
-        estado: Estado::Aprobada,
+        estado: Resultado::Aprobada,
     };
     dispatch(&uows, &registrar_h, aprobada, respuesta)
         .await

@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, AuditoriaView};
+use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::TipoEntidad;
 use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
-use crate::seedwork::domain::Estado;
 
 /// A page of audits, by verdict and kind of record.
 #[derive(Debug, Clone)]
 pub struct ObtenerAuditorias {
-    pub resultado: Option<Estado>,
+    pub resultado: Option<Resultado>,
     pub tipo: Option<TipoEntidad>,
     pub page: PageRequest,
 }

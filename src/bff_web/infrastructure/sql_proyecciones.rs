@@ -164,7 +164,32 @@ impl SqlProyecciones {
         .fetch_optional(uow.conn())
         .await
         .map_err(store_error)?;
+        if row.is_some() && self.placeholder_de_eliminado(uow, tipo, id).await? {
+            return Ok(None);
+        }
         row.as_ref().map(row_to_registro).transpose()
+    }
+
+    /// On Postgres an elimination committing while the insert above ran is
+    /// invisible to its `NOT EXISTS` (the statement's snapshot), yet the
+    /// insert waited for it on the row it deleted: a statement of its own
+    /// sees the mark and takes the placeholder back.
+    async fn placeholder_de_eliminado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        tipo: TipoRegistro,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let borrado = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM registros WHERE tipo = $1 AND id = $2 AND campos = '{SIN_CAMPOS}' \
+             AND EXISTS (SELECT 1 FROM registros_eliminados WHERE tipo = $1 AND id = $2)"
+        )))
+        .bind(tipo.as_str())
+        .bind(id)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(borrado.rows_affected() > 0)
     }
 
     /// What a run of events did to records, in one statement per 256 lines

@@ -353,6 +353,7 @@ async fn start_bff(
         schema,
         module.auth.clone(),
         Arc::new(module.proyecciones.clone()),
+        bff_web::api::Origenes::parse(s.args.bff_allowed_origins.as_deref().unwrap_or_default()),
     );
     mounted.mount(routes, services::BFF_WEB, &module.storage.db);
     Ok((module, batches))
@@ -479,7 +480,7 @@ fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
     let openapi = Arc::new(crate::seedwork::api::openapi::document_json(
         &mounted.openapi,
     ));
-    mounted
+    let router = mounted
         .router
         .merge(health_routes(mounted.checks))
         .merge(crate::seedwork::api::asset_routes())
@@ -505,7 +506,8 @@ fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
             "/metrics",
             axum::routing::get(|| async { crate::telemetry_metrics::render() }),
         )
-        .route_layer(axum::middleware::from_fn(record_latency))
+        .route_layer(axum::middleware::from_fn(record_latency));
+    crate::seedwork::api::bounded(router, BODY_LIMIT)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
 }
@@ -561,11 +563,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let _ = base_local.set(format!("http://{propia}"));
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { token.cancelled().await })
-            .await
-    });
+    let server = tokio::spawn(crate::seedwork::api::serve(listener, router, token));
     // `propalpes dlq replay` runs in another process than the embedded
     // subscribers; this process picks its requests up.
     let replayer = buses

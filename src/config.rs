@@ -264,6 +264,12 @@ pub struct RuntimeArgs {
     #[arg(long, env = "BFF_SERVICIOS", global = true)]
     pub bff_servicios: Option<String>,
 
+    /// Other sites whose pages may call the BFF from a browser (CORS and
+    /// the WebSocket's Origin), comma-separated: `https://admin.example.com`.
+    /// None by default: only the BFF's own page.
+    #[arg(long, env = "BFF_ALLOWED_ORIGINS", global = true)]
+    pub bff_allowed_origins: Option<String>,
+
     /// `text` or `json` logs; filter them with RUST_LOG.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: String,

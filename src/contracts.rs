@@ -18,9 +18,12 @@ pub mod topics {
     pub const EVENTOS_REGISTROS: &str = "eventos-registros";
     /// An auditor's review of an audit (auditoria consumes it).
     pub const COMANDOS_REVISIONES: &str = "comandos-revisiones";
+    /// A context's reply to a command it refused (the saga that sent it
+    /// and the BFF consume it).
+    pub const RECHAZOS_COMANDOS: &str = "rechazos-comandos";
 
     /// Every topic with a schema in `schemas/`.
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         COMANDOS_COMPANIAS,
         EVENTOS_COMPANIAS,
         COMANDOS_GEOGRAFICOS,
@@ -31,6 +34,7 @@ pub mod topics {
         EVENTOS_AUDITORIA,
         EVENTOS_REGISTROS,
         COMANDOS_REVISIONES,
+        RECHAZOS_COMANDOS,
     ];
 
     /// The dead letters of the command topics, which the BFF follows (its
@@ -80,6 +84,8 @@ pub mod types {
     pub const APROBAR_REVISION: &str = "AprobarRevision";
     pub const RECHAZAR_REVISION: &str = "RechazarRevision";
     pub const REABRIR_AUDITORIA: &str = "ReabrirAuditoria";
+
+    pub const COMANDO_RECHAZADO: &str = "ComandoRechazado";
 }
 
 /// Subscription names: the consuming service's name, so its instances

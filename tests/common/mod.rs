@@ -82,6 +82,7 @@ pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
         anonymous: Some(true),
         log_format: "text".into(),
         bff_servicios: None,
+        bff_allowed_origins: None,
         auditoria_revision: "formato_invalido".into(),
     }
 }

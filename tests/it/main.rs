@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod adversario;
 mod audit_on_pulsar;
 mod audit_saga;
 mod bff_graphql;

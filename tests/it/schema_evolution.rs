@@ -251,11 +251,11 @@ fn every_topic_reads_across_versions_both_ways() {
     // companias 3 types × 2 steps, eventos-companias 3 × 1, comandos-
     // geograficos 3 × 3, eventos-geograficos 3 × 2, comandos-propiedades
     // 4 × 1, eventos-auditoria 1 × 2; the v1-only topics (eventos-propiedades
-    // 5, comandos-auditoria 1, eventos-registros 1, comandos-revisiones 3)
-    // round-trip once.
+    // 5, comandos-auditoria 1, eventos-registros 1, comandos-revisiones 3,
+    // rechazos-comandos 1) round-trip once.
     assert_eq!(
         checked,
-        2 * (3 * 2 + 3 + 3 * 3 + 3 * 2 + 4 + 2) + (5 + 1 + 1 + 3),
+        2 * (3 * 2 + 3 + 3 * 3 + 3 * 2 + 4 + 2) + (5 + 1 + 1 + 3 + 1),
         "both directions for every message type"
     );
 }

@@ -16,7 +16,7 @@ await probar(async ({ browser, url, captura }) => {
   await page.fill("#registro-latitud", "95");
   await page.fill("#registro-longitud", "-74.08");
   await page.click("#registrar-propiedad");
-  await page.waitForSelector("#status-registro:text-matches('aceptado|procesado')", { timeout: 15000 });
+  await page.waitForSelector("#status-registro:text-matches('aceptado|fallido')", { timeout: 15000 });
   await page.waitForSelector("#registro-estado.compensada", { timeout: 60000 });
   const motivo = await page.locator("#registro-motivo").textContent();
   if (!motivo.includes("datos geográficos: latitud fuera_de_rango")) throw new Error(`motivo was ${JSON.stringify(motivo)}`);
@@ -26,8 +26,9 @@ await probar(async ({ browser, url, captura }) => {
   }
   const row = page.locator("#tabla-propiedades tbody tr", { hasText: nombre });
   await row.locator("td.estado:has-text('Rechazada')").waitFor({ timeout: 30000 });
-  // The command followed to its end, its id shown whole.
-  await page.waitForSelector("#status-registro:has-text('procesado')", { timeout: 15000 });
+  // The command followed to its end: a compensated registration failed,
+  // with its cause.
+  await page.waitForSelector("#status-registro.error:has-text('fallido'):has-text('compensada')", { timeout: 15000 });
   const shot = await captura(page, "registro-compensado.png", { fullPage: true });
   // A blank required field is refused on the page, named, and nothing is sent.
   await page.click("#registrar-propiedad");

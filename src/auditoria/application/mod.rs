@@ -11,10 +11,10 @@ pub use commands::{
     AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler, IniciarRegistroPropiedad,
     IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler, ReabrirAuditoria,
     ReabrirAuditoriaError, ReabrirAuditoriaHandler, RegistrarCompensacion,
-    RegistrarCompensacionError, RegistrarCompensacionHandler, RegistrarResultado,
-    RegistrarResultadoError, RegistrarResultadoHandler, ReintentarSagasVencidas,
-    ReintentarSagasVencidasError, RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler,
-    SagaPolicy,
+    RegistrarCompensacionError, RegistrarCompensacionHandler, RegistrarRechazo,
+    RegistrarRechazoError, RegistrarRechazoHandler, RegistrarResultado, RegistrarResultadoError,
+    RegistrarResultadoHandler, ReintentarSagasVencidas, ReintentarSagasVencidasError,
+    RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler, SagaPolicy,
 };
 pub use ports::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, HitoView,

@@ -177,6 +177,34 @@ impl Auditoria {
         Ok(())
     }
 
+    /// The source context decided the record itself (through its own
+    /// API, or a decision that reached it before this audit's): the record's
+    /// estado lives there, so the audit takes that decision, saying where
+    /// it came from, instead of keeping a second truth. `false` when they
+    /// already agree, or when a person reopened the audit: it waits for
+    /// their decision.
+    pub fn seguir_origen(&mut self, decidido: Resultado, ahora: DateTime<Utc>) -> bool {
+        let reabierta = self.state.resultado == Resultado::EnRevision && self.state.reabierta;
+        if self.state.resultado == decidido || decidido == Resultado::EnRevision || reabierta {
+            return false;
+        }
+        let event = AuditoriaCompletada {
+            id: self.state.id,
+            tipo_entidad: self.state.tipo_entidad,
+            id_entidad: self.state.id_entidad.clone(),
+            resultado: decidido,
+            hallazgos: self.state.hallazgos.clone(),
+            fecha: ahora,
+            motivo: Some(format!(
+                "decidida en el contexto de origen ({})",
+                self.state.tipo_entidad
+            )),
+            revisor: None,
+        };
+        self.record(event);
+        true
+    }
+
     /// What a verdict does to the audit: a reopening marks it reopened
     /// (its source record already carries a decision).
     pub fn apply(&mut self, event: &AuditoriaCompletada) {
@@ -236,6 +264,8 @@ impl Auditoria {
     }
 
     /// The reasons a rejection carries: the auditor's, or the findings.
+    /// (An audit that followed its source's decision carries a motivo and
+    /// no revisor; it sends no command.)
     pub fn motivos(&self) -> Vec<String> {
         match &self.state.motivo {
             Some(m) => vec![m.clone()],

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::seedwork::domain::FieldError;
+use crate::seedwork::domain::{FieldError, es_blanco, es_invisible};
 
 /// What kind of record an audit is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,26 +99,25 @@ pub struct Regla {
 pub type Check = fn(&str) -> Option<Problema>;
 
 fn requerido(value: &str) -> Option<Problema> {
-    value.trim().is_empty().then_some(Problema::Faltante)
+    es_blanco(value).then_some(Problema::Faltante)
 }
 
-/// Present, one `@`, a non-empty local part, a dotted domain, no spaces.
+/// Present and an address as RFC 5321/5322 write it (the `email_address`
+/// crate): no display text, no IP literal, a domain of at least two
+/// labels, no spaces.
 fn email(value: &str) -> Option<Problema> {
-    let value = value.trim();
-    if value.is_empty() {
+    if es_blanco(value) {
         return Some(Problema::Faltante);
     }
-    let valid = match value.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !value.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
+    let opciones = email_address::Options::default()
+        .with_required_tld()
+        .without_domain_literal()
+        .without_display_text();
+    let valid = email_address::EmailAddress::parse_with_options(value.trim(), opciones).is_ok()
+        && !value
+            .trim()
+            .chars()
+            .any(|c| c.is_whitespace() || es_invisible(c));
     (!valid).then_some(Problema::FormatoInvalido)
 }
 
@@ -223,7 +222,7 @@ pub fn auditar(
     });
     let referencias = referencias(tipo).iter().filter_map(|&nombre| {
         let value = campo(nombre).unwrap_or_default();
-        (!value.trim().is_empty() && !conocida(nombre, value.trim())).then(|| Hallazgo {
+        (!es_blanco(&value) && !conocida(nombre, value.trim())).then(|| Hallazgo {
             campo: nombre.to_owned(),
             problema: Problema::Desconocido,
         })
@@ -248,6 +247,24 @@ mod tests {
             (email, "ventas@andes", Some(Problema::FormatoInvalido)),
             (email, "v entas@andes.co", Some(Problema::FormatoInvalido)),
             (email, "@andes.co", Some(Problema::FormatoInvalido)),
+            (email, "a@b..co", Some(Problema::FormatoInvalido)),
+            (email, ".a@b.co", Some(Problema::FormatoInvalido)),
+            (email, "a@-b.co", Some(Problema::FormatoInvalido)),
+            (email, "a@b.co<script>", Some(Problema::FormatoInvalido)),
+            (
+                email,
+                "Ventas <ventas@andes.co>",
+                Some(Problema::FormatoInvalido),
+            ),
+            (email, "a@[127.0.0.1]", Some(Problema::FormatoInvalido)),
+            (
+                email,
+                "ventas\u{200B}@andes.co",
+                Some(Problema::FormatoInvalido),
+            ),
+            (email, "\u{200B}\u{200B}", Some(Problema::Faltante)),
+            (email, "ventas+alertas@sub.andes.co", None),
+            (requerido, "\u{200B}\u{2060} ", Some(Problema::Faltante)),
             (latitud, "4.6097", None),
             (latitud, "-90", None),
             (latitud, "", Some(Problema::Faltante)),

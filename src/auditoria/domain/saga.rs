@@ -256,8 +256,10 @@ impl Saga {
         self.state.ultimo_error.as_deref()
     }
 
-    /// The source context reported the record's final state. Whatever it
-    /// is (the audit's decision or an auditor's manual one), the saga ends.
+    /// The source context reported the record's final state: the decision
+    /// this saga carries completes it; another one (taken there directly,
+    /// or one that reached it first) fails it, saying so. A saga that gave
+    /// up waiting completes on a late matching reply.
     pub fn completar(&mut self, estado_final: Resultado, ahora: DateTime<Utc>) -> bool {
         let s = &mut self.state;
         if s.estado == EstadoSaga::Completada {
@@ -267,9 +269,38 @@ impl Saga {
             Decision::Aprobar => Resultado::Aprobada,
             Decision::Rechazar => Resultado::Rechazada,
         };
-        s.ultimo_error = (estado_final != expected)
-            .then(|| format!("the record ended {estado_final}, not as the audit decided"));
-        s.estado = EstadoSaga::Completada;
+        if estado_final == expected {
+            s.estado = EstadoSaga::Completada;
+            s.ultimo_error = None;
+        } else if s.estado == EstadoSaga::Pendiente {
+            s.estado = EstadoSaga::Fallida;
+            s.ultimo_error = Some(format!(
+                "the record was decided {estado_final} in the {} context before this saga's decision ({}) reached it",
+                s.tipo_entidad,
+                s.decision.as_str()
+            ));
+        } else {
+            return false;
+        }
+        s.fecha_actualizacion = ahora;
+        true
+    }
+
+    /// The source context refused this saga's command (`ComandoRechazado`
+    /// answering `id_comando`): the saga fails at once with its reason
+    /// instead of re-sending until it gives up. A reply to another command
+    /// (an earlier saga's) is not this saga's.
+    pub fn rechazar(&mut self, id_comando: &str, motivo: &str, ahora: DateTime<Utc>) -> bool {
+        let s = &mut self.state;
+        if s.estado != EstadoSaga::Pendiente || s.id_comando != id_comando {
+            return false;
+        }
+        s.estado = EstadoSaga::Fallida;
+        s.ultimo_error = Some(format!(
+            "the {} context refused to {}: {motivo}",
+            s.tipo_entidad,
+            s.decision.as_str()
+        ));
         s.fecha_actualizacion = ahora;
         true
     }
@@ -353,6 +384,38 @@ mod tests {
         );
         assert_eq!(s.estado(), EstadoSaga::Fallida);
         assert!(s.ultimo_error().is_some_and(|e| e.contains("3 attempts")));
+    }
+
+    #[test]
+    fn another_decision_fails_the_saga_visibly_and_a_late_match_completes_it() {
+        let mut s = saga(false);
+        assert!(s.completar(Resultado::Aprobada, Utc::now()));
+        assert_eq!(s.estado(), EstadoSaga::Fallida);
+        assert!(
+            s.ultimo_error()
+                .is_some_and(|e| e.contains("decided Aprobada"))
+        );
+        assert!(s.completar(Resultado::Rechazada, Utc::now()));
+        assert_eq!(s.estado(), EstadoSaga::Completada);
+        assert_eq!(s.ultimo_error(), None);
+    }
+
+    #[test]
+    fn a_refusal_of_its_own_command_fails_the_saga_at_once() {
+        let mut s = saga(false);
+        assert!(!s.rechazar("another-command", "no", Utc::now()));
+        assert_eq!(s.estado(), EstadoSaga::Pendiente);
+        assert!(s.rechazar(
+            "cmd-1",
+            "cannot reject a record that is Aprobada",
+            Utc::now()
+        ));
+        assert_eq!(s.estado(), EstadoSaga::Fallida);
+        assert!(
+            s.ultimo_error()
+                .is_some_and(|e| e.contains("refused to rechazar"))
+        );
+        assert!(!s.rechazar("cmd-1", "again", Utc::now()));
     }
 
     #[test]

@@ -7,15 +7,19 @@ use crate::auditoria::application::{
     ReabrirAuditoria, ReabrirAuditoriaError, RevisarAuditoria, RevisarAuditoriaError,
 };
 use crate::auditoria::domain::{Decision, TipoEntidad};
-use crate::contracts::types;
-use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
+use crate::contracts::{services, types};
+use crate::seedwork::application::{
+    FalloComando, HandleError, Message, TransactionalHandler, execute,
+};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
-use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
+use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded, RespuestaRechazo};
 
 /// An auditor's review from `comandos-revisiones`, in the consumer's
-/// transaction with the inbox row. A review the audit's state does not
-/// allow is poison: dead-lettered with its reason (the BFF turns its
-/// command FALLIDO with it).
+/// transaction with the inbox row. A review the audit's state no longer
+/// allows (decided meanwhile, by another auditor or in the record's own
+/// context) is answered with `ComandoRechazado` and acknowledged (the BFF
+/// turns its command FALLIDO with the reason); a review that could never
+/// apply (no such audit, a registration's part) is poison.
 pub struct ComandosRevisionesConsumer {
     handlers: Arc<AuditoriaHandlers>,
     codec: Arc<AvroCodec>,
@@ -72,23 +76,29 @@ fn revision(decoded: &Decoded) -> Result<Revision, String> {
     }
 }
 
-fn revisar_fallido(error: RevisarAuditoriaError) -> HandleError {
+fn revisar_fallido(error: RevisarAuditoriaError) -> FalloComando {
     match error {
         RevisarAuditoriaError::Store(e) => e.into(),
-        RevisarAuditoriaError::TransicionInvalida(_)
-        | RevisarAuditoriaError::NoEncontrada(..)
+        RevisarAuditoriaError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: None,
+        },
+        RevisarAuditoriaError::NoEncontrada(..)
         | RevisarAuditoriaError::ParteDeRegistro(..)
-        | RevisarAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()),
+        | RevisarAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
-fn reabrir_fallido(error: ReabrirAuditoriaError) -> HandleError {
+fn reabrir_fallido(error: ReabrirAuditoriaError) -> FalloComando {
     match error {
         ReabrirAuditoriaError::Store(e) => e.into(),
-        ReabrirAuditoriaError::TransicionInvalida(_)
-        | ReabrirAuditoriaError::NoEncontrada(..)
+        ReabrirAuditoriaError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: None,
+        },
+        ReabrirAuditoriaError::NoEncontrada(..)
         | ReabrirAuditoriaError::ParteDeRegistro(..)
-        | ReabrirAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()),
+        | ReabrirAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -101,13 +111,29 @@ impl TransactionalHandler for ComandosRevisionesConsumer {
         let decoded = self.codec.decode_consumed(message)?;
         let comando = revision(&decoded).map_err(HandleError::Poison)?;
         let ctx = decoded.context();
-        match comando {
-            Revision::Revisar(c) => execute(&self.handlers.revisar, uow, c, &ctx)
-                .await
-                .map_err(revisar_fallido),
-            Revision::Reabrir(c) => execute(&self.handlers.reabrir, uow, c, &ctx)
-                .await
-                .map_err(reabrir_fallido),
+        let (tipo, id_entidad, resultado) = match comando {
+            Revision::Revisar(c) => (
+                c.tipo,
+                c.id_entidad.clone(),
+                execute(&self.handlers.revisar, uow, c, &ctx)
+                    .await
+                    .map_err(revisar_fallido),
+            ),
+            Revision::Reabrir(c) => (
+                c.tipo,
+                c.id_entidad.clone(),
+                execute(&self.handlers.reabrir, uow, c, &ctx)
+                    .await
+                    .map_err(reabrir_fallido),
+            ),
+        };
+        match resultado {
+            Ok(()) => Ok(()),
+            Err(fallo) => {
+                RespuestaRechazo::new(self.codec.clone(), services::AUDITORIA, tipo.as_str())
+                    .atender(uow, &decoded.header, &id_entidad, fallo)
+                    .await
+            }
         }
     }
 }

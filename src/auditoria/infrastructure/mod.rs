@@ -1,7 +1,8 @@
 //! Adapters of `auditoria`: the sqlx store of audits, the saga log and the
 //! registrations, the Avro mapping of its events and of the commands it
 //! sends, the consumers of the source contexts' events and of
-//! `comandos-auditoria` and `comandos-revisiones`, and the sagas' retry
+//! `comandos-auditoria`, `comandos-revisiones` and `rechazos-comandos`,
+//! and the sagas' retry
 //! ticker.
 
 mod comandos_auditoria;
@@ -9,6 +10,7 @@ mod comandos_revisiones;
 mod fuentes;
 mod messages;
 pub mod module;
+mod rechazos;
 mod source_events;
 mod sql_registros;
 mod sql_store;
@@ -18,6 +20,7 @@ pub use comandos_revisiones::ComandosRevisionesConsumer;
 pub use fuentes::{FUENTES, Fuente};
 pub use messages::AvroSagaMessages;
 pub use module::{AuditoriaHandlers, AuditoriaModule, SqlAuditoriaQueries};
+pub use rechazos::RechazosConsumer;
 pub use source_events::SourceEventsConsumer;
 pub use sql_store::SqlAuditoriaStore;
 

@@ -6,12 +6,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     AvroSagaMessages, ComandosAuditoriaConsumer, ComandosRevisionesConsumer, FUENTES, MIGRATIONS,
-    SourceEventsConsumer, SqlAuditoriaStore,
+    RechazosConsumer, SourceEventsConsumer, SqlAuditoriaStore,
 };
 use crate::auditoria::application::{
     AuditarEntidadHandler, ConsultasAuditoria, IniciarRegistroPropiedadHandler,
-    ReabrirAuditoriaHandler, RegistrarCompensacionHandler, RegistrarResultadoHandler,
-    ReintentarSagasVencidas, RevisarAuditoriaHandler, SagaPolicy,
+    ReabrirAuditoriaHandler, RegistrarCompensacionHandler, RegistrarRechazoHandler,
+    RegistrarResultadoHandler, ReintentarSagasVencidas, RevisarAuditoriaHandler, SagaPolicy,
 };
 use crate::auditoria::domain::ReglasRevision;
 use crate::contracts::services::AUDITORIA as SERVICE;
@@ -29,6 +29,7 @@ type SqlReintentos = ReintentarSagasVencidas<SqlAuditoriaStore, AvroSagaMessages
 pub struct AuditoriaHandlers {
     pub auditar: AuditarEntidadHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore, AvroSagaMessages>,
+    pub rechazo: RegistrarRechazoHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub compensacion: RegistrarCompensacionHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub registrar_propiedad: IniciarRegistroPropiedadHandler<SqlAuditoriaStore, AvroSagaMessages>,
     pub revisar: RevisarAuditoriaHandler<SqlAuditoriaStore, AvroSagaMessages>,
@@ -67,6 +68,7 @@ impl AuditoriaModule {
             revisar: RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy),
             reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone()),
             registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
+            rechazo: RegistrarRechazoHandler::new(s.clone(), m.clone()),
             compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
             registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
         });
@@ -88,6 +90,10 @@ impl AuditoriaModule {
                 SERVICE,
                 revisiones,
             )
+            .await?;
+        let rechazos = RechazosConsumer::new(handlers.clone(), codec.clone());
+        storage
+            .consume(bus.as_ref(), topics::RECHAZOS_COMANDOS, SERVICE, rechazos)
             .await?;
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();

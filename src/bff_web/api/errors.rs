@@ -59,7 +59,7 @@ pub fn autorizar(ctx: &async_graphql::Context<'_>, accion: Accion) -> async_grap
                 Accion::Crear => "the operador role is required",
                 Accion::Decidir => "the auditor role is required",
                 Accion::Operar => "the operador or auditor role is required",
-                Accion::Consultar => "not allowed",
+                Accion::Consultar => "the token carries no role of this system (operador, auditor)",
             },
         )),
     }

@@ -56,6 +56,22 @@ pub struct Pedido {
     pub after: Option<String>,
 }
 
+/// Longest search text: longer than any name, NIT or id a person types,
+/// short enough for every backend's LIKE.
+pub const MAX_BUSCAR: usize = 200;
+
+/// The search text, bounded; blank is no search.
+fn buscar(texto: Option<String>) -> async_graphql::Result<Option<String>> {
+    match texto {
+        Some(t) if t.chars().count() > MAX_BUSCAR => Err(coded(
+            "BAD_USER_INPUT",
+            format!("buscar must be at most {MAX_BUSCAR} characters"),
+        )
+        .extend_with(|_, e| e.set("field", "buscar"))),
+        otro => Ok(otro),
+    }
+}
+
 /// The cursor a list was asked to start after; `por_fecha` when the
 /// list's order is by date (its key must be a date).
 fn despues_de(after: Option<String>, por_fecha: bool) -> async_graphql::Result<Option<Cursor>> {
@@ -135,7 +151,7 @@ impl Pedido {
                     .to_owned()
             }),
             hallazgo: self.hallazgo.map(|h| (h.campo, h.problema)),
-            buscar: self.buscar,
+            buscar: buscar(self.buscar)?,
             orden: self.orden.into(),
             despues,
             limite: super::schema::page_size(self.first)? as i64,

@@ -4,11 +4,14 @@
 
 mod errors;
 mod explicaciones;
+mod guard;
 mod listas;
 mod operaciones;
 mod routes;
 mod schema;
 mod types;
+mod ws;
 
 pub use routes::router;
 pub use schema::{BffSchema, MAX_PAGE, build_schema};
+pub use ws::Origenes;

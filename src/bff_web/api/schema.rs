@@ -32,7 +32,9 @@ const DEFAULT_PAGE: usize = 20;
 
 pub type BffSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
-/// The schema with its limits: nesting depth 10, complexity 500.
+/// The schema with its limits: nesting depth 16 (the standard introspection
+/// query is 13 deep), complexity 500, and the
+/// document's cost bounded before it is parsed (see `guard`).
 pub fn build_schema(
     proyecciones: Arc<dyn Proyecciones>,
     commands: Arc<dyn EnviarComandos>,
@@ -46,8 +48,9 @@ pub fn build_schema(
         .data(cambios)
         .data(auth)
         .data(operaciones)
-        .limit_depth(10)
+        .limit_depth(16)
         .limit_complexity(500)
+        .extension(super::guard::Limites)
         .finish()
 }
 

@@ -127,7 +127,12 @@ async fn meter(proyecciones: SqlProyecciones, cancel: CancellationToken) {
 }
 
 /// The records the BFF writes and reads, with the fields it uses.
-const CONTRATO: [(&str, &str, &[&str]); 14] = [
+const CONTRATO: [(&str, &str, &[&str]); 15] = [
+    (
+        topics::RECHAZOS_COMANDOS,
+        types::COMANDO_RECHAZADO,
+        &["id_comando", "motivo"],
+    ),
     (
         topics::COMANDOS_REVISIONES,
         types::APROBAR_REVISION,

@@ -63,7 +63,7 @@ const FUENTES: [Fuente; 3] = [
 ];
 
 /// The topics the projector consumes.
-pub const TOPICS: [&str; 10] = [
+pub const TOPICS: [&str; 11] = [
     topics::EVENTOS_COMPANIAS,
     topics::EVENTOS_GEOGRAFICOS,
     topics::EVENTOS_PROPIEDADES,
@@ -74,6 +74,7 @@ pub const TOPICS: [&str; 10] = [
     topics::DLQ_COMANDOS_PROPIEDADES,
     topics::DLQ_COMANDOS_AUDITORIA,
     topics::DLQ_COMANDOS_REVISIONES,
+    topics::RECHAZOS_COMANDOS,
 ];
 
 #[derive(Deserialize)]
@@ -230,6 +231,10 @@ impl Projector {
         if kind == types::REGISTRO_PROPIEDAD_AVANZADO {
             return self.registro_avanzado(&decoded, uow).await;
         }
+        if kind == types::COMANDO_RECHAZADO {
+            let cambios = self.comando_rechazado(&decoded, uow).await?;
+            return Ok(Proyectado::sin_historia(cambios));
+        }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
             return Ok(Proyectado::sin_historia(Vec::new()));
         };
@@ -294,6 +299,25 @@ impl Projector {
             .unwrap_or_else(|| format!("dead-lettered on {}", message.topic));
         self.store
             .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
+            .await
+            .map_err(retry)?;
+        Ok(Vec::new())
+    }
+
+    /// A command the target context refused (it answered instead of
+    /// dead-lettering it): FALLIDO with the reason, when it is ours.
+    async fn comando_rechazado(
+        &self,
+        decoded: &Decoded,
+        uow: &mut SqlUnitOfWork,
+    ) -> Result<Vec<Cambio>, HandleError> {
+        let (Some(id), Some(motivo)) = (decoded.text("id_comando"), decoded.text("motivo")) else {
+            return Err(HandleError::Poison(
+                "ComandoRechazado without id_comando or motivo".into(),
+            ));
+        };
+        self.store
+            .comando_terminado(uow, &id, EstadoComando::Fallido, Some(&motivo))
             .await
             .map_err(retry)?;
         Ok(Vec::new())
@@ -364,8 +388,9 @@ impl Projector {
         Ok(registro.map(Cambio::Registro).into_iter().collect())
     }
 
-    /// A registration moved: the BFF's `RegistrarPropiedad` (the first
-    /// event's causation) is done, and the UI follows the steps.
+    /// A registration moved: the UI follows the steps, and the BFF's
+    /// `RegistrarPropiedad` ends with the registration: PROCESADO once it
+    /// is completada, FALLIDO with the cause once compensated or failed.
     async fn registro_avanzado(
         &self,
         decoded: &Decoded,
@@ -374,9 +399,21 @@ impl Projector {
         let r: RegistroData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
-        if let Some(causation) = &decoded.header.causation_id {
+        let final_ = match r.estado.as_str() {
+            "completada" => Some((EstadoComando::Procesado, None)),
+            "compensada" | "fallida" => Some((
+                EstadoComando::Fallido,
+                Some(format!(
+                    "registro {}: {}",
+                    r.estado,
+                    r.motivo.as_deref().unwrap_or(&r.paso)
+                )),
+            )),
+            _ => None,
+        };
+        if let Some((estado, error)) = final_ {
             self.store
-                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
+                .registro_terminado(uow, &r.id_propiedad, estado, error.as_deref())
                 .await
                 .map_err(retry)?;
         }

@@ -383,6 +383,30 @@ impl SqlProyecciones {
         Ok(())
     }
 
+    /// The BFF's registration of a property ended (its saga's end state).
+    pub async fn registro_terminado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        id_propiedad: &str,
+        estado: EstadoComando,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE comandos SET estado = $1, error = $2, fecha_actualizacion = $3 \
+             WHERE tipo = $4 AND id_entidad = $5 \
+             AND (estado = 'ACEPTADO' OR (estado = 'FALLIDO' AND $1 = 'PROCESADO'))",
+        )
+        .bind(estado.as_str())
+        .bind(error.map(str::to_owned))
+        .bind(now())
+        .bind(crate::contracts::types::REGISTRAR_PROPIEDAD)
+        .bind(id_propiedad)
+        .execute(uow.conn())
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
     /// Empties the projections (and the projector's inbox) before a replay.
     pub async fn vaciar(&self, consumers: &[&str]) -> Result<(), StoreError> {
         let mut tx = self.db.begin().await.map_err(store_error)?;

@@ -24,7 +24,7 @@ impl DatosCompania {
         Ok(Self {
             nombre: BoundedText::parse("nombre", nombre)?,
             email: BoundedText::parse("email", email)?,
-            identificacion: BoundedText::parse("identificacion", identificacion)?,
+            identificacion: BoundedText::identifier("identificacion", identificacion)?,
             pais: BoundedText::parse("pais", pais)?,
             telefono: BoundedText::parse("telefono", telefono)?,
         })

@@ -8,10 +8,12 @@ use crate::companias::application::{
     RechazarCompaniaError,
 };
 use crate::companias::domain::CompaniaEvent;
+use crate::contracts::services;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
+    execute,
 };
-use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
 /// Commands from `comandos-companias`, run through the same handlers as
 /// the HTTP API inside the consumer's shared transaction (which holds the
@@ -19,17 +21,23 @@ use crate::seedwork::infrastructure::avro::AvroCodec;
 pub struct ComandosCompaniasConsumer<R, E> {
     handlers: Arc<CompaniaHandlers<R, E>>,
     codec: Arc<AvroCodec>,
+    rechazos: RespuestaRechazo,
 }
 
 impl<R, E> ComandosCompaniasConsumer<R, E> {
     pub fn new(handlers: Arc<CompaniaHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
-        Self { handlers, codec }
+        Self {
+            rechazos: RespuestaRechazo::new(codec.clone(), services::COMPANIAS, "Compania"),
+            handlers,
+            codec,
+        }
     }
 }
 
 /// Which failures wait, which are retried and which are poison. A store
 /// outage waits; a company not there yet (its creation may still be on the
-/// way) is retried; an impossible decision or a duplicate is poison.
+/// way) is retried; a duplicate is poison; a decision the record refuses
+/// (decided otherwise already) is answered to its sender and acknowledged.
 fn crear_fallido(error: CrearCompaniaError) -> HandleError {
     match error {
         CrearCompaniaError::Store(e) => e.into(),
@@ -39,23 +47,27 @@ fn crear_fallido(error: CrearCompaniaError) -> HandleError {
     }
 }
 
-fn aprobar_fallido(error: AprobarCompaniaError) -> HandleError {
+fn aprobar_fallido(error: AprobarCompaniaError) -> FalloComando {
     match error {
         AprobarCompaniaError::Store(e) => e.into(),
-        AprobarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        AprobarCompaniaError::TransicionInvalida(_) | AprobarCompaniaError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
+        AprobarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
+        AprobarCompaniaError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        AprobarCompaniaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
-fn rechazar_fallido(error: RechazarCompaniaError) -> HandleError {
+fn rechazar_fallido(error: RechazarCompaniaError) -> FalloComando {
     match error {
         RechazarCompaniaError::Store(e) => e.into(),
-        RechazarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        RechazarCompaniaError::TransicionInvalida(_) | RechazarCompaniaError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
+        RechazarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
+        RechazarCompaniaError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        RechazarCompaniaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -82,12 +94,26 @@ where
                 .await
                 .map(|_| ())
                 .map_err(crear_fallido),
-            ComandoCompania::Aprobar(c) => execute(&h.aprobar, uow, c, &ctx)
-                .await
-                .map_err(aprobar_fallido),
-            ComandoCompania::Rechazar(c) => execute(&h.rechazar, uow, c, &ctx)
-                .await
-                .map_err(rechazar_fallido),
+            ComandoCompania::Aprobar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.aprobar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = aprobar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
+            ComandoCompania::Rechazar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.rechazar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = rechazar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
         }
     }
 }

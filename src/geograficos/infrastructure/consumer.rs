@@ -3,15 +3,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::avro::{ComandoDatosGeograficos, decodificar_comando};
+use crate::contracts::services;
 use crate::geograficos::application::{
     AprobarDatosGeograficosError, CrearDatosGeograficosError, DatosGeograficosHandlers,
     DatosGeograficosRepository, EliminarDatosGeograficosError, RechazarDatosGeograficosError,
 };
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
+    execute,
 };
-use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
 /// Commands from `comandos-geograficos`, run through the same handlers as
 /// the HTTP API inside the consumer's shared transaction (which holds the
@@ -19,17 +21,27 @@ use crate::seedwork::infrastructure::avro::AvroCodec;
 pub struct ComandosGeograficosConsumer<R, E> {
     handlers: Arc<DatosGeograficosHandlers<R, E>>,
     codec: Arc<AvroCodec>,
+    rechazos: RespuestaRechazo,
 }
 
 impl<R, E> ComandosGeograficosConsumer<R, E> {
     pub fn new(handlers: Arc<DatosGeograficosHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
-        Self { handlers, codec }
+        Self {
+            rechazos: RespuestaRechazo::new(
+                codec.clone(),
+                services::GEOGRAFICOS,
+                "DatosGeograficos",
+            ),
+            handlers,
+            codec,
+        }
     }
 }
 
 /// Which failures wait, which are retried and which are poison. A store
 /// outage waits; a record not there yet (its creation may still be on the
-/// way) is retried; an impossible decision or a duplicate is poison.
+/// way) is retried; a duplicate is poison; a decision the record refuses
+/// (decided otherwise already) is answered to its sender and acknowledged.
 fn crear_fallido(error: CrearDatosGeograficosError) -> HandleError {
     match error {
         CrearDatosGeograficosError::Store(e) => e.into(),
@@ -39,21 +51,31 @@ fn crear_fallido(error: CrearDatosGeograficosError) -> HandleError {
     }
 }
 
-fn aprobar_fallido(error: AprobarDatosGeograficosError) -> HandleError {
+fn aprobar_fallido(error: AprobarDatosGeograficosError) -> FalloComando {
     match error {
         AprobarDatosGeograficosError::Store(e) => e.into(),
-        AprobarDatosGeograficosError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        AprobarDatosGeograficosError::TransicionInvalida(_)
-        | AprobarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()),
+        AprobarDatosGeograficosError::NoEncontrada(_) => {
+            HandleError::Retryable(error.to_string()).into()
+        }
+        AprobarDatosGeograficosError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        AprobarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
-fn rechazar_fallido(error: RechazarDatosGeograficosError) -> HandleError {
+fn rechazar_fallido(error: RechazarDatosGeograficosError) -> FalloComando {
     match error {
         RechazarDatosGeograficosError::Store(e) => e.into(),
-        RechazarDatosGeograficosError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        RechazarDatosGeograficosError::TransicionInvalida(_)
-        | RechazarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()),
+        RechazarDatosGeograficosError::NoEncontrada(_) => {
+            HandleError::Retryable(error.to_string()).into()
+        }
+        RechazarDatosGeograficosError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        RechazarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -87,12 +109,26 @@ where
                 .await
                 .map(|_| ())
                 .map_err(crear_fallido),
-            ComandoDatosGeograficos::Aprobar(c) => execute(&h.aprobar, uow, c, &ctx)
-                .await
-                .map_err(aprobar_fallido),
-            ComandoDatosGeograficos::Rechazar(c) => execute(&h.rechazar, uow, c, &ctx)
-                .await
-                .map_err(rechazar_fallido),
+            ComandoDatosGeograficos::Aprobar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.aprobar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = aprobar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
+            ComandoDatosGeograficos::Rechazar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.rechazar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = rechazar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
             ComandoDatosGeograficos::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
                 .await
                 .map_err(eliminar_fallido),

@@ -11,7 +11,9 @@ pub struct DatosPropiedad {
 }
 
 impl DatosPropiedad {
-    /// Validates the raw values (bounded text, no control characters).
+    /// Validates the raw values (bounded text, no control characters); the
+    /// cadastral id and the nit are identifiers, normalized so that two
+    /// spellings of one id are one (uniqueness, the company it names).
     pub fn parse(
         nombre: &str,
         identificacion_catastral: &str,
@@ -19,11 +21,11 @@ impl DatosPropiedad {
     ) -> Result<Self, FieldError> {
         Ok(Self {
             nombre: BoundedText::parse("nombre", nombre)?,
-            identificacion_catastral: BoundedText::parse(
+            identificacion_catastral: BoundedText::identifier(
                 "identificacion_catastral",
                 identificacion_catastral,
             )?,
-            nit: BoundedText::parse("nit", nit)?,
+            nit: BoundedText::identifier("nit", nit)?,
         })
     }
 }

@@ -3,15 +3,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::avro::{ComandoPropiedad, decodificar_comando};
+use crate::contracts::services;
 use crate::propiedades::application::{
     AprobarPropiedadError, CrearPropiedadError, EliminarPropiedadError, PropiedadHandlers,
     PropiedadRepository, RechazarPropiedadError,
 };
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
+    execute,
 };
-use crate::seedwork::infrastructure::avro::AvroCodec;
+use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
 /// Commands from `comandos-propiedades`, run through the same handlers as
 /// the HTTP API inside the consumer's shared transaction (which holds the
@@ -19,17 +21,23 @@ use crate::seedwork::infrastructure::avro::AvroCodec;
 pub struct ComandosPropiedadesConsumer<R, E> {
     handlers: Arc<PropiedadHandlers<R, E>>,
     codec: Arc<AvroCodec>,
+    rechazos: RespuestaRechazo,
 }
 
 impl<R, E> ComandosPropiedadesConsumer<R, E> {
     pub fn new(handlers: Arc<PropiedadHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
-        Self { handlers, codec }
+        Self {
+            rechazos: RespuestaRechazo::new(codec.clone(), services::PROPIEDADES, "Propiedad"),
+            handlers,
+            codec,
+        }
     }
 }
 
 /// Which failures wait, which are retried and which are poison. A store
 /// outage waits; a record not there yet (its creation may still be on the
-/// way) is retried; an impossible decision or a duplicate is poison. A
+/// way) is retried; a duplicate is poison; a decision the record refuses
+/// (decided otherwise already) is answered to its sender and acknowledged. A
 /// taken cadastral id is no failure here: the handler answers it with
 /// `CreacionPropiedadFallida`, which commits with the inbox row.
 fn crear_fallido(error: CrearPropiedadError) -> HandleError {
@@ -48,23 +56,27 @@ fn eliminar_fallido(error: EliminarPropiedadError) -> HandleError {
     }
 }
 
-fn aprobar_fallido(error: AprobarPropiedadError) -> HandleError {
+fn aprobar_fallido(error: AprobarPropiedadError) -> FalloComando {
     match error {
         AprobarPropiedadError::Store(e) => e.into(),
-        AprobarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        AprobarPropiedadError::TransicionInvalida(_) | AprobarPropiedadError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
+        AprobarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
+        AprobarPropiedadError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        AprobarPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
-fn rechazar_fallido(error: RechazarPropiedadError) -> HandleError {
+fn rechazar_fallido(error: RechazarPropiedadError) -> FalloComando {
     match error {
         RechazarPropiedadError::Store(e) => e.into(),
-        RechazarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()),
-        RechazarPropiedadError::TransicionInvalida(_) | RechazarPropiedadError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
+        RechazarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
+        RechazarPropiedadError::TransicionInvalida(e) => FalloComando::Rechazo {
+            motivo: e.to_string(),
+            estado_actual: Some(e.from.to_string()),
+        },
+        RechazarPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -91,12 +103,26 @@ where
                 .await
                 .map(|_| ())
                 .map_err(crear_fallido),
-            ComandoPropiedad::Aprobar(c) => execute(&h.aprobar, uow, c, &ctx)
-                .await
-                .map_err(aprobar_fallido),
-            ComandoPropiedad::Rechazar(c) => execute(&h.rechazar, uow, c, &ctx)
-                .await
-                .map_err(rechazar_fallido),
+            ComandoPropiedad::Aprobar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.aprobar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = aprobar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
+            ComandoPropiedad::Rechazar(c) => {
+                let id = c.id.to_string();
+                match execute(&h.rechazar, uow, c, &ctx).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        let fallo = rechazar_fallido(e);
+                        self.rechazos.atender(uow, &header, &id, fallo).await
+                    }
+                }
+            }
             ComandoPropiedad::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
                 .await
                 .map_err(eliminar_fallido),

@@ -3,6 +3,9 @@
 //! `POST /x/{id}/<decision>` decides: auditor); reads are open inside the
 //! deployment unless configured otherwise; anonymous writes only where
 //! anonymous access is on (the embedded default, warned at start).
+//! Every write must declare a JSON body, anonymous or not: a page on
+//! another site can make a browser POST text/plain or a form without a
+//! preflight, but never application/json.
 
 use std::sync::Arc;
 
@@ -48,8 +51,29 @@ fn accion(method: &Method, path: &str) -> Accion {
     }
 }
 
+/// Whether a request declares a JSON body (`application/json`, or any
+/// `application/*+json`, parameters such as charset allowed).
+pub fn declara_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|esencia| {
+            let esencia = esencia.trim().to_ascii_lowercase();
+            esencia == "application/json"
+                || (esencia.starts_with("application/") && esencia.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
 async fn guard(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let accion = accion(request.method(), request.uri().path());
+    if accion != Accion::Consultar && !declara_json(request.headers()) {
+        return ApiError::UnsupportedMediaType(
+            "a write must be sent as Content-Type: application/json".into(),
+        )
+        .into_response();
+    }
     if accion == Accion::Consultar && gate.reads_open {
         return next.run(request).await;
     }
@@ -67,7 +91,9 @@ async fn guard(State(gate): State<Gate>, request: Request, next: Next) -> Respon
             Accion::Crear => "the operador role is required".into(),
             Accion::Decidir => "the auditor role is required".into(),
             Accion::Operar => "the operador or auditor role is required".into(),
-            Accion::Consultar => "not allowed".into(),
+            Accion::Consultar => {
+                "the token carries no role of this system (operador, auditor)".into()
+            }
         })
         .into_response(),
         Ok(_) => next.run(request).await,
@@ -77,6 +103,22 @@ async fn guard(State(gate): State<Gate>, request: Request, next: Next) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_json_bodies_are_writes() {
+        let con = |v: &str| {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, v.parse().unwrap());
+            declara_json(&h)
+        };
+        assert!(con("application/json"));
+        assert!(con("Application/JSON; charset=utf-8"));
+        assert!(con("application/merge-patch+json"));
+        assert!(!con("text/plain"));
+        assert!(!con("application/x-www-form-urlencoded"));
+        assert!(!con("multipart/form-data; boundary=x"));
+        assert!(!declara_json(&axum::http::HeaderMap::new()));
+    }
 
     #[test]
     fn creating_and_deciding_are_told_apart_by_path() {

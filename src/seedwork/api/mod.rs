@@ -8,10 +8,14 @@ mod health;
 pub mod openapi;
 mod problem;
 mod review_http;
+mod serve;
 
 pub use assets::{GRAPHIQL, asset_routes};
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
-pub use gate::Gate;
+pub use gate::{Gate, declara_json};
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
 pub use review_http::{ListParams, MotivosBody, PageParams, ReviewPaths, accepted, path_id};
+pub use serve::{
+    BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, bounded, declared_length, read_body_within, serve,
+};

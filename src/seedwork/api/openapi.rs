@@ -216,13 +216,13 @@ fn collection_item(paths: ReviewPaths, fields: &[&str], accepted: &Schema) -> Pa
         None => (
             "Register (blank fields allowed; the audit judges them); needs the operador role"
                 .into(),
-            &["400", "401", "403", "413", "422", "503"],
+            &["400", "401", "403", "413", "415", "422", "503"],
         ),
         Some(field) => (
             format!(
                 "Register (blank fields allowed; the audit judges them; a {field} already registered is 409); needs the operador role"
             ),
-            &["400", "401", "403", "409", "413", "422", "503"],
+            &["400", "401", "403", "409", "413", "415", "422", "503"],
         ),
     };
     let mut collection = PathItem::new(
@@ -269,15 +269,19 @@ fn collection_item(paths: ReviewPaths, fields: &[&str], accepted: &Schema) -> Pa
 fn decision_item(name: &str, decision: &str, accepted: &Schema) -> PathItem {
     let (summary, body, errors): (&str, Option<Schema>, &[&str]) = if decision == "aprobar" {
         (
-            "Approve (a repeat is a no-op); needs the auditor role",
-            None,
-            &["401", "403", "404", "409", "422", "503"],
+            "Approve (a repeat is a no-op); needs the auditor role. Like every write, sent as application/json (an empty object): anything else is 415",
+            Some(object(vec![], false)),
+            &[
+                "400", "401", "403", "404", "409", "413", "415", "422", "503",
+            ],
         )
     } else {
         (
             "Reject with motivos; needs the auditor role",
             Some(object(vec![("motivos", motivos(), true)], true)),
-            &["400", "401", "403", "404", "409", "413", "422", "503"],
+            &[
+                "400", "401", "403", "404", "409", "413", "415", "422", "503",
+            ],
         )
     };
     PathItem::new(

@@ -16,6 +16,11 @@ pub enum ApiError {
     Validation { field: String, message: String },
     #[error("request body too large: {0}")]
     TooLarge(String),
+
+    /// A write whose body is not declared JSON (a browser sends text/plain
+    /// and forms cross-site without asking first: they are refused).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// No usable token (missing, expired, invalid): `code` names which.
     #[error("{detail}")]
     Unauthenticated { code: &'static str, detail: String },
@@ -66,6 +71,7 @@ impl ApiError {
             Self::Malformed { .. } => StatusCode::BAD_REQUEST,
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -80,6 +86,7 @@ impl ApiError {
             Self::Malformed { .. } => "malformed_request",
             Self::Validation { .. } => "validation_error",
             Self::TooLarge(_) => "too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Unauthenticated { .. } => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound { .. } => "not_found",
@@ -112,6 +119,7 @@ impl IntoResponse for ApiError {
         }
         let field = match &self {
             Self::Malformed { field, .. } | Self::Validation { field, .. } => Some(field.as_str()),
+            Self::UnsupportedMediaType(_) => Some("content-type"),
             _ => None,
         };
         let code = match &self {

@@ -24,10 +24,22 @@ impl AuthError {
     }
 }
 
+/// Who sent a request, and until when that holds: a token's `exp` (a
+/// WebSocket opened with it is closed then); `None` for anonymous access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sesion {
+    pub principal: Principal,
+    pub expira: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Tells who sent a request from its `Authorization` header (or its
 /// absence, which is anonymous only where anonymous access is on).
 pub trait Authenticator: Send + Sync {
-    fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError>;
+    fn sesion(&self, authorization: Option<&str>) -> Result<Sesion, AuthError>;
+
+    fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError> {
+        self.sesion(authorization).map(|s| s.principal)
+    }
 
     /// Whether the development sign-in is offered (anonymous access on).
     fn ofrece_desarrollo(&self) -> bool {

@@ -68,3 +68,30 @@ pub struct TranslateError {
     pub event: String,
     pub reason: String,
 }
+
+/// What a command consumer makes of a handler's failure: a failure of the
+/// delivery (wait, retry, dead-letter), or the receiving aggregate's
+/// refusal, which is answered to the sender (`ComandoRechazado`) and
+/// acknowledged: a decision on a record already decided otherwise is a
+/// fact the saga that sent it must hear, not a poison message.
+#[derive(Debug)]
+pub enum FalloComando {
+    Entrega(HandleError),
+    Rechazo {
+        motivo: String,
+        /// The record's estado when it refused, when it exists.
+        estado_actual: Option<String>,
+    },
+}
+
+impl From<HandleError> for FalloComando {
+    fn from(error: HandleError) -> Self {
+        Self::Entrega(error)
+    }
+}
+
+impl From<StoreError> for FalloComando {
+    fn from(error: StoreError) -> Self {
+        Self::Entrega(error.into())
+    }
+}

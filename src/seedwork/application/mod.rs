@@ -16,10 +16,10 @@ pub mod testing;
 mod transactional;
 mod unit_of_work;
 
-pub use auth::{AuthError, Authenticator};
+pub use auth::{AuthError, Authenticator, Sesion};
 pub use command::{Command, CommandContext, CommandHandler, dispatch, execute};
 pub use command_unit::stage_events;
-pub use errors::{BusError, HandleError, StoreError, TranslateError};
+pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use messaging::{
     BatchOutcome, EventTranslator, Message, MessageBus, MessageHandler, REPLAY_PROPERTY,
 };

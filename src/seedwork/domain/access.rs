@@ -52,13 +52,14 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// Any valid token may read; creating needs `operador`, deciding
-    /// `auditor`. Anonymous access (local use only) may do everything.
+    /// A token with any of our roles may read; creating needs `operador`,
+    /// deciding `auditor`; a token with none of our roles may do nothing.
+    /// Anonymous access (local use only) may do everything.
     pub fn puede(&self, accion: Accion) -> bool {
         match self {
             Self::Anonimo => true,
             Self::Usuario { roles, .. } => match accion {
-                Accion::Consultar => true,
+                Accion::Consultar => !roles.is_empty(),
                 Accion::Crear => roles.contains(&Rol::Operador),
                 Accion::Decidir => roles.contains(&Rol::Auditor),
                 Accion::Operar => !roles.is_empty(),
@@ -85,5 +86,17 @@ mod tests {
         assert!(auditor.puede(Accion::Decidir) && !auditor.puede(Accion::Crear));
         assert!(auditor.puede(Accion::Consultar) && operador.puede(Accion::Consultar));
         assert!(Principal::Anonimo.puede(Accion::Decidir));
+        let nadie = Principal::Usuario {
+            sujeto: "n".into(),
+            roles: vec![],
+        };
+        for accion in [
+            Accion::Consultar,
+            Accion::Crear,
+            Accion::Decidir,
+            Accion::Operar,
+        ] {
+            assert!(!nadie.puede(accion), "{accion:?}");
+        }
     }
 }

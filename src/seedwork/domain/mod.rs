@@ -14,4 +14,4 @@ mod text;
 pub use access::{Accion, Principal, Rol};
 pub use aggregate::{AggregateRoot, EventBuffer};
 pub use review::{Estado, MAX_MOTIVOS, Motivos, Review, ReviewError, Transition};
-pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS};
+pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS, es_blanco, es_invisible};

@@ -4,7 +4,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
-use crate::seedwork::application::{AuthError, Authenticator};
+use crate::seedwork::application::{AuthError, Authenticator, Sesion};
 use crate::seedwork::domain::{Principal, Rol};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -12,6 +12,9 @@ struct Claims {
     sub: String,
     roles: Vec<String>,
     exp: u64,
+    /// Not before (epoch seconds): a token is refused until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<u64>,
 }
 
 /// How tokens are checked: an HS256 secret, optionally an RS256 public key,
@@ -70,11 +73,14 @@ impl Authenticator for AuthConfig {
         ))
     }
 
-    /// The principal of an `Authorization` header value (or its absence).
-    fn principal(&self, authorization: Option<&str>) -> Result<Principal, AuthError> {
+    /// The session of an `Authorization` header value (or its absence).
+    fn sesion(&self, authorization: Option<&str>) -> Result<Sesion, AuthError> {
         let Some(value) = authorization.map(str::trim).filter(|v| !v.is_empty()) else {
             return if self.anonymous {
-                Ok(Principal::Anonimo)
+                Ok(Sesion {
+                    principal: Principal::Anonimo,
+                    expira: None,
+                })
             } else {
                 Err(AuthError::Missing)
             };
@@ -100,21 +106,29 @@ impl Authenticator for AuthConfig {
             }
             (result, _) => result?,
         };
+        // Roles of other systems in a shared token mean nothing here; a
+        // token with none of ours authorizes nothing (see `Principal`).
         let roles = data
             .claims
             .roles
             .iter()
-            .map(|r| r.parse::<Rol>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(AuthError::Invalid)?;
-        Ok(Principal::Usuario {
-            sujeto: data.claims.sub,
-            roles,
+            .filter_map(|r| r.parse::<Rol>().ok())
+            .collect();
+        Ok(Sesion {
+            principal: Principal::Usuario {
+                sujeto: data.claims.sub,
+                roles,
+            },
+            expira: chrono::DateTime::from_timestamp(
+                i64::try_from(data.claims.exp).unwrap_or(i64::MAX),
+                0,
+            ),
         })
     }
 }
 
-/// The claims of a token signed with `key`, not expired.
+/// The claims of a token signed with `key`, not expired and not before
+/// its `nbf`.
 fn verify(
     token: &str,
     key: &DecodingKey,
@@ -122,8 +136,12 @@ fn verify(
 ) -> Result<jsonwebtoken::TokenData<Claims>, AuthError> {
     let mut validation = Validation::new(alg);
     validation.leeway = 0;
+    validation.validate_nbf = true;
     decode::<Claims>(token, key, &validation).map_err(|e| match e.kind() {
         jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
+        jsonwebtoken::errors::ErrorKind::ImmatureSignature => {
+            AuthError::Invalid("the token is not valid yet (nbf)".into())
+        }
         _ => AuthError::Invalid(e.to_string()),
     })
 }
@@ -140,10 +158,32 @@ pub fn mint_token(
         sub: subject.to_owned(),
         roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
         exp: u64::try_from(exp.max(0)).unwrap_or(0),
+        nbf: None,
     };
+    sign(secret, &claims)
+}
+
+/// Mints an HS256 token with any claims (tests of what the verifier
+/// refuses: a future `nbf`, roles of another system).
+pub fn mint_token_with(
+    secret: &str,
+    roles: &[&str],
+    exp: i64,
+    nbf: Option<i64>,
+) -> Result<String, AuthError> {
+    let claims = Claims {
+        sub: "test".into(),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        exp: u64::try_from(exp.max(0)).unwrap_or(0),
+        nbf: nbf.map(|n| u64::try_from(n.max(0)).unwrap_or(0)),
+    };
+    sign(secret, &claims)
+}
+
+fn sign(secret: &str, claims: &Claims) -> Result<String, AuthError> {
     encode(
         &Header::new(Algorithm::HS256),
-        &claims,
+        claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .map_err(|e| AuthError::Invalid(e.to_string()))
@@ -177,5 +217,26 @@ mod tests {
         ));
         let open = AuthConfig::new("s3cret", None, true).unwrap();
         assert_eq!(open.principal(None), Ok(Principal::Anonimo));
+    }
+
+    #[test]
+    fn a_future_nbf_is_refused_and_foreign_roles_are_dropped() {
+        let auth = AuthConfig::new("s3cret", None, false).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let early = mint_token_with("s3cret", &["auditor"], now + 7200, Some(now + 3600)).unwrap();
+        assert!(matches!(
+            auth.principal(Some(&format!("Bearer {early}"))),
+            Err(AuthError::Invalid(m)) if m.contains("nbf")
+        ));
+        let foreign = mint_token_with("s3cret", &["admin", "auditor"], now + 60, None).unwrap();
+        let sesion = auth.sesion(Some(&format!("Bearer {foreign}"))).unwrap();
+        assert_eq!(
+            sesion.principal,
+            Principal::Usuario {
+                sujeto: "test".into(),
+                roles: vec![Rol::Auditor]
+            }
+        );
+        assert_eq!(sesion.expira.map(|e| e.timestamp()), Some(now + 60));
     }
 }

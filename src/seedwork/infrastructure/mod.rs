@@ -25,7 +25,7 @@ pub use embedded_bus::{
     DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter, RetryPolicy,
 };
 pub use errors::InfraError;
-pub use jwt::{AuthConfig, mint_token};
+pub use jwt::{AuthConfig, mint_token, mint_token_with};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};

@@ -2,7 +2,8 @@
 //! `AuditarEntidad` (a record was created: audit it, start its decision
 //! saga or move its registration), `IniciarRegistroPropiedad` (start the
 //! property-registration saga), `RegistrarResultado` (the source context
-//! reported the final state), `RegistrarCompensacion` (a compensation
+//! reported the final state), `RegistrarRechazo` (it refused a saga's
+//! command), `RegistrarCompensacion` (a compensation
 //! applied, or a creation refused) and `ReintentarSagasVencidas` (re-send,
 //! compensate or fail what is overdue); an auditor's review:
 //! `RevisarAuditoria` (approve or reject an audit EnRevision) and
@@ -12,6 +13,7 @@ mod auditar_entidad;
 mod iniciar_registro_propiedad;
 mod reabrir_auditoria;
 mod registrar_compensacion;
+mod registrar_rechazo;
 mod registrar_resultado;
 mod reintentar_sagas_vencidas;
 mod revisar_auditoria;
@@ -24,6 +26,7 @@ pub use reabrir_auditoria::{ReabrirAuditoria, ReabrirAuditoriaError, ReabrirAudi
 pub use registrar_compensacion::{
     RegistrarCompensacion, RegistrarCompensacionError, RegistrarCompensacionHandler,
 };
+pub use registrar_rechazo::{RegistrarRechazo, RegistrarRechazoError, RegistrarRechazoHandler};
 pub use registrar_resultado::{
     RegistrarResultado, RegistrarResultadoError, RegistrarResultadoHandler,
 };

@@ -318,7 +318,7 @@ async fn auditar_entidad_commits_the_audit_its_event_the_saga_and_its_command_on
 }
 
 #[tokio::test]
-async fn registrar_resultado_completes_the_saga_and_notes_a_different_outcome() {
+async fn a_different_outcome_fails_the_saga_and_the_audit_follows_the_record() {
     let (uows, store) = (
         MemoryUnitOfWorkFactory::default(),
         MemoryAuditorias::default(),
@@ -350,8 +350,59 @@ async fn registrar_resultado_completes_the_saga_and_notes_a_different_outcome() 
         .await
         .expect("result");
     let saga = store.sagas.lock().expect("lock")["c-2"].clone();
-    assert_eq!(saga.estado, EstadoSaga::Completada);
+    assert_eq!(saga.estado, EstadoSaga::Fallida);
     assert!(saga.ultimo_error.is_some_and(|e| e.contains("Rechazada")));
+    let auditoria = store.auditorias.lock().expect("lock")["c-2"].clone();
+    assert_eq!(auditoria.resultado, Resultado::Rechazada);
+    assert!(
+        auditoria
+            .motivo
+            .is_some_and(|m| m.contains("contexto de origen"))
+    );
+    assert_eq!(
+        uows.committed_types(),
+        ["AuditoriaCompletada", "Aprobar", "AuditoriaCompletada"],
+        "the audit's new verdict is announced"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_command_fails_its_saga_at_once_and_the_audit_follows() {
+    let (uows, store) = (
+        MemoryUnitOfWorkFactory::default(),
+        MemoryAuditorias::default(),
+    );
+    let s = Arc::new(store.clone());
+    let auditar_h =
+        AuditarEntidadHandler::new(s.clone(), Arc::new(NamedSagaMessages), policy(30_000));
+    let rechazo_h = RegistrarRechazoHandler::new(s, Arc::new(NamedSagaMessages));
+    // given: an audit that decided to approve, its saga waiting
+    dispatch(
+        &uows,
+        &auditar_h,
+        auditar("c-3", "a@andes.co"),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("audit");
+    let saga = store.sagas.lock().expect("lock")["c-3"].clone();
+    // when: the source refuses the saga's command (decided Rechazada already)
+    let rechazo = RegistrarRechazo {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-3".into(),
+        id_comando: saga.id_comando.clone(),
+        motivo: "cannot approve a record that is Rechazada".into(),
+        decidido: Some(Resultado::Rechazada),
+    };
+    dispatch(&uows, &rechazo_h, rechazo, CommandContext::new_root())
+        .await
+        .expect("refusal");
+    // then: the saga failed saying why, and the audit tells the record's truth
+    let saga = store.sagas.lock().expect("lock")["c-3"].clone();
+    assert_eq!(saga.estado, EstadoSaga::Fallida);
+    assert!(saga.ultimo_error.is_some_and(|e| e.contains("refused")));
+    let auditoria = store.auditorias.lock().expect("lock")["c-3"].clone();
+    assert_eq!(auditoria.resultado, Resultado::Rechazada);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod codec;
 mod payload;
+mod rechazo;
 mod registry;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
@@ -10,4 +11,5 @@ pub use payload::{
     EventEncoder, Field, Payload, RecordContract, creation_id, id_field, optional_text,
     require_contract, writes_latest,
 };
+pub use rechazo::RespuestaRechazo;
 pub use registry::{SchemaRegistry, TopicSchemas};

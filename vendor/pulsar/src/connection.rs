@@ -909,6 +909,22 @@ pub struct Connection<Exe: Executor> {
     sender: ConnectionSender<Exe>,
 }
 
+/// Connects a TCP stream with Nagle's algorithm off: the protocol's frames
+/// are small and latency-bound (a send, a receipt, an ack), and Nagle's
+/// algorithm holds a small frame until the previous one is acknowledged,
+/// adding up to a delayed-ACK timeout (tens of ms) per hop. The Java
+/// client sets TCP_NODELAY by default.
+#[cfg(any(
+    feature = "tokio-runtime",
+    feature = "tokio-rustls-runtime-aws-lc-rs",
+    feature = "tokio-rustls-runtime-ring"
+))]
+async fn tokio_tcp_connect(address: &SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+    let stream = tokio::net::TcpStream::connect(address).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
 impl<Exe: Executor> Connection<Exe> {
     #[cfg_attr(feature = "telemetry", tracing::instrument(skip_all))]
     pub async fn new(
@@ -1062,7 +1078,7 @@ impl<Exe: Executor> Connection<Exe> {
             #[cfg(feature = "tokio-runtime")]
             ExecutorKind::Tokio => {
                 if tls {
-                    let stream = tokio::net::TcpStream::connect(&address).await?;
+                    let stream = tokio_tcp_connect(&address).await?;
 
                     let mut builder = native_tls::TlsConnector::builder();
                     for certificate in certificate_chain {
@@ -1090,9 +1106,8 @@ impl<Exe: Executor> Connection<Exe> {
                     )
                     .await
                 } else {
-                    let stream = tokio::net::TcpStream::connect(&address)
-                        .await
-                        .map(|stream| tokio_util::codec::Framed::new(stream, Codec))?;
+                    let stream = tokio_tcp_connect(&address).await?;
+                    let stream = tokio_util::codec::Framed::new(stream, Codec);
 
                     Connection::connect(
                         connection_id,
@@ -1115,7 +1130,7 @@ impl<Exe: Executor> Connection<Exe> {
             ))]
             ExecutorKind::Tokio => {
                 if tls {
-                    let stream = tokio::net::TcpStream::connect(&address).await?;
+                    let stream = tokio_tcp_connect(&address).await?;
                     let mut root_store = rustls::RootCertStore::empty();
 
                     root_store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -1147,9 +1162,8 @@ impl<Exe: Executor> Connection<Exe> {
                     )
                     .await
                 } else {
-                    let stream = tokio::net::TcpStream::connect(&address)
-                        .await
-                        .map(|stream| tokio_util::codec::Framed::new(stream, Codec))?;
+                    let stream = tokio_tcp_connect(&address).await?;
+                    let stream = tokio_util::codec::Framed::new(stream, Codec);
 
                     Connection::connect(
                         connection_id,
@@ -1175,6 +1189,7 @@ impl<Exe: Executor> Connection<Exe> {
             ExecutorKind::AsyncStd => {
                 if tls {
                     let stream = async_std::net::TcpStream::connect(&address).await?;
+                    stream.set_nodelay(true)?;
                     let mut connector = async_native_tls::TlsConnector::new();
                     for certificate in certificate_chain {
                         connector = connector.add_root_certificate(certificate.clone());
@@ -1199,9 +1214,9 @@ impl<Exe: Executor> Connection<Exe> {
                     )
                     .await
                 } else {
-                    let stream = async_std::net::TcpStream::connect(&address)
-                        .await
-                        .map(|stream| asynchronous_codec::Framed::new(stream, Codec))?;
+                    let stream = async_std::net::TcpStream::connect(&address).await?;
+                    stream.set_nodelay(true)?;
+                    let stream = asynchronous_codec::Framed::new(stream, Codec);
 
                     Connection::connect(
                         connection_id,
@@ -1226,6 +1241,7 @@ impl<Exe: Executor> Connection<Exe> {
             ExecutorKind::AsyncStd => {
                 if tls {
                     let stream = async_std::net::TcpStream::connect(&address).await?;
+                    stream.set_nodelay(true)?;
                     let mut root_store = rustls::RootCertStore::empty();
 
                     root_store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -1257,9 +1273,9 @@ impl<Exe: Executor> Connection<Exe> {
                     )
                     .await
                 } else {
-                    let stream = async_std::net::TcpStream::connect(&address)
-                        .await
-                        .map(|stream| asynchronous_codec::Framed::new(stream, Codec))?;
+                    let stream = async_std::net::TcpStream::connect(&address).await?;
+                    stream.set_nodelay(true)?;
+                    let stream = asynchronous_codec::Framed::new(stream, Codec);
 
                     Connection::connect(
                         connection_id,
@@ -2136,6 +2152,20 @@ mod tests {
             *self.count.write().await += 1;
             Ok("test_auth_data".as_bytes().to_vec())
         }
+    }
+
+    #[tokio::test]
+    #[cfg(any(
+        feature = "tokio-runtime",
+        feature = "tokio-rustls-runtime-aws-lc-rs",
+        feature = "tokio-rustls-runtime-ring"
+    ))]
+    async fn connections_are_made_with_nodelay() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = super::tokio_tcp_connect(&listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        assert!(stream.nodelay().unwrap());
     }
 
     #[tokio::test]

@@ -51,6 +51,10 @@ pub struct ConsumerEngine<Exe: Executor> {
     unacked_messages: HashMap<MessageIdData, Instant>,
     dead_letter_policy: Option<DeadLetterPolicy>,
     options: ConsumerOptions,
+    /// Individual acks waiting to be sent together (`ack_group_time`),
+    /// and when the first of them must leave.
+    pending_acks: Vec<MessageIdData>,
+    pending_acks_deadline: Option<Instant>,
 }
 
 impl<Exe: Executor> ConsumerEngine<Exe> {
@@ -91,6 +95,8 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
             unacked_messages: HashMap::new(),
             dead_letter_policy,
             options,
+            pending_acks: Vec::new(),
+            pending_acks_deadline: None,
         }
     }
 
@@ -199,7 +205,24 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
                 self.remaining_messages = self.batch_size as i64;
             }
 
-            match Self::timeout(self.event_rx.next(), Duration::from_secs(1)).await {
+            // With acks waiting, wake up when the first of them must leave.
+            let wait = match self.pending_acks_deadline {
+                Some(deadline) => deadline
+                    .saturating_duration_since(Instant::now())
+                    .min(Duration::from_secs(1)),
+                None => Duration::from_secs(1),
+            };
+            if self
+                .pending_acks_deadline
+                .is_some_and(|deadline| deadline <= Instant::now())
+            {
+                self.flush_acks().await;
+                continue;
+            }
+            match Self::timeout(self.event_rx.next(), wait).await {
+                Err(_) if self.pending_acks_deadline.is_some() => {
+                    self.flush_acks().await;
+                }
                 Err(_) => {
                     // If you are reading this comment, you may have an issue where you have
                     // received a batched message that is greater that the batch
@@ -280,6 +303,8 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
         match ack_opt {
             None => {
                 trace!("ack channel was closed");
+                // The consumer is gone: what it acknowledged still leaves.
+                self.flush_acks().await;
                 false
             }
             Some(EngineMessage::Ack(message_id, cumulative)) => {
@@ -344,11 +369,35 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
     async fn ack(&mut self, message_id: MessageIdData, cumulative: bool) {
         // FIXME: this does not handle cumulative acks
         self.unacked_messages.remove(&message_id);
+        if let (Some(group_time), false) = (self.options.ack_group_time, cumulative) {
+            self.pending_acks.push(message_id);
+            self.pending_acks_deadline
+                .get_or_insert_with(|| Instant::now() + group_time);
+            let max = self.options.ack_group_max_size.unwrap_or(1000).max(1) as usize;
+            if self.pending_acks.len() >= max {
+                self.flush_acks().await;
+            }
+            return;
+        }
         let res = self
             .connection
             .sender()
             .send_ack(self.id, vec![message_id], cumulative)
             .await;
+        if res.is_err() {
+            error!("ack error: {:?}", res);
+        }
+    }
+
+    /// Sends the grouped individual acks in one `CommandAck`.
+    #[cfg_attr(feature = "telemetry", tracing::instrument(skip_all))]
+    async fn flush_acks(&mut self) {
+        self.pending_acks_deadline = None;
+        if self.pending_acks.is_empty() {
+            return;
+        }
+        let ids = std::mem::take(&mut self.pending_acks);
+        let res = self.connection.sender().send_ack(self.id, ids, false).await;
         if res.is_err() {
             error!("ack error: {:?}", res);
         }

@@ -33,6 +33,14 @@ pub struct ConsumerOptions {
     /// }
     /// ```
     pub initial_position: InitialPosition,
+    /// Group individual acknowledgements: an ack waits at most this long
+    /// and is sent with the others that arrived meanwhile in one
+    /// `CommandAck` (the Java client's `acknowledgementsGroupTime`, 100 ms
+    /// there by default). `None` (the default) sends each ack at once.
+    pub ack_group_time: Option<std::time::Duration>,
+    /// With `ack_group_time`: send the group as soon as it holds this many
+    /// acks (default 1000).
+    pub ack_group_max_size: Option<u32>,
 }
 
 impl ConsumerOptions {
@@ -76,6 +84,15 @@ impl ConsumerOptions {
     #[cfg_attr(feature = "telemetry", tracing::instrument(skip_all))]
     pub fn with_initial_position(mut self, initial_position: InitialPosition) -> Self {
         self.initial_position = initial_position;
+        self
+    }
+
+    /// Groups individual acks for up to `time` (or `max_size` of them)
+    /// into one `CommandAck`.
+    #[cfg_attr(feature = "telemetry", tracing::instrument(skip_all))]
+    pub fn with_ack_grouping(mut self, time: std::time::Duration, max_size: u32) -> Self {
+        self.ack_group_time = Some(time);
+        self.ack_group_max_size = Some(max_size.max(1));
         self
     }
 

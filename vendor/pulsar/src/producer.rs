@@ -172,6 +172,13 @@ pub struct ProducerOptions {
     /// [`Producer::send_non_blocking`]. (default: false)
     pub block_queue_if_full: bool,
     pub routing_policy: Option<RoutingPolicy>,
+    /// Key-based batching (the Java client's `BatcherBuilder.KEY_BASED`):
+    /// a batch is sent as one message per ordering key, each holding only
+    /// messages of that key and carrying it (`partition_key` and
+    /// `ordering_key`) in its metadata, so a Key_Shared subscription routes
+    /// whole batches by key. Per-key order is kept. Off by default: a batch
+    /// is one message whose metadata carries no key.
+    pub batch_by_key: bool,
 }
 
 impl ProducerOptions {
@@ -1546,6 +1553,47 @@ async fn batch_process_loop(
     }
 }
 
+type ReceiptSender = oneshot::Sender<Result<CommandSendReceipt, Error>>;
+
+/// The messages one batched message carries, and the key its metadata
+/// carries (none when batching is not by key).
+struct KeyGroup {
+    partition_key: Option<String>,
+    ordering_key: Option<Vec<u8>>,
+    messages: Vec<(ReceiptSender, BatchedMessage)>,
+}
+
+/// Splits a batch by ordering key (`by_key`): one group per key, in the
+/// order each key first appears, each keeping its messages' order. Without
+/// `by_key`, the batch is one group as before.
+fn key_groups(messages: Vec<(ReceiptSender, BatchedMessage)>, by_key: bool) -> Vec<KeyGroup> {
+    if !by_key {
+        return vec![KeyGroup {
+            partition_key: None,
+            ordering_key: None,
+            messages,
+        }];
+    }
+    let mut groups: Vec<KeyGroup> = Vec::new();
+    let mut by_index: HashMap<(Option<String>, Option<Vec<u8>>), usize> = HashMap::new();
+    for (tx, message) in messages {
+        let key = (
+            message.metadata.partition_key.clone(),
+            message.metadata.ordering_key.clone(),
+        );
+        let index = *by_index.entry(key).or_insert_with_key(|(partition_key, ordering_key)| {
+            groups.push(KeyGroup {
+                partition_key: partition_key.clone(),
+                ordering_key: ordering_key.clone(),
+                messages: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[index].messages.push((tx, message));
+    }
+    groups
+}
+
 #[cfg_attr(feature = "telemetry", tracing::instrument(skip_all))]
 async fn message_send_loop<Exe>(
     mut msg_receiver: mpsc::Receiver<Vec<BatchItem>>,
@@ -1565,9 +1613,6 @@ async fn message_send_loop<Exe>(
                     );
                     continue;
                 }
-                let mut payload: Vec<u8> = Vec::new();
-                let mut receipts = Vec::new();
-
                 let flush_tx = {
                     if let Some(BatchItem::Flush(_)) = batch_items.last() {
                         if let BatchItem::Flush(tx) = batch_items.pop().unwrap() {
@@ -1579,11 +1624,10 @@ async fn message_send_loop<Exe>(
                         None
                     }
                 };
-                let counter = batch_items.len();
+                let mut messages = Vec::with_capacity(batch_items.len());
                 for item in batch_items {
                     if let BatchItem::SingleMessage(tx, batched_msg) = item {
-                        receipts.push(tx);
-                        batched_msg.serialize(&mut payload);
+                        messages.push((tx, batched_msg));
                     } else {
                         error!(
                             "producer {}'s message_send_loop received a Flush item unexpectedly",
@@ -1591,48 +1635,67 @@ async fn message_send_loop<Exe>(
                         );
                     }
                 }
-                if counter == 0 {
+                if messages.is_empty() {
                     if let Some(flush_tx) = flush_tx {
                         let _ = flush_tx.send(());
                     }
                     continue;
                 }
 
-                let message = ProducerMessage {
-                    payload,
-                    num_messages_in_batch: Some(counter as i32),
-                    ..Default::default()
-                };
-
-                trace!("sending a batched message of size {}", counter);
-
-                let send = async || {
-                    let compressed_message =
-                        compress_message(message, &connection.options.compression)?;
-                    connection.send(compressed_message).await?.await
-                };
-                match send().await {
-                    Ok(receipt) => {
-                        for (batch_index, tx) in receipts.into_iter().enumerate() {
-                            let mut receipt = receipt.clone();
-                            if let Some(msg_id) = &mut receipt.message_id {
-                                msg_id.batch_index = Some(batch_index as i32);
-                                msg_id.batch_size = Some(counter as i32);
+                // Every batch leaves before any receipt is awaited, so the
+                // batches of one flush share the round trip.
+                let mut in_flight = Vec::new();
+                for group in key_groups(messages, connection.options.batch_by_key) {
+                    let counter = group.messages.len();
+                    let mut payload: Vec<u8> = Vec::new();
+                    let mut receipts = Vec::with_capacity(counter);
+                    for (tx, batched_msg) in group.messages {
+                        receipts.push(tx);
+                        batched_msg.serialize(&mut payload);
+                    }
+                    let message = ProducerMessage {
+                        payload,
+                        num_messages_in_batch: Some(counter as i32),
+                        partition_key: group.partition_key,
+                        ordering_key: group.ordering_key,
+                        ..Default::default()
+                    };
+                    trace!("sending a batched message of size {}", counter);
+                    let sent = match compress_message(message, &connection.options.compression) {
+                        Ok(compressed) => connection.send(compressed).await,
+                        Err(e) => Err(e),
+                    };
+                    in_flight.push((sent, receipts));
+                }
+                for (sent, receipts) in in_flight {
+                    let counter = receipts.len();
+                    let receipt = match sent {
+                        Ok(receipt) => receipt.await,
+                        Err(e) => Err(e),
+                    };
+                    match receipt {
+                        Ok(receipt) => {
+                            for (batch_index, tx) in receipts.into_iter().enumerate() {
+                                let mut receipt = receipt.clone();
+                                if let Some(msg_id) = &mut receipt.message_id {
+                                    msg_id.batch_index = Some(batch_index as i32);
+                                    msg_id.batch_size = Some(counter as i32);
+                                }
+                                let _ = tx.send(Ok(receipt));
                             }
-                            let _ = tx.send(Ok(receipt));
                         }
-                        if let Some(flush_tx) = flush_tx {
-                            let _ = flush_tx.send(());
-                        }
-                    }
-                    Err(e) => {
-                        let error = Arc::new(e);
-                        for tx in receipts {
-                            let _ =
-                                tx.send(Err(Error::Producer(ProducerError::Batch(error.clone()))));
+                        Err(e) => {
+                            let error = Arc::new(e);
+                            for tx in receipts {
+                                let _ = tx
+                                    .send(Err(Error::Producer(ProducerError::Batch(error.clone()))));
+                            }
                         }
                     }
-                };
+                }
+                if let Some(flush_tx) = flush_tx {
+                    let _ = flush_tx.send(());
+                }
             }
             None => {
                 debug!("producer {producer_id} message_send_loop: channel closed, exiting");
@@ -1833,6 +1896,49 @@ mod tests {
     use crate::{
         routing_policy::CustomRoutingPolicy, test_utils, tests::TEST_LOGGER, TokioExecutor,
     };
+
+    fn keyed(key: &str, n: u8) -> (ReceiptSender, BatchedMessage) {
+        let (tx, _rx) = oneshot::channel();
+        let message = BatchedMessage {
+            metadata: proto::SingleMessageMetadata {
+                partition_key: Some(key.to_owned()),
+                payload_size: 1,
+                ..Default::default()
+            },
+            payload: vec![n],
+        };
+        (tx, message)
+    }
+
+    #[test]
+    fn a_batch_by_key_holds_one_key_each_in_order() {
+        let messages = vec![
+            keyed("a", 1),
+            keyed("b", 2),
+            keyed("a", 3),
+            keyed("c", 4),
+            keyed("b", 5),
+        ];
+        let groups = key_groups(messages, true);
+        let seen: Vec<(Option<String>, Vec<u8>)> = groups
+            .into_iter()
+            .map(|g| {
+                let payloads = g.messages.iter().map(|(_, m)| m.payload[0]).collect();
+                (g.partition_key, payloads)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (Some("a".to_owned()), vec![1, 3]),
+                (Some("b".to_owned()), vec![2, 5]),
+                (Some("c".to_owned()), vec![4]),
+            ]
+        );
+        let unkeyed = key_groups(vec![keyed("a", 1), keyed("b", 2)], false);
+        assert_eq!(unkeyed.len(), 1);
+        assert_eq!(unkeyed[0].partition_key, None);
+    }
 
     #[test]
     fn send_future_errors_when_sender_dropped() {

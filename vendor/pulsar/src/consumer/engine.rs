@@ -354,6 +354,9 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
                 true
             }
             Some(EngineMessage::GetConnection(sender)) => {
+                // Whoever uses the connection directly (closing the
+                // consumer, seeking) comes after the acks already given.
+                self.flush_acks().await;
                 let _ = sender.send(self.connection.clone()).map_err(|_| {
                     error!(
                         "consumer requested the engine's connection but dropped the \

@@ -29,6 +29,72 @@ use crate::{
     Error, Executor, Payload, Pulsar,
 };
 
+/// Which messages of each batch received are acknowledged so far.
+#[derive(Default)]
+struct BatchAcker {
+    batches: HashMap<(u64, u64, i32), (i32, HashSet<i32>)>,
+}
+
+impl BatchAcker {
+    /// A batch of `size` messages arrived as the entry of `id` (again, after
+    /// a redelivery: its acks start over).
+    fn received(&mut self, id: &MessageIdData, size: i32) {
+        self.batches.insert(entry_of(id), (size, HashSet::new()));
+    }
+
+    /// Records the ack of `id`; whether its entry is now wholly
+    /// acknowledged (a message outside any batch is at once).
+    fn acked(&mut self, id: &MessageIdData) -> bool {
+        let (Some(index), entry) = (id.batch_index, entry_of(id)) else {
+            return true;
+        };
+        let Some((size, acked)) = self.batches.get_mut(&entry) else {
+            return true;
+        };
+        acked.insert(index);
+        if (acked.len() as i32) < *size {
+            return false;
+        }
+        self.batches.remove(&entry);
+        true
+    }
+}
+
+/// The broker entry a message id belongs to.
+fn entry_of(id: &MessageIdData) -> (u64, u64, i32) {
+    (id.ledger_id, id.entry_id, id.partition.unwrap_or(-1))
+}
+
+#[cfg(test)]
+mod batch_ack_tests {
+    use super::*;
+
+    fn id(entry: u64, index: i32) -> MessageIdData {
+        MessageIdData {
+            ledger_id: 7,
+            entry_id: entry,
+            batch_index: Some(index),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_batch_is_acknowledged_once_every_message_of_it_is() {
+        let mut acker = BatchAcker::default();
+        acker.received(&id(1, 0), 3);
+        assert!(!acker.acked(&id(1, 2)));
+        assert!(!acker.acked(&id(1, 0)));
+        assert!(!acker.acked(&id(1, 0)), "the same message twice is one");
+        assert!(acker.acked(&id(1, 1)));
+        // A message outside any batch received is its own entry.
+        assert!(acker.acked(&MessageIdData {
+            ledger_id: 7,
+            entry_id: 2,
+            ..Default::default()
+        }));
+    }
+}
+
 const SYSTEM_PROPERTY_REAL_TOPIC: &str = "REAL_TOPIC";
 const SYSTEM_PROPERTY_ORIGIN_MESSAGE_ID: &str = "ORIGIN_MESSAGE_ID";
 
@@ -51,6 +117,12 @@ pub struct ConsumerEngine<Exe: Executor> {
     unacked_messages: HashMap<MessageIdData, Instant>,
     dead_letter_policy: Option<DeadLetterPolicy>,
     options: ConsumerOptions,
+    /// The messages acknowledged so far of each batch received: an
+    /// individual ack of one message names the whole entry to the broker
+    /// (without batch-index acks), so the entry is acknowledged only when
+    /// every message of it is, or a crash after a partial ack would lose
+    /// the rest (the Java client's `BatchMessageAcker`).
+    batch_acks: BatchAcker,
     /// Individual acks waiting to be sent together (`ack_group_time`),
     /// and when the first of them must leave.
     pending_acks: Vec<MessageIdData>,
@@ -95,6 +167,7 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
             unacked_messages: HashMap::new(),
             dead_letter_policy,
             options,
+            batch_acks: BatchAcker::default(),
             pending_acks: Vec::new(),
             pending_acks_deadline: None,
         }
@@ -372,6 +445,9 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
     async fn ack(&mut self, message_id: MessageIdData, cumulative: bool) {
         // FIXME: this does not handle cumulative acks
         self.unacked_messages.remove(&message_id);
+        if !cumulative && !self.batch_acks.acked(&message_id) {
+            return;
+        }
         if let (Some(group_time), false) = (self.options.ack_group_time, cumulative) {
             self.pending_acks.push(message_id);
             self.pending_acks_deadline
@@ -587,7 +663,10 @@ impl<Exe: Executor> ConsumerEngine<Exe> {
             }
         };
 
-        let payloads = if payload.metadata.num_messages_in_batch.is_some() {
+        let payloads = if let Some(size) = payload.metadata.num_messages_in_batch {
+            // A batch is one entry to the broker: acknowledged once all of
+            // its messages are (see `ack`).
+            self.batch_acks.received(&message.message_id, size);
             BatchedMessageIterator::new(message.message_id, payload)?.collect()
         } else {
             vec![(message.message_id, payload)]

@@ -215,6 +215,7 @@ struct OrderCheck {
 struct Member {
     check: Arc<OrderCheck>,
     handled: AtomicUsize,
+    keys: Mutex<std::collections::HashSet<String>>,
 }
 
 #[async_trait]
@@ -232,12 +233,15 @@ impl MessageHandler for Member {
             .entry(message.key.clone())
             .or_default()
             .push(seq);
+        self.keys.lock().expect("lock").insert(message.key.clone());
         self.handled.fetch_add(1, Ordering::SeqCst);
         self.check.count.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 }
 
+/// The relay's producer batches by key (1,000 messages on 50 keys, in runs
+/// of 200): each key is seen by one consumer only, in order, once.
 #[tokio::test]
 async fn key_shared_keeps_per_key_order_across_two_consumers() {
     let Some(env) = pulsar_env().await else {
@@ -247,10 +251,12 @@ async fn key_shared_keeps_per_key_order_across_two_consumers() {
     let a = Arc::new(Member {
         check: check.clone(),
         handled: AtomicUsize::new(0),
+        keys: Mutex::default(),
     });
     let b = Arc::new(Member {
         check: check.clone(),
         handled: AtomicUsize::new(0),
+        keys: Mutex::default(),
     });
     let bus_a = env.bus(RetryPolicy::default()).await;
     let bus_b = env.bus(RetryPolicy::default()).await;
@@ -299,6 +305,12 @@ async fn key_shared_keeps_per_key_order_across_two_consumers() {
     );
     assert_eq!(na + nb, 1000);
     assert!(na > 0 && nb > 0, "both consumers got keys: {na} / {nb}");
+    // The producer batches (by key): a key's batches all reach one consumer.
+    let (ka, kb) = (
+        a.keys.lock().expect("lock").clone(),
+        b.keys.lock().expect("lock").clone(),
+    );
+    assert!(ka.is_disjoint(&kb), "a key seen by both consumers");
     for bus in [bus_a, bus_b, producer] {
         bus.shutdown().await;
     }
@@ -923,4 +935,96 @@ async fn the_registry_evolves_v1_to_v2_and_refuses_a_breaking_v3() {
         format!("{error:?}").to_lowercase().contains("incompatible"),
         "{error:?}"
     );
+}
+
+/// Counts deliveries by envelope id.
+#[derive(Default)]
+struct Tally(Mutex<HashMap<String, usize>>);
+
+#[async_trait]
+impl MessageHandler for Tally {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        *self
+            .0
+            .lock()
+            .expect("lock")
+            .entry(message.id.clone())
+            .or_default() += 1;
+        Ok(())
+    }
+}
+
+/// Acknowledgements wait to leave in groups: a clean stop sends those
+/// still waiting, so a consumer that comes back is not handed again what
+/// was done (a sentinel published after, on the same key, arrives first).
+#[tokio::test]
+async fn grouped_acks_are_sent_on_a_clean_stop() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    // Acks would wait a minute: only the stop can send them.
+    let slow_acks = propalpes::seedwork::infrastructure::PulsarTuning {
+        ack_group_time: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let bus = |tuning| {
+        let env = env.clone();
+        async move {
+            let registry = Arc::new(
+                propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded()
+                    .expect("schemas"),
+            );
+            Arc::new(
+                propalpes::seedwork::infrastructure::PulsarBus::connect(
+                    env.config(),
+                    registry,
+                    RetryPolicy::default(),
+                )
+                .await
+                .expect("connect")
+                .with_tuning(tuning),
+            )
+        }
+    };
+    let message = |seq: u64| Message {
+        id: format!("g-{seq}"),
+        topic: "eventos-companias".into(),
+        key: "one-key".into(),
+        message_type: "CompaniaCreada".into(),
+        schema_version: 1,
+        properties: Default::default(),
+        payload: vec![1],
+        redelivery_count: 0,
+    };
+    let first = Arc::new(Tally::default());
+    let consumer = bus(slow_acks).await;
+    consumer
+        .subscribe("eventos-companias", "ack-groups", first.clone())
+        .await
+        .expect("subscribe");
+    let producer = bus(Default::default()).await;
+    let batch: Vec<Message> = (0..50).map(message).collect();
+    producer.publish(&batch).await.expect("publish");
+    eventually("50 handled", || async {
+        first.0.lock().expect("lock").len() == 50
+    })
+    .await;
+    consumer.shutdown().await;
+
+    let second = Arc::new(Tally::default());
+    let again = bus(Default::default()).await;
+    again
+        .subscribe("eventos-companias", "ack-groups", second.clone())
+        .await
+        .expect("resubscribe");
+    producer.publish(&[message(1000)]).await.expect("sentinel");
+    eventually("the sentinel", || async {
+        second.0.lock().expect("lock").contains_key("g-1000")
+    })
+    .await;
+    let seen = second.0.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1, "redelivered after a clean stop: {seen:?}");
+    for bus in [again, producer] {
+        bus.shutdown().await;
+    }
 }

@@ -28,7 +28,7 @@ pub use errors::InfraError;
 pub use jwt::{AuthConfig, mint_token, mint_token_with};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
-pub use pulsar_bus::{PulsarBus, PulsarConfig, dead_letter_topic, to_bus_message};
+pub use pulsar_bus::{PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic, to_bus_message};
 pub use sql_unit_of_work::{
     OUTBOX_CHANNEL, SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error,
 };

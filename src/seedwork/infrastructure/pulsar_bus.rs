@@ -1,7 +1,10 @@
 //! The Apache Pulsar adapter of the bus port: one client per process, one
-//! producer per topic (unbatched: see `Inner::producer`; key = aggregate id,
-//! the topic's Avro schema declared so the broker's registry records and
-//! enforces it), and Key_Shared consumers named after the consuming service.
+//! producer per topic (batched by key: one batch per aggregate id, the key
+//! in the batch's metadata, so Key_Shared routes whole batches by key; the
+//! topic's Avro schema declared so the broker's registry records and
+//! enforces it), and Key_Shared consumers named after the consuming
+//! service, whose acknowledgements leave in groups (`PulsarTuning`; the
+//! crate's patches in vendor/pulsar/PATCHES.md).
 //!
 //! A consumer routes each message to a lane by key; lanes apply runs of
 //! messages in shared transactions (`delivery`), and a message is
@@ -54,12 +57,38 @@ pub fn dead_letter_topic(topic: &str) -> String {
 
 type SharedProducer = Arc<Mutex<Producer<TokioExecutor>>>;
 
+/// How the client batches what it sends and groups what it acknowledges.
+#[derive(Debug, Clone, Copy)]
+pub struct PulsarTuning {
+    /// Most messages in one batch.
+    pub batch_max_messages: u32,
+    /// Longest a message waits for its batch (a publish flushes its own at
+    /// its end anyway).
+    pub batch_max_delay: Duration,
+    /// Longest an acknowledgement waits for others to leave with it.
+    pub ack_group_time: Duration,
+    /// Most acknowledgements in one group.
+    pub ack_group_max: u32,
+}
+
+impl Default for PulsarTuning {
+    fn default() -> Self {
+        Self {
+            batch_max_messages: 1000,
+            batch_max_delay: Duration::from_millis(1),
+            ack_group_time: Duration::from_millis(5),
+            ack_group_max: 1000,
+        }
+    }
+}
+
 struct Inner {
     client: Pulsar<TokioExecutor>,
     config: PulsarConfig,
     registry: Arc<SchemaRegistry>,
     producers: Mutex<HashMap<(String, u32), SharedProducer>>,
     policy: RetryPolicy,
+    tuning: PulsarTuning,
 }
 
 pub struct PulsarBus {
@@ -108,6 +137,7 @@ impl PulsarBus {
                 registry,
                 producers: Mutex::new(HashMap::new()),
                 policy,
+                tuning: PulsarTuning::default(),
             }),
             settings: ConsumerSettings::default(),
             cancel: CancellationToken::new(),
@@ -118,6 +148,15 @@ impl PulsarBus {
     /// Lanes per subscription and messages per transaction.
     pub fn with_settings(mut self, settings: ConsumerSettings) -> Self {
         self.settings = settings;
+        self
+    }
+
+    /// Batching and acknowledgement grouping (before any publish or
+    /// subscription).
+    pub fn with_tuning(mut self, tuning: PulsarTuning) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.tuning = tuning;
+        }
         self
     }
 
@@ -204,6 +243,7 @@ impl PulsarBus {
             })
             .await
             .map_err(broker)?;
+        producer.lock().await.send_batch().await.map_err(broker)?;
         receipt
             .await
             .map_err(broker)?
@@ -246,16 +286,17 @@ impl Inner {
             .client
             .producer()
             .with_topic(full)
-            // No batching. The crate's batcher writes no key on a batch's
-            // envelope, and the broker (Commands.resolveStickyKey, Pulsar
-            // 4.0.7) then routes the batch by "producerName-sequenceId", so
-            // one key's batches land on different Key_Shared consumers and
-            // per-key order breaks (the two-consumer order test fails 3 runs
-            // of 3 with batching on). The crate has no key-based batcher
-            // (streamnative/pulsar-rs#146); unbatched sends are pipelined.
+            // Batched by key: without a key on a batch's metadata the broker
+            // (Commands.resolveStickyKey) routes it by
+            // "producerName-sequenceId", so one key's batches would land on
+            // different Key_Shared consumers and per-key order would break
+            // (vendor/pulsar/PATCHES.md, patch 2).
             .with_options(ProducerOptions {
                 schema,
                 block_queue_if_full: true,
+                batch_size: Some(self.tuning.batch_max_messages.max(2)),
+                batch_timeout: Some(self.tuning.batch_max_delay),
+                batch_by_key: true,
                 ..Default::default()
             })
             .build()
@@ -291,6 +332,7 @@ impl Inner {
             })
             .await
             .map_err(broker)?;
+        producer.send_batch().await.map_err(broker)?;
         drop(producer);
         receipt.await.map_err(broker)?;
         Ok(())
@@ -381,9 +423,12 @@ pub fn to_bus_message(
 impl MessageBus for PulsarBus {
     async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
         let mut receipts = Vec::with_capacity(messages.len());
+        let mut used: HashMap<(String, u32), SharedProducer> = HashMap::new();
         for message in messages {
             let (topic, version) = (&message.topic, message.schema_version);
             let producer = self.inner.producer(topic, version).await?;
+            used.entry((topic.clone(), version))
+                .or_insert_with(|| producer.clone());
             let mut properties: HashMap<String, String> = message
                 .properties
                 .iter()
@@ -408,6 +453,11 @@ impl MessageBus for PulsarBus {
                     return Err(broker(error));
                 }
             }
+        }
+        // What this publish queued leaves now rather than at the batch's
+        // timer; each producer's batches share one round trip.
+        for producer in used.values() {
+            producer.lock().await.send_batch().await.map_err(broker)?;
         }
         for receipt in receipts {
             receipt.await.map_err(broker)?;
@@ -476,6 +526,8 @@ async fn build_consumer(
             },
             initial_position: InitialPosition::Earliest,
             durable: Some(true),
+            ack_group_time: Some(inner.tuning.ack_group_time),
+            ack_group_max_size: Some(inner.tuning.ack_group_max),
             ..Default::default()
         })
         .build()

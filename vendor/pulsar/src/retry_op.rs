@@ -93,11 +93,20 @@ pub async fn retry_subscribe_consumer<Exe: Executor>(
     let start = Instant::now();
 
     loop {
-        warn!(
-            "Retry #{current_retries} -> connecting consumer {consumer_id} using connection {:#} to broker {:#} to topic {topic}",
-            connection.id(),
-            addr.url,
-        );
+        // A first attempt is no retry: only a real retry is a warning.
+        if current_retries == 0 {
+            debug!(
+                "connecting consumer {consumer_id} using connection {:#} to broker {:#} to topic {topic}",
+                connection.id(),
+                addr.url,
+            );
+        } else {
+            warn!(
+                "Retry #{current_retries} -> connecting consumer {consumer_id} using connection {:#} to broker {:#} to topic {topic}",
+                connection.id(),
+                addr.url,
+            );
+        }
         match connection
             .sender()
             .subscribe(
@@ -162,11 +171,20 @@ pub async fn retry_create_producer<Exe: Executor>(
     let start = Instant::now();
 
     loop {
-        warn!(
-            "Retry #{current_retries} -> connecting producer {producer_id} using connection {:#} to broker {:#} to topic {topic}",
-            connection.id(),
-            addr.url,
-        );
+        // A first attempt is no retry: only a real retry is a warning.
+        if current_retries == 0 {
+            debug!(
+                "connecting producer {producer_id} using connection {:#} to broker {:#} to topic {topic}",
+                connection.id(),
+                addr.url,
+            );
+        } else {
+            warn!(
+                "Retry #{current_retries} -> connecting producer {producer_id} using connection {:#} to broker {:#} to topic {topic}",
+                connection.id(),
+                addr.url,
+            );
+        }
         match connection
             .sender()
             .create_producer(

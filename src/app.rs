@@ -17,7 +17,7 @@ use crate::auditoria::application::SagaPolicy;
 use crate::auditoria::infrastructure::AuditoriaModule;
 use crate::bff_web::infrastructure::BffModule;
 use crate::companias::infrastructure::CompaniasModule;
-use crate::config::{Command, RuntimeArgs};
+use crate::config::Command;
 use crate::contracts::services;
 use crate::geograficos::infrastructure::GeograficosModule;
 use crate::propiedades::infrastructure::PropiedadesModule;
@@ -28,6 +28,7 @@ use crate::seedwork::infrastructure::{
     AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig,
     RetryPolicy, context_database_url,
 };
+use crate::settings::Settings;
 use crate::{auditoria, bff_web, companias, geograficos, propiedades};
 
 /// Largest request body accepted (a command is a few hundred bytes).
@@ -57,7 +58,9 @@ impl Role {
             | Command::Bench { .. }
             | Command::Schemas { .. }
             | Command::Token { .. }
-            | Command::Projections { .. } => None,
+            | Command::Projections { .. }
+            | Command::Config { .. }
+            | Command::Asyncapi => None,
         }
     }
 }
@@ -73,18 +76,18 @@ pub struct Buses {
 
 impl Buses {
     pub async fn connect(
-        args: &RuntimeArgs,
+        args: &Settings,
         registry: Arc<SchemaRegistry>,
     ) -> Result<Self, InfraError> {
         let policy = RetryPolicy {
-            max_redeliveries: args.max_redeliveries,
+            max_redeliveries: args.delivery.max_redeliveries,
             ..RetryPolicy::default()
         };
-        if let Some(url) = &args.pulsar_url {
+        if let Some(url) = &args.pulsar.url {
             let config = PulsarConfig {
                 url: url.clone(),
-                tenant: args.pulsar_tenant.clone(),
-                namespace: args.pulsar_namespace.clone(),
+                tenant: args.pulsar.tenant.clone(),
+                namespace: args.pulsar.namespace.clone(),
             };
             let pulsar = Arc::new(
                 PulsarBus::connect(config, registry, policy)
@@ -238,7 +241,7 @@ impl Mounted {
 
 /// What every context starts from.
 struct Startup<'a> {
-    args: &'a RuntimeArgs,
+    args: &'a Settings,
     base: DatabaseUrl,
     bus: Arc<dyn MessageBus>,
     codec: Arc<AvroCodec>,
@@ -303,10 +306,10 @@ async fn start_auditoria(
     s: &Startup<'_>,
 ) -> Result<AuditoriaModule, InfraError> {
     let policy = SagaPolicy {
-        timeout: Duration::from_millis(s.args.saga_timeout_ms),
-        max_intentos: s.args.saga_max_attempts.max(1),
+        timeout: Duration::from_millis(s.args.saga.timeout_ms),
+        max_intentos: s.args.saga.max_attempts.max(1),
     };
-    let revision = crate::auditoria::domain::ReglasRevision::parse(&s.args.auditoria_revision)
+    let revision = crate::auditoria::domain::ReglasRevision::parse(&s.args.auditoria.revision)
         .map_err(|e| InfraError::Config(e.to_string()))?;
     let module = AuditoriaModule::start(
         &s.database(services::AUDITORIA),
@@ -353,7 +356,7 @@ async fn start_bff(
         schema,
         module.auth.clone(),
         Arc::new(module.proyecciones.clone()),
-        bff_web::api::Origenes::parse(s.args.bff_allowed_origins.as_deref().unwrap_or_default()),
+        bff_web::api::Origenes::parse(s.args.bff.allowed_origins.as_deref().unwrap_or_default()),
     );
     mounted.mount(routes, services::BFF_WEB, &module.storage.db);
     Ok((module, batches))
@@ -363,7 +366,7 @@ async fn start_bff(
 /// this process's metrics) and of those `BFF_SERVICIOS` names.
 fn operaciones_bff(
     mounted: &Mounted,
-    args: &RuntimeArgs,
+    args: &Settings,
     buses: &Buses,
     bff_db: &Database,
     base_local: Arc<std::sync::OnceLock<String>>,
@@ -396,7 +399,7 @@ fn operaciones_bff(
         (None, None) => unreachable!("a bus is always configured"),
     };
     let remotos = bff_web::infrastructure::servicios_remotos(
-        args.bff_servicios.as_deref().unwrap_or_default(),
+        args.bff.servicios.as_deref().unwrap_or_default(),
     );
     OperacionesAdapter::new(
         locales,
@@ -407,25 +410,33 @@ fn operaciones_bff(
     )
 }
 
-fn authenticator(args: &RuntimeArgs) -> Result<Arc<dyn Authenticator>, InfraError> {
-    if args.jwt_secret == crate::config::DEV_JWT_SECRET {
-        tracing::warn!(
-            "JWT_SECRET is not set: tokens are signed with the public development secret"
-        );
-    }
+fn authenticator(args: &Settings) -> Result<Arc<dyn Authenticator>, InfraError> {
+    // Off the embedded default `validar` refused to start without a
+    // secret of the deployment's own; locally the development one is fine.
     let anonymous = args.anonymous_allowed();
-    if anonymous {
+    if anonymous && !args.is_embedded_local() {
         tracing::warn!(
-            "anonymous access is ON (local use): GraphQL and the services' HTTP APIs take writes without a token; set BFF_ANONYMOUS=false to require tokens"
+            "anonymous access is ON off the embedded default: GraphQL and the services' HTTP APIs take writes without a token; set BFF_ANONYMOUS=false to require tokens"
+        );
+    } else if anonymous {
+        tracing::info!(
+            "anonymous access is on (local use): requests without a token may do everything"
         );
     }
     let pem = args
+        .auth
         .jwt_public_key_file
         .as_ref()
         .map(std::fs::read_to_string)
         .transpose()?;
-    let config = AuthConfig::new(&args.jwt_secret, pem.as_deref(), anonymous)
-        .map_err(|e| InfraError::Bus(e.to_string()))?;
+    let secret = match (&args.auth.jwt_secret, &pem) {
+        // Tokens come from an identity provider alone: no HS256 secret
+        // anyone knows.
+        (None, Some(_)) => uuid::Uuid::new_v4().simple().to_string().repeat(2),
+        _ => args.jwt_secret().to_owned(),
+    };
+    let config = AuthConfig::new(&secret, pem.as_deref(), anonymous)
+        .map_err(|e| InfraError::Config(e.to_string()))?;
     Ok(Arc::new(config))
 }
 
@@ -472,7 +483,7 @@ impl Role {
 
 /// Every route of this process: the contexts' own, health and readiness,
 /// the OpenAPI document and Swagger UI, metrics; latency metered per route.
-fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
+fn http_router(mut mounted: Mounted, buses: &Buses, registry: Arc<SchemaRegistry>) -> Router {
     crate::telemetry_metrics::handle();
     if let Some(pulsar) = &buses.pulsar {
         mounted.checks.push(Arc::new(BrokerCheck(pulsar.clone())));
@@ -502,6 +513,7 @@ fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
                 axum::response::Html(crate::seedwork::api::openapi::SWAGGER_UI)
             }),
         )
+        .merge(crate::asyncapi::rutas(registry))
         .route(
             "/metrics",
             axum::routing::get(|| async { crate::telemetry_metrics::render() }),
@@ -514,9 +526,12 @@ fn http_router(mut mounted: Mounted, buses: &Buses) -> Router {
 
 /// Starts the contexts `role` names on the configured databases and bus,
 /// then serves their routes.
-pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraError> {
+pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError> {
+    args.validar()
+        .map_err(|e| InfraError::Config(e.to_string()))?;
     let registry = Arc::new(SchemaRegistry::embedded()?);
     let codec = Arc::new(AvroCodec::new(registry.clone()));
+    let registry_http = registry.clone();
     let buses = Buses::connect(args, registry).await?;
     let startup = Startup {
         args,
@@ -527,7 +542,7 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
     let auth = authenticator(args)?;
     // This process's URL, for the operations view (known once it listens).
     let base_local = Arc::new(std::sync::OnceLock::new());
-    let mut mounted = Mounted::new(Gate::new(auth.clone(), args.service_reads_open));
+    let mut mounted = Mounted::new(Gate::new(auth.clone(), args.auth.service_reads_open));
     let companias = match role.runs(Role::Companias) {
         true => Some(start_companias(&mut mounted, &startup).await?),
         false => None,
@@ -553,8 +568,8 @@ pub async fn start(args: &RuntimeArgs, role: Role) -> Result<RunningApp, InfraEr
         false => (None, None),
     };
     let base = startup.base.clone();
-    let router = http_router(mounted, &buses);
-    let listener = TcpListener::bind(args.http_addr).await?;
+    let router = http_router(mounted, &buses, registry_http);
+    let listener = TcpListener::bind(args.http.addr).await?;
     let addr = listener.local_addr()?;
     let propia = match addr.ip() {
         ip if ip.is_unspecified() => std::net::SocketAddr::from(([127, 0, 0, 1], addr.port())),

@@ -1,4 +1,6 @@
-//! Command line and environment configuration (clap).
+//! The command line (clap): subcommands, and the flags that override the
+//! settings (`crate::settings`: defaults < settings file < environment <
+//! flags).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,7 +18,7 @@ under ./data and an in-process bus, nothing else to install."
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub runtime: RuntimeArgs,
+    pub flags: Flags,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -66,6 +68,16 @@ pub enum Command {
         #[command(subcommand)]
         action: DlqAction,
     },
+    /// Prints the effective settings, each with its source (defaults, the
+    /// settings file, the environment, flags), secrets redacted.
+    Config {
+        /// Print the README's table of every setting instead.
+        #[arg(long)]
+        table: bool,
+    },
+    /// Prints the AsyncAPI 3.0 document of every topic (generated from the
+    /// contracts and schemas/; asyncapi.yaml is its committed copy).
+    Asyncapi,
 }
 
 #[derive(Debug, Subcommand, Clone, PartialEq, Eq)]
@@ -156,157 +168,137 @@ pub enum DlqAction {
     },
 }
 
-#[derive(Debug, Args, Clone)]
-pub struct RuntimeArgs {
-    /// Address the HTTP API listens on (port 0 picks a free port).
-    #[arg(
-        long,
-        env = "HTTP_ADDR",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
-    pub http_addr: SocketAddr,
-
-    /// Base database URL; each context gets its own database derived from it
-    /// (`.../propalpes` → `.../propalpes_companias`). `sqlite://` or `postgres://`.
-    /// Defaults to SQLite files under --data-dir.
-    #[arg(long, env = "DATABASE_URL", global = true)]
+/// Flags that override any other layer of the settings; each names its
+/// setting (`propalpes config --table`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Flags {
+    /// The settings file (default: ./propalpes.toml when it exists).
+    #[arg(long, env = "PROPALPES_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// http.addr
+    #[arg(long, global = true)]
+    pub http_addr: Option<SocketAddr>,
+    /// database.url
+    #[arg(long, global = true)]
     pub database_url: Option<String>,
-
-    /// Directory of the embedded SQLite files (created if missing).
-    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
-    pub data_dir: PathBuf,
-
-    /// Deliveries of a failing message before it goes to the dead-letter store.
-    #[arg(long, env = "MAX_REDELIVERIES", default_value_t = 5, global = true)]
-    pub max_redeliveries: u32,
-
-    /// Apache Pulsar service URL (pulsar://host:6650). Without it the
-    /// in-process embedded bus is used.
-    #[arg(long, env = "PULSAR_URL", global = true)]
+    /// database.data_dir
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// delivery.max_redeliveries
+    #[arg(long, global = true)]
+    pub max_redeliveries: Option<u32>,
+    /// pulsar.url
+    #[arg(long, global = true)]
     pub pulsar_url: Option<String>,
-
-    /// Pulsar tenant of the topics.
-    #[arg(long, env = "PULSAR_TENANT", default_value = "public", global = true)]
-    pub pulsar_tenant: String,
-
-    /// Pulsar namespace of the topics.
-    #[arg(
-        long,
-        env = "PULSAR_NAMESPACE",
-        default_value = "default",
-        global = true
-    )]
-    pub pulsar_namespace: String,
-
-    /// How long the audit saga waits for the source context's reply before
-    /// re-sending its command (doubling each time), in milliseconds.
-    #[arg(long, env = "SAGA_TIMEOUT_MS", default_value_t = 30_000, global = true)]
-    pub saga_timeout_ms: u64,
-
-    /// Attempts of a saga's command before the saga is marked failed.
-    #[arg(long, env = "SAGA_MAX_ATTEMPTS", default_value_t = 5, global = true)]
-    pub saga_max_attempts: u32,
-
-    /// HS256 secret that signs and verifies the BFF's JWTs.
-    #[arg(long, env = "JWT_SECRET", default_value = DEV_JWT_SECRET, hide_default_value = true, global = true)]
-    pub jwt_secret: String,
-
-    /// Optional RS256 public key (PEM file) also accepted for JWTs.
-    #[arg(long, env = "JWT_PUBLIC_KEY_FILE", global = true)]
+    /// pulsar.tenant
+    #[arg(long, global = true)]
+    pub pulsar_tenant: Option<String>,
+    /// pulsar.namespace
+    #[arg(long, global = true)]
+    pub pulsar_namespace: Option<String>,
+    /// saga.timeout_ms
+    #[arg(long, global = true)]
+    pub saga_timeout_ms: Option<u64>,
+    /// saga.max_attempts
+    #[arg(long, global = true)]
+    pub saga_max_attempts: Option<u32>,
+    /// auth.jwt_secret
+    #[arg(long, global = true)]
+    pub jwt_secret: Option<String>,
+    /// auth.jwt_public_key_file
+    #[arg(long, global = true)]
     pub jwt_public_key_file: Option<PathBuf>,
-
-    /// Lets requests without a token do everything (local use only). On by
-    /// default on the embedded bus, off with PULSAR_URL.
-    #[arg(long, env = "BFF_ANONYMOUS", global = true)]
+    /// auth.anonymous
+    #[arg(long, global = true)]
     pub anonymous: Option<bool>,
-
-    /// The Pulsar admin REST API (namespaces, subscription positions).
-    /// Defaults to port 8080 on PULSAR_URL's host.
-    #[arg(long, env = "PULSAR_ADMIN_URL", global = true)]
+    /// pulsar.admin_url
+    #[arg(long, global = true)]
     pub pulsar_admin_url: Option<String>,
-
-    /// Lanes per subscription: messages of different keys are applied in
-    /// parallel, one key's in order.
-    #[arg(long, env = "CONSUMER_LANES", default_value_t = 4, global = true)]
-    pub consumer_lanes: usize,
-
-    /// Most messages a lane applies in one transaction.
-    #[arg(long, env = "CONSUMER_BATCH", default_value_t = 256, global = true)]
-    pub consumer_batch: usize,
-
-    /// Seconds a stopping process (SIGTERM) waits for in-flight work before
-    /// it exits anyway; what was not flushed stays in the outbox.
-    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 10, global = true)]
-    pub shutdown_timeout: u64,
-
-    /// Whether the services' own HTTP reads (GET) are open without a token
-    /// inside the deployment; writes always need one unless anonymous access
-    /// is on.
-    #[arg(long, env = "SERVICE_READS_OPEN", default_value_t = true, action = clap::ArgAction::Set, global = true)]
-    pub service_reads_open: bool,
-
-    /// The review table: findings the rules leave to a person (the record
-    /// waits EnRevision for an auditor) when they are its only findings.
-    /// Comma-separated problems or `campo:problema`; empty: none.
-    #[arg(
-        long,
-        env = "AUDITORIA_REVISION",
-        default_value = "formato_invalido",
-        global = true
-    )]
-    pub auditoria_revision: String,
-
-    /// Services in other processes the BFF's operations view watches:
-    /// `companias=http://companias:8080,auditoria=http://auditoria:8080`
-    /// (their /ready and /metrics). The contexts of this process are always
-    /// watched.
-    #[arg(long, env = "BFF_SERVICIOS", global = true)]
+    /// delivery.consumer_lanes
+    #[arg(long, global = true)]
+    pub consumer_lanes: Option<usize>,
+    /// delivery.consumer_batch
+    #[arg(long, global = true)]
+    pub consumer_batch: Option<usize>,
+    /// shutdown.timeout_secs
+    #[arg(long, global = true)]
+    pub shutdown_timeout: Option<u64>,
+    /// auth.service_reads_open
+    #[arg(long, global = true)]
+    pub service_reads_open: Option<bool>,
+    /// auditoria.revision
+    #[arg(long, global = true)]
+    pub auditoria_revision: Option<String>,
+    /// bff.servicios
+    #[arg(long, global = true)]
     pub bff_servicios: Option<String>,
-
-    /// Other sites whose pages may call the BFF from a browser (CORS and
-    /// the WebSocket's Origin), comma-separated: `https://admin.example.com`.
-    /// None by default: only the BFF's own page.
-    #[arg(long, env = "BFF_ALLOWED_ORIGINS", global = true)]
+    /// bff.allowed_origins
+    #[arg(long, global = true)]
     pub bff_allowed_origins: Option<String>,
-
-    /// `text` or `json` logs; filter them with RUST_LOG.
-    #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
-    pub log_format: String,
+    /// log.format
+    #[arg(long, global = true)]
+    pub log_format: Option<String>,
 }
 
-/// The secret used when JWT_SECRET is not set: fine on a laptop, logged as
-/// a warning, never for a shared deployment.
-pub const DEV_JWT_SECRET: &str = "propalpes-local-development-secret";
-
-impl RuntimeArgs {
-    pub fn anonymous_allowed(&self) -> bool {
-        self.anonymous.unwrap_or(self.pulsar_url.is_none())
+impl Flags {
+    /// The flags given, as the settings they override (nested, given only).
+    pub fn overrides(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        let mut put = |clave: &str, valor: serde_json::Value| {
+            if valor.is_null() {
+                return;
+            }
+            let (grupo, nombre) = clave.split_once('.').unwrap_or(("", clave));
+            out.entry(grupo.to_owned())
+                .or_insert_with(|| serde_json::json!({}))
+                .as_object_mut()
+                .map(|g| g.insert(nombre.to_owned(), valor));
+        };
+        use serde_json::json;
+        put("http.addr", json!(self.http_addr.map(|a| a.to_string())));
+        put("database.url", json!(self.database_url));
+        put("database.data_dir", json!(self.data_dir));
+        put("delivery.max_redeliveries", json!(self.max_redeliveries));
+        put("pulsar.url", json!(self.pulsar_url));
+        put("pulsar.tenant", json!(self.pulsar_tenant));
+        put("pulsar.namespace", json!(self.pulsar_namespace));
+        put("saga.timeout_ms", json!(self.saga_timeout_ms));
+        put("saga.max_attempts", json!(self.saga_max_attempts));
+        put("auth.jwt_secret", json!(self.jwt_secret));
+        put("auth.jwt_public_key_file", json!(self.jwt_public_key_file));
+        put("auth.anonymous", json!(self.anonymous));
+        put("pulsar.admin_url", json!(self.pulsar_admin_url));
+        put("delivery.consumer_lanes", json!(self.consumer_lanes));
+        put("delivery.consumer_batch", json!(self.consumer_batch));
+        put("shutdown.timeout_secs", json!(self.shutdown_timeout));
+        put("auth.service_reads_open", json!(self.service_reads_open));
+        put("auditoria.revision", json!(self.auditoria_revision));
+        put("bff.servicios", json!(self.bff_servicios));
+        put("bff.allowed_origins", json!(self.bff_allowed_origins));
+        put("log.format", json!(self.log_format));
+        serde_json::Value::Object(out)
     }
 
-    pub fn pulsar_admin_url(&self) -> String {
-        if let Some(url) = &self.pulsar_admin_url {
-            return url.trim_end_matches('/').to_owned();
+    /// The effective settings: every layer, these flags last.
+    pub fn settings(&self) -> Result<crate::settings::Settings, crate::settings::ConfigError> {
+        crate::settings::Settings::load(self.config.as_deref(), &self.overrides())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_has_its_flag() {
+        let flags: Vec<&str> = crate::settings::VARIABLES.iter().map(|v| v.flag).collect();
+        let cli = <Cli as clap::CommandFactory>::command();
+        for flag in flags {
+            let name = flag.trim_start_matches("--");
+            assert!(
+                cli.get_arguments().any(|a| a.get_long() == Some(name)),
+                "{flag}"
+            );
         }
-        let host = self
-            .pulsar_url
-            .as_deref()
-            .and_then(|u| u.split("://").nth(1))
-            .and_then(|rest| rest.split(':').next())
-            .unwrap_or("127.0.0.1");
-        format!("http://{host}:8080")
-    }
-
-    pub fn consumer_settings(&self) -> crate::seedwork::infrastructure::ConsumerSettings {
-        crate::seedwork::infrastructure::ConsumerSettings {
-            lanes: self.consumer_lanes.max(1),
-            max_batch: self.consumer_batch.max(1),
-        }
-    }
-
-    pub fn base_database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}/propalpes.db", self.data_dir.display()))
     }
 }

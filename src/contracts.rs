@@ -49,6 +49,85 @@ pub mod topics {
     pub fn dead_letters(topic: &str) -> String {
         format!("{topic}-DLQ")
     }
+
+    /// Whether a topic's consumers dead-letter what they cannot apply.
+    pub fn tiene_cartas_muertas(topic: &str) -> bool {
+        topic != EVENTOS_REGISTROS
+    }
+
+    /// What a topic's message key is (per-key order holds on Key_Shared).
+    pub fn clave(topic: &str) -> &'static str {
+        match topic {
+            COMANDOS_COMPANIAS => {
+                "the target company's id (for a creation: the new company's id, or the command id when it names none)"
+            }
+            COMANDOS_GEOGRAFICOS => {
+                "the target record's id (for a creation: the new record's id, or the command id)"
+            }
+            COMANDOS_PROPIEDADES => "the target property's id",
+            EVENTOS_COMPANIAS => "the company's id",
+            EVENTOS_GEOGRAFICOS => "the geographic record's id",
+            EVENTOS_PROPIEDADES | COMANDOS_AUDITORIA | EVENTOS_REGISTROS => "the property's id",
+            EVENTOS_AUDITORIA | COMANDOS_REVISIONES => "the audited record's id",
+            RECHAZOS_COMANDOS => "the id of the record the refused command was about",
+            _ => "the aggregate's id",
+        }
+    }
+}
+
+/// Which way a service uses a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sentido {
+    Envia,
+    Recibe,
+}
+
+/// Who sends and who receives each topic: the AsyncAPI document's
+/// operations. Outside producers may send any `comandos-*` too.
+pub mod flujos {
+    use super::Sentido::{Envia, Recibe};
+    use super::services::{AUDITORIA, BFF_WEB, COMPANIAS, GEOGRAFICOS, PROPIEDADES};
+    use super::topics::*;
+
+    pub const FLUJOS: &[(&str, &str, super::Sentido)] = &[
+        (COMPANIAS, COMANDOS_COMPANIAS, Recibe),
+        (COMPANIAS, EVENTOS_COMPANIAS, Envia),
+        (COMPANIAS, RECHAZOS_COMANDOS, Envia),
+        (GEOGRAFICOS, COMANDOS_GEOGRAFICOS, Recibe),
+        (GEOGRAFICOS, EVENTOS_GEOGRAFICOS, Envia),
+        (GEOGRAFICOS, RECHAZOS_COMANDOS, Envia),
+        (PROPIEDADES, COMANDOS_PROPIEDADES, Recibe),
+        (PROPIEDADES, EVENTOS_PROPIEDADES, Envia),
+        (PROPIEDADES, RECHAZOS_COMANDOS, Envia),
+        (AUDITORIA, EVENTOS_COMPANIAS, Recibe),
+        (AUDITORIA, EVENTOS_GEOGRAFICOS, Recibe),
+        (AUDITORIA, EVENTOS_PROPIEDADES, Recibe),
+        (AUDITORIA, COMANDOS_AUDITORIA, Recibe),
+        (AUDITORIA, COMANDOS_REVISIONES, Recibe),
+        (AUDITORIA, RECHAZOS_COMANDOS, Recibe),
+        (AUDITORIA, EVENTOS_AUDITORIA, Envia),
+        (AUDITORIA, EVENTOS_REGISTROS, Envia),
+        (AUDITORIA, COMANDOS_COMPANIAS, Envia),
+        (AUDITORIA, COMANDOS_GEOGRAFICOS, Envia),
+        (AUDITORIA, COMANDOS_PROPIEDADES, Envia),
+        (AUDITORIA, RECHAZOS_COMANDOS, Envia),
+        (BFF_WEB, EVENTOS_COMPANIAS, Recibe),
+        (BFF_WEB, EVENTOS_GEOGRAFICOS, Recibe),
+        (BFF_WEB, EVENTOS_PROPIEDADES, Recibe),
+        (BFF_WEB, EVENTOS_AUDITORIA, Recibe),
+        (BFF_WEB, EVENTOS_REGISTROS, Recibe),
+        (BFF_WEB, RECHAZOS_COMANDOS, Recibe),
+        (BFF_WEB, DLQ_COMANDOS_COMPANIAS, Recibe),
+        (BFF_WEB, DLQ_COMANDOS_GEOGRAFICOS, Recibe),
+        (BFF_WEB, DLQ_COMANDOS_PROPIEDADES, Recibe),
+        (BFF_WEB, DLQ_COMANDOS_AUDITORIA, Recibe),
+        (BFF_WEB, DLQ_COMANDOS_REVISIONES, Recibe),
+        (BFF_WEB, COMANDOS_COMPANIAS, Envia),
+        (BFF_WEB, COMANDOS_GEOGRAFICOS, Envia),
+        (BFF_WEB, COMANDOS_PROPIEDADES, Envia),
+        (BFF_WEB, COMANDOS_AUDITORIA, Envia),
+        (BFF_WEB, COMANDOS_REVISIONES, Envia),
+    ];
 }
 
 /// Message types (the envelope's `type` and the `data` union's record name).

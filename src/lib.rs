@@ -3,6 +3,7 @@
 //! show the result. See README.md for the architecture.
 
 pub mod app;
+pub mod asyncapi;
 pub mod auditoria;
 pub mod bench;
 pub mod bff_web;
@@ -14,5 +15,6 @@ pub mod ops;
 pub mod propiedades;
 pub mod schemas_check;
 pub mod seedwork;
+pub mod settings;
 pub mod telemetry;
 pub mod telemetry_metrics;

@@ -3,24 +3,48 @@ use std::process::ExitCode;
 use clap::Parser;
 use propalpes::app::{self, Role};
 use propalpes::config::{BenchTarget, Cli, Command, ProjectionsAction, SchemasAction};
+use propalpes::settings::Settings;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _telemetry = propalpes::telemetry::init(&cli.runtime.log_format);
+    let settings = match cli.flags.settings() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("propalpes: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _telemetry = propalpes::telemetry::init(&settings.log.format);
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
-        Command::Dlq { action } => propalpes::ops::dlq(&cli.runtime, action).await,
+        Command::Config { table: true } => {
+            print!("{}", propalpes::settings::tabla());
+            Ok(())
+        }
+        Command::Config { table: false } => {
+            print!(
+                "{}",
+                propalpes::settings::describir(
+                    &settings,
+                    cli.flags.config.as_deref(),
+                    &cli.flags.overrides()
+                )
+            );
+            Ok(())
+        }
+        Command::Asyncapi => asyncapi(),
+        Command::Dlq { action } => propalpes::ops::dlq(&settings, action).await,
         Command::Projections {
             action: ProjectionsAction::Rebuild,
-        } => propalpes::ops::rebuild_projections(&cli.runtime)
+        } => propalpes::ops::rebuild_projections(&settings)
             .await
             .map(|n| println!("replayed {n} messages into the projections")),
         Command::Token {
             roles,
             subject,
             ttl_secs,
-        } => propalpes::ops::token(&cli.runtime, roles, subject, *ttl_secs),
+        } => propalpes::ops::token(&settings, roles, subject, *ttl_secs),
         Command::Schemas {
             action: SchemasAction::Check { dir },
         } => {
@@ -36,9 +60,9 @@ async fn main() -> ExitCode {
                 }
             };
         }
-        Command::Bench { target } => bench(&cli.runtime, target).await,
+        Command::Bench { target } => bench(&settings, target).await,
         service => match Role::of(service) {
-            Some(role) => serve(&cli.runtime, role).await,
+            Some(role) => serve(&settings, role).await,
             None => Ok(()),
         },
     };
@@ -55,9 +79,19 @@ async fn main() -> ExitCode {
     std::process::exit(code);
 }
 
+/// `propalpes asyncapi`: the document of every topic, as YAML.
+fn asyncapi() -> Result<(), propalpes::seedwork::infrastructure::InfraError> {
+    let registry = propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded()?;
+    print!(
+        "{}",
+        propalpes::asyncapi::yaml(&propalpes::asyncapi::documento(&registry))
+    );
+    Ok(())
+}
+
 /// `propalpes bench …`: numbers printed, never asserted.
 async fn bench(
-    args: &propalpes::config::RuntimeArgs,
+    args: &Settings,
     target: &BenchTarget,
 ) -> Result<(), propalpes::seedwork::infrastructure::InfraError> {
     match target {
@@ -82,12 +116,12 @@ async fn bench(
             };
             propalpes::bench::flow(args, options).await
         }
-        BenchTarget::Baseline => propalpes::bench::baseline(args.database_url.as_deref()).await,
+        BenchTarget::Baseline => propalpes::bench::baseline(args.database.url.as_deref()).await,
     }
 }
 
 async fn serve(
-    args: &propalpes::config::RuntimeArgs,
+    args: &Settings,
     role: Role,
 ) -> Result<(), propalpes::seedwork::infrastructure::InfraError> {
     let running = app::start(args, role).await?;
@@ -96,7 +130,7 @@ async fn serve(
         running.addr
     );
     running
-        .run_until_signal(std::time::Duration::from_secs(args.shutdown_timeout))
+        .run_until_signal(std::time::Duration::from_secs(args.shutdown.timeout_secs))
         .await;
     Ok(())
 }

@@ -5,15 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::Buses;
-use crate::config::{DlqAction, RuntimeArgs};
+use crate::config::DlqAction;
 use crate::seedwork::infrastructure::avro::SchemaRegistry;
 use crate::seedwork::infrastructure::{EmbeddedBus, InfraError, PulsarBus, pulsar_dlq};
+use crate::settings::Settings;
 
 fn bus_error(e: impl std::fmt::Display) -> InfraError {
     InfraError::Bus(e.to_string())
 }
 
-pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraError> {
+pub async fn dlq(args: &Settings, action: &DlqAction) -> Result<(), InfraError> {
     let buses = Buses::connect(args, Arc::new(SchemaRegistry::embedded()?)).await?;
     let outcome = match (&buses.pulsar, &buses.embedded) {
         (Some(pulsar), _) => dlq_on_pulsar(pulsar, args, action).await,
@@ -28,7 +29,7 @@ pub async fn dlq(args: &RuntimeArgs, action: &DlqAction) -> Result<(), InfraErro
 
 async fn dlq_on_pulsar(
     pulsar: &PulsarBus,
-    args: &RuntimeArgs,
+    args: &Settings,
     action: &DlqAction,
 ) -> Result<(), InfraError> {
     match action {
@@ -189,7 +190,7 @@ fn print_outcome(
 
 /// Prints a JWT for local use.
 pub fn token(
-    args: &RuntimeArgs,
+    args: &Settings,
     roles: &[String],
     subject: &str,
     ttl_secs: i64,
@@ -200,14 +201,14 @@ pub fn token(
         .collect::<Result<Vec<_>, _>>()
         .map_err(InfraError::Bus)?;
     let token =
-        crate::seedwork::infrastructure::mint_token(&args.jwt_secret, subject, &roles, ttl_secs)
+        crate::seedwork::infrastructure::mint_token(args.jwt_secret(), subject, &roles, ttl_secs)
             .map_err(|e| InfraError::Bus(e.to_string()))?;
     println!("{token}");
     Ok(())
 }
 
 /// `projections rebuild`: the BFF's read models, replayed from the topics.
-pub async fn rebuild_projections(args: &RuntimeArgs) -> Result<usize, InfraError> {
+pub async fn rebuild_projections(args: &Settings) -> Result<usize, InfraError> {
     use crate::seedwork::infrastructure::{ContextStorage, DatabaseUrl, context_database_url};
     let registry = Arc::new(SchemaRegistry::embedded()?);
     let buses = Buses::connect(args, registry.clone()).await?;

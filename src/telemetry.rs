@@ -2,7 +2,7 @@
 //! JSON. Built with `--features otlp`, spans are also exported over
 //! OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.
 
-use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::layer::{Context, Filter, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
@@ -30,11 +30,15 @@ impl Drop for Telemetry {
 
 pub fn init(format: &str) -> Telemetry {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn,apache_avro=error"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn"));
     let fmt: BoxedLayer = if format == "json" {
-        Box::new(tracing_subscriber::fmt::layer().json())
+        Box::new(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_filter(UnionesDeUnMiembro),
+        )
     } else {
-        Box::new(tracing_subscriber::fmt::layer())
+        Box::new(tracing_subscriber::fmt::layer().with_filter(UnionesDeUnMiembro))
     };
     let mut layers: Vec<BoxedLayer> = vec![fmt];
     #[cfg_attr(not(feature = "otlp"), allow(unused_variables))]
@@ -50,6 +54,50 @@ pub fn init(format: &str) -> Telemetry {
     Telemetry {
         #[cfg(feature = "otlp")]
         provider,
+    }
+}
+
+/// The one-member unions of the contract are on purpose: a topic's
+/// envelope is one record whose `data` is a union of its message types,
+/// whether it has one or several (so every topic reads and evolves alike).
+/// apache-avro warns about each one-member union it parses ("Union schema
+/// with just one member!"); this filter recognises exactly that warning
+/// and lets every other one of the crate through.
+struct UnionesDeUnMiembro;
+
+const UNION_DE_UN_MIEMBRO: &str = "Union schema with just one member";
+
+impl<S> Filter<S> for UnionesDeUnMiembro {
+    fn enabled(&self, _meta: &tracing::Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        true
+    }
+
+    fn event_enabled(&self, event: &tracing::Event<'_>, _cx: &Context<'_, S>) -> bool {
+        // Bridged from `log`: the module path is in `log.target`, the text
+        // in `message`.
+        let mut aviso = Aviso::default();
+        event.record(&mut aviso);
+        !(aviso.de_avro && aviso.union_de_un_miembro)
+    }
+}
+
+#[derive(Default)]
+struct Aviso {
+    de_avro: bool,
+    union_de_un_miembro: bool,
+}
+
+impl tracing::field::Visit for Aviso {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "log.target" && value.starts_with("apache_avro::schema") {
+            self.de_avro = true;
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" && format!("{value:?}").starts_with(UNION_DE_UN_MIEMBRO) {
+            self.union_de_un_miembro = true;
+        }
     }
 }
 
@@ -87,10 +135,13 @@ fn otlp_layer() -> Option<(BoxedLayer, ())> {
 /// Quiet logs for tests (warnings only unless RUST_LOG says otherwise),
 /// captured per test by the test harness.
 pub fn init_for_tests() {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn,apache_avro=error"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_test_writer()
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_test_writer()
+                .with_filter(UnionesDeUnMiembro),
+        )
+        .with(filter)
         .try_init();
 }

@@ -122,6 +122,7 @@ async fn spawn_binary(
         .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", database)
         .env("PULSAR_URL", &env.url)
+        .env("JWT_SECRET", common::TEST_JWT_SECRET)
         .env("PULSAR_NAMESPACE", &env.namespace)
         .env("BFF_ANONYMOUS", "true")
         .env("SHUTDOWN_TIMEOUT", "5")

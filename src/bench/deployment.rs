@@ -54,6 +54,8 @@ pub struct Deployment {
     run: String,
     dir: PathBuf,
     infra: Option<Infrastructure>,
+    /// This deployment's JWT secret, random.
+    secret: String,
 }
 
 fn infra_error(what: impl std::fmt::Display) -> InfraError {
@@ -86,6 +88,11 @@ impl Deployment {
             run,
             dir,
             infra: None,
+            secret: format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            ),
         };
         match topology {
             Topology::Embedded => deployment.start_embedded().await?,
@@ -164,6 +171,9 @@ impl Deployment {
             .env("HTTP_ADDR", format!("127.0.0.1:{port}"))
             .env("DATA_DIR", &self.dir)
             .env("BFF_ANONYMOUS", "true")
+            // A deployment's own secret (off the embedded default the
+            // development one is refused); the load goes anonymous anyway.
+            .env("JWT_SECRET", &self.secret)
             .env("RUST_LOG", "warn")
             .env("LOG_FORMAT", "text")
             .stdout(std::process::Stdio::null())

@@ -16,8 +16,8 @@ use super::deployment::{Deployment, Infrastructure, Topology};
 use super::load::{drive, wait_final};
 use super::percentile;
 use super::stats::{cpu_seconds, cpu_seconds_of, machine_ticks, status_kib};
-use crate::config::RuntimeArgs;
 use crate::seedwork::infrastructure::InfraError;
+use crate::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FlowMode {
@@ -110,15 +110,17 @@ impl FlowResult {
     }
 }
 
-fn infrastructure(args: &RuntimeArgs) -> Result<Infrastructure, InfraError> {
+fn infrastructure(args: &Settings) -> Result<Infrastructure, InfraError> {
     let missing = |what: &str| InfraError::Bus(format!("--mode distributed needs {what}"));
     let pulsar_url = args
-        .pulsar_url
+        .pulsar
+        .url
         .clone()
         .ok_or_else(|| missing("PULSAR_URL"))?;
     Ok(Infrastructure {
         database_server: args
-            .database_url
+            .database
+            .url
             .clone()
             .filter(|u| u.starts_with("postgres"))
             .ok_or_else(|| missing("DATABASE_URL (postgres://…)"))?,
@@ -127,7 +129,7 @@ fn infrastructure(args: &RuntimeArgs) -> Result<Infrastructure, InfraError> {
     })
 }
 
-pub async fn flow(args: &RuntimeArgs, options: FlowOptions) -> Result<(), InfraError> {
+pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraError> {
     let topologies = match options.mode {
         FlowMode::Embedded => vec![Topology::Embedded],
         FlowMode::Distributed => {
@@ -146,7 +148,7 @@ pub async fn flow(args: &RuntimeArgs, options: FlowOptions) -> Result<(), InfraE
         }
     };
     let postgres = match options.mode {
-        FlowMode::Distributed => args.database_url.as_deref(),
+        FlowMode::Distributed => args.database.url.as_deref(),
         FlowMode::Embedded => None,
     };
     let raw = baseline::measure(postgres).await?;

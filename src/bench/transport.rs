@@ -11,7 +11,6 @@ use futures::StreamExt;
 use pulsar::{ProducerOptions, Pulsar, TokioExecutor, producer};
 
 use super::percentile;
-use crate::config::RuntimeArgs;
 use crate::contracts::{topics, types};
 use crate::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, UnitOfWork, UnitOfWorkFactory,
@@ -20,6 +19,7 @@ use crate::seedwork::infrastructure::avro::{AvroCodec, EnvelopeHeader, SchemaReg
 use crate::seedwork::infrastructure::{
     ContextStorage, InfraError, PulsarBus, PulsarConfig, RetryPolicy,
 };
+use crate::settings::Settings;
 
 fn bus_error(e: impl std::fmt::Display) -> InfraError {
     InfraError::Bus(e.to_string())
@@ -273,15 +273,16 @@ async fn paced(
     Ok(())
 }
 
-pub async fn transport(args: &RuntimeArgs, messages: usize, rate: u32) -> Result<(), InfraError> {
+pub async fn transport(args: &Settings, messages: usize, rate: u32) -> Result<(), InfraError> {
     let url = args
-        .pulsar_url
+        .pulsar
+        .url
         .clone()
         .ok_or_else(|| InfraError::Bus("bench transport needs PULSAR_URL".into()))?;
     let config = PulsarConfig {
         url: url.clone(),
-        tenant: args.pulsar_tenant.clone(),
-        namespace: args.pulsar_namespace.clone(),
+        tenant: args.pulsar.tenant.clone(),
+        namespace: args.pulsar.namespace.clone(),
     };
     let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     let registry = Arc::new(SchemaRegistry::embedded()?);

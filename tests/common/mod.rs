@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use propalpes::app::{self, Role, RunningApp};
-use propalpes::config::RuntimeArgs;
 use propalpes::seedwork::application::{HandleError, Message, MessageHandler};
+use propalpes::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -59,32 +59,13 @@ pub fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<Str
     }
 }
 
-pub const TEST_JWT_SECRET: &str = "test-secret";
+/// The tests' HS256 secret (as long as a deployment's must be).
+pub const TEST_JWT_SECRET: &str = "test-secret-of-the-propalpes-suite-32b+";
 
-pub fn args(database_url: &str, dir: &std::path::Path) -> RuntimeArgs {
-    RuntimeArgs {
-        http_addr: "127.0.0.1:0".parse().expect("addr"),
-        database_url: Some(database_url.to_owned()),
-        data_dir: dir.to_path_buf(),
-        max_redeliveries: 2,
-        pulsar_url: None,
-        pulsar_tenant: "public".into(),
-        pulsar_namespace: "default".into(),
-        saga_timeout_ms: 30_000,
-        saga_max_attempts: 5,
-        jwt_secret: TEST_JWT_SECRET.into(),
-        jwt_public_key_file: None,
-        pulsar_admin_url: None,
-        consumer_lanes: 4,
-        consumer_batch: 256,
-        shutdown_timeout: 10,
-        service_reads_open: true,
-        anonymous: Some(true),
-        log_format: "text".into(),
-        bff_servicios: None,
-        bff_allowed_origins: None,
-        auditoria_revision: "formato_invalido".into(),
-    }
+/// Settings of a test deployment: `database_url`, a free port, the test
+/// secret, anonymous access on, two redeliveries.
+pub fn args(database_url: &str, dir: &std::path::Path) -> Settings {
+    Settings::for_tests(database_url, dir, TEST_JWT_SECRET)
 }
 
 /// Every context in one process, as `propalpes all`.
@@ -109,7 +90,7 @@ pub async fn spawn_app_with(
 /// needs a token (signed with `TEST_JWT_SECRET`).
 pub async fn spawn_secured_companias(backend: Backend) -> Option<TestApp> {
     spawn_configured(backend, None, Role::Companias, |args| {
-        args.anonymous = Some(false)
+        args.auth.anonymous = Some(false)
     })
     .await
 }
@@ -132,7 +113,7 @@ pub async fn spawn_configured(
     backend: Backend,
     pulsar: Option<&pulsar::PulsarEnv>,
     role: Role,
-    configure: impl FnOnce(&mut RuntimeArgs),
+    configure: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
     propalpes::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -140,8 +121,8 @@ pub async fn spawn_configured(
     let mut args = args(&database_url, dir.path());
     configure(&mut args);
     if let Some(env) = pulsar {
-        args.pulsar_url = Some(env.url.clone());
-        args.pulsar_namespace = env.namespace.clone();
+        args.pulsar.url = Some(env.url.clone());
+        args.pulsar.namespace = env.namespace.clone();
     }
     let app = app::start(&args, role).await.expect("app starts");
     Some(TestApp {

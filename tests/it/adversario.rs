@@ -547,7 +547,7 @@ async fn websocket_limits_hold() {
 #[tokio::test]
 async fn an_expired_token_ends_its_socket() {
     let Some(app) = spawn_configured(Backend::Sqlite, None, Role::All, |a| {
-        a.anonymous = Some(false)
+        a.auth.anonymous = Some(false)
     })
     .await
     else {
@@ -604,8 +604,8 @@ async fn graphql_con(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
 #[tokio::test]
 async fn tokens_without_roles_or_not_yet_valid_do_nothing() {
     let Some(app) = spawn_configured(Backend::Sqlite, None, Role::All, |a| {
-        a.anonymous = Some(false);
-        a.service_reads_open = false;
+        a.auth.anonymous = Some(false);
+        a.auth.service_reads_open = false;
     })
     .await
     else {

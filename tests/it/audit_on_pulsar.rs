@@ -37,10 +37,10 @@ async fn process(
         }
     };
     let mut args = args(&url, dir.path());
-    args.pulsar_url = Some(env.url.clone());
-    args.pulsar_namespace = env.namespace.clone();
-    args.saga_timeout_ms = saga_timeout_ms;
-    args.saga_max_attempts = 10;
+    args.pulsar.url = Some(env.url.clone());
+    args.pulsar.namespace = env.namespace.clone();
+    args.saga.timeout_ms = saga_timeout_ms;
+    args.saga.max_attempts = 10;
     let app = app::start(&args, role).await.expect("start");
     TestApp::new(app, url, dir)
 }

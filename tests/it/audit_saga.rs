@@ -19,8 +19,8 @@ async fn spawn(backend: Backend, saga_timeout_ms: u64, max_attempts: u32) -> Opt
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database_url(backend, dir.path())?;
     let mut args = args(&database_url, dir.path());
-    args.saga_timeout_ms = saga_timeout_ms;
-    args.saga_max_attempts = max_attempts;
+    args.saga.timeout_ms = saga_timeout_ms;
+    args.saga.max_attempts = max_attempts;
     let app = app::start(&args, Role::All).await.expect("app starts");
     Some(TestApp::new(app, database_url, dir))
 }

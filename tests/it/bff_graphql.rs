@@ -412,7 +412,7 @@ async fn secured_app() -> TestApp {
     let dir = tempfile::tempdir().expect("dir");
     let url = fresh_database_url(Backend::Sqlite, dir.path()).expect("db");
     let mut args = args(&url, dir.path());
-    args.anonymous = Some(false);
+    args.auth.anonymous = Some(false);
     TestApp::new(app::start(&args, Role::All).await.expect("app"), url, dir)
 }
 
@@ -513,8 +513,8 @@ async fn rs256_tokens_from_an_identity_provider_are_verified_with_its_public_key
     let dir = tempfile::tempdir().expect("dir");
     let url = fresh_database_url(Backend::Sqlite, dir.path()).expect("db");
     let mut args = args(&url, dir.path());
-    args.anonymous = Some(false);
-    args.jwt_public_key_file = Some(fixtures.join("rs256-test-public.pem"));
+    args.auth.anonymous = Some(false);
+    args.auth.jwt_public_key_file = Some(fixtures.join("rs256-test-public.pem"));
     let app = TestApp::new(app::start(&args, Role::All).await.expect("app"), url, dir);
     let private = std::fs::read_to_string(fixtures.join("rs256-test-private.pem")).expect("pem");
     let public = std::fs::read_to_string(fixtures.join("rs256-test-public.pem")).expect("pem");
@@ -673,8 +673,8 @@ async fn projections_rebuild_reproduces_the_same_rows() {
     let dir = tempfile::tempdir().expect("dir");
     let url = fresh_database_url(Backend::Sqlite, dir.path()).expect("db");
     let mut args = args(&url, dir.path());
-    args.pulsar_url = Some(env.url.clone());
-    args.pulsar_namespace = env.namespace.clone();
+    args.pulsar.url = Some(env.url.clone());
+    args.pulsar.namespace = env.namespace.clone();
     let app = TestApp::new(app::start(&args, Role::All).await.expect("app"), url, dir);
     let propiedad =
         "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idEntidad } }";

@@ -1,6 +1,8 @@
-//! A producer in another language: a Python script that reads only
-//! `schemas/` puts commands on the command topics and decodes the events
-//! the services publish. The audit decides both records.
+//! A producer in another language: a Python script that starts from
+//! `asyncapi.yaml` alone (the addresses, the Avro schemas it references,
+//! the properties to set) puts commands on the command topics with the
+//! client's public schema API and decodes the events the services publish.
+//! The audit decides the records.
 
 use crate::common::pulsar::pulsar_env;
 use crate::common::{Backend, spawn_app_with};
@@ -20,7 +22,7 @@ fn python() -> Option<String> {
 }
 
 #[tokio::test]
-async fn a_python_producer_feeds_the_system_from_the_schema_files_alone() {
+async fn a_python_producer_feeds_the_system_from_the_asyncapi_document_alone() {
     let Some(env) = pulsar_env().await else {
         return;
     };

@@ -11,6 +11,7 @@
 mod common;
 
 mod adversario;
+mod arranque;
 mod audit_on_pulsar;
 mod audit_saga;
 mod bff_graphql;

@@ -170,8 +170,8 @@ async fn spawn(
     attempts: u32,
 ) -> Option<TestApp> {
     spawn_configured(backend, pulsar, Role::All, |args| {
-        args.saga_timeout_ms = timeout_ms;
-        args.saga_max_attempts = attempts;
+        args.saga.timeout_ms = timeout_ms;
+        args.saga.max_attempts = attempts;
     })
     .await
 }

@@ -259,3 +259,43 @@ fn every_topic_reads_across_versions_both_ways() {
         "both directions for every message type"
     );
 }
+
+/// `asyncapi.yaml` at the root is what `propalpes asyncapi` generates from
+/// the contracts and `schemas/` (regenerate it with `cargo run -- asyncapi
+/// > asyncapi.yaml`), and the official AsyncAPI parser (with its Avro schema
+/// parser, which reads every schema it references) finds no error in it.
+#[tokio::test]
+async fn the_committed_asyncapi_document_is_the_generated_one_and_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let registry =
+        propalpes::seedwork::infrastructure::avro::SchemaRegistry::embedded().expect("schemas");
+    let generated = propalpes::asyncapi::yaml(&propalpes::asyncapi::documento(&registry));
+    let committed = std::fs::read_to_string(root.join("asyncapi.yaml")).expect("asyncapi.yaml");
+    assert!(
+        committed == generated,
+        "asyncapi.yaml is stale: run `cargo run -- asyncapi > asyncapi.yaml`"
+    );
+    if std::env::var("PROPALPES_CHROMIUM").is_err() {
+        assert!(
+            std::env::var("PROPALPES_REQUIRE_UI").is_err(),
+            "PROPALPES_REQUIRE_UI is set but not the UI test environment"
+        );
+        eprintln!("SKIPPED: the AsyncAPI parser (npm, scripts/ui-env)");
+        return;
+    }
+    let output = tokio::process::Command::new("node")
+        .arg(root.join("tests/ui/asyncapi.mjs"))
+        .arg(root.join("asyncapi.yaml"))
+        .current_dir(root.join("tests/ui"))
+        .output()
+        .await
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{stdout}");
+    assert!(stdout.contains("valid AsyncAPI 3.0.0"), "{stdout}");
+}

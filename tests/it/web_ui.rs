@@ -49,10 +49,10 @@ async fn the_registration_form_follows_the_saga_to_its_compensation() {
     );
 }
 
-/// GraphiQL and Swagger UI render and work with every outside request
-/// blocked: their assets are compiled into the binary.
+/// GraphiQL, Swagger UI and the AsyncAPI viewer render and work with every
+/// outside request blocked: their assets are compiled into the binary.
 #[tokio::test]
-async fn graphiql_and_swagger_work_offline() {
+async fn graphiql_swagger_and_asyncapi_work_offline() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     let Some(result) = browser(&app, "offline_tools.mjs").await else {
         return;
@@ -61,6 +61,10 @@ async fn graphiql_and_swagger_work_offline() {
     assert_eq!(result["external"], 0);
     assert!(
         result["operations"].as_u64().is_some_and(|n| n > 10),
+        "{result}"
+    );
+    assert!(
+        result["canales"].as_u64().is_some_and(|n| n > 0),
         "{result}"
     );
 }

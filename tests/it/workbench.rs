@@ -482,7 +482,7 @@ async fn development_sign_in_issues_a_role_token_only_for_local_use() {
     assert_eq!(bad["errors"][0]["extensions"]["field"], "rol");
     let secured =
         crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |a| {
-            a.anonymous = Some(false)
+            a.auth.anonymous = Some(false)
         })
         .await
         .expect("app");
@@ -707,8 +707,8 @@ on_both_backends! {
 async fn the_sagas_are_read_with_the_operators_credentials() {
     let app =
         crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |a| {
-            a.anonymous = Some(false);
-            a.service_reads_open = false;
+            a.auth.anonymous = Some(false);
+            a.auth.service_reads_open = false;
         })
         .await
         .expect("app");

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Feeds PropAlpes from Python with nothing but the contracts in schemas/.
+"""Feeds PropAlpes from Python starting from its AsyncAPI document alone.
 
-Writes a CrearCompania, a CrearDatosGeograficos and a CrearPropiedad command as Avro envelopes
-(fastavro, the newest schema version), publishes them on the command topics
-(pulsar-client), then reads the events the services publish and decodes
-them with the writer's schema version, resolved to our reader schema.
+Reads asyncapi.yaml (the repository's root): for each command it sends, the
+channel's address, the message's Avro payload schema (the `vN.avsc` the
+document references) and the properties it must carry (`schema.version`,
+`type`); declares that schema with the client's public API
+(`AvroSchema(None, schema_definition=...)`) and sends the envelope as a
+dict. Then it reads the events the services publish, decoding each with the
+version it was written with, resolved to the current one.
 
     produce_commands.py --url pulsar://127.0.0.1:6650 --namespace default
 
@@ -19,44 +22,52 @@ import sys
 import time
 import uuid
 
-import _pulsar
 import fastavro
 import pulsar
-from pulsar.schema import Schema
+import yaml
+from pulsar.schema import AvroSchema
 
-SCHEMAS = pathlib.Path(__file__).resolve().parents[2] / "schemas"
-
-
-def versions(topic):
-    return sorted(int(p.stem[1:]) for p in (SCHEMAS / topic).glob("v*.avsc"))
+DOCUMENT = pathlib.Path(__file__).resolve().parents[2] / "asyncapi.yaml"
 
 
-def schema(topic, version):
-    return fastavro.parse_schema(json.loads((SCHEMAS / topic / f"v{version}.avsc").read_text()))
+class Contract:
+    """What the AsyncAPI document says about a topic and its messages."""
+
+    def __init__(self, path):
+        self.path = path
+        self.doc = yaml.safe_load(path.read_text())
+
+    def message(self, topic, kind):
+        ref = self.doc["channels"][topic]["messages"][kind]["$ref"]
+        return self.doc["components"]["messages"][ref.rsplit("/", 1)[-1]]
+
+    def address(self, topic, tenant, namespace):
+        return self.doc["channels"][topic]["address"].format(tenant=tenant, namespace=namespace)
+
+    def definition(self, topic, kind):
+        """The message's Avro schema (the file the document references)."""
+        ref = self.message(topic, kind)["payload"]["schema"]["$ref"]
+        return json.loads((self.path.parent / ref).read_text())
+
+    def properties(self, topic, kind):
+        headers = self.message(topic, kind)["headers"]["properties"]
+        return {name: spec["const"] for name, spec in headers.items() if "const" in spec}
+
+    def version_file(self, topic, version):
+        """Another version of a topic's schema, beside the current one."""
+        any_kind = next(iter(self.doc["channels"][topic]["messages"]))
+        ref = self.message(topic, any_kind)["payload"]["schema"]["$ref"]
+        return json.loads((self.path.parent / ref).with_name(f"v{version}.avsc").read_text())
+
+    def current_version(self, topic):
+        any_kind = next(iter(self.doc["channels"][topic]["messages"]))
+        return int(self.properties(topic, any_kind)["schema.version"])
 
 
-class AvroFile(Schema):
-    """Declares a topic's Avro schema (the file in schemas/) to the broker,
-    which refuses producers without one where schemas are enforced; the
-    payload is encoded beforehand with fastavro and sent as it is."""
-
-    def __init__(self, topic, version):
-        definition = json.loads((SCHEMAS / topic / f"v{version}.avsc").read_text())
-        super().__init__(bytes, _pulsar.SchemaType.AVRO, definition, "AVRO")
-
-    def encode(self, obj):
-        return obj
-
-    def decode(self, data):
-        return data
-
-
-def command(topic, kind, data):
-    """An envelope with `data` the union branch `kind`, encoded with the newest schema."""
-    version = versions(topic)[-1]
-    writer = schema(topic, version)
-    namespace = writer["name"].rsplit(".", 1)[0]
-    envelope = {
+def envelope(definition, kind, data):
+    """An envelope whose `data` is the union branch `kind`."""
+    namespace = definition["namespace"]
+    return {
         "id": str(uuid.uuid4()),
         "type": kind,
         "specversion": "1.0",
@@ -67,18 +78,15 @@ def command(topic, kind, data):
         "datacontenttype": "application/avro",
         "data": (f"{namespace}.{kind}", data),
     }
-    buf = io.BytesIO()
-    fastavro.schemaless_writer(buf, writer, envelope)
-    return envelope["id"], version, buf.getvalue()
 
 
-def decode(topic, message):
-    """Reads an event written with any version, as the newest reader."""
+def decode(contract, topic, message):
+    """Reads an event written with any version, as the current reader."""
     written_with = int(message.properties().get("schema.version", "1"))
     return fastavro.schemaless_reader(
         io.BytesIO(message.data()),
-        schema(topic, written_with),
-        schema(topic, versions(topic)[-1]),
+        fastavro.parse_schema(contract.version_file(topic, written_with)),
+        fastavro.parse_schema(contract.version_file(topic, contract.current_version(topic))),
         return_record_name=True,
     )
 
@@ -88,13 +96,15 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--tenant", default="public")
     parser.add_argument("--namespace", default="default")
+    parser.add_argument("--asyncapi", default=str(DOCUMENT))
     parser.add_argument("--timeout", type=float, default=90)
     args = parser.parse_args()
-    topic = lambda name: f"persistent://{args.tenant}/{args.namespace}/{name}"
+    contract = Contract(pathlib.Path(args.asyncapi))
+    address = lambda topic: contract.address(topic, args.tenant, args.namespace)
 
     client = pulsar.Client(args.url)
     events = client.subscribe(
-        [topic("eventos-companias"), topic("eventos-geograficos"), topic("eventos-propiedades")],
+        [address("eventos-companias"), address("eventos-geograficos"), address("eventos-propiedades")],
         subscription_name="python-observer",
         consumer_type=pulsar.ConsumerType.Shared,
         initial_position=pulsar.InitialPosition.Earliest,
@@ -121,12 +131,19 @@ def main():
             "fecha_creacion": int(time.time() * 1000),
         }),
     ]
-    for name, kind, key, data in sends:
-        message_id, version, payload = command(name, kind, data)
-        producer = client.create_producer(topic(name), schema=AvroFile(name, version))
-        producer.send(payload, properties={"schema.version": str(version), "type": kind}, partition_key=key)
+    for topic, kind, key, data in sends:
+        definition = contract.definition(topic, kind)
+        properties = contract.properties(topic, kind)
+        # The client's public API: the file's schema is declared to the
+        # broker (which refuses producers without one where schemas are
+        # enforced) and the dict is encoded with it.
+        producer = client.create_producer(
+            address(topic), schema=AvroSchema(None, schema_definition=definition)
+        )
+        message = envelope(definition, kind, data)
+        producer.send(message, properties=properties, partition_key=key)
         producer.close()
-        print(json.dumps({"sent": kind, "id": message_id, "schema.version": version}), flush=True)
+        print(json.dumps({"sent": kind, "id": message["id"], **properties}), flush=True)
 
     wanted = {compania: None, propiedad: None, predio: None}
     deadline = time.time() + args.timeout
@@ -135,9 +152,8 @@ def main():
             message = events.receive(timeout_millis=1000)
         except pulsar.Timeout:
             continue
-        name = message.topic_name().rsplit("/", 1)[-1]
-        envelope = decode(name, message)
-        record_name, data = envelope["data"]
+        topic = message.topic_name().rsplit("/", 1)[-1]
+        record_name, data = decode(contract, topic, message)["data"]
         kind = record_name.rsplit(".", 1)[-1]
         key = data.get("id_compania") or data.get("id_datos_geograficos") or data.get("id_propiedad")
         events.acknowledge(message)

@@ -1,7 +1,8 @@
-// GraphiQL (/graphql) and Swagger UI (/docs) work with no internet: every
-// request the pages make goes to the binary (any other is blocked and
-// reported), a query runs in GraphiQL and an operation expands in Swagger,
-// with no console error. Writes screenshots.
+// GraphiQL (/graphql), Swagger UI (/docs) and the AsyncAPI viewer
+// (/asyncapi) work with no internet: every request the pages make goes to
+// the binary (any other is blocked and reported), a query runs in GraphiQL,
+// an operation expands in Swagger, the AsyncAPI document renders with its
+// channels and Avro payloads, with no console error. Writes screenshots.
 //   node offline_tools.mjs http://127.0.0.1:PORT OUTPUT_DIR
 import { probar } from "./navegador.mjs";
 
@@ -30,6 +31,14 @@ await probar(async ({ browser, url, vigilar, captura, diagnostico }) => {
   await page.waitForSelector(".swagger-ui .opblock-body", { timeout: 10000 });
   await captura(page, "swagger.png");
 
+  await page.goto(`${url}/asyncapi`);
+  // Rendered, not an error box: the operations and the messages are there.
+  await page.waitForSelector("#asyncapi :text('companias.recibe.comandos-companias')", { state: "attached", timeout: 30000 });
+  await page.waitForSelector("#asyncapi :text('CrearCompania')", { state: "attached", timeout: 10000 });
+  if (await page.locator("#asyncapi :text('errors in your Asyncapi document')").count()) throw new Error("the viewer reports errors");
+  const canales = await page.locator("#asyncapi :text('persistent://')").count();
+  await captura(page, "asyncapi.png");
+
   if (external.length) throw new Error(`requests outside the binary: ${external.join(", ")}`);
-  return { operations, external: external.length };
+  return { operations, canales, external: external.length };
 });

@@ -1,5 +1,5 @@
 //! Browser assets compiled into the binary (`assets/vendor/`, see its
-//! README): GraphiQL, React and Swagger UI, sent gzip-encoded and cached for
+//! README): GraphiQL, React, Swagger UI and the AsyncAPI viewer, sent gzip-encoded and cached for
 //! a year (their paths carry the version). Nothing the pages load comes from
 //! outside the binary: users may have no internet.
 
@@ -31,7 +31,7 @@ macro_rules! asset {
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
-static ASSETS: [Asset; 6] = [
+static ASSETS: [Asset; 8] = [
     asset!("/assets/graphiql-3.8.3.min.js", "graphiql.min.js.gz", JS),
     asset!("/assets/graphiql-3.8.3.min.css", "graphiql.min.css.gz", CSS),
     asset!(
@@ -50,6 +50,16 @@ static ASSETS: [Asset; 6] = [
         JS
     ),
     asset!("/assets/swagger-ui-5.17.14.css", "swagger-ui.css.gz", CSS),
+    asset!(
+        "/assets/asyncapi-react-3.2.1.js",
+        "asyncapi-react.standalone.js.gz",
+        JS
+    ),
+    asset!(
+        "/assets/asyncapi-react-3.2.1.css",
+        "asyncapi-react.min.css.gz",
+        CSS
+    ),
 ];
 
 /// Every vendored asset at its path.
@@ -90,6 +100,26 @@ pub const GRAPHIQL: &str = r##"<!doctype html>
   }));
 </script>
 </body></html>"##;
+
+/// The AsyncAPI viewer for `/asyncapi.yaml` (its Avro payloads are read
+/// from `/schemas/…`, which the document references).
+pub const ASYNCAPI_UI: &str = r##"<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><title>PropAlpes · AsyncAPI</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/asyncapi-react-3.2.1.css">
+</head>
+<body><div id="asyncapi">Cargando el documento AsyncAPI…</div>
+<script src="/assets/asyncapi-react-3.2.1.js"></script>
+<script>
+  AsyncApiStandalone.render({
+    // Absolute: the parser resolves the payloads' relative $refs against it
+    // (a bare path would be read as a file).
+    schema: { url: new URL("/asyncapi.yaml", location.href).href, options: { method: "GET" } },
+    config: { show: { sidebar: true }, expand: { messageExamples: false } },
+  }, document.getElementById("asyncapi"));
+</script>
+</body></html>
+"##;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ mod problem;
 mod review_http;
 mod serve;
 
-pub use assets::{GRAPHIQL, asset_routes};
+pub use assets::{ASYNCAPI_UI, GRAPHIQL, asset_routes};
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
 pub use gate::{Gate, declara_json};
 pub use health::{ReadinessCheck, health_routes};

@@ -10,6 +10,8 @@ COPY src src
 COPY schemas schemas
 COPY migrations migrations
 COPY assets assets
+# The patched pulsar crate ([patch.crates-io] in Cargo.toml).
+COPY vendor vendor
 RUN cargo build --release --locked && strip target/release/propalpes
 
 FROM debian:bookworm-slim

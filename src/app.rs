@@ -25,7 +25,7 @@ use crate::seedwork::api::{Gate, ReadinessCheck, health_routes};
 use crate::seedwork::application::{Authenticator, MessageBus};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
 use crate::seedwork::infrastructure::{
-    AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, PulsarBus, PulsarConfig,
+    AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, Pruner, PulsarBus, PulsarConfig,
     RetryPolicy, context_database_url,
 };
 use crate::settings::Settings;
@@ -134,6 +134,7 @@ pub struct RunningApp {
     shutdown: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
     replayer: Option<JoinHandle<()>>,
+    pruners: Vec<JoinHandle<()>>,
 }
 
 impl RunningApp {
@@ -148,6 +149,9 @@ impl RunningApp {
         let _ = self.server.await;
         if let Some(replayer) = self.replayer {
             let _ = replayer.await;
+        }
+        for pruner in self.pruners {
+            let _ = pruner.await;
         }
         // Finish in-flight messages before the relays flush.
         if let Some(pulsar) = &self.buses.pulsar {
@@ -585,6 +589,33 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
         .embedded
         .as_ref()
         .map(|bus| bus.spawn_replayer(shutdown.clone(), Duration::from_secs(1)));
+    let databases = [
+        companias
+            .as_ref()
+            .map(|m| (services::COMPANIAS, &m.storage.db)),
+        geograficos
+            .as_ref()
+            .map(|m| (services::GEOGRAFICOS, &m.storage.db)),
+        propiedades
+            .as_ref()
+            .map(|m| (services::PROPIEDADES, &m.storage.db)),
+        auditoria
+            .as_ref()
+            .map(|m| (services::AUDITORIA, &m.storage.db)),
+        bff.as_ref().map(|m| (services::BFF_WEB, &m.storage.db)),
+        buses
+            .embedded
+            .as_ref()
+            .map(|b| ("bus", b.dead_letter_database())),
+    ];
+    let pruners = databases
+        .into_iter()
+        .flatten()
+        .map(|(service, db)| {
+            Pruner::new(service, db.clone(), args.retention_policy())
+                .spawn(args.retention.interval.0, shutdown.clone())
+        })
+        .collect();
     tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
     Ok(RunningApp {
         addr,
@@ -599,6 +630,7 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
         shutdown,
         server,
         replayer,
+        pruners,
     })
 }
 

@@ -238,6 +238,18 @@ pub struct Flags {
     /// log.format
     #[arg(long, global = true)]
     pub log_format: Option<String>,
+    /// retention.outbox
+    #[arg(long, global = true)]
+    pub outbox_retention: Option<String>,
+    /// retention.inbox
+    #[arg(long, global = true)]
+    pub inbox_retention: Option<String>,
+    /// retention.dead_letters
+    #[arg(long, global = true)]
+    pub dead_letter_retention: Option<String>,
+    /// retention.interval
+    #[arg(long, global = true)]
+    pub retention_interval: Option<String>,
 }
 
 impl Flags {
@@ -276,6 +288,10 @@ impl Flags {
         put("bff.servicios", json!(self.bff_servicios));
         put("bff.allowed_origins", json!(self.bff_allowed_origins));
         put("log.format", json!(self.log_format));
+        put("retention.outbox", json!(self.outbox_retention));
+        put("retention.inbox", json!(self.inbox_retention));
+        put("retention.dead_letters", json!(self.dead_letter_retention));
+        put("retention.interval", json!(self.retention_interval));
         serde_json::Value::Object(out)
     }
 

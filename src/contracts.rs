@@ -22,6 +22,18 @@ pub mod topics {
     /// and the BFF consume it).
     pub const RECHAZOS_COMANDOS: &str = "rechazos-comandos";
 
+    /// The event log: topics whose history is kept forever (infinite
+    /// retention on Pulsar; the sent outbox rows on the embedded bus), so
+    /// `projections rebuild` can replay them. Command topics are not.
+    pub const EVENT_LOG: [&str; 6] = [
+        EVENTOS_COMPANIAS,
+        EVENTOS_GEOGRAFICOS,
+        EVENTOS_PROPIEDADES,
+        EVENTOS_AUDITORIA,
+        EVENTOS_REGISTROS,
+        RECHAZOS_COMANDOS,
+    ];
+
     /// Every topic with a schema in `schemas/`.
     pub const ALL: [&str; 11] = [
         COMANDOS_COMPANIAS,

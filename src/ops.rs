@@ -207,23 +207,60 @@ pub fn token(
     Ok(())
 }
 
-/// `projections rebuild`: the BFF's read models, replayed from the topics.
+/// `projections rebuild`: the BFF's read models, replayed from the event
+/// log: the event topics on Pulsar, the contexts' outboxes on the embedded
+/// bus.
 pub async fn rebuild_projections(args: &Settings) -> Result<usize, InfraError> {
-    use crate::seedwork::infrastructure::{ContextStorage, DatabaseUrl, context_database_url};
-    let registry = Arc::new(SchemaRegistry::embedded()?);
-    let buses = Buses::connect(args, registry.clone()).await?;
-    let Some(pulsar) = buses.pulsar else {
-        return Err(InfraError::Bus(
-            "projections rebuild replays topics from the broker: set PULSAR_URL (the embedded bus keeps no history)".into(),
-        ));
+    use crate::bff_web::infrastructure::{EventLog, rebuild};
+    use crate::contracts::services;
+    use crate::seedwork::infrastructure::{
+        ContextStorage, Database, DatabaseUrl, context_database_url,
     };
+    let registry = Arc::new(SchemaRegistry::embedded()?);
     let base: DatabaseUrl = args.base_database_url().parse()?;
     let url = context_database_url(&base, crate::bff_web::SERVICE);
     let storage = ContextStorage::open(&url, &crate::bff_web::infrastructure::MIGRATIONS).await?;
     let codec = Arc::new(crate::seedwork::infrastructure::avro::AvroCodec::new(
-        registry,
+        registry.clone(),
     ));
-    let applied = crate::bff_web::infrastructure::rebuild(&storage, &pulsar, codec).await;
+    if args.pulsar.url.is_none() {
+        let writers = [
+            (
+                services::COMPANIAS,
+                &crate::companias::infrastructure::MIGRATIONS,
+            ),
+            (
+                services::GEOGRAFICOS,
+                &crate::geograficos::infrastructure::MIGRATIONS,
+            ),
+            (
+                services::PROPIEDADES,
+                &crate::propiedades::infrastructure::MIGRATIONS,
+            ),
+            (
+                services::AUDITORIA,
+                &crate::auditoria::infrastructure::MIGRATIONS,
+            ),
+        ];
+        let mut outboxes = Vec::new();
+        for (context, migrations) in writers {
+            let url = context_database_url(&base, context);
+            outboxes.push(Database::connect(&url, migrations).await?);
+        }
+        return rebuild(&storage, EventLog::Outboxes(outboxes), codec).await;
+    }
+    let buses = Buses::connect(args, registry).await?;
+    let Some(pulsar) = buses.pulsar else {
+        return Err(InfraError::Bus(
+            "PULSAR_URL is set but no broker bus was made".into(),
+        ));
+    };
+    let admin_url = args.pulsar_admin_url();
+    let log = EventLog::Pulsar {
+        bus: &pulsar,
+        admin_url: &admin_url,
+    };
+    let applied = rebuild(&storage, log, codec).await;
     pulsar.shutdown().await;
     applied
 }

@@ -39,6 +39,7 @@ pub struct Settings {
     pub bff: Bff,
     pub log: Log,
     pub shutdown: Shutdown,
+    pub retention: Retention,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -194,6 +195,98 @@ pub struct Shutdown {
 impl Default for Shutdown {
     fn default() -> Self {
         Self { timeout_secs: 10 }
+    }
+}
+
+/// How long what grows with traffic is kept (README "Retention").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Retention {
+    /// Sent outbox rows (off the embedded default; there they are the log).
+    pub outbox: Duracion,
+    /// Inbox rows: the dedupe window.
+    pub inbox: Duracion,
+    /// Replayed dead letters and the failure counts of dead-lettered messages.
+    pub dead_letters: Duracion,
+    /// How often each database is pruned.
+    pub interval: Duracion,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            outbox: Duracion::from_secs(3_600),
+            inbox: Duracion::from_secs(7 * 86_400),
+            dead_letters: Duracion::from_secs(30 * 86_400),
+            interval: Duracion::from_secs(30),
+        }
+    }
+}
+
+/// A duration written `0s`, `30s`, `5m`, `1h`, `7d` (or `250ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duracion(pub std::time::Duration);
+
+impl Duracion {
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(std::time::Duration::from_secs(secs))
+    }
+}
+
+impl std::str::FromStr for Duracion {
+    type Err = String;
+
+    fn from_str(texto: &str) -> Result<Self, Self::Err> {
+        let texto = texto.trim();
+        let cifras = texto
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(texto.len());
+        let (numero, unidad) = texto.split_at(cifras);
+        let n: u64 = numero
+            .parse()
+            .map_err(|_| format!("`{texto}` is not a duration like 0s, 30s, 5m, 1h or 7d"))?;
+        let milis = match unidad {
+            "ms" => 1,
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return Err(format!("`{texto}`: the unit must be ms, s, m, h or d")),
+        };
+        n.checked_mul(milis)
+            .map(|ms| Self(std::time::Duration::from_millis(ms)))
+            .ok_or_else(|| format!("`{texto}` is too long"))
+    }
+}
+
+impl fmt::Display for Duracion {
+    /// The largest unit that writes it whole.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_millis();
+        let unidades = [
+            (86_400_000, "d"),
+            (3_600_000, "h"),
+            (60_000, "m"),
+            (1_000, "s"),
+        ];
+        match unidades.iter().find(|(u, _)| ms > 0 && ms % u == 0) {
+            Some((u, nombre)) => write!(f, "{}{nombre}", ms / u),
+            None if ms == 0 => f.write_str("0s"),
+            None => write!(f, "{ms}ms"),
+        }
+    }
+}
+
+impl Serialize for Duracion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Duracion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let texto = String::deserialize(d)?;
+        texto.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -399,6 +492,30 @@ pub const VARIABLES: &[Variable] = &[
         "`text` or `json`; filter with `RUST_LOG`.",
     ),
     var(
+        "retention.outbox",
+        "OUTBOX_RETENTION",
+        "--outbox-retention",
+        "How long a sent outbox row is kept (`0s`, `30s`, `1h`, `7d`; `0s`: deleted once sent). On the embedded default the event topics' rows are the event log and are kept.",
+    ),
+    var(
+        "retention.inbox",
+        "INBOX_RETENTION",
+        "--inbox-retention",
+        "The dedupe window: how long an applied message's id is kept. A message minted longer ago than this is dead-lettered as stale instead of applied.",
+    ),
+    var(
+        "retention.dead_letters",
+        "DEAD_LETTER_RETENTION",
+        "--dead-letter-retention",
+        "How long replayed dead letters and the failure counts of dead-lettered messages are kept.",
+    ),
+    var(
+        "retention.interval",
+        "RETENTION_INTERVAL",
+        "--retention-interval",
+        "How often each database deletes what its retention let go (in batches of 1,000 rows).",
+    ),
+    var(
         "shutdown.timeout_secs",
         "SHUTDOWN_TIMEOUT",
         "--shutdown-timeout",
@@ -517,6 +634,25 @@ impl Settings {
         crate::seedwork::infrastructure::ConsumerSettings {
             lanes: self.delivery.consumer_lanes.max(1),
             max_batch: self.delivery.consumer_batch.max(1),
+            dedupe_window: Some(self.retention.inbox.0),
+        }
+    }
+
+    /// What each context database keeps. On the embedded bus the event
+    /// topics' sent outbox rows are the event log and are kept.
+    pub fn retention_policy(&self) -> crate::seedwork::infrastructure::RetentionPolicy {
+        let kept_topics = match self.pulsar.url {
+            Some(_) => Vec::new(),
+            None => crate::contracts::topics::EVENT_LOG
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+        };
+        crate::seedwork::infrastructure::RetentionPolicy {
+            outbox: self.retention.outbox.0,
+            inbox: self.retention.inbox.0,
+            dead_letters: self.retention.dead_letters.0,
+            kept_topics,
         }
     }
 
@@ -686,6 +822,32 @@ mod tests {
         );
         assert!(shown.contains("max_attempts = 9  # file"), "{shown}");
         assert!(shown.contains("consumer_lanes = 4  # default"), "{shown}");
+    }
+
+    #[test]
+    fn durations_are_written_with_their_unit() {
+        let parse = |t: &str| t.parse::<Duracion>().map(|d| d.0.as_millis());
+        assert_eq!(parse("0s"), Ok(0));
+        assert_eq!(parse("30s"), Ok(30_000));
+        assert_eq!(parse("5m"), Ok(300_000));
+        assert_eq!(parse("1h"), Ok(3_600_000));
+        assert_eq!(parse("7d"), Ok(604_800_000));
+        assert_eq!(parse("250ms"), Ok(250));
+        assert!(parse("7").is_err(), "a unit is required");
+        assert!(parse("1w").is_err());
+        assert!(parse("-1s").is_err());
+        assert_eq!(Duracion::from_secs(7 * 86_400).to_string(), "7d");
+        assert_eq!(Duracion::from_secs(90).to_string(), "90s");
+        assert_eq!(Duracion::from_secs(0).to_string(), "0s");
+        let figment = figment(None, &serde_json::json!({"retention": {"inbox": "2d"}})).unwrap();
+        let s: Settings = figment.extract().unwrap();
+        assert_eq!(s.retention.inbox, Duracion::from_secs(2 * 86_400));
+        let bad = figment::Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Serialized::globals(
+                serde_json::json!({"retention": {"outbox": "soon"}}),
+            ))
+            .extract::<Settings>();
+        assert!(bad.unwrap_err().to_string().contains("soon"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod distributed;
 mod outbox_and_inbox;
 mod pulsar_transport;
 mod registro_propiedad;
+mod retencion;
 mod schema_evolution;
 mod web_ui;
 mod workbench;

@@ -15,7 +15,7 @@ pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};
 pub use operaciones::{BusObservado, OperacionesAdapter, ServicioLocal, servicios_remotos};
 pub use projector::Projector;
-pub use rebuild::rebuild;
+pub use rebuild::{EventLog, rebuild};
 pub use sql_proyecciones::SqlProyecciones;
 
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/bff_web");

@@ -1,66 +1,136 @@
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-use pulsar::consumer::InitialPosition;
-use pulsar::{ConsumerOptions, SubType};
 use tokio::sync::broadcast;
 
 use super::projector::TOPICS;
 use super::{Projector, SqlProyecciones};
 use crate::bff_web::SERVICE;
-use crate::seedwork::application::{BusError, InTransactions, MessageHandler};
+use crate::contracts::{topics, types};
+use crate::seedwork::application::{InTransactions, Message, MessageHandler};
 use crate::seedwork::infrastructure::avro::AvroCodec;
-use crate::seedwork::infrastructure::{ContextStorage, InfraError, PulsarBus, to_bus_message};
+use crate::seedwork::infrastructure::event_log::{
+    LogSource, MergedLog, OutboxLog, TopicLog, ensure_kept_forever,
+};
+use crate::seedwork::infrastructure::{ContextStorage, Database, InfraError, PulsarBus};
 
-/// How long a topic must stay quiet before the replay moves on.
+/// How long a topic must stay quiet before its reader is done.
 const IDLE: Duration = Duration::from_secs(2);
 
-/// Drops the projections and replays every event topic from the earliest
-/// message (non-durable readers), through the same projector as live
-/// traffic. Returns how many messages were applied.
+/// Where the event log is kept.
+pub enum EventLog<'a> {
+    /// The event topics on the broker (and the dead-letter topics the BFF
+    /// also follows), checked through the admin API for infinite retention.
+    Pulsar {
+        bus: &'a PulsarBus,
+        admin_url: &'a str,
+    },
+    /// The embedded default: the sent outbox rows of each context database.
+    Outboxes(Vec<Database>),
+}
+
+/// Drops the projections and replays the event log through the same
+/// projector as live traffic, merged across topics by event time (each
+/// topic, and so each key, in its own order). A log that lost history is
+/// refused before anything is dropped; one found truncated during the
+/// replay (a record whose first event is not its creation) leaves the
+/// projections empty rather than half rebuilt. Returns the messages applied.
 pub async fn rebuild(
     storage: &ContextStorage,
-    bus: &PulsarBus,
+    log: EventLog<'_>,
     codec: Arc<AvroCodec>,
 ) -> Result<usize, InfraError> {
+    let sources = open_sources(log).await?;
     let store = SqlProyecciones::new(storage.db.clone());
-    store
-        .vaciar(&[SERVICE])
-        .await
-        .map_err(|e| InfraError::Bus(e.to_string()))?;
+    vaciar(&store).await?;
     let (cambios, _) = broadcast::channel(16);
     let projector = InTransactions::new(
         SERVICE,
         storage.uows.clone(),
-        Projector::new(store, codec, cambios),
+        Projector::new(store.clone(), codec, cambios),
     );
+    let mut merged = MergedLog::new(sources).await?;
+    let mut histories = Histories::default();
     let mut applied = 0;
-    for topic in TOPICS {
-        let mut reader: pulsar::Consumer<Vec<u8>, _> = bus
-            .client()
-            .consumer()
-            .with_topic(bus.config().topic(topic))
-            .with_subscription(format!("bff-rebuild-{}", uuid::Uuid::new_v4().simple()))
-            .with_subscription_type(SubType::Exclusive)
-            .with_options(ConsumerOptions {
-                durable: Some(false),
-                initial_position: InitialPosition::Earliest,
-                ..Default::default()
-            })
-            .build()
-            .await
-            .map_err(|e| InfraError::Bus(BusError::Broker(e.to_string()).to_string()))?;
-        while let Ok(Some(Ok(message))) = tokio::time::timeout(IDLE, reader.next()).await {
-            let bus_message = to_bus_message(topic, &message, 0);
-            match projector.handle(&bus_message).await {
-                Ok(()) => applied += 1,
-                Err(error) => {
-                    tracing::warn!(%topic, id = %bus_message.id, %error, "skipped during rebuild")
-                }
+    while let Some(logged) = merged.next().await? {
+        if let Err(truncated) = histories.follow(&logged.message) {
+            vaciar(&store).await?;
+            return Err(truncated);
+        }
+        match projector.handle(&logged.message).await {
+            Ok(()) => applied += 1,
+            Err(error) => {
+                tracing::warn!(topic = %logged.message.topic, id = %logged.message.id, %error,
+                    "skipped during rebuild")
             }
         }
-        let _ = reader.close().await;
     }
     Ok(applied)
+}
+
+async fn vaciar(store: &SqlProyecciones) -> Result<(), InfraError> {
+    store
+        .vaciar(&[SERVICE])
+        .await
+        .map_err(|e| InfraError::Bus(e.to_string()))
+}
+
+async fn open_sources(log: EventLog<'_>) -> Result<Vec<Box<dyn LogSource>>, InfraError> {
+    let mut sources: Vec<Box<dyn LogSource>> = Vec::new();
+    match log {
+        EventLog::Pulsar { bus, admin_url } => {
+            ensure_kept_forever(bus, admin_url, &topics::EVENT_LOG).await?;
+            for topic in TOPICS {
+                sources.push(Box::new(TopicLog::open(bus, topic, IDLE).await?));
+            }
+        }
+        EventLog::Outboxes(databases) => {
+            for db in databases {
+                let log = OutboxLog::new(db, &topics::EVENT_LOG);
+                log.ensure_whole().await?;
+                sources.push(Box::new(log));
+            }
+        }
+    }
+    Ok(sources)
+}
+
+/// The event that opens a record's history on its topic.
+const CREATIONS: [(&str, &str); 3] = [
+    (topics::EVENTOS_COMPANIAS, types::COMPANIA_CREADA),
+    (
+        topics::EVENTOS_GEOGRAFICOS,
+        types::DATOS_GEOGRAFICOS_CREADOS,
+    ),
+    (topics::EVENTOS_PROPIEDADES, types::PROPIEDAD_CREADA),
+];
+
+/// The records whose history the replay has seen begin.
+#[derive(Default)]
+struct Histories {
+    started: HashSet<(String, String)>,
+}
+
+impl Histories {
+    /// A record's first event must be its creation: otherwise the log lost
+    /// the start of its history.
+    fn follow(&mut self, message: &Message) -> Result<(), InfraError> {
+        let Some((_, creation)) = CREATIONS.iter().find(|(t, _)| *t == message.topic) else {
+            return Ok(());
+        };
+        let record = (message.topic.clone(), message.key.clone());
+        if self.started.contains(&record) {
+            return Ok(());
+        }
+        if message.message_type != *creation {
+            return Err(InfraError::Config(format!(
+                "the event log is truncated: the first event of record {} on `{}` is {}, not {creation}; \
+                 the projections were left empty rather than half rebuilt",
+                message.key, message.topic, message.message_type
+            )));
+        }
+        self.started.insert(record);
+        Ok(())
+    }
 }

@@ -146,6 +146,7 @@ impl Database {
                 }
                 let sqlite_url = format!("sqlite://{path}?mode=rwc");
                 let writer = sqlite_pool(1).connect(&sqlite_url).await?;
+                reclaim_pages_incrementally(&writer).await?;
                 (sqlite_pool(8).connect(&sqlite_url).await?, writer)
             }
             Backend::Postgres => {
@@ -224,6 +225,23 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
                 Ok(())
             })
         })
+}
+
+/// Puts a SQLite database in incremental auto-vacuum mode, so retention
+/// can give freed pages back to the file system (`PRAGMA
+/// incremental_vacuum`) and the file stops growing. The mode is set when
+/// the file is new; an older file is converted once, by a VACUUM.
+async fn reclaim_pages_incrementally(writer: &AnyPool) -> Result<(), sqlx::Error> {
+    use sqlx::Row;
+    let mode: i64 = sqlx::query("PRAGMA auto_vacuum")
+        .fetch_one(writer)
+        .await?
+        .try_get(0)?;
+    if mode != 2 {
+        writer.execute("PRAGMA auto_vacuum = INCREMENTAL").await?;
+        writer.execute("VACUUM").await?;
+    }
+    Ok(())
 }
 
 async fn create_postgres_database(url: &DatabaseUrl) -> Result<(), InfraError> {

@@ -26,7 +26,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::RetryPolicy;
-use crate::seedwork::application::{BatchOutcome, BusError, HandleError, Message, MessageHandler};
+use crate::seedwork::application::{
+    BatchOutcome, BusError, HandleError, Message, MessageHandler, REPLAY_PROPERTY,
+};
 
 /// How a subscription consumes: how many lanes run at once and how many
 /// messages a lane applies per transaction.
@@ -34,6 +36,10 @@ use crate::seedwork::application::{BatchOutcome, BusError, HandleError, Message,
 pub struct ConsumerSettings {
     pub lanes: usize,
     pub max_batch: usize,
+    /// The inbox's dedupe window (`INBOX_RETENTION`): a message minted
+    /// longer ago than this may have been applied and forgotten, so it is
+    /// dead-lettered as stale instead of applied (a replay of it is not).
+    pub dedupe_window: Option<Duration>,
 }
 
 impl Default for ConsumerSettings {
@@ -41,8 +47,28 @@ impl Default for ConsumerSettings {
         Self {
             lanes: 4,
             max_batch: 256,
+            dedupe_window: None,
         }
     }
+}
+
+/// Why `message` must not be applied: minted (UUIDv7 envelope id) longer
+/// ago than the dedupe window, so its inbox row may already be pruned.
+/// Replayed dead letters pass (they were never applied), and so do ids that
+/// carry no time.
+pub(crate) fn stale(message: &Message, window: Option<Duration>) -> Option<String> {
+    let window = window?;
+    if message.properties.contains_key(REPLAY_PROPERTY) {
+        return None;
+    }
+    let age = super::embedded_bus::seconds_since_minted(&message.id)?;
+    (age > window.as_secs_f64()).then(|| {
+        format!(
+            "stale: minted {age:.0} s ago, longer than the dedupe window (INBOX_RETENTION, {} s); \
+             it may have been applied already, so it is not applied again (replay it once checked)",
+            window.as_secs()
+        )
+    })
 }
 
 /// The lane of a key: the same key always lands in the same lane.
@@ -212,7 +238,19 @@ impl Subscription {
         // Failures of the message at `done` seen by this lane.
         let mut tries = 0u32;
         while done < messages.len() && !cancel.is_cancelled() {
+            let window = self.settings.dedupe_window;
+            if let Some(reason) = stale(&messages[done], window) {
+                match self.dead_letter(&messages[done], &reason, 1, cancel).await {
+                    Next::DeadLettered => done += 1,
+                    _ => break,
+                }
+                continue;
+            }
             let end = (done + self.settings.max_batch.max(1)).min(messages.len());
+            // A run stops before a stale message, which goes alone.
+            let end = (done + 1..end)
+                .find(|&i| stale(&messages[i], window).is_some())
+                .unwrap_or(end);
             let outcome = self.attempt(&messages[done..end]).await;
             if outcome.applied > 0 {
                 tries = 0;

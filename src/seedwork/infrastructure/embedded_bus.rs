@@ -214,6 +214,11 @@ impl EmbeddedBus {
 
     /// Stops waiting: deliveries in progress end where they stand, and the
     /// publishes waiting on them fail, leaving their rows in the outbox.
+    /// The database its dead letters are kept in.
+    pub fn dead_letter_database(&self) -> &Database {
+        &self.dead_letters
+    }
+
     pub fn shutdown(&self) {
         self.cancel.cancel();
     }
@@ -460,7 +465,7 @@ fn record_consume_lag(message: &Message) {
 }
 
 /// How long ago a UUIDv7 was minted; None for an id of another kind.
-fn seconds_since_minted(id: &str) -> Option<f64> {
+pub(crate) fn seconds_since_minted(id: &str) -> Option<f64> {
     let (secs, nanos) = uuid::Uuid::parse_str(id).ok()?.get_timestamp()?.to_unix();
     let minted = secs as f64 + f64::from(nanos) / 1e9;
     let now = std::time::SystemTime::now()

@@ -9,12 +9,14 @@ mod database;
 mod delivery;
 mod embedded_bus;
 mod errors;
+pub mod event_log;
 mod jwt;
 mod outbox_relay;
 mod outbox_store;
 pub mod periodic;
 mod pulsar_bus;
 pub mod pulsar_dlq;
+pub mod retention;
 mod sql_unit_of_work;
 pub mod sql_values;
 
@@ -29,6 +31,7 @@ pub use jwt::{AuthConfig, mint_token, mint_token_with};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic, to_bus_message};
+pub use retention::{Pruner, RetentionPolicy};
 pub use sql_unit_of_work::{
     OUTBOX_CHANNEL, SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error,
 };

@@ -177,6 +177,15 @@ public final class PulsarTestBroker {
         c.setManagedLedgerNumSchedulerThreads(1);
         c.setWebSocketServiceEnabled(false);
 
+        // Ledgers roll small and often, and consumed ledgers past their
+        // topic's retention are trimmed within seconds: the retention tests
+        // see a command topic's acknowledged history deleted while the event
+        // topics (infinite retention) keep theirs. A production broker rolls
+        // at 50,000 entries or 4 hours and checks retention every 2 minutes.
+        c.setManagedLedgerMaxEntriesPerLedger(100);
+        c.setManagedLedgerMinLedgerRolloverTimeMinutes(0);
+        c.setRetentionCheckIntervalInSeconds(2);
+
         // Restarts in tests: don't wait a minute for a graceful shutdown.
         c.setBrokerShutdownTimeoutMs(15_000);
     }

@@ -72,6 +72,12 @@ impl Deployment {
             .env("JWT_SECRET", TEST_JWT_SECRET)
             .env("BFF_ANONYMOUS", "false")
             .env("MAX_REDELIVERIES", "2")
+            // Retention prunes while the faults happen: sent outbox rows at
+            // once, inbox rows after three minutes (longer than any
+            // redelivery here takes), every second.
+            .env("OUTBOX_RETENTION", "0s")
+            .env("INBOX_RETENTION", "3m")
+            .env("RETENTION_INTERVAL", "1s")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(log)
@@ -350,6 +356,10 @@ async fn recovery(bff: &PgPool, accepted: &Accepted, limit: Duration) -> f64 {
 }
 
 /// How many of `ids` the BFF's `comandos` table holds.
+/// Sent outbox rows that retention should have pruned by now.
+const OLD_SENT: &str = "SELECT COUNT(*) FROM outbox WHERE sent_at < \
+    (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT - 10000";
+
 async fn count_ids(pool: &PgPool, ids: &[String]) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM comandos WHERE id = ANY($1)")
         .bind(ids)
@@ -478,6 +488,9 @@ async fn faults_lose_nothing_duplicate_nothing_and_dead_letter_nothing() {
             + count(&geograficos_db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await
             + count(&auditoria_db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await
             + count(&bff, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await, 0),
+        ("sent outbox rows older than 10 s (OUTBOX_RETENTION=0s prunes them)",
+            count(&companias_db, OLD_SENT).await + count(&geograficos_db, OLD_SENT).await
+            + count(&auditoria_db, OLD_SENT).await + count(&bff, OLD_SENT).await, 0),
     ];
     let mut dlq = 0;
     for topic in [

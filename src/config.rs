@@ -125,6 +125,22 @@ pub enum BenchTarget {
         /// Seconds to watch the processes idle after the run (0: skip).
         #[arg(long, default_value_t = 10)]
         idle_secs: u64,
+        /// Entities of history each database holds before the run, e.g.
+        /// `0,1000000,10000000`: one deployment per value, in one sitting.
+        #[arg(long, value_delimiter = ',', default_value = "0")]
+        history: Vec<i64>,
+    },
+    /// A steady paced load for M minutes; each minute the RSS of each
+    /// process, rows and bytes of the retained tables, the outbox backlog
+    /// and the p99 of create → final.
+    Soak {
+        #[arg(long, value_enum, default_value = "distributed")]
+        mode: crate::bench::FlowMode,
+        #[arg(long, default_value_t = 30)]
+        minutes: u64,
+        /// Creations per second.
+        #[arg(long, default_value_t = 50)]
+        rate: u32,
     },
     /// Raw commit rates of an aggregate row + an outbox row per transaction:
     /// SQLite (as the embedded default), and Postgres at 1/8/32 connections

@@ -105,6 +105,7 @@ async fn bench(
             instances,
             warmup,
             idle_secs,
+            history,
         } => {
             let options = propalpes::bench::FlowOptions {
                 mode: *mode,
@@ -113,9 +114,15 @@ async fn bench(
                 instances: *instances,
                 warmup: *warmup,
                 idle_secs: *idle_secs,
+                history: history.clone(),
             };
             propalpes::bench::flow(args, options).await
         }
+        BenchTarget::Soak {
+            mode,
+            minutes,
+            rate,
+        } => propalpes::bench::soak(args, *mode, *minutes, *rate).await,
         BenchTarget::Baseline => propalpes::bench::baseline(args.database.url.as_deref()).await,
     }
 }

@@ -53,6 +53,8 @@ pub struct Deployment {
     pub projection_url: String,
     run: String,
     dir: PathBuf,
+    /// The base database URL the contexts derive theirs from.
+    base: String,
     infra: Option<Infrastructure>,
     /// This deployment's JWT secret, random.
     secret: String,
@@ -87,6 +89,7 @@ impl Deployment {
             projection_url: String::new(),
             run,
             dir,
+            base: String::new(),
             infra: None,
             secret: format!(
                 "{}{}",
@@ -106,6 +109,7 @@ impl Deployment {
 
     async fn start_embedded(&mut self) -> Result<(), InfraError> {
         let base = format!("sqlite://{}/propalpes.db", self.dir.display());
+        self.base = base.clone();
         self.projection_url = format!("sqlite://{}/propalpes_bff_web.db", self.dir.display());
         self.spawn("all", &[("DATABASE_URL", base)])?;
         Ok(())
@@ -134,6 +138,7 @@ impl Deployment {
         }
         self.infra = Some(infra.clone());
         let base = format!("{}/bench_{}", server_head(&infra.database_server), self.run);
+        self.base = base.clone();
         self.projection_url = format!("{base}_bff_web");
         let env = [
             ("DATABASE_URL", base),
@@ -217,6 +222,23 @@ impl Deployment {
             }
         }
         Ok(())
+    }
+
+    /// The distributed deployment's Postgres server and its databases'
+    /// common prefix (`bench_<run>`).
+    pub fn postgres(&self) -> Option<(String, String)> {
+        self.infra
+            .as_ref()
+            .map(|infra| (infra.database_server.clone(), format!("bench_{}", self.run)))
+    }
+
+    /// The database of one context (as the services derive it).
+    pub fn database_url(&self, context: &str) -> String {
+        use crate::seedwork::infrastructure::{DatabaseUrl, context_database_url};
+        match self.base.parse::<DatabaseUrl>() {
+            Ok(base) => context_database_url(&base, context).as_str().to_owned(),
+            Err(_) => self.base.clone(),
+        }
     }
 
     pub fn pids(&self) -> Vec<u32> {

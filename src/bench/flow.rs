@@ -37,6 +37,9 @@ pub struct FlowOptions {
     pub warmup: usize,
     /// How long to watch the processes idle after the run.
     pub idle_secs: u64,
+    /// Entities of history in the databases before the run; a deployment
+    /// per value.
+    pub history: Vec<i64>,
 }
 
 /// What one deployment did.
@@ -57,6 +60,10 @@ struct FlowResult {
     idle: Vec<(String, f64, u64)>,
     /// Where the time went, per process (means from its histograms).
     stages: Vec<String>,
+    /// CPU seconds of each PropAlpes process during the run.
+    per_process: Vec<(String, f64)>,
+    /// What the services ran on PostgreSQL (distributed).
+    statements: Option<super::statements::Statements>,
 }
 
 impl FlowResult {
@@ -101,6 +108,42 @@ impl FlowResult {
             "  CPU s per 1,000 entities elsewhere: {}",
             others.join(", ")
         );
+        let per_entity = |cpu: f64| cpu * 1000.0 / self.entities as f64;
+        let processes: Vec<String> = self
+            .per_process
+            .iter()
+            .map(|(role, cpu)| format!("{role} {:.2}", per_entity(*cpu)))
+            .collect();
+        let everything = self.cpu + self.others[0].1 + self.others[1].1;
+        println!(
+            "  CPU ms per entity: {} (PropAlpes {:.2}, PostgreSQL {:.2}, the broker {:.2}; all {:.2})",
+            processes.join(", "),
+            per_entity(self.cpu),
+            per_entity(self.others[0].1),
+            per_entity(self.others[1].1),
+            per_entity(everything)
+        );
+        match &self.statements {
+            Some(statements) => {
+                let by: Vec<String> = statements
+                    .by_database
+                    .iter()
+                    .map(|(db, n)| format!("{db} {:.1}", *n as f64 / self.entities as f64))
+                    .collect();
+                println!(
+                    "  statements per entity (pg_stat_statements, BEGIN/COMMIT included): {:.1} = {}",
+                    statements.total() as f64 / self.entities as f64,
+                    by.join(", ")
+                );
+                for (calls, text) in &statements.top {
+                    println!(
+                        "    {:>6.2} per entity  {text}",
+                        *calls as f64 / self.entities as f64
+                    );
+                }
+            }
+            None => println!("  statements per entity: PostgreSQL runs only (pg_stat_statements)"),
+        }
         for stage in &self.stages {
             println!("  {stage}");
         }
@@ -110,7 +153,7 @@ impl FlowResult {
     }
 }
 
-fn infrastructure(args: &Settings) -> Result<Infrastructure, InfraError> {
+pub(crate) fn infrastructure(args: &Settings) -> Result<Infrastructure, InfraError> {
     let missing = |what: &str| InfraError::Bus(format!("--mode distributed needs {what}"));
     let pulsar_url = args
         .pulsar
@@ -160,10 +203,21 @@ pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraErro
         );
     }
     let mut results = Vec::new();
+    let history = match options.history.as_slice() {
+        [] => vec![0],
+        values => values.to_vec(),
+    };
     for topology in &topologies {
-        let result = run(topology, &options).await?;
-        result.print(reference(&raw, topology));
-        results.push(result);
+        let mut by_history = Vec::new();
+        for &entities in &history {
+            let result = run(topology, &options, entities).await?;
+            result.print(reference(&raw, topology));
+            by_history.push((entities, result.rate(), percentile(&result.latencies, 99.0)));
+            if entities == history[0] {
+                results.push(result);
+            }
+        }
+        print_history(&by_history);
     }
     if let [one, scaled] = results.as_slice() {
         println!(
@@ -173,6 +227,23 @@ pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraErro
         );
     }
     Ok(())
+}
+
+/// Rate and p99 by the history the databases held, against the first.
+fn print_history(runs: &[(i64, f64, i64)]) {
+    let [(first, base, _), ..] = runs else {
+        return;
+    };
+    if runs.len() < 2 {
+        return;
+    }
+    println!("cost of history (same sitting):");
+    for (entities, rate, p99) in runs {
+        println!(
+            "  {entities:>11} entities of history: {rate:.0} entities/s ({:.0} % of the rate at {first}), p99 {p99} ms",
+            100.0 * rate / base.max(1e-9)
+        );
+    }
 }
 
 fn others_cpu() -> [(&'static str, f64); 3] {
@@ -193,10 +264,13 @@ fn reference<'a>(raw: &'a Baseline, topology: &Topology) -> Option<(f64, &'a str
     }
 }
 
-fn label(topology: &Topology, options: &FlowOptions) -> String {
-    let pace = options
+fn label(topology: &Topology, options: &FlowOptions, history: i64) -> String {
+    let mut pace = options
         .rate
         .map_or_else(|| "burst".to_owned(), |r| format!("paced at {r}/s"));
+    if history > 0 {
+        pace.push_str(&format!(", {history} entities of history"));
+    }
     match topology {
         Topology::Embedded => format!("embedded (propalpes all, SQLite), {pace}"),
         Topology::Distributed { instances, .. } => format!(
@@ -205,9 +279,21 @@ fn label(topology: &Topology, options: &FlowOptions) -> String {
     }
 }
 
-async fn run(topology: &Topology, options: &FlowOptions) -> Result<FlowResult, InfraError> {
+async fn run(
+    topology: &Topology,
+    options: &FlowOptions,
+    history: i64,
+) -> Result<FlowResult, InfraError> {
     let deployment = Deployment::start(topology).await?;
-    let outcome = measure(&deployment, topology, options).await;
+    let embedded = matches!(topology, Topology::Embedded);
+    for context in ["companias", "geograficos", "auditoria", "bff_web"] {
+        let url = deployment.database_url(context);
+        if let Err(error) = super::history::prefill(&url, context, embedded, history).await {
+            deployment.stop().await;
+            return Err(error);
+        }
+    }
+    let outcome = measure(&deployment, topology, options, history).await;
     deployment.stop().await;
     outcome
 }
@@ -216,6 +302,7 @@ async fn measure(
     deployment: &Deployment,
     topology: &Topology,
     options: &FlowOptions,
+    history: i64,
 ) -> Result<FlowResult, InfraError> {
     install_default_drivers();
     let projection = AnyPoolOptions::new()
@@ -225,10 +312,17 @@ async fn measure(
     let timeout = Duration::from_secs(120 + options.entities as u64 / 20);
     if options.warmup > 0 {
         let warm = drive(&deployment.bff_url, 0, options.warmup, None).await?;
-        wait_final(&projection, options.warmup as i64, &warm, timeout).await?;
+        wait_final(&projection, &warm, timeout).await?;
     }
     let pids = deployment.pids();
     let cpu_before: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
+    let each_before: Vec<f64> = pids.iter().map(|p| cpu_seconds(*p)).collect();
+    let statements = match deployment.postgres() {
+        Some((server, prefix)) => {
+            super::statements::ServerStatements::start(&server, &prefix).await
+        }
+        None => None,
+    };
     let commits_before = deployment.commits().await;
     let machine_before = machine_ticks();
     let others_before = others_cpu();
@@ -239,9 +333,18 @@ async fn measure(
         options.rate,
     )
     .await?;
-    let expected = (options.warmup + options.entities) as i64;
-    let finals = wait_final(&projection, expected, &sent, timeout).await?;
+    let finals = wait_final(&projection, &sent, timeout).await?;
     let cpu = pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>() - cpu_before;
+    let per_process = deployment
+        .services
+        .iter()
+        .zip(each_before)
+        .map(|(s, before)| (s.role.to_owned(), cpu_seconds(s.pid()) - before))
+        .collect();
+    let statements = match statements {
+        Some(server) => server.finish().await,
+        None => None,
+    };
     let machine_after = machine_ticks();
     let others_after = others_cpu();
     let others = [0, 1, 2].map(|i| (others_after[i].0, others_after[i].1 - others_before[i].1));
@@ -259,7 +362,7 @@ async fn measure(
     let stages = stages(&deployment.metrics().await);
     let idle = idle(deployment, options.idle_secs).await;
     Ok(FlowResult {
-        label: label(topology, options),
+        label: label(topology, options, history),
         entities: sent.len(),
         seconds: (last_final - first_sent) as f64 / 1000.0,
         latencies,
@@ -270,6 +373,8 @@ async fn measure(
         peak_rss_kib,
         idle,
         stages,
+        per_process,
+        statements,
     })
 }
 

@@ -119,22 +119,31 @@ pub async fn drive(
     Ok(sent)
 }
 
-/// Waits until `expected` records are final (Aprobada or Rechazada) in the
-/// projection; returns the time each of `sent` became final (projection
-/// clock, ms), or an error after `timeout`.
+/// The records created since `$1` (ms), through the index on (tipo,
+/// fecha_creacion): the run's own, not the history before it.
+const SINCE: &str =
+    "FROM registros WHERE tipo IN ('Compania', 'DatosGeograficos') AND fecha_creacion >= $1";
+
+/// Waits until every record of `sent` is final (Aprobada, Rechazada or
+/// EnRevision) in the projection; returns the time each became final
+/// (projection clock, ms), or an error after `timeout`. Counts only the
+/// records created since the first of them was sent, so the cost of the
+/// wait does not grow with the history the projection holds.
 pub async fn wait_final(
     projection: &AnyPool,
-    expected: i64,
     sent: &Sent,
     timeout: Duration,
 ) -> Result<HashMap<String, i64>, InfraError> {
     let deadline = Instant::now() + timeout;
+    let expected = sent.len() as i64;
+    let since = sent.values().min().copied().unwrap_or(0) - 1_000;
     loop {
-        let finals: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM registros WHERE estado <> 'Pendiente'")
-                .fetch_one(projection)
-                .await
-                .unwrap_or(0);
+        let count = format!("SELECT COUNT(*) {SINCE} AND estado <> 'Pendiente'");
+        let finals: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count))
+            .bind(since)
+            .fetch_one(projection)
+            .await
+            .unwrap_or(0);
         if finals >= expected {
             break;
         }
@@ -145,7 +154,9 @@ pub async fn wait_final(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT id, proyectado_en FROM registros")
+    let select = format!("SELECT id, proyectado_en {SINCE}");
+    let rows: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(select))
+        .bind(since)
         .fetch_all(projection)
         .await
         .map_err(InfraError::Database)?;

@@ -7,12 +7,16 @@
 mod baseline;
 mod deployment;
 mod flow;
+mod history;
 mod load;
+mod soak;
+mod statements;
 mod stats;
 mod transport;
 
 pub use baseline::baseline;
 pub use flow::{FlowMode, FlowOptions, flow};
+pub use soak::soak;
 pub use transport::transport;
 
 /// The `p`th percentile of sorted values.

@@ -164,7 +164,7 @@ async fn pruning_keeps_exactly_what_its_windows_hold(backend: Backend) {
             .sum::<u64>(),
         0
     );
-    let sizes = table_sizes(&db).await.expect("sizes");
+    let sizes = table_sizes(db.pool(), db.backend()).await.expect("sizes");
     let outbox = sizes.iter().find(|s| s.table == "outbox").expect("outbox");
     assert_eq!(outbox.rows, 5);
     assert!(outbox.bytes > 0, "{sizes:?}");

@@ -7,8 +7,8 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    Backend, Database, DatabaseUrl, InfraError, OUTBOX_CHANNEL, OutboxRelay, RelayHandle,
-    SqlOutboxStore, SqlUnitOfWork, SqlUnitOfWorkFactory,
+    Backend, Database, DatabaseUrl, InfraError, OUTBOX_CHANNEL, OtherInstances, OutboxRelay,
+    RelayHandle, SqlOutboxStore, SqlUnitOfWork, SqlUnitOfWorkFactory,
 };
 use crate::seedwork::application::{InTransactions, MessageBus, TransactionalHandler};
 
@@ -19,6 +19,9 @@ pub struct ContextStorage {
     pub db: Database,
     pub uows: SqlUnitOfWorkFactory,
     wakeup: Arc<Notify>,
+    /// Rung by LISTEN when a commit in another process notifies.
+    remote_wakeup: Arc<Notify>,
+    others: OtherInstances,
 }
 
 impl ContextStorage {
@@ -26,22 +29,27 @@ impl ContextStorage {
     pub async fn open(url: &DatabaseUrl, migrations: &Migrator) -> Result<Self, InfraError> {
         let db = Database::connect(url, migrations).await?;
         let wakeup = Arc::new(Notify::new());
+        let others = OtherInstances::default();
         Ok(Self {
-            uows: SqlUnitOfWorkFactory::new(db.clone(), wakeup.clone()),
+            uows: SqlUnitOfWorkFactory::new(db.clone(), wakeup.clone())
+                .with_other_instances(others.clone()),
             db,
             wakeup,
+            remote_wakeup: Arc::new(Notify::new()),
+            others,
         })
     }
 
     /// Starts the relay that publishes this database's outbox to `bus`. It
-    /// wakes on commits: this process's (in memory) and, on Postgres, every
-    /// instance's (LISTEN on the channel commits notify).
+    /// wakes on commits: this process's (in memory) and, on Postgres, the
+    /// other instances' (LISTEN on the channel their commits notify while
+    /// this relay holds the lease, at most once per `NOTIFY_EVERY_MS`).
     pub fn start_relay(&self, name: &str, bus: Arc<dyn MessageBus>) -> RelayHandle {
         let handle = self.relay(name, bus).spawn();
         if self.db.backend() == Backend::Postgres {
             tokio::spawn(listen_for_commits(
                 self.db.url().to_owned(),
-                self.wakeup.clone(),
+                self.remote_wakeup.clone(),
                 handle.cancel.clone(),
             ));
         }
@@ -74,6 +82,8 @@ impl ContextStorage {
             bus,
             self.wakeup.clone(),
         )
+        .with_lease_flag(self.others.lease_held_here.clone())
+        .with_remote_wakeup(self.remote_wakeup.clone())
     }
 }
 

@@ -33,7 +33,8 @@ pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
 pub use pulsar_bus::{PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic, to_bus_message};
 pub use retention::{Pruner, RetentionPolicy};
 pub use sql_unit_of_work::{
-    OUTBOX_CHANNEL, SqlUnitOfWork, SqlUnitOfWorkFactory, count_rows, store_error,
+    NOTIFY_EVERY_MS, OUTBOX_CHANNEL, OtherInstances, SqlUnitOfWork, SqlUnitOfWorkFactory,
+    count_rows, store_error,
 };
 
 /// Runs a handler so that a panic is a failed delivery, not a dead task: it

@@ -25,6 +25,11 @@ pub struct OutboxRelay<S> {
     /// renewal was asked), so a busy relay renews it every couple of seconds
     /// rather than writing the lease row once per batch.
     lease_until: std::sync::Mutex<Option<Instant>>,
+    /// Whether this relay holds the lease, for the commits of its process
+    /// (they notify other instances only when it does not).
+    lease_flag: Arc<std::sync::atomic::AtomicBool>,
+    /// Commits in other processes (Postgres LISTEN) wake the relay here.
+    remote_wakeup: Arc<Notify>,
 }
 
 /// A running relay; cancel it to stop after the batch in flight.
@@ -45,6 +50,11 @@ impl RelayHandle {
 /// renewed once a fifth is spent (every second while busy).
 const LEASE_TTL: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// After a wake-up from another process a relay keeps polling this long,
+/// every [`TAIL_POLL`]: commits there that skipped their notification (one
+/// per `NOTIFY_EVERY_MS`) are published without one.
+const BUSY_TAIL: Duration = Duration::from_millis(200);
+const TAIL_POLL: Duration = Duration::from_millis(10);
 
 impl<S: OutboxStore + 'static> OutboxRelay<S> {
     pub fn new(name: &str, store: S, bus: Arc<dyn MessageBus>, wakeup: Arc<Notify>) -> Self {
@@ -60,7 +70,21 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
             holder: uuid::Uuid::new_v4().to_string(),
             lease_ttl: LEASE_TTL,
             lease_until: std::sync::Mutex::new(None),
+            lease_flag: Arc::default(),
+            remote_wakeup: Arc::default(),
         }
+    }
+
+    /// What wakes this relay for commits in other processes.
+    pub fn with_remote_wakeup(mut self, remote: Arc<Notify>) -> Self {
+        self.remote_wakeup = remote;
+        self
+    }
+
+    /// Where this relay says whether it holds the lease.
+    pub fn with_lease_flag(mut self, flag: Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.lease_flag = flag;
+        self
     }
 
     pub fn with_poll_interval(mut self, interval: Duration) -> Self {
@@ -123,6 +147,8 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
         if let Ok(mut until) = self.lease_until.lock() {
             *until = acquired.then_some(now + self.lease_ttl);
         }
+        self.lease_flag
+            .store(acquired, std::sync::atomic::Ordering::Relaxed);
         Ok(acquired)
     }
 
@@ -148,16 +174,28 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
 
     async fn run(self, cancel: CancellationToken) {
         let mut backoff = Duration::from_millis(50);
+        let mut tail_until: Option<Instant> = None;
         loop {
             match self.run_once().await {
                 Ok(n) if n as i64 == self.batch_size => continue,
                 Ok(_) => {
                     backoff = Duration::from_millis(50);
-                    self.report_backlog().await;
+                    let in_tail = tail_until.is_some_and(|t| t > Instant::now());
+                    if !in_tail {
+                        self.report_backlog().await;
+                    }
+                    let wait = if in_tail {
+                        TAIL_POLL
+                    } else {
+                        self.poll_interval
+                    };
                     tokio::select! {
                         _ = cancel.cancelled() => break,
                         _ = self.wakeup.notified() => {}
-                        _ = tokio::time::sleep(self.poll_interval) => {}
+                        _ = self.remote_wakeup.notified() => {
+                            tail_until = Some(Instant::now() + BUSY_TAIL);
+                        }
+                        _ = tokio::time::sleep(wait) => {}
                     }
                 }
                 Err(error) => {

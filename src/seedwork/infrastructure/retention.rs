@@ -264,7 +264,7 @@ impl Pruner {
 
     /// Rows and bytes of each retained table, as gauges.
     pub async fn report_sizes(&self) -> Result<Vec<TableSize>, StoreError> {
-        let sizes = table_sizes(&self.db).await?;
+        let sizes = table_sizes(self.db.pool(), self.db.backend()).await?;
         for size in &sizes {
             metrics::gauge!("propalpes_table_rows", "service" => self.service.clone(),
                 "table" => size.table)
@@ -308,18 +308,22 @@ pub struct TableSize {
     pub bytes: i64,
 }
 
-/// Rows (exact) and bytes of the retained tables.
-pub async fn table_sizes(db: &Database) -> Result<Vec<TableSize>, StoreError> {
+/// Rows (exact) and bytes of the retained tables of the database `pool`
+/// reaches (any connection to it: the services' or a bench's).
+pub async fn table_sizes(
+    pool: &sqlx::AnyPool,
+    backend: Backend,
+) -> Result<Vec<TableSize>, StoreError> {
     let mut sizes = Vec::with_capacity(TABLES.len());
     for table in TABLES {
         let count = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         let rows: i64 = sqlx::query(count)
-            .fetch_one(db.pool())
+            .fetch_one(pool)
             .await
             .map_err(store_error)?
             .try_get(0)
             .map_err(store_error)?;
-        let bytes_sql = match db.backend() {
+        let bytes_sql = match backend {
             Backend::Postgres => "SELECT pg_total_relation_size($1::regclass)::BIGINT",
             // Every b-tree of the table: the table itself and its indexes.
             Backend::Sqlite => {
@@ -330,7 +334,7 @@ pub async fn table_sizes(db: &Database) -> Result<Vec<TableSize>, StoreError> {
         };
         let bytes: i64 = sqlx::query(bytes_sql)
             .bind(table)
-            .fetch_one(db.pool())
+            .fetch_one(pool)
             .await
             .map_err(store_error)?
             .try_get(0)

@@ -58,6 +58,41 @@ pub struct SqlUnitOfWork {
     backend: Backend,
     pending: Vec<Message>,
     relay_wakeup: Arc<Notify>,
+    others: OtherInstances,
+}
+
+/// Shortest time between two notifications to the other instances' relays
+/// (a Postgres `NOTIFY` takes a lock held to the end of the commit). A
+/// relay woken by one keeps polling for longer than this after its last
+/// batch ([`super::OutboxRelay`]'s busy tail), so commits in between are
+/// published without a notification of their own.
+pub const NOTIFY_EVERY_MS: i64 = 50;
+
+/// Whether a commit must wake a relay in another process: only when this
+/// process's relay does not hold the lease, and then at most once per
+/// [`NOTIFY_EVERY_MS`].
+#[derive(Clone, Default)]
+pub struct OtherInstances {
+    /// Set by this process's relay while it holds the lease.
+    pub lease_held_here: Arc<std::sync::atomic::AtomicBool>,
+    last_notified_ms: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl OtherInstances {
+    /// Claims the next notification slot, if one is due.
+    fn notification_due(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        if self.lease_held_here.load(Ordering::Relaxed) {
+            return false;
+        }
+        let now = now_millis();
+        let last = self.last_notified_ms.load(Ordering::Relaxed);
+        now - last >= NOTIFY_EVERY_MS
+            && self
+                .last_notified_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
 }
 
 /// Rows per multi-row INSERT (7 values each: well under both backends'
@@ -199,9 +234,9 @@ impl UnitOfWork for SqlUnitOfWork {
         for chunk in pending.chunks(ROWS_PER_STATEMENT) {
             insert_outbox_rows(&mut self.tx, chunk, created_at).await?;
         }
-        if wrote_messages && self.backend == Backend::Postgres {
-            // Wakes the relay of every instance of this service, not only
-            // this process's (delivered at commit, once per transaction).
+        if wrote_messages && self.backend == Backend::Postgres && self.others.notification_due() {
+            // Wakes the relay of the instance holding the lease, when that
+            // is not this process's (delivered at commit).
             sqlx::query("SELECT pg_notify($1, '')")
                 .bind(OUTBOX_CHANNEL)
                 .execute(&mut *self.tx)
@@ -223,11 +258,23 @@ impl UnitOfWork for SqlUnitOfWork {
 pub struct SqlUnitOfWorkFactory {
     db: Database,
     relay_wakeup: Arc<Notify>,
+    others: OtherInstances,
 }
 
 impl SqlUnitOfWorkFactory {
     pub fn new(db: Database, relay_wakeup: Arc<Notify>) -> Self {
-        Self { db, relay_wakeup }
+        Self {
+            db,
+            relay_wakeup,
+            others: OtherInstances::default(),
+        }
+    }
+
+    /// Commits notify other instances only while this process's relay
+    /// (which sets it) does not hold the lease.
+    pub fn with_other_instances(mut self, others: OtherInstances) -> Self {
+        self.others = others;
+        self
     }
 
     pub fn database(&self) -> &Database {
@@ -246,6 +293,7 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
             backend: self.db.backend(),
             pending: Vec::new(),
             relay_wakeup: self.relay_wakeup.clone(),
+            others: self.others.clone(),
         })
     }
 

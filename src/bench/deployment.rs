@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use sqlx::Executor;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use tokio::process::{Child, Command};
 
@@ -324,16 +323,19 @@ async fn drop_databases(server: &str, run: &str) {
         return;
     };
     let names: Vec<String> =
-        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1")
+        // `name` cast to text: the Any driver decodes no `name`.
+        sqlx::query_scalar("SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE $1")
             .bind(format!("bench_{run}%"))
             .fetch_all(&admin)
             .await
             .unwrap_or_default();
     for name in names {
-        let _ = admin
-            .execute(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .await;
+        // The simple protocol: DROP DATABASE runs in no transaction block.
+        let drop = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+        )));
+        if let Err(error) = drop.execute(&admin).await {
+            eprintln!("cannot drop the bench database {name}: {error}");
+        }
     }
 }

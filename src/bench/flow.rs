@@ -141,6 +141,12 @@ impl FlowResult {
                         *calls as f64 / self.entities as f64
                     );
                 }
+                println!(
+                    "  the statements that took the server longest (execution time per entity):"
+                );
+                for (ms, text) in &statements.slowest {
+                    println!("    {:>6.3} ms  {text}", ms / self.entities as f64);
+                }
             }
             None => println!("  statements per entity: PostgreSQL runs only (pg_stat_statements)"),
         }

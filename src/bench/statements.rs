@@ -19,6 +19,8 @@ pub struct Statements {
     pub by_database: Vec<(String, i64)>,
     /// The most frequent statements: (calls, text).
     pub top: Vec<(i64, String)>,
+    /// The statements that took the server the longest: (ms, text).
+    pub slowest: Vec<(f64, String)>,
 }
 
 impl Statements {
@@ -73,6 +75,17 @@ impl ServerStatements {
             .fetch_all(&self.pool)
             .await
             .ok()?;
+        let slowest = format!(
+            "SELECT CAST(SUM(s.total_exec_time) AS DOUBLE PRECISION) AS ms, \
+             LEFT(REGEXP_REPLACE(s.query, '\\s+', ' ', 'g'), 110) AS q \
+             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
+             WHERE d.datname LIKE $1 AND {BENCH_OWN} GROUP BY q ORDER BY ms DESC LIMIT 5"
+        );
+        let slowest: Vec<(f64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(slowest))
+            .bind(format!("{}%", self.databases))
+            .fetch_all(&self.pool)
+            .await
+            .ok()?;
         let prefix = self.databases.clone();
         Some(Statements {
             by_database: by_database
@@ -87,6 +100,7 @@ impl ServerStatements {
                 })
                 .collect(),
             top,
+            slowest,
         })
     }
 }

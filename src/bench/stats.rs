@@ -26,8 +26,30 @@ fn clock_ticks() -> f64 {
     100.0
 }
 
+/// CPU seconds a process and its exited, waited-for children have used
+/// (a PostgreSQL backend's time moves to the postmaster when it exits).
+fn cpu_seconds_with_children(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime, stime, cutime, cstime: fields 14 to 17 of the line.
+    (11..15)
+        .map(|i| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        })
+        .sum::<f64>()
+        / clock_ticks()
+}
+
 /// CPU seconds used so far by every process whose command name is `comm`
-/// (e.g. "postgres", "java").
+/// (e.g. "postgres", "java"), with their exited children's.
 pub fn cpu_seconds_of(comm: &str) -> f64 {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0.0;
@@ -38,7 +60,7 @@ pub fn cpu_seconds_of(comm: &str) -> f64 {
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == comm)
         })
-        .map(cpu_seconds)
+        .map(cpu_seconds_with_children)
         .sum()
 }
 

@@ -16,7 +16,7 @@ use crate::auditoria::application::{
 use crate::auditoria::domain::ReglasRevision;
 use crate::contracts::services::AUDITORIA as SERVICE;
 use crate::contracts::topics;
-use crate::seedwork::application::MessageBus;
+use crate::seedwork::application::{MessageBus, StoreError};
 use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{
     ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
@@ -134,33 +134,41 @@ async fn tick(
     cancel: CancellationToken,
 ) {
     let every = (policy.timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
-    crate::seedwork::infrastructure::periodic::every("saga retry pass", every, cancel, || {
-        let (reintentos, uows, store) = (reintentos.clone(), uows.clone(), store.clone());
-        async move {
-            let retried = reintentos.run(&uows).await;
-            report_sagas(&store).await;
-            retried.map(|_| ())
-        }
-    })
-    .await;
+    let retries = crate::seedwork::infrastructure::periodic::every(
+        "saga retry pass",
+        every,
+        cancel.clone(),
+        || {
+            let (reintentos, uows) = (reintentos.clone(), uows.clone());
+            async move { reintentos.run(&uows).await.map(|_| ()) }
+        },
+    );
+    let metering = crate::seedwork::infrastructure::periodic::metered(
+        "saga metering",
+        every,
+        50,
+        cancel.clone(),
+        || report_sagas(&store),
+    );
+    tokio::join!(retries, metering);
 }
 
-/// Saga counts by state, for `/metrics`.
-async fn report_sagas(store: &SqlAuditoriaStore) {
-    use crate::auditoria::application::AuditoriaReadModel;
+/// Saga counts by state, for `/metrics`: one count over every saga, run
+/// less often as the finished ones pile up (`periodic::metered`).
+async fn report_sagas(store: &SqlAuditoriaStore) -> Result<(), StoreError> {
     use crate::auditoria::domain::EstadoSaga;
-    use crate::seedwork::application::PageRequest;
-    let Ok(page) = PageRequest::parse(Some(1), Some(1)) else {
-        return;
-    };
+    let counts = store.sagas_por_estado().await?;
     for estado in [
         EstadoSaga::Pendiente,
         EstadoSaga::Completada,
         EstadoSaga::Compensada,
         EstadoSaga::Fallida,
     ] {
-        if let Ok(found) = store.sagas(Some(estado), page).await {
-            metrics::gauge!("propalpes_sagas", "estado" => estado.as_str()).set(found.total as f64);
-        }
+        let n = counts
+            .iter()
+            .find(|(e, _)| e == estado.as_str())
+            .map_or(0, |(_, n)| *n);
+        metrics::gauge!("propalpes_sagas", "estado" => estado.as_str()).set(n as f64);
     }
+    Ok(())
 }

@@ -189,6 +189,23 @@ fn saga_view(row: &AnyRow) -> Result<SagaView, StoreError> {
     })
 }
 
+pub async fn sagas_por_estado(db: &Database) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql =
+        format!("SELECT estado, COUNT(*) AS n FROM ({SAGAS_Y_REGISTROS}) AS s GROUP BY estado");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(db.pool())
+        .await
+        .map_err(store_error)?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String, _>("estado").map_err(store_error)?,
+                row.try_get::<i64, _>("n").map_err(store_error)?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn sagas(
     db: &Database,
     estado: Option<EstadoSaga>,

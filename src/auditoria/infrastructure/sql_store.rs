@@ -30,6 +30,11 @@ impl SqlAuditoriaStore {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+
+    /// How many sagas (both kinds) are in each state.
+    pub async fn sagas_por_estado(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        sql_registros::sagas_por_estado(&self.db).await
+    }
 }
 
 pub(super) fn bad(what: &str, detail: impl std::fmt::Display) -> StoreError {

@@ -181,10 +181,13 @@ public final class PulsarTestBroker {
         // topic's retention are trimmed within seconds: the retention tests
         // see a command topic's acknowledged history deleted while the event
         // topics (infinite retention) keep theirs. A production broker rolls
-        // at 50,000 entries or 4 hours and checks retention every 2 minutes.
-        c.setManagedLedgerMaxEntriesPerLedger(100);
-        c.setManagedLedgerMinLedgerRolloverTimeMinutes(0);
-        c.setRetentionCheckIntervalInSeconds(2);
+        // at 50,000 entries or 4 hours and checks retention every 2 minutes,
+        // as this one does for the benches (-Dpropalpes.productionLedgers=true).
+        if (!Boolean.getBoolean("propalpes.productionLedgers")) {
+            c.setManagedLedgerMaxEntriesPerLedger(100);
+            c.setManagedLedgerMinLedgerRolloverTimeMinutes(0);
+            c.setRetentionCheckIntervalInSeconds(2);
+        }
 
         // Restarts in tests: don't wait a minute for a graceful shutdown.
         c.setBrokerShutdownTimeoutMs(15_000);

@@ -55,6 +55,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// per `NOTIFY_EVERY_MS`) are published without one.
 const BUSY_TAIL: Duration = Duration::from_millis(200);
 const TAIL_POLL: Duration = Duration::from_millis(10);
+const BACKLOG_EVERY: Duration = Duration::from_secs(1);
 
 impl<S: OutboxStore + 'static> OutboxRelay<S> {
     pub fn new(name: &str, store: S, bus: Arc<dyn MessageBus>, wakeup: Arc<Notify>) -> Self {
@@ -175,14 +176,18 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
     async fn run(self, cancel: CancellationToken) {
         let mut backoff = Duration::from_millis(50);
         let mut tail_until: Option<Instant> = None;
+        // The backlog gauges at most once a second: between bursts the
+        // relay goes idle after every batch, and counting is a query.
+        let mut reported: Option<Instant> = None;
         loop {
             match self.run_once().await {
                 Ok(n) if n as i64 == self.batch_size => continue,
                 Ok(_) => {
                     backoff = Duration::from_millis(50);
                     let in_tail = tail_until.is_some_and(|t| t > Instant::now());
-                    if !in_tail {
+                    if !in_tail && reported.is_none_or(|t| t.elapsed() >= BACKLOG_EVERY) {
                         self.report_backlog().await;
+                        reported = Some(Instant::now());
                     }
                     let wait = if in_tail {
                         TAIL_POLL

@@ -579,6 +579,7 @@ impl Settings {
     /// Pulsar bus, or an address other than loopback) tokens must be
     /// signed with a secret of its own: the development secret is public.
     pub fn validar(&self) -> Result<(), ConfigError> {
+        self.validar_retencion()?;
         if self.is_embedded_local() {
             return Ok(());
         }
@@ -601,6 +602,26 @@ impl Settings {
             ))),
             Some(_) => Ok(()),
         }
+    }
+
+    /// A dedupe window shorter than a minute would dead-letter ordinary
+    /// redeliveries as stale; a pruning interval under 100 ms would prune in
+    /// a hot loop.
+    fn validar_retencion(&self) -> Result<(), ConfigError> {
+        if self.retention.inbox.0 < std::time::Duration::from_secs(60) {
+            return Err(ConfigError(format!(
+                "INBOX_RETENTION (retention.inbox) is {}: the dedupe window must be at least 1m \
+                 (longer than any redelivery and any saga re-send can come late)",
+                self.retention.inbox
+            )));
+        }
+        if self.retention.interval.0 < std::time::Duration::from_millis(100) {
+            return Err(ConfigError(format!(
+                "RETENTION_INTERVAL (retention.interval) is {}: at least 100ms",
+                self.retention.interval
+            )));
+        }
+        Ok(())
     }
 
     /// The secret tokens are signed with: the configured one, or on the
@@ -822,6 +843,19 @@ mod tests {
         );
         assert!(shown.contains("max_attempts = 9  # file"), "{shown}");
         assert!(shown.contains("consumer_lanes = 4  # default"), "{shown}");
+    }
+
+    #[test]
+    fn a_dedupe_window_under_a_minute_is_refused() {
+        let mut s = Settings::default();
+        s.retention.inbox = "30s".parse().unwrap();
+        let error = s.validar().unwrap_err().to_string();
+        assert!(error.contains("INBOX_RETENTION"), "{error}");
+        s.retention.inbox = "5m".parse().unwrap();
+        s.retention.interval = "0s".parse().unwrap();
+        assert!(s.validar().unwrap_err().to_string().contains("RETENTION_INTERVAL"));
+        s.retention.interval = "100ms".parse().unwrap();
+        assert!(s.validar().is_ok());
     }
 
     #[test]

@@ -355,11 +355,11 @@ async fn recovery(bff: &PgPool, accepted: &Accepted, limit: Duration) -> f64 {
     }
 }
 
-/// How many of `ids` the BFF's `comandos` table holds.
 /// Sent outbox rows that retention should have pruned by now.
 const OLD_SENT: &str = "SELECT COUNT(*) FROM outbox WHERE sent_at < \
     (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT - 10000";
 
+/// How many of `ids` the BFF's `comandos` table holds.
 async fn count_ids(pool: &PgPool, ids: &[String]) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM comandos WHERE id = ANY($1)")
         .bind(ids)

@@ -20,8 +20,9 @@ const IDLE: Duration = Duration::from_secs(2);
 
 /// Where the event log is kept.
 pub enum EventLog<'a> {
-    /// The event topics on the broker (and the dead-letter topics the BFF
-    /// also follows), checked through the admin API for infinite retention.
+    /// The event topics on the broker (checked through the admin API for
+    /// infinite retention) and the dead-letter topics the BFF also follows
+    /// (their bounded retention only touches the command rows).
     Pulsar {
         bus: &'a PulsarBus,
         admin_url: &'a str,
@@ -96,14 +97,16 @@ async fn open_sources(log: EventLog<'_>) -> Result<Vec<Box<dyn LogSource>>, Infr
     Ok(sources)
 }
 
-/// The event that opens a record's history on its topic.
-const CREATIONS: [(&str, &str); 3] = [
-    (topics::EVENTOS_COMPANIAS, types::COMPANIA_CREADA),
+/// The events that can open a key's history on its topic: its creation,
+/// or (properties) the refusal of one, which is the whole history of a
+/// property that was never created.
+const CREATIONS: [(&str, &[&str]); 3] = [
+    (topics::EVENTOS_COMPANIAS, &[types::COMPANIA_CREADA]),
+    (topics::EVENTOS_GEOGRAFICOS, &[types::DATOS_GEOGRAFICOS_CREADOS]),
     (
-        topics::EVENTOS_GEOGRAFICOS,
-        types::DATOS_GEOGRAFICOS_CREADOS,
+        topics::EVENTOS_PROPIEDADES,
+        &[types::PROPIEDAD_CREADA, types::CREACION_PROPIEDAD_FALLIDA],
     ),
-    (topics::EVENTOS_PROPIEDADES, types::PROPIEDAD_CREADA),
 ];
 
 /// The records whose history the replay has seen begin.
@@ -116,21 +119,64 @@ impl Histories {
     /// A record's first event must be its creation: otherwise the log lost
     /// the start of its history.
     fn follow(&mut self, message: &Message) -> Result<(), InfraError> {
-        let Some((_, creation)) = CREATIONS.iter().find(|(t, _)| *t == message.topic) else {
+        let Some((_, openers)) = CREATIONS.iter().find(|(t, _)| *t == message.topic) else {
             return Ok(());
         };
         let record = (message.topic.clone(), message.key.clone());
         if self.started.contains(&record) {
             return Ok(());
         }
-        if message.message_type != *creation {
+        if !openers.contains(&message.message_type.as_str()) {
             return Err(InfraError::Config(format!(
-                "the event log is truncated: the first event of record {} on `{}` is {}, not {creation}; \
+                "the event log is truncated: the first event of record {} on `{}` is {}, not {}; \
                  the projections were left empty rather than half rebuilt",
-                message.key, message.topic, message.message_type
+                message.key,
+                message.topic,
+                message.message_type,
+                openers.join(" or ")
             )));
         }
         self.started.insert(record);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(topic: &str, key: &str, message_type: &str) -> Message {
+        Message {
+            id: format!("{key}-{message_type}"),
+            topic: topic.into(),
+            key: key.into(),
+            message_type: message_type.into(),
+            schema_version: 1,
+            properties: Default::default(),
+            payload: Vec::new(),
+            redelivery_count: 0,
+        }
+    }
+
+    #[test]
+    fn a_history_opens_with_its_creation_or_a_refused_creation() {
+        let mut histories = Histories::default();
+        let c = topics::EVENTOS_COMPANIAS;
+        assert!(histories.follow(&event(c, "a", types::COMPANIA_CREADA)).is_ok());
+        assert!(histories.follow(&event(c, "a", types::COMPANIA_APROBADA)).is_ok());
+        let p = topics::EVENTOS_PROPIEDADES;
+        let refused = event(p, "p", types::CREACION_PROPIEDAD_FALLIDA);
+        assert!(histories.follow(&refused).is_ok(), "a taken cadastral id");
+        // Events of topics without records (audits) are not checked.
+        let audit = event(topics::EVENTOS_AUDITORIA, "x", "AuditoriaAprobada");
+        assert!(histories.follow(&audit).is_ok());
+    }
+
+    #[test]
+    fn a_history_that_opens_later_is_a_truncated_log() {
+        let mut histories = Histories::default();
+        let late = event(topics::EVENTOS_COMPANIAS, "b", types::COMPANIA_APROBADA);
+        let error = histories.follow(&late).expect_err("truncated");
+        assert!(error.to_string().contains("truncated"), "{error}");
     }
 }

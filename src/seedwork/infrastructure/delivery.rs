@@ -54,11 +54,14 @@ impl Default for ConsumerSettings {
 
 /// Why `message` must not be applied: minted (UUIDv7 envelope id) longer
 /// ago than the dedupe window, so its inbox row may already be pruned.
-/// Replayed dead letters pass (they were never applied), and so do ids that
-/// carry no time.
+/// Replayed dead letters pass (they were never applied), and so do dead
+/// letters themselves (a copy keeps the original id; its subscribers record
+/// a failure, not an effect), and ids that carry no time.
 pub(crate) fn stale(message: &Message, window: Option<Duration>) -> Option<String> {
     let window = window?;
-    if message.properties.contains_key(REPLAY_PROPERTY) {
+    if message.properties.contains_key(REPLAY_PROPERTY)
+        || message.properties.contains_key(ORIGINAL_TOPIC_PROPERTY)
+    {
         return None;
     }
     let age = super::embedded_bus::seconds_since_minted(&message.id)?;
@@ -70,6 +73,9 @@ pub(crate) fn stale(message: &Message, window: Option<Duration>) -> Option<Strin
         )
     })
 }
+
+/// Set on a dead letter: the topic it was dead-lettered from.
+pub(crate) const ORIGINAL_TOPIC_PROPERTY: &str = "original_topic";
 
 /// The lane of a key: the same key always lands in the same lane.
 pub(crate) fn lane_of(key: &str, lanes: usize) -> usize {

@@ -156,7 +156,7 @@ impl LetterBox {
         dead.topic = topic.clone();
         dead.properties.insert("error".into(), reason.to_owned());
         dead.properties
-            .insert("original_topic".into(), message.topic.clone());
+            .insert(super::delivery::ORIGINAL_TOPIC_PROPERTY.into(), message.topic.clone());
         dead.properties
             .insert("subscription".into(), subscription.to_owned());
         dead.properties
@@ -212,13 +212,13 @@ impl EmbeddedBus {
         self
     }
 
-    /// Stops waiting: deliveries in progress end where they stand, and the
-    /// publishes waiting on them fail, leaving their rows in the outbox.
     /// The database its dead letters are kept in.
     pub fn dead_letter_database(&self) -> &Database {
         &self.dead_letters
     }
 
+    /// Stops waiting: deliveries in progress end where they stand, and the
+    /// publishes waiting on them fail, leaving their rows in the outbox.
     pub fn shutdown(&self) {
         self.cancel.cancel();
     }

@@ -50,10 +50,12 @@ impl RelayHandle {
 /// renewed once a fifth is spent (every second while busy).
 const LEASE_TTL: Duration = Duration::from_secs(5);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// After a wake-up from another process a relay keeps polling this long,
-/// every [`TAIL_POLL`]: commits there that skipped their notification (one
-/// per `NOTIFY_EVERY_MS`) are published without one.
-const BUSY_TAIL: Duration = Duration::from_millis(200);
+/// After a wake-up from another process a relay keeps polling, every
+/// [`TAIL_POLL`], until this long after its last batch: commits there that
+/// skipped their notification (one per `NOTIFY_EVERY_MS`) are published
+/// without one. (A commit that skipped it and then took longer than this to
+/// commit waits for the poll interval: the price of no NOTIFY per commit.)
+const BUSY_TAIL: Duration = Duration::from_millis(500);
 const TAIL_POLL: Duration = Duration::from_millis(10);
 const BACKLOG_EVERY: Duration = Duration::from_secs(1);
 
@@ -182,9 +184,16 @@ impl<S: OutboxStore + 'static> OutboxRelay<S> {
         loop {
             match self.run_once().await {
                 Ok(n) if n as i64 == self.batch_size => continue,
-                Ok(_) => {
+                Ok(n) => {
                     backoff = Duration::from_millis(50);
-                    let in_tail = tail_until.is_some_and(|t| t > Instant::now());
+                    let mut in_tail = tail_until.is_some_and(|t| t > Instant::now());
+                    if in_tail && n > 0 {
+                        // Still busy: the tail runs from the last batch.
+                        tail_until = Some(Instant::now() + BUSY_TAIL);
+                    }
+                    // Only the lease holder publishes; another instance
+                    // woken by a notification has nothing to poll for.
+                    in_tail &= self.lease_flag.load(std::sync::atomic::Ordering::Relaxed);
                     if !in_tail && reported.is_none_or(|t| t.elapsed() >= BACKLOG_EVERY) {
                         self.report_backlog().await;
                         reported = Some(Instant::now());

@@ -358,7 +358,10 @@ impl DeadLetterSink for DeadLetterTopic {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         properties.insert("error".into(), error.to_owned());
-        properties.insert("original_topic".into(), message.topic.clone());
+        properties.insert(
+            super::delivery::ORIGINAL_TOPIC_PROPERTY.into(),
+            message.topic.clone(),
+        );
         properties.insert("subscription".into(), subscription.to_owned());
         properties.insert("attempts".into(), attempts.to_string());
         if let Some(id) = properties.remove(BROKER_ID_PROPERTY) {

@@ -79,6 +79,13 @@ pub struct OtherInstances {
 }
 
 impl OtherInstances {
+    /// Gives a claimed slot back: its transaction failed, so its
+    /// notification was never delivered.
+    fn release(&self) {
+        self.last_notified_ms
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Claims the next notification slot, if one is due.
     fn notification_due(&self) -> bool {
         use std::sync::atomic::Ordering;
@@ -234,16 +241,26 @@ impl UnitOfWork for SqlUnitOfWork {
         for chunk in pending.chunks(ROWS_PER_STATEMENT) {
             insert_outbox_rows(&mut self.tx, chunk, created_at).await?;
         }
-        if wrote_messages && self.backend == Backend::Postgres && self.others.notification_due() {
+        let notifies =
+            wrote_messages && self.backend == Backend::Postgres && self.others.notification_due();
+        if notifies {
             // Wakes the relay of the instance holding the lease, when that
             // is not this process's (delivered at commit).
-            sqlx::query("SELECT pg_notify($1, '')")
+            let notified = sqlx::query("SELECT pg_notify($1, '')")
                 .bind(OUTBOX_CHANNEL)
                 .execute(&mut *self.tx)
-                .await
-                .map_err(store_error)?;
+                .await;
+            if let Err(error) = notified {
+                self.others.release();
+                return Err(store_error(error));
+            }
         }
-        self.tx.commit().await.map_err(store_error)?;
+        if let Err(error) = self.tx.commit().await {
+            if notifies {
+                self.others.release();
+            }
+            return Err(store_error(error));
+        }
         metrics::counter!("propalpes_db_commits_total").increment(1);
         if wrote_messages {
             self.relay_wakeup.notify_one();

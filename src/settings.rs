@@ -853,7 +853,12 @@ mod tests {
         assert!(error.contains("INBOX_RETENTION"), "{error}");
         s.retention.inbox = "5m".parse().unwrap();
         s.retention.interval = "0s".parse().unwrap();
-        assert!(s.validar().unwrap_err().to_string().contains("RETENTION_INTERVAL"));
+        assert!(
+            s.validar()
+                .unwrap_err()
+                .to_string()
+                .contains("RETENTION_INTERVAL")
+        );
         s.retention.interval = "100ms".parse().unwrap();
         assert!(s.validar().is_ok());
     }

@@ -102,7 +102,10 @@ async fn open_sources(log: EventLog<'_>) -> Result<Vec<Box<dyn LogSource>>, Infr
 /// property that was never created.
 const CREATIONS: [(&str, &[&str]); 3] = [
     (topics::EVENTOS_COMPANIAS, &[types::COMPANIA_CREADA]),
-    (topics::EVENTOS_GEOGRAFICOS, &[types::DATOS_GEOGRAFICOS_CREADOS]),
+    (
+        topics::EVENTOS_GEOGRAFICOS,
+        &[types::DATOS_GEOGRAFICOS_CREADOS],
+    ),
     (
         topics::EVENTOS_PROPIEDADES,
         &[types::PROPIEDAD_CREADA, types::CREACION_PROPIEDAD_FALLIDA],
@@ -162,8 +165,16 @@ mod tests {
     fn a_history_opens_with_its_creation_or_a_refused_creation() {
         let mut histories = Histories::default();
         let c = topics::EVENTOS_COMPANIAS;
-        assert!(histories.follow(&event(c, "a", types::COMPANIA_CREADA)).is_ok());
-        assert!(histories.follow(&event(c, "a", types::COMPANIA_APROBADA)).is_ok());
+        assert!(
+            histories
+                .follow(&event(c, "a", types::COMPANIA_CREADA))
+                .is_ok()
+        );
+        assert!(
+            histories
+                .follow(&event(c, "a", types::COMPANIA_APROBADA))
+                .is_ok()
+        );
         let p = topics::EVENTOS_PROPIEDADES;
         let refused = event(p, "p", types::CREACION_PROPIEDAD_FALLIDA);
         assert!(histories.follow(&refused).is_ok(), "a taken cadastral id");

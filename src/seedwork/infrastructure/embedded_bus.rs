@@ -155,8 +155,10 @@ impl LetterBox {
         let mut dead = message.clone();
         dead.topic = topic.clone();
         dead.properties.insert("error".into(), reason.to_owned());
-        dead.properties
-            .insert(super::delivery::ORIGINAL_TOPIC_PROPERTY.into(), message.topic.clone());
+        dead.properties.insert(
+            super::delivery::ORIGINAL_TOPIC_PROPERTY.into(),
+            message.topic.clone(),
+        );
         dead.properties
             .insert("subscription".into(), subscription.to_owned());
         dead.properties

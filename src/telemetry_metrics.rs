@@ -20,8 +20,31 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
                 .and_then(|b| b.install_recorder())
                 .map_err(|e| tracing::warn!(error = %e, "metrics recorder not installed"))
                 .ok()
+                .inspect(start_upkeep)
         })
         .as_ref()
+}
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Folds the histograms' recorded samples into their buckets every few
+/// seconds. `install_recorder` leaves this to the caller: without it every
+/// sample stays in memory until `/metrics` is scraped, and a process nobody
+/// scrapes grows by every message it handles (the soak saw ~0.5 MB/min).
+fn start_upkeep(handle: &PrometheusHandle) {
+    let handle = handle.clone();
+    let started = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(error) = started {
+        tracing::warn!(%error, "metrics upkeep not started");
+    }
 }
 
 /// The Prometheus text exposition.

@@ -29,6 +29,9 @@ use tokio::process::{Child, Command};
 const SEED: u64 = 20_261_126;
 /// Creations per second of the steady load.
 const RATE: u64 = 40;
+/// Every this many ticks, a burst of `BURST` creations at once.
+const BURST_EVERY: u64 = 20;
+const BURST: u64 = 16;
 
 struct Service {
     role: &'static str,
@@ -261,55 +264,64 @@ fn steady_load(
         let mut rng = Lcg(SEED);
         let mut ticker = tokio::time::interval(Duration::from_millis(1000 / RATE));
         let (mut sent, mut refused, mut in_doubt) = (0u64, 0u64, 0u64);
+        let mut ticks = 0u64;
         let mut in_flight = tokio::task::JoinSet::new();
         while !stop.is_cancelled() {
             ticker.tick().await;
-            sent += 1;
-            let incomplete = rng.next() % 3 == 0;
-            let (tipo, body) = if rng.next() % 2 == 0 {
-                (
-                    "Compania",
-                    json!({"query": "mutation($i: CrearCompaniaInput!) { crearCompania(input: $i) { idComando idEntidad } }",
-                           "variables": {"i": {"nombre": format!("F{sent}"),
-                               "email": if incomplete { String::new() } else { format!("f{sent}@andes.co") },
-                               "identificacion": format!("{sent}")}}}),
-                )
-            } else {
-                (
-                    "DatosGeograficos",
-                    json!({"query": "mutation($i: CrearPropiedadInput!) { crearPropiedad(input: $i) { idComando idEntidad } }",
-                           "variables": {"i": {"nombrePropiedad": format!("P{sent}"),
-                               "latitud": if incomplete { "95" } else { "4.6" }, "longitud": "-74.1"}}}),
-                )
-            };
-            let (http, url, token, accepted) =
-                (http.clone(), url.clone(), token.clone(), accepted.clone());
-            in_flight.spawn(async move {
-                let response = match http.post(&url).bearer_auth(&token).json(&body).send().await {
-                    Ok(response) => response,
-                    // Never reached the BFF.
-                    Err(e) if e.is_connect() => return Outcome::Refused,
-                    // Sent, no answer (the BFF killed mid-request): it may
-                    // have committed the command or not.
-                    Err(_) => return Outcome::InDoubt,
+            // Every BURST_EVERY-th tick sends BURST at once: they share the
+            // BFF's group commits, so a kill can land in a group.
+            ticks += 1;
+            let burst = if ticks % BURST_EVERY == 0 { BURST } else { 1 };
+            for _ in 0..burst {
+                sent += 1;
+                let incomplete = rng.next() % 3 == 0;
+                let (tipo, body) = if rng.next() % 2 == 0 {
+                    (
+                        "Compania",
+                        json!({"query": "mutation($i: CrearCompaniaInput!) { crearCompania(input: $i) { idComando idEntidad } }",
+                               "variables": {"i": {"nombre": format!("F{sent}"),
+                                   "email": if incomplete { String::new() } else { format!("f{sent}@andes.co") },
+                                   "identificacion": format!("{sent}")}}}),
+                    )
+                } else {
+                    (
+                        "DatosGeograficos",
+                        json!({"query": "mutation($i: CrearPropiedadInput!) { crearPropiedad(input: $i) { idComando idEntidad } }",
+                               "variables": {"i": {"nombrePropiedad": format!("P{sent}"),
+                                   "latitud": if incomplete { "95" } else { "4.6" }, "longitud": "-74.1"}}}),
+                    )
                 };
-                let Ok(value) = response.json::<Value>().await else {
-                    return Outcome::InDoubt;
-                };
-                let Some(result) = value["data"].as_object().and_then(|d| d.values().next()) else {
-                    return Outcome::Refused;
-                };
-                let (Some(entity), Some(command)) =
-                    (result["idEntidad"].as_str(), result["idComando"].as_str())
-                else {
-                    return Outcome::Refused;
-                };
-                accepted
-                    .lock()
-                    .expect("lock")
-                    .insert(entity.to_owned(), (tipo, command.to_owned()));
-                Outcome::Accepted
-            });
+                let (http, url, token, accepted) =
+                    (http.clone(), url.clone(), token.clone(), accepted.clone());
+                in_flight.spawn(async move {
+                    let response =
+                        match http.post(&url).bearer_auth(&token).json(&body).send().await {
+                            Ok(response) => response,
+                            // Never reached the BFF.
+                            Err(e) if e.is_connect() => return Outcome::Refused,
+                            // Sent, no answer (the BFF killed mid-request): it may
+                            // have committed the command or not.
+                            Err(_) => return Outcome::InDoubt,
+                        };
+                    let Ok(value) = response.json::<Value>().await else {
+                        return Outcome::InDoubt;
+                    };
+                    let Some(result) = value["data"].as_object().and_then(|d| d.values().next())
+                    else {
+                        return Outcome::Refused;
+                    };
+                    let (Some(entity), Some(command)) =
+                        (result["idEntidad"].as_str(), result["idComando"].as_str())
+                    else {
+                        return Outcome::Refused;
+                    };
+                    accepted
+                        .lock()
+                        .expect("lock")
+                        .insert(entity.to_owned(), (tipo, command.to_owned()));
+                    Outcome::Accepted
+                });
+            }
             while let Some(done) = in_flight.try_join_next() {
                 match done.unwrap_or(Outcome::InDoubt) {
                     Outcome::Accepted => {}

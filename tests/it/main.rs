@@ -17,6 +17,7 @@ mod audit_saga;
 mod bff_graphql;
 mod companias_command_topic;
 mod companias_http;
+mod conjuntos;
 mod cross_language;
 mod distributed;
 mod outbox_and_inbox;

@@ -143,13 +143,14 @@ async fn stale_version_is_a_conflict(backend: Backend) {
 
     // `c` still has version 0 → an insert that collides; a version-1 copy
     // loaded before the approval fails the version check.
+    // Saves are staged: the conflict surfaces when the commit writes them.
     let mut stale = uows.begin().await.expect("begin");
-    let err = SqlCompaniaRepository
+    SqlCompaniaRepository
         .guardar(&mut stale, &c)
         .await
-        .expect_err("stale insert");
-    assert!(matches!(err, StoreError::Conflict { .. }));
-    drop(stale);
+        .expect("staged");
+    let err = stale.commit().await.expect_err("stale insert");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     c = Compania::restore(
         c.id(),
         c.datos().clone(),
@@ -159,11 +160,12 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     );
     c.aprobar(None, chrono::Utc::now()).expect("aprobar");
     let mut stale = uows.begin().await.expect("begin");
-    let err = SqlCompaniaRepository
+    SqlCompaniaRepository
         .guardar(&mut stale, &c)
         .await
-        .expect_err("stale update");
-    assert!(matches!(err, StoreError::Conflict { .. }));
+        .expect("staged");
+    let err = stale.commit().await.expect_err("stale update");
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
 }
 
 /// An outbox store whose first `mark_sent` fails, as if the relay died

@@ -210,7 +210,7 @@ pub trait Proyecciones: Send + Sync {
 /// Records an accepted command in the BFF's database (same transaction as
 /// its outbox row).
 #[async_trait]
-pub trait RegistroComandos: Send + Sync {
+pub trait RegistroComandos: Send + Sync + 'static {
     type Uow: UnitOfWork;
 
     async fn registrar(
@@ -235,7 +235,7 @@ pub trait RegistroComandos: Send + Sync {
 }
 
 /// Encodes an outgoing command for its command topic.
-pub trait ComandoEncoder: Send + Sync {
+pub trait ComandoEncoder: Send + Sync + 'static {
     fn encode(
         &self,
         comando: &ComandoSaliente,

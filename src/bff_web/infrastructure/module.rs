@@ -12,11 +12,9 @@ use crate::bff_web::application::{BffCommands, Cambio};
 use crate::contracts::{topics, types};
 use crate::seedwork::application::{Authenticator, InTransactions, MessageBus};
 use crate::seedwork::infrastructure::avro::AvroCodec;
-use crate::seedwork::infrastructure::{
-    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
-};
+use crate::seedwork::infrastructure::{ContextStorage, DatabaseUrl, InfraError, RelayHandle};
 
-pub type SqlBffCommands = BffCommands<SqlUnitOfWorkFactory, SqlProyecciones, AvroComandoEncoder>;
+pub type SqlBffCommands = BffCommands;
 
 /// The running BFF: command sender, projections, change feed, auth.
 pub struct BffModule {
@@ -54,6 +52,7 @@ impl BffModule {
             storage.uows.clone(),
             proyecciones.clone(),
             AvroComandoEncoder::new(codec.clone()),
+            storage.committers(),
         ));
         let projector = Arc::new(InTransactions::new(
             SERVICE,

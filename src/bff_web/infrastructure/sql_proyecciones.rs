@@ -446,18 +446,27 @@ impl RegistroComandos for SqlProyecciones {
         id_entidad: &str,
         estado: EstadoComando,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO comandos (id, tipo, id_entidad, estado, error, fecha_creacion, fecha_actualizacion) \
-             VALUES ($1, $2, $3, $5, NULL, $4, $4)",
-        )
-        .bind(id)
-        .bind(tipo)
-        .bind(id_entidad)
-        .bind(now())
-        .bind(estado.as_str())
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
+        // Written at commit with the group's other commands (one statement).
+        let now = now();
+        uow.append_row(
+            "comandos",
+            &[
+                "id",
+                "tipo",
+                "id_entidad",
+                "estado",
+                "fecha_creacion",
+                "fecha_actualizacion",
+            ],
+            vec![
+                id.into(),
+                tipo.into(),
+                id_entidad.into(),
+                estado.as_str().into(),
+                now.into(),
+                now.into(),
+            ],
+        );
         Ok(())
     }
 

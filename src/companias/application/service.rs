@@ -10,7 +10,7 @@ use super::{
 };
 use crate::companias::domain::CompaniaEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, PageOf, UnitOfWorkFactory, ask, dispatch,
+    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -52,14 +52,28 @@ pub trait CompaniaService: Send + Sync + 'static {
 pub struct Companias<F, R, E, Q> {
     uows: F,
     handlers: Arc<CompaniaHandlers<R, E>>,
+    /// Creations share transactions (group commit).
+    crear: GroupCommit<CrearCompania, CrearCompaniaError>,
     obtener: ObtenerCompaniaHandler<Q>,
     listar: ObtenerCompaniasHandler<Q>,
 }
 
-impl<F, R, E, Q> Companias<F, R, E, Q> {
-    pub fn new(uows: F, handlers: Arc<CompaniaHandlers<R, E>>, consulta: Q) -> Self {
+impl<F, R, E, Q> Companias<F, R, E, Q>
+where
+    F: UnitOfWorkFactory + Clone + 'static,
+    R: CompaniaRepository<Uow = F::Uow>,
+    E: EventTranslator<CompaniaEvent> + 'static,
+{
+    /// `committers`: creations' transactions in flight at once.
+    pub fn new(
+        uows: F,
+        handlers: Arc<CompaniaHandlers<R, E>>,
+        consulta: Q,
+        committers: usize,
+    ) -> Self {
         let consulta = Arc::new(consulta);
         Self {
+            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
             uows,
             handlers,
             obtener: ObtenerCompaniaHandler::new(consulta.clone()),
@@ -81,7 +95,7 @@ where
         command: CrearCompania,
         ctx: CommandContext,
     ) -> Result<EntityId, CrearCompaniaError> {
-        dispatch(&self.uows, &self.handlers.crear, command, ctx).await
+        self.crear.submit(command, ctx).await
     }
 
     async fn aprobar_compania(

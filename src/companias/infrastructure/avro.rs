@@ -10,7 +10,7 @@ use crate::companias::domain::{
 };
 use crate::contracts::{services, topics, types};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
     id_field, optional_text, writes_latest,
@@ -91,6 +91,17 @@ pub enum ComandoCompania {
     Crear(CrearCompania),
     Aprobar(AprobarCompania),
     Rechazar(RechazarCompania),
+}
+
+impl ComandoCompania {
+    /// The record the command addresses.
+    pub fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+        }
+    }
 }
 
 fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {

@@ -47,6 +47,7 @@ impl CompaniasModule {
             storage.uows.clone(),
             handlers.clone(),
             SqlConsultaCompanias::new(storage.db.clone()),
+            storage.committers(),
         ));
         let consumer = ComandosCompaniasConsumer::new(handlers.clone(), codec);
         storage

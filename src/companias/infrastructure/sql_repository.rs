@@ -6,8 +6,12 @@ use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::{AggregateRoot, EntityId};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
+use crate::seedwork::infrastructure::reviewed_rows::{
+    ReviewedRecord, load_record, preload_records, save_record,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, corrupt, date, entity_id, int, motivos_json, review, saved, text,
+    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
+    text,
 };
 
 const KIND: &str = "compania";
@@ -43,68 +47,79 @@ pub(super) fn compania_de(row: &AnyRow) -> Result<Compania, StoreError> {
     ))
 }
 
-/// Companies in their table, one implementation for SQLite and Postgres,
-/// with optimistic concurrency on `version`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlCompaniaRepository;
+impl ReviewedRecord for Compania {
+    const TABLE: ReviewedTable = TABLE;
+    const INSERTED: &'static [&'static str] = &[
+        "id",
+        "nombre",
+        "email",
+        "identificacion",
+        "pais",
+        "telefono",
+        "estado",
+        "motivos_rechazo",
+        "fecha_creacion",
+        "fecha_actualizacion",
+        "version",
+    ];
 
-impl SqlCompaniaRepository {
-    async fn insertar(&self, uow: &mut SqlUnitOfWork, c: &Compania) -> Result<(), StoreError> {
-        let d = c.datos();
-        let inserted = sqlx::query(
-            "INSERT INTO companias (id, nombre, email, identificacion, pais, telefono, estado, \
-             motivos_rechazo, fecha_creacion, fecha_actualizacion, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)",
-        )
-        .bind(c.id().to_string())
-        .bind(d.nombre.as_str())
-        .bind(d.email.as_str())
-        .bind(d.identificacion.as_str())
-        .bind(d.pais.as_str())
-        .bind(d.telefono.as_str())
-        .bind(c.estado().as_str())
-        .bind(motivos_json(c.motivos_rechazo())?)
-        .bind(c.fecha_creacion().timestamp_millis())
-        .bind(c.fecha_actualizacion().timestamp_millis())
-        .execute(uow.conn())
-        .await;
-        saved(inserted, KIND, c.id())
+    fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
+        compania_de(row)
+    }
+
+    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+        let d = self.datos();
+        Ok(vec![
+            self.id().to_string().into(),
+            d.nombre.as_str().into(),
+            d.email.as_str().into(),
+            d.identificacion.as_str().into(),
+            d.pais.as_str().into(),
+            d.telefono.as_str().into(),
+            self.estado().as_str().into(),
+            motivos_json(self.motivos_rechazo())?.into(),
+            self.fecha_creacion().timestamp_millis().into(),
+            self.fecha_actualizacion().timestamp_millis().into(),
+            1i64.into(),
+        ])
+    }
+
+    // The data never changes after creation: the review does.
+    fn review_update(&self) -> ReviewUpdate<'_> {
+        ReviewUpdate {
+            id: self.id(),
+            review: self.review(),
+            eliminado: false,
+            fecha_actualizacion: self.fecha_actualizacion(),
+            version: self.version(),
+        }
     }
 }
+
+/// Companies in their table, one implementation for SQLite and Postgres,
+/// through the unit of work's identity map: loaded from memory once a run
+/// is preloaded, staged by `guardar` and written with the run's others at
+/// commit (optimistic concurrency on `version`, row by row).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqlCompaniaRepository;
 
 #[async_trait]
 impl CompaniaRepository for SqlCompaniaRepository {
     type Uow = SqlUnitOfWork;
+
+    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
+        preload_records::<Compania>(uow, ids).await
+    }
 
     async fn cargar(
         &self,
         uow: &mut SqlUnitOfWork,
         id: EntityId,
     ) -> Result<Option<Compania>, StoreError> {
-        let row = TABLE.by_id(uow.conn(), id).await?;
-        row.as_ref().map(compania_de).transpose()
+        load_record(uow, id).await
     }
 
-    async fn guardar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        compania: &Compania,
-    ) -> Result<(), StoreError> {
-        if compania.version() == 0 {
-            self.insertar(uow, compania).await
-        } else {
-            // A company's data never changes after creation: its review does.
-            let c = compania;
-            TABLE
-                .update_review(
-                    uow.conn(),
-                    c.id(),
-                    c.review(),
-                    false,
-                    c.fecha_actualizacion(),
-                    c.version(),
-                )
-                .await
-        }
+    async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &Compania) -> Result<(), StoreError> {
+        save_record(uow, record)
     }
 }

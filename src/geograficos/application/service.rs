@@ -12,7 +12,7 @@ use super::{
 };
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, PageOf, UnitOfWorkFactory, ask, dispatch,
+    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -54,14 +54,28 @@ pub trait DatosGeograficosService: Send + Sync + 'static {
 pub struct Geograficos<F, R, E, Q> {
     uows: F,
     handlers: Arc<DatosGeograficosHandlers<R, E>>,
+    /// Creations share transactions (group commit).
+    crear: GroupCommit<CrearDatosGeograficos, CrearDatosGeograficosError>,
     obtener: ObtenerDatoGeograficoHandler<Q>,
     listar: ObtenerDatosGeograficosHandler<Q>,
 }
 
-impl<F, R, E, Q> Geograficos<F, R, E, Q> {
-    pub fn new(uows: F, handlers: Arc<DatosGeograficosHandlers<R, E>>, consulta: Q) -> Self {
+impl<F, R, E, Q> Geograficos<F, R, E, Q>
+where
+    F: UnitOfWorkFactory + Clone + 'static,
+    R: DatosGeograficosRepository<Uow = F::Uow>,
+    E: EventTranslator<DatosGeograficosEvent> + 'static,
+{
+    /// `committers`: creations' transactions in flight at once.
+    pub fn new(
+        uows: F,
+        handlers: Arc<DatosGeograficosHandlers<R, E>>,
+        consulta: Q,
+        committers: usize,
+    ) -> Self {
         let consulta = Arc::new(consulta);
         Self {
+            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
             uows,
             handlers,
             obtener: ObtenerDatoGeograficoHandler::new(consulta.clone()),
@@ -83,7 +97,7 @@ where
         command: CrearDatosGeograficos,
         ctx: CommandContext,
     ) -> Result<EntityId, CrearDatosGeograficosError> {
-        dispatch(&self.uows, &self.handlers.crear, command, ctx).await
+        self.crear.submit(command, ctx).await
     }
 
     async fn aprobar_datos_geograficos(

@@ -14,7 +14,7 @@ use crate::geograficos::domain::{
     DatosGeograficosRechazados,
 };
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
     id_field, optional_text, writes_latest,
@@ -111,6 +111,18 @@ pub enum ComandoDatosGeograficos {
     Rechazar(RechazarDatosGeograficos),
     /// `RechazarDatosGeograficos` with `eliminar` (v3): a saga's compensation.
     Eliminar(EliminarDatosGeograficos),
+}
+
+impl ComandoDatosGeograficos {
+    /// The record the command addresses.
+    pub fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+            Self::Eliminar(c) => c.id,
+        }
+    }
 }
 
 fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {

@@ -95,6 +95,16 @@ where
     type Uow = R::Uow;
     type Effect = ();
 
+    async fn preload(&self, uow: &mut R::Uow, messages: &[&Message]) -> Result<(), HandleError> {
+        // An undecodable message is left to `apply`, which dead-letters it.
+        let ids: Vec<_> = messages
+            .iter()
+            .filter_map(|m| decodificar_comando(&self.codec, m).ok())
+            .map(|(_, comando)| comando.id())
+            .collect();
+        Ok(self.handlers.repository.precargar(uow, &ids).await?)
+    }
+
     async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {
         let (header, comando) =
             decodificar_comando(&self.codec, message).map_err(HandleError::Poison)?;

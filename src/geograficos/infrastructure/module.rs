@@ -48,6 +48,7 @@ impl GeograficosModule {
             storage.uows.clone(),
             handlers.clone(),
             SqlConsultaDatosGeograficos::new(storage.db.clone()),
+            storage.committers(),
         ));
         let consumer = ComandosGeograficosConsumer::new(handlers.clone(), codec);
         storage

@@ -6,8 +6,12 @@ use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::{AggregateRoot, EntityId};
 use crate::seedwork::infrastructure::SqlUnitOfWork;
+use crate::seedwork::infrastructure::reviewed_rows::{
+    ReviewedRecord, load_record, preload_records, save_record,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, corrupt, date, entity_id, int, motivos_json, review, saved, text,
+    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
+    text,
 };
 
 const KIND: &str = "datos_geograficos";
@@ -43,71 +47,81 @@ pub(super) fn datos_geograficos_de(row: &AnyRow) -> Result<DatosGeograficos, Sto
     ))
 }
 
-/// Companies in their table, one implementation for SQLite and Postgres,
-/// with optimistic concurrency on `version`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlDatosGeograficosRepository;
+impl ReviewedRecord for DatosGeograficos {
+    const TABLE: ReviewedTable = TABLE;
+    const INSERTED: &'static [&'static str] = &[
+        "id",
+        "nombre_propiedad",
+        "latitud",
+        "longitud",
+        "direccion",
+        "estado",
+        "motivos_rechazo",
+        "fecha_creacion",
+        "fecha_actualizacion",
+        "version",
+    ];
 
-impl SqlDatosGeograficosRepository {
-    async fn insertar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        c: &DatosGeograficos,
-    ) -> Result<(), StoreError> {
-        let d = c.datos();
-        let inserted = sqlx::query(
-            "INSERT INTO datos_geograficos (id, nombre_propiedad, latitud, longitud, direccion, \
-             estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
-        )
-        .bind(c.id().to_string())
-        .bind(d.nombre_propiedad.as_str())
-        .bind(d.latitud.as_str())
-        .bind(d.longitud.as_str())
-        .bind(d.direccion.as_str())
-        .bind(c.estado().as_str())
-        .bind(motivos_json(c.motivos_rechazo())?)
-        .bind(c.fecha_creacion().timestamp_millis())
-        .bind(c.fecha_actualizacion().timestamp_millis())
-        .execute(uow.conn())
-        .await;
-        saved(inserted, KIND, c.id())
+    fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
+        datos_geograficos_de(row)
+    }
+
+    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+        let d = self.datos();
+        Ok(vec![
+            self.id().to_string().into(),
+            d.nombre_propiedad.as_str().into(),
+            d.latitud.as_str().into(),
+            d.longitud.as_str().into(),
+            d.direccion.as_str().into(),
+            self.estado().as_str().into(),
+            motivos_json(self.motivos_rechazo())?.into(),
+            self.fecha_creacion().timestamp_millis().into(),
+            self.fecha_actualizacion().timestamp_millis().into(),
+            1i64.into(),
+        ])
+    }
+
+    // The data never changes after creation: the review does.
+    fn review_update(&self) -> ReviewUpdate<'_> {
+        ReviewUpdate {
+            id: self.id(),
+            review: self.review(),
+            eliminado: self.eliminado(),
+            fecha_actualizacion: self.fecha_actualizacion(),
+            version: self.version(),
+        }
     }
 }
+
+/// Geographic records in their table, one implementation for SQLite and Postgres,
+/// through the unit of work's identity map: loaded from memory once a run
+/// is preloaded, staged by `guardar` and written with the run's others at
+/// commit (optimistic concurrency on `version`, row by row).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqlDatosGeograficosRepository;
 
 #[async_trait]
 impl DatosGeograficosRepository for SqlDatosGeograficosRepository {
     type Uow = SqlUnitOfWork;
+
+    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
+        preload_records::<DatosGeograficos>(uow, ids).await
+    }
 
     async fn cargar(
         &self,
         uow: &mut SqlUnitOfWork,
         id: EntityId,
     ) -> Result<Option<DatosGeograficos>, StoreError> {
-        let row = TABLE.by_id(uow.conn(), id).await?;
-        row.as_ref().map(datos_geograficos_de).transpose()
+        load_record(uow, id).await
     }
 
     async fn guardar(
         &self,
         uow: &mut SqlUnitOfWork,
-        datos: &DatosGeograficos,
+        record: &DatosGeograficos,
     ) -> Result<(), StoreError> {
-        if datos.version() == 0 {
-            self.insertar(uow, datos).await
-        } else {
-            // The data never changes after creation: the review does.
-            let c = datos;
-            TABLE
-                .update_review(
-                    uow.conn(),
-                    c.id(),
-                    c.review(),
-                    c.eliminado(),
-                    c.fecha_actualizacion(),
-                    c.version(),
-                )
-                .await
-        }
+        save_record(uow, record)
     }
 }

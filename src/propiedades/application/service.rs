@@ -11,7 +11,7 @@ use super::{
 };
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, PageOf, UnitOfWorkFactory, ask, dispatch,
+    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -53,14 +53,28 @@ pub trait PropiedadService: Send + Sync + 'static {
 pub struct Propiedades<F, R, E, Q> {
     uows: F,
     handlers: Arc<PropiedadHandlers<R, E>>,
+    /// Creations share transactions (group commit).
+    crear: GroupCommit<CrearPropiedad, CrearPropiedadError>,
     obtener: ObtenerPropiedadHandler<Q>,
     listar: ObtenerPropiedadesHandler<Q>,
 }
 
-impl<F, R, E, Q> Propiedades<F, R, E, Q> {
-    pub fn new(uows: F, handlers: Arc<PropiedadHandlers<R, E>>, consulta: Q) -> Self {
+impl<F, R, E, Q> Propiedades<F, R, E, Q>
+where
+    F: UnitOfWorkFactory + Clone + 'static,
+    R: PropiedadRepository<Uow = F::Uow>,
+    E: EventTranslator<PropiedadEvent> + 'static,
+{
+    /// `committers`: creations' transactions in flight at once.
+    pub fn new(
+        uows: F,
+        handlers: Arc<PropiedadHandlers<R, E>>,
+        consulta: Q,
+        committers: usize,
+    ) -> Self {
         let consulta = Arc::new(consulta);
         Self {
+            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
             uows,
             handlers,
             obtener: ObtenerPropiedadHandler::new(consulta.clone()),
@@ -83,7 +97,7 @@ where
         ctx: CommandContext,
     ) -> Result<EntityId, CrearPropiedadError> {
         // The refusal commits its event, then answers the caller as an error.
-        match dispatch(&self.uows, &self.handlers.crear, command, ctx).await? {
+        match self.crear.submit(command, ctx).await? {
             CreacionPropiedad::Creada(id) => Ok(id),
             CreacionPropiedad::Fallida {
                 identificacion_catastral,

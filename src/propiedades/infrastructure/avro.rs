@@ -13,7 +13,7 @@ use crate::propiedades::domain::{
     PropiedadEliminada, PropiedadEvent, PropiedadRechazada,
 };
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
     id_field, writes_latest,
@@ -120,6 +120,18 @@ pub enum ComandoPropiedad {
     Aprobar(AprobarPropiedad),
     Rechazar(RechazarPropiedad),
     Eliminar(EliminarPropiedad),
+}
+
+impl ComandoPropiedad {
+    /// The record the command addresses.
+    pub fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+            Self::Eliminar(c) => c.id,
+        }
+    }
 }
 
 fn crear(decoded: &Decoded) -> Result<CrearPropiedad, String> {

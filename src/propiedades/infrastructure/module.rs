@@ -47,6 +47,7 @@ impl PropiedadesModule {
             storage.uows.clone(),
             handlers.clone(),
             SqlConsultaPropiedades::new(storage.db.clone()),
+            storage.committers(),
         ));
         let consumer = ComandosPropiedadesConsumer::new(handlers.clone(), codec);
         storage

@@ -5,8 +5,12 @@ use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::{DatosPropiedad, Propiedad};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::infrastructure::reviewed_rows::{
+    ReviewedRecord, ReviewedRows, load_record, preload_records, save_record,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, corrupt, date, entity_id, int, motivos_json, review, saved, text,
+    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
+    text,
 };
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -43,78 +47,103 @@ pub(super) fn propiedad_de(row: &AnyRow) -> Result<Propiedad, StoreError> {
     ))
 }
 
-/// Properties in their table, one implementation for SQLite and Postgres,
-/// with optimistic concurrency on `version`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlPropiedadRepository;
+impl ReviewedRecord for Propiedad {
+    const TABLE: ReviewedTable = TABLE;
+    const INSERTED: &'static [&'static str] = &[
+        "id",
+        "nombre",
+        "identificacion_catastral",
+        "nit",
+        "estado",
+        "motivos_rechazo",
+        "fecha_creacion",
+        "fecha_actualizacion",
+        "version",
+    ];
 
-impl SqlPropiedadRepository {
-    async fn insertar(&self, uow: &mut SqlUnitOfWork, p: &Propiedad) -> Result<(), StoreError> {
-        let d = p.datos();
-        let inserted = sqlx::query(
-            "INSERT INTO propiedades (id, nombre, identificacion_catastral, nit, estado, \
-             motivos_rechazo, fecha_creacion, fecha_actualizacion, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
-        )
-        .bind(p.id().to_string())
-        .bind(d.nombre.as_str())
-        .bind(d.identificacion_catastral.as_str())
-        .bind(d.nit.as_str())
-        .bind(p.estado().as_str())
-        .bind(motivos_json(p.motivos_rechazo())?)
-        .bind(p.fecha_creacion().timestamp_millis())
-        .bind(p.fecha_actualizacion().timestamp_millis())
-        .execute(uow.conn())
-        .await;
-        saved(inserted, KIND, p.id())
+    fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
+        propiedad_de(row)
+    }
+
+    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+        let d = self.datos();
+        Ok(vec![
+            self.id().to_string().into(),
+            d.nombre.as_str().into(),
+            d.identificacion_catastral.as_str().into(),
+            d.nit.as_str().into(),
+            self.estado().as_str().into(),
+            motivos_json(self.motivos_rechazo())?.into(),
+            self.fecha_creacion().timestamp_millis().into(),
+            self.fecha_actualizacion().timestamp_millis().into(),
+            1i64.into(),
+        ])
+    }
+
+    // The data never changes after creation: the review does.
+    fn review_update(&self) -> ReviewUpdate<'_> {
+        ReviewUpdate {
+            id: self.id(),
+            review: self.review(),
+            eliminado: self.eliminada(),
+            fecha_actualizacion: self.fecha_actualizacion(),
+            version: self.version(),
+        }
     }
 }
+
+/// Properties in their table, one implementation for SQLite and Postgres,
+/// through the unit of work's identity map: loaded from memory once a run
+/// is preloaded, staged by `guardar` and written with the run's others at
+/// commit (optimistic concurrency on `version`, row by row).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqlPropiedadRepository;
 
 #[async_trait]
 impl PropiedadRepository for SqlPropiedadRepository {
     type Uow = SqlUnitOfWork;
+
+    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
+        preload_records::<Propiedad>(uow, ids).await
+    }
 
     async fn cargar(
         &self,
         uow: &mut SqlUnitOfWork,
         id: EntityId,
     ) -> Result<Option<Propiedad>, StoreError> {
-        let row = TABLE.by_id(uow.conn(), id).await?;
-        row.as_ref().map(propiedad_de).transpose()
+        load_record(uow, id).await
     }
 
-    async fn guardar(&self, uow: &mut SqlUnitOfWork, p: &Propiedad) -> Result<(), StoreError> {
-        if p.version() == 0 {
-            self.insertar(uow, p).await
-        } else {
-            // The data never changes after creation: the review (and a
-            // compensation's elimination) does.
-            TABLE
-                .update_review(
-                    uow.conn(),
-                    p.id(),
-                    p.review(),
-                    p.eliminada(),
-                    p.fecha_actualizacion(),
-                    p.version(),
-                )
-                .await
-        }
+    async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &Propiedad) -> Result<(), StoreError> {
+        save_record(uow, record)
     }
 
+    /// Stored holders count unless this unit of work eliminated them;
+    /// properties staged in it (not written yet) count too.
     async fn catastral_registrada(
         &self,
         uow: &mut SqlUnitOfWork,
         identificacion_catastral: &str,
     ) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM propiedades \
+        let stored: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM propiedades \
              WHERE identificacion_catastral = $1 AND eliminado_en IS NULL",
         )
         .bind(identificacion_catastral)
-        .fetch_one(uow.conn())
+        .fetch_all(uow.conn())
         .await
         .map_err(store_error)?;
-        Ok(int(&row, "n")? > 0)
+        let known = uow.identity_map::<ReviewedRows<Propiedad>>();
+        let stored_holder = stored.iter().any(|id| match known.known(id) {
+            Some(Some(p)) => !p.eliminada(),
+            Some(None) | None => true,
+        });
+        let staged_holder = known.states().any(|p| {
+            p.version() == 0
+                && !p.eliminada()
+                && p.datos().identificacion_catastral.as_str() == identificacion_catastral
+        });
+        Ok(stored_holder || staged_holder)
     }
 }

@@ -83,6 +83,23 @@ where
     C: Command,
     H: CommandHandler<C>,
 {
+    let result = run_in_span(handler, uow, command, ctx).await;
+    count_outcome(C::NAME, result.is_ok());
+    result
+}
+
+/// [`execute`] without counting: a group commit counts its commands once
+/// they are committed, not on each attempt.
+pub(super) async fn run_in_span<C, H>(
+    handler: &H,
+    uow: &mut H::Uow,
+    command: C,
+    ctx: &CommandContext,
+) -> Result<C::Output, H::Error>
+where
+    C: Command,
+    H: CommandHandler<C>,
+{
     let span = tracing::info_span!(
         "command",
         command = C::NAME,
@@ -91,22 +108,21 @@ where
     );
     async move {
         let result = handler.handle(uow, command, ctx).await;
-        let outcome = match &result {
-            Ok(_) => {
-                tracing::debug!("command handled");
-                "ok"
-            }
-            Err(error) => {
-                tracing::info!(%error, "command refused or failed");
-                "error"
-            }
-        };
-        metrics::counter!("propalpes_commands_total", "command" => C::NAME, "result" => outcome)
-            .increment(1);
+        match &result {
+            Ok(_) => tracing::debug!("command handled"),
+            Err(error) => tracing::info!(%error, "command refused or failed"),
+        }
         result
     }
     .instrument(span)
     .await
+}
+
+/// Counts a command's outcome (`propalpes_commands_total`).
+pub(super) fn count_outcome(command: &'static str, ok: bool) {
+    let outcome = if ok { "ok" } else { "error" };
+    metrics::counter!("propalpes_commands_total", "command" => command, "result" => outcome)
+        .increment(1);
 }
 
 /// Runs a command in a unit of work of its own (what an HTTP route or the

@@ -8,6 +8,7 @@ mod auth;
 mod command;
 mod command_unit;
 mod errors;
+mod group_commit;
 mod messaging;
 mod paging;
 mod query;
@@ -20,6 +21,7 @@ pub use auth::{AuthError, Authenticator, Sesion};
 pub use command::{Command, CommandContext, CommandHandler, dispatch, execute};
 pub use command_unit::stage_events;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
+pub use group_commit::GroupCommit;
 pub use messaging::{
     BatchOutcome, EventTranslator, Message, MessageBus, MessageHandler, REPLAY_PROPERTY,
 };

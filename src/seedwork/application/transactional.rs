@@ -16,6 +16,17 @@ pub trait TransactionalHandler: Send + Sync + 'static {
     /// Announced after the commit (e.g. a change for live subscriptions).
     type Effect: Send;
 
+    /// Called once per run before `apply`, with the messages it will
+    /// apply: reads what they address at once (into the unit of work's
+    /// identity map), so each `apply` loads from memory.
+    async fn preload(
+        &self,
+        _uow: &mut Self::Uow,
+        _messages: &[&Message],
+    ) -> Result<(), HandleError> {
+        Ok(())
+    }
+
     async fn apply(
         &self,
         uow: &mut Self::Uow,
@@ -73,13 +84,20 @@ where
     ) -> Result<Vec<H::Effect>, HandleError> {
         let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
         let claims = uow.claim_inbox_many(&self.consumer, &ids).await?;
-        let mut effects = Vec::with_capacity(messages.len());
+        let mut fresh = Vec::with_capacity(messages.len());
         for (message, first) in messages.iter().zip(claims) {
             if first {
-                effects.push(self.handler.apply(uow, message).await?);
+                fresh.push(message);
             } else {
                 tracing::debug!(message_id = %message.id, "duplicate message ignored");
             }
+        }
+        if fresh.len() > 1 {
+            self.handler.preload(uow, &fresh).await?;
+        }
+        let mut effects = Vec::with_capacity(fresh.len());
+        for message in fresh {
+            effects.push(self.handler.apply(uow, message).await?);
         }
         Ok(effects)
     }

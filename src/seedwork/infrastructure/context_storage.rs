@@ -40,6 +40,17 @@ impl ContextStorage {
         })
     }
 
+    /// How many transactions of a group committer
+    /// ([`crate::seedwork::application::GroupCommit`]) may be in flight at
+    /// once: SQLite has one writer; on Postgres a second group fills while
+    /// the first one's commit is flushed to disk.
+    pub fn committers(&self) -> usize {
+        match self.db.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 2,
+        }
+    }
+
     /// Starts the relay that publishes this database's outbox to `bus`. It
     /// wakes on commits: this process's (in memory) and, on Postgres, the
     /// other instances' (LISTEN on the channel their commits notify while

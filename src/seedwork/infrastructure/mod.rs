@@ -17,8 +17,10 @@ pub mod periodic;
 mod pulsar_bus;
 pub mod pulsar_dlq;
 pub mod retention;
+pub mod reviewed_rows;
 mod sql_unit_of_work;
 pub mod sql_values;
+pub mod staging;
 
 pub use context_storage::ContextStorage;
 pub use database::{Backend, Database, DatabaseUrl, context_database_url};

@@ -4,6 +4,10 @@ use async_trait::async_trait;
 use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::Notify;
 
+use std::collections::HashMap;
+
+use super::sql_values::{SqlValue, insert_rows};
+use super::staging::{ROWS_PER_STATEMENT, Staged, StagedSets, StagedTable};
 use super::{Backend, Database};
 use crate::seedwork::application::{Message, StoreError, UnitOfWork, UnitOfWorkFactory};
 
@@ -59,6 +63,18 @@ pub struct SqlUnitOfWork {
     pending: Vec<Message>,
     relay_wakeup: Arc<Notify>,
     others: OtherInstances,
+    /// Aggregates loaded or staged in this transaction, per table.
+    staged: StagedSets,
+    /// Rows only ever inserted (a log, a status row), per table.
+    appended: Vec<AppendedRows>,
+}
+
+/// Rows of one table written at commit with one statement per
+/// [`ROWS_PER_STATEMENT`].
+struct AppendedRows {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<SqlValue>>,
 }
 
 /// Shortest time between two notifications to the other instances' relays
@@ -101,10 +117,6 @@ impl OtherInstances {
                 .is_ok()
     }
 }
-
-/// Rows per multi-row INSERT (7 values each: well under both backends'
-/// limit on bound parameters).
-const ROWS_PER_STATEMENT: usize = 100;
 
 /// Writes messages into the outbox with one statement, in order (their
 /// `seq` follows the VALUES order).
@@ -158,6 +170,80 @@ impl SqlUnitOfWork {
     /// The transaction's connection, for repositories.
     pub fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
+    }
+
+    /// An aggregate by key: from this transaction's identity map when it
+    /// was loaded, preloaded or staged here already, else read (and
+    /// remembered).
+    pub async fn load<T: StagedTable>(
+        &mut self,
+        key: String,
+    ) -> Result<Option<T::Aggregate>, StoreError> {
+        if let Some(known) = self.staged.of::<T>().known(&key) {
+            return Ok(known);
+        }
+        let found = T::load(&mut self.tx, std::slice::from_ref(&key))
+            .await?
+            .pop();
+        self.staged.of::<T>().remember(key, found.clone());
+        Ok(found)
+    }
+
+    /// Reads every aggregate of `keys` not known yet, one statement per
+    /// [`ROWS_PER_STATEMENT`] keys, so the run's handlers load from memory.
+    pub async fn preload<T: StagedTable>(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        let mut missing: Vec<String> = self
+            .staged
+            .of::<T>()
+            .unknown(keys)
+            .into_iter()
+            .cloned()
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        for chunk in missing.chunks(ROWS_PER_STATEMENT) {
+            let mut found: HashMap<String, T::Aggregate> = T::load(&mut self.tx, chunk)
+                .await?
+                .into_iter()
+                .map(|a| (T::key(&a), a))
+                .collect();
+            let set = self.staged.of::<T>();
+            for key in chunk {
+                let stored = found.remove(key);
+                set.remember(key.clone(), stored);
+            }
+        }
+        Ok(())
+    }
+
+    /// What this unit of work knows of `T`'s aggregates (for a query that
+    /// must see the staged changes as well as the stored rows).
+    pub fn identity_map<T: StagedTable>(&mut self) -> &Staged<T> {
+        self.staged.of::<T>()
+    }
+
+    /// Inserts a row at commit, with the other rows of its table: for rows
+    /// nothing in this transaction reads back.
+    pub fn append_row(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        row: Vec<SqlValue>,
+    ) {
+        match self.appended.iter_mut().find(|a| a.table == table) {
+            Some(appended) => appended.rows.push(row),
+            None => self.appended.push(AppendedRows {
+                table,
+                columns,
+                rows: vec![row],
+            }),
+        }
+    }
+
+    /// Takes `aggregate` as written: the commit writes it with the other
+    /// staged rows of its table.
+    pub fn stage<T: StagedTable>(&mut self, aggregate: T::Aggregate) -> Result<(), StoreError> {
+        self.staged.of::<T>().stage(aggregate)
     }
 }
 
@@ -237,6 +323,21 @@ impl UnitOfWork for SqlUnitOfWork {
     async fn commit(mut self) -> Result<(), StoreError> {
         let created_at = now_millis();
         let wrote_messages = !self.pending.is_empty();
+        self.staged.flush(&mut self.tx).await?;
+        for appended in std::mem::take(&mut self.appended) {
+            let mut rows = appended.rows.into_iter().peekable();
+            while rows.peek().is_some() {
+                let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+                insert_rows(
+                    &mut self.tx,
+                    appended.table,
+                    appended.columns,
+                    appended.table,
+                    chunk,
+                )
+                .await?;
+            }
+        }
         let pending = std::mem::take(&mut self.pending);
         for chunk in pending.chunks(ROWS_PER_STATEMENT) {
             insert_outbox_rows(&mut self.tx, chunk, created_at).await?;
@@ -311,6 +412,8 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
             pending: Vec::new(),
             relay_wakeup: self.relay_wakeup.clone(),
             others: self.others.clone(),
+            staged: StagedSets::default(),
+            appended: Vec::new(),
         })
     }
 

@@ -84,6 +84,75 @@ pub fn saved(
     }
 }
 
+/// A decided review to write over a record loaded at `version`.
+pub struct ReviewUpdate<'a> {
+    pub id: EntityId,
+    pub review: &'a Review,
+    pub eliminado: bool,
+    pub fecha_actualizacion: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// A value bound into a multi-row statement.
+pub enum SqlValue {
+    Text(String),
+    Int(i64),
+}
+
+impl From<String> for SqlValue {
+    fn from(value: String) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(value: &str) -> Self {
+        Self::Text(value.to_owned())
+    }
+}
+
+impl From<i64> for SqlValue {
+    fn from(value: i64) -> Self {
+        Self::Int(value)
+    }
+}
+
+/// Inserts `rows` (each one value per column, in order) with one
+/// statement; a duplicate key is a `Conflict` on `kind`.
+pub async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    columns: &[&'static str],
+    kind: &'static str,
+    rows: Vec<Vec<SqlValue>>,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        columns.join(", "),
+        value_rows(rows.len(), columns.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in rows.into_iter().flatten() {
+        query = match value {
+            SqlValue::Text(text) => query.bind(text),
+            SqlValue::Int(int) => query.bind(int),
+        };
+    }
+    match query.execute(conn).await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
+            Err(StoreError::Conflict {
+                aggregate: kind,
+                id: e.to_string(),
+            })
+        }
+        Err(e) => Err(store_error(e)),
+    }
+}
+
 /// Where a reviewed record lives: its table and columns (constants, never
 /// input) and its name in errors.
 #[derive(Debug, Clone, Copy)]
@@ -155,37 +224,68 @@ impl ReviewedTable {
         Ok((rows, total))
     }
 
-    /// Writes a decided review (estado, reasons, date) over a record still
-    /// at `version` (`Conflict` if someone saved it since); `eliminado`
-    /// (on a removable table) takes it out of the listings for good.
-    pub async fn update_review(
+    /// The rows of `ids`, with one statement.
+    pub async fn by_ids(
         &self,
         conn: &mut sqlx::AnyConnection,
-        id: EntityId,
-        review: &Review,
-        eliminado: bool,
-        fecha_actualizacion: DateTime<Utc>,
-        version: i64,
-    ) -> Result<(), StoreError> {
-        let removal = match self.removable {
-            true => ", eliminado_en = COALESCE(eliminado_en, $6)",
-            false => "",
-        };
+        ids: &[String],
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "UPDATE {} SET estado = $1, motivos_rechazo = $2, fecha_actualizacion = $3, \
-             version = version + 1{removal} WHERE id = $4 AND version = $5",
-            self.table
+            "SELECT {} FROM {} WHERE id IN ({})",
+            self.columns,
+            self.table,
+            placeholders.join(", ")
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(review.estado().as_str())
-            .bind(motivos_json(review.motivos_rechazo())?)
-            .bind(fecha_actualizacion.timestamp_millis())
-            .bind(id.to_string())
-            .bind(version);
-        if self.removable {
-            query = query.bind(eliminado.then(|| fecha_actualizacion.timestamp_millis()));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id.as_str());
         }
-        saved(query.execute(conn).await, self.kind, id)
+        query.fetch_all(conn).await.map_err(store_error)
+    }
+
+    /// Writes decided reviews (estado, reasons, date) with one statement,
+    /// each over its record still at the version it was loaded at (bumped
+    /// by one); `eliminado` (on a removable table) takes a record out of
+    /// the listings for good. Returns the ids written: a missing one moved
+    /// since it was loaded.
+    pub async fn update_reviews(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        rows: &[ReviewUpdate<'_>],
+    ) -> Result<Vec<String>, StoreError> {
+        let t = self.table;
+        let (columns, removal) = match self.removable {
+            true => (
+                6,
+                format!(", eliminado_en = COALESCE({t}.eliminado_en, v.column6)"),
+            ),
+            false => (5, String::new()),
+        };
+        // VALUES columns are column1… on both backends.
+        let sql = format!(
+            "UPDATE {t} SET estado = v.column2, motivos_rechazo = v.column3, \
+             fecha_actualizacion = v.column4, version = {t}.version + 1{removal} \
+             FROM (VALUES {}) AS v WHERE {t}.id = v.column1 AND {t}.version = v.column5 \
+             RETURNING {t}.id",
+            value_rows(rows.len(), columns)
+        );
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+        for row in rows {
+            query = query
+                .bind(row.id.to_string())
+                .bind(row.review.estado().as_str())
+                .bind(motivos_json(row.review.motivos_rechazo())?)
+                .bind(row.fecha_actualizacion.timestamp_millis())
+                .bind(row.version);
+            if self.removable {
+                query = query.bind(
+                    row.eliminado
+                        .then(|| row.fecha_actualizacion.timestamp_millis()),
+                );
+            }
+        }
+        query.fetch_all(conn).await.map_err(store_error)
     }
 
     /// Whether a row was taken out of the listings.

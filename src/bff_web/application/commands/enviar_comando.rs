@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -7,7 +8,8 @@ use crate::bff_web::domain::{
     Admision, Decision, EstadoComando, Revision, admitir, admitir_revision,
 };
 use crate::seedwork::application::{
-    CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
+    Command, CommandContext, CommandHandler, GroupCommit, StoreError, TranslateError, UnitOfWork,
+    UnitOfWorkFactory,
 };
 use crate::seedwork::domain::{EntityId, FieldError, Motivos};
 
@@ -111,25 +113,109 @@ pub struct Envio {
     pub estado: EstadoComando,
 }
 
-/// Sends commands: one transaction writes the command's status row and its
-/// outbox message; the relay puts it on the command topic.
-pub struct BffCommands<F, R, E> {
-    uows: F,
+/// `EnviarComando`: the UI's command, admitted against what the
+/// projection shows, recorded for `estadoComando` and staged for the
+/// context's command topic, in the caller's unit of work.
+#[derive(Debug, Clone)]
+pub struct EnviarComando(pub ComandoSaliente);
+
+impl Command for EnviarComando {
+    const NAME: &'static str = "EnviarComando";
+    type Output = Envio;
+}
+
+/// Handles [`EnviarComando`]: one command's status row and its outbox
+/// message, written in the caller's transaction.
+pub struct EnviarComandoHandler<R, E> {
     registro: R,
     encoder: E,
 }
 
-impl<F, R, E> BffCommands<F, R, E>
+impl<R, E> EnviarComandoHandler<R, E>
 where
-    F: UnitOfWorkFactory,
-    R: RegistroComandos<Uow = F::Uow>,
+    R: RegistroComandos,
+{
+    /// Whether the record's state lets the command go, is already done, or
+    /// refuses it.
+    async fn admitir(
+        &self,
+        uow: &mut R::Uow,
+        comando: &ComandoSaliente,
+    ) -> Result<Admision, StoreError> {
+        let id_entidad = comando.id().to_string();
+        Ok(match (comando, comando.decision()) {
+            (ComandoSaliente::Revisar { revision, .. }, _) => {
+                let estado = self
+                    .registro
+                    .estado_registro(uow, comando.tipo(), &id_entidad)
+                    .await?;
+                let parte = self.registro.parte_de_registro(uow, &id_entidad).await?;
+                admitir_revision(*revision, estado.as_deref(), parte)
+            }
+            (_, Some(decision)) => {
+                let estado = self
+                    .registro
+                    .estado_registro(uow, comando.tipo(), &id_entidad)
+                    .await?;
+                admitir(decision, estado.as_deref())
+            }
+            (_, None) => Admision::Enviar,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl<R, E> CommandHandler<EnviarComando> for EnviarComandoHandler<R, E>
+where
+    R: RegistroComandos,
     E: ComandoEncoder,
 {
-    pub fn new(uows: F, registro: R, encoder: E) -> Self {
+    type Uow = R::Uow;
+    type Error = EnviarError;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        EnviarComando(comando): EnviarComando,
+        ctx: &CommandContext,
+    ) -> Result<Envio, EnviarError> {
+        let estado = match self.admitir(uow, &comando).await? {
+            Admision::Imposible(why) => return Err(EnviarError::InvalidTransition(why)),
+            Admision::YaHecha => EstadoComando::Procesado,
+            Admision::Enviar => {
+                uow.add_message(self.encoder.encode(&comando, ctx)?);
+                EstadoComando::Aceptado
+            }
+        };
+        let id_entidad = comando.id().to_string();
+        self.registro
+            .registrar(uow, &ctx.command_id, &comando.nombre(), &id_entidad, estado)
+            .await?;
+        Ok(Envio {
+            id_comando: ctx.command_id.clone(),
+            estado,
+        })
+    }
+}
+
+/// Sends commands: concurrent callers share transactions (group commit),
+/// each answered once its command's row and outbox message are committed;
+/// the relay puts it on the command topic.
+pub struct BffCommands {
+    enviar: GroupCommit<EnviarComando, EnviarError>,
+}
+
+impl BffCommands {
+    /// `committers`: transactions in flight at once.
+    pub fn new<F, R, E>(uows: F, registro: R, encoder: E, committers: usize) -> Self
+    where
+        F: UnitOfWorkFactory<Uow = R::Uow> + Clone + 'static,
+        R: RegistroComandos,
+        E: ComandoEncoder,
+    {
+        let handler = Arc::new(EnviarComandoHandler { registro, encoder });
         Self {
-            uows,
-            registro,
-            encoder,
+            enviar: GroupCommit::start(uows, handler, committers),
         }
     }
 }
@@ -146,64 +232,17 @@ pub trait EnviarComandos: Send + Sync {
 }
 
 #[async_trait::async_trait]
-impl<F, R, E> EnviarComandos for BffCommands<F, R, E>
-where
-    F: UnitOfWorkFactory,
-    R: RegistroComandos<Uow = F::Uow>,
-    E: ComandoEncoder,
-{
+impl EnviarComandos for BffCommands {
     async fn enviar(
         &self,
         comando: ComandoSaliente,
         correlation: Option<&str>,
     ) -> Result<Envio, EnviarError> {
         let ctx = CommandContext::new_root_correlated(correlation);
-        let mut uow = self.uows.begin().await?;
-        let id_entidad = comando.id().to_string();
-        let admision = match (&comando, comando.decision()) {
-            (ComandoSaliente::Revisar { revision, .. }, _) => {
-                let estado = self
-                    .registro
-                    .estado_registro(&mut uow, comando.tipo(), &id_entidad)
-                    .await?;
-                let parte = self
-                    .registro
-                    .parte_de_registro(&mut uow, &id_entidad)
-                    .await?;
-                admitir_revision(*revision, estado.as_deref(), parte)
-            }
-            (_, Some(decision)) => {
-                let estado = self
-                    .registro
-                    .estado_registro(&mut uow, comando.tipo(), &id_entidad)
-                    .await?;
-                admitir(decision, estado.as_deref())
-            }
-            (_, None) => Admision::Enviar,
-        };
-        let estado = match admision {
-            Admision::Imposible(why) => return Err(EnviarError::InvalidTransition(why)),
-            Admision::YaHecha => EstadoComando::Procesado,
-            Admision::Enviar => {
-                uow.add_message(self.encoder.encode(&comando, &ctx)?);
-                EstadoComando::Aceptado
-            }
-        };
-        self.registro
-            .registrar(
-                &mut uow,
-                &ctx.command_id,
-                &comando.nombre(),
-                &id_entidad,
-                estado,
-            )
-            .await?;
-        uow.commit().await?;
-        tracing::info!(command = %comando.nombre(), id = %ctx.command_id, correlation_id = %ctx.correlation_id,
-            estado = estado.as_str(), "command accepted");
-        Ok(Envio {
-            id_comando: ctx.command_id,
-            estado,
-        })
+        let (nombre, correlation_id) = (comando.nombre(), ctx.correlation_id.clone());
+        let envio = self.enviar.submit(EnviarComando(comando), ctx).await?;
+        tracing::info!(command = %nombre, id = %envio.id_comando, %correlation_id,
+            estado = envio.estado.as_str(), "command accepted");
+        Ok(envio)
     }
 }

@@ -81,7 +81,7 @@ async fn a_decision_is_sent_done_at_once_or_refused_by_what_the_projection_shows
         MemoryUnitOfWorkFactory::default(),
         MemoryRegistro::default(),
     );
-    let commands = BffCommands::new(uows.clone(), registro.clone(), NamedComandos);
+    let commands = BffCommands::new(uows.clone(), registro.clone(), NamedComandos, 1);
     let (pendiente, aprobada, rechazada) = (EntityId::new(), EntityId::new(), EntityId::new());
     {
         let mut estados = registro.estados.lock().expect("lock");

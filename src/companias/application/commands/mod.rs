@@ -43,7 +43,9 @@ where
 
 /// The context's three command handlers over the same ports.
 pub struct CompaniaHandlers<R, E> {
-    pub crear: CrearCompaniaHandler<R, E>,
+    /// Where they load and save (a consumer preloads a run's companies).
+    pub repository: Arc<R>,
+    pub crear: Arc<CrearCompaniaHandler<R, E>>,
     pub aprobar: AprobarCompaniaHandler<R, E>,
     pub rechazar: RechazarCompaniaHandler<R, E>,
 }
@@ -52,9 +54,13 @@ impl<R, E> CompaniaHandlers<R, E> {
     pub fn new(repository: R, eventos: E) -> Self {
         let (repository, eventos) = (Arc::new(repository), Arc::new(eventos));
         Self {
-            crear: CrearCompaniaHandler::new(repository.clone(), eventos.clone()),
+            crear: Arc::new(CrearCompaniaHandler::new(
+                repository.clone(),
+                eventos.clone(),
+            )),
             aprobar: AprobarCompaniaHandler::new(repository.clone(), eventos.clone()),
-            rechazar: RechazarCompaniaHandler::new(repository, eventos),
+            rechazar: RechazarCompaniaHandler::new(repository.clone(), eventos),
+            repository,
         }
     }
 }

@@ -54,7 +54,9 @@ where
 
 /// The context's four command handlers over the same ports.
 pub struct DatosGeograficosHandlers<R, E> {
-    pub crear: CrearDatosGeograficosHandler<R, E>,
+    /// Where they load and save (a consumer preloads a run's records).
+    pub repository: Arc<R>,
+    pub crear: Arc<CrearDatosGeograficosHandler<R, E>>,
     pub aprobar: AprobarDatosGeograficosHandler<R, E>,
     pub rechazar: RechazarDatosGeograficosHandler<R, E>,
     pub eliminar: EliminarDatosGeograficosHandler<R, E>,
@@ -64,10 +66,14 @@ impl<R, E> DatosGeograficosHandlers<R, E> {
     pub fn new(repository: R, eventos: E) -> Self {
         let (repository, eventos) = (Arc::new(repository), Arc::new(eventos));
         Self {
-            crear: CrearDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
+            crear: Arc::new(CrearDatosGeograficosHandler::new(
+                repository.clone(),
+                eventos.clone(),
+            )),
             aprobar: AprobarDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
             rechazar: RechazarDatosGeograficosHandler::new(repository.clone(), eventos.clone()),
-            eliminar: EliminarDatosGeograficosHandler::new(repository, eventos),
+            eliminar: EliminarDatosGeograficosHandler::new(repository.clone(), eventos),
+            repository,
         }
     }
 }

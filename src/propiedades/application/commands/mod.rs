@@ -48,7 +48,9 @@ where
 
 /// The context's four command handlers over the same ports.
 pub struct PropiedadHandlers<R, E> {
-    pub crear: CrearPropiedadHandler<R, E>,
+    /// Where they load and save (a consumer preloads a run's records).
+    pub repository: Arc<R>,
+    pub crear: Arc<CrearPropiedadHandler<R, E>>,
     pub aprobar: AprobarPropiedadHandler<R, E>,
     pub rechazar: RechazarPropiedadHandler<R, E>,
     pub eliminar: EliminarPropiedadHandler<R, E>,
@@ -58,10 +60,14 @@ impl<R, E> PropiedadHandlers<R, E> {
     pub fn new(repository: R, eventos: E) -> Self {
         let (repository, eventos) = (Arc::new(repository), Arc::new(eventos));
         Self {
-            crear: CrearPropiedadHandler::new(repository.clone(), eventos.clone()),
+            crear: Arc::new(CrearPropiedadHandler::new(
+                repository.clone(),
+                eventos.clone(),
+            )),
             aprobar: AprobarPropiedadHandler::new(repository.clone(), eventos.clone()),
             rechazar: RechazarPropiedadHandler::new(repository.clone(), eventos.clone()),
-            eliminar: EliminarPropiedadHandler::new(repository, eventos),
+            eliminar: EliminarPropiedadHandler::new(repository.clone(), eventos),
+            repository,
         }
     }
 }

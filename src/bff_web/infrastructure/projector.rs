@@ -5,7 +5,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::SqlProyecciones;
-use super::sql_proyecciones::campos;
+use super::sql_proyecciones::{ComandoTerminado, campos};
 use crate::bff_web::application::{
     AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
@@ -161,6 +161,8 @@ pub struct Projector {
 pub struct Proyectado {
     cambios: Vec<Cambio>,
     anotacion: Option<Anotacion>,
+    /// A command of ours it ended (written with the run's others).
+    terminado: Option<ComandoTerminado>,
 }
 
 impl Proyectado {
@@ -168,7 +170,17 @@ impl Proyectado {
         Self {
             cambios,
             anotacion: None,
+            terminado: None,
         }
+    }
+
+    fn terminando(mut self, id: &str, estado: EstadoComando, error: Option<String>) -> Self {
+        self.terminado = Some(ComandoTerminado {
+            id: id.to_owned(),
+            estado,
+            error,
+        });
+        self
     }
 }
 
@@ -220,8 +232,7 @@ impl Projector {
         uow: &mut SqlUnitOfWork,
     ) -> Result<Proyectado, HandleError> {
         if message.topic.ends_with("-DLQ") {
-            let cambios = self.comando_fallido(message, uow).await?;
-            return Ok(Proyectado::sin_historia(cambios));
+            return Ok(Self::comando_fallido(message));
         }
         let decoded = self.codec.decode_consumed(message)?;
         let kind = decoded.header.message_type.as_str();
@@ -232,8 +243,7 @@ impl Projector {
             return self.registro_avanzado(&decoded, uow).await;
         }
         if kind == types::COMANDO_RECHAZADO {
-            let cambios = self.comando_rechazado(&decoded, uow).await?;
-            return Ok(Proyectado::sin_historia(cambios));
+            return Self::comando_rechazado(&decoded);
         }
         let Some(fuente) = FUENTES.iter().find(|f| f.topic == message.topic) else {
             return Ok(Proyectado::sin_historia(Vec::new()));
@@ -245,13 +255,11 @@ impl Projector {
             || (kind == fuente.rechazado && decoded.flag("eliminado") == Some(true));
         let detalle = decoded.texts("motivos").unwrap_or_default().join(", ");
         let anotacion = Self::anotar(&decoded, fuente.tipo.as_str(), &id, detalle);
-        let cambios = self
+        let mut proyectado = self
             .registro_de_fuente(fuente, id, eliminado, &decoded, uow)
             .await?;
-        Ok(Proyectado {
-            cambios,
-            anotacion: Some(anotacion),
-        })
+        proyectado.anotacion = Some(anotacion);
+        Ok(proyectado)
     }
 
     /// A source context's event: the record created, decided or eliminated.
@@ -262,65 +270,59 @@ impl Projector {
         eliminado: bool,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Result<Proyectado, HandleError> {
         let kind = decoded.header.message_type.as_str();
         if eliminado {
             self.store
                 .registro_eliminado(uow, fuente.tipo, &id)
                 .await
                 .map_err(retry)?;
-            Ok(Vec::new())
+            Ok(Proyectado::sin_historia(Vec::new()))
         } else if kind == fuente.creado {
             self.registro_creado(fuente, id, decoded, uow).await
         } else if kind == fuente.aprobado {
             self.registro_decidido(fuente, id, Decision::Aprobar, decoded, uow)
                 .await
+                .map(Proyectado::sin_historia)
         } else if kind == fuente.rechazado {
             self.registro_decidido(fuente, id, Decision::Rechazar, decoded, uow)
                 .await
+                .map(Proyectado::sin_historia)
         } else {
             // Not a change the projection knows (a newer event type):
             // acknowledged, never taken for a rejection.
             tracing::debug!(%kind, "event type not projected");
-            Ok(Vec::new())
+            Ok(Proyectado::sin_historia(Vec::new()))
         }
     }
 
     /// A command of ours the target context refused or never managed.
-    async fn comando_fallido(
-        &self,
-        message: &Message,
-        uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    fn comando_fallido(message: &Message) -> Proyectado {
         let error = message
             .properties
             .get("error")
             .cloned()
             .unwrap_or_else(|| format!("dead-lettered on {}", message.topic));
-        self.store
-            .comando_terminado(uow, &message.id, EstadoComando::Fallido, Some(&error))
-            .await
-            .map_err(retry)?;
-        Ok(Vec::new())
+        Proyectado::sin_historia(Vec::new()).terminando(
+            &message.id,
+            EstadoComando::Fallido,
+            Some(error),
+        )
     }
 
     /// A command the target context refused (it answered instead of
     /// dead-lettering it): FALLIDO with the reason, when it is ours.
-    async fn comando_rechazado(
-        &self,
-        decoded: &Decoded,
-        uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    fn comando_rechazado(decoded: &Decoded) -> Result<Proyectado, HandleError> {
         let (Some(id), Some(motivo)) = (decoded.text("id_comando"), decoded.text("motivo")) else {
             return Err(HandleError::Poison(
                 "ComandoRechazado without id_comando or motivo".into(),
             ));
         };
-        self.store
-            .comando_terminado(uow, &id, EstadoComando::Fallido, Some(&motivo))
-            .await
-            .map_err(retry)?;
-        Ok(Vec::new())
+        Ok(Proyectado::sin_historia(Vec::new()).terminando(
+            &id,
+            EstadoComando::Fallido,
+            Some(motivo),
+        ))
     }
 
     async fn auditoria_completada(
@@ -334,12 +336,10 @@ impl Projector {
         let vista = a.vista();
         // An auditor's review (its causation) is done once recorded; the
         // rules' audits are caused by events, never by a command of ours.
-        if let (Some(causation), Some(_)) = (&decoded.header.causation_id, &vista.revisor) {
-            self.store
-                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
-                .await
-                .map_err(retry)?;
-        }
+        let revision = match (&decoded.header.causation_id, &vista.revisor) {
+            (Some(causation), Some(_)) => Some(causation.clone()),
+            _ => None,
+        };
         let anotacion = Self::anotar(
             decoded,
             &vista.tipo_entidad,
@@ -352,9 +352,11 @@ impl Projector {
             .map_err(retry)?;
         let mut cambios = self.en_revision(uow, &vista).await?;
         cambios.push(Cambio::Auditoria(vista));
-        Ok(Proyectado {
-            cambios,
-            anotacion: Some(anotacion),
+        let mut proyectado = Proyectado::sin_historia(cambios);
+        proyectado.anotacion = Some(anotacion);
+        Ok(match revision {
+            Some(id) => proyectado.terminando(&id, EstadoComando::Procesado, None),
+            None => proyectado,
         })
     }
 
@@ -439,13 +441,14 @@ impl Projector {
         let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(Proyectado {
-            cambios: changed
+        let mut proyectado = Proyectado::sin_historia(
+            changed
                 .then_some(Cambio::RegistroPropiedad(vista))
                 .into_iter()
                 .collect(),
-            anotacion: Some(anotacion),
-        })
+        );
+        proyectado.anotacion = Some(anotacion);
+        Ok(proyectado)
     }
 
     /// Created: the BFF's creation command (its causation) is done.
@@ -455,13 +458,7 @@ impl Projector {
         id: String,
         decoded: &Decoded,
         uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
-        if let Some(causation) = &decoded.header.causation_id {
-            self.store
-                .comando_terminado(uow, causation, EstadoComando::Procesado, None)
-                .await
-                .map_err(retry)?;
-        }
+    ) -> Result<Proyectado, HandleError> {
         let fecha = decoded
             .number("fecha_creacion")
             .map_or(decoded.header.time_millis, |n| n as i64);
@@ -484,7 +481,12 @@ impl Projector {
             .registro_creado(uow, &vista)
             .await
             .map_err(retry)?;
-        Ok(stored.map(Cambio::Registro).into_iter().collect())
+        let proyectado =
+            Proyectado::sin_historia(stored.map(Cambio::Registro).into_iter().collect());
+        Ok(match &decoded.header.causation_id {
+            Some(causation) => proyectado.terminando(causation, EstadoComando::Procesado, None),
+            None => proyectado,
+        })
     }
 
     /// Approved or rejected: every matching decision the BFF accepted for
@@ -536,7 +538,8 @@ impl TransactionalHandler for Projector {
         self.project(message, uow).await
     }
 
-    /// The run's history lines in one statement.
+    /// The run's history lines, and the commands it ended, in one
+    /// statement each.
     async fn before_commit(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -546,7 +549,15 @@ impl TransactionalHandler for Projector {
             .iter()
             .filter_map(|p| p.anotacion.as_ref())
             .collect();
-        self.store.sucesos(uow, &anotaciones).await.map_err(retry)
+        self.store.sucesos(uow, &anotaciones).await.map_err(retry)?;
+        let terminados: Vec<&ComandoTerminado> = proyectados
+            .iter()
+            .filter_map(|p| p.terminado.as_ref())
+            .collect();
+        self.store
+            .comandos_terminados(uow, &terminados)
+            .await
+            .map_err(retry)
     }
 
     fn committed(&self, proyectados: Vec<Proyectado>) {

@@ -23,6 +23,13 @@ const SIN_CAMPOS: &str = "{}";
 pub(super) const AUDITORIA: &str =
     "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
 
+/// A command of ours a projected message ended.
+pub struct ComandoTerminado {
+    pub id: String,
+    pub estado: EstadoComando,
+    pub error: Option<String>,
+}
+
 /// The BFF's projections on SQLite or Postgres.
 #[derive(Clone)]
 pub struct SqlProyecciones {
@@ -358,28 +365,44 @@ impl SqlProyecciones {
         Ok(())
     }
 
-    /// A command the BFF sent produced an event (PROCESADO) or was
-    /// dead-lettered (FALLIDO).
-    pub async fn comando_terminado(
+    /// Commands the BFF sent that produced an event (PROCESADO) or were
+    /// refused or dead-lettered (FALLIDO): a run's at once, one statement.
+    /// ACEPTADO moves on once; a FALLIDO command that a replay applied
+    /// after all is PROCESADO; PROCESADO never changes. So within a run
+    /// PROCESADO wins and otherwise the first FALLIDO does, whatever order
+    /// they are written in.
+    pub async fn comandos_terminados(
         &self,
         uow: &mut SqlUnitOfWork,
-        id: &str,
-        estado: EstadoComando,
-        error: Option<&str>,
+        terminados: &[&ComandoTerminado],
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            // ACEPTADO moves on once; a FALLIDO command that a replay
-            // applied after all is PROCESADO; PROCESADO never changes.
-            "UPDATE comandos SET estado = $1, error = $2, fecha_actualizacion = $3 \
-             WHERE id = $4 AND (estado = 'ACEPTADO' OR (estado = 'FALLIDO' AND $1 = 'PROCESADO'))",
-        )
-        .bind(estado.as_str())
-        .bind(error.map(str::to_owned))
-        .bind(now())
-        .bind(id)
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
+        let mut finales: Vec<&ComandoTerminado> = Vec::with_capacity(terminados.len());
+        for t in terminados {
+            match finales.iter_mut().find(|f| f.id == t.id) {
+                Some(f) if t.estado == EstadoComando::Procesado => *f = t,
+                Some(_) => {}
+                None => finales.push(t),
+            }
+        }
+        let now = now();
+        for chunk in finales.chunks(256) {
+            // Safe: the text holds only generated placeholders.
+            let sql = format!(
+                "UPDATE comandos SET estado = v.column2, error = v.column3, fecha_actualizacion = v.column4 \
+                 FROM (VALUES {}) AS v WHERE comandos.id = v.column1 \
+                 AND (comandos.estado = 'ACEPTADO' OR (comandos.estado = 'FALLIDO' AND v.column2 = 'PROCESADO'))",
+                value_rows(chunk.len(), 4)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for t in chunk {
+                query = query
+                    .bind(t.id.as_str())
+                    .bind(t.estado.as_str())
+                    .bind(t.error.clone())
+                    .bind(now);
+            }
+            query.execute(uow.conn()).await.map_err(store_error)?;
+        }
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod module;
 mod rechazos;
 mod source_events;
 mod sql_registros;
+mod sql_staged;
 mod sql_store;
 
 pub use comandos_auditoria::ComandosAuditoriaConsumer;

@@ -11,6 +11,7 @@ use crate::auditoria::application::{
 };
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 
+use super::sql_staged::{clave, precargar};
 use crate::auditoria::domain::Resultado;
 use crate::seedwork::infrastructure::SqlUnitOfWork;
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
@@ -81,6 +82,18 @@ impl SourceEventsConsumer {
 impl TransactionalHandler for SourceEventsConsumer {
     type Uow = SqlUnitOfWork;
     type Effect = ();
+
+    /// The run's records' audits and sagas, one statement each.
+    async fn preload(&self, uow: &mut SqlUnitOfWork, run: &[&Message]) -> Result<(), HandleError> {
+        // An undecodable message is left to `apply`, which dead-letters it.
+        let claves: Vec<String> = run
+            .iter()
+            .filter_map(|m| self.codec.decode_consumed(m).ok())
+            .filter_map(|decoded| decoded.text(self.fuente.id_field))
+            .map(|id| clave(self.fuente.tipo, &id))
+            .collect();
+        Ok(precargar(uow, &claves).await?)
+    }
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
         let decoded = self.codec.decode_consumed(message)?;

@@ -4,6 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sql_registros;
+use super::sql_staged::{AuditoriaRows, SagaRows, clave};
 use crate::auditoria::application::{
     AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, RegistroView,
     SagaView,
@@ -14,10 +15,10 @@ use crate::auditoria::domain::{
     RegistroPropiedad, Saga, SagaSnapshot, TipoEntidad,
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
-use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::domain::EntityId;
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
-const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
+pub(super) const SAGA_COLUMNS: &str = "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, intentos, \
      proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version, revision";
 
 /// Audits, findings and the saga log on SQLite or Postgres (portable SQL).
@@ -51,7 +52,7 @@ pub(super) fn iso(millis: i64) -> String {
         .unwrap_or_default()
 }
 
-fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
+pub(super) fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
     Ok(Saga::restore(SagaSnapshot {
@@ -79,11 +80,11 @@ fn row_to_saga(row: &AnyRow) -> Result<Saga, StoreError> {
     }))
 }
 
-const AUDITORIA_COLUMNS: &str = "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion, \
+pub(super) const AUDITORIA_COLUMNS: &str = "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion, \
      motivo, revisor, reabierta, fecha_revision, version";
 
 /// An audit as its aggregate (the review workflow loads it).
-fn row_to_aggregate(row: &AnyRow) -> Result<Auditoria, StoreError> {
+pub(super) fn row_to_aggregate(row: &AnyRow) -> Result<Auditoria, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     let opt = |c: &str| row.try_get::<Option<String>, _>(c).map_err(store_error);
     let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
@@ -119,32 +120,6 @@ fn row_to_aggregate(row: &AnyRow) -> Result<Auditoria, StoreError> {
     }))
 }
 
-/// An auditor's decision or reopening, if the audit is as it was loaded.
-async fn actualizar_auditoria(uow: &mut SqlUnitOfWork, a: &Auditoria) -> Result<(), StoreError> {
-    let s = a.snapshot();
-    let done = sqlx::query(
-        "UPDATE auditorias SET resultado = $1, motivo = $2, revisor = $3, reabierta = $4, \
-         fecha_revision = $5, version = version + 1 WHERE id = $6 AND version = $7",
-    )
-    .bind(s.resultado.as_str())
-    .bind(s.motivo.clone())
-    .bind(s.revisor.clone())
-    .bind(i64::from(s.reabierta))
-    .bind(s.fecha.timestamp_millis())
-    .bind(s.id.to_string())
-    .bind(s.version)
-    .execute(uow.conn())
-    .await
-    .map_err(store_error)?;
-    match done.rows_affected() {
-        1 => Ok(()),
-        _ => Err(StoreError::Conflict {
-            aggregate: "auditoria",
-            id: s.id.to_string(),
-        }),
-    }
-}
-
 fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaView, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     let hallazgos: Vec<(String, String)> =
@@ -172,70 +147,16 @@ impl AuditoriaStore for SqlAuditoriaStore {
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT 1 AS found FROM auditorias WHERE tipo_entidad = $1 AND id_entidad = $2",
-        )
-        .bind(tipo.as_str())
-        .bind(id_entidad)
-        .fetch_optional(uow.conn())
-        .await
-        .map_err(store_error)?;
-        Ok(row.is_some())
+        Ok(self.auditoria_de(uow, tipo, id_entidad).await?.is_some())
     }
 
+    /// Staged: written with the run's other audits at commit.
     async fn guardar_auditoria(
         &self,
         uow: &mut SqlUnitOfWork,
         a: &Auditoria,
     ) -> Result<(), StoreError> {
-        let hallazgos: Vec<(&str, &str)> = a
-            .hallazgos()
-            .iter()
-            .map(|h| (h.campo.as_str(), h.problema.as_str()))
-            .collect();
-        let json =
-            serde_json::to_string(&hallazgos).map_err(|e| StoreError::Backend(e.to_string()))?;
-        if a.version() > 0 {
-            return actualizar_auditoria(uow, a).await;
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO auditorias (id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(a.id().to_string())
-        .bind(a.tipo_entidad().as_str())
-        .bind(a.id_entidad())
-        .bind(a.resultado().as_str())
-        .bind(json)
-        .bind(a.fecha().timestamp_millis())
-        .execute(uow.conn())
-        .await;
-        match inserted {
-            Ok(_) => {}
-            // A concurrent delivery of the same record's creation won the race.
-            Err(e)
-                if e.as_database_error()
-                    .is_some_and(|d| d.is_unique_violation()) =>
-            {
-                return Err(StoreError::Conflict {
-                    aggregate: "auditoria",
-                    id: a.id_entidad().to_owned(),
-                });
-            }
-            Err(e) => return Err(store_error(e)),
-        }
-        for (campo, problema) in hallazgos {
-            sqlx::query(
-                "INSERT INTO hallazgos (id_auditoria, campo, problema) VALUES ($1, $2, $3)",
-            )
-            .bind(a.id().to_string())
-            .bind(campo)
-            .bind(problema)
-            .execute(uow.conn())
-            .await
-            .map_err(store_error)?;
-        }
-        Ok(())
+        uow.stage::<AuditoriaRows>(a.clone())
     }
 
     async fn auditoria_de(
@@ -244,16 +165,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<Auditoria>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {AUDITORIA_COLUMNS} FROM auditorias WHERE tipo_entidad = $1 AND id_entidad = $2"
-        ));
-        let row = sqlx::query(sql)
-            .bind(tipo.as_str())
-            .bind(id_entidad)
-            .fetch_optional(uow.conn())
-            .await
-            .map_err(store_error)?;
-        row.as_ref().map(row_to_aggregate).transpose()
+        uow.load::<AuditoriaRows>(clave(tipo, id_entidad)).await
     }
 
     /// The record's saga (one row per record: an auditor's decision
@@ -264,75 +176,12 @@ impl AuditoriaStore for SqlAuditoriaStore {
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<Saga>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SAGA_COLUMNS} FROM sagas WHERE tipo_entidad = $1 AND id_entidad = $2"
-        ));
-        let row = sqlx::query(sql)
-            .bind(tipo.as_str())
-            .bind(id_entidad)
-            .fetch_optional(uow.conn())
-            .await
-            .map_err(store_error)?;
-        row.as_ref().map(row_to_saga).transpose()
+        uow.load::<SagaRows>(clave(tipo, id_entidad)).await
     }
 
-    /// The saga log keeps a record's latest conversation: an auditor's
-    /// decision replaces the rules' one (the events keep the history).
+    /// Staged: a new saga replaces the record's earlier one at commit.
     async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, saga: &Saga) -> Result<(), StoreError> {
-        let s = saga.snapshot();
-        let motivos =
-            serde_json::to_string(&s.motivos).map_err(|e| StoreError::Backend(e.to_string()))?;
-        let result = if s.version == 0 {
-            sqlx::query(
-                "INSERT INTO sagas (id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
-                 intentos, proximo_intento, ultimo_error, fecha_creacion, fecha_actualizacion, version, revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14) \
-                 ON CONFLICT (tipo_entidad, id_entidad) DO UPDATE SET id = excluded.id, \
-                 estado = excluded.estado, decision = excluded.decision, motivos = excluded.motivos, \
-                 id_comando = excluded.id_comando, correlation_id = excluded.correlation_id, \
-                 intentos = excluded.intentos, proximo_intento = excluded.proximo_intento, \
-                 ultimo_error = excluded.ultimo_error, fecha_creacion = excluded.fecha_creacion, \
-                 fecha_actualizacion = excluded.fecha_actualizacion, version = 1, \
-                 revision = excluded.revision",
-            )
-            .bind(s.id.to_string())
-            .bind(s.tipo_entidad.as_str())
-            .bind(&s.id_entidad)
-            .bind(s.estado.as_str())
-            .bind(s.decision.as_str())
-            .bind(motivos)
-            .bind(&s.id_comando)
-            .bind(&s.correlation_id)
-            .bind(i64::from(s.intentos))
-            .bind(s.proximo_intento.timestamp_millis())
-            .bind(s.ultimo_error.clone())
-            .bind(s.fecha_creacion.timestamp_millis())
-            .bind(s.fecha_actualizacion.timestamp_millis())
-            .bind(s.revision.clone())
-            .execute(uow.conn())
-            .await
-        } else {
-            sqlx::query(
-                "UPDATE sagas SET estado = $1, intentos = $2, proximo_intento = $3, ultimo_error = $4, \
-                 fecha_actualizacion = $5, version = version + 1 WHERE id = $6 AND version = $7",
-            )
-            .bind(s.estado.as_str())
-            .bind(i64::from(s.intentos))
-            .bind(s.proximo_intento.timestamp_millis())
-            .bind(s.ultimo_error.clone())
-            .bind(s.fecha_actualizacion.timestamp_millis())
-            .bind(s.id.to_string())
-            .bind(s.version)
-            .execute(uow.conn())
-            .await
-        };
-        match result.map_err(store_error)?.rows_affected() {
-            1 => Ok(()),
-            _ => Err(StoreError::Conflict {
-                aggregate: "saga",
-                id: s.id.to_string(),
-            }),
-        }
+        uow.stage::<SagaRows>(saga.clone())
     }
 
     async fn sagas_vencidas(

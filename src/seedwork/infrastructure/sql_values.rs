@@ -97,6 +97,20 @@ pub struct ReviewUpdate<'a> {
 pub enum SqlValue {
     Text(String),
     Int(i64),
+    OptionalText(Option<String>),
+    OptionalInt(Option<i64>),
+}
+
+impl From<Option<String>> for SqlValue {
+    fn from(value: Option<String>) -> Self {
+        Self::OptionalText(value)
+    }
+}
+
+impl From<Option<i64>> for SqlValue {
+    fn from(value: Option<i64>) -> Self {
+        Self::OptionalInt(value)
+    }
 }
 
 impl From<String> for SqlValue {
@@ -126,8 +140,21 @@ pub async fn insert_rows(
     kind: &'static str,
     rows: Vec<Vec<SqlValue>>,
 ) -> Result<(), StoreError> {
+    upsert_rows(conn, table, columns, kind, rows, "").await
+}
+
+/// [`insert_rows`] with an `ON CONFLICT …` clause (`on_conflict`, a
+/// constant): the rows' keys must be distinct.
+pub async fn upsert_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    columns: &[&'static str],
+    kind: &'static str,
+    rows: Vec<Vec<SqlValue>>,
+    on_conflict: &'static str,
+) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO {table} ({}) VALUES {}",
+        "INSERT INTO {table} ({}) VALUES {} {on_conflict}",
         columns.join(", "),
         value_rows(rows.len(), columns.len())
     );
@@ -136,6 +163,8 @@ pub async fn insert_rows(
         query = match value {
             SqlValue::Text(text) => query.bind(text),
             SqlValue::Int(int) => query.bind(int),
+            SqlValue::OptionalText(text) => query.bind(text),
+            SqlValue::OptionalInt(int) => query.bind(int),
         };
     }
     match query.execute(conn).await {

@@ -32,6 +32,10 @@ pub trait StagedTable: Send + Sync + 'static {
     type Aggregate: Clone + Send + Sync + 'static;
     /// The aggregate's name in errors.
     const KIND: &'static str;
+    /// Whether a new aggregate (version 0) may take the place of a stored
+    /// one of its key (then `insert` must write over it, e.g. with
+    /// `ON CONFLICT … DO UPDATE`).
+    const REPLACES: bool = false;
 
     fn key(aggregate: &Self::Aggregate) -> String;
     /// The version the aggregate was loaded at (0: not stored yet).
@@ -41,7 +45,7 @@ pub trait StagedTable: Send + Sync + 'static {
         conn: &mut AnyConnection,
         ids: &[String],
     ) -> Result<Vec<Self::Aggregate>, StoreError>;
-    /// Writes new aggregates with one statement (at version 1).
+    /// Writes new aggregates (version 0) with one statement (at version 1).
     async fn insert(
         conn: &mut AnyConnection,
         aggregates: &[&Self::Aggregate],
@@ -120,7 +124,8 @@ impl<T: StagedTable> Staged<T> {
             current: None,
             staged: false,
         });
-        if entry.stored_version != version {
+        let replaces = T::REPLACES && version == 0;
+        if entry.stored_version != version && !replaces {
             return Err(StoreError::Conflict {
                 aggregate: T::KIND,
                 id: key,
@@ -149,7 +154,7 @@ impl<T: StagedTable> Flush for Staged<T> {
         for key in &self.order {
             let entry = &self.entries[key];
             if let Some(current) = &entry.current {
-                match entry.stored_version {
+                match T::version(current) {
                     0 => nuevos.push(current),
                     _ => cambiados.push(current),
                 }

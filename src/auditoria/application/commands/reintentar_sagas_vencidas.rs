@@ -31,6 +31,17 @@ pub struct ReintentarSagasVencidas<S, M> {
     policy: SagaPolicy,
 }
 
+/// Whether a commit went through; a conflict (saves may be checked only
+/// when the unit of work commits) means someone else moved the saga or
+/// registration meanwhile, and theirs wins.
+fn committed(outcome: Result<(), StoreError>) -> Result<bool, StoreError> {
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(StoreError::Conflict { .. }) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
 impl<S, M> ReintentarSagasVencidas<S, M>
 where
     S: AuditoriaStore,
@@ -53,15 +64,13 @@ where
         let mut moved = 0;
         for saga in self.store.sagas_vencidas(ahora, 100).await? {
             let mut uow = uows.begin().await?;
-            if self.vencer_saga(&mut uow, saga).await? {
-                uow.commit().await?;
+            if self.vencer_saga(&mut uow, saga).await? && committed(uow.commit().await)? {
                 moved += 1;
             }
         }
         for registro in self.store.registros_vencidos(ahora, 100).await? {
             let mut uow = uows.begin().await?;
-            if self.vencer_registro(&mut uow, registro).await? {
-                uow.commit().await?;
+            if self.vencer_registro(&mut uow, registro).await? && committed(uow.commit().await)? {
                 moved += 1;
             }
         }

@@ -12,9 +12,9 @@ use async_trait::async_trait;
 use serde_json::json;
 
 use crate::common::{Backend, TestApp, fresh_database_url, spawn_app};
-use propalpes::companias::application::CompaniaRepository;
 use propalpes::companias::domain::{Compania, DatosCompania};
 use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
+use propalpes::seedwork::application::Repository;
 use propalpes::seedwork::application::{
     HandleError, InTransactions, Message, MessageHandler, TransactionalHandler, UnitOfWork,
 };
@@ -41,7 +41,9 @@ impl TransactionalHandler for Companias {
 
     async fn preload(&self, uow: &mut SqlUnitOfWork, run: &[&Message]) -> Result<(), HandleError> {
         let ids: Vec<EntityId> = run.iter().map(|m| id_of(m)).collect();
-        Ok(SqlCompaniaRepository.precargar(uow, &ids).await?)
+        Ok(SqlCompaniaRepository::default()
+            .precargar(uow, &ids)
+            .await?)
     }
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {
@@ -53,7 +55,7 @@ impl TransactionalHandler for Companias {
                 Compania::registrar(id, datos, now)
             }
             _ => {
-                let mut c = SqlCompaniaRepository
+                let mut c = SqlCompaniaRepository::default()
                     .cargar(uow, id)
                     .await?
                     .ok_or_else(|| HandleError::Retryable(format!("{id} not there yet")))?;
@@ -62,7 +64,9 @@ impl TransactionalHandler for Companias {
                 c
             }
         };
-        SqlCompaniaRepository.guardar(uow, &compania).await?;
+        SqlCompaniaRepository::default()
+            .guardar(uow, &compania)
+            .await?;
         if self.moved == Some(id) && !self.moved_once.swap(true, Ordering::SeqCst) {
             sqlx::query("UPDATE companias SET version = version + 1 WHERE id = $1")
                 .bind(id.to_string())

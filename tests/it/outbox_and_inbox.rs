@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use crate::common::{Backend, Recorder, fresh_database_url};
 use async_trait::async_trait;
-use propalpes::companias::application::CompaniaRepository;
 use propalpes::companias::domain::{Compania, DatosCompania};
 use propalpes::companias::infrastructure::{MIGRATIONS, SqlCompaniaRepository};
+use propalpes::seedwork::application::Repository;
 use propalpes::seedwork::application::{
     HandleError, Message, MessageBus, MessageHandler, StoreError, UnitOfWork, UnitOfWorkFactory,
 };
@@ -90,7 +90,7 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
 
     // Success: both rows.
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut uow, &compania())
         .await
         .expect("save");
@@ -102,7 +102,7 @@ async fn aggregate_and_outbox_commit_together_or_not_at_all(backend: Backend) {
     // Failure after the aggregate write (the second outbox row breaks the
     // table's check on its topic): neither the aggregate nor any outbox row remains.
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut uow, &compania())
         .await
         .expect("save");
@@ -122,20 +122,20 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     let uows = &env.storage.uows;
     let mut c = compania();
     let mut uow = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut uow, &c)
         .await
         .expect("insert");
     uow.commit().await.expect("commit");
 
     let mut first = uows.begin().await.expect("begin");
-    let mut loaded = SqlCompaniaRepository
+    let mut loaded = SqlCompaniaRepository::default()
         .cargar(&mut first, c.id())
         .await
         .expect("load")
         .expect("found");
     loaded.aprobar(None, chrono::Utc::now()).expect("aprobar");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut first, &loaded)
         .await
         .expect("update");
@@ -145,7 +145,7 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     // loaded before the approval fails the version check.
     // Saves are staged: the conflict surfaces when the commit writes them.
     let mut stale = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut stale, &c)
         .await
         .expect("staged");
@@ -160,7 +160,7 @@ async fn stale_version_is_a_conflict(backend: Backend) {
     );
     c.aprobar(None, chrono::Utc::now()).expect("aprobar");
     let mut stale = uows.begin().await.expect("begin");
-    SqlCompaniaRepository
+    SqlCompaniaRepository::default()
         .guardar(&mut stale, &c)
         .await
         .expect("staged");

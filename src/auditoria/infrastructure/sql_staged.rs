@@ -12,7 +12,9 @@ use super::sql_store::{AUDITORIA_COLUMNS, SAGA_COLUMNS, row_to_aggregate, row_to
 use crate::auditoria::domain::{Auditoria, Saga, TipoEntidad};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::AggregateRoot;
-use crate::seedwork::infrastructure::sql_values::{insert_rows, upsert_rows, value_rows};
+use crate::seedwork::infrastructure::sql_values::{
+    insert_rows, update_versioned_rows, upsert_rows, value_rows,
+};
 use crate::seedwork::infrastructure::staging::StagedTable;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -109,26 +111,24 @@ impl StagedTable for AuditoriaRows {
         conn: &mut AnyConnection,
         cambiadas: &[&Auditoria],
     ) -> Result<Vec<String>, StoreError> {
-        let sql = format!(
-            "UPDATE auditorias SET resultado = v.column2, motivo = v.column3, revisor = v.column4, \
-             reabierta = v.column5, fecha_revision = v.column6, version = auditorias.version + 1 \
-             FROM (VALUES {}) AS v WHERE auditorias.id = v.column1 AND auditorias.version = v.column7 \
-             RETURNING {RETURNING_KEY}",
-            value_rows(cambiadas.len(), 7)
-        );
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-        for a in cambiadas {
-            let s = a.snapshot();
-            query = query
-                .bind(s.id.to_string())
-                .bind(s.resultado.as_str())
-                .bind(s.motivo.clone())
-                .bind(s.revisor.clone())
-                .bind(i64::from(s.reabierta))
-                .bind(s.fecha.timestamp_millis())
-                .bind(s.version);
-        }
-        query.fetch_all(conn).await.map_err(store_error)
+        let rows = cambiadas
+            .iter()
+            .map(|a| {
+                let s = a.snapshot();
+                vec![
+                    s.id.to_string().into(),
+                    s.resultado.as_str().into(),
+                    s.motivo.clone().into(),
+                    s.revisor.clone().into(),
+                    i64::from(s.reabierta).into(),
+                    s.fecha.timestamp_millis().into(),
+                    s.version.into(),
+                ]
+            })
+            .collect();
+        let set = "resultado = v.column2, motivo = v.column3, revisor = v.column4, \
+                   reabierta = v.column5, fecha_revision = v.column6";
+        update_versioned_rows(conn, "auditorias", set, RETURNING_KEY, rows).await
     }
 }
 
@@ -234,26 +234,24 @@ impl StagedTable for SagaRows {
         conn: &mut AnyConnection,
         cambiadas: &[&Saga],
     ) -> Result<Vec<String>, StoreError> {
-        let sql = format!(
-            "UPDATE sagas SET estado = v.column2, intentos = v.column3, proximo_intento = v.column4, \
-             ultimo_error = v.column5, fecha_actualizacion = v.column6, version = sagas.version + 1 \
-             FROM (VALUES {}) AS v WHERE sagas.id = v.column1 AND sagas.version = v.column7 \
-             RETURNING {RETURNING_KEY}",
-            value_rows(cambiadas.len(), 7)
-        );
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-        for saga in cambiadas {
-            let s = saga.snapshot();
-            query = query
-                .bind(s.id.to_string())
-                .bind(s.estado.as_str())
-                .bind(i64::from(s.intentos))
-                .bind(s.proximo_intento.timestamp_millis())
-                .bind(s.ultimo_error.clone())
-                .bind(s.fecha_actualizacion.timestamp_millis())
-                .bind(s.version);
-        }
-        query.fetch_all(conn).await.map_err(store_error)
+        let rows = cambiadas
+            .iter()
+            .map(|saga| {
+                let s = saga.snapshot();
+                vec![
+                    s.id.to_string().into(),
+                    s.estado.as_str().into(),
+                    i64::from(s.intentos).into(),
+                    s.proximo_intento.timestamp_millis().into(),
+                    s.ultimo_error.clone().into(),
+                    s.fecha_actualizacion.timestamp_millis().into(),
+                    s.version.into(),
+                ]
+            })
+            .collect();
+        let set = "estado = v.column2, intentos = v.column3, proximo_intento = v.column4, \
+                   ultimo_error = v.column5, fecha_actualizacion = v.column6";
+        update_versioned_rows(conn, "sagas", set, RETURNING_KEY, rows).await
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! `POST /companias` → [`crear`] → `CompaniaService::crear_compania` →
 //! `CrearCompaniaHandler` → `Compania::registrar` →
-//! `SqlCompaniaRepository::guardar` (INSERT) + the outbox row.
+//! `SqlCompaniaRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
 

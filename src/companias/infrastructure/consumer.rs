@@ -11,7 +11,7 @@ use crate::companias::domain::CompaniaEvent;
 use crate::contracts::services;
 use crate::seedwork::application::{
     CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
-    execute,
+    execute, preload_run,
 };
 use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
@@ -82,12 +82,12 @@ where
 
     async fn preload(&self, uow: &mut R::Uow, messages: &[&Message]) -> Result<(), HandleError> {
         // An undecodable message is left to `apply`, which dead-letters it.
-        let ids: Vec<_> = messages
-            .iter()
-            .filter_map(|m| decodificar_comando(&self.codec, m).ok())
-            .map(|(_, comando)| comando.id())
-            .collect();
-        Ok(self.handlers.repository.precargar(uow, &ids).await?)
+        let id_of = |m: &Message| {
+            decodificar_comando(&self.codec, m)
+                .ok()
+                .map(|(_, c)| c.id())
+        };
+        preload_run(self.handlers.repository.as_ref(), uow, messages, id_of).await
     }
 
     async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {

@@ -40,7 +40,7 @@ impl CompaniasModule {
         require_contract(&codec, &contrato(&codec))?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let handlers = Arc::new(CompaniaHandlers::new(
-            SqlCompaniaRepository,
+            SqlCompaniaRepository::default(),
             AvroEventosCompania::new(codec.clone()),
         ));
         let service = Arc::new(Companias::new(

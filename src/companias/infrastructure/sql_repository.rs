@@ -1,14 +1,10 @@
-use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::domain::{AggregateRoot, EntityId};
-use crate::seedwork::infrastructure::SqlUnitOfWork;
-use crate::seedwork::infrastructure::reviewed_rows::{
-    ReviewedRecord, load_record, preload_records, save_record,
-};
+use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, SqlRecords};
 use crate::seedwork::infrastructure::sql_values::{
     ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
     text,
@@ -96,30 +92,8 @@ impl ReviewedRecord for Compania {
     }
 }
 
-/// Companies in their table, one implementation for SQLite and Postgres,
-/// through the unit of work's identity map: loaded from memory once a run
-/// is preloaded, staged by `guardar` and written with the run's others at
-/// commit (optimistic concurrency on `version`, row by row).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlCompaniaRepository;
+/// Companies in their table: seedwork's set-based repository of a reviewed
+/// record, for SQLite and Postgres.
+pub type SqlCompaniaRepository = SqlRecords<Compania>;
 
-#[async_trait]
-impl CompaniaRepository for SqlCompaniaRepository {
-    type Uow = SqlUnitOfWork;
-
-    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
-        preload_records::<Compania>(uow, ids).await
-    }
-
-    async fn cargar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        id: EntityId,
-    ) -> Result<Option<Compania>, StoreError> {
-        load_record(uow, id).await
-    }
-
-    async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &Compania) -> Result<(), StoreError> {
-        save_record(uow, record)
-    }
-}
+impl CompaniaRepository for SqlRecords<Compania> {}

@@ -3,7 +3,7 @@
 //!
 //! `POST /geograficos` → [`crear`] → `DatosGeograficosService::crear_datos_geograficos` →
 //! `CrearDatosGeograficosHandler` → `DatosGeograficos::registrar` →
-//! `SqlDatosGeograficosRepository::guardar` (INSERT) + the outbox row.
+//! `SqlDatosGeograficosRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
 

@@ -41,7 +41,7 @@ impl GeograficosModule {
         require_contract(&codec, &contrato(&codec))?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let handlers = Arc::new(DatosGeograficosHandlers::new(
-            SqlDatosGeograficosRepository,
+            SqlDatosGeograficosRepository::default(),
             AvroEventosDatosGeograficos::new(codec.clone()),
         ));
         let service = Arc::new(Geograficos::new(

@@ -1,14 +1,10 @@
-use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::domain::{AggregateRoot, EntityId};
-use crate::seedwork::infrastructure::SqlUnitOfWork;
-use crate::seedwork::infrastructure::reviewed_rows::{
-    ReviewedRecord, load_record, preload_records, save_record,
-};
+use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, SqlRecords};
 use crate::seedwork::infrastructure::sql_values::{
     ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
     text,
@@ -94,34 +90,8 @@ impl ReviewedRecord for DatosGeograficos {
     }
 }
 
-/// Geographic records in their table, one implementation for SQLite and Postgres,
-/// through the unit of work's identity map: loaded from memory once a run
-/// is preloaded, staged by `guardar` and written with the run's others at
-/// commit (optimistic concurrency on `version`, row by row).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlDatosGeograficosRepository;
+/// Geographic records in their table: seedwork's set-based repository of a reviewed
+/// record, for SQLite and Postgres.
+pub type SqlDatosGeograficosRepository = SqlRecords<DatosGeograficos>;
 
-#[async_trait]
-impl DatosGeograficosRepository for SqlDatosGeograficosRepository {
-    type Uow = SqlUnitOfWork;
-
-    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
-        preload_records::<DatosGeograficos>(uow, ids).await
-    }
-
-    async fn cargar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        id: EntityId,
-    ) -> Result<Option<DatosGeograficos>, StoreError> {
-        load_record(uow, id).await
-    }
-
-    async fn guardar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        record: &DatosGeograficos,
-    ) -> Result<(), StoreError> {
-        save_record(uow, record)
-    }
-}
+impl DatosGeograficosRepository for SqlRecords<DatosGeograficos> {}

@@ -3,7 +3,7 @@
 //!
 //! `POST /propiedades` → [`crear`] → `PropiedadService::crear_propiedad` →
 //! `CrearPropiedadHandler` → `Propiedad::registrar` →
-//! `SqlPropiedadRepository::guardar` (INSERT) + the outbox row.
+//! `SqlPropiedadRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
 

@@ -5,35 +5,12 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{PageOf, PageRequest, StoreError, UnitOfWork};
+use crate::seedwork::application::{PageOf, PageRequest, Repository, StoreError};
 use crate::seedwork::domain::{EntityId, Estado};
 
 /// Where properties are kept, inside the caller's unit of work.
 #[async_trait]
-pub trait PropiedadRepository: Send + Sync + 'static {
-    type Uow: UnitOfWork;
-
-    /// Reads the properties of a run at once, so each message's `cargar`
-    /// finds its record in memory (an optimisation: without it `cargar`
-    /// reads one by one).
-    async fn precargar(&self, _uow: &mut Self::Uow, _ids: &[EntityId]) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    /// The record as this unit of work sees it: a change saved earlier in
-    /// the same unit of work is visible.
-    async fn cargar(
-        &self,
-        uow: &mut Self::Uow,
-        id: EntityId,
-    ) -> Result<Option<Propiedad>, StoreError>;
-
-    /// Inserts a new record (version 0), or updates one whose stored
-    /// version still equals the loaded one (`StoreError::Conflict` if not,
-    /// here or when the unit of work commits: writes may be deferred to
-    /// the commit, one statement for all the records of a run).
-    async fn guardar(&self, uow: &mut Self::Uow, datos: &Propiedad) -> Result<(), StoreError>;
-
+pub trait PropiedadRepository: Repository<Propiedad> {
     /// Whether another property holds this cadastral id.
     async fn catastral_registrada(
         &self,

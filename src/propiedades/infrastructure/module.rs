@@ -40,7 +40,7 @@ impl PropiedadesModule {
         require_contract(&codec, &contrato(&codec))?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let handlers = Arc::new(PropiedadHandlers::new(
-            SqlPropiedadRepository,
+            SqlPropiedadRepository::default(),
             AvroEventosPropiedad::new(codec.clone()),
         ));
         let service = Arc::new(Propiedades::new(

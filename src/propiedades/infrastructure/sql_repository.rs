@@ -4,10 +4,8 @@ use sqlx::any::AnyRow;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::{DatosPropiedad, Propiedad};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::domain::{AggregateRoot, EntityId};
-use crate::seedwork::infrastructure::reviewed_rows::{
-    ReviewedRecord, ReviewedRows, load_record, preload_records, save_record,
-};
+use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, ReviewedRows, SqlRecords};
 use crate::seedwork::infrastructure::sql_values::{
     ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
     text,
@@ -92,33 +90,12 @@ impl ReviewedRecord for Propiedad {
     }
 }
 
-/// Properties in their table, one implementation for SQLite and Postgres,
-/// through the unit of work's identity map: loaded from memory once a run
-/// is preloaded, staged by `guardar` and written with the run's others at
-/// commit (optimistic concurrency on `version`, row by row).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SqlPropiedadRepository;
+/// Properties in their table: seedwork's set-based repository of a reviewed
+/// record, for SQLite and Postgres.
+pub type SqlPropiedadRepository = SqlRecords<Propiedad>;
 
 #[async_trait]
-impl PropiedadRepository for SqlPropiedadRepository {
-    type Uow = SqlUnitOfWork;
-
-    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
-        preload_records::<Propiedad>(uow, ids).await
-    }
-
-    async fn cargar(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        id: EntityId,
-    ) -> Result<Option<Propiedad>, StoreError> {
-        load_record(uow, id).await
-    }
-
-    async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &Propiedad) -> Result<(), StoreError> {
-        save_record(uow, record)
-    }
-
+impl PropiedadRepository for SqlRecords<Propiedad> {
     /// Stored holders count unless this unit of work eliminated them;
     /// properties staged in it (not written yet) count too.
     async fn catastral_registrada(

@@ -12,6 +12,7 @@ mod group_commit;
 mod messaging;
 mod paging;
 mod query;
+mod repository;
 #[cfg(test)]
 pub mod testing;
 mod transactional;
@@ -27,5 +28,6 @@ pub use messaging::{
 };
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageOf, PageRequest};
 pub use query::{Query, QueryHandler, ask};
+pub use repository::{Repository, preload_run};
 pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

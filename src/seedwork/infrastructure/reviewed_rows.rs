@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use super::SqlUnitOfWork;
 use super::sql_values::{ReviewUpdate, ReviewedTable, SqlValue, insert_rows};
 use super::staging::StagedTable;
-use crate::seedwork::application::StoreError;
+use crate::seedwork::application::{Repository, StoreError};
 use crate::seedwork::domain::{AggregateRoot, EntityId};
 
 /// What a context says of its reviewed record's storage.
@@ -70,29 +70,45 @@ impl<A: ReviewedRecord> StagedTable for ReviewedRows<A> {
     }
 }
 
-/// A record's repository operations over the unit of work: what each
-/// context's repository port delegates to.
-pub async fn preload_records<A: ReviewedRecord>(
-    uow: &mut SqlUnitOfWork,
-    ids: &[EntityId],
-) -> Result<(), StoreError> {
-    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    uow.preload::<ReviewedRows<A>>(&keys).await
+/// A reviewed record's repository, for every context alike: loads through
+/// the unit of work's identity map (from memory once a run is preloaded),
+/// saves staged and written with the run's others at commit (optimistic
+/// concurrency on `version`, row by row). A context names it for its port
+/// (`type SqlCompaniaRepository = SqlRecords<Compania>`).
+pub struct SqlRecords<A>(PhantomData<A>);
+
+impl<A> Default for SqlRecords<A> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
 }
 
-/// The record as this unit of work sees it (a change staged earlier in it
-/// included).
-pub async fn load_record<A: ReviewedRecord>(
-    uow: &mut SqlUnitOfWork,
-    id: EntityId,
-) -> Result<Option<A>, StoreError> {
-    uow.load::<ReviewedRows<A>>(id.to_string()).await
+impl<A> Clone for SqlRecords<A> {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
 }
 
-/// Stages the record: the commit writes it with the run's others.
-pub fn save_record<A: ReviewedRecord>(
-    uow: &mut SqlUnitOfWork,
-    record: &A,
-) -> Result<(), StoreError> {
-    uow.stage::<ReviewedRows<A>>(record.clone())
+impl<A: ReviewedRecord> std::fmt::Debug for SqlRecords<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SqlRecords<{}>", A::TABLE.kind)
+    }
+}
+
+#[async_trait]
+impl<A: ReviewedRecord> Repository<A> for SqlRecords<A> {
+    type Uow = SqlUnitOfWork;
+
+    async fn precargar(&self, uow: &mut SqlUnitOfWork, ids: &[EntityId]) -> Result<(), StoreError> {
+        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        uow.preload::<ReviewedRows<A>>(&keys).await
+    }
+
+    async fn cargar(&self, uow: &mut SqlUnitOfWork, id: EntityId) -> Result<Option<A>, StoreError> {
+        uow.load::<ReviewedRows<A>>(id.to_string()).await
+    }
+
+    async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &A) -> Result<(), StoreError> {
+        uow.stage::<ReviewedRows<A>>(record.clone())
+    }
 }

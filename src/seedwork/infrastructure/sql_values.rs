@@ -158,15 +158,7 @@ pub async fn upsert_rows(
         columns.join(", "),
         value_rows(rows.len(), columns.len())
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for value in rows.into_iter().flatten() {
-        query = match value {
-            SqlValue::Text(text) => query.bind(text),
-            SqlValue::Int(int) => query.bind(int),
-            SqlValue::OptionalText(text) => query.bind(text),
-            SqlValue::OptionalInt(int) => query.bind(int),
-        };
-    }
+    let query = bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), rows);
     match query.execute(conn).await {
         Ok(_) => Ok(()),
         Err(e)
@@ -180,6 +172,48 @@ pub async fn upsert_rows(
         }
         Err(e) => Err(store_error(e)),
     }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds `rows` row after row, in the order `value_rows` numbers them.
+fn bind_values(mut query: AnyQuery<'_>, rows: Vec<Vec<SqlValue>>) -> AnyQuery<'_> {
+    for value in rows.into_iter().flatten() {
+        query = match value {
+            SqlValue::Text(text) => query.bind(text),
+            SqlValue::Int(int) => query.bind(int),
+            SqlValue::OptionalText(text) => query.bind(text),
+            SqlValue::OptionalInt(int) => query.bind(int),
+        };
+    }
+    query
+}
+
+/// Updates versioned rows with one statement. Each of `rows` is the row's
+/// `id`, the values `set` assigns from `v.column2`…, and last the version
+/// it was loaded at: a row is written only while its version still is
+/// that one (bumped by one). Returns `returning` (an expression over the
+/// table's columns, as text) of every row written; a row left out moved.
+pub async fn update_versioned_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    set: &'static str,
+    returning: &'static str,
+    rows: Vec<Vec<SqlValue>>,
+) -> Result<Vec<String>, StoreError> {
+    let columns = rows.first().map_or(0, Vec::len);
+    // VALUES columns are column1… on both backends.
+    let sql = format!(
+        "UPDATE {table} SET {set}, version = {table}.version + 1 FROM (VALUES {}) AS v \
+         WHERE {table}.id = v.column1 AND {table}.version = v.column{columns} RETURNING {returning}",
+        value_rows(rows.len(), columns)
+    );
+    let query = bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), rows);
+    let written = query.fetch_all(conn).await.map_err(store_error)?;
+    written
+        .iter()
+        .map(|row| row.try_get::<String, _>(0).map_err(store_error))
+        .collect()
 }
 
 /// Where a reviewed record lives: its table and columns (constants, never
@@ -283,38 +317,31 @@ impl ReviewedTable {
         conn: &mut sqlx::AnyConnection,
         rows: &[ReviewUpdate<'_>],
     ) -> Result<Vec<String>, StoreError> {
-        let t = self.table;
-        let (columns, removal) = match self.removable {
-            true => (
-                6,
-                format!(", eliminado_en = COALESCE({t}.eliminado_en, v.column6)"),
-            ),
-            false => (5, String::new()),
-        };
-        // VALUES columns are column1… on both backends.
-        let sql = format!(
-            "UPDATE {t} SET estado = v.column2, motivos_rechazo = v.column3, \
-             fecha_actualizacion = v.column4, version = {t}.version + 1{removal} \
-             FROM (VALUES {}) AS v WHERE {t}.id = v.column1 AND {t}.version = v.column5 \
-             RETURNING {t}.id",
-            value_rows(rows.len(), columns)
-        );
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-        for row in rows {
-            query = query
-                .bind(row.id.to_string())
-                .bind(row.review.estado().as_str())
-                .bind(motivos_json(row.review.motivos_rechazo())?)
-                .bind(row.fecha_actualizacion.timestamp_millis())
-                .bind(row.version);
-            if self.removable {
-                query = query.bind(
-                    row.eliminado
-                        .then(|| row.fecha_actualizacion.timestamp_millis()),
-                );
+        let set = match self.removable {
+            true => {
+                "estado = v.column2, motivos_rechazo = v.column3, fecha_actualizacion = v.column4, \
+                 eliminado_en = COALESCE(eliminado_en, v.column5)"
             }
+            false => {
+                "estado = v.column2, motivos_rechazo = v.column3, fecha_actualizacion = v.column4"
+            }
+        };
+        let mut values = Vec::with_capacity(rows.len());
+        for row in rows {
+            let fecha = row.fecha_actualizacion.timestamp_millis();
+            let mut value: Vec<SqlValue> = vec![
+                row.id.to_string().into(),
+                row.review.estado().as_str().into(),
+                motivos_json(row.review.motivos_rechazo())?.into(),
+                fecha.into(),
+            ];
+            if self.removable {
+                value.push(row.eliminado.then_some(fecha).into());
+            }
+            value.push(row.version.into());
+            values.push(value);
         }
-        query.fetch_all(conn).await.map_err(store_error)
+        update_versioned_rows(conn, self.table, set, "id", values).await
     }
 
     /// Whether a row was taken out of the listings.

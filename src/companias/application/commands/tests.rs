@@ -9,7 +9,7 @@ use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };
-use crate::seedwork::application::{CommandContext, StoreError, dispatch};
+use crate::seedwork::application::{CommandContext, Repository, StoreError, dispatch};
 use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Motivos};
 
 /// Companies in memory (seedwork's `MemoryAggregates`).
@@ -17,7 +17,7 @@ use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Motivos};
 struct MemoryCompanias(MemoryAggregates<Compania>);
 
 #[async_trait]
-impl CompaniaRepository for MemoryCompanias {
+impl Repository<Compania> for MemoryCompanias {
     type Uow = MemoryUnitOfWork;
 
     async fn cargar(
@@ -39,6 +39,8 @@ impl CompaniaRepository for MemoryCompanias {
         self.0.save(uow, c, saved)
     }
 }
+
+impl CompaniaRepository for MemoryCompanias {}
 
 type Eventos = NamedEvents<fn(&CompaniaEvent) -> (String, String)>;
 

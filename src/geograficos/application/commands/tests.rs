@@ -7,14 +7,14 @@ use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };
-use crate::seedwork::application::{CommandContext, StoreError, dispatch};
+use crate::seedwork::application::{CommandContext, Repository, StoreError, dispatch};
 use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Motivos};
 
 #[derive(Clone, Default)]
 struct MemoryDatos(MemoryAggregates<DatosGeograficos>);
 
 #[async_trait]
-impl DatosGeograficosRepository for MemoryDatos {
+impl Repository<DatosGeograficos> for MemoryDatos {
     type Uow = MemoryUnitOfWork;
 
     async fn cargar(
@@ -41,6 +41,8 @@ impl DatosGeograficosRepository for MemoryDatos {
         self.0.save(uow, d, saved)
     }
 }
+
+impl DatosGeograficosRepository for MemoryDatos {}
 
 fn describe(e: &DatosGeograficosEvent) -> (String, String) {
     (e.name().to_owned(), e.id().to_string())

@@ -7,14 +7,14 @@ use crate::propiedades::domain::{DatosPropiedad, Propiedad};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };
-use crate::seedwork::application::{CommandContext, StoreError, dispatch};
+use crate::seedwork::application::{CommandContext, Repository, StoreError, dispatch};
 use crate::seedwork::domain::{AggregateRoot, EntityId};
 
 #[derive(Clone, Default)]
 struct MemoryPropiedades(MemoryAggregates<Propiedad>);
 
 #[async_trait]
-impl PropiedadRepository for MemoryPropiedades {
+impl Repository<Propiedad> for MemoryPropiedades {
     type Uow = MemoryUnitOfWork;
 
     async fn cargar(
@@ -36,7 +36,10 @@ impl PropiedadRepository for MemoryPropiedades {
         );
         self.0.save(uow, p, saved)
     }
+}
 
+#[async_trait]
+impl PropiedadRepository for MemoryPropiedades {
     async fn catastral_registrada(
         &self,
         _uow: &mut MemoryUnitOfWork,

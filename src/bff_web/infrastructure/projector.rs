@@ -5,7 +5,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::SqlProyecciones;
-use super::sql_proyecciones::{ComandoTerminado, campos};
+use super::sql_proyecciones::{ComandoTerminado, Decidido, Escritura, campos};
 use crate::bff_web::application::{
     AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
@@ -163,6 +163,9 @@ pub struct Proyectado {
     anotacion: Option<Anotacion>,
     /// A command of ours it ended (written with the run's others).
     terminado: Option<ComandoTerminado>,
+    /// What it writes to the projection at the end of the run, with the
+    /// run's other writes of its kind (one statement per kind).
+    escritura: Option<Escritura>,
 }
 
 impl Proyectado {
@@ -171,7 +174,14 @@ impl Proyectado {
             cambios,
             anotacion: None,
             terminado: None,
+            escritura: None,
         }
+    }
+
+    fn escribiendo(escritura: Escritura) -> Self {
+        let mut proyectado = Self::sin_historia(Vec::new());
+        proyectado.escritura = Some(escritura);
+        proyectado
     }
 
     fn terminando(mut self, id: &str, estado: EstadoComando, error: Option<String>) -> Self {
@@ -255,44 +265,36 @@ impl Projector {
             || (kind == fuente.rechazado && decoded.flag("eliminado") == Some(true));
         let detalle = decoded.texts("motivos").unwrap_or_default().join(", ");
         let anotacion = Self::anotar(&decoded, fuente.tipo.as_str(), &id, detalle);
-        let mut proyectado = self
-            .registro_de_fuente(fuente, id, eliminado, &decoded, uow)
-            .await?;
+        let mut proyectado = Self::registro_de_fuente(fuente, id, eliminado, &decoded);
         proyectado.anotacion = Some(anotacion);
         Ok(proyectado)
     }
 
-    /// A source context's event: the record created, decided or eliminated.
-    async fn registro_de_fuente(
-        &self,
+    /// A source context's event: the record created, decided or
+    /// eliminated (written at the end of the run).
+    fn registro_de_fuente(
         fuente: &Fuente,
         id: String,
         eliminado: bool,
         decoded: &Decoded,
-        uow: &mut SqlUnitOfWork,
-    ) -> Result<Proyectado, HandleError> {
+    ) -> Proyectado {
         let kind = decoded.header.message_type.as_str();
         if eliminado {
-            self.store
-                .registro_eliminado(uow, fuente.tipo, &id)
-                .await
-                .map_err(retry)?;
-            Ok(Proyectado::sin_historia(Vec::new()))
+            Proyectado::escribiendo(Escritura::Eliminado {
+                tipo: fuente.tipo,
+                id,
+            })
         } else if kind == fuente.creado {
-            self.registro_creado(fuente, id, decoded, uow).await
+            Self::registro_creado(fuente, id, decoded)
         } else if kind == fuente.aprobado {
-            self.registro_decidido(fuente, id, Decision::Aprobar, decoded, uow)
-                .await
-                .map(Proyectado::sin_historia)
+            Self::registro_decidido(fuente, id, Decision::Aprobar, decoded)
         } else if kind == fuente.rechazado {
-            self.registro_decidido(fuente, id, Decision::Rechazar, decoded, uow)
-                .await
-                .map(Proyectado::sin_historia)
+            Self::registro_decidido(fuente, id, Decision::Rechazar, decoded)
         } else {
             // Not a change the projection knows (a newer event type):
             // acknowledged, never taken for a rejection.
             tracing::debug!(%kind, "event type not projected");
-            Ok(Proyectado::sin_historia(Vec::new()))
+            Proyectado::sin_historia(Vec::new())
         }
     }
 
@@ -346,13 +348,10 @@ impl Projector {
             &vista.id_entidad,
             detalle_de_auditoria(&vista),
         );
-        self.store
-            .auditoria_completada(uow, &vista)
-            .await
-            .map_err(retry)?;
         let mut cambios = self.en_revision(uow, &vista).await?;
-        cambios.push(Cambio::Auditoria(vista));
+        cambios.push(Cambio::Auditoria(vista.clone()));
         let mut proyectado = Proyectado::sin_historia(cambios);
+        proyectado.escritura = Some(Escritura::Auditoria(vista));
         proyectado.anotacion = Some(anotacion);
         Ok(match revision {
             Some(id) => proyectado.terminando(&id, EstadoComando::Procesado, None),
@@ -452,13 +451,7 @@ impl Projector {
     }
 
     /// Created: the BFF's creation command (its causation) is done.
-    async fn registro_creado(
-        &self,
-        fuente: &Fuente,
-        id: String,
-        decoded: &Decoded,
-        uow: &mut SqlUnitOfWork,
-    ) -> Result<Proyectado, HandleError> {
+    fn registro_creado(fuente: &Fuente, id: String, decoded: &Decoded) -> Proyectado {
         let fecha = decoded
             .number("fecha_creacion")
             .map_or(decoded.header.time_millis, |n| n as i64);
@@ -476,52 +469,41 @@ impl Projector {
             fecha_creacion: fecha,
             fecha_actualizacion: fecha,
         };
-        let stored = self
-            .store
-            .registro_creado(uow, &vista)
-            .await
-            .map_err(retry)?;
-        let proyectado =
-            Proyectado::sin_historia(stored.map(Cambio::Registro).into_iter().collect());
-        Ok(match &decoded.header.causation_id {
+        let proyectado = Proyectado::escribiendo(Escritura::Creado(vista));
+        match &decoded.header.causation_id {
             Some(causation) => proyectado.terminando(causation, EstadoComando::Procesado, None),
             None => proyectado,
-        })
+        }
     }
 
     /// Approved or rejected: every matching decision the BFF accepted for
     /// the record is done (including the one that caused it).
-    async fn registro_decidido(
-        &self,
+    fn registro_decidido(
         fuente: &Fuente,
         id: String,
         decision: Decision,
         decoded: &Decoded,
-        uow: &mut SqlUnitOfWork,
-    ) -> Result<Vec<Cambio>, HandleError> {
+    ) -> Proyectado {
         let verbo = match decision {
             Decision::Aprobar => "Aprobar",
             Decision::Rechazar => "Rechazar",
         };
-        self.store
-            .decisiones_cumplidas(
-                uow,
-                &format!("{verbo}{}", fuente.tipo.as_str()),
-                &id,
-                decoded.header.causation_id.as_deref(),
-            )
-            .await
-            .map_err(retry)?;
-        let motivos = decoded.texts("motivos").unwrap_or_default();
         let fecha = decoded
             .number("fecha_actualizacion")
             .map_or(decoded.header.time_millis, |n| n as i64);
-        let vista = self
-            .store
-            .registro_decidido(uow, fuente.tipo, &id, decision.estado(), &motivos, fecha)
-            .await
-            .map_err(retry)?;
-        Ok(vista.map(Cambio::Registro).into_iter().collect())
+        let proyectado = Proyectado::escribiendo(Escritura::Decidido(Decidido {
+            tipo: fuente.tipo,
+            id,
+            estado: decision.estado(),
+            motivos: decoded.texts("motivos").unwrap_or_default(),
+            fecha,
+            tipo_comando: format!("{verbo}{}", fuente.tipo.as_str()),
+        }));
+        // The cause itself may be FALLIDO: a replay applied it after all.
+        match &decoded.header.causation_id {
+            Some(causation) => proyectado.terminando(causation, EstadoComando::Procesado, None),
+            None => proyectado,
+        }
     }
 }
 
@@ -538,13 +520,21 @@ impl TransactionalHandler for Projector {
         self.project(message, uow).await
     }
 
-    /// The run's history lines, and the commands it ended, in one
-    /// statement each.
+    /// The run's writes to the projection (one statement per kind), its
+    /// history lines and the commands it ended (one statement each).
     async fn before_commit(
         &self,
         uow: &mut SqlUnitOfWork,
-        proyectados: &[Proyectado],
+        proyectados: &mut Vec<Proyectado>,
     ) -> Result<(), HandleError> {
+        let escrituras: Vec<&Escritura> = proyectados
+            .iter()
+            .filter_map(|p| p.escritura.as_ref())
+            .collect();
+        let cambiados = self.store.escribir(uow, &escrituras).await.map_err(retry)?;
+        proyectados.push(Proyectado::sin_historia(
+            cambiados.into_iter().map(Cambio::Registro).collect(),
+        ));
         let anotaciones: Vec<&Anotacion> = proyectados
             .iter()
             .filter_map(|p| p.anotacion.as_ref())

@@ -12,7 +12,7 @@ use crate::bff_web::application::{
 };
 use crate::bff_web::domain::EstadoComando;
 use crate::seedwork::application::StoreError;
-use crate::seedwork::infrastructure::sql_values::value_rows;
+use crate::seedwork::infrastructure::sql_values::{upsert_rows, value_rows};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
 
 const REGISTRO: &str =
@@ -23,11 +23,57 @@ const SIN_CAMPOS: &str = "{}";
 pub(super) const AUDITORIA: &str =
     "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
 
+/// What a projected message writes at the end of its run, with the run's
+/// other writes of its kind ([`SqlProyecciones::escribir`]).
+pub enum Escritura {
+    Creado(RegistroVista),
+    Decidido(Decidido),
+    /// A saga's compensation took the record away.
+    Eliminado {
+        tipo: TipoRegistro,
+        id: String,
+    },
+    Auditoria(AuditoriaVista),
+}
+
+/// A record approved or rejected in its context, and the kind of the BFF's
+/// commands that asked for it (now done).
+pub struct Decidido {
+    pub tipo: TipoRegistro,
+    pub id: String,
+    pub estado: &'static str,
+    pub motivos: Vec<String>,
+    pub fecha: i64,
+    pub tipo_comando: String,
+}
+
 /// A command of ours a projected message ended.
 pub struct ComandoTerminado {
     pub id: String,
     pub estado: EstadoComando,
     pub error: Option<String>,
+}
+
+/// Keeps one of the entries that share a key, in place: a later one
+/// replaces the kept one when `replaces(later, kept)`.
+fn dedupe_by<T, K: Eq + std::hash::Hash>(
+    entries: &mut Vec<&T>,
+    key: impl Fn(&T) -> K,
+    replaces: impl Fn(&T, &T) -> bool,
+) {
+    let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<&T> = Vec::with_capacity(entries.len());
+    for entry in entries.drain(..) {
+        match at.get(&key(entry)) {
+            Some(&i) if replaces(entry, kept[i]) => kept[i] = entry,
+            Some(_) => {}
+            None => {
+                at.insert(key(entry), kept.len());
+                kept.push(entry);
+            }
+        }
+    }
+    *entries = kept;
 }
 
 /// The BFF's projections on SQLite or Postgres.
@@ -108,40 +154,218 @@ impl SqlProyecciones {
         })
     }
 
-    /// A record was created (idempotent: a replay changes nothing). Its
-    /// audit travels on another topic and may have come first, leaving a
-    /// placeholder row (no fields) EnRevision: the creation fills its
-    /// fields and keeps its estado. Both sides write the same key with
-    /// `ON CONFLICT`, so on Postgres the later transaction waits for the
-    /// earlier and sees it (a read-then-write could miss it). Returns the
-    /// row when it changed.
-    pub async fn registro_creado(
+    /// A run's writes, one statement per kind, in the order that keeps
+    /// each record's own order (created, then decided, then eliminated;
+    /// audits touch another table): returns the records that changed.
+    pub async fn escribir(
         &self,
         uow: &mut SqlUnitOfWork,
-        r: &RegistroVista,
-    ) -> Result<Option<RegistroVista>, StoreError> {
-        let (nombre, busqueda) = nombre_y_busqueda(r);
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tipo, id) DO UPDATE SET \
+        escrituras: &[&Escritura],
+    ) -> Result<Vec<RegistroVista>, StoreError> {
+        let mut creados: Vec<&RegistroVista> = Vec::new();
+        let mut decididos: Vec<&Decidido> = Vec::new();
+        let mut auditorias: Vec<&AuditoriaVista> = Vec::new();
+        let mut eliminados = Vec::new();
+        for escritura in escrituras {
+            match escritura {
+                Escritura::Creado(r) => creados.push(r),
+                Escritura::Decidido(d) => decididos.push(d),
+                Escritura::Eliminado { tipo, id } => eliminados.push((*tipo, id.as_str())),
+                Escritura::Auditoria(a) => auditorias.push(a),
+            }
+        }
+        // A repeated creation changes nothing: the first stays.
+        dedupe_by(&mut creados, |r| (r.tipo, r.id.clone()), |_, _| false);
+        // The newest verdict wins, as one by one.
+        dedupe_by(
+            &mut decididos,
+            |d| (d.tipo, d.id.clone()),
+            |new, old| new.fecha >= old.fecha,
+        );
+        dedupe_by(
+            &mut auditorias,
+            |a| a.id.clone(),
+            |new, old| new.fecha >= old.fecha,
+        );
+        let mut cambiados = Vec::new();
+        for chunk in creados.chunks(100) {
+            cambiados.extend(self.registros_creados(uow, chunk).await?);
+        }
+        for chunk in decididos.chunks(100) {
+            cambiados.extend(self.registros_decididos(uow, chunk).await?);
+            self.decisiones_cumplidas(uow, chunk).await?;
+        }
+        for (tipo, id) in eliminados {
+            self.registro_eliminado(uow, tipo, id).await?;
+        }
+        for chunk in auditorias.chunks(100) {
+            self.auditorias_completadas(uow, chunk).await?;
+        }
+        Ok(cambiados)
+    }
+
+    /// Records created (idempotent: a replay changes nothing), one
+    /// statement. An audit travels on another topic and may have come
+    /// first, leaving a placeholder row (no fields) EnRevision: the
+    /// creation fills its fields and keeps its estado. Both sides write the
+    /// same key with `ON CONFLICT`, so on Postgres the later transaction
+    /// waits for the earlier and sees it. Returns the rows that changed.
+    async fn registros_creados(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        creados: &[&RegistroVista],
+    ) -> Result<Vec<RegistroVista>, StoreError> {
+        let sql = format!(
+            "INSERT INTO registros ({REGISTRO}, proyectado_en, nombre, busqueda) VALUES {} \
+             ON CONFLICT (tipo, id) DO UPDATE SET \
              campos = excluded.campos, nombre = excluded.nombre, busqueda = excluded.busqueda, \
              fecha_creacion = excluded.fecha_creacion, proyectado_en = excluded.proyectado_en \
-             WHERE registros.campos = '{SIN_CAMPOS}' RETURNING {REGISTRO}"
-        )))
-        .bind(r.tipo.as_str())
-        .bind(&r.id)
-        .bind(serde_json::to_string(&r.campos).map_err(json_err)?)
-        .bind(&r.estado)
-        .bind(serde_json::to_string(&r.motivos_rechazo).map_err(json_err)?)
-        .bind(r.fecha_creacion)
-        .bind(r.fecha_actualizacion)
-        .bind(now())
-        .bind(nombre)
-        .bind(busqueda)
-        .fetch_optional(uow.conn())
+             WHERE registros.campos = '{SIN_CAMPOS}' RETURNING {REGISTRO}",
+            value_rows(creados.len(), 10)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let now = now();
+        for r in creados {
+            let (nombre, busqueda) = nombre_y_busqueda(r);
+            query = query
+                .bind(r.tipo.as_str())
+                .bind(r.id.clone())
+                .bind(serde_json::to_string(&r.campos).map_err(json_err)?)
+                .bind(r.estado.clone())
+                .bind(serde_json::to_string(&r.motivos_rechazo).map_err(json_err)?)
+                .bind(r.fecha_creacion)
+                .bind(r.fecha_actualizacion)
+                .bind(now)
+                .bind(nombre)
+                .bind(busqueda);
+        }
+        let rows = query.fetch_all(uow.conn()).await.map_err(store_error)?;
+        rows.iter().map(row_to_registro).collect()
+    }
+
+    /// Records approved or rejected, one statement; an older verdict
+    /// arriving late (another topic) never overwrites a newer one.
+    async fn registros_decididos(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        decididos: &[&Decidido],
+    ) -> Result<Vec<RegistroVista>, StoreError> {
+        // VALUES columns are column1… on both backends.
+        let sql = format!(
+            "UPDATE registros SET estado = v.column3, motivos_rechazo = v.column4, \
+             fecha_actualizacion = v.column5, proyectado_en = v.column6 FROM (VALUES {}) AS v \
+             WHERE registros.tipo = v.column1 AND registros.id = v.column2 \
+             AND registros.fecha_actualizacion <= v.column5 RETURNING {REGISTRO}",
+            value_rows(decididos.len(), 6)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let now = now();
+        for d in decididos {
+            query = query
+                .bind(d.tipo.as_str())
+                .bind(d.id.clone())
+                .bind(d.estado)
+                .bind(serde_json::to_string(&d.motivos).map_err(json_err)?)
+                .bind(d.fecha)
+                .bind(now);
+        }
+        let rows = query.fetch_all(uow.conn()).await.map_err(store_error)?;
+        rows.iter().map(row_to_registro).collect()
+    }
+
+    /// Every decision of the decided kind (e.g. AprobarCompania) for a
+    /// record now decided so is done: the one that caused the event, any
+    /// repeat (which the source context applied as a no-op that emits
+    /// nothing), and one that had failed (it arrived too early and was
+    /// dead-lettered, or a replay applied it): the record is what it
+    /// asked for. One statement for the run.
+    async fn decisiones_cumplidas(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        decididos: &[&Decidido],
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE comandos SET estado = 'PROCESADO', error = NULL, fecha_actualizacion = v.column3 \
+             FROM (VALUES {}) AS v WHERE comandos.id_entidad = v.column2 AND comandos.tipo = v.column1 \
+             AND comandos.estado IN ('ACEPTADO', 'FALLIDO')",
+            value_rows(decididos.len(), 3)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let now = now();
+        for d in decididos {
+            query = query
+                .bind(d.tipo_comando.clone())
+                .bind(d.id.clone())
+                .bind(now);
+        }
+        query.execute(uow.conn()).await.map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Audits, one statement, and their findings, one more: a later
+    /// verdict of an audit (an auditor's) replaces an older one, never the
+    /// other way round.
+    async fn auditorias_completadas(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        auditorias: &[&AuditoriaVista],
+    ) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(auditorias.len());
+        let mut hallazgos = Vec::new();
+        for a in auditorias {
+            rows.push(vec![
+                a.id.as_str().into(),
+                a.tipo_entidad.as_str().into(),
+                a.id_entidad.as_str().into(),
+                a.resultado.as_str().into(),
+                serde_json::to_string(&a.hallazgos)
+                    .map_err(json_err)?
+                    .into(),
+                a.fecha.into(),
+                a.motivo.clone().into(),
+                a.revisor.clone().into(),
+            ]);
+            for (campo, problema) in &a.hallazgos {
+                hallazgos.push(vec![
+                    a.id.as_str().into(),
+                    campo.as_str().into(),
+                    problema.as_str().into(),
+                ]);
+            }
+        }
+        let columns = [
+            "id",
+            "tipo_entidad",
+            "id_entidad",
+            "resultado",
+            "hallazgos",
+            "fecha",
+            "motivo",
+            "revisor",
+        ];
+        upsert_rows(
+            uow.conn(),
+            "auditorias",
+            &columns,
+            "auditoria",
+            rows,
+            "ON CONFLICT (id) DO UPDATE SET resultado = excluded.resultado, fecha = excluded.fecha, \
+             motivo = excluded.motivo, revisor = excluded.revisor WHERE auditorias.fecha <= excluded.fecha",
+        )
+        .await?;
+        if hallazgos.is_empty() {
+            return Ok(());
+        }
+        let columns = ["id_auditoria", "campo", "problema"];
+        upsert_rows(
+            uow.conn(),
+            "hallazgos",
+            &columns,
+            "hallazgo",
+            hallazgos,
+            "ON CONFLICT DO NOTHING",
+        )
         .await
-        .map_err(store_error)?;
-        row.as_ref().map(row_to_registro).transpose()
     }
 
     /// The rules left a record to a person: a Pendiente record (or the
@@ -285,83 +509,6 @@ impl SqlProyecciones {
             .execute(uow.conn())
             .await
             .map_err(store_error)?;
-        Ok(())
-    }
-
-    pub async fn auditoria_completada(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        a: &AuditoriaVista,
-    ) -> Result<(), StoreError> {
-        let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO auditorias ({AUDITORIA}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (id) DO NOTHING"
-        )))
-        .bind(&a.id)
-        .bind(&a.tipo_entidad)
-        .bind(&a.id_entidad)
-        .bind(&a.resultado)
-        .bind(serde_json::to_string(&a.hallazgos).map_err(json_err)?)
-        .bind(a.fecha)
-        .bind(a.motivo.clone())
-        .bind(a.revisor.clone())
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
-        if inserted.rows_affected() == 0 {
-            // A later verdict of the same audit (an auditor's): the newest wins.
-            sqlx::query(
-                "UPDATE auditorias SET resultado = $1, fecha = $2, motivo = $3, revisor = $4 \
-                 WHERE id = $5 AND fecha <= $2",
-            )
-            .bind(&a.resultado)
-            .bind(a.fecha)
-            .bind(a.motivo.clone())
-            .bind(a.revisor.clone())
-            .bind(&a.id)
-            .execute(uow.conn())
-            .await
-            .map_err(store_error)?;
-        }
-        if inserted.rows_affected() == 1 {
-            for (campo, problema) in &a.hallazgos {
-                sqlx::query("INSERT INTO hallazgos (id_auditoria, campo, problema) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                    .bind(&a.id)
-                    .bind(campo)
-                    .bind(problema)
-                    .execute(uow.conn())
-                    .await
-                    .map_err(store_error)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Every decision of `tipo_comando` (e.g. AprobarCompania) for a record
-    /// now decided so is done: the one that caused the event, any repeat
-    /// (which the source context applied as a no-op that emits nothing),
-    /// and one that had failed (it arrived too early and was dead-lettered,
-    /// or a replay applied it): the record is what it asked for.
-    pub async fn decisiones_cumplidas(
-        &self,
-        uow: &mut SqlUnitOfWork,
-        tipo_comando: &str,
-        id_entidad: &str,
-        causation: Option<&str>,
-    ) -> Result<(), StoreError> {
-        // The cause itself may be FALLIDO: a replay applied it after all.
-        sqlx::query(
-            "UPDATE comandos SET estado = 'PROCESADO', error = NULL, fecha_actualizacion = $1 \
-             WHERE (id_entidad = $3 AND tipo = $2 AND estado IN ('ACEPTADO', 'FALLIDO')) \
-             OR (id = $4 AND estado = 'FALLIDO')",
-        )
-        .bind(now())
-        .bind(tipo_comando)
-        .bind(id_entidad)
-        .bind(causation.unwrap_or(""))
-        .execute(uow.conn())
-        .await
-        .map_err(store_error)?;
         Ok(())
     }
 

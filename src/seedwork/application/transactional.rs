@@ -35,11 +35,12 @@ pub trait TransactionalHandler: Send + Sync + 'static {
 
     /// Called once per run inside its transaction, after every message of
     /// it was applied: what the run writes at once (one multi-row insert
-    /// instead of a statement per message).
+    /// instead of a statement per message); it may add effects (what those
+    /// writes changed).
     async fn before_commit(
         &self,
         _uow: &mut Self::Uow,
-        _effects: &[Self::Effect],
+        _effects: &mut Vec<Self::Effect>,
     ) -> Result<(), HandleError> {
         Ok(())
     }
@@ -105,8 +106,8 @@ where
     /// All of `messages` in one transaction.
     async fn in_one(&self, messages: &[Message]) -> Result<(), HandleError> {
         let mut uow = self.uows.begin().await?;
-        let effects = self.apply_all(&mut uow, messages).await?;
-        self.handler.before_commit(&mut uow, &effects).await?;
+        let mut effects = self.apply_all(&mut uow, messages).await?;
+        self.handler.before_commit(&mut uow, &mut effects).await?;
         uow.commit().await?;
         self.handler.committed(effects);
         Ok(())

@@ -11,6 +11,7 @@ use crate::auditoria::application::{
 };
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 
+use super::sql_registros::precargar_registros;
 use super::sql_staged::{clave, precargar};
 use crate::auditoria::domain::Resultado;
 use crate::seedwork::infrastructure::SqlUnitOfWork;
@@ -83,16 +84,18 @@ impl TransactionalHandler for SourceEventsConsumer {
     type Uow = SqlUnitOfWork;
     type Effect = ();
 
-    /// The run's records' audits and sagas, one statement each.
+    /// The run's records' audits and sagas, and which of them belong to a
+    /// registration: one statement each.
     async fn preload(&self, uow: &mut SqlUnitOfWork, run: &[&Message]) -> Result<(), HandleError> {
         // An undecodable message is left to `apply`, which dead-letters it.
-        let claves: Vec<String> = run
+        let ids: Vec<String> = run
             .iter()
             .filter_map(|m| self.codec.decode_consumed(m).ok())
             .filter_map(|decoded| decoded.text(self.fuente.id_field))
-            .map(|id| clave(self.fuente.tipo, &id))
             .collect();
-        Ok(precargar(uow, &claves).await?)
+        let claves: Vec<String> = ids.iter().map(|id| clave(self.fuente.tipo, id)).collect();
+        precargar(uow, &claves).await?;
+        Ok(precargar_registros(uow, self.fuente.tipo, &ids).await?)
     }
 
     async fn apply(&self, uow: &mut SqlUnitOfWork, message: &Message) -> Result<(), HandleError> {

@@ -12,7 +12,7 @@ use crate::auditoria::domain::{
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::infrastructure::sql_values::saved;
-use crate::seedwork::infrastructure::{Database, count_rows, store_error};
+use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 fn bad(detail: impl std::fmt::Display) -> StoreError {
     super::sql_store::bad("registro", detail)
@@ -26,20 +26,73 @@ fn registro_de_fila(row: &AnyRow) -> Result<RegistroPropiedad, StoreError> {
 }
 
 /// The registration a part belongs to.
+/// The column a part's registration is found by (a company is part of none).
+fn columna_de_parte(tipo: TipoEntidad) -> Option<&'static str> {
+    match tipo {
+        TipoEntidad::Propiedad => Some("id"),
+        TipoEntidad::DatosGeograficos => Some("id_datos_geograficos"),
+        TipoEntidad::Compania => None,
+    }
+}
+
+/// Parts known, in this unit of work, to belong to no registration (most
+/// records are registered alone): their lookups need no statement.
+#[derive(Default)]
+struct SinRegistro(std::collections::HashSet<String>);
+
+/// Finds which of a run's records (all of `tipo`) belong to a
+/// registration, with one statement, so the others' lookups are free.
+/// A part's registration is created before the part's own command is sent,
+/// so none appears during the run.
+pub async fn precargar_registros(
+    uow: &mut SqlUnitOfWork,
+    tipo: TipoEntidad,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    let Some(column) = columna_de_parte(tipo) else {
+        return Ok(());
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {column} AS parte FROM registros_propiedad WHERE {column} IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    let registradas: std::collections::HashSet<String> = query
+        .fetch_all(uow.conn())
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .collect();
+    let sin = uow.memo::<SinRegistro>();
+    for id in ids.iter().filter(|id| !registradas.contains(*id)) {
+        sin.0.insert(format!("{}/{id}", tipo.as_str()));
+    }
+    Ok(())
+}
+
 pub async fn registro_de(
-    conn: &mut sqlx::AnyConnection,
+    uow: &mut SqlUnitOfWork,
     tipo: TipoEntidad,
     id_entidad: &str,
 ) -> Result<Option<RegistroPropiedad>, StoreError> {
-    let column = match tipo {
-        TipoEntidad::Propiedad => "id",
-        TipoEntidad::DatosGeograficos => "id_datos_geograficos",
-        TipoEntidad::Compania => return Ok(None),
+    let Some(column) = columna_de_parte(tipo) else {
+        return Ok(None);
     };
+    let clave = format!("{}/{id_entidad}", tipo.as_str());
+    if uow.memo::<SinRegistro>().0.contains(&clave) {
+        return Ok(None);
+    }
     let sql = format!("SELECT estado_json, version FROM registros_propiedad WHERE {column} = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id_entidad)
-        .fetch_optional(conn)
+        .fetch_optional(uow.conn())
         .await
         .map_err(store_error)?;
     row.as_ref().map(registro_de_fila).transpose()
@@ -244,17 +297,13 @@ pub async fn compania_conocida(
     Ok(row.try_get::<i64, _>("n").map_err(store_error)? > 0)
 }
 
-pub async fn recordar_compania(
-    conn: &mut sqlx::AnyConnection,
-    identificacion: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO companias_conocidas (identificacion) VALUES ($1) \
-         ON CONFLICT (identificacion) DO NOTHING",
-    )
-    .bind(identificacion)
-    .execute(conn)
-    .await
-    .map_err(store_error)?;
-    Ok(())
+/// Written at commit with the run's other companies (one statement):
+/// nothing in the run that announces companies asks for them.
+pub fn recordar_compania(uow: &mut SqlUnitOfWork, identificacion: &str) {
+    uow.append_row_unless(
+        "companias_conocidas",
+        &["identificacion"],
+        vec![identificacion.into()],
+        "ON CONFLICT (identificacion) DO NOTHING",
+    );
 }

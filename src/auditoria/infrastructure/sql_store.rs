@@ -208,7 +208,7 @@ impl AuditoriaStore for SqlAuditoriaStore {
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<RegistroPropiedad>, StoreError> {
-        sql_registros::registro_de(uow.conn(), tipo, id_entidad).await
+        sql_registros::registro_de(uow, tipo, id_entidad).await
     }
 
     async fn guardar_registro(
@@ -240,7 +240,8 @@ impl AuditoriaStore for SqlAuditoriaStore {
         uow: &mut SqlUnitOfWork,
         identificacion: &str,
     ) -> Result<(), StoreError> {
-        sql_registros::recordar_compania(uow.conn(), identificacion).await
+        sql_registros::recordar_compania(uow, identificacion);
+        Ok(())
     }
 }
 

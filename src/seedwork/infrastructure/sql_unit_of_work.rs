@@ -6,7 +6,7 @@ use tokio::sync::Notify;
 
 use std::collections::HashMap;
 
-use super::sql_values::{SqlValue, insert_rows};
+use super::sql_values::{SqlValue, upsert_rows};
 use super::staging::{ROWS_PER_STATEMENT, Staged, StagedSets, StagedTable};
 use super::{Backend, Database};
 use crate::seedwork::application::{Message, StoreError, UnitOfWork, UnitOfWorkFactory};
@@ -67,6 +67,8 @@ pub struct SqlUnitOfWork {
     staged: StagedSets,
     /// Rows only ever inserted (a log, a status row), per table.
     appended: Vec<AppendedRows>,
+    /// What an adapter learnt for the rest of the transaction, by type.
+    memos: HashMap<std::any::TypeId, Box<dyn std::any::Any + Send>>,
 }
 
 /// Rows of one table written at commit with one statement per
@@ -74,6 +76,7 @@ pub struct SqlUnitOfWork {
 struct AppendedRows {
     table: &'static str,
     columns: &'static [&'static str],
+    on_conflict: &'static str,
     rows: Vec<Vec<SqlValue>>,
 }
 
@@ -230,14 +233,37 @@ impl SqlUnitOfWork {
         columns: &'static [&'static str],
         row: Vec<SqlValue>,
     ) {
+        self.append_row_unless(table, columns, row, "");
+    }
+
+    /// [`Self::append_row`] with an `ON CONFLICT …` clause (`on_conflict`,
+    /// a constant, the same for every row of the table).
+    pub fn append_row_unless(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        row: Vec<SqlValue>,
+        on_conflict: &'static str,
+    ) {
         match self.appended.iter_mut().find(|a| a.table == table) {
             Some(appended) => appended.rows.push(row),
             None => self.appended.push(AppendedRows {
                 table,
                 columns,
+                on_conflict,
                 rows: vec![row],
             }),
         }
+    }
+
+    /// What an adapter keeps for the rest of this transaction (a fact it
+    /// read for a whole run, say), one value per type.
+    pub fn memo<T: Default + Send + 'static>(&mut self) -> &mut T {
+        self.memos
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut()
+            .expect("a memo is stored under its own type")
     }
 
     /// Takes `aggregate` as written: the commit writes it with the other
@@ -328,12 +354,13 @@ impl UnitOfWork for SqlUnitOfWork {
             let mut rows = appended.rows.into_iter().peekable();
             while rows.peek().is_some() {
                 let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-                insert_rows(
+                upsert_rows(
                     &mut self.tx,
                     appended.table,
                     appended.columns,
                     appended.table,
                     chunk,
+                    appended.on_conflict,
                 )
                 .await?;
             }
@@ -414,6 +441,7 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
             others: self.others.clone(),
             staged: StagedSets::default(),
             appended: Vec::new(),
+            memos: HashMap::new(),
         })
     }
 

@@ -3,11 +3,9 @@ use sqlx::any::AnyRow;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::domain::AggregateRoot;
-use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, SqlRecords};
+use crate::seedwork::infrastructure::reviewed_rows::{Reviewed, ReviewedRecord, SqlRecords};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
-    text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
 };
 
 const KIND: &str = "compania";
@@ -45,49 +43,31 @@ pub(super) fn compania_de(row: &AnyRow) -> Result<Compania, StoreError> {
 
 impl ReviewedRecord for Compania {
     const TABLE: ReviewedTable = TABLE;
-    const INSERTED: &'static [&'static str] = &[
-        "id",
-        "nombre",
-        "email",
-        "identificacion",
-        "pais",
-        "telefono",
-        "estado",
-        "motivos_rechazo",
-        "fecha_creacion",
-        "fecha_actualizacion",
-        "version",
-    ];
+    const DATA_COLUMNS: &'static [&'static str] =
+        &["nombre", "email", "identificacion", "pais", "telefono"];
 
     fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
         compania_de(row)
     }
 
-    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+    fn data_values(&self) -> Vec<SqlValue> {
         let d = self.datos();
-        Ok(vec![
-            self.id().to_string().into(),
+        vec![
             d.nombre.as_str().into(),
             d.email.as_str().into(),
             d.identificacion.as_str().into(),
             d.pais.as_str().into(),
             d.telefono.as_str().into(),
-            self.estado().as_str().into(),
-            motivos_json(self.motivos_rechazo())?.into(),
-            self.fecha_creacion().timestamp_millis().into(),
-            self.fecha_actualizacion().timestamp_millis().into(),
-            1i64.into(),
-        ])
+        ]
     }
 
-    // The data never changes after creation: the review does.
-    fn review_update(&self) -> ReviewUpdate<'_> {
-        ReviewUpdate {
+    fn reviewed(&self) -> Reviewed<'_> {
+        Reviewed {
             id: self.id(),
             review: self.review(),
             eliminado: false,
+            fecha_creacion: self.fecha_creacion(),
             fecha_actualizacion: self.fecha_actualizacion(),
-            version: self.version(),
         }
     }
 }

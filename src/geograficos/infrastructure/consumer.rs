@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoDatosGeograficos, decodificar_comando};
+use super::avro::{ComandoDatosGeograficos, decodificar_comando, id_de_comando};
 use crate::contracts::services;
 use crate::geograficos::application::{
     AprobarDatosGeograficosError, CrearDatosGeograficosError, DatosGeograficosHandlers,
@@ -97,11 +97,7 @@ where
 
     async fn preload(&self, uow: &mut R::Uow, messages: &[&Message]) -> Result<(), HandleError> {
         // An undecodable message is left to `apply`, which dead-letters it.
-        let id_of = |m: &Message| {
-            decodificar_comando(&self.codec, m)
-                .ok()
-                .map(|(_, c)| c.id())
-        };
+        let id_of = |m: &Message| id_de_comando(&self.codec, m);
         preload_run(self.handlers.repository.as_ref(), uow, messages, id_of).await
     }
 

@@ -3,11 +3,9 @@ use sqlx::any::AnyRow;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::domain::AggregateRoot;
-use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, SqlRecords};
+use crate::seedwork::infrastructure::reviewed_rows::{Reviewed, ReviewedRecord, SqlRecords};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
-    text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
 };
 
 const KIND: &str = "datos_geograficos";
@@ -45,47 +43,30 @@ pub(super) fn datos_geograficos_de(row: &AnyRow) -> Result<DatosGeograficos, Sto
 
 impl ReviewedRecord for DatosGeograficos {
     const TABLE: ReviewedTable = TABLE;
-    const INSERTED: &'static [&'static str] = &[
-        "id",
-        "nombre_propiedad",
-        "latitud",
-        "longitud",
-        "direccion",
-        "estado",
-        "motivos_rechazo",
-        "fecha_creacion",
-        "fecha_actualizacion",
-        "version",
-    ];
+    const DATA_COLUMNS: &'static [&'static str] =
+        &["nombre_propiedad", "latitud", "longitud", "direccion"];
 
     fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
         datos_geograficos_de(row)
     }
 
-    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+    fn data_values(&self) -> Vec<SqlValue> {
         let d = self.datos();
-        Ok(vec![
-            self.id().to_string().into(),
+        vec![
             d.nombre_propiedad.as_str().into(),
             d.latitud.as_str().into(),
             d.longitud.as_str().into(),
             d.direccion.as_str().into(),
-            self.estado().as_str().into(),
-            motivos_json(self.motivos_rechazo())?.into(),
-            self.fecha_creacion().timestamp_millis().into(),
-            self.fecha_actualizacion().timestamp_millis().into(),
-            1i64.into(),
-        ])
+        ]
     }
 
-    // The data never changes after creation: the review does.
-    fn review_update(&self) -> ReviewUpdate<'_> {
-        ReviewUpdate {
+    fn reviewed(&self) -> Reviewed<'_> {
+        Reviewed {
             id: self.id(),
             review: self.review(),
             eliminado: self.eliminado(),
+            fecha_creacion: self.fecha_creacion(),
             fecha_actualizacion: self.fecha_actualizacion(),
-            version: self.version(),
         }
     }
 }

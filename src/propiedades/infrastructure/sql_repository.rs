@@ -5,10 +5,11 @@ use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::{DatosPropiedad, Propiedad};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::AggregateRoot;
-use crate::seedwork::infrastructure::reviewed_rows::{ReviewedRecord, ReviewedRows, SqlRecords};
+use crate::seedwork::infrastructure::reviewed_rows::{
+    Reviewed, ReviewedRecord, ReviewedRows, SqlRecords,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewUpdate, ReviewedTable, SqlValue, corrupt, date, entity_id, int, motivos_json, review,
-    text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
 };
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -47,45 +48,28 @@ pub(super) fn propiedad_de(row: &AnyRow) -> Result<Propiedad, StoreError> {
 
 impl ReviewedRecord for Propiedad {
     const TABLE: ReviewedTable = TABLE;
-    const INSERTED: &'static [&'static str] = &[
-        "id",
-        "nombre",
-        "identificacion_catastral",
-        "nit",
-        "estado",
-        "motivos_rechazo",
-        "fecha_creacion",
-        "fecha_actualizacion",
-        "version",
-    ];
+    const DATA_COLUMNS: &'static [&'static str] = &["nombre", "identificacion_catastral", "nit"];
 
     fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
         propiedad_de(row)
     }
 
-    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError> {
+    fn data_values(&self) -> Vec<SqlValue> {
         let d = self.datos();
-        Ok(vec![
-            self.id().to_string().into(),
+        vec![
             d.nombre.as_str().into(),
             d.identificacion_catastral.as_str().into(),
             d.nit.as_str().into(),
-            self.estado().as_str().into(),
-            motivos_json(self.motivos_rechazo())?.into(),
-            self.fecha_creacion().timestamp_millis().into(),
-            self.fecha_actualizacion().timestamp_millis().into(),
-            1i64.into(),
-        ])
+        ]
     }
 
-    // The data never changes after creation: the review does.
-    fn review_update(&self) -> ReviewUpdate<'_> {
-        ReviewUpdate {
+    fn reviewed(&self) -> Reviewed<'_> {
+        Reviewed {
             id: self.id(),
             review: self.review(),
             eliminado: self.eliminada(),
+            fecha_creacion: self.fecha_creacion(),
             fecha_actualizacion: self.fecha_actualizacion(),
-            version: self.version(),
         }
     }
 }

@@ -13,22 +13,57 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::SqlUnitOfWork;
-use super::sql_values::{ReviewUpdate, ReviewedTable, SqlValue, insert_rows};
+use super::sql_values::{ReviewUpdate, ReviewedTable, SqlValue, insert_rows, motivos_json};
 use super::staging::StagedTable;
 use crate::seedwork::application::{Repository, StoreError};
-use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Review};
+use chrono::{DateTime, Utc};
 
 /// What a context says of its reviewed record's storage.
 pub trait ReviewedRecord: AggregateRoot + Clone + Send + Sync + 'static {
     const TABLE: ReviewedTable;
-    /// The columns a new record's row is written with, in the order of
-    /// [`ReviewedRecord::inserted_values`].
-    const INSERTED: &'static [&'static str];
+    /// The record's own data columns, written between `id` and the
+    /// review's columns, in the order of [`ReviewedRecord::data_values`].
+    const DATA_COLUMNS: &'static [&'static str];
 
     fn from_row(row: &AnyRow) -> Result<Self, StoreError>;
-    fn inserted_values(&self) -> Result<Vec<SqlValue>, StoreError>;
-    /// Its review as the update after creation writes it.
-    fn review_update(&self) -> ReviewUpdate<'_>;
+    fn data_values(&self) -> Vec<SqlValue>;
+    /// Its identity and review, as every reviewed record has them.
+    fn reviewed(&self) -> Reviewed<'_>;
+}
+
+/// A reviewed record's identity and review.
+pub struct Reviewed<'a> {
+    pub id: EntityId,
+    pub review: &'a Review,
+    /// Taken out of the listings by a saga's compensation.
+    pub eliminado: bool,
+    pub fecha_creacion: DateTime<Utc>,
+    pub fecha_actualizacion: DateTime<Utc>,
+}
+
+/// The review's columns after the data's in a new record's row.
+const REVIEW_COLUMNS: [&str; 5] = [
+    "estado",
+    "motivos_rechazo",
+    "fecha_creacion",
+    "fecha_actualizacion",
+    "version",
+];
+
+/// A new record's row: its id, its data, its review at version 1.
+fn inserted_row<A: ReviewedRecord>(record: &A) -> Result<Vec<SqlValue>, StoreError> {
+    let r = record.reviewed();
+    let mut row = vec![r.id.to_string().into()];
+    row.extend(record.data_values());
+    row.extend([
+        r.review.estado().as_str().into(),
+        motivos_json(r.review.motivos_rechazo())?.into(),
+        r.fecha_creacion.timestamp_millis().into(),
+        r.fecha_actualizacion.timestamp_millis().into(),
+        1i64.into(),
+    ]);
+    Ok(row)
 }
 
 /// The [`StagedTable`] of a [`ReviewedRecord`].
@@ -59,13 +94,29 @@ impl<A: ReviewedRecord> StagedTable for ReviewedRows<A> {
     async fn insert(conn: &mut AnyConnection, nuevos: &[&A]) -> Result<(), StoreError> {
         let rows = nuevos
             .iter()
-            .map(|r| r.inserted_values())
+            .map(|r| inserted_row(*r))
             .collect::<Result<Vec<_>, _>>()?;
-        insert_rows(conn, A::TABLE.table, A::INSERTED, A::TABLE.kind, rows).await
+        let mut columns = vec!["id"];
+        columns.extend(A::DATA_COLUMNS);
+        columns.extend(REVIEW_COLUMNS);
+        insert_rows(conn, A::TABLE.table, &columns, A::TABLE.kind, rows).await
     }
 
+    // The data never changes after creation: the review does.
     async fn update(conn: &mut AnyConnection, cambiados: &[&A]) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<ReviewUpdate> = cambiados.iter().map(|r| r.review_update()).collect();
+        let rows: Vec<ReviewUpdate> = cambiados
+            .iter()
+            .map(|record| {
+                let r = record.reviewed();
+                ReviewUpdate {
+                    id: r.id,
+                    review: r.review,
+                    eliminado: r.eliminado,
+                    fecha_actualizacion: r.fecha_actualizacion,
+                    version: record.version(),
+                }
+            })
+            .collect();
         A::TABLE.update_reviews(conn, &rows).await
     }
 }

@@ -29,8 +29,14 @@ impl Drop for Telemetry {
 }
 
 pub fn init(format: &str) -> Telemetry {
-    let filter = EnvFilter::try_from_default_env()
+    let mut filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,pulsar=warn"));
+    let counting = counting_statements();
+    if counting {
+        // sqlx reports every statement at DEBUG on this target; the
+        // counter takes them, the log layer does not.
+        filter = filter.add_directive("sqlx::query=debug".parse().expect("a constant directive"));
+    }
     let fmt: BoxedLayer = if format == "json" {
         Box::new(
             tracing_subscriber::fmt::layer()
@@ -41,6 +47,9 @@ pub fn init(format: &str) -> Telemetry {
         Box::new(tracing_subscriber::fmt::layer().with_filter(UnionesDeUnMiembro))
     };
     let mut layers: Vec<BoxedLayer> = vec![fmt];
+    if counting {
+        layers.push(Box::new(StatementCounter));
+    }
     #[cfg_attr(not(feature = "otlp"), allow(unused_variables))]
     let provider = otlp_layer().map(|(layer, provider)| {
         layers.push(layer);
@@ -57,6 +66,29 @@ pub fn init(format: &str) -> Telemetry {
     }
 }
 
+/// `PROPALPES_COUNT_STATEMENTS=1`: every statement sqlx runs is counted in
+/// `propalpes_db_statements_total`, so `bench flow` shows statements per
+/// entity on SQLite too, where there is no `pg_stat_statements` (sqlx's
+/// transaction BEGIN/COMMIT are not statement events: commits are counted
+/// apart). Off by default: each statement then costs the event sqlx builds.
+fn counting_statements() -> bool {
+    std::env::var("PROPALPES_COUNT_STATEMENTS").as_deref() == Ok("1")
+}
+
+/// The statement events' target in sqlx.
+const SQLX_QUERY: &str = "sqlx::query";
+
+/// Counts sqlx's statement events (see [`counting_statements`]).
+struct StatementCounter;
+
+impl<S: tracing::Subscriber> Layer<S> for StatementCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _cx: Context<'_, S>) {
+        if event.metadata().target() == SQLX_QUERY {
+            metrics::counter!("propalpes_db_statements_total").increment(1);
+        }
+    }
+}
+
 /// The one-member unions of the contract are on purpose: a topic's
 /// envelope is one record whose `data` is a union of its message types,
 /// whether it has one or several (so every topic reads and evolves alike).
@@ -68,8 +100,10 @@ struct UnionesDeUnMiembro;
 const UNION_DE_UN_MIEMBRO: &str = "Union schema with just one member";
 
 impl<S> Filter<S> for UnionesDeUnMiembro {
-    fn enabled(&self, _meta: &tracing::Metadata<'_>, _cx: &Context<'_, S>) -> bool {
-        true
+    /// Statement events reach the log only as warnings (slow statements):
+    /// below that they are let through for the statement counter alone.
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _cx: &Context<'_, S>) -> bool {
+        meta.target() != SQLX_QUERY || *meta.level() <= tracing::Level::WARN
     }
 
     fn event_enabled(&self, event: &tracing::Event<'_>, _cx: &Context<'_, S>) -> bool {

@@ -110,7 +110,9 @@ impl Deployment {
         let base = format!("sqlite://{}/propalpes.db", self.dir.display());
         self.base = base.clone();
         self.projection_url = format!("sqlite://{}/propalpes_bff_web.db", self.dir.display());
-        self.spawn("all", &[("DATABASE_URL", base)])?;
+        // SQLite has no pg_stat_statements: the process counts its own.
+        let counting = ("PROPALPES_COUNT_STATEMENTS", "1".to_owned());
+        self.spawn("all", &[("DATABASE_URL", base), counting])?;
         Ok(())
     }
 
@@ -247,6 +249,17 @@ impl Deployment {
     /// Transactions committed so far across the processes, from their
     /// `propalpes_db_commits_total` counters.
     pub async fn commits(&self) -> f64 {
+        self.counter_total("propalpes_db_commits_total").await
+    }
+
+    /// Statements run so far, where the processes count them
+    /// (`PROPALPES_COUNT_STATEMENTS`, the embedded deployment).
+    pub async fn statements_counted(&self) -> f64 {
+        self.counter_total("propalpes_db_statements_total").await
+    }
+
+    /// The sum of a counter across the processes' `/metrics`.
+    async fn counter_total(&self, name: &str) -> f64 {
         let http = reqwest::Client::new();
         let mut total = 0.0;
         for service in &self.services {
@@ -260,7 +273,7 @@ impl Deployment {
             let text = response.text().await.unwrap_or_default();
             total += text
                 .lines()
-                .filter(|l| l.starts_with("propalpes_db_commits_total"))
+                .filter(|l| l.starts_with(name))
                 .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
                 .sum::<f64>();
         }

@@ -64,6 +64,8 @@ struct FlowResult {
     per_process: Vec<(String, f64)>,
     /// What the services ran on PostgreSQL (distributed).
     statements: Option<super::statements::Statements>,
+    /// Statements the processes counted themselves (embedded, SQLite).
+    counted_statements: f64,
 }
 
 impl FlowResult {
@@ -148,7 +150,10 @@ impl FlowResult {
                     println!("    {:>6.3} ms  {text}", ms / self.entities as f64);
                 }
             }
-            None => println!("  statements per entity: PostgreSQL runs only (pg_stat_statements)"),
+            None => println!(
+                "  statements per entity (counted by the process, BEGIN/COMMIT apart: see commits): {:.1}",
+                self.counted_statements / self.entities as f64
+            ),
         }
         for stage in &self.stages {
             println!("  {stage}");
@@ -330,6 +335,7 @@ async fn measure(
         None => None,
     };
     let commits_before = deployment.commits().await;
+    let counted_before = deployment.statements_counted().await;
     let machine_before = machine_ticks();
     let others_before = others_cpu();
     let sent = drive(
@@ -357,6 +363,7 @@ async fn measure(
     let machine_busy = (machine_after.0 - machine_before.0) as f64
         / (machine_after.1 - machine_before.1).max(1) as f64;
     let commits = deployment.commits().await - commits_before;
+    let counted_statements = deployment.statements_counted().await - counted_before;
     let first_sent = sent.values().min().copied().unwrap_or(0);
     let last_final = finals.values().max().copied().unwrap_or(first_sent);
     let mut latencies: Vec<i64> = finals
@@ -381,6 +388,7 @@ async fn measure(
         stages,
         per_process,
         statements,
+        counted_statements,
     })
 }
 

@@ -9,6 +9,7 @@
 use std::marker::PhantomData;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -17,7 +18,6 @@ use super::sql_values::{ReviewUpdate, ReviewedTable, SqlValue, insert_rows, moti
 use super::staging::StagedTable;
 use crate::seedwork::application::{Repository, StoreError};
 use crate::seedwork::domain::{AggregateRoot, EntityId, Review};
-use chrono::{DateTime, Utc};
 
 /// What a context says of its reviewed record's storage.
 pub trait ReviewedRecord: AggregateRoot + Clone + Send + Sync + 'static {

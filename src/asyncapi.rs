@@ -204,7 +204,10 @@ fn carta_muerta(topic: &str, version: u32) -> Value {
 fn operaciones(registry: &SchemaRegistry) -> Value {
     let mut ops = Map::new();
     for (servicio, canal, sentido) in flujos::FLUJOS {
-        if registry.topic(canal.trim_end_matches("-DLQ")).is_none() {
+        if registry
+            .topic(canal.trim_end_matches(crate::seedwork::infrastructure::DEAD_LETTER_SUFFIX))
+            .is_none()
+        {
             continue;
         }
         let (accion, verbo) = match sentido {

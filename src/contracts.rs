@@ -59,7 +59,7 @@ pub mod topics {
 
     /// Where a topic's dead letters go.
     pub fn dead_letters(topic: &str) -> String {
-        format!("{topic}-DLQ")
+        crate::seedwork::infrastructure::dead_letter_topic(topic)
     }
 
     /// Whether a topic's consumers dead-letter what they cannot apply.

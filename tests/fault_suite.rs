@@ -286,7 +286,7 @@ fn steady_load(
                 } else {
                     (
                         "DatosGeograficos",
-                        json!({"query": "mutation($i: CrearPropiedadInput!) { crearPropiedad(input: $i) { idComando idEntidad } }",
+                        json!({"query": "mutation($i: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $i) { idComando idEntidad } }",
                                "variables": {"i": {"nombrePropiedad": format!("P{sent}"),
                                    "latitud": if incomplete { "95" } else { "4.6" }, "longitud": "-74.1"}}}),
                     )

@@ -35,7 +35,7 @@ fn creation(i: usize) -> Value {
         })
     } else {
         json!({
-            "query": "mutation($i: CrearPropiedadInput!) { crearPropiedad(input: $i) { idEntidad } }",
+            "query": "mutation($i: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $i) { idEntidad } }",
             "variables": {"i": {
                 "nombrePropiedad": format!("Lote {i}"),
                 "latitud": if incomplete { "95".to_owned() } else { "4.6".to_owned() },

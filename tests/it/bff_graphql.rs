@@ -785,3 +785,51 @@ async fn two_hundred_mutations_to_subscription_push() {
         "every company was pushed in a final state"
     );
 }
+
+/// `crearDatosGeograficos` is the mutation's name; `crearPropiedad`, its
+/// first and misleading one, still works for one release, deprecated.
+#[tokio::test]
+async fn crear_propiedad_is_a_deprecated_alias_of_crear_datos_geograficos() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let campos =
+        json!({"input": {"nombrePropiedad": "Casa", "latitud": "4.6", "longitud": "-74.1"}});
+    let nuevo = gql(
+        &app,
+        None,
+        "mutation($input: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $input) { idEntidad } }",
+        campos.clone(),
+    )
+    .await;
+    assert!(
+        nuevo["data"]["crearDatosGeograficos"]["idEntidad"].is_string(),
+        "{nuevo}"
+    );
+    let viejo = gql(
+        &app,
+        None,
+        "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idEntidad } }",
+        campos,
+    )
+    .await;
+    assert!(
+        viejo["data"]["crearPropiedad"]["idEntidad"].is_string(),
+        "{viejo}"
+    );
+    let campos_de_mutation = gql(
+        &app,
+        None,
+        r#"{ __type(name: "Mutation") { fields(includeDeprecated: true) { name isDeprecated } } }"#,
+        json!({}),
+    )
+    .await;
+    let deprecada = |nombre: &str| {
+        campos_de_mutation["data"]["__type"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|f| f["name"] == nombre)
+            .map(|f| f["isDeprecated"].clone())
+    };
+    assert_eq!(deprecada("crearPropiedad"), Some(json!(true)));
+    assert_eq!(deprecada("crearDatosGeograficos"), Some(json!(false)));
+}

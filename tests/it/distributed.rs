@@ -117,7 +117,7 @@ async fn five_hundred_commands_through_the_bff_across_processes() {
                        "variables": {"i": {"nombre": format!("C{i}"), "email": email, "identificacion": "9"}}})
             } else {
                 let lat = if i % 3 == 0 { "95" } else { "4.6" };
-                json!({"query": "mutation($i: CrearPropiedadInput!) { crearPropiedad(input: $i) { estado } }",
+                json!({"query": "mutation($i: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $i) { estado } }",
                        "variables": {"i": {"nombrePropiedad": format!("P{i}"), "latitud": lat, "longitud": "-74"}}})
             };
             let r: Value = http.post(&url).json(&body).send().await.expect("post").json().await.expect("json");

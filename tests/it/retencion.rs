@@ -308,7 +308,7 @@ async fn drive_the_flow(app: &TestApp, companies: usize) {
     gql(
         app,
         None,
-        "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idEntidad } }",
+        "mutation($input: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $input) { idEntidad } }",
         json!({"input": {"nombrePropiedad": "Casa", "latitud": "95", "longitud": "-74"}}),
     )
     .await;

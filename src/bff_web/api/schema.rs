@@ -13,16 +13,16 @@ use super::operaciones::{
     Operaciones, ResultadoReintento, Sesion, operaciones, reintentar, sesion, token_de_desarrollo,
 };
 use super::types::{
-    Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput, CrearPropiedadInput,
-    DatosGeograficos, Estado, EstadoDeComando, FiltroHallazgo, Orden, Propiedad,
-    RegistrarPropiedadInput, RegistroPropiedad, TipoEntidad,
+    Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput,
+    CrearDatosGeograficosInput, CrearPropiedadInput, DatosGeograficos, Estado, EstadoDeComando,
+    FiltroHallazgo, Orden, Propiedad, RegistrarPropiedadInput, RegistroPropiedad, TipoEntidad,
 };
 use crate::bff_web::application::EnviarComandos;
 use crate::bff_web::application::{
     Cambio, ComandoSaliente, Operaciones as OperacionesPort, Proyecciones, TipoRegistro,
 };
 use crate::bff_web::domain::Revision;
-use crate::seedwork::application::Authenticator;
+use crate::seedwork::application::{Authenticator, StoreError};
 use crate::seedwork::domain::Accion;
 use crate::seedwork::domain::{BoundedText, EntityId, FieldError, Motivos, Principal};
 
@@ -107,7 +107,7 @@ where
     .await
 }
 
-fn store_err(e: crate::seedwork::application::StoreError) -> async_graphql::Error {
+fn store_err(e: StoreError) -> async_graphql::Error {
     store(e)
 }
 
@@ -290,21 +290,24 @@ impl Query {
     ) -> async_graphql::Result<Vec<ConteoFaltante>> {
         autorizar(ctx, Accion::Consultar)?;
         let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
-        Ok(store
-            .reporte_faltantes()
-            .await
-            .map_err(store_err)?
-            .into_iter()
-            .map(|(tipo, campo, problema, total)| ConteoFaltante {
-                tipo_entidad: TipoRegistro::parse(&tipo)
-                    .unwrap_or(TipoRegistro::Compania)
-                    .into(),
+        let filas = store.reporte_faltantes().await.map_err(store_err)?;
+        let mut conteos = Vec::with_capacity(filas.len());
+        for (tipo, campo, problema, total) in filas {
+            // An unknown type is stored wrongly: an error, not a company.
+            let tipo = TipoRegistro::parse(&tipo).ok_or_else(|| {
+                store_err(StoreError::Backend(format!(
+                    "stored audit has unknown tipo_entidad {tipo:?}"
+                )))
+            })?;
+            conteos.push(ConteoFaltante {
+                tipo_entidad: tipo.into(),
                 explicacion: super::explicaciones::explicar(&campo, &problema),
                 campo,
                 problema,
                 total,
-            })
-            .collect())
+            });
+        }
+        Ok(conteos)
     }
 
     /// Who is signed in and what they may do.
@@ -496,12 +499,25 @@ impl Mutation {
         .await
     }
 
-    /// Registers a property's geographic data alone (operador):
-    /// `CrearDatosGeograficos`. `registrarPropiedad` registers the property too.
+    /// `crearDatosGeograficos` by its first, misleading name: kept for one
+    /// release.
+    #[graphql(
+        deprecation = "use crearDatosGeograficos: it creates a property's geographic data, not the property"
+    )]
     async fn crear_propiedad(
         &self,
         ctx: &Context<'_>,
         input: CrearPropiedadInput,
+    ) -> async_graphql::Result<ComandoAceptado> {
+        self.crear_datos_geograficos(ctx, input.into()).await
+    }
+
+    /// Registers a property's geographic data alone (operador):
+    /// `CrearDatosGeograficos`. `registrarPropiedad` registers the property too.
+    async fn crear_datos_geograficos(
+        &self,
+        ctx: &Context<'_>,
+        input: CrearDatosGeograficosInput,
     ) -> async_graphql::Result<ComandoAceptado> {
         autorizar(ctx, Accion::Crear)?;
         let mut campos = BTreeMap::from([

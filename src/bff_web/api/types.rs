@@ -436,6 +436,21 @@ pub struct CrearCompaniaInput {
     pub telefono: String,
 }
 
+/// A property's geographic data, alone.
+#[derive(InputObject)]
+pub struct CrearDatosGeograficosInput {
+    #[graphql(default)]
+    pub nombre_propiedad: String,
+    #[graphql(default)]
+    pub latitud: String,
+    #[graphql(default)]
+    pub longitud: String,
+    #[graphql(default)]
+    pub direccion: String,
+}
+
+/// The input of `crearPropiedad`, deprecated with it (the same fields as
+/// `CrearDatosGeograficosInput`).
 #[derive(InputObject)]
 pub struct CrearPropiedadInput {
     #[graphql(default)]
@@ -446,6 +461,17 @@ pub struct CrearPropiedadInput {
     pub longitud: String,
     #[graphql(default)]
     pub direccion: String,
+}
+
+impl From<CrearPropiedadInput> for CrearDatosGeograficosInput {
+    fn from(i: CrearPropiedadInput) -> Self {
+        Self {
+            nombre_propiedad: i.nombre_propiedad,
+            latitud: i.latitud,
+            longitud: i.longitud,
+            direccion: i.direccion,
+        }
+    }
 }
 
 /// A property and its geographic data, registered as one saga.

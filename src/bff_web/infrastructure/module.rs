@@ -37,10 +37,7 @@ impl BffModule {
         check_contract(&codec)?;
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let proyecciones = SqlProyecciones::new(storage.db.clone());
-        let completadas = proyecciones
-            .completar_busqueda()
-            .await
-            .map_err(|e| InfraError::Bus(e.to_string()))?;
+        let completadas = proyecciones.completar_busqueda().await?;
         if completadas > 0 {
             tracing::info!(
                 completadas,

@@ -11,9 +11,9 @@ use crate::bff_web::application::{
 };
 use crate::bff_web::domain::{Decision, EstadoComando};
 use crate::contracts::{topics, types};
-use crate::seedwork::application::{HandleError, Message, StoreError, TransactionalHandler};
-use crate::seedwork::infrastructure::SqlUnitOfWork;
+use crate::seedwork::application::{HandleError, Message, TransactionalHandler};
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
+use crate::seedwork::infrastructure::{SqlUnitOfWork, is_dead_letter_topic};
 
 /// What the projector reads from each registered-record event topic.
 struct Fuente {
@@ -202,10 +202,6 @@ pub struct Anotacion {
     pub suceso: Suceso,
 }
 
-fn retry(e: StoreError) -> HandleError {
-    e.into()
-}
-
 impl Projector {
     pub fn new(
         store: SqlProyecciones,
@@ -241,7 +237,7 @@ impl Projector {
         message: &Message,
         uow: &mut SqlUnitOfWork,
     ) -> Result<Proyectado, HandleError> {
-        if message.topic.ends_with("-DLQ") {
+        if is_dead_letter_topic(&message.topic) {
             return Ok(Self::comando_fallido(message));
         }
         let decoded = self.codec.decode_consumed(message)?;
@@ -379,12 +375,12 @@ impl Projector {
                 .store
                 .registro_en_revision(uow, tipo, &vista.id_entidad, vista.fecha)
                 .await
-                .map_err(retry)?,
+                .map_err(HandleError::from)?,
             Some(_) => self
                 .store
                 .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
                 .await
-                .map_err(retry)?,
+                .map_err(HandleError::from)?,
         };
         Ok(registro.map(Cambio::Registro).into_iter().collect())
     }
@@ -416,7 +412,7 @@ impl Projector {
             self.store
                 .registro_terminado(uow, &r.id_propiedad, estado, error.as_deref())
                 .await
-                .map_err(retry)?;
+                .map_err(HandleError::from)?;
         }
         let vista = RegistroPropiedadVista {
             id_propiedad: r.id_propiedad,
@@ -439,7 +435,7 @@ impl Projector {
         );
         let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::from)?;
         let mut proyectado = Proyectado::sin_historia(
             changed
                 .then_some(Cambio::RegistroPropiedad(vista))
@@ -531,7 +527,11 @@ impl TransactionalHandler for Projector {
             .iter()
             .filter_map(|p| p.escritura.as_ref())
             .collect();
-        let cambiados = self.store.escribir(uow, &escrituras).await.map_err(retry)?;
+        let cambiados = self
+            .store
+            .escribir(uow, &escrituras)
+            .await
+            .map_err(HandleError::from)?;
         proyectados.push(Proyectado::sin_historia(
             cambiados.into_iter().map(Cambio::Registro).collect(),
         ));
@@ -539,7 +539,10 @@ impl TransactionalHandler for Projector {
             .iter()
             .filter_map(|p| p.anotacion.as_ref())
             .collect();
-        self.store.sucesos(uow, &anotaciones).await.map_err(retry)?;
+        self.store
+            .sucesos(uow, &anotaciones)
+            .await
+            .map_err(HandleError::from)?;
         let terminados: Vec<&ComandoTerminado> = proyectados
             .iter()
             .filter_map(|p| p.terminado.as_ref())
@@ -547,7 +550,7 @@ impl TransactionalHandler for Projector {
         self.store
             .comandos_terminados(uow, &terminados)
             .await
-            .map_err(retry)
+            .map_err(HandleError::from)
     }
 
     fn committed(&self, proyectados: Vec<Proyectado>) {

@@ -71,10 +71,7 @@ pub async fn rebuild(
 }
 
 async fn vaciar(store: &SqlProyecciones) -> Result<(), InfraError> {
-    store
-        .vaciar(&[SERVICE])
-        .await
-        .map_err(|e| InfraError::Bus(e.to_string()))
+    Ok(store.vaciar(&[SERVICE]).await?)
 }
 
 async fn open_sources(log: EventLog<'_>) -> Result<Vec<Box<dyn LogSource>>, InfraError> {

@@ -90,14 +90,17 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn tipo_of(s: &str) -> TipoRegistro {
-    TipoRegistro::parse(s).unwrap_or(TipoRegistro::DatosGeograficos)
+/// A stored record type; an unknown one is a corrupt row, never taken for
+/// another type.
+pub(super) fn tipo_of(s: &str) -> Result<TipoRegistro, StoreError> {
+    TipoRegistro::parse(s)
+        .ok_or_else(|| StoreError::Backend(format!("stored registro has unknown tipo {s:?}")))
 }
 
 pub(super) fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     Ok(RegistroVista {
-        tipo: tipo_of(&text("tipo")?),
+        tipo: tipo_of(&text("tipo")?)?,
         id: text("id")?,
         campos: serde_json::from_str(&text("campos")?).map_err(json_err)?,
         estado: text("estado")?,

@@ -13,6 +13,8 @@ pub enum InfraError {
     Schema { file: String, reason: String },
     #[error("bus: {0}")]
     Bus(String),
+    #[error("storage: {0}")]
+    Store(#[from] crate::seedwork::application::StoreError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
     #[error("configuration: {0}")]

@@ -32,7 +32,10 @@ pub use errors::InfraError;
 pub use jwt::{AuthConfig, mint_token, mint_token_with};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
-pub use pulsar_bus::{PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic, to_bus_message};
+pub use pulsar_bus::{
+    DEAD_LETTER_SUFFIX, PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic,
+    is_dead_letter_topic, to_bus_message,
+};
 pub use retention::{Pruner, RetentionPolicy};
 pub use sql_unit_of_work::{
     NOTIFY_EVERY_MS, OUTBOX_CHANNEL, OtherInstances, SqlUnitOfWork, SqlUnitOfWorkFactory,

@@ -52,7 +52,15 @@ impl PulsarConfig {
 }
 
 pub fn dead_letter_topic(topic: &str) -> String {
-    format!("{topic}-DLQ")
+    format!("{topic}{DEAD_LETTER_SUFFIX}")
+}
+
+/// What ends a dead-letter topic's name (`<topic>-DLQ`, on either bus).
+pub const DEAD_LETTER_SUFFIX: &str = "-DLQ";
+
+/// Whether `topic` holds another topic's dead letters.
+pub fn is_dead_letter_topic(topic: &str) -> bool {
+    topic.ends_with(DEAD_LETTER_SUFFIX)
 }
 
 type SharedProducer = Arc<Mutex<Producer<TokioExecutor>>>;
@@ -476,7 +484,7 @@ impl MessageBus for PulsarBus {
     ) -> Result<(), BusError> {
         // Fail fast on a topic without schema rather than at the first
         // message; dead-letter topics carry raw bytes (version 0).
-        let version = if topic.ends_with("-DLQ") {
+        let version = if is_dead_letter_topic(topic) {
             0
         } else {
             self.inner

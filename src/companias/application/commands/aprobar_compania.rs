@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::types;
@@ -77,7 +77,7 @@ where
             .await?
             .ok_or(AprobarCompaniaError::NoEncontrada(command.id))?;
         compania.aprobar(command.revision.as_deref(), Utc::now())?;
-        guardar_y_publicar::<_, _, AprobarCompaniaError>(
+        guardar_con_eventos::<_, _, AprobarCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
 use crate::contracts::types;
@@ -68,7 +68,7 @@ where
             return Err(CrearCompaniaError::YaExiste(command.id));
         }
         let mut compania = Compania::registrar(command.id, command.datos, Utc::now());
-        guardar_y_publicar::<_, _, CrearCompaniaError>(
+        guardar_con_eventos::<_, _, CrearCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

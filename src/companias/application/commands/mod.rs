@@ -21,7 +21,7 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::AggregateRoot;
 
 /// Saves the company if it recorded events, and stages them for the outbox.
-async fn guardar_y_publicar<R, E, Er>(
+async fn guardar_con_eventos<R, E, Er>(
     repository: &R,
     eventos: &E,
     uow: &mut R::Uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::types;
@@ -78,7 +78,7 @@ where
             .await?
             .ok_or(RechazarCompaniaError::NoEncontrada(command.id))?;
         compania.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
-        guardar_y_publicar::<_, _, RechazarCompaniaError>(
+        guardar_con_eventos::<_, _, RechazarCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
@@ -78,7 +78,7 @@ where
             .await?
             .ok_or(AprobarDatosGeograficosError::NoEncontrada(command.id))?;
         datos.aprobar(command.revision.as_deref(), Utc::now())?;
-        guardar_y_publicar::<_, _, AprobarDatosGeograficosError>(
+        guardar_con_eventos::<_, _, AprobarDatosGeograficosError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos, DatosGeograficosEvent};
@@ -68,7 +68,7 @@ where
             return Err(CrearDatosGeograficosError::YaExiste(command.id));
         }
         let mut datos = DatosGeograficos::registrar(command.id, command.datos, Utc::now());
-        guardar_y_publicar::<_, _, CrearDatosGeograficosError>(
+        guardar_con_eventos::<_, _, CrearDatosGeograficosError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
@@ -69,7 +69,7 @@ where
             return Ok(());
         };
         datos.eliminar(&command.motivo, Utc::now());
-        guardar_y_publicar::<_, _, EliminarDatosGeograficosError>(
+        guardar_con_eventos::<_, _, EliminarDatosGeograficosError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
@@ -79,7 +79,7 @@ where
             .await?
             .ok_or(RechazarDatosGeograficosError::NoEncontrada(command.id))?;
         datos.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
-        guardar_y_publicar::<_, _, RechazarDatosGeograficosError>(
+        guardar_con_eventos::<_, _, RechazarDatosGeograficosError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::{DatosPropiedad, Propiedad, PropiedadEvent};
@@ -92,7 +92,7 @@ where
             });
         }
         let mut datos = Propiedad::registrar(command.id, command.datos, Utc::now());
-        guardar_y_publicar::<_, _, CrearPropiedadError>(
+        guardar_con_eventos::<_, _, CrearPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

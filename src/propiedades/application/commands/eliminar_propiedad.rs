@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::PropiedadEvent;
@@ -69,7 +69,7 @@ where
             return Ok(());
         };
         datos.eliminar(&command.motivo, Utc::now());
-        guardar_y_publicar::<_, _, EliminarPropiedadError>(
+        guardar_con_eventos::<_, _, EliminarPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

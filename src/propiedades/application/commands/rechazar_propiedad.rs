@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_y_publicar;
+use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::PropiedadEvent;
@@ -79,7 +79,7 @@ where
             .await?
             .ok_or(RechazarPropiedadError::NoEncontrada(command.id))?;
         datos.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
-        guardar_y_publicar::<_, _, RechazarPropiedadError>(
+        guardar_con_eventos::<_, _, RechazarPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),
             uow,

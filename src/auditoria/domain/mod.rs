@@ -11,7 +11,7 @@ mod saga;
 
 pub use auditoria::{Auditoria, AuditoriaCompletada, AuditoriaRestaurada, TransicionAuditoria};
 pub use registro_propiedad::{
-    Accion, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
+    AccionDeRegistro, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
     RegistroPropiedad, RegistroSnapshot, Veredicto,
 };
 pub use reglas::{

@@ -151,7 +151,7 @@ pub struct Hito {
 
 /// What the handler must do after a step.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Accion {
+pub enum AccionDeRegistro {
     /// Send (or re-send) this command.
     Enviar(Envio),
     /// Start the decision saga of one part (approve or reject it).
@@ -228,7 +228,7 @@ impl RegistroPropiedad {
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
-    ) -> (Self, Accion) {
+    ) -> (Self, AccionDeRegistro) {
         let envio = Envio {
             comando: ComandoRegistro::CrearPropiedad,
             id_comando,
@@ -254,7 +254,7 @@ impl RegistroPropiedad {
             },
         };
         registro.anotar(Paso::CrearPropiedad, "enviado", None, ahora);
-        (registro, Accion::Enviar(envio))
+        (registro, AccionDeRegistro::Enviar(envio))
     }
 
     pub fn restore(state: RegistroSnapshot) -> Self {
@@ -317,7 +317,7 @@ impl RegistroPropiedad {
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
-    ) -> Accion {
+    ) -> AccionDeRegistro {
         let envio = Envio {
             comando,
             id_comando,
@@ -325,7 +325,7 @@ impl RegistroPropiedad {
             proximo_intento: ahora + timeout,
         };
         self.state.envio = Some(envio.clone());
-        Accion::Enviar(envio)
+        AccionDeRegistro::Enviar(envio)
     }
 
     fn terminar(&mut self, estado: EstadoRegistro, ahora: DateTime<Utc>) {
@@ -376,7 +376,7 @@ impl RegistroPropiedad {
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         if !self.crear_parte(tipo) {
             return Vec::new();
         }
@@ -395,7 +395,7 @@ impl RegistroPropiedad {
         tipo: TipoEntidad,
         id_comando: String,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         if !self.crear_parte(tipo) {
             return Vec::new();
         }
@@ -429,7 +429,7 @@ impl RegistroPropiedad {
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         if !self.espera_revision(tipo) {
             return Vec::new();
         }
@@ -446,7 +446,7 @@ impl RegistroPropiedad {
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         self.parte_mut(tipo).auditoria = Some(veredicto.clone());
         let (resultado, detalle) = match veredicto.aprobada {
             true => ("aprobada", None),
@@ -480,7 +480,7 @@ impl RegistroPropiedad {
         tipo: TipoEntidad,
         id_comando: String,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         let motivo = format!(
             "registro {}: {}",
             self.state.estado,
@@ -501,7 +501,7 @@ impl RegistroPropiedad {
         );
         // Not tracked by the saga's single in-flight slot: the outbox
         // delivers it, and the receiver's inbox applies it once.
-        vec![Accion::Enviar(Envio {
+        vec![AccionDeRegistro::Enviar(Envio {
             comando,
             id_comando,
             intentos: 1,
@@ -511,7 +511,7 @@ impl RegistroPropiedad {
 
     /// Steps 3 and 4 are done: both approved, or both rejected, the one
     /// that passed by compensation with the cause.
-    fn decidir(&mut self, ahora: DateTime<Utc>) -> Vec<Accion> {
+    fn decidir(&mut self, ahora: DateTime<Utc>) -> Vec<AccionDeRegistro> {
         let s = &self.state;
         let (Some(p), Some(d)) = (&s.propiedad.auditoria, &s.datos_geograficos.auditoria) else {
             return Vec::new();
@@ -534,7 +534,7 @@ impl RegistroPropiedad {
                     (Some(_), false) => (Decision::Rechazar, v.motivos),
                     (Some(causa), true) => (Decision::Rechazar, vec![causa.clone()]),
                 };
-                Accion::Decidir {
+                AccionDeRegistro::Decidir {
                     tipo,
                     id_entidad: id.to_string(),
                     decision,
@@ -648,7 +648,7 @@ impl RegistroPropiedad {
         timeout: Duration,
         id_compensacion: String,
         ahora: DateTime<Utc>,
-    ) -> Vec<Accion> {
+    ) -> Vec<AccionDeRegistro> {
         let Some(envio) = self.state.envio.as_mut() else {
             return Vec::new();
         };
@@ -657,7 +657,7 @@ impl RegistroPropiedad {
             envio.intentos += 1;
             envio.proximo_intento = ahora + timeout * 2i32.saturating_pow(envio.intentos - 1);
             self.state.ultimo_error = Some(format!("no reply before attempt {}", envio.intentos));
-            return vec![Accion::Enviar(envio.clone())];
+            return vec![AccionDeRegistro::Enviar(envio.clone())];
         }
         let envio = envio.clone();
         let sin_respuesta = format!(
@@ -737,27 +737,27 @@ mod tests {
         }
     }
 
-    fn comandos(acciones: &[Accion]) -> Vec<ComandoRegistro> {
+    fn comandos(acciones: &[AccionDeRegistro]) -> Vec<ComandoRegistro> {
         acciones
             .iter()
             .filter_map(|a| match a {
-                Accion::Enviar(e) => Some(e.comando.clone()),
-                Accion::Decidir { .. } => None,
+                AccionDeRegistro::Enviar(e) => Some(e.comando.clone()),
+                AccionDeRegistro::Decidir { .. } => None,
             })
             .collect()
     }
 
-    fn decisiones(acciones: &[Accion]) -> Vec<(TipoEntidad, Decision, Vec<String>)> {
+    fn decisiones(acciones: &[AccionDeRegistro]) -> Vec<(TipoEntidad, Decision, Vec<String>)> {
         acciones
             .iter()
             .filter_map(|a| match a {
-                Accion::Decidir {
+                AccionDeRegistro::Decidir {
                     tipo,
                     decision,
                     motivos,
                     ..
                 } => Some((*tipo, *decision, motivos.clone())),
-                Accion::Enviar(_) => None,
+                AccionDeRegistro::Enviar(_) => None,
             })
             .collect()
     }
@@ -884,7 +884,7 @@ mod tests {
         r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
         let resent = r.vencer(2, timeout(), "x".into(), now());
         assert_eq!(comandos(&resent), [ComandoRegistro::CrearDatosGeograficos]);
-        let Accion::Enviar(e) = &resent[0] else {
+        let AccionDeRegistro::Enviar(e) = &resent[0] else {
             panic!()
         };
         assert_eq!(e.id_comando, "c-2", "a re-send keeps the command id");

@@ -16,7 +16,7 @@ use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
 use crate::seedwork::infrastructure::{SqlUnitOfWork, is_dead_letter_topic};
 
 /// What the projector reads from each registered-record event topic.
-struct Fuente {
+struct FuenteDeRegistros {
     tipo: TipoRegistro,
     topic: &'static str,
     id_field: &'static str,
@@ -29,8 +29,8 @@ struct Fuente {
     campos: &'static [&'static str],
 }
 
-const FUENTES: [Fuente; 3] = [
-    Fuente {
+const FUENTES: [FuenteDeRegistros; 3] = [
+    FuenteDeRegistros {
         tipo: TipoRegistro::Compania,
         topic: topics::EVENTOS_COMPANIAS,
         id_field: "id_compania",
@@ -40,7 +40,7 @@ const FUENTES: [Fuente; 3] = [
         eliminado: None,
         campos: &["nombre", "email", "identificacion", "pais", "telefono"],
     },
-    Fuente {
+    FuenteDeRegistros {
         tipo: TipoRegistro::DatosGeograficos,
         topic: topics::EVENTOS_GEOGRAFICOS,
         id_field: "id_datos_geograficos",
@@ -50,7 +50,7 @@ const FUENTES: [Fuente; 3] = [
         eliminado: None,
         campos: &["nombre_propiedad", "latitud", "longitud", "direccion"],
     },
-    Fuente {
+    FuenteDeRegistros {
         tipo: TipoRegistro::Propiedad,
         topic: topics::EVENTOS_PROPIEDADES,
         id_field: "id_propiedad",
@@ -269,7 +269,7 @@ impl Projector {
     /// A source context's event: the record created, decided or
     /// eliminated (written at the end of the run).
     fn registro_de_fuente(
-        fuente: &Fuente,
+        fuente: &FuenteDeRegistros,
         id: String,
         eliminado: bool,
         decoded: &Decoded,
@@ -447,7 +447,7 @@ impl Projector {
     }
 
     /// Created: the BFF's creation command (its causation) is done.
-    fn registro_creado(fuente: &Fuente, id: String, decoded: &Decoded) -> Proyectado {
+    fn registro_creado(fuente: &FuenteDeRegistros, id: String, decoded: &Decoded) -> Proyectado {
         let fecha = decoded
             .number("fecha_creacion")
             .map_or(decoded.header.time_millis, |n| n as i64);
@@ -475,7 +475,7 @@ impl Projector {
     /// Approved or rejected: every matching decision the BFF accepted for
     /// the record is done (including the one that caused it).
     fn registro_decidido(
-        fuente: &Fuente,
+        fuente: &FuenteDeRegistros,
         id: String,
         decision: Decision,
         decoded: &Decoded,

@@ -9,8 +9,8 @@ use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
-    Accion, Auditoria, Orden, RegistroPropiedad, ReglasRevision, Saga, TipoEntidad, Veredicto,
-    referencias,
+    AccionDeRegistro, Auditoria, Orden, RegistroPropiedad, ReglasRevision, Saga, TipoEntidad,
+    Veredicto, referencias,
 };
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
@@ -147,7 +147,7 @@ pub(super) async fn ejecutar<S, M, E>(
     messages: &M,
     uow: &mut S::Uow,
     registro: &RegistroPropiedad,
-    acciones: Vec<Accion>,
+    acciones: Vec<AccionDeRegistro>,
     ctx: &CommandContext,
     policy: SagaPolicy,
 ) -> Result<(), E>
@@ -160,11 +160,11 @@ where
     let correlation = registro.id().to_string();
     for accion in acciones {
         match accion {
-            Accion::Enviar(envio) => {
+            AccionDeRegistro::Enviar(envio) => {
                 let ctx = registro_context(&envio, &correlation, Some(&ctx.command_id));
                 uow.add_message(messages.comando_registro(registro, &envio, &ctx)?);
             }
-            Accion::Decidir {
+            AccionDeRegistro::Decidir {
                 tipo,
                 id_entidad,
                 decision,

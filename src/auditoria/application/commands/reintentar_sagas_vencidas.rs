@@ -135,7 +135,7 @@ where
         &self,
         uow: &mut S::Uow,
         registro: &RegistroPropiedad,
-        acciones: Vec<crate::auditoria::domain::Accion>,
+        acciones: Vec<crate::auditoria::domain::AccionDeRegistro>,
         ctx: &CommandContext,
     ) -> Result<(), ReintentarSagasVencidasError> {
         ejecutar(

@@ -1,10 +1,10 @@
 //! Group commit at the edge: concurrent callers of one command share
-//! transactions. A committer takes what has queued (up to
-//! [`GroupCommit::MAX_GROUP`] commands), runs each through its handler in one
-//! unit of work, commits once and only then answers each caller with its
-//! own result. An empty queue is no wait: a lone command is dispatched at
-//! once, so latency at low load does not grow; under load the commands that
-//! arrive while a group commits form the next one.
+//! transactions. A committer takes what has queued (up to [`MAX_GROUP`]
+//! commands), runs each through its handler in one unit of work, commits
+//! once and only then answers each caller with its own result. An empty
+//! queue is no wait: a lone command is dispatched at once, so latency at
+//! low load does not grow; under load the commands that arrive while a
+//! group commits form the next one.
 //!
 //! A command that fails never fails its neighbours: the group's transaction
 //! is rolled back, the failing command is run alone (its answer is what it
@@ -33,7 +33,9 @@ struct Job<C: Command, E> {
 }
 
 /// The queue of one command type (answered with its handler's error `E`)
-/// and the committers that drain it.
+/// and the committers that drain it. Unbounded: each job is a caller
+/// waiting for its answer, so the queue is bounded by the requests the
+/// server lets in at once.
 pub struct GroupCommit<C: Command, E> {
     queue: mpsc::UnboundedSender<Job<C, E>>,
 }

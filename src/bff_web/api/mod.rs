@@ -10,6 +10,7 @@ mod operaciones;
 mod routes;
 mod schema;
 mod types;
+mod ui_files;
 mod ws;
 
 pub use routes::router;

@@ -89,19 +89,8 @@ pub fn router(
     let router = Router::new()
         .route("/graphql", graphql_routes)
         .route("/graphql/ws", get(ws))
-        .route(
-            "/",
-            get(|| async { Html(pagina("index.html", include_str!("ui/index.html"))) }),
-        )
-        .route(
-            "/app.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript")],
-                    pagina("app.js", include_str!("ui/app.js")),
-                )
-            }),
-        )
+        .route("/", get(super::ui_files::indice))
+        .route("/ui/{nombre}", get(super::ui_files::modulo))
         .with_state(state);
     (router, loader_batches)
 }
@@ -137,14 +126,6 @@ fn cors(origenes: &Origenes) -> Option<tower_http::cors::CorsLayer> {
             .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
     })
-}
-
-/// The web page's files are compiled in; `BFF_UI_DIR` serves them from
-/// disk instead, so the page can be edited without a rebuild.
-fn pagina(nombre: &str, compilada: &'static str) -> String {
-    std::env::var_os("BFF_UI_DIR")
-        .and_then(|dir| std::fs::read_to_string(std::path::Path::new(&dir).join(nombre)).ok())
-        .unwrap_or_else(|| compilada.to_owned())
 }
 
 async fn graphiql() -> Html<&'static str> {

@@ -1,0 +1,107 @@
+// Dead letters one by one: each an expandable row with what is known of
+// it and its error, retried alone; a topic's retry asks first, naming how
+// many it will touch; each outcome is shown next to what was retried.
+import { el, cell, celdaFecha, setStatus } from "./dom.js";
+import { gql, mensaje, REINTENTAR } from "./gql.js";
+import { plural, sufijo } from "./textos.js";
+
+let ganchos = { alCambiar: () => {} };
+let tabla = null;
+// Outcomes by topic or by letter id, kept across refreshes.
+const resultados = new Map();
+
+export function construir(g) {
+  ganchos = { ...ganchos, ...g };
+  tabla = document.getElementById("tabla-cartas-muertas");
+}
+
+export function mostrar(cartasMuertas) {
+  tabla.querySelectorAll("tbody").forEach((t) => t.remove());
+  const porTopic = new Map();
+  for (const c of cartasMuertas) porTopic.set(c.topic, [...(porTopic.get(c.topic) || []), c]);
+  for (const [topic, delTopic] of porTopic) {
+    const confirmar = el("span", { class: "confirmar", hidden: true });
+    const boton = el("button", { type: "button", class: "reintentar", "data-topic": topic, "data-requiere": "operar",
+      "aria-label": `Reintentar las cartas muertas de ${topic}`, text: `Reintentar las ${delTopic.length}` });
+    boton.addEventListener("click", () => pedirConfirmacion(topic, delTopic.length, boton, confirmar));
+    tabla.append(el("tbody", { class: "topic", "data-topic": topic },
+      el("tr", {}, el("th", { scope: "rowgroup", colspan: "6" }, `${topic} — ${plural(delTopic.length, "carta", "cartas")} `,
+        boton, confirmar, resultado(topic))),
+      ...delTopic.flatMap((c) => filas(topic, c))));
+  }
+  document.getElementById("sin-cartas").hidden = cartasMuertas.length > 0;
+  for (const node of tabla.querySelectorAll("[data-requiere]")) node.hidden = !ganchos.puede?.(node.dataset.requiere);
+}
+
+function resultado(clave) {
+  const r = resultados.get(clave);
+  return el("span", { class: `resultado ${r ? r.tipo : ""}`, role: "status", "data-resultado": clave, text: r ? r.texto : "" });
+}
+
+function filas(topic, c) {
+  const detalleId = `carta-${c.id.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+  const ver = el("button", { type: "button", class: "enlace ver-carta", "aria-expanded": "false", "aria-controls": detalleId,
+    text: `…${sufijo(c.id)}` });
+  const uno = el("button", { type: "button", class: "secundario reintentar-una", "data-requiere": "operar",
+    "aria-label": `Reintentar la carta …${sufijo(c.id)}`, text: "Reintentar" });
+  const detalle = el("tr", { id: detalleId, class: "carta-detalle", hidden: true },
+    el("td", { colspan: "6" }, el("dl", {},
+      el("dt", { text: "Id" }), el("dd", {}, el("code", { text: c.id })),
+      el("dt", { text: "Topic" }), el("dd", { text: c.topic }),
+      el("dt", { text: "Suscripción" }), el("dd", { text: c.suscripcion }),
+      el("dt", { text: "Tipo de mensaje" }), el("dd", { text: c.tipo || "—" }),
+      el("dt", { text: "Error" }), el("dd", { class: "error-completo", text: c.motivo || "—" }),
+      el("dt", { text: "Intentos" }), el("dd", { text: String(c.intentos) }))));
+  ver.addEventListener("click", () => {
+    detalle.hidden = !detalle.hidden;
+    ver.setAttribute("aria-expanded", String(!detalle.hidden));
+  });
+  uno.addEventListener("click", () => reintentar(topic, c.id, uno));
+  return [el("tr", { class: "carta", "data-topic": topic, "data-id": c.id },
+    el("td", { class: "id", "data-etiqueta": "Id" }, ver), cell(c.tipo, null, "Tipo"), cell(c.motivo, "motivo", "Motivo"),
+    cell(String(c.intentos), "num", "Intentos"), celdaFecha(c.fecha, "Fecha"),
+    el("td", { "data-etiqueta": "Acción" }, uno, resultado(c.id))), detalle];
+}
+
+function pedirConfirmacion(topic, n, boton, confirmar) {
+  boton.hidden = true;
+  const si = el("button", { type: "button", class: "confirmar-si", text: `Sí, reintentar ${plural(n, "carta", "cartas")}` });
+  const no = el("button", { type: "button", class: "secundario", text: "Cancelar" });
+  confirmar.replaceChildren(`¿Reintentar ${plural(n, "carta", "cartas")} de ${topic}? `, si, " ", no);
+  confirmar.hidden = false;
+  si.focus();
+  no.addEventListener("click", () => {
+    confirmar.hidden = true;
+    boton.hidden = false;
+    boton.focus();
+  });
+  si.addEventListener("click", () => reintentar(topic, null, si));
+}
+
+const texto = (r) => `${plural(r.aplicadas, "aplicada", "aplicadas")}, ${r.fallidasOtraVez} `
+  + `${r.fallidasOtraVez === 1 ? "falló" : "fallaron"} otra vez, ${r.enEspera} en espera`;
+
+async function reintentar(topic, id, boton) {
+  const clave = id || topic;
+  boton.disabled = true;
+  const anuncio = document.getElementById("anuncio-operaciones");
+  setStatus(anuncio, `Reenviando ${id ? `la carta …${sufijo(id)}` : `las cartas muertas de ${topic}`}…`);
+  try {
+    const { reintentarCartasMuertas: r } = await gql(REINTENTAR, { t: topic, id });
+    const resumen = `Reintento: ${texto(r)}`;
+    resultados.set(clave, { texto: resumen, tipo: r.fallidasOtraVez ? "error" : "ok" });
+    setStatus(anuncio, `${id ? `Carta …${sufijo(id)}` : topic}: ${resumen}`, r.fallidasOtraVez ? "error" : "ok");
+  } catch (e) {
+    resultados.set(clave, { texto: `No se pudo reintentar: ${mensaje(e)}`, tipo: "error" });
+    setStatus(anuncio, `No se pudo reintentar ${clave}: ${mensaje(e)}`, "error");
+  }
+  // Shown beside the topic or the letter, whichever stays on the page.
+  await ganchos.alCambiar();
+  const junto = tabla.querySelector(`[data-resultado="${CSS.escape(clave)}"]`)
+    || tabla.querySelector(`[data-resultado="${CSS.escape(topic)}"]`);
+  if (junto) {
+    const r = resultados.get(clave);
+    junto.textContent = r.texto;
+    junto.className = `resultado ${r.tipo}`;
+  }
+}

@@ -2,7 +2,8 @@
 //! a company registered with a blank email turns Rechazada with its motivo
 //! on the page, pushed by the subscription, without a reload; a property
 //! registration shows its saga's steps and ends compensada, naming the part
-//! that failed.
+//! that failed, its values kept; the review queue cleared by keyboard;
+//! views with addresses; the health banner through a real outage.
 
 use crate::common::{Backend, TestApp, spawn_app};
 
@@ -45,7 +46,7 @@ async fn the_registration_form_follows_the_saga_to_its_compensation() {
     assert!(
         result["motivo"]
             .as_str()
-            .is_some_and(|m| m.contains("datos geográficos: latitud fuera_de_rango"))
+            .is_some_and(|m| m.contains("datos geográficos: latitud fuera de rango"))
     );
 }
 
@@ -81,7 +82,7 @@ async fn the_company_form_shows_the_rejection_live() {
     assert!(
         result["motivos"]
             .as_str()
-            .is_some_and(|m| m.contains("email faltante"))
+            .is_some_and(|m| m.contains("Falta el email"))
     );
     assert!(
         out.join("company-rechazada.png").exists(),
@@ -130,6 +131,8 @@ async fn sign_in_shows_the_role_and_hides_what_it_cannot_do() {
 async fn a_dead_letter_is_replayed_from_the_operations_view() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     if std::env::var("PROPALPES_CHROMIUM").is_ok() {
+        // Two: one retried alone, the other with its topic.
+        crate::workbench::leave_a_dead_letter(&app).await;
         crate::workbench::leave_a_dead_letter(&app).await;
     }
     let Some(result) = browser(&app, "operations.mjs").await else {
@@ -162,4 +165,107 @@ async fn an_auditor_reviews_and_reopens_in_the_drawer() {
         return;
     };
     assert_eq!(result["ok"], true);
+}
+
+/// A reviewer clears 20 records EnRevision with the keyboard alone (the
+/// keystrokes and the time printed) and rejects 5 more in bulk with one
+/// reason; the pager never reads a range past its total.
+#[tokio::test]
+async fn a_reviewer_clears_the_queue_by_keyboard_and_rejects_in_bulk() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "cola.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+    assert_eq!(result["aprobadas"], 20);
+    assert_eq!(result["rechazadas"], 5);
+    println!(
+        "review queue: 20 records cleared by keyboard in {} s with {} keystrokes",
+        result["segundos"], result["teclas"]
+    );
+}
+
+/// Filters and the open record live in the URL: a reload restores them,
+/// Back closes the drawer and then leaves the view; 390 px shows cards.
+#[tokio::test]
+async fn views_have_addresses_that_survive_a_reload_and_back() {
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let Some(result) = browser(&app, "rutas.mjs").await else {
+        return;
+    };
+    assert_eq!(result["ok"], true);
+}
+
+/// auditoria's database refuses connections: its consumer pauses and the
+/// dashboard's banner turns Degradado naming it; once the database is
+/// back the banner returns to Sano by itself.
+#[tokio::test]
+async fn the_health_banner_follows_a_paused_consumer() {
+    let Some(app) = spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    if std::env::var("PROPALPES_CHROMIUM").is_err() {
+        let _ = browser(&app, "salud.mjs").await;
+        return;
+    }
+    let server = crate::common::postgres_url().expect("postgres");
+    let admin = sqlx::PgPool::connect(&server).await.expect("admin");
+    let database = format!(
+        "{}_auditoria",
+        app.database_url.rsplit('/').next().expect("name")
+    );
+    let allow = |allow: bool| {
+        let (admin, database) = (admin.clone(), database.clone());
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}"
+            )))
+            .execute(&admin)
+            .await
+            .expect("alter database");
+            if !allow {
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                )
+                .bind(&database)
+                .execute(&admin)
+                .await
+                .expect("terminate");
+            }
+        }
+    };
+    let senal =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/ui/salud-degradado");
+    let _ = std::fs::remove_file(&senal);
+    allow(false).await;
+    crate::workbench::gql(
+        &app,
+        "mutation { crearCompania(input: {nombre: \"Durante la caída\", email: \"c@caida.co\", identificacion: \"5150\"}) { idEntidad } }",
+        serde_json::json!({}),
+    )
+    .await;
+    // Once the page saw Degradado (its signal file), the database comes back.
+    let pagina = browser(&app, "salud.mjs");
+    tokio::pin!(pagina);
+    let mut vuelta = false;
+    let result = loop {
+        tokio::select! {
+            r = &mut pagina => break r,
+            _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                if !vuelta && senal.exists() {
+                    allow(true).await;
+                    vuelta = true;
+                }
+            }
+        }
+    };
+    if !vuelta {
+        allow(true).await;
+    }
+    let result = result.expect("ran");
+    assert_eq!(result["ok"], true);
+    println!(
+        "health banner: Degradado after {} s, Sano {} s after the database came back",
+        result["degradado_s"], result["sano_s"]
+    );
 }

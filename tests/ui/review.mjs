@@ -79,7 +79,7 @@ await probar(async ({ browser, vigilar, captura }) => {
     await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
   };
 
-  await page.goto(url);
+  await page.goto(`${url}/#/registros/companias`);
   await esperarEnVivo(page);
   await esperarTexto(page, "#sesion-estado", "Acceso local");
 
@@ -97,9 +97,9 @@ await probar(async ({ browser, vigilar, captura }) => {
   const estadosFiltrados = await page.locator("#tabla-companias tbody td.estado").allTextContents();
   if (estadosFiltrados.some((e) => e !== "En revisión")) throw new Error(`filtered estados: ${estadosFiltrados}`);
   const color = await fila.locator("td.estado").evaluate((td) => getComputedStyle(td).color);
-  const otros = await page.evaluate(() => ["Pendiente", "Aprobada", "Rechazada"].map((c) => {
+  const otros = await page.evaluate(() => ["PENDIENTE", "APROBADA", "RECHAZADA"].map((c) => {
     const span = document.createElement("span");
-    span.className = `estado ${c}`;
+    span.className = `estado estado-${c}`;
     document.body.append(span);
     const col = getComputedStyle(span).color;
     span.remove();
@@ -135,14 +135,13 @@ await probar(async ({ browser, vigilar, captura }) => {
   const enVuelo = await page.evaluate(() => ["revision-aprobar", "revision-rechazar"].map((id) => document.getElementById(id).disabled));
   if (enVuelo.some((d) => !d)) throw new Error(`the buttons were not disabled in flight: ${enVuelo}`);
   await esperar("#detalle-estado", "Aprobada");
-  await esperar("#detalle-decision", motivoAprobar);
+  await esperar("#detalle-causa", motivoAprobar);
   await page.unroute("**/graphql");
   await esperar("#revision-estado", "Aprobada");
   await page.waitForSelector("#revision-reabrir", { timeout: 5000 });
-  const decision = (await page.locator("#detalle-decision").textContent()).trim();
-  if (!decision.startsWith("Decidido por ")) throw new Error(`the audit's decision reads ${JSON.stringify(decision)}`);
-  await page.waitForFunction(() => [...document.querySelectorAll("#detalle-historial li")].some((li) => li.textContent.includes("AprobarRevision")),
-    null, { timeout: 15000 });
+  const decision = (await page.locator("#detalle-causa").textContent()).trim();
+  if (!/ la aprobó: /.test(decision)) throw new Error(`the drawer's cause reads ${JSON.stringify(decision)}`);
+  await page.locator('#detalle-historial li[data-evento="Comando AprobarRevision"]').waitFor({ timeout: 15000 });
   // The table's row follows.
   await page.locator(`#tabla-companias tbody tr[data-id="${enRevision.id}"] td.estado:has-text('Aprobada')`).waitFor({ timeout: 15000 });
   const capturaRevision = await captura(page, "review.png");
@@ -161,7 +160,7 @@ await probar(async ({ browser, vigilar, captura }) => {
   await motivo.fill(motivoReabrir);
   await page.click("#revision-reabrir");
   await esperar("#detalle-estado", "En revisión");
-  await esperar("#detalle-decision", motivoReabrir);
+  await esperar("#detalle-causa", motivoReabrir);
   // The live update may draw it first; the review is done when it says so.
   await esperar("#revision-estado", "Listo");
   await page.waitForSelector("#revision-aprobar:enabled", { timeout: 5000 });
@@ -184,7 +183,7 @@ await probar(async ({ browser, vigilar, captura }) => {
   await stub({ message: "the record is Aprobada: only a record EnRevision can be approved or rejected in review",
     extensions: { code: "INVALID_TRANSITION" } });
   await page.click("#revision-aprobar");
-  await esperar("#revision-estado", "El registro ya no está en revisión", 10000);
+  await esperar("#revision-estado", "El registro ya no admite «Aprobar»", 10000);
   const transicion = (await estadoRevision.textContent()).trim();
   if ((await estadoRevision.getAttribute("aria-live")) !== "polite") throw new Error("the review status is not aria-live");
   await page.unroute("**/graphql");
@@ -195,7 +194,7 @@ await probar(async ({ browser, vigilar, captura }) => {
   await motivo.fill(motivoFinal);
   await page.click("#revision-aprobar");
   await esperar("#detalle-estado", "Aprobada");
-  await esperar("#detalle-decision", motivoFinal);
+  await esperar("#detalle-causa", motivoFinal);
   await page.locator(`#tabla-companias tbody tr[data-id="${rechazada.id}"] td.estado:has-text('Aprobada')`).waitFor({ timeout: 15000 });
   await cerrar();
 

@@ -22,7 +22,7 @@ await probar(async ({ browser, url, vigilar, captura }) => {
     await esperarSesion(`Rol: ${rol}`);
   };
 
-  await page.goto(url);
+  await page.goto(`${url}/#/registrar`);
   await esperarEnVivo(page);
   await esperarSesion("Acceso local");
   if (!(await page.locator("#form-compania").isVisible())) throw new Error("anonymous local use must show the forms");
@@ -35,7 +35,8 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   if (!guardado) throw new Error("the token is not in localStorage propalpes.token");
   // The live connection came back with the new token, and the data still loads.
   await esperarEnVivo(page);
-  await page.waitForSelector("#companias-rango:text-matches('Mostrando|Sin resultados')", { timeout: 15000 });
+  await page.waitForSelector("#cola-rango:text-matches('Mostrando|Sin pendientes')", { state: "attached", timeout: 15000 });
+  if (await page.locator('nav a[data-vista="registrar"]').isVisible()) throw new Error("«Registrar» shows to an auditor");
   if (await page.locator("#panel-sesion").isVisible()) throw new Error("the sign-in panel stayed open");
   await captura(page, "sign_in.png");
   // The session outlives a reload.

@@ -21,7 +21,7 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   const esperarRango = (texto) => esperarTexto(page, "#companias-rango", texto);
   const idsVisibles = () => filas.evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
 
-  await page.goto(url);
+  await page.goto(`${url}/#/registros/companias`);
   await esperarEnVivo(page);
   await esperarRango(`de ${TOTAL}`);
   if ((await filas.count()) !== 20) throw new Error(`the first page has ${await filas.count()} rows, not 20`);
@@ -55,13 +55,15 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   await page.selectOption("#companias-estado", "");
   await esperarRango(`de ${TOTAL}`);
 
-  // The report's row opens the table filtered by its finding.
-  const enlace = page.locator('#tabla-reporte button[data-tipo="COMPANIA"][data-campo="email"][data-problema="faltante"]');
-  if ((await enlace.textContent()).trim() !== "email faltante") throw new Error(`report link reads ${await enlace.textContent()}`);
+  // The report's row (in the review view) opens the table filtered by its finding.
+  await page.click('nav a[data-vista="revision"]');
+  const enlace = page.locator('#tabla-reporte a[data-tipo="COMPANIA"][data-campo="email"][data-problema="faltante"]');
+  await enlace.waitFor({ timeout: 15000 });
+  if ((await enlace.textContent()).trim() !== "Falta el email") throw new Error(`report link reads ${await enlace.textContent()}`);
   await enlace.click();
   await esperarRango("1–20 de 50");
   const filtro = await page.$eval("#companias-hallazgo", (s) => s.options[s.selectedIndex].textContent);
-  if (!filtro.includes("email faltante")) throw new Error(`the finding filter shows ${filtro}`);
+  if (!filtro.includes("Falta el email")) throw new Error(`the finding filter shows ${filtro}`);
   const enfocado = await page.evaluate(() => document.activeElement.id);
   if (enfocado !== "h-companias") throw new Error(`after the report link the focus is on #${enfocado}`);
   await page.selectOption("#companias-hallazgo", "");
@@ -70,12 +72,12 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   // The search (debounced) by name: exactly that company.
   await page.fill("#companias-buscar", "Empresa 137");
   await esperarRango("1–1 de 1");
-  const encontrada = await filas.first().locator("td").nth(1).textContent();
+  const encontrada = await filas.first().locator("td.nombre").textContent();
   if (encontrada !== "Empresa 137") throw new Error(`the search found ${encontrada}`);
   // By NIT too (the pager reads the same: wait for the row).
   await page.fill("#companias-buscar", "900000042");
   await page.waitForFunction(() => {
-    const nombres = [...document.querySelectorAll("#tabla-companias tbody tr[data-id] td:nth-child(2)")].map((td) => td.textContent);
+    const nombres = [...document.querySelectorAll("#tabla-companias tbody tr[data-id] td.nombre")].map((td) => td.textContent);
     return nombres.length === 1 && nombres[0] === "Empresa 042";
   }, null, { timeout: 15000 });
   await page.fill("#companias-buscar", "");
@@ -84,7 +86,7 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   // Name A–Z.
   await page.selectOption("#companias-orden", "NOMBRE_ASC");
   await page.waitForFunction(() => {
-    const td = document.querySelector("#tabla-companias tbody tr[data-id] td:nth-child(2)");
+    const td = document.querySelector("#tabla-companias tbody tr[data-id] td.nombre");
     return td && td.textContent === "Empresa 000";
   }, null, { timeout: 15000 });
   await page.selectOption("#companias-orden", "RECIENTES");
@@ -100,14 +102,16 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   if (!(await page.evaluate(() => document.getElementById("detalle").contains(document.activeElement)))) {
     throw new Error("the focus did not move into the drawer");
   }
-  const explicacion = page.locator('#detalle-hallazgos li[data-campo="email"][data-problema="faltante"] .explicacion');
-  await explicacion.waitFor({ timeout: 15000 });
-  const textoExplicacion = (await explicacion.textContent()).trim();
-  if (!textoExplicacion || textoExplicacion === "—") throw new Error("the email finding has no explanation");
+  // The drawer says why first: the rules' finding, explained; the field is marked.
+  await esperarTexto(page, "#detalle-causa", "rechazaron");
+  const textoExplicacion = "Falta el email";
+  const causa = (await page.locator("#detalle-causa").textContent()).trim();
+  if (!causa.includes(textoExplicacion)) throw new Error(`the drawer's cause reads ${causa}`);
+  await page.locator('#detalle dd.marcado[data-campo="email"]').waitFor({ timeout: 5000 });
   await page.waitForFunction(() => document.querySelectorAll("#detalle-historial li").length >= 2, null, { timeout: 15000 });
   const historial = await page.locator("#detalle-historial li").allTextContents();
-  const datos = await page.locator("#detalle dl").textContent();
-  if (!datos.includes(idRechazada)) throw new Error("the drawer does not show the full id");
+  const datos = await page.locator("#detalle-tecnico").textContent();
+  if (!datos.includes(idRechazada)) throw new Error("the drawer's technical details lack the full id");
   await captura(page, "drawer.png");
   await page.keyboard.press("Escape");
   await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
@@ -115,6 +119,7 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   if (vuelto !== idRechazada) throw new Error("the focus did not return to the row");
 
   // The audits: one per company, paged like the companies.
+  await page.click('nav a[data-vista="auditorias"]');
   const rangoAuditorias = page.locator("#auditorias-rango");
   const filasAuditorias = page.locator("#tabla-auditorias tbody tr[data-id]");
   const esperarAuditorias = (texto) => esperarTexto(page, "#auditorias-rango", texto);
@@ -123,7 +128,7 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   if (!textoAuditorias.includes(`Mostrando 1–20 de ${TOTAL}`)) throw new Error(`the audits pager reads ${JSON.stringify(textoAuditorias)}`);
   const auditoriasTotal = Number(/de ([\d.]+)/.exec(textoAuditorias)[1].replaceAll(".", ""));
   if ((await filasAuditorias.count()) !== 20) throw new Error(`the audits page has ${await filasAuditorias.count()} rows`);
-  const tipos = new Set(await page.locator("#tabla-auditorias tbody tr[data-id] td:nth-child(2)").allTextContents());
+  const tipos = new Set(await page.locator("#tabla-auditorias tbody tr[data-id] td.tipo").allTextContents());
   if (tipos.size !== 1 || !tipos.has("Compañía")) throw new Error(`audit types: ${[...tipos]}`);
   const primeraAuditoria = await filasAuditorias.first().getAttribute("data-id");
   await page.click("#auditorias-siguiente");
@@ -139,23 +144,23 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   const hallazgosAuditoria = await page.locator("#tabla-auditorias tbody tr[data-id] td.hallazgos").allTextContents();
   if (hallazgosAuditoria.some((h) => !h.includes(textoExplicacion))) throw new Error(`audit findings: ${hallazgosAuditoria}`);
   const decididos = new Set(await page.locator("#tabla-auditorias tbody td.decision").allTextContents());
-  if (decididos.size !== 1 || !decididos.has("Reglas")) throw new Error(`decided by: ${[...decididos]}`);
+  if (decididos.size !== 1 || !decididos.has("Reglas de auditoría")) throw new Error(`decided by: ${[...decididos]}`);
   // The finding filter (from the report) agrees.
   await page.selectOption("#auditorias-resultado", "");
   await esperarAuditorias(`de ${TOTAL}`);
-  await page.selectOption("#auditorias-hallazgo", JSON.stringify(["email", "faltante"]));
+  await page.selectOption("#auditorias-hallazgo", "email:faltante");
   await esperarAuditorias("1–20 de 50");
   await page.selectOption("#auditorias-hallazgo", "");
   await page.selectOption("#auditorias-resultado", "RECHAZADA");
   await esperarAuditorias("1–20 de 50");
   // A row's «Registro» opens that company's drawer; closing it returns there.
-  const registro = filasAuditorias.nth(2).locator("td.registro button");
+  const registro = filasAuditorias.nth(2).locator("td.registro a");
   const idAuditada = await registro.getAttribute("data-registro");
   await captura(page, "audits.png");
   await registro.click();
   await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
   await page.waitForFunction((id) => {
-    const dl = document.querySelector("#detalle dl");
+    const dl = document.querySelector("#detalle-tecnico");
     return dl && dl.textContent.includes(id);
   }, idAuditada, { timeout: 15000 });
   const tituloDrawer = await page.locator("#detalle-titulo").textContent();
@@ -165,8 +170,8 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   await page.waitForFunction(() => !document.getElementById("detalle").open, null, { timeout: 5000 });
   const vueltoAuditoria = await page.evaluate(() => document.activeElement.dataset && document.activeElement.dataset.registro);
   if (vueltoAuditoria !== idAuditada) throw new Error("the focus did not return to the audit's «Registro»");
-  // By keyboard: Enter on the focused «Registro» opens it too.
-  await registro.focus();
+  // By keyboard: Enter on the focused row opens its record too.
+  await filasAuditorias.nth(2).focus();
   await page.keyboard.press("Enter");
   await page.waitForSelector("dialog#detalle[open]", { timeout: 5000 });
   await page.keyboard.press("Escape");
@@ -175,12 +180,13 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   await esperarAuditorias(`1–20 de ${TOTAL}`);
 
   // 100 rows a page, with their audits: the page's own measure.
+  await page.click('nav a[data-vista="registros"]');
   await page.selectOption("#companias-estado", "");
   await esperarRango(`de ${TOTAL}`);
   await page.selectOption("#companias-tamano", "100");
   await esperarRango(`1–100 de ${TOTAL}`);
-  const render = await page.evaluate(() => window.__ultimoRender);
-  if (!render || render.filas !== 100 || render.tabla !== "companias") throw new Error(`last render: ${JSON.stringify(render)}`);
+  const render = await page.$eval("#tabla-companias", (t) => ({ filas: Number(t.dataset.filas), ms: Number(t.dataset.renderMs) }));
+  if (render.filas !== 100) throw new Error(`last render: ${JSON.stringify(render)}`);
 
   // Live: a new company's audit goes on top of the unfiltered first page...
   const crear = (nombre, email, identificacion) => page.evaluate(async (input) => {
@@ -189,8 +195,10 @@ await probar(async ({ browser, url, vigilar, captura }) => {
         variables: { input } }) });
     return (await res.json()).data.crearCompania.idEntidad;
   }, { nombre, email, identificacion });
+  await page.click('nav a[data-vista="auditorias"]');
+  await esperarAuditorias(`1–20 de ${TOTAL}`);
   const nueva = await crear("Empresa en vivo", "vivo@empresa.co", "900000900");
-  await page.locator(`#tabla-auditorias tbody tr.nueva td.registro button[data-registro="${nueva}"]`).waitFor({ timeout: 15000 });
+  await page.locator(`#tabla-auditorias tbody tr.nueva td.registro a[data-registro="${nueva}"]`).waitFor({ timeout: 15000 });
   await esperarAuditorias(`1–20 de ${TOTAL + 1}`);
   if ((await filasAuditorias.count()) !== 20) throw new Error("the audits page grew past its size");
   // ...and on a filtered page only offers a reload.

@@ -80,7 +80,7 @@ function alCerrar(cerrado) {
   const ruta = router.actual();
   if (ruta.params.get("abierto")) {
     // Opened here: going back is closing. Opened from a link: drop it.
-    if (history.state && history.state.empujada) history.back();
+    if (history.state && history.state.empujada) router.volver();
     else router.ir(router.con(ruta, { abierto: null }), { reemplazar: true });
   }
   if (!cerrado) return;
@@ -89,7 +89,8 @@ function alCerrar(cerrado) {
   const destino = [origen, document.querySelector(`.vista:not([hidden]) tr[data-id="${id}"]`),
     document.querySelector(`.vista:not([hidden]) [data-registro="${id}"]`)].find(visible);
   origen = null;
-  if (destino) destino.focus();
+  // The row is gone (decided out of the queue): the view's heading.
+  (destino || document.querySelector(".vista:not([hidden]) h2"))?.focus();
 }
 
 // Links and rows that open a record, anywhere on the page.

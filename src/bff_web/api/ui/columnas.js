@@ -95,7 +95,7 @@ export const cabecerasAuditoria = () => ["Registro", "Tipo", "Resultado", "Halla
 
 export function filaAuditoria(a, nombres) {
   const nombre = nombres.get(a.idEntidad);
-  return el("tr", { "data-id": a.id, "data-registro": a.idEntidad },
+  return el("tr", { tabindex: "0", "data-id": a.id, "data-registro": a.idEntidad },
     el("td", { class: "registro nombre", "data-etiqueta": "Registro" },
       enlaceRegistro(a.tipoEntidad, a.idEntidad, nombre || `${nombreTipo(a.tipoEntidad)} …${sufijo(a.idEntidad)}`)),
     cell(nombreTipo(a.tipoEntidad), "tipo", "Tipo"),

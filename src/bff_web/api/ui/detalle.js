@@ -48,9 +48,13 @@ export function abrir(tipo, id) {
   return cargar();
 }
 
+// Closes the drawer and, at once (not on the dialog's later "close"
+// event), hands the record back to whoever gives the focus back.
 export function cerrar() {
+  const cerrado = abierto;
   abierto = null;
   if (dialogo.open) dialogo.close();
+  ganchos.alCerrar(cerrado);
 }
 
 export async function cargar() {
@@ -312,14 +316,16 @@ dialogo.addEventListener("keydown", (e) => {
     if (otro) ganchos.mover(otro);
   }
 });
-dialogo.addEventListener("close", () => {
-  const cerrado = abierto;
-  abierto = null;
-  ganchos.alCerrar(cerrado);
+dialogo.addEventListener("cancel", (e) => {
+  e.preventDefault(); // Escape: closed by cerrar, which returns the focus now
+  cerrar();
 });
-document.getElementById("cerrar-detalle").addEventListener("click", () => dialogo.close());
+dialogo.addEventListener("close", () => {
+  if (abierto) cerrar();
+});
+document.getElementById("cerrar-detalle").addEventListener("click", () => cerrar());
 dialogo.addEventListener("click", (e) => {
   if (e.target !== dialogo) return;
   const caja = dialogo.getBoundingClientRect();
-  if (e.clientX < caja.left || e.clientX > caja.right || e.clientY < caja.top || e.clientY > caja.bottom) dialogo.close();
+  if (e.clientX < caja.left || e.clientX > caja.right || e.clientY < caja.top || e.clientY > caja.bottom) cerrar();
 });

@@ -23,8 +23,8 @@ let activa = false;
 export function construir({ puede }) {
   $("actualizar-operaciones").addEventListener("click", () => cargar());
   $("umbrales").textContent = `Degradado si: un outbox tiene eventos de hace más de ${UMBRALES.outboxSegundos} s, un consumidor `
-    + `va más de ${UMBRALES.retrasoSegundos} s atrás o está pausado, hay cartas muertas, o una saga o un registro falló. `
-    + "Caído si un servicio no responde.";
+    + `va más de ${UMBRALES.retrasoSegundos} s atrás o está pausado, hay cartas muertas, una saga o un registro falló, o un servicio no responde. `
+    + "Caído si la mayoría de los servicios no responde o el estado no se puede consultar.";
   setInterval(mostrarEdad, 1000);
   cartas.construir({ alCambiar: () => cargar(), puede });
 }
@@ -55,13 +55,14 @@ async function leer() {
   if (ops.error) {
     $("anuncio-operaciones").textContent = `No se pudo cargar la vista de operaciones: ${mensaje(ops.error)}`;
     $("anuncio-operaciones").className = "status error";
+    mostrarSalud([{ nivel: "caido", texto: `el estado no se puede consultar: ${mensaje(ops.error)}` }]);
     return;
   }
   ultima = Date.now();
   muestras.push({ t: ultima, servicios: ops.servicios, sagas: sagas.error ? null : sagas.porEstado });
   while (muestras.length && muestras[0].t < ultima - UMBRALES.ventanaMs) muestras.shift();
   const motivos = evaluar(ops.servicios, ops.cartasMuertas, sagas, fallidos);
-  mostrarSalud(motivos);
+  mostrarSalud(motivos, ops.servicios);
   mostrarServicios(ops.servicios);
   mostrarSagas(sagas);
   mostrarFallidos(fallidos);
@@ -74,7 +75,7 @@ async function leer() {
 function evaluar(servicios, cartasMuertas, sagas, fallidos) {
   const motivos = [];
   for (const s of servicios) {
-    if (!s.listo) motivos.push({ nivel: "caido", texto: `${s.nombre} no responde${s.detalle ? ` (${s.detalle})` : ""}` });
+    if (!s.listo) motivos.push({ nivel: "degradado", texto: `${s.nombre} no responde${s.detalle ? ` (${s.detalle})` : ""}` });
     if (s.outboxPendientes && s.outboxAntiguedadSegundos > UMBRALES.outboxSegundos) {
       motivos.push({ nivel: "degradado", texto: `${s.nombre}: ${plural(s.outboxPendientes, "evento", "eventos")} sin publicar, `
         + `el más antiguo de hace ${duracion(s.outboxAntiguedadSegundos)}` });
@@ -94,8 +95,12 @@ function evaluar(servicios, cartasMuertas, sagas, fallidos) {
   return motivos;
 }
 
-function mostrarSalud(motivos) {
-  const nivel = motivos.some((m) => m.nivel === "caido") ? "caido" : motivos.length ? "degradado" : "sano";
+// Caído: most services do not answer (or the state cannot be read);
+// Degradado: any other reason.
+function mostrarSalud(motivos, servicios = []) {
+  const caidos = servicios.filter((s) => !s.listo).length;
+  const nivel = motivos.some((m) => m.nivel === "caido") || (servicios.length && caidos * 2 > servicios.length) ? "caido"
+    : motivos.length ? "degradado" : "sano";
   const banner = $("salud");
   banner.className = `salud salud-${nivel}`;
   banner.dataset.nivel = nivel;

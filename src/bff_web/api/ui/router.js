@@ -36,12 +36,16 @@ export function escribir({ vista, sub, params }) {
 
 let aplicar = () => {};
 let ultimo = null;
+// Writes made while our own Back is on its way: applied once it lands, so
+// a filter changed right after closing the drawer is not undone by it.
+let pendiente = null;
 
 // `fn(ruta, estado)` runs for the first address and every one the user
 // goes to (links, Back, Forward, a typed URL); not for `ir`'s own.
 export function iniciar(fn) {
   aplicar = fn;
   const alCambiar = () => {
+    if (pendiente) return aterrizar();
     if (location.hash === ultimo) return;
     const ruta = leer();
     ultimo = escribir(ruta);
@@ -61,6 +65,10 @@ export function iniciar(fn) {
 // Moves to `ruta` without running the handler (the caller already shows
 // it). `reemplazar` keeps the history entry; `estado` rides along in it.
 export function ir(ruta, { reemplazar = false, estado = {} } = {}) {
+  if (pendiente) {
+    pendiente.push([ruta, { reemplazar, estado }]);
+    return;
+  }
   const hash = escribir(ruta);
   if (hash === location.hash && reemplazar) {
     history.replaceState({ ...(history.state || {}), ...estado }, "", hash);
@@ -71,13 +79,33 @@ export function ir(ruta, { reemplazar = false, estado = {} } = {}) {
   else history.pushState({ ...estado, empujada: true }, "", hash);
 }
 
+// Back one entry, as the page's own move (the drawer closing): the page
+// already shows what it leads to, so its handler does not run.
+export function volver() {
+  pendiente = [];
+  history.back();
+  setTimeout(() => pendiente && aterrizar(), 1000);
+}
+
+function aterrizar() {
+  const cola = pendiente;
+  pendiente = null;
+  ultimo = location.hash;
+  for (const [ruta, opciones] of cola) ir(ruta, opciones);
+}
+
 // Goes to `ruta` and lets its handler show it (a link's click in code).
 export function navegar(ruta) {
   ir(ruta);
   aplicar(leer(), history.state || {});
 }
 
-export const actual = () => leer();
+// While the drawer's Back is on its way, the address it lands on.
+export function actual() {
+  const ruta = leer();
+  if (pendiente) ruta.params.delete("abierto");
+  return ruta;
+}
 
 // The route with one parameter changed (null removes it).
 export function con(ruta, cambios) {

@@ -92,6 +92,8 @@ export const nombreEstadoRegistro = (e) => ESTADOS_REGISTRO[e] || e;
 export function textoResultadoPaso(resultado) {
   const m = /^auditoria (propiedad|datos geográficos) (.+)$/.exec(resultado);
   if (m) return `Auditoría ${m[1] === "propiedad" ? "de la propiedad" : "de los datos geográficos"}: ${m[2]}`;
+  const parte = /^(propiedad|datos geográficos) (aprobada|rechazada)$/.exec(resultado);
+  if (parte) return parte[1] === "propiedad" ? `Propiedad ${parte[2]}` : `Datos geográficos ${parte[2].replace(/a$/, "os")}`;
   return { enviado: "enviado", hecho: "hecho", fallido: "falló" }[resultado] || resultado;
 }
 // A step's outcome as a code, for its style: ok, espera or error.

@@ -348,7 +348,7 @@ async fn start_bff(
         auth,
     )
     .await?;
-    let operaciones = operaciones_bff(mounted, s.args, buses, &module.storage.db, base_local);
+    let operaciones = operaciones_bff(mounted, s, buses, &module.storage.db, base_local);
     let schema = bff_web::api::build_schema(
         Arc::new(module.proyecciones.clone()),
         module.commands.clone(),
@@ -370,7 +370,7 @@ async fn start_bff(
 /// this process's metrics) and of those `BFF_SERVICIOS` names.
 fn operaciones_bff(
     mounted: &Mounted,
-    args: &Settings,
+    s: &Startup<'_>,
     buses: &Buses,
     bff_db: &Database,
     base_local: Arc<std::sync::OnceLock<String>>,
@@ -397,13 +397,13 @@ fn operaciones_bff(
     let bus = match (&buses.pulsar, &buses.embedded) {
         (Some(pulsar), _) => BusObservado::Pulsar {
             bus: pulsar.clone(),
-            admin: args.pulsar_admin_url(),
+            admin: s.args.pulsar_admin_url(),
         },
         (None, Some(embedded)) => BusObservado::Embebido(embedded.clone()),
         (None, None) => unreachable!("a bus is always configured"),
     };
     let remotos = bff_web::infrastructure::servicios_remotos(
-        args.bff.servicios.as_deref().unwrap_or_default(),
+        s.args.bff.servicios.as_deref().unwrap_or_default(),
     );
     OperacionesAdapter::new(
         locales,
@@ -411,6 +411,8 @@ fn operaciones_bff(
         remotos,
         crate::telemetry_metrics::render,
         bus,
+        s.codec.clone(),
+        bff_web::infrastructure::SqlDescartes::new(bff_db.clone()),
     )
 }
 

@@ -601,7 +601,8 @@ async fn a_panicking_handler_dead_letters_the_message_and_the_consumer_lives_on(
 }
 
 #[tokio::test]
-async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_the_next_message_is_served() {
+async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_is_discarded_from_the_operations_view()
+ {
     let Some(env) = pulsar_env().await else {
         return;
     };
@@ -652,6 +653,33 @@ async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_the_next_message
         "no redelivery for an undecodable message"
     );
     assert!(!letters[0].error.is_empty());
+    // The operations view: it does not decode (said so), and an operator
+    // discards it with a reason; the DLQ no longer holds it.
+    let vista = crate::workbench::gql(
+        &app,
+        "{ operaciones { cartasMuertas { id contenido } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    let contenido = vista["data"]["operaciones"]["cartasMuertas"][0]["contenido"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(contenido.contains("no se pudo decodificar"), "{vista}");
+    let descarte = crate::workbench::gql(
+        &app,
+        "mutation { descartarCartaMuerta(topic: \"comandos-companias\", id: \"junk-1\", motivo: \"basura de una prueba\") { razon } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(
+        descarte["data"]["descartarCartaMuerta"]["razon"], "basura de una prueba",
+        "{descarte}"
+    );
+    let quedan = pulsar_dlq::list(&pulsar, "comandos-companias")
+        .await
+        .expect("list");
+    assert!(quedan.is_empty(), "{quedan:?}");
     app.app.stop().await;
 }
 

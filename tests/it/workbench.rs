@@ -696,6 +696,7 @@ mod erased {
 
 on_both_backends! {
     spawn_app:
+    a_dead_letter_is_read_and_discarded_with_who_and_why => discard_dead_letter;
     an_auditor_reviews_reopens_and_revises => review_workflow;
     an_audit_that_arrives_before_its_record_is_not_lost => audit_before_record;
     a_late_audit_does_not_bring_back_an_eliminated_record => audit_after_elimination;
@@ -728,4 +729,83 @@ async fn the_sagas_are_read_with_the_operators_credentials() {
         Some(4)
     );
     assert_eq!(app.get("/sagas").await.status(), 401, "reads are closed");
+}
+
+/// A dead letter reads as JSON (its envelope and data); discarding it
+/// needs a written reason, takes it off the bus for good (a replay no
+/// longer sees it) and records who, why and what it was; a second discard
+/// of it is NOT_FOUND.
+async fn discard_dead_letter(app: TestApp) {
+    let id = leave_a_dead_letter(&app).await;
+    let cartas = gql(
+        &app,
+        "{ operaciones { cartasMuertas { id topic contenido } } }",
+        json!({}),
+    )
+    .await;
+    let carta = &cartas["data"]["operaciones"]["cartasMuertas"][0];
+    let contenido: Value =
+        serde_json::from_str(carta["contenido"].as_str().expect("contenido")).expect("json");
+    assert_eq!(contenido["type"], "RechazarCompania", "{contenido}");
+    assert_eq!(contenido["data"]["id_compania"], id.as_str(), "{contenido}");
+    let letra = carta["id"].as_str().expect("id").to_owned();
+    const DESCARTAR: &str = "mutation($id: String!, $m: String!) { descartarCartaMuerta(topic: \"comandos-companias\", id: $id, motivo: $m) { descartadaPor razon fecha carta { id tipo contenido } } }";
+    let sin_motivo = gql(&app, DESCARTAR, json!({"id": letra, "m": "  "})).await;
+    assert_eq!(
+        sin_motivo["errors"][0]["extensions"]["field"], "motivo",
+        "{sin_motivo}"
+    );
+    let hecho = gql(
+        &app,
+        DESCARTAR,
+        json!({"id": letra, "m": "La compañía ya se rechazó por otra vía"}),
+    )
+    .await;
+    let d = &hecho["data"]["descartarCartaMuerta"];
+    assert_eq!(d["descartadaPor"], "local (sin sesión)", "{hecho}");
+    assert_eq!(d["razon"], "La compañía ya se rechazó por otra vía");
+    assert_eq!(d["carta"]["tipo"], "RechazarCompania");
+    let despues = gql(
+        &app,
+        "{ operaciones { cartasMuertas { id } cartasDescartadas { carta { id } razon } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        despues["data"]["operaciones"]["cartasMuertas"],
+        json!([]),
+        "{despues}"
+    );
+    assert_eq!(
+        despues["data"]["operaciones"]["cartasDescartadas"][0]["carta"]["id"],
+        letra.as_str()
+    );
+    let replay = gql(
+        &app,
+        "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        replay["data"]["reintentarCartasMuertas"]["reenviadas"], 0,
+        "{replay}"
+    );
+    let otra_vez = gql(&app, DESCARTAR, json!({"id": letra, "m": "otra vez"})).await;
+    assert_eq!(
+        otra_vez["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{otra_vez}"
+    );
+    let registro = gql(
+        &app,
+        "{ operaciones { cartasDescartadas { razon } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        registro["data"]["operaciones"]["cartasDescartadas"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "a refused discard records nothing: {registro}"
+    );
 }

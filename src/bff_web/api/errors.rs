@@ -29,7 +29,8 @@ pub fn operacion(error: OperacionError) -> Error {
         OperacionError::TopicDesconocido(_) => {
             coded("BAD_USER_INPUT", error.to_string()).extend_with(|_, e| e.set("field", "topic"))
         }
-        OperacionError::Bus(_) | OperacionError::Auditoria(_) => {
+        OperacionError::CartaDesconocida { .. } => coded("NOT_FOUND", error.to_string()),
+        OperacionError::Bus(_) | OperacionError::Auditoria(_) | OperacionError::Registro(_) => {
             tracing::error!(%error, "operations view: bus unavailable");
             coded("UNAVAILABLE", error.to_string())
         }

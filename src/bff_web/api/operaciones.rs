@@ -1,6 +1,6 @@
 //! The session and the operations view in GraphQL: who is signed in and
-//! what they may do; services' health, outbox and consumers; dead letters
-//! and their replay.
+//! what they may do; services' health, outbox and consumers; dead letters,
+//! their replay and their discard.
 
 use std::sync::Arc;
 
@@ -8,9 +8,9 @@ use async_graphql::{Context, SimpleObject};
 
 use super::errors::{AuthState, autorizar, coded, operacion};
 use crate::bff_web::application::{
-    CartaMuerta as CartaVista, Consumidor as ConsumidorVista, Operaciones as OperacionesPort,
-    ResultadoReintento as ResultadoVista, SagaFallida as SagaFallidaVista,
-    SaludServicio as SaludVista,
+    CartaDescartada as DescartadaVista, CartaMuerta as CartaVista, Consumidor as ConsumidorVista,
+    Operaciones as OperacionesPort, ResultadoReintento as ResultadoVista,
+    SagaFallida as SagaFallidaVista, SaludServicio as SaludVista,
 };
 use crate::seedwork::application::Authenticator;
 use crate::seedwork::domain::{Accion, Principal, Rol};
@@ -119,6 +119,36 @@ pub struct CartaMuerta {
     pub motivo: String,
     pub intentos: i64,
     pub fecha: String,
+    /// The message decoded: its envelope and data as JSON (or why it does
+    /// not decode).
+    pub contenido: String,
+}
+
+/// A dead letter an operator discarded, with who, why and when.
+#[derive(SimpleObject)]
+pub struct CartaDescartada {
+    pub carta: CartaMuerta,
+    pub descartada_por: String,
+    pub razon: String,
+    /// When it was discarded (RFC 3339).
+    pub fecha: String,
+}
+
+fn rfc3339(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+impl From<DescartadaVista> for CartaDescartada {
+    fn from(d: DescartadaVista) -> Self {
+        Self {
+            fecha: rfc3339(d.fecha),
+            carta: d.carta.into(),
+            descartada_por: d.descartada_por,
+            razon: d.razon,
+        }
+    }
 }
 
 /// How many sagas are in a state.
@@ -203,9 +233,8 @@ impl From<CartaVista> for CartaMuerta {
             tipo: c.tipo,
             motivo: c.motivo,
             intentos: c.intentos,
-            fecha: chrono::DateTime::from_timestamp_millis(c.fecha)
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                .unwrap_or_default(),
+            fecha: rfc3339(c.fecha),
+            contenido: c.contenido,
         }
     }
 }
@@ -268,6 +297,21 @@ impl Operaciones {
             .map(CartaMuerta::from)
             .collect())
     }
+
+    /// The dead letters operators discarded, newest first (the latest 100).
+    async fn cartas_descartadas(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<CartaDescartada>> {
+        let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
+        Ok(port
+            .descartadas()
+            .await
+            .map_err(operacion)?
+            .into_iter()
+            .map(CartaDescartada::from)
+            .collect())
+    }
 }
 
 pub fn operaciones(ctx: &Context<'_>) -> async_graphql::Result<Operaciones> {
@@ -283,4 +327,31 @@ pub async fn reintentar(
     autorizar(ctx, Accion::Operar)?;
     let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
     Ok(port.reintentar(topic, id).await.map_err(operacion)?.into())
+}
+
+/// Takes one dead letter off the bus for good, with a written reason;
+/// who and why are recorded.
+pub async fn descartar(
+    ctx: &Context<'_>,
+    topic: &str,
+    id: &str,
+    motivo: &str,
+) -> async_graphql::Result<CartaDescartada> {
+    autorizar(ctx, Accion::Operar)?;
+    if motivo.trim().is_empty() {
+        return Err(async_graphql::ErrorExtensions::extend_with(
+            coded("BAD_USER_INPUT", "motivo: a written reason is required"),
+            |_, x| x.set("field", "motivo"),
+        ));
+    }
+    let quien = match ctx.data_opt::<AuthState>() {
+        Some(Ok(Principal::Usuario { sujeto, .. })) => sujeto.clone(),
+        _ => "local (sin sesión)".to_owned(),
+    };
+    let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
+    Ok(port
+        .descartar(topic, id, &quien, motivo.trim())
+        .await
+        .map_err(operacion)?
+        .into())
 }

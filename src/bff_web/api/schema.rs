@@ -10,7 +10,8 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::errors::{autorizar, bad_input, coded, enviar, store};
 use super::listas::{Lista, Pedido, PedidoAuditorias, listar, listar_auditorias};
 use super::operaciones::{
-    Operaciones, ResultadoReintento, Sesion, operaciones, reintentar, sesion, token_de_desarrollo,
+    CartaDescartada, Operaciones, ResultadoReintento, Sesion, descartar, operaciones, reintentar,
+    sesion, token_de_desarrollo,
 };
 use super::types::{
     Auditoria, ComandoAceptado, Compania, ConteoFaltante, CrearCompaniaInput,
@@ -438,6 +439,18 @@ impl Mutation {
         id: Option<String>,
     ) -> async_graphql::Result<ResultadoReintento> {
         reintentar(ctx, &topic, id.as_deref()).await
+    }
+
+    /// Takes the dead letter `id` of `topic` off the bus without replaying
+    /// it (operador), with a written reason; who and why are recorded.
+    async fn descartar_carta_muerta(
+        &self,
+        ctx: &Context<'_>,
+        topic: String,
+        id: String,
+        motivo: String,
+    ) -> async_graphql::Result<CartaDescartada> {
+        descartar(ctx, &topic, &id, &motivo).await
     }
 
     /// Registers a company (operador). Blank fields are accepted: the audit judges them.

@@ -7,8 +7,8 @@ mod ports;
 
 pub use commands::{BffCommands, ComandoSaliente, EnviarComandos, EnviarError, Envio};
 pub use operaciones::{
-    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, ResumenSagas,
-    SagaFallida, SaludServicio,
+    CartaDescartada, CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento,
+    ResumenSagas, SagaFallida, SaludServicio,
 };
 pub use ports::{
     AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, ConsultaAuditorias, ConsultaRegistros,

@@ -1,6 +1,6 @@
 //! The operations view's port: the health, outbox backlog and consumers of
 //! each service (from what they already expose), and the dead letters with
-//! their replay.
+//! their replay and their discard.
 
 use async_trait::async_trait;
 
@@ -36,6 +36,18 @@ pub struct CartaMuerta {
     pub tipo: String,
     pub motivo: String,
     pub intentos: i64,
+    pub fecha: i64,
+    /// The message decoded (its envelope and data as JSON), or why it
+    /// does not decode.
+    pub contenido: String,
+}
+
+/// A dead letter an operator discarded: who, why, when, and what it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CartaDescartada {
+    pub carta: CartaMuerta,
+    pub descartada_por: String,
+    pub razon: String,
     pub fecha: i64,
 }
 
@@ -77,6 +89,10 @@ pub enum OperacionError {
     Bus(String),
     #[error("auditoria did not answer: {0}")]
     Auditoria(String),
+    #[error("no dead letter {id:?} on {topic:?} (already replayed or discarded?)")]
+    CartaDesconocida { topic: String, id: String },
+    #[error("the record of discards is unavailable: {0}")]
+    Registro(String),
 }
 
 /// What the operations view reads and does.
@@ -94,4 +110,15 @@ pub trait Operaciones: Send + Sync {
         topic: &str,
         id: Option<&str>,
     ) -> Result<ResultadoReintento, OperacionError>;
+    /// Takes the dead letter `id` of `topic` off the bus without replaying
+    /// it, recording who discarded it, why, and what it carried.
+    async fn descartar(
+        &self,
+        topic: &str,
+        id: &str,
+        quien: &str,
+        razon: &str,
+    ) -> Result<CartaDescartada, OperacionError>;
+    /// The discards recorded, newest first.
+    async fn descartadas(&self) -> Result<Vec<CartaDescartada>, OperacionError>;
 }

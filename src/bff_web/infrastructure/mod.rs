@@ -2,6 +2,7 @@
 //! them from integration events, the Avro encoding of outgoing commands,
 //! and the running module.
 
+mod cartas_descartadas;
 mod comando_encoder;
 mod module;
 mod operaciones;
@@ -11,6 +12,7 @@ mod sql_lista_registros;
 mod sql_proyecciones;
 mod sql_registros_propiedad;
 
+pub use cartas_descartadas::SqlDescartes;
 pub use comando_encoder::AvroComandoEncoder;
 pub use module::{BffModule, SqlBffCommands};
 pub use operaciones::{BusObservado, OperacionesAdapter, ServicioLocal, servicios_remotos};

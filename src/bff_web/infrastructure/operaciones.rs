@@ -2,7 +2,8 @@
 //! it already exports (`/metrics`: outbox backlog, consumers paused,
 //! consume lag), read in-process for the contexts this process runs and
 //! over HTTP for those `BFF_SERVICIOS` names; the dead letters from the
-//! bus (embedded store or Pulsar DLQ topics) and their replay.
+//! bus (embedded store or Pulsar DLQ topics), decoded, with their replay
+//! and their discard (recorded in the BFF's database).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,12 +11,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use super::cartas_descartadas::{SqlDescartes, contenido};
 use crate::bff_web::application::{
-    CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento, ResumenSagas,
-    SagaFallida, SaludServicio,
+    CartaDescartada, CartaMuerta, Consumidor, OperacionError, Operaciones, ResultadoReintento,
+    ResumenSagas, SagaFallida, SaludServicio,
 };
 use crate::contracts::topics;
 use crate::seedwork::api::ReadinessCheck;
+use crate::seedwork::infrastructure::avro::AvroCodec;
 use crate::seedwork::infrastructure::{EmbeddedBus, PulsarBus, pulsar_dlq};
 
 /// How long a replay from the UI waits for its outcome.
@@ -43,6 +46,9 @@ pub struct OperacionesAdapter {
     /// This process's metrics in Prometheus text.
     metricas: fn() -> String,
     bus: BusObservado,
+    /// Reads a letter's bytes (with the schemas of `schemas/`).
+    codec: Arc<AvroCodec>,
+    descartes: SqlDescartes,
     http: reqwest::Client,
 }
 
@@ -53,6 +59,8 @@ impl OperacionesAdapter {
         remotos: Vec<(String, String)>,
         metricas: fn() -> String,
         bus: BusObservado,
+        codec: Arc<AvroCodec>,
+        descartes: SqlDescartes,
     ) -> Self {
         Self {
             locales,
@@ -60,6 +68,8 @@ impl OperacionesAdapter {
             remotos,
             metricas,
             bus,
+            codec,
+            descartes,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(2))
                 .build()
@@ -294,7 +304,10 @@ impl Operaciones for OperacionesAdapter {
             BusObservado::Embebido(bus) => {
                 for topic in topics::ALL {
                     for l in bus.dead_letters(topic).await.map_err(bus_error)? {
+                        let m = &l.message;
+                        let contenido = contenido(&self.codec, topic, m.schema_version, &m.payload);
                         cartas.push(CartaMuerta {
+                            contenido,
                             id: l.message.id,
                             topic: topic.to_owned(),
                             suscripcion: l.subscription,
@@ -311,7 +324,17 @@ impl Operaciones for OperacionesAdapter {
                 let listas = futures::future::join_all(listas).await;
                 for (topic, lista) in topics::ALL.iter().zip(listas) {
                     for e in lista.map_err(bus_error)? {
+                        let version = e
+                            .properties
+                            .get("schema.version")
+                            .and_then(|v| v.parse().ok());
                         cartas.push(CartaMuerta {
+                            contenido: contenido(
+                                &self.codec,
+                                topic,
+                                version.unwrap_or(1),
+                                &e.payload,
+                            ),
                             id: e.id,
                             topic: (*topic).to_owned(),
                             suscripcion: e.subscription,
@@ -377,6 +400,68 @@ impl Operaciones for OperacionesAdapter {
                 })
             }
         }
+    }
+
+    async fn descartar(
+        &self,
+        topic: &str,
+        id: &str,
+        quien: &str,
+        razon: &str,
+    ) -> Result<CartaDescartada, OperacionError> {
+        self.descartar_carta(topic, id, quien, razon).await
+    }
+
+    async fn descartadas(&self) -> Result<Vec<CartaDescartada>, OperacionError> {
+        self.descartes.listar().await
+    }
+}
+
+impl OperacionesAdapter {
+    /// Takes the letter off the bus; false when it was not there.
+    async fn quitar_del_bus(&self, topic: &str, id: &str) -> Result<bool, OperacionError> {
+        match &self.bus {
+            BusObservado::Embebido(bus) => bus.discard(topic, id).await.map_err(bus_error),
+            BusObservado::Pulsar { bus, .. } => Ok(pulsar_dlq::discard(bus, topic, id)
+                .await
+                .map_err(bus_error)?
+                .is_some()),
+        }
+    }
+
+    pub(super) async fn descartar_carta(
+        &self,
+        topic: &str,
+        id: &str,
+        quien: &str,
+        razon: &str,
+    ) -> Result<CartaDescartada, OperacionError> {
+        conocido(topic)?;
+        let desconocida = || OperacionError::CartaDesconocida {
+            topic: topic.to_owned(),
+            id: id.to_owned(),
+        };
+        let carta = self
+            .cartas_muertas()
+            .await?
+            .into_iter()
+            .find(|c| c.topic == topic && c.id == id)
+            .ok_or_else(desconocida)?;
+        let descartada = CartaDescartada {
+            carta,
+            descartada_por: quien.to_owned(),
+            razon: razon.to_owned(),
+            fecha: chrono::Utc::now().timestamp_millis(),
+        };
+        // Recorded first: a discard that reached the bus is never missing
+        // from the record; one that did not is taken back.
+        self.descartes.anotar(&descartada).await?;
+        if !self.quitar_del_bus(topic, id).await? {
+            self.descartes.olvidar(topic, id).await?;
+            return Err(desconocida());
+        }
+        tracing::info!(%topic, %id, %quien, %razon, "dead letter discarded");
+        Ok(descartada)
     }
 }
 

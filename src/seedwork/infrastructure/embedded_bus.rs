@@ -264,6 +264,22 @@ impl EmbeddedBus {
             .collect()
     }
 
+    /// Takes the dead letter `id` of `topic` off the list without replaying
+    /// it (marked as handled, as a replay marks it); false when no such
+    /// letter waits.
+    pub async fn discard(&self, topic: &str, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE dead_letters SET replayed_at = $1 WHERE topic = $2 AND id = $3 AND replayed_at IS NULL",
+        )
+        .bind(now_millis())
+        .bind(topic)
+        .bind(id)
+        .execute(self.dead_letters.writer())
+        .await
+        .map_err(store_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Marks dead letters of `topic` (one, or all when `id` is None) for
     /// replay; the process holding their subscription replays them (its
     /// replayer, or `replay_requested`). Returns the request to follow.

@@ -184,6 +184,24 @@ pub async fn replay(
     outcome
 }
 
+/// Takes the dead letter with envelope id `id` off `topic`'s DLQ without
+/// re-publishing it (acknowledged on the tool's subscription); returns it,
+/// or `None` when no such letter waits. The others stay unacknowledged.
+pub async fn discard(bus: &PulsarBus, topic: &str, id: &str) -> Result<Option<DlqEntry>, BusError> {
+    let mut consumer = open(bus, topic).await?;
+    let mut found = None;
+    while let Ok(Some(Ok(message))) = tokio::time::timeout(IDLE, consumer.next()).await {
+        let dead = entry(&message);
+        if dead.id == id {
+            consumer.ack(&message).await.map_err(broker)?;
+            found = Some(dead);
+            break;
+        }
+    }
+    let _ = consumer.close().await;
+    Ok(found)
+}
+
 /// The letters a replay would take, without taking them.
 pub async fn dry_run(
     bus: &PulsarBus,

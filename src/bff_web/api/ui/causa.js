@@ -2,7 +2,7 @@
 // who acted: the rules (with their findings), a person (with their name
 // and reason), or the registration saga that undid it.
 import { el } from "./dom.js";
-import { textoHallazgo, traducirHallazgos, nombreEstado } from "./textos.js";
+import { textoHallazgo, traducirHallazgos, nombreEstado, nombreEvento, ESTADOS_COMANDO } from "./textos.js";
 
 // "la" aprobó (una compañía, una propiedad), "los" (datos geográficos).
 const PRONOMBRE = { COMPANIA: "la", PROPIEDAD: "la", DATOS_GEOGRAFICOS: "los" };
@@ -39,4 +39,27 @@ export function contarCausa(tipo, r) {
   if (r.estado === "RECHAZADA") return [`Las reglas de auditoría ${lo} rechazaron: ${lista(a.hallazgos)}.`];
   if (r.estado === "APROBADA") return [`Las reglas de auditoría ${lo} aprobaron: los datos están completos.`];
   return [`Estado: ${nombreEstado(r.estado)}.`];
+}
+
+const RESULTADOS = { EnRevision: "en revisión", Aprobada: "aprobada", Rechazada: "rechazada", Pendiente: "pendiente" };
+
+// One line of the history: [what happened, its detail], worded by who acted.
+export function contarSuceso(h) {
+  const partes = String(h.descripcion || "").split(" — ");
+  if (h.evento.startsWith("Comando ")) {
+    const [estado, ...error] = (partes[1] || "").split(": ");
+    return [nombreEvento(h.evento), `${ESTADOS_COMANDO[estado] || estado}${error.length ? `: ${error.join(": ")}` : ""}`];
+  }
+  if (h.evento === "AuditoriaCompletada") {
+    const [resultado, ...hallazgos] = (partes[1] || "").split(": ");
+    const veredicto = RESULTADOS[resultado] || resultado;
+    const encontrado = hallazgos.length ? ` (${traducirHallazgos(hallazgos.join(": "))})` : "";
+    if (partes[2]) {
+      const i = partes[2].indexOf(": ");
+      const quien = i < 0 ? partes[2] : partes[2].slice(0, i);
+      return [`Decisión de ${quien}: ${veredicto}`, i < 0 ? "" : partes[2].slice(i + 2)];
+    }
+    return [`Auditoría: ${veredicto}`, encontrado.replace(/^ \((.*)\)$/, "$1")];
+  }
+  return [nombreEvento(h.evento), partes[1] ? traducirHallazgos(partes[1]) : ""];
 }

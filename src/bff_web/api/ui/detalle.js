@@ -5,10 +5,10 @@
 import { el, setStatus, teclaLibre, tiempo } from "./dom.js";
 import { gql, mensaje, consultaDetalle, TIPOS_GQL } from "./gql.js";
 import { REVISIONES, accionesPara, decidir, enCurso, seguirComando, enviar } from "./revision.js";
-import { nombreEstado, nombreTipo, textoHallazgo, traducirHallazgos, nombreEvento, nombrePaso, textoResultadoPaso,
+import { nombreEstado, nombreTipo, textoHallazgo, traducirHallazgos, nombrePaso, textoResultadoPaso,
   claseResultado, nombreEstadoRegistro, sufijo, haceTiempo } from "./textos.js";
 import { nombreDe, decididoPor } from "./columnas.js";
-import { contarCausa } from "./causa.js";
+import { contarCausa, contarSuceso } from "./causa.js";
 
 const dialogo = document.getElementById("detalle");
 const titulo = document.getElementById("detalle-titulo");
@@ -85,10 +85,10 @@ function mostrar(tipo, r) {
   }
   const enfocado = contenido.contains(document.activeElement) ? document.activeElement : null;
   titulo.textContent = `${nombreTipo(tipo)}: ${nombreDe(r)}`;
-  contenido.replaceChildren(
+  contenido.replaceChildren(...[
     el("p", { id: "detalle-causa", class: `causa causa-${r.estado}` }, ...contarCausa(tipo, r)),
     datos(tipo, r), seccionRevision(tipo, r), seccionRegistro(r), seccionGeografico(r), seccionHistorial(r.historial || []),
-    detalleTecnico(tipo, r));
+    detalleTecnico(tipo, r)].filter(Boolean));
   for (const node of contenido.querySelectorAll("[data-requiere]")) node.hidden = !ganchos.puede(node.dataset.requiere);
   if (enfocado && !contenido.contains(document.activeElement)) {
     const mismo = enfocado.id && document.getElementById(enfocado.id);
@@ -283,10 +283,11 @@ function seccionGeografico(r) {
 
 function seccionHistorial(historial) {
   return el("div", {}, el("h3", { text: "Historial" }), historial.length
-    ? el("ol", { id: "detalle-historial" }, ...historial.map((h) => el("li", { "data-evento": h.evento },
-      el("strong", { text: nombreEvento(h.evento) }),
-      h.descripcion && h.descripcion !== h.evento ? ` — ${traducirHallazgos(h.descripcion.replace(/^[^—]*— /, ""))} ` : " ",
-      el("span", { class: "cuando" }, tiempo(h.fecha)))))
+    ? el("ol", { id: "detalle-historial" }, ...historial.map((h) => {
+      const [que, detalle] = contarSuceso(h);
+      return el("li", { "data-evento": h.evento }, el("strong", { text: que }), detalle ? ` — ${detalle} ` : " ",
+        el("span", { class: "cuando" }, tiempo(h.fecha)));
+    }))
     : el("p", { text: "Sin eventos." }));
 }
 

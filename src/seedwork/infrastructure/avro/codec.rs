@@ -95,6 +95,23 @@ impl Decoded {
         })
     }
 
+    /// The envelope and its data as JSON, for a person to read (the
+    /// operations view's dead letters).
+    pub fn as_json(&self) -> serde_json::Value {
+        let h = &self.header;
+        serde_json::json!({
+            "id": h.id,
+            "type": h.message_type,
+            "source": h.source,
+            "time": h.time_millis,
+            "correlation_id": h.correlation_id,
+            "causation_id": h.causation_id,
+            "schema_version": self.writer_version,
+            "data": serde_json::Value::try_from(self.data.clone())
+                .unwrap_or_else(|e| serde_json::Value::String(format!("(not JSON: {e})"))),
+        })
+    }
+
     fn field(&self, name: &str) -> Option<&Value> {
         match &self.data {
             Value::Record(fields) => fields.iter().find(|(n, _)| n == name).map(|(_, v)| v),

@@ -1,8 +1,9 @@
 // The operator's dashboard, reached by keyboard from the navigation: every
 // service Listo; the health banner Degradado, naming the two dead letters
-// the driver left; one letter expanded (its full error) and retried alone,
-// its outcome beside it; the topic's retry asking first how many it will
-// touch; the banner back to Sano; a burst of 30 companies showing in the
+// the driver left; one letter expanded (its error and the message decoded)
+// and retried alone, its outcome beside it; another discarded with a
+// written reason (who and why listed); the topic's retry asking first how
+// many it will touch; the banner back to Sano; a burst of 30 companies showing in the
 // messages chart within one refresh; the Sagas block counting the driver's
 // completed saga; at 390x844 nothing overflows sideways. Screenshots.
 //   node operations.mjs http://127.0.0.1:PORT OUTPUT_DIR
@@ -45,11 +46,11 @@ await probar(async ({ browser, url, vigilar, captura }) => {
     if (!estadosSaga.includes(e)) throw new Error(`the sagas by state lack ${e}: ${estadosSaga}`);
   }
 
-  // Two dead letters: the banner says Degradado and why.
-  await page.waitForFunction(() => document.querySelectorAll("#tabla-cartas-muertas tr.carta").length === 2, null, { timeout: 15000 });
+  // Three dead letters: the banner says Degradado and why.
+  await page.waitForFunction(() => document.querySelectorAll("#tabla-cartas-muertas tr.carta").length === 3, null, { timeout: 15000 });
   await page.waitForSelector('#salud[data-nivel="degradado"]', { timeout: 15000 });
   const porque = await page.locator("#salud-motivos").textContent();
-  if (!porque.includes("2 cartas muertas")) throw new Error(`the banner says ${porque}`);
+  if (!porque.includes("3 cartas muertas")) throw new Error(`the banner says ${porque}`);
   const carta = page.locator("#tabla-cartas-muertas tr.carta").first();
   const topic = await carta.getAttribute("data-topic");
   const id = await carta.getAttribute("data-id");
@@ -61,16 +62,34 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   const detalle = page.locator(`#tabla-cartas-muertas tr.carta-detalle .error-completo`).first();
   await detalle.waitFor({ state: "visible", timeout: 5000 });
   if ((await detalle.textContent()) !== motivo) throw new Error("the expanded letter does not show its error");
+  const contenido = JSON.parse(await page.locator("#tabla-cartas-muertas tr.carta-detalle pre.contenido").first().textContent());
+  if (contenido.type !== "RechazarCompania" || !contenido.data) throw new Error(`the letter decodes as ${JSON.stringify(contenido)}`);
   await captura(page, "operations.png", { fullPage: true });
 
   // Retried alone: the outcome next to it, one letter left.
   const una = carta.locator("button.reintentar-una");
   if (!(await una.isVisible())) throw new Error("«Reintentar» is hidden from anonymous local use");
   await una.click();
-  await page.waitForFunction(() => document.querySelectorAll("#tabla-cartas-muertas tr.carta").length === 1, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelectorAll("#tabla-cartas-muertas tr.carta").length === 2, null, { timeout: 30000 });
   await page.waitForSelector("#anuncio-operaciones:has-text('1 aplicada')", { timeout: 30000 });
   const anuncioUna = (await page.locator("#anuncio-operaciones").textContent()).trim();
   if (!anuncioUna.includes(id.slice(-8))) throw new Error(`the outcome does not name the letter: ${anuncioUna}`);
+
+  // Another discarded: a reason is required, then who and why are listed.
+  const otra = page.locator("#tabla-cartas-muertas tr.carta").first();
+  const idOtra = await otra.getAttribute("data-id");
+  await otra.locator("button.descartar").click();
+  const formulario = page.locator("#tabla-cartas-muertas tr.carta-detalle:not([hidden]) .descarte");
+  await formulario.locator("button.confirmar-descarte").click();
+  await formulario.locator("textarea[aria-invalid='true']").waitFor({ timeout: 5000 });
+  await formulario.locator("textarea").fill("Duplicada de un rechazo ya aplicado");
+  await formulario.locator("button.confirmar-descarte").click();
+  const descartada = page.locator(`#tabla-descartadas tr[data-id="${idOtra}"]`);
+  await descartada.waitFor({ timeout: 15000 });
+  const quien = (await descartada.locator("td.quien").textContent()).trim();
+  const razon = (await descartada.locator("td.razon").textContent()).trim();
+  if (quien !== "local (sin sesión)" || razon !== "Duplicada de un rechazo ya aplicado") throw new Error(`discarded: ${quien} ${razon}`);
+  await page.waitForFunction(() => document.querySelectorAll("#tabla-cartas-muertas tr.carta").length === 1, null, { timeout: 15000 });
 
   // The topic's retry asks first, with the count.
   const boton = page.locator(`#tabla-cartas-muertas button.reintentar[data-topic="${topic}"]`);
@@ -107,6 +126,6 @@ await probar(async ({ browser, url, vigilar, captura }) => {
   const ancho = await page.evaluate(() => document.documentElement.scrollWidth);
   if (ancho > 390) throw new Error(`the page is ${ancho} px wide at 390 px`);
   await captura(page.locator("#operaciones"), "operations-390px.png");
-  return { topic, motivo, anuncio, anuncioUna, pregunta, rafaga, servicios: estados.length, sagas_completadas: sagasCompletadas,
+  return { topic, motivo, anuncio, anuncioUna, pregunta, descartada: { quien, razon }, rafaga, servicios: estados.length, sagas_completadas: sagasCompletadas,
     ancho_390: ancho };
 });

@@ -320,7 +320,8 @@ impl Operaciones for OperacionesAdapter {
                 }
             }
             BusObservado::Pulsar { bus, .. } => {
-                let listas = topics::ALL.map(|t| pulsar_dlq::list(bus, t));
+                // Boxed: eleven readers' futures are too large for a stack.
+                let listas = topics::ALL.map(|t| Box::pin(pulsar_dlq::list(bus, t)));
                 let listas = futures::future::join_all(listas).await;
                 for (topic, lista) in topics::ALL.iter().zip(listas) {
                     for e in lista.map_err(bus_error)? {
@@ -422,7 +423,7 @@ impl OperacionesAdapter {
     async fn quitar_del_bus(&self, topic: &str, id: &str) -> Result<bool, OperacionError> {
         match &self.bus {
             BusObservado::Embebido(bus) => bus.discard(topic, id).await.map_err(bus_error),
-            BusObservado::Pulsar { bus, .. } => Ok(pulsar_dlq::discard(bus, topic, id)
+            BusObservado::Pulsar { bus, .. } => Ok(Box::pin(pulsar_dlq::discard(bus, topic, id))
                 .await
                 .map_err(bus_error)?
                 .is_some()),
@@ -441,8 +442,7 @@ impl OperacionesAdapter {
             topic: topic.to_owned(),
             id: id.to_owned(),
         };
-        let carta = self
-            .cartas_muertas()
+        let carta = Box::pin(self.cartas_muertas())
             .await?
             .into_iter()
             .find(|c| c.topic == topic && c.id == id)

@@ -1,8 +1,9 @@
-// Dead letters one by one: each an expandable row with what is known of
-// it and its error, retried alone; a topic's retry asks first, naming how
-// many it will touch; each outcome is shown next to what was retried.
+// Dead letters one by one: each an expandable row with the message decoded
+// and its error, retried alone or discarded with a written reason (who and
+// why recorded); a topic's retry asks first, naming how many it will
+// touch; each outcome is shown next to what was acted on.
 import { el, cell, celdaFecha, setStatus } from "./dom.js";
-import { gql, mensaje, REINTENTAR } from "./gql.js";
+import { gql, mensaje, REINTENTAR, DESCARTAR } from "./gql.js";
 import { plural, sufijo } from "./textos.js";
 
 let ganchos = { alCambiar: () => {} };
@@ -15,7 +16,8 @@ export function construir(g) {
   tabla = document.getElementById("tabla-cartas-muertas");
 }
 
-export function mostrar(cartasMuertas) {
+export function mostrar(cartasMuertas, descartadas = []) {
+  mostrarDescartadas(descartadas);
   tabla.querySelectorAll("tbody").forEach((t) => t.remove());
   const porTopic = new Map();
   for (const c of cartasMuertas) porTopic.set(c.topic, [...(porTopic.get(c.topic) || []), c]);
@@ -51,16 +53,26 @@ function filas(topic, c) {
       el("dt", { text: "Suscripción" }), el("dd", { text: c.suscripcion }),
       el("dt", { text: "Tipo de mensaje" }), el("dd", { text: c.tipo || "—" }),
       el("dt", { text: "Error" }), el("dd", { class: "error-completo", text: c.motivo || "—" }),
-      el("dt", { text: "Intentos" }), el("dd", { text: String(c.intentos) }))));
+      el("dt", { text: "Intentos" }), el("dd", { text: String(c.intentos) })),
+    el("p", { class: "nota", text: "El mensaje, decodificado:" }),
+    el("pre", { class: "contenido", tabindex: "0", "aria-label": "Contenido del mensaje", text: c.contenido || "—" }),
+    formularioDescarte(topic, c)));
   ver.addEventListener("click", () => {
     detalle.hidden = !detalle.hidden;
     ver.setAttribute("aria-expanded", String(!detalle.hidden));
   });
   uno.addEventListener("click", () => reintentar(topic, c.id, uno));
+  const descartar = el("button", { type: "button", class: "secundario descartar", "data-requiere": "operar",
+    "aria-label": `Descartar la carta …${sufijo(c.id)}`, text: "Descartar…" });
+  descartar.addEventListener("click", () => {
+    detalle.hidden = false;
+    ver.setAttribute("aria-expanded", "true");
+    detalle.querySelector("textarea").focus();
+  });
   return [el("tr", { class: "carta", "data-topic": topic, "data-id": c.id },
     el("td", { class: "id", "data-etiqueta": "Id" }, ver), cell(c.tipo, null, "Tipo"), cell(c.motivo, "motivo", "Motivo"),
     cell(String(c.intentos), "num", "Intentos"), celdaFecha(c.fecha, "Fecha"),
-    el("td", { "data-etiqueta": "Acción" }, uno, resultado(c.id))), detalle];
+    el("td", { "data-etiqueta": "Acción" }, uno, " ", descartar, resultado(c.id))), detalle];
 }
 
 function pedirConfirmacion(topic, n, boton, confirmar) {
@@ -104,4 +116,46 @@ async function reintentar(topic, id, boton) {
     junto.textContent = r.texto;
     junto.className = `resultado ${r.tipo}`;
   }
+}
+
+// Discarding needs a reason; it is recorded with who discarded and when.
+function formularioDescarte(topic, c) {
+  const id = `descarte-${c.id.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+  const razon = el("textarea", { id, rows: "2", "aria-required": "true" });
+  const error = el("p", { class: "mensaje-error", hidden: true });
+  const boton = el("button", { type: "button", class: "confirmar-descarte", text: "Descartar para siempre" });
+  boton.addEventListener("click", async () => {
+    const texto = razon.value.trim();
+    if (!texto) {
+      error.textContent = "Escriba por qué se descarta: queda registrado con su nombre.";
+      error.hidden = false;
+      razon.setAttribute("aria-invalid", "true");
+      razon.focus();
+      return;
+    }
+    boton.disabled = true;
+    const anuncio = document.getElementById("anuncio-operaciones");
+    try {
+      await gql(DESCARTAR, { t: topic, id: c.id, m: texto });
+      resultados.set(topic, { texto: `Carta …${sufijo(c.id)} descartada.`, tipo: "ok" });
+      setStatus(anuncio, `Carta …${sufijo(c.id)} de ${topic} descartada: «${texto}».`, "ok");
+    } catch (e) {
+      boton.disabled = false;
+      error.textContent = `No se pudo descartar: ${mensaje(e)}`;
+      error.hidden = false;
+      return;
+    }
+    await ganchos.alCambiar();
+  });
+  return el("div", { class: "descarte", "data-requiere": "operar" },
+    el("label", { for: id, text: "Motivo para descartarla (obligatorio)" }), razon, error, boton);
+}
+
+function mostrarDescartadas(descartadas) {
+  const tbody = document.querySelector("#tabla-descartadas tbody");
+  tbody.replaceChildren(...(descartadas.length ? descartadas.map((d) => el("tr", { "data-id": d.carta.id },
+    el("td", { class: "id", "data-etiqueta": "Carta" }, el("code", { title: d.carta.id, text: `…${sufijo(d.carta.id)}` })),
+    cell(d.carta.topic, null, "Topic"), cell(d.carta.tipo, null, "Tipo"), cell(d.descartadaPor, "quien", "Descartada por"),
+    cell(d.razon, "razon", "Motivo"), celdaFecha(d.fecha, "Fecha")))
+    : [el("tr", {}, el("td", { colspan: "6", text: "Ninguna carta descartada." }))]));
 }

@@ -134,11 +134,14 @@ export const pendientesPorHallazgo = (filas) => `{ ${filas.map((c, i) => `h${i}:
 export const OPERACIONES = `{ operaciones {
   servicios { nombre listo detalle outboxPendientes outboxAntiguedadSegundos
     consumidores { topic suscripcion retrasoSegundos pausado consumidos } }
-  cartasMuertas { id topic suscripcion tipo motivo intentos fecha } } }`;
+  cartasMuertas { id topic suscripcion tipo motivo intentos fecha contenido }
+  cartasDescartadas { carta { id topic tipo motivo } descartadaPor razon fecha } } }`;
 export const SAGAS = `{ operaciones { sagas { porEstado { estado total }
   fallidas { saga tipoEntidad idEntidad decision intentos ultimoError fechaActualizacion } } } }`;
 export const REINTENTAR = `mutation($t: String!, $id: String) { reintentarCartasMuertas(topic: $t, id: $id) {
   reenviadas aplicadas fallidasOtraVez enEspera } }`;
+export const DESCARTAR = `mutation($t: String!, $id: String!, $m: String!) { descartarCartaMuerta(topic: $t, id: $id, motivo: $m) {
+  descartadaPor razon fecha } }`;
 export const REGISTROS_FALLIDOS = `{ registrosPropiedad(estado: "fallida", first: 100) { edges { node { ${REGISTRO} } } } }`;
 export const REGISTRO_PROPIEDAD = `query($id: ID!) { registroPropiedad(id: $id) { ${REGISTRO} } }`;
 

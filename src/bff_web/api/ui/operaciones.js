@@ -66,7 +66,7 @@ async function leer() {
   mostrarServicios(ops.servicios);
   mostrarSagas(sagas);
   mostrarFallidos(fallidos);
-  cartas.mostrar(ops.cartasMuertas);
+  cartas.mostrar(ops.cartasMuertas, ops.cartasDescartadas);
   mostrarGraficos();
   mostrarEdad();
 }

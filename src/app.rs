@@ -414,6 +414,7 @@ fn operaciones_bff(
         s.codec.clone(),
         bff_web::infrastructure::SqlDescartes::new(bff_db.clone()),
     )
+    .con_grafana(s.args.bff.grafana_url.clone())
 }
 
 fn authenticator(args: &Settings) -> Result<Arc<dyn Authenticator>, InfraError> {

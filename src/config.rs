@@ -251,6 +251,9 @@ pub struct Flags {
     /// bff.allowed_origins
     #[arg(long, global = true)]
     pub bff_allowed_origins: Option<String>,
+    /// bff.grafana_url
+    #[arg(long, global = true)]
+    pub bff_grafana_url: Option<String>,
     /// log.format
     #[arg(long, global = true)]
     pub log_format: Option<String>,
@@ -303,6 +306,7 @@ impl Flags {
         put("auditoria.revision", json!(self.auditoria_revision));
         put("bff.servicios", json!(self.bff_servicios));
         put("bff.allowed_origins", json!(self.bff_allowed_origins));
+        put("bff.grafana_url", json!(self.bff_grafana_url));
         put("log.format", json!(self.log_format));
         put("retention.outbox", json!(self.outbox_retention));
         put("retention.inbox", json!(self.inbox_retention));

@@ -170,6 +170,7 @@ impl Default for Auditoria {
 pub struct Bff {
     pub servicios: Option<String>,
     pub allowed_origins: Option<String>,
+    pub grafana_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -484,6 +485,12 @@ pub const VARIABLES: &[Variable] = &[
         "BFF_ALLOWED_ORIGINS",
         "--bff-allowed-origins",
         "Other sites whose pages may call the BFF from a browser (CORS, WebSocket `Origin`), comma-separated. Unset: only the BFF's own page.",
+    ),
+    var(
+        "bff.grafana_url",
+        "BFF_GRAFANA_URL",
+        "--bff-grafana-url",
+        "Grafana's PropAlpes dashboard, linked from the operations view (unset: no link).",
     ),
     var(
         "log.format",

@@ -809,3 +809,23 @@ async fn discard_dead_letter(app: TestApp) {
         "a refused discard records nothing: {registro}"
     );
 }
+
+/// The operations view links Grafana's dashboard only where one is
+/// configured (`bff.grafana_url`).
+#[tokio::test]
+async fn the_operations_view_links_grafana_where_configured() {
+    let sin = spawn_app(Backend::Sqlite).await.expect("app");
+    let r = gql(&sin, "{ operaciones { grafana } }", json!({})).await;
+    assert_eq!(r["data"]["operaciones"]["grafana"], Value::Null, "{r}");
+    let con =
+        crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |s| {
+            s.bff.grafana_url = Some("http://grafana.example:3000/d/propalpes".into())
+        })
+        .await
+        .expect("app");
+    let r = gql(&con, "{ operaciones { grafana } }", json!({})).await;
+    assert_eq!(
+        r["data"]["operaciones"]["grafana"],
+        "http://grafana.example:3000/d/propalpes"
+    );
+}

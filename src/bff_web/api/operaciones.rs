@@ -298,6 +298,11 @@ impl Operaciones {
             .collect())
     }
 
+    /// Grafana's dashboard, when `bff.grafana_url` is configured.
+    async fn grafana(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_unchecked::<Arc<dyn OperacionesPort>>().grafana()
+    }
+
     /// The dead letters operators discarded, newest first (the latest 100).
     async fn cartas_descartadas(
         &self,

@@ -121,4 +121,6 @@ pub trait Operaciones: Send + Sync {
     ) -> Result<CartaDescartada, OperacionError>;
     /// The discards recorded, newest first.
     async fn descartadas(&self) -> Result<Vec<CartaDescartada>, OperacionError>;
+    /// Where Grafana's dashboard is, when one is configured.
+    fn grafana(&self) -> Option<String>;
 }

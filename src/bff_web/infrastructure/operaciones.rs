@@ -49,6 +49,7 @@ pub struct OperacionesAdapter {
     /// Reads a letter's bytes (with the schemas of `schemas/`).
     codec: Arc<AvroCodec>,
     descartes: SqlDescartes,
+    grafana: Option<String>,
     http: reqwest::Client,
 }
 
@@ -70,11 +71,18 @@ impl OperacionesAdapter {
             bus,
             codec,
             descartes,
+            grafana: None,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(2))
                 .build()
                 .unwrap_or_default(),
         }
+    }
+
+    /// Links the view to Grafana's dashboard at `url`.
+    pub fn con_grafana(mut self, url: Option<String>) -> Self {
+        self.grafana = url.filter(|u| !u.trim().is_empty());
+        self
     }
 
     /// Where auditoria answers: another process named in `BFF_SERVICIOS`,
@@ -415,6 +423,10 @@ impl Operaciones for OperacionesAdapter {
 
     async fn descartadas(&self) -> Result<Vec<CartaDescartada>, OperacionError> {
         self.descartes.listar().await
+    }
+
+    fn grafana(&self) -> Option<String> {
+        self.grafana.clone()
     }
 }
 

@@ -131,7 +131,7 @@ export const REPORTE = "{ reporteFaltantes { tipoEntidad campo problema explicac
 export const pendientesPorHallazgo = (filas) => `{ ${filas.map((c, i) => `h${i}: ${TIPOS_GQL[c.tipoEntidad].lista}(estado: EN_REVISION,
   hallazgo: { campo: ${JSON.stringify(c.campo)}, problema: ${JSON.stringify(c.problema)} }, first: 1) { totalCount }`).join(" ")} }`;
 
-export const OPERACIONES = `{ operaciones {
+export const OPERACIONES = `{ operaciones { grafana
   servicios { nombre listo detalle outboxPendientes outboxAntiguedadSegundos
     consumidores { topic suscripcion retrasoSegundos pausado consumidos } }
   cartasMuertas { id topic suscripcion tipo motivo intentos fecha contenido }

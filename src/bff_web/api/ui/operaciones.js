@@ -67,6 +67,8 @@ async function leer() {
   mostrarSagas(sagas);
   mostrarFallidos(fallidos);
   cartas.mostrar(ops.cartasMuertas, ops.cartasDescartadas);
+  $("enlace-grafana").hidden = !ops.grafana;
+  if (ops.grafana) $("enlace-grafana").href = ops.grafana;
   mostrarGraficos();
   mostrarEdad();
 }

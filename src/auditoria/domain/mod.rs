@@ -3,6 +3,7 @@
 //! (`RegistroPropiedad`). No I/O crate here.
 
 mod auditoria;
+mod decision;
 mod registro_propiedad;
 mod reglas;
 mod resultado;
@@ -10,6 +11,7 @@ mod revision;
 mod saga;
 
 pub use auditoria::{Auditoria, AuditoriaCompletada, AuditoriaRestaurada, TransicionAuditoria};
+pub use decision::Decision;
 pub use registro_propiedad::{
     AccionDeRegistro, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
     RegistroPropiedad, RegistroSnapshot, Veredicto,
@@ -19,4 +21,4 @@ pub use reglas::{
 };
 pub use resultado::Resultado;
 pub use revision::{ReglaRevision, ReglasRevision};
-pub use saga::{Decision, EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};
+pub use saga::{EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};

@@ -4,24 +4,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, Utc};
 
 use super::resultado::Resultado;
-use super::{Auditoria, TipoEntidad};
+use super::{Auditoria, Decision, TipoEntidad};
 use crate::seedwork::domain::{EntityId, FieldError};
-
-/// What the audit decided to ask of the source context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Aprobar,
-    Rechazar,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Aprobar => "aprobar",
-            Self::Rechazar => "rechazar",
-        }
-    }
-}
 
 /// Where a saga stands: waiting for the source context's reply, done, or
 /// given up after its retries (visible, never silent). A registration
@@ -63,21 +47,6 @@ impl FromStr for EstadoSaga {
             _ => Err(FieldError::new(
                 "estado",
                 format!("must be pendiente, completada, compensada or fallida, got {s:?}"),
-            )),
-        }
-    }
-}
-
-impl FromStr for Decision {
-    type Err = FieldError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "aprobar" => Ok(Self::Aprobar),
-            "rechazar" => Ok(Self::Rechazar),
-            _ => Err(FieldError::new(
-                "decision",
-                format!("unknown decision {s:?}"),
             )),
         }
     }

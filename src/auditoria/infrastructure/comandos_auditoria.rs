@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::module::AuditoriaHandlers;
+use super::handlers::AuditoriaHandlers;
 use crate::auditoria::application::{IniciarRegistroPropiedad, IniciarRegistroPropiedadError};
 use crate::auditoria::domain::DatosRegistro;
 use crate::contracts::types;

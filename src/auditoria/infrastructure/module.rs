@@ -4,6 +4,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::handlers::AuditoriaHandlers;
 use super::{
     AvroSagaMessages, ComandosAuditoriaConsumer, ComandosRevisionesConsumer, FUENTES, MIGRATIONS,
     RechazosConsumer, SourceEventsConsumer, SqlAuditoriaStore,
@@ -24,17 +25,6 @@ use crate::seedwork::infrastructure::{
 
 pub type SqlAuditoriaQueries = ConsultasAuditoria<SqlAuditoriaStore>;
 type SqlReintentos = ReintentarSagasVencidas<SqlAuditoriaStore, AvroSagaMessages>;
-
-/// The command handlers the consumers run.
-pub struct AuditoriaHandlers {
-    pub auditar: AuditarEntidadHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub registrar: RegistrarResultadoHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub rechazo: RegistrarRechazoHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub compensacion: RegistrarCompensacionHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub registrar_propiedad: IniciarRegistroPropiedadHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub revisar: RevisarAuditoriaHandler<SqlAuditoriaStore, AvroSagaMessages>,
-    pub reabrir: ReabrirAuditoriaHandler<SqlAuditoriaStore, AvroSagaMessages>,
-}
 
 /// The running `auditoria` context: consumers, relay and saga ticker.
 pub struct AuditoriaModule {

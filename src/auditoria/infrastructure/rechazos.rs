@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::module::AuditoriaHandlers;
+use super::handlers::AuditoriaHandlers;
 use crate::auditoria::application::{RegistrarRechazo, RegistrarRechazoError};
 use crate::auditoria::domain::{Resultado, TipoEntidad};
 use crate::contracts::types;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::Fuente;
-use super::module::AuditoriaHandlers;
+use super::handlers::AuditoriaHandlers;
 use crate::auditoria::application::{
     AuditarEntidad, AuditarEntidadError, RegistrarCompensacion, RegistrarCompensacionError,
     RegistrarResultado, RegistrarResultadoError,

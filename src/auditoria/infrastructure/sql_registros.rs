@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::sql_store::iso;
+use super::sql_filas::iso;
 use crate::auditoria::application::{RegistroView, SagaView};
 use crate::auditoria::domain::{
     EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, TipoEntidad,
@@ -15,7 +15,7 @@ use crate::seedwork::infrastructure::sql_values::saved;
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
 
 fn bad(detail: impl std::fmt::Display) -> StoreError {
-    super::sql_store::bad("registro", detail)
+    super::sql_filas::bad("registro", detail)
 }
 
 fn registro_de_fila(row: &AnyRow) -> Result<RegistroPropiedad, StoreError> {

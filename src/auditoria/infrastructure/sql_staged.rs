@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
-use super::sql_store::{AUDITORIA_COLUMNS, SAGA_COLUMNS, row_to_aggregate, row_to_saga};
+use super::sql_filas::{AUDITORIA_COLUMNS, SAGA_COLUMNS, row_to_aggregate, row_to_saga};
 use crate::auditoria::domain::{Auditoria, Saga, TipoEntidad};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::AggregateRoot;

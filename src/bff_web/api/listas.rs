@@ -14,6 +14,22 @@ use crate::bff_web::application::{
 };
 use crate::seedwork::domain::Accion;
 
+/// Largest page a query may ask for.
+pub const MAX_PAGE: usize = 100;
+const DEFAULT_PAGE: usize = 20;
+
+pub(super) fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
+    match first {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if n < 0 => Err(coded("BAD_USER_INPUT", "first must not be negative")),
+        Some(n) if n as usize > MAX_PAGE => Err(coded(
+            "PAGE_SIZE_TOO_LARGE",
+            format!("first must be at most {MAX_PAGE}, got {n}"),
+        )),
+        Some(n) => Ok(n as usize),
+    }
+}
+
 /// What a list connection carries besides its edges.
 #[derive(SimpleObject)]
 pub struct Total {
@@ -133,7 +149,7 @@ pub async fn listar_auditorias(
         tipo: pedido.tipo.map(TipoRegistro::from),
         hallazgo: pedido.hallazgo.map(|h| (h.campo, h.problema)),
         despues: despues_de(pedido.after, true)?,
-        limite: super::schema::page_size(pedido.first)? as i64,
+        limite: page_size(pedido.first)? as i64,
     };
     let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
     let pagina = proyecciones.auditorias(&consulta).await.map_err(store)?;
@@ -154,7 +170,7 @@ impl Pedido {
             buscar: buscar(self.buscar)?,
             orden: self.orden.into(),
             despues,
-            limite: super::schema::page_size(self.first)? as i64,
+            limite: page_size(self.first)? as i64,
         })
     }
 }

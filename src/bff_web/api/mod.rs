@@ -2,6 +2,7 @@
 //! that send commands, subscriptions over the change feed), its HTTP and
 //! WebSocket routes with JWT auth and limits, and the web page.
 
+mod contexto;
 mod errors;
 mod explicaciones;
 mod guard;
@@ -13,6 +14,7 @@ mod types;
 mod ui_files;
 mod ws;
 
+pub use listas::MAX_PAGE;
 pub use routes::router;
-pub use schema::{BffSchema, MAX_PAGE, build_schema};
+pub use schema::{BffSchema, build_schema};
 pub use ws::Origenes;

@@ -270,7 +270,7 @@ impl Operaciones {
     async fn sagas(&self, ctx: &Context<'_>) -> async_graphql::Result<ResumenSagas> {
         let port = ctx.data_unchecked::<Arc<dyn OperacionesPort>>();
         let credencial = ctx
-            .data_opt::<super::routes::Credencial>()
+            .data_opt::<super::contexto::Credencial>()
             .map(|c| c.0.as_str());
         let resumen = port.sagas(credencial).await.map_err(operacion)?;
         Ok(ResumenSagas {

@@ -15,18 +15,12 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use super::BffSchema;
+use super::contexto::{CorrelationId, Credencial};
 use super::errors::AuthState;
 use super::types::AuditoriaLoader;
 use super::ws::{self, Conexiones, LimitesWs, Origenes};
 use crate::bff_web::application::Proyecciones;
 use crate::seedwork::application::Authenticator;
-
-/// The caller's `x-correlation-id`, handed to mutations.
-pub struct CorrelationId(pub String);
-
-/// The caller's own `Authorization` header: what the operations view shows
-/// of another service is read with the operator's credentials.
-pub struct Credencial(pub String);
 
 /// Largest GraphQL request body.
 const GRAPHQL_BODY_LIMIT: usize = 64 * 1024;

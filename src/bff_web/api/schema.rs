@@ -8,7 +8,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::errors::{autorizar, bad_input, coded, enviar, store};
-use super::listas::{Lista, Pedido, PedidoAuditorias, listar, listar_auditorias};
+use super::listas::{Lista, Pedido, PedidoAuditorias, listar, listar_auditorias, page_size};
 use super::operaciones::{
     CartaDescartada, Operaciones, ResultadoReintento, Sesion, descartar, operaciones, reintentar,
     sesion, token_de_desarrollo,
@@ -26,10 +26,6 @@ use crate::bff_web::domain::Revision;
 use crate::seedwork::application::{Authenticator, StoreError};
 use crate::seedwork::domain::Accion;
 use crate::seedwork::domain::{BoundedText, EntityId, FieldError, Motivos, Principal};
-
-/// Largest page a query may ask for.
-pub const MAX_PAGE: usize = 100;
-const DEFAULT_PAGE: usize = 20;
 
 pub type BffSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
@@ -53,18 +49,6 @@ pub fn build_schema(
         .limit_complexity(500)
         .extension(super::guard::Limites)
         .finish()
-}
-
-pub(super) fn page_size(first: Option<i32>) -> async_graphql::Result<usize> {
-    match first {
-        None => Ok(DEFAULT_PAGE),
-        Some(n) if n < 0 => Err(coded("BAD_USER_INPUT", "first must not be negative")),
-        Some(n) if n as usize > MAX_PAGE => Err(coded(
-            "PAGE_SIZE_TOO_LARGE",
-            format!("first must be at most {MAX_PAGE}, got {n}"),
-        )),
-        Some(n) => Ok(n as usize),
-    }
 }
 
 /// A forward Relay connection over offset pages: the cursor is the offset
@@ -370,7 +354,7 @@ async fn send(
     let id_entidad = comando.id().to_string();
     let commands = ctx.data_unchecked::<Arc<dyn EnviarComandos>>();
     let correlation = ctx
-        .data_opt::<super::routes::CorrelationId>()
+        .data_opt::<super::contexto::CorrelationId>()
         .map(|c| c.0.as_str());
     let envio = commands
         .enviar(comando, correlation)

@@ -4,10 +4,12 @@
 
 mod cartas_descartadas;
 mod comando_encoder;
+mod escrituras;
 mod module;
 mod operaciones;
 mod projector;
 mod rebuild;
+mod sql_filas;
 mod sql_lista_registros;
 mod sql_proyecciones;
 mod sql_registros_propiedad;

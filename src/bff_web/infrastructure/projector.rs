@@ -5,7 +5,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::SqlProyecciones;
-use super::sql_proyecciones::{ComandoTerminado, Decidido, Escritura, campos};
+use super::escrituras::{Anotacion, ComandoTerminado, Decidido, Escritura, campos};
 use crate::bff_web::application::{
     AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
@@ -192,14 +192,6 @@ impl Proyectado {
         });
         self
     }
-}
-
-/// A line of a record's history, keyed by the event that wrote it.
-pub struct Anotacion {
-    pub id_evento: String,
-    pub tipo: String,
-    pub id_entidad: String,
-    pub suceso: Suceso,
 }
 
 impl Projector {

@@ -4,7 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::sql_proyecciones::{AUDITORIA, row_to_auditoria, row_to_registro};
+use super::sql_filas::{AUDITORIA, row_to_auditoria, row_to_registro};
 use crate::bff_web::application::{
     AuditoriaVista, ConsultaAuditorias, ConsultaRegistros, Cursor, Orden, PaginaKeyset,
     PaginaRegistros, RegistroVista, Suceso, TipoRegistro,

@@ -1,10 +1,8 @@
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use super::projector::Anotacion;
+use super::escrituras::{Anotacion, ComandoTerminado, Decidido, Escritura};
+use super::sql_filas::{AUDITORIA, json_err, row_to_auditoria, row_to_registro};
 use super::sql_lista_registros::{self, nombre_y_busqueda};
 use crate::bff_web::application::{
     AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Pagina, PaginaKeyset,
@@ -19,40 +17,6 @@ const REGISTRO: &str =
     "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion";
 /// The fields of a placeholder row (its audit came before its creation).
 const SIN_CAMPOS: &str = "{}";
-
-pub(super) const AUDITORIA: &str =
-    "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha, motivo, revisor";
-
-/// What a projected message writes at the end of its run, with the run's
-/// other writes of its kind ([`SqlProyecciones::escribir`]).
-pub enum Escritura {
-    Creado(RegistroVista),
-    Decidido(Decidido),
-    /// A saga's compensation took the record away.
-    Eliminado {
-        tipo: TipoRegistro,
-        id: String,
-    },
-    Auditoria(AuditoriaVista),
-}
-
-/// A record approved or rejected in its context, and the kind of the BFF's
-/// commands that asked for it (now done).
-pub struct Decidido {
-    pub tipo: TipoRegistro,
-    pub id: String,
-    pub estado: &'static str,
-    pub motivos: Vec<String>,
-    pub fecha: i64,
-    pub tipo_comando: String,
-}
-
-/// A command of ours a projected message ended.
-pub struct ComandoTerminado {
-    pub id: String,
-    pub estado: EstadoComando,
-    pub error: Option<String>,
-}
 
 /// Keeps one of the entries that share a key, in place: a later one
 /// replaces the kept one when `replaces(later, kept)`.
@@ -82,46 +46,8 @@ pub struct SqlProyecciones {
     db: Database,
 }
 
-pub(super) fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("projection json: {e}"))
-}
-
 fn now() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// A stored record type; an unknown one is a corrupt row, never taken for
-/// another type.
-pub(super) fn tipo_of(s: &str) -> Result<TipoRegistro, StoreError> {
-    TipoRegistro::parse(s)
-        .ok_or_else(|| StoreError::Backend(format!("stored registro has unknown tipo {s:?}")))
-}
-
-pub(super) fn row_to_registro(row: &AnyRow) -> Result<RegistroVista, StoreError> {
-    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
-    Ok(RegistroVista {
-        tipo: tipo_of(&text("tipo")?)?,
-        id: text("id")?,
-        campos: serde_json::from_str(&text("campos")?).map_err(json_err)?,
-        estado: text("estado")?,
-        motivos_rechazo: serde_json::from_str(&text("motivos_rechazo")?).map_err(json_err)?,
-        fecha_creacion: row.try_get("fecha_creacion").map_err(store_error)?,
-        fecha_actualizacion: row.try_get("fecha_actualizacion").map_err(store_error)?,
-    })
-}
-
-pub(super) fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaVista, StoreError> {
-    let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
-    Ok(AuditoriaVista {
-        id: text("id")?,
-        tipo_entidad: text("tipo_entidad")?,
-        id_entidad: text("id_entidad")?,
-        resultado: text("resultado")?,
-        hallazgos: serde_json::from_str(&text("hallazgos")?).map_err(json_err)?,
-        fecha: row.try_get("fecha").map_err(store_error)?,
-        motivo: row.try_get("motivo").map_err(store_error)?,
-        revisor: row.try_get("revisor").map_err(store_error)?,
-    })
 }
 
 impl SqlProyecciones {
@@ -794,8 +720,4 @@ pub struct Conteos {
     pub registros: Vec<(String, i64)>,
     /// ("ACEPTADO", rows), ...
     pub comandos: Vec<(String, i64)>,
-}
-
-pub fn campos(pairs: impl IntoIterator<Item = (String, String)>) -> BTreeMap<String, String> {
-    pairs.into_iter().collect()
 }

@@ -3,7 +3,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::sql_proyecciones::json_err;
+use super::sql_filas::json_err;
 use crate::bff_web::application::{Pagina, PasoVista, RegistroPropiedadVista};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};

@@ -7,6 +7,7 @@
 mod auth;
 mod command;
 mod command_unit;
+mod context;
 mod errors;
 mod group_commit;
 mod messaging;
@@ -19,8 +20,9 @@ mod transactional;
 mod unit_of_work;
 
 pub use auth::{AuthError, Authenticator, Sesion};
-pub use command::{Command, CommandContext, CommandHandler, dispatch, execute};
+pub use command::{Command, CommandHandler, dispatch, execute};
 pub use command_unit::stage_events;
+pub use context::CommandContext;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use group_commit::GroupCommit;
 pub use messaging::{

@@ -25,10 +25,36 @@ use futures::FutureExt;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::RetryPolicy;
 use crate::seedwork::application::{
     BatchOutcome, BusError, HandleError, Message, MessageHandler, REPLAY_PROPERTY,
 };
+
+/// How often a failing message is redelivered before it is dead-lettered.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_redeliveries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_redeliveries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.min(16));
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
+    }
+}
 
 /// How a subscription consumes: how many lanes run at once and how many
 /// messages a lane applies per transaction.
@@ -52,6 +78,17 @@ impl Default for ConsumerSettings {
     }
 }
 
+/// How long ago a UUIDv7 was minted; None for an id of another kind.
+pub(crate) fn seconds_since_minted(id: &str) -> Option<f64> {
+    let (secs, nanos) = uuid::Uuid::parse_str(id).ok()?.get_timestamp()?.to_unix();
+    let minted = secs as f64 + f64::from(nanos) / 1e9;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    Some((now - minted).max(0.0))
+}
+
 /// Why `message` must not be applied: minted (UUIDv7 envelope id) longer
 /// ago than the dedupe window, so its inbox row may already be pruned.
 /// Replayed dead letters pass (they were never applied), and so do dead
@@ -64,7 +101,7 @@ pub(crate) fn stale(message: &Message, window: Option<Duration>) -> Option<Strin
     {
         return None;
     }
-    let age = super::embedded_bus::seconds_since_minted(&message.id)?;
+    let age = seconds_since_minted(&message.id)?;
     (age > window.as_secs_f64()).then(|| {
         format!(
             "stale: minted {age:.0} s ago, longer than the dedupe window (INBOX_RETENTION, {} s); \

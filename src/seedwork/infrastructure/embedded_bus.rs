@@ -8,39 +8,14 @@ use sqlx::Row;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::delivery::{ConsumerSettings, DeadLetterSink, Subscription, by_lane};
+use super::delivery::{
+    ConsumerSettings, DeadLetterSink, RetryPolicy, Subscription, by_lane, seconds_since_minted,
+};
 use super::sql_unit_of_work::now_millis;
 use super::{Database, store_error};
 use crate::seedwork::application::{
     BusError, Message, MessageBus, MessageHandler, REPLAY_PROPERTY, StoreError,
 };
-
-/// How often a failing message is redelivered before it is dead-lettered.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    pub max_redeliveries: u32,
-    pub initial_backoff: Duration,
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_redeliveries: 5,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RetryPolicy {
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.min(16));
-        self.initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
-    }
-}
 
 /// Every subscription of this process, by topic.
 type Registry = Arc<RwLock<HashMap<String, Vec<Arc<Subscription>>>>>;
@@ -480,17 +455,6 @@ fn record_consume_lag(message: &Message) {
         metrics::histogram!("propalpes_consume_lag_seconds", "topic" => message.topic.clone())
             .record(age);
     }
-}
-
-/// How long ago a UUIDv7 was minted; None for an id of another kind.
-pub(crate) fn seconds_since_minted(id: &str) -> Option<f64> {
-    let (secs, nanos) = uuid::Uuid::parse_str(id).ok()?.get_timestamp()?.to_unix();
-    let minted = secs as f64 + f64::from(nanos) / 1e9;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
-    Some((now - minted).max(0.0))
 }
 
 #[async_trait]

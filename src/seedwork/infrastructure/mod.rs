@@ -23,12 +23,10 @@ pub mod sql_values;
 pub mod staging;
 
 pub use context_storage::ContextStorage;
-pub use database::{Backend, Database, DatabaseUrl, context_database_url};
-pub use delivery::ConsumerSettings;
-pub use embedded_bus::{
-    DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter, RetryPolicy,
-};
-pub use errors::InfraError;
+pub use database::{Backend, Database, DatabaseUrl, context_database_url, count_rows};
+pub use delivery::{ConsumerSettings, RetryPolicy};
+pub use embedded_bus::{DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter};
+pub use errors::{InfraError, store_error};
 pub use jwt::{AuthConfig, mint_token, mint_token_with};
 pub use outbox_relay::{OutboxRelay, RelayHandle};
 pub use outbox_store::{OutboxRow, OutboxStore, SqlOutboxStore};
@@ -39,7 +37,6 @@ pub use pulsar_bus::{
 pub use retention::{Pruner, RetentionPolicy};
 pub use sql_unit_of_work::{
     NOTIFY_EVERY_MS, OUTBOX_CHANNEL, OtherInstances, SqlUnitOfWork, SqlUnitOfWorkFactory,
-    count_rows, store_error,
 };
 
 /// Runs a handler so that a panic is a failed delivery, not a dead task: it

@@ -8,49 +8,8 @@ use std::collections::HashMap;
 
 use super::sql_values::{SqlValue, upsert_rows};
 use super::staging::{ROWS_PER_STATEMENT, Staged, StagedSets, StagedTable};
-use super::{Backend, Database};
+use super::{Backend, Database, store_error};
 use crate::seedwork::application::{Message, StoreError, UnitOfWork, UnitOfWorkFactory};
-
-/// Maps a driver error to the storage port's error: a database that cannot
-/// be reached, refuses connections or is locked is `Unavailable` (an outage
-/// to wait out), anything else a `Backend` failure.
-pub fn store_error(error: sqlx::Error) -> StoreError {
-    if is_outage(&error) {
-        StoreError::Unavailable(error.to_string())
-    } else {
-        StoreError::Backend(error.to_string())
-    }
-}
-
-fn is_outage(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
-            if code.len() == 5 {
-                // Postgres SQLSTATE: connection exception (08), insufficient
-                // resources (53), operator intervention (57P01-57P03:
-                // shutdown, cannot connect now), query cancelled (57014);
-                // 55000 is how a database with ALLOW_CONNECTIONS false refuses.
-                code.starts_with("08")
-                    || code.starts_with("53")
-                    || code.starts_with("57P")
-                    || code == "57014"
-                    || (code == "55000" && db.message().contains("accepting connections"))
-            } else {
-                // SQLite (primary result code in the low byte): busy,
-                // locked, I/O error, full, cannot open.
-                code.parse::<i32>()
-                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
-            }
-        }
-        _ => false,
-    }
-}
 
 pub(crate) fn now_millis() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -448,19 +407,4 @@ impl UnitOfWorkFactory for SqlUnitOfWorkFactory {
     async fn ready(&self) -> bool {
         self.db.ping().await
     }
-}
-
-/// `SELECT COUNT(*) AS n ...` with text binds: the total of a paged list.
-pub async fn count_rows(db: &Database, sql: &str, binds: &[&str]) -> Result<i64, StoreError> {
-    use sqlx::Row;
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-    for bind in binds {
-        query = query.bind(bind.to_string());
-    }
-    query
-        .fetch_one(db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)
 }

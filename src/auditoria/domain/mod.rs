@@ -13,8 +13,8 @@ mod saga;
 pub use auditoria::{Auditoria, AuditoriaCompletada, AuditoriaRestaurada, TransicionAuditoria};
 pub use decision::Decision;
 pub use registro_propiedad::{
-    AccionDeRegistro, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte, Paso,
-    RegistroPropiedad, RegistroSnapshot, Veredicto,
+    AccionDeRegistro, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte,
+    ParteRegistro, Paso, RegistroPropiedad, RegistroSnapshot, Veredicto,
 };
 pub use reglas::{
     Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,

@@ -113,13 +113,18 @@ impl ComandoRegistro {
     }
 
     /// The part it creates or eliminates.
-    pub fn tipo(&self) -> TipoEntidad {
+    pub fn parte(&self) -> ParteRegistro {
         match self {
-            Self::CrearPropiedad | Self::EliminarPropiedad { .. } => TipoEntidad::Propiedad,
+            Self::CrearPropiedad | Self::EliminarPropiedad { .. } => ParteRegistro::Propiedad,
             Self::CrearDatosGeograficos | Self::EliminarDatosGeograficos { .. } => {
-                TipoEntidad::DatosGeograficos
+                ParteRegistro::DatosGeograficos
             }
         }
+    }
+
+    /// The kind of record it creates or eliminates.
+    pub fn tipo(&self) -> TipoEntidad {
+        self.parte().tipo()
     }
 }
 
@@ -166,11 +171,46 @@ pub enum AccionDeRegistro {
 const PROPIEDAD: &str = "propiedad";
 const DATOS: &str = "datos geográficos";
 
-/// How a part is named in the saga's reasons and steps.
-fn nombre(tipo: TipoEntidad) -> &'static str {
-    match tipo {
-        TipoEntidad::Propiedad => PROPIEDAD,
-        _ => DATOS,
+/// The two parts a registration creates. A company is never one: every
+/// match on a part is exhaustive, and a record of another kind is turned
+/// away where it comes in ([`ParteRegistro::de`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParteRegistro {
+    Propiedad,
+    DatosGeograficos,
+}
+
+impl ParteRegistro {
+    /// The part a record of kind `tipo` is; None for a company.
+    pub fn de(tipo: TipoEntidad) -> Option<Self> {
+        match tipo {
+            TipoEntidad::Propiedad => Some(Self::Propiedad),
+            TipoEntidad::DatosGeograficos => Some(Self::DatosGeograficos),
+            TipoEntidad::Compania => None,
+        }
+    }
+
+    pub fn tipo(self) -> TipoEntidad {
+        match self {
+            Self::Propiedad => TipoEntidad::Propiedad,
+            Self::DatosGeograficos => TipoEntidad::DatosGeograficos,
+        }
+    }
+
+    /// How the part is named in the saga's reasons and steps.
+    fn nombre(self) -> &'static str {
+        match self {
+            Self::Propiedad => PROPIEDAD,
+            Self::DatosGeograficos => DATOS,
+        }
+    }
+
+    /// The step that creates it.
+    fn paso(self) -> Paso {
+        match self {
+            Self::Propiedad => Paso::CrearPropiedad,
+            Self::DatosGeograficos => Paso::CrearDatosGeograficos,
+        }
     }
 }
 
@@ -340,30 +380,28 @@ impl RegistroPropiedad {
         );
     }
 
-    fn parte_mut(&mut self, tipo: TipoEntidad) -> &mut Parte {
-        match tipo {
-            TipoEntidad::Propiedad => &mut self.state.propiedad,
-            _ => &mut self.state.datos_geograficos,
+    fn parte(&self, parte: ParteRegistro) -> &Parte {
+        match parte {
+            ParteRegistro::Propiedad => &self.state.propiedad,
+            ParteRegistro::DatosGeograficos => &self.state.datos_geograficos,
         }
     }
 
-    /// The step that creates a part.
-    fn paso_de(tipo: TipoEntidad) -> Paso {
-        match tipo {
-            TipoEntidad::Propiedad => Paso::CrearPropiedad,
-            _ => Paso::CrearDatosGeograficos,
+    fn parte_mut(&mut self, parte: ParteRegistro) -> &mut Parte {
+        match parte {
+            ParteRegistro::Propiedad => &mut self.state.propiedad,
+            ParteRegistro::DatosGeograficos => &mut self.state.datos_geograficos,
         }
     }
 
     /// Marks a part created; false when it was already (a repeat).
-    fn crear_parte(&mut self, tipo: TipoEntidad) -> bool {
-        let parte = self.parte_mut(tipo);
-        !std::mem::replace(&mut parte.creada, true)
+    fn crear_parte(&mut self, parte: ParteRegistro) -> bool {
+        !std::mem::replace(&mut self.parte_mut(parte).creada, true)
     }
 
     /// Whether the saga is still at the step that creates this part.
-    fn en_su_paso(&self, tipo: TipoEntidad) -> bool {
-        self.state.estado == EstadoRegistro::EnCurso && self.state.paso == Self::paso_de(tipo)
+    fn en_su_paso(&self, parte: ParteRegistro) -> bool {
+        self.state.estado == EstadoRegistro::EnCurso && self.state.paso == parte.paso()
     }
 
     /// A part was created and audited. The propiedad leads to step 2; the
@@ -371,20 +409,20 @@ impl RegistroPropiedad {
     /// gave up on it (a late reply) is eliminated.
     pub fn parte_auditada(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         veredicto: Veredicto,
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
-        if !self.crear_parte(tipo) {
+        if !self.crear_parte(parte) {
             return Vec::new();
         }
-        if !self.en_su_paso(tipo) {
-            return self.eliminar_tardia(tipo, id_comando, ahora);
+        if !self.en_su_paso(parte) {
+            return self.eliminar_tardia(parte, id_comando, ahora);
         }
-        self.anotar(Self::paso_de(tipo), "hecho", None, ahora);
-        self.seguir(tipo, veredicto, id_comando, timeout, ahora)
+        self.anotar(parte.paso(), "hecho", None, ahora);
+        self.seguir(parte, veredicto, id_comando, timeout, ahora)
     }
 
     /// A part was created and its audit left it to a person: the
@@ -392,74 +430,70 @@ impl RegistroPropiedad {
     /// auditor's verdict (`parte_revisada`).
     pub fn parte_en_revision(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         id_comando: String,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
-        if !self.crear_parte(tipo) {
+        if !self.crear_parte(parte) {
             return Vec::new();
         }
-        if !self.en_su_paso(tipo) {
-            return self.eliminar_tardia(tipo, id_comando, ahora);
+        if !self.en_su_paso(parte) {
+            return self.eliminar_tardia(parte, id_comando, ahora);
         }
-        let paso = Self::paso_de(tipo);
+        let paso = parte.paso();
         self.anotar(paso, "hecho", None, ahora);
-        self.parte_mut(tipo).en_revision = true;
+        self.parte_mut(parte).en_revision = true;
         self.state.envio = None;
-        let resultado = format!("auditoria {} en revisión", nombre(tipo));
+        let resultado = format!("auditoria {} en revisión", parte.nombre());
         self.anotar(paso, &resultado, None, ahora);
         Vec::new()
     }
 
     /// Whether the registration waits for a person's verdict on this part.
-    pub fn espera_revision(&self, tipo: TipoEntidad) -> bool {
-        let parte = match tipo {
-            TipoEntidad::Propiedad => &self.state.propiedad,
-            _ => &self.state.datos_geograficos,
-        };
-        parte.en_revision && self.state.estado == EstadoRegistro::EnCurso
+    pub fn espera_revision(&self, parte: ParteRegistro) -> bool {
+        self.parte(parte).en_revision && self.state.estado == EstadoRegistro::EnCurso
     }
 
     /// The auditor decided the part the registration waited on: it goes on
     /// as if the rules had.
     pub fn parte_revisada(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         veredicto: Veredicto,
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
-        if !self.espera_revision(tipo) {
+        if !self.espera_revision(parte) {
             return Vec::new();
         }
-        self.parte_mut(tipo).en_revision = false;
-        self.seguir(tipo, veredicto, id_comando, timeout, ahora)
+        self.parte_mut(parte).en_revision = false;
+        self.seguir(parte, veredicto, id_comando, timeout, ahora)
     }
 
     /// A part's verdict is known: the propiedad leads to step 2, the datos
     /// geográficos to the decisions.
     fn seguir(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         veredicto: Veredicto,
         id_comando: String,
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
-        self.parte_mut(tipo).auditoria = Some(veredicto.clone());
+        self.parte_mut(parte).auditoria = Some(veredicto.clone());
         let (resultado, detalle) = match veredicto.aprobada {
             true => ("aprobada", None),
             false => ("rechazada", Some(veredicto.motivos.join(", "))),
         };
         self.anotar(
-            Self::paso_de(tipo),
-            &format!("auditoria {} {resultado}", nombre(tipo)),
+            parte.paso(),
+            &format!("auditoria {} {resultado}", parte.nombre()),
             detalle,
             ahora,
         );
-        match tipo {
-            TipoEntidad::Propiedad => {
+        match parte {
+            ParteRegistro::Propiedad => {
                 self.state.paso = Paso::CrearDatosGeograficos;
                 self.anotar(Paso::CrearDatosGeograficos, "enviado", None, ahora);
                 vec![self.enviar(
@@ -469,7 +503,7 @@ impl RegistroPropiedad {
                     ahora,
                 )]
             }
-            _ => self.decidir(ahora),
+            ParteRegistro::DatosGeograficos => self.decidir(ahora),
         }
     }
 
@@ -477,7 +511,7 @@ impl RegistroPropiedad {
     /// compensated): it is undone, once, with a command of its own.
     fn eliminar_tardia(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         id_comando: String,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
@@ -489,14 +523,14 @@ impl RegistroPropiedad {
                 .clone()
                 .unwrap_or_else(|| "creación tardía".into())
         );
-        let comando = match tipo {
-            TipoEntidad::Propiedad => ComandoRegistro::EliminarPropiedad { motivo },
-            _ => ComandoRegistro::EliminarDatosGeograficos { motivo },
+        let comando = match parte {
+            ParteRegistro::Propiedad => ComandoRegistro::EliminarPropiedad { motivo },
+            ParteRegistro::DatosGeograficos => ComandoRegistro::EliminarDatosGeograficos { motivo },
         };
         self.anotar(
             Paso::Compensar,
             "creación tardía eliminada",
-            Some(nombre(comando.tipo()).into()),
+            Some(parte.nombre().into()),
             ahora,
         );
         // Not tracked by the saga's single in-flight slot: the outbox
@@ -571,18 +605,19 @@ impl RegistroPropiedad {
     /// were approved, else compensated.
     pub fn resultado(
         &mut self,
-        tipo: TipoEntidad,
+        parte: ParteRegistro,
         estado: Resultado,
         ahora: DateTime<Utc>,
     ) -> bool {
-        let parte = self.parte_mut(tipo);
+        let nombre = parte.nombre();
+        let parte = self.parte_mut(parte);
         if parte.estado_final.is_some() {
             return false;
         }
         parte.estado_final = Some(estado.to_string());
         self.anotar(
             Paso::Decidir,
-            &format!("{} {}", nombre(tipo), estado.as_str().to_lowercase()),
+            &format!("{nombre} {}", estado.as_str().to_lowercase()),
             None,
             ahora,
         );
@@ -606,18 +641,19 @@ impl RegistroPropiedad {
 
     /// A compensation was applied (`PropiedadEliminada`, or the eliminating
     /// rejection of the datos geográficos).
-    pub fn eliminada(&mut self, tipo: TipoEntidad, ahora: DateTime<Utc>) -> bool {
-        let parte = self.parte_mut(tipo);
-        if parte.eliminada {
+    pub fn eliminada(&mut self, parte: ParteRegistro, ahora: DateTime<Utc>) -> bool {
+        let nombre = parte.nombre();
+        let estado = self.parte_mut(parte);
+        if estado.eliminada {
             return false;
         }
-        parte.eliminada = true;
-        self.anotar(Paso::Compensar, "hecho", Some(nombre(tipo).into()), ahora);
+        estado.eliminada = true;
+        self.anotar(Paso::Compensar, "hecho", Some(nombre.into()), ahora);
         let pendiente = self
             .state
             .envio
             .as_ref()
-            .is_some_and(|e| e.comando.es_compensacion() && e.comando.tipo() == tipo);
+            .is_some_and(|e| e.comando.es_compensacion() && e.comando.parte() == parte);
         if pendiente && self.state.paso == Paso::Compensar {
             self.terminar(EstadoRegistro::Compensada, ahora);
         }
@@ -662,7 +698,7 @@ impl RegistroPropiedad {
         let envio = envio.clone();
         let sin_respuesta = format!(
             "{}: sin respuesta tras {} intentos",
-            nombre(envio.comando.tipo()),
+            envio.comando.parte().nombre(),
             envio.intentos
         );
         self.state.ultimo_error = Some(sin_respuesta.clone());
@@ -768,22 +804,28 @@ mod tests {
     #[test]
     fn a_part_in_review_holds_the_registration_until_the_auditor_decides() {
         let mut r = iniciado();
-        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
-        let a = r.parte_en_revision(TipoEntidad::DatosGeograficos, "c-3".into(), now());
+        r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
+        let a = r.parte_en_revision(ParteRegistro::DatosGeograficos, "c-3".into(), now());
         assert!(a.is_empty());
         assert!(r.envio().is_none(), "no deadline while a person reviews");
-        assert!(r.espera_revision(TipoEntidad::DatosGeograficos));
+        assert!(r.espera_revision(ParteRegistro::DatosGeograficos));
         assert_eq!(
             r.pasos().last().map(|h| h.resultado.as_str()),
             Some("auditoria datos geográficos en revisión")
         );
         assert!(
-            r.parte_en_revision(TipoEntidad::DatosGeograficos, "c-4".into(), now())
+            r.parte_en_revision(ParteRegistro::DatosGeograficos, "c-4".into(), now())
                 .is_empty(),
             "a repeat changes nothing"
         );
         let a = r.parte_revisada(
-            TipoEntidad::DatosGeograficos,
+            ParteRegistro::DatosGeograficos,
             ok(),
             "c-5".into(),
             timeout(),
@@ -795,10 +837,10 @@ mod tests {
             d.iter()
                 .all(|(_, decision, _)| *decision == Decision::Aprobar)
         );
-        assert!(!r.espera_revision(TipoEntidad::DatosGeograficos));
+        assert!(!r.espera_revision(ParteRegistro::DatosGeograficos));
         assert!(
             r.parte_revisada(
-                TipoEntidad::DatosGeograficos,
+                ParteRegistro::DatosGeograficos,
                 ok(),
                 "c-6".into(),
                 timeout(),
@@ -812,10 +854,16 @@ mod tests {
     #[test]
     fn both_parts_pass_then_both_are_approved_and_the_saga_completes() {
         let mut r = iniciado();
-        let a = r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        let a = r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
         assert_eq!(comandos(&a), [ComandoRegistro::CrearDatosGeograficos]);
         let a = r.parte_auditada(
-            TipoEntidad::DatosGeograficos,
+            ParteRegistro::DatosGeograficos,
             ok(),
             "c-3".into(),
             timeout(),
@@ -827,18 +875,24 @@ mod tests {
                 .all(|(_, decision, _)| *decision == Decision::Aprobar)
         );
         assert_eq!(d.len(), 2);
-        assert!(r.resultado(TipoEntidad::Propiedad, Resultado::Aprobada, now()));
+        assert!(r.resultado(ParteRegistro::Propiedad, Resultado::Aprobada, now()));
         assert_eq!(r.estado(), EstadoRegistro::EnCurso);
-        r.resultado(TipoEntidad::DatosGeograficos, Resultado::Aprobada, now());
+        r.resultado(ParteRegistro::DatosGeograficos, Resultado::Aprobada, now());
         assert_eq!(r.estado(), EstadoRegistro::Completada);
     }
 
     #[test]
     fn a_failed_geographic_audit_rejects_the_property_by_compensation_naming_the_cause() {
         let mut r = iniciado();
-        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
         let a = r.parte_auditada(
-            TipoEntidad::DatosGeograficos,
+            ParteRegistro::DatosGeograficos,
             mal("latitud fuera_de_rango"),
             "c-3".into(),
             timeout(),
@@ -860,8 +914,8 @@ mod tests {
                 ),
             ]
         );
-        r.resultado(TipoEntidad::Propiedad, Resultado::Rechazada, now());
-        r.resultado(TipoEntidad::DatosGeograficos, Resultado::Rechazada, now());
+        r.resultado(ParteRegistro::Propiedad, Resultado::Rechazada, now());
+        r.resultado(ParteRegistro::DatosGeograficos, Resultado::Rechazada, now());
         assert_eq!(r.estado(), EstadoRegistro::Compensada);
         assert_eq!(r.motivo(), Some(causa.as_str()));
     }
@@ -881,7 +935,13 @@ mod tests {
     #[test]
     fn no_reply_for_the_geographic_data_eliminates_the_property() {
         let mut r = iniciado();
-        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
         let resent = r.vencer(2, timeout(), "x".into(), now());
         assert_eq!(comandos(&resent), [ComandoRegistro::CrearDatosGeograficos]);
         let AccionDeRegistro::Enviar(e) = &resent[0] else {
@@ -894,11 +954,11 @@ mod tests {
             [ComandoRegistro::EliminarPropiedad { motivo }] if motivo.contains("sin respuesta")
         ));
         assert_eq!(r.paso(), Paso::Compensar);
-        assert!(r.eliminada(TipoEntidad::Propiedad, now()));
+        assert!(r.eliminada(ParteRegistro::Propiedad, now()));
         assert_eq!(r.estado(), EstadoRegistro::Compensada);
         // The datos geográficos created late are eliminated too.
         let tarde = r.parte_auditada(
-            TipoEntidad::DatosGeograficos,
+            ParteRegistro::DatosGeograficos,
             ok(),
             "c-10".into(),
             timeout(),
@@ -913,7 +973,13 @@ mod tests {
     #[test]
     fn a_compensation_that_cannot_run_leaves_the_saga_failed() {
         let mut r = iniciado();
-        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
+        r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
         r.vencer(1, timeout(), "c-9".into(), now());
         assert_eq!(r.paso(), Paso::Compensar);
         assert!(r.vencer(1, timeout(), "c-10".into(), now()).is_empty());
@@ -923,8 +989,20 @@ mod tests {
     #[test]
     fn a_repeated_creation_is_no_second_step() {
         let mut r = iniciado();
-        r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-2".into(), timeout(), now());
-        let again = r.parte_auditada(TipoEntidad::Propiedad, ok(), "c-3".into(), timeout(), now());
+        r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-2".into(),
+            timeout(),
+            now(),
+        );
+        let again = r.parte_auditada(
+            ParteRegistro::Propiedad,
+            ok(),
+            "c-3".into(),
+            timeout(),
+            now(),
+        );
         assert!(again.is_empty());
     }
 }

@@ -220,10 +220,13 @@ fn saga_view(row: &AnyRow) -> Result<SagaView, StoreError> {
     let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
     let saga = text("saga")?;
     let motivos = text("motivos")?;
+    // The two kinds of saga the listing unites, matched by name: another
+    // is a bad row, never read as either.
     let motivos = match saga.as_str() {
         "auditoria" => serde_json::from_str(&motivos).map_err(bad)?,
-        _ if motivos.is_empty() => Vec::new(),
-        _ => vec![motivos],
+        "registro_propiedad" if motivos.is_empty() => Vec::new(),
+        "registro_propiedad" => vec![motivos],
+        otra => return Err(bad(format!("unknown saga kind {otra:?}"))),
     };
     Ok(SagaView {
         saga,

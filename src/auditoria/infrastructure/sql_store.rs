@@ -85,10 +85,11 @@ impl AuditoriaStore for SqlAuditoriaStore {
         limit: i64,
     ) -> Result<Vec<Saga>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SAGA_COLUMNS} FROM sagas WHERE estado = 'pendiente' AND proximo_intento <= $1 \
-             ORDER BY proximo_intento LIMIT $2"
+            "SELECT {SAGA_COLUMNS} FROM sagas WHERE estado = $1 AND proximo_intento <= $2 \
+             ORDER BY proximo_intento LIMIT $3"
         ));
         let rows = sqlx::query(sql)
+            .bind(EstadoSaga::Pendiente.as_str())
             .bind(ahora.timestamp_millis())
             .bind(limit)
             .fetch_all(self.db.pool())

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use super::ComandoSaliente;
-use crate::bff_web::domain::EstadoComando;
+use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
 use crate::seedwork::application::{
     CommandContext, Message, StoreError, TranslateError, UnitOfWork,
 };
@@ -231,7 +231,7 @@ pub trait RegistroComandos: Send + Sync + 'static {
         uow: &mut Self::Uow,
         tipo: TipoRegistro,
         id: &str,
-    ) -> Result<Option<String>, StoreError>;
+    ) -> Result<Option<EstadoRegistro>, StoreError>;
 }
 
 /// Encodes an outgoing command for its command topic.

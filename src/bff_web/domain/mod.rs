@@ -54,10 +54,10 @@ pub enum Decision {
 
 impl Decision {
     /// The estado a record ends in once decided so.
-    pub fn estado(self) -> &'static str {
+    pub fn estado(self) -> EstadoRegistro {
         match self {
-            Self::Aprobar => "Aprobada",
-            Self::Rechazar => "Rechazada",
+            Self::Aprobar => EstadoRegistro::Aprobada,
+            Self::Rechazar => EstadoRegistro::Rechazada,
         }
     }
 }
@@ -75,12 +75,13 @@ pub enum Admision {
 
 /// Only a Pendiente record can be decided; repeating the decision it
 /// already has is a no-op, reversing it is impossible.
-pub fn admitir(decision: Decision, estado: Option<&str>) -> Admision {
+pub fn admitir(decision: Decision, estado: Option<EstadoRegistro>) -> Admision {
     match estado {
-        None | Some("Pendiente") => Admision::Enviar,
+        None | Some(EstadoRegistro::Pendiente) => Admision::Enviar,
         Some(e) if e == decision.estado() => Admision::YaHecha,
         Some(e) => Admision::Imposible(format!(
-            "the record is {e}: it cannot be {}",
+            "the record is {}: it cannot be {}",
+            e.as_str(),
             match decision {
                 Decision::Aprobar => "approved",
                 Decision::Rechazar => "rejected",
@@ -114,23 +115,26 @@ impl Revision {
 /// else is refused at once, never sent to fail later.
 pub fn admitir_revision(
     revision: Revision,
-    estado: Option<&str>,
+    estado: Option<EstadoRegistro>,
     parte_de_registro: bool,
 ) -> Admision {
-    let estado = estado.unwrap_or("not projected yet");
+    use EstadoRegistro::{Aprobada, EnRevision, Pendiente, Rechazada};
+    let nombre = estado.map_or("not projected yet", EstadoRegistro::as_str);
     match (revision, estado) {
         (Revision::Reabrir, _) if parte_de_registro => Admision::Imposible(
             "the record is part of a property registration: its two parts are decided \
              together, so one cannot be reopened alone"
                 .into(),
         ),
-        (Revision::Aprobar | Revision::Rechazar, "EnRevision") => Admision::Enviar,
-        (Revision::Aprobar | Revision::Rechazar, e) => Admision::Imposible(format!(
-            "the record is {e}: only a record EnRevision can be approved or rejected in review"
-        )),
-        (Revision::Reabrir, "Aprobada" | "Rechazada") => Admision::Enviar,
-        (Revision::Reabrir, e) => Admision::Imposible(format!(
-            "the record is {e}: only an Aprobada or Rechazada record can be reopened"
+        (Revision::Aprobar | Revision::Rechazar, Some(EnRevision)) => Admision::Enviar,
+        (Revision::Aprobar | Revision::Rechazar, None | Some(Pendiente | Aprobada | Rechazada)) => {
+            Admision::Imposible(format!(
+                "the record is {nombre}: only a record EnRevision can be approved or rejected in review"
+            ))
+        }
+        (Revision::Reabrir, Some(Aprobada | Rechazada)) => Admision::Enviar,
+        (Revision::Reabrir, None | Some(Pendiente | EnRevision)) => Admision::Imposible(format!(
+            "the record is {nombre}: only an Aprobada or Rechazada record can be reopened"
         )),
     }
 }
@@ -142,19 +146,19 @@ mod tests {
     #[test]
     fn a_review_needs_en_revision_and_a_reopening_a_decision() {
         assert_eq!(
-            admitir_revision(Revision::Aprobar, Some("EnRevision"), false),
+            admitir_revision(Revision::Aprobar, Some(EstadoRegistro::EnRevision), false),
             Admision::Enviar
         );
         assert!(matches!(
-            admitir_revision(Revision::Rechazar, Some("Aprobada"), false),
+            admitir_revision(Revision::Rechazar, Some(EstadoRegistro::Aprobada), false),
             Admision::Imposible(_)
         ));
         assert_eq!(
-            admitir_revision(Revision::Reabrir, Some("Rechazada"), false),
+            admitir_revision(Revision::Reabrir, Some(EstadoRegistro::Rechazada), false),
             Admision::Enviar
         );
         assert!(matches!(
-            admitir_revision(Revision::Reabrir, Some("EnRevision"), false),
+            admitir_revision(Revision::Reabrir, Some(EstadoRegistro::EnRevision), false),
             Admision::Imposible(_)
         ));
         assert!(matches!(
@@ -162,7 +166,7 @@ mod tests {
             Admision::Imposible(_)
         ));
         assert!(matches!(
-            admitir_revision(Revision::Reabrir, Some("Rechazada"), true),
+            admitir_revision(Revision::Reabrir, Some(EstadoRegistro::Rechazada), true),
             Admision::Imposible(_)
         ));
     }
@@ -171,19 +175,19 @@ mod tests {
     fn only_pendiente_is_decided_and_a_repeat_is_done() {
         assert_eq!(admitir(Decision::Aprobar, None), Admision::Enviar);
         assert_eq!(
-            admitir(Decision::Aprobar, Some("Pendiente")),
+            admitir(Decision::Aprobar, Some(EstadoRegistro::Pendiente)),
             Admision::Enviar
         );
         assert_eq!(
-            admitir(Decision::Aprobar, Some("Aprobada")),
+            admitir(Decision::Aprobar, Some(EstadoRegistro::Aprobada)),
             Admision::YaHecha
         );
         assert!(matches!(
-            admitir(Decision::Aprobar, Some("Rechazada")),
+            admitir(Decision::Aprobar, Some(EstadoRegistro::Rechazada)),
             Admision::Imposible(_)
         ));
         assert_eq!(
-            admitir(Decision::Rechazar, Some("Rechazada")),
+            admitir(Decision::Rechazar, Some(EstadoRegistro::Rechazada)),
             Admision::YaHecha
         );
     }

@@ -9,7 +9,7 @@ use super::escrituras::{Anotacion, ComandoTerminado, Decidido, Escritura, campos
 use crate::bff_web::application::{
     AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
-use crate::bff_web::domain::{Decision, EstadoComando};
+use crate::bff_web::domain::{Decision, EstadoComando, EstadoRegistro};
 use crate::contracts::{topics, types};
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler};
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
@@ -359,7 +359,12 @@ impl Projector {
         let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) else {
             return Ok(Vec::new());
         };
-        if vista.resultado != "EnRevision" {
+        // Parsed once: an audit result the BFF does not know is poison,
+        // never taken for another.
+        let resultado = EstadoRegistro::leer(&vista.resultado).ok_or_else(|| {
+            HandleError::Poison(format!("unknown audit resultado {:?}", vista.resultado))
+        })?;
+        if resultado != EstadoRegistro::EnRevision {
             return Ok(Vec::new());
         }
         let registro = match vista.revisor {
@@ -370,7 +375,14 @@ impl Projector {
                 .map_err(HandleError::from)?,
             Some(_) => self
                 .store
-                .registro_decidido(uow, tipo, &vista.id_entidad, "EnRevision", &[], vista.fecha)
+                .registro_decidido(
+                    uow,
+                    tipo,
+                    &vista.id_entidad,
+                    EstadoRegistro::EnRevision.as_str(),
+                    &[],
+                    vista.fecha,
+                )
                 .await
                 .map_err(HandleError::from)?,
         };
@@ -472,20 +484,16 @@ impl Projector {
         decision: Decision,
         decoded: &Decoded,
     ) -> Proyectado {
-        let verbo = match decision {
-            Decision::Aprobar => "Aprobar",
-            Decision::Rechazar => "Rechazar",
-        };
         let fecha = decoded
             .number("fecha_actualizacion")
             .map_or(decoded.header.time_millis, |n| n as i64);
         let proyectado = Proyectado::escribiendo(Escritura::Decidido(Decidido {
             tipo: fuente.tipo,
             id,
-            estado: decision.estado(),
+            estado: decision.estado().as_str(),
             motivos: decoded.texts("motivos").unwrap_or_default(),
             fecha,
-            tipo_comando: format!("{verbo}{}", fuente.tipo.as_str()),
+            tipo_comando: comando_que_lo_pide(decision, fuente.tipo).to_owned(),
         }));
         // The cause itself may be FALLIDO: a replay applied it after all.
         match &decoded.header.causation_id {
@@ -550,5 +558,18 @@ impl TransactionalHandler for Projector {
             // Nobody listening is fine.
             let _ = self.cambios.send(cambio);
         }
+    }
+}
+/// The command of ours that asks a context for `decision` on a record of
+/// kind `tipo` (named by the contracts, matched exhaustively).
+fn comando_que_lo_pide(decision: Decision, tipo: TipoRegistro) -> &'static str {
+    use crate::contracts::types as t;
+    match (decision, tipo) {
+        (Decision::Aprobar, TipoRegistro::Compania) => t::APROBAR_COMPANIA,
+        (Decision::Rechazar, TipoRegistro::Compania) => t::RECHAZAR_COMPANIA,
+        (Decision::Aprobar, TipoRegistro::DatosGeograficos) => t::APROBAR_DATOS_GEOGRAFICOS,
+        (Decision::Rechazar, TipoRegistro::DatosGeograficos) => t::RECHAZAR_DATOS_GEOGRAFICOS,
+        (Decision::Aprobar, TipoRegistro::Propiedad) => t::APROBAR_PROPIEDAD,
+        (Decision::Rechazar, TipoRegistro::Propiedad) => t::RECHAZAR_PROPIEDAD,
     }
 }

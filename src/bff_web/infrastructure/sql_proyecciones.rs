@@ -8,7 +8,7 @@ use crate::bff_web::application::{
     AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Pagina, PaginaKeyset,
     PaginaRegistros, Proyecciones, RegistroComandos, RegistroVista, Suceso, TipoRegistro,
 };
-use crate::bff_web::domain::EstadoComando;
+use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::sql_values::{upsert_rows, value_rows};
 use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, store_error};
@@ -589,13 +589,22 @@ impl RegistroComandos for SqlProyecciones {
         uow: &mut SqlUnitOfWork,
         tipo: TipoRegistro,
         id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT estado FROM registros WHERE tipo = $1 AND id = $2")
-            .bind(tipo.as_str())
-            .bind(id)
-            .fetch_optional(uow.conn())
-            .await
-            .map_err(store_error)
+    ) -> Result<Option<EstadoRegistro>, StoreError> {
+        let estado: Option<String> =
+            sqlx::query_scalar("SELECT estado FROM registros WHERE tipo = $1 AND id = $2")
+                .bind(tipo.as_str())
+                .bind(id)
+                .fetch_optional(uow.conn())
+                .await
+                .map_err(store_error)?;
+        // Parsed once: an estado the projection never writes is a corrupt row.
+        estado
+            .map(|e| {
+                EstadoRegistro::leer(&e).ok_or_else(|| {
+                    StoreError::Backend(format!("stored registro has unknown estado {e:?}"))
+                })
+            })
+            .transpose()
     }
 }
 

@@ -9,8 +9,8 @@ use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
-    AccionDeRegistro, Auditoria, Orden, RegistroPropiedad, ReglasRevision, Saga, TipoEntidad,
-    Veredicto, referencias,
+    AccionDeRegistro, Auditoria, Orden, ParteRegistro, RegistroPropiedad, ReglasRevision, Saga,
+    TipoEntidad, Veredicto, referencias,
 };
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
@@ -106,13 +106,15 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
         auditoria: &Auditoria,
         ctx: &CommandContext,
     ) -> Result<(), AuditarEntidadError> {
+        // A company is never part of a registration: nothing to move.
+        let Some(parte) = ParteRegistro::de(auditoria.tipo_entidad()) else {
+            return Ok(());
+        };
         let id_comando = uuid::Uuid::now_v7().to_string();
         let acciones = match auditoria.resultado() {
-            Resultado::EnRevision => {
-                registro.parte_en_revision(auditoria.tipo_entidad(), id_comando, Utc::now())
-            }
+            Resultado::EnRevision => registro.parte_en_revision(parte, id_comando, Utc::now()),
             _ => registro.parte_auditada(
-                auditoria.tipo_entidad(),
+                parte,
                 veredicto(auditoria),
                 id_comando,
                 self.policy.timeout(),

@@ -7,7 +7,7 @@ use thiserror::Error;
 use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::TipoEntidad;
+use crate::auditoria::domain::{ParteRegistro, TipoEntidad};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError,
 };
@@ -84,7 +84,9 @@ where
         };
         let ahora = Utc::now();
         let moved = match &command {
-            RegistrarCompensacion::Eliminada { tipo, .. } => registro.eliminada(*tipo, ahora),
+            RegistrarCompensacion::Eliminada { tipo, .. } => {
+                ParteRegistro::de(*tipo).is_some_and(|parte| registro.eliminada(parte, ahora))
+            }
             RegistrarCompensacion::CreacionFallida { motivo, .. } => {
                 registro.creacion_fallida(motivo, ahora)
             }

@@ -7,8 +7,8 @@ use thiserror::Error;
 use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::TipoEntidad;
 use crate::auditoria::domain::{EstadoSaga, Resultado};
+use crate::auditoria::domain::{ParteRegistro, TipoEntidad};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
@@ -95,7 +95,9 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarResultado>
             .registro_de(uow, command.tipo, &command.id_entidad)
             .await?
         {
-            if registro.resultado(command.tipo, command.estado, ahora) {
+            let movido = ParteRegistro::de(command.tipo)
+                .is_some_and(|parte| registro.resultado(parte, command.estado, ahora));
+            if movido {
                 ejecutar::<_, _, RegistrarResultadoError>(
                     self.store.as_ref(),
                     self.messages.as_ref(),

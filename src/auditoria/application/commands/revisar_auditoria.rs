@@ -7,7 +7,9 @@ use thiserror::Error;
 use super::auditar_entidad::{ejecutar, veredicto};
 use super::{SagaPolicy, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::{Auditoria, Decision, Saga, TipoEntidad, TransicionAuditoria};
+use crate::auditoria::domain::{
+    Auditoria, Decision, ParteRegistro, Saga, TipoEntidad, TransicionAuditoria,
+};
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
@@ -79,11 +81,13 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
             .store
             .registro_de(uow, auditoria.tipo_entidad(), auditoria.id_entidad())
             .await?;
-        match registro {
+        // A company is never part of a registration.
+        let parte = ParteRegistro::de(auditoria.tipo_entidad());
+        match (registro, parte) {
             // A registration waiting on this part goes on with the verdict.
-            Some(mut registro) if registro.espera_revision(auditoria.tipo_entidad()) => {
+            (Some(mut registro), Some(parte)) if registro.espera_revision(parte) => {
                 let acciones = registro.parte_revisada(
-                    auditoria.tipo_entidad(),
+                    parte,
                     veredicto(auditoria),
                     uuid::Uuid::now_v7().to_string(),
                     self.policy.timeout(),
@@ -100,11 +104,11 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
                 )
                 .await
             }
-            Some(_) => Err(RevisarAuditoriaError::ParteDeRegistro(
+            (Some(_), _) => Err(RevisarAuditoriaError::ParteDeRegistro(
                 auditoria.tipo_entidad(),
                 auditoria.id_entidad().to_owned(),
             )),
-            None => {
+            (None, _) => {
                 let saga = Saga::iniciar(
                     auditoria,
                     uuid::Uuid::now_v7().to_string(),

@@ -150,14 +150,14 @@ where
                     .estado_registro(uow, comando.tipo(), &id_entidad)
                     .await?;
                 let parte = self.registro.parte_de_registro(uow, &id_entidad).await?;
-                admitir_revision(*revision, estado.as_deref(), parte)
+                admitir_revision(*revision, estado, parte)
             }
             (_, Some(decision)) => {
                 let estado = self
                     .registro
                     .estado_registro(uow, comando.tipo(), &id_entidad)
                     .await?;
-                admitir(decision, estado.as_deref())
+                admitir(decision, estado)
             }
             (_, None) => Admision::Enviar,
         })

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::bff_web::application::{ComandoEncoder, RegistroComandos, TipoRegistro};
-use crate::bff_web::domain::EstadoComando;
+use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
 use crate::seedwork::application::testing::{MemoryUnitOfWork, MemoryUnitOfWorkFactory};
 use crate::seedwork::application::{CommandContext, Message, StoreError, TranslateError};
 use crate::seedwork::domain::EntityId;
@@ -16,7 +16,7 @@ use crate::seedwork::domain::EntityId;
 #[derive(Clone, Default)]
 struct MemoryRegistro {
     comandos: Arc<Mutex<Vec<(String, EstadoComando)>>>,
-    estados: Arc<Mutex<HashMap<String, String>>>,
+    estados: Arc<Mutex<HashMap<String, EstadoRegistro>>>,
 }
 
 #[async_trait]
@@ -49,8 +49,8 @@ impl RegistroComandos for MemoryRegistro {
         _uow: &mut MemoryUnitOfWork,
         _tipo: TipoRegistro,
         id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(self.estados.lock().expect("lock").get(id).cloned())
+    ) -> Result<Option<EstadoRegistro>, StoreError> {
+        Ok(self.estados.lock().expect("lock").get(id).copied())
     }
 }
 
@@ -85,9 +85,9 @@ async fn a_decision_is_sent_done_at_once_or_refused_by_what_the_projection_shows
     let (pendiente, aprobada, rechazada) = (EntityId::new(), EntityId::new(), EntityId::new());
     {
         let mut estados = registro.estados.lock().expect("lock");
-        estados.insert(pendiente.to_string(), "Pendiente".into());
-        estados.insert(aprobada.to_string(), "Aprobada".into());
-        estados.insert(rechazada.to_string(), "Rechazada".into());
+        estados.insert(pendiente.to_string(), EstadoRegistro::Pendiente);
+        estados.insert(aprobada.to_string(), EstadoRegistro::Aprobada);
+        estados.insert(rechazada.to_string(), EstadoRegistro::Rechazada);
     }
     let aprobar = |id| ComandoSaliente::Aprobar {
         tipo: TipoRegistro::Compania,

@@ -1,11 +1,15 @@
 //! The HTTP API of `companias`: parse into validated values, call the
 //! `CompaniaService`, answer. Errors become problem bodies in `errors`.
+//! The router is generic over the service: `tests` drives it against an
+//! in-memory one.
 //!
 //! `POST /companias` → [`crear`] → `CompaniaService::crear_compania` →
 //! `CrearCompaniaHandler` → `Compania::registrar` →
 //! `SqlCompaniaRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

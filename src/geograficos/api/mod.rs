@@ -1,11 +1,15 @@
 //! The HTTP API of `geograficos`: parse into validated values, call the
 //! `DatosGeograficosService`, answer. Errors become problem bodies in `errors`.
+//! The router is generic over the service: `tests` drives it against an
+//! in-memory one.
 //!
 //! `POST /geograficos` → [`crear`] → `DatosGeograficosService::crear_datos_geograficos` →
 //! `CrearDatosGeograficosHandler` → `DatosGeograficos::registrar` →
 //! `SqlDatosGeograficosRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

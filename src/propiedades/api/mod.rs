@@ -1,11 +1,15 @@
 //! The HTTP API of `propiedades`: parse into validated values, call the
 //! `PropiedadService`, answer. Errors become problem bodies in `errors`.
+//! The router is generic over the service: `tests` drives it against an
+//! in-memory one.
 //!
 //! `POST /propiedades` → [`crear`] → `PropiedadService::crear_propiedad` →
 //! `CrearPropiedadHandler` → `Propiedad::registrar` →
 //! `SqlPropiedadRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

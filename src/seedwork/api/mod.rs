@@ -9,6 +9,8 @@ pub mod openapi;
 mod problem;
 mod review_http;
 mod serve;
+#[cfg(test)]
+pub mod testing;
 
 pub use assets::{ASYNCAPI_UI, GRAPHIQL, asset_routes};
 pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};

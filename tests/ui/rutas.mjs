@@ -4,7 +4,8 @@
 // reaches the content; the report's finding links to its records. Then at
 // 390×844: rows are cards, nothing overflows sideways, the flagged email
 // shows on screen; disabled buttons are drawn fainter than enabled ones;
-// the text reaches AA contrast. Screenshots rutas.png, telefono.png.
+// the text reaches AA contrast; nothing is requested from another origin.
+// Screenshots rutas.png, telefono.png.
 //   node rutas.mjs http://127.0.0.1:PORT OUTPUT_DIR
 import { argumentos, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
@@ -45,6 +46,16 @@ function contraste(a, b) {
 await probar(async ({ browser, vigilar, captura }) => {
   const page = vigilar(await browser.newPage({ viewport: { width: 1366, height: 900 } }));
   const hash = () => page.evaluate(() => decodeURIComponent(location.hash));
+  // Nothing the page loads may come from elsewhere: such a request is
+  // refused and counted.
+  const origen = new URL(url).origin;
+  const externas = [];
+  await page.route("**/*", (route) => {
+    const pedido = route.request().url();
+    if (pedido.startsWith(origen) || pedido.startsWith("data:")) return route.continue();
+    externas.push(pedido);
+    return route.abort();
+  });
   await page.goto(url);
   await esperarEnVivo(page);
 
@@ -148,5 +159,6 @@ await probar(async ({ browser, vigilar, captura }) => {
   if (tarjeta.derecha > 390) throw new Error(`the flagged email ends at ${tarjeta.derecha} px`);
   if (!tarjeta.etiqueta.includes("Email")) throw new Error(`the flagged cell is labelled ${tarjeta.etiqueta}`);
   await captura(page, "telefono.png", { fullPage: true });
-  return { contraste_revisados: pares.length, ancho_390: ancho };
+  if (externas.length) throw new Error(`the page asked outside its origin: ${externas}`);
+  return { contraste_revisados: pares.length, ancho_390: ancho, externas: externas.length };
 });

@@ -149,14 +149,20 @@ function mostrarGraficos() {
     const v = s && valor(s, i > 0 ? muestras[i - 1].servicios.find((x) => x.nombre === nombre) : null, i > 0 ? m.t - muestras[i - 1].t : 0);
     return v == null ? [] : [[m.t, v]];
   }) }));
-  const consumidos = (s) => s.consumidores.reduce((t, c) => t + c.consumidos, 0);
-  const tasa = serie((s, antes, dt) => (antes && dt > 0 ? Math.max(0, (consumidos(s) - consumidos(antes)) * 1000 / dt) : null));
+  // Commands and events apart, by the kind of topic a consumer reads.
+  const consumidos = (s, prefijo) => s.consumidores.filter((c) => c.topic.startsWith(prefijo))
+    .reduce((t, c) => t + c.consumidos, 0);
+  const tasaDe = (prefijo) => serie((s, antes, dt) => (antes && dt > 0
+    ? Math.max(0, (consumidos(s, prefijo) - consumidos(antes, prefijo)) * 1000 / dt) : null));
+  const tasa = tasaDe("");
   const outbox = serie((s) => s.outboxPendientes);
   const retraso = serie((s) => Math.max(0, ...s.consumidores.map((c) => c.retrasoSegundos)));
   const sagas = ["completada", "compensada"].map((estado) => ({ nombre: ESTADOS_SAGA[estado], puntos: muestras
     .filter((m) => m.sagas).map((m) => [m.t, (m.sagas.find((e) => e.estado === estado) || { total: 0 }).total]) }));
   $("graficos-operaciones").replaceChildren(
     lineas("grafico-mensajes", "Mensajes consumidos por segundo, por servicio", tasa, { unidad: "/s" }),
+    lineas("grafico-comandos", "Comandos aplicados por segundo", tasaDe("comandos-"), { unidad: "/s" }),
+    lineas("grafico-eventos", "Eventos consumidos por segundo", tasaDe("eventos-"), { unidad: "/s" }),
     lineas("grafico-outbox", "Outbox pendiente, por servicio", outbox),
     lineas("grafico-retraso", "Retraso máximo de sus consumidores (s)", retraso, { unidad: " s" }),
     lineas("grafico-sagas", "Sagas completadas y compensadas (total)", sagas));

@@ -103,7 +103,13 @@ async fn aprobar<S: CompaniaService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_compania(AprobarCompania { id, revision: None }, ctx.clone())
+        .aprobar_compania(
+            AprobarCompania {
+                id,
+                motivo_revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -122,7 +128,7 @@ async fn rechazar<S: CompaniaService>(
             RechazarCompania {
                 id,
                 motivos,
-                revision: None,
+                motivo_revision: None,
             },
             ctx.clone(),
         )

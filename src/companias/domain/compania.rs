@@ -59,16 +59,16 @@ impl Compania {
     }
 
     /// Decides an approval: `CompaniaAprobada`, nothing when already
-    /// approved, or the refusal of a rejected company. With a `revision`
+    /// approved, or the refusal of a rejected company. With a `motivo_revision`
     /// (the auditor's reason for re-deciding), `CompaniaAprobada` whatever
     /// the estado, even when already approved.
     pub fn decidir_aprobacion(
         &self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<CompaniaAprobada>, ReviewError> {
         let registra =
-            revision.is_some() || self.review.decidir_aprobacion()? == Transition::Changed;
+            motivo_revision.is_some() || self.review.decidir_aprobacion()? == Transition::Changed;
         Ok(registra.then_some(CompaniaAprobada {
             id: self.id,
             fecha: ahora,
@@ -77,15 +77,16 @@ impl Compania {
 
     /// Decides a rejection: `CompaniaRechazada` with the reasons, nothing
     /// when already rejected, or the refusal of an approved company. With a
-    /// `revision`, `CompaniaRechazada` whatever the estado, even when already
+    /// `motivo_revision`, `CompaniaRechazada` whatever the estado, even when already
     /// rejected.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<CompaniaRechazada>, ReviewError> {
-        let registra = revision.is_some() || self.review.decidir_rechazo()? == Transition::Changed;
+        let registra =
+            motivo_revision.is_some() || self.review.decidir_rechazo()? == Transition::Changed;
         Ok(registra.then(|| CompaniaRechazada {
             id: self.id,
             motivos: motivos.as_slice().to_vec(),
@@ -93,28 +94,28 @@ impl Compania {
         }))
     }
 
-    /// Approves a Pendiente company, or any company on a `revision`
+    /// Approves a Pendiente company, or any company on a `motivo_revision`
     /// (records `CompaniaAprobada`).
     pub fn aprobar(
         &mut self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
+        if let Some(aprobada) = self.decidir_aprobacion(motivo_revision, ahora)? {
             self.record(CompaniaEvent::CompaniaAprobada(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente company, or any company on a `revision`
+    /// Rejects a Pendiente company, or any company on a `motivo_revision`
     /// (records `CompaniaRechazada`).
     pub fn rechazar(
         &mut self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, motivo_revision, ahora)? {
             self.record(CompaniaEvent::CompaniaRechazada(rechazada));
         }
         Ok(())

@@ -136,14 +136,14 @@ pub fn decodificar_comando(
         types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
         types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
             id: id_field(&decoded, ID)?,
-            revision: decoded.text("revision"),
+            motivo_revision: decoded.text("revision"),
         }),
         types::RECHAZAR_COMPANIA => {
             let motivos = decoded.texts("motivos").unwrap_or_default();
             ComandoCompania::Rechazar(RechazarCompania {
                 id: id_field(&decoded, ID)?,
                 motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
-                revision: decoded.text("revision"),
+                motivo_revision: decoded.text("revision"),
             })
         }
         other => return Err(format!("{} carries no command {other}", message.topic)),
@@ -152,12 +152,12 @@ pub fn decodificar_comando(
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
-/// v2 fields (`pais`, `telefono`) and the commands' v3 `revision` are
+/// v2 fields (`pais`, `telefono`) and the commands' v3 `motivo_revision` are
 /// required only of a writer that writes the newest version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
     let newest = writes_latest(codec, topics::COMANDOS_COMPANIAS)
         && writes_latest(codec, topics::EVENTOS_COMPANIAS);
-    let revision: &[&'static str] = match newest {
+    let motivo_revision: &[&'static str] = match newest {
         true => &["revision"],
         false => &[],
     };
@@ -175,12 +175,12 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         RecordContract {
             topic: topics::COMANDOS_COMPANIAS,
             record: types::APROBAR_COMPANIA,
-            fields: [&[ID][..], revision].concat(),
+            fields: [&[ID][..], motivo_revision].concat(),
         },
         RecordContract {
             topic: topics::COMANDOS_COMPANIAS,
             record: types::RECHAZAR_COMPANIA,
-            fields: [&[ID, "motivos"][..], revision].concat(),
+            fields: [&[ID, "motivos"][..], motivo_revision].concat(),
         },
         RecordContract {
             topic: topics::EVENTOS_COMPANIAS,
@@ -230,15 +230,15 @@ mod tests {
     }
 
     /// A `comandos-companias` message of `kind` from `writer`, with
-    /// `revision` when given.
-    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>) -> Message {
+    /// `motivo_revision` when given.
+    fn decision(writer: &AvroCodec, kind: &str, motivo_revision: Option<&str>) -> Message {
         let id = "0192f3a0-0000-7000-8000-000000000001";
         let mut data = Payload::from([(ID, Field::Text(id.into()))]);
         if kind == types::RECHAZAR_COMPANIA {
             data.insert("motivos", Field::List(vec!["email faltante".into()]));
         }
-        if let Some(revision) = revision {
-            data.insert("revision", Field::Text(revision.into()));
+        if let Some(motivo_revision) = motivo_revision {
+            data.insert("revision", Field::Text(motivo_revision.into()));
         }
         let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
         writer
@@ -252,14 +252,14 @@ mod tests {
         let revisada = decision(&reader, types::APROBAR_COMPANIA, Some("reabierta"));
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoCompania::Aprobar(c))) => {
-                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+                assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
             other => panic!("{other:?}"),
         }
         let v2 = codec().with_writer_version(topics::COMANDOS_COMPANIAS, 2);
         let ordinaria = decision(&v2, types::RECHAZAR_COMPANIA, None);
         match decodificar_comando(&reader, &ordinaria) {
-            Ok((_, ComandoCompania::Rechazar(c))) => assert_eq!(c.revision, None),
+            Ok((_, ComandoCompania::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }
     }

@@ -102,7 +102,13 @@ async fn aprobar<S: DatosGeograficosService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_datos_geograficos(AprobarDatosGeograficos { id, revision: None }, ctx.clone())
+        .aprobar_datos_geograficos(
+            AprobarDatosGeograficos {
+                id,
+                motivo_revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -121,7 +127,7 @@ async fn rechazar<S: DatosGeograficosService>(
             RechazarDatosGeograficos {
                 id,
                 motivos,
-                revision: None,
+                motivo_revision: None,
             },
             ctx.clone(),
         )

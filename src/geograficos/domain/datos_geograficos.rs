@@ -67,17 +67,17 @@ impl DatosGeograficos {
     }
 
     /// Decides an approval: `DatosGeograficosAprobados`, nothing when already
-    /// approved, or the refusal of a rejected record. With a `revision` (the
+    /// approved, or the refusal of a rejected record. With a `motivo_revision` (the
     /// auditor's reason for re-deciding), `DatosGeograficosAprobados`
     /// whatever the estado, even when already approved; an eliminated record
     /// is decided as without one.
     pub fn decidir_aprobacion(
         &self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<DatosGeograficosAprobados>, ReviewError> {
-        let registra =
-            self.revisa(revision) || self.review.decidir_aprobacion()? == Transition::Changed;
+        let registra = self.revisa(motivo_revision)
+            || self.review.decidir_aprobacion()? == Transition::Changed;
         Ok(registra.then_some(DatosGeograficosAprobados {
             id: self.id,
             fecha: ahora,
@@ -86,16 +86,16 @@ impl DatosGeograficos {
 
     /// Decides a rejection: `DatosGeograficosRechazados` with the reasons, nothing
     /// when already rejected, or the refusal of an approved record. With a
-    /// `revision`, `DatosGeograficosRechazados` whatever the estado, even
+    /// `motivo_revision`, `DatosGeograficosRechazados` whatever the estado, even
     /// when already rejected; an eliminated record is decided as without one.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<DatosGeograficosRechazados>, ReviewError> {
         let registra =
-            self.revisa(revision) || self.review.decidir_rechazo()? == Transition::Changed;
+            self.revisa(motivo_revision) || self.review.decidir_rechazo()? == Transition::Changed;
         Ok(registra.then(|| DatosGeograficosRechazados {
             id: self.id,
             motivos: motivos.as_slice().to_vec(),
@@ -106,32 +106,32 @@ impl DatosGeograficos {
 
     /// Whether a decision is a revision that applies: one is asked for and
     /// the record is not eliminated (a compensation is final).
-    fn revisa(&self, revision: Option<&str>) -> bool {
-        revision.is_some() && !self.eliminado
+    fn revisa(&self, motivo_revision: Option<&str>) -> bool {
+        motivo_revision.is_some() && !self.eliminado
     }
 
-    /// Approves a Pendiente record, or any live record on a `revision`
+    /// Approves a Pendiente record, or any live record on a `motivo_revision`
     /// (records `DatosGeograficosAprobados`).
     pub fn aprobar(
         &mut self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
+        if let Some(aprobada) = self.decidir_aprobacion(motivo_revision, ahora)? {
             self.record(DatosGeograficosEvent::DatosGeograficosAprobados(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente record, or any live record on a `revision`
+    /// Rejects a Pendiente record, or any live record on a `motivo_revision`
     /// (records `DatosGeograficosRechazados`).
     pub fn rechazar(
         &mut self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, motivo_revision, ahora)? {
             self.record(DatosGeograficosEvent::DatosGeograficosRechazados(rechazada));
         }
         Ok(())

@@ -147,7 +147,7 @@ fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
         RechazarDatosGeograficos {
             id,
             motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
-            revision: decoded.text("revision"),
+            motivo_revision: decoded.text("revision"),
         },
     ))
 }
@@ -177,7 +177,7 @@ pub fn decodificar_comando(
         types::APROBAR_DATOS_GEOGRAFICOS => {
             ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
                 id: id_field(&decoded, ID)?,
-                revision: decoded.text("revision"),
+                motivo_revision: decoded.text("revision"),
             })
         }
         types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
@@ -188,7 +188,7 @@ pub fn decodificar_comando(
 
 /// The records this mapping writes and reads, with the fields it uses. The
 /// optional fields of later versions (`direccion`, v2; `eliminar` and
-/// `eliminado`, v3; the commands' `revision`, v4) are required only of a
+/// `eliminado`, v3; the commands' `motivo_revision`, v4) are required only of a
 /// writer that writes the newest version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
     let newest = writes_latest(codec, topics::COMANDOS_GEOGRAFICOS)
@@ -274,8 +274,13 @@ mod tests {
     }
 
     /// A `comandos-geograficos` message of `kind` from `writer`, with
-    /// `revision` and `eliminar` when given.
-    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>, eliminar: bool) -> Message {
+    /// `motivo_revision` and `eliminar` when given.
+    fn decision(
+        writer: &AvroCodec,
+        kind: &str,
+        motivo_revision: Option<&str>,
+        eliminar: bool,
+    ) -> Message {
         let id = "0192f3a0-0000-7000-8000-000000000002";
         let mut data = Payload::from([(ID, Field::Text(id.into()))]);
         if kind == types::RECHAZAR_DATOS_GEOGRAFICOS {
@@ -284,8 +289,8 @@ mod tests {
                 Field::List(vec!["latitud fuera_de_rango".into()]),
             );
         }
-        if let Some(revision) = revision {
-            data.insert("revision", Field::Text(revision.into()));
+        if let Some(motivo_revision) = motivo_revision {
+            data.insert("revision", Field::Text(motivo_revision.into()));
         }
         if eliminar {
             data.insert("eliminar", Field::Bool(true));
@@ -307,14 +312,14 @@ mod tests {
         );
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoDatosGeograficos::Aprobar(c))) => {
-                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+                assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
             other => panic!("{other:?}"),
         }
         let v3 = codec().with_writer_version(topics::COMANDOS_GEOGRAFICOS, 3);
         let ordinaria = decision(&v3, types::RECHAZAR_DATOS_GEOGRAFICOS, None, false);
         match decodificar_comando(&reader, &ordinaria) {
-            Ok((_, ComandoDatosGeograficos::Rechazar(c))) => assert_eq!(c.revision, None),
+            Ok((_, ComandoDatosGeograficos::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }
     }

@@ -97,7 +97,13 @@ async fn aprobar<S: PropiedadService>(
     let id = path_id(&id)?;
     let ctx = CommandContext::new_root_correlated(correlation.as_deref());
     service
-        .aprobar_propiedad(AprobarPropiedad { id, revision: None }, ctx.clone())
+        .aprobar_propiedad(
+            AprobarPropiedad {
+                id,
+                motivo_revision: None,
+            },
+            ctx.clone(),
+        )
         .await?;
     Ok(accepted(PATHS.id_field, &ctx, id))
 }
@@ -116,7 +122,7 @@ async fn rechazar<S: PropiedadService>(
             RechazarPropiedad {
                 id,
                 motivos,
-                revision: None,
+                motivo_revision: None,
             },
             ctx.clone(),
         )

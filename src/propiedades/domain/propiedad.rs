@@ -64,17 +64,17 @@ impl Propiedad {
     }
 
     /// Decides an approval: `PropiedadAprobada`, nothing when already
-    /// approved, or the refusal of a rejected record. With a `revision` (the
+    /// approved, or the refusal of a rejected record. With a `motivo_revision` (the
     /// auditor's reason for re-deciding), `PropiedadAprobada` whatever the
     /// estado, even when already approved; an eliminated property is decided
     /// as without one.
     pub fn decidir_aprobacion(
         &self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<PropiedadAprobada>, ReviewError> {
-        let registra =
-            self.revisa(revision) || self.review.decidir_aprobacion()? == Transition::Changed;
+        let registra = self.revisa(motivo_revision)
+            || self.review.decidir_aprobacion()? == Transition::Changed;
         Ok(registra.then_some(PropiedadAprobada {
             id: self.id,
             fecha: ahora,
@@ -83,16 +83,16 @@ impl Propiedad {
 
     /// Decides a rejection: `PropiedadRechazada` with the reasons, nothing
     /// when already rejected, or the refusal of an approved record. With a
-    /// `revision`, `PropiedadRechazada` whatever the estado, even when
+    /// `motivo_revision`, `PropiedadRechazada` whatever the estado, even when
     /// already rejected; an eliminated property is decided as without one.
     pub fn decidir_rechazo(
         &self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<Option<PropiedadRechazada>, ReviewError> {
         let registra =
-            self.revisa(revision) || self.review.decidir_rechazo()? == Transition::Changed;
+            self.revisa(motivo_revision) || self.review.decidir_rechazo()? == Transition::Changed;
         Ok(registra.then(|| PropiedadRechazada {
             id: self.id,
             motivos: motivos.as_slice().to_vec(),
@@ -102,32 +102,32 @@ impl Propiedad {
 
     /// Whether a decision is a revision that applies: one is asked for and
     /// the property is not eliminated (a compensation is final).
-    fn revisa(&self, revision: Option<&str>) -> bool {
-        revision.is_some() && !self.eliminada
+    fn revisa(&self, motivo_revision: Option<&str>) -> bool {
+        motivo_revision.is_some() && !self.eliminada
     }
 
-    /// Approves a Pendiente record, or any live record on a `revision`
+    /// Approves a Pendiente record, or any live record on a `motivo_revision`
     /// (records `PropiedadAprobada`).
     pub fn aprobar(
         &mut self,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(aprobada) = self.decidir_aprobacion(revision, ahora)? {
+        if let Some(aprobada) = self.decidir_aprobacion(motivo_revision, ahora)? {
             self.record(PropiedadEvent::PropiedadAprobada(aprobada));
         }
         Ok(())
     }
 
-    /// Rejects a Pendiente record, or any live record on a `revision`
+    /// Rejects a Pendiente record, or any live record on a `motivo_revision`
     /// (records `PropiedadRechazada`).
     pub fn rechazar(
         &mut self,
         motivos: &Motivos,
-        revision: Option<&str>,
+        motivo_revision: Option<&str>,
         ahora: DateTime<Utc>,
     ) -> Result<(), ReviewError> {
-        if let Some(rechazada) = self.decidir_rechazo(motivos, revision, ahora)? {
+        if let Some(rechazada) = self.decidir_rechazo(motivos, motivo_revision, ahora)? {
             self.record(PropiedadEvent::PropiedadRechazada(rechazada));
         }
         Ok(())

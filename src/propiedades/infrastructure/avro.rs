@@ -158,7 +158,7 @@ fn rechazar(decoded: &Decoded) -> Result<RechazarPropiedad, String> {
     Ok(RechazarPropiedad {
         id: id_field(decoded, ID)?,
         motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
-        revision: decoded.text("revision"),
+        motivo_revision: decoded.text("revision"),
     })
 }
 
@@ -180,7 +180,7 @@ pub fn decodificar_comando(
         types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
         types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
             id: id_field(&decoded, ID)?,
-            revision: decoded.text("revision"),
+            motivo_revision: decoded.text("revision"),
         }),
         types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
         types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
@@ -190,10 +190,11 @@ pub fn decodificar_comando(
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
-/// commands' `revision` (v2) is required only of a writer that writes the
+/// commands' `motivo_revision` (v2) is required only of a writer that writes the
 /// newest version.
 pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
-    let revision: &[&'static str] = match writes_latest(codec, topics::COMANDOS_PROPIEDADES) {
+    let motivo_revision: &[&'static str] = match writes_latest(codec, topics::COMANDOS_PROPIEDADES)
+    {
         true => &["revision"],
         false => &[],
     };
@@ -210,12 +211,12 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
         record(
             comandos,
             types::APROBAR_PROPIEDAD,
-            [&[ID][..], revision].concat(),
+            [&[ID][..], motivo_revision].concat(),
         ),
         record(
             comandos,
             types::RECHAZAR_PROPIEDAD,
-            [&[ID, "motivos"][..], revision].concat(),
+            [&[ID, "motivos"][..], motivo_revision].concat(),
         ),
         record(comandos, types::ELIMINAR_PROPIEDAD, vec![ID, "motivo"]),
         record(
@@ -266,15 +267,15 @@ mod tests {
     }
 
     /// A `comandos-propiedades` message of `kind` from `writer`, with
-    /// `revision` when given.
-    fn decision(writer: &AvroCodec, kind: &str, revision: Option<&str>) -> Message {
+    /// `motivo_revision` when given.
+    fn decision(writer: &AvroCodec, kind: &str, motivo_revision: Option<&str>) -> Message {
         let id = "0192f3a0-0000-7000-8000-000000000003";
         let mut data = Payload::from([(ID, Field::Text(id.into()))]);
         if kind == types::RECHAZAR_PROPIEDAD {
             data.insert("motivos", Field::List(vec!["nit desconocido".into()]));
         }
-        if let Some(revision) = revision {
-            data.insert("revision", Field::Text(revision.into()));
+        if let Some(motivo_revision) = motivo_revision {
+            data.insert("revision", Field::Text(motivo_revision.into()));
         }
         let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
         writer
@@ -288,14 +289,14 @@ mod tests {
         let revisada = decision(&reader, types::RECHAZAR_PROPIEDAD, Some("reabierta"));
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoPropiedad::Rechazar(c))) => {
-                assert_eq!(c.revision.as_deref(), Some("reabierta"))
+                assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
             other => panic!("{other:?}"),
         }
         let v1 = codec().with_writer_version(topics::COMANDOS_PROPIEDADES, 1);
         let ordinaria = decision(&v1, types::APROBAR_PROPIEDAD, None);
         match decodificar_comando(&reader, &ordinaria) {
-            Ok((_, ComandoPropiedad::Aprobar(c))) => assert_eq!(c.revision, None),
+            Ok((_, ComandoPropiedad::Aprobar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }
         let contract = contrato(&v1);

@@ -14,7 +14,7 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, ReviewError};
 
 /// Approves a Pendiente company; approving an approved one is a no-op.
-/// A `revision` re-decides it whatever its estado (see the field).
+/// A `motivo_revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct AprobarCompania {
     pub id: EntityId,
@@ -22,7 +22,7 @@ pub struct AprobarCompania {
     /// they reopened: the decision applies whatever the record's estado and
     /// its event is recorded even when the estado does not change. `None`:
     /// an ordinary decision.
-    pub revision: Option<String>,
+    pub motivo_revision: Option<String>,
 }
 
 impl Command for AprobarCompania {
@@ -76,7 +76,7 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(AprobarCompaniaError::NoEncontrada(command.id))?;
-        compania.aprobar(command.revision.as_deref(), Utc::now())?;
+        compania.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
         guardar_con_eventos::<_, _, AprobarCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

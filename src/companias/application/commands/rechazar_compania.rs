@@ -14,7 +14,7 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
 
 /// Rejects a Pendiente company with reasons; rejecting twice is a no-op.
-/// A `revision` re-decides it whatever its estado (see the field).
+/// A `motivo_revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct RechazarCompania {
     pub id: EntityId,
@@ -23,7 +23,7 @@ pub struct RechazarCompania {
     /// they reopened: the decision applies whatever the record's estado and
     /// its event is recorded even when the estado does not change. `None`:
     /// an ordinary decision.
-    pub revision: Option<String>,
+    pub motivo_revision: Option<String>,
 }
 
 impl Command for RechazarCompania {
@@ -77,7 +77,11 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(RechazarCompaniaError::NoEncontrada(command.id))?;
-        compania.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
+        compania.rechazar(
+            &command.motivos,
+            command.motivo_revision.as_deref(),
+            Utc::now(),
+        )?;
         guardar_con_eventos::<_, _, RechazarCompaniaError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

@@ -107,7 +107,10 @@ async fn aprobar_compania_unknown_is_not_found() {
     let err = dispatch(
         &uows,
         &h.aprobar,
-        AprobarCompania { id, revision: None },
+        AprobarCompania {
+            id,
+            motivo_revision: None,
+        },
         ctx(),
     )
     .await;
@@ -125,7 +128,10 @@ async fn aprobar_compania_twice_stages_one_compania_aprobada() {
         dispatch(
             &uows,
             &h.aprobar,
-            AprobarCompania { id, revision: None },
+            AprobarCompania {
+                id,
+                motivo_revision: None,
+            },
             ctx(),
         )
         .await
@@ -151,7 +157,10 @@ async fn rechazar_compania_approved_is_an_invalid_transition_and_changes_nothing
     dispatch(
         &uows,
         &h.aprobar,
-        AprobarCompania { id, revision: None },
+        AprobarCompania {
+            id,
+            motivo_revision: None,
+        },
         ctx(),
     )
     .await
@@ -163,7 +172,7 @@ async fn rechazar_compania_approved_is_an_invalid_transition_and_changes_nothing
         RechazarCompania {
             id,
             motivos,
-            revision: None,
+            motivo_revision: None,
         },
         ctx(),
     )
@@ -192,28 +201,39 @@ async fn a_revised_rejection_of_an_approved_compania_stages_compania_rechazada()
     dispatch(
         &uows,
         &h.aprobar,
-        AprobarCompania { id, revision: None },
+        AprobarCompania {
+            id,
+            motivo_revision: None,
+        },
         ctx(),
     )
     .await
     .expect("aprobar");
     let motivos = Motivos::parse(&["email faltante".into()]).expect("motivos");
-    let revision = Some("el auditor reabrió la auditoría".to_owned());
+    let motivo_revision = Some("el auditor reabrió la auditoría".to_owned());
     dispatch(
         &uows,
         &h.rechazar,
         RechazarCompania {
             id,
             motivos,
-            revision: revision.clone(),
+            motivo_revision: motivo_revision.clone(),
         },
         ctx(),
     )
     .await
     .expect("rechazar revisado");
-    dispatch(&uows, &h.aprobar, AprobarCompania { id, revision }, ctx())
-        .await
-        .expect("aprobar revisado");
+    dispatch(
+        &uows,
+        &h.aprobar,
+        AprobarCompania {
+            id,
+            motivo_revision,
+        },
+        ctx(),
+    )
+    .await
+    .expect("aprobar revisado");
     assert_eq!(
         uows.committed_types(),
         [

@@ -69,7 +69,7 @@ async fn registered_then_rejected_once_and_never_approved_after() {
         let rechazar = RechazarDatosGeograficos {
             id,
             motivos: motivos.clone(),
-            revision: None,
+            motivo_revision: None,
         };
         dispatch(&uows, &h.rechazar, rechazar, ctx())
             .await
@@ -78,7 +78,10 @@ async fn registered_then_rejected_once_and_never_approved_after() {
     let aprobar = dispatch(
         &uows,
         &h.aprobar,
-        AprobarDatosGeograficos { id, revision: None },
+        AprobarDatosGeograficos {
+            id,
+            motivo_revision: None,
+        },
         ctx(),
     )
     .await;
@@ -106,7 +109,10 @@ async fn aprobar_unknown_is_not_found() {
     let err = dispatch(
         &uows,
         &h.aprobar,
-        AprobarDatosGeograficos { id, revision: None },
+        AprobarDatosGeograficos {
+            id,
+            motivo_revision: None,
+        },
         CommandContext::new_root(),
     )
     .await;

@@ -14,7 +14,7 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, ReviewError};
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
-/// A `revision` re-decides it whatever its estado (see the field).
+/// A `motivo_revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct AprobarPropiedad {
     pub id: EntityId,
@@ -23,7 +23,7 @@ pub struct AprobarPropiedad {
     /// its event is recorded even when the estado does not change (an
     /// eliminated record is still decided as without one). `None`: an
     /// ordinary decision.
-    pub revision: Option<String>,
+    pub motivo_revision: Option<String>,
 }
 
 impl Command for AprobarPropiedad {
@@ -77,7 +77,7 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(AprobarPropiedadError::NoEncontrada(command.id))?;
-        datos.aprobar(command.revision.as_deref(), Utc::now())?;
+        datos.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
         guardar_con_eventos::<_, _, AprobarPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

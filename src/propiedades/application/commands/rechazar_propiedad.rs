@@ -14,7 +14,7 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
-/// A `revision` re-decides it whatever its estado (see the field).
+/// A `motivo_revision` re-decides it whatever its estado (see the field).
 #[derive(Debug, Clone)]
 pub struct RechazarPropiedad {
     pub id: EntityId,
@@ -24,7 +24,7 @@ pub struct RechazarPropiedad {
     /// its event is recorded even when the estado does not change (an
     /// eliminated record is still decided as without one). `None`: an
     /// ordinary decision.
-    pub revision: Option<String>,
+    pub motivo_revision: Option<String>,
 }
 
 impl Command for RechazarPropiedad {
@@ -78,7 +78,11 @@ where
             .cargar(uow, command.id)
             .await?
             .ok_or(RechazarPropiedadError::NoEncontrada(command.id))?;
-        datos.rechazar(&command.motivos, command.revision.as_deref(), Utc::now())?;
+        datos.rechazar(
+            &command.motivos,
+            command.motivo_revision.as_deref(),
+            Utc::now(),
+        )?;
         guardar_con_eventos::<_, _, RechazarPropiedadError>(
             self.repository.as_ref(),
             self.eventos.as_ref(),

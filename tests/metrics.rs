@@ -75,14 +75,10 @@ async fn counters_move_with_the_work() {
     );
     assert!(sample(&after, "propalpes_sagas", &["estado=\"completada\""]) >= 1.0);
 
-    let gql = app
-        .http
-        .post(app.url("/graphql"))
-        .json(&json!({"query": "{ reporteFaltantes { total } }"}))
-        .send()
-        .await
-        .expect("gql");
-    assert_eq!(gql.status(), 200);
+    let (status, _) = app
+        .graphql_raw(None, json!({"query": "{ reporteFaltantes { total } }"}))
+        .await;
+    assert_eq!(status, 200);
     let last = scrape().await;
     assert!(
         sample(

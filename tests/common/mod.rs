@@ -184,6 +184,52 @@ impl TestApp {
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         self.get(path).await.json().await.expect("json body")
     }
+
+    /// The GraphQL helper of the tests: `query` with `variables`, anonymous;
+    /// the JSON answer, `data` and `errors` alike.
+    pub async fn gql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        self.gql_as(None, query, variables).await
+    }
+
+    /// As `gql`, with `token` (when given) as the bearer.
+    pub async fn gql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let body = serde_json::json!({"query": query, "variables": variables});
+        self.graphql_request(token, &body)
+            .await
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Any `body` POSTed to /graphql, for the tests that look at the HTTP
+    /// status too: the status and the JSON answer (`Null` when it is not
+    /// JSON).
+    pub async fn graphql_raw(
+        &self,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self.graphql_request(token, &body).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    async fn graphql_request(
+        &self,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self.http.post(self.url("/graphql")).json(body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("request")
+    }
 }
 
 /// Polls `check` every 25 ms until it yields a value, and returns it; fails

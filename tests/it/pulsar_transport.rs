@@ -655,19 +655,18 @@ async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_is_discarded_fro
     assert!(!letters[0].error.is_empty());
     // The operations view: it does not decode (said so), and an operator
     // discards it with a reason; the DLQ no longer holds it.
-    let vista = crate::workbench::gql(
-        &app,
-        "{ operaciones { cartasMuertas { id contenido } } }",
-        serde_json::json!({}),
-    )
-    .await;
+    let vista = app
+        .gql(
+            "{ operaciones { cartasMuertas { id contenido } } }",
+            serde_json::json!({}),
+        )
+        .await;
     let contenido = vista["data"]["operaciones"]["cartasMuertas"][0]["contenido"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert!(contenido.contains("no se pudo decodificar"), "{vista}");
-    let descarte = crate::workbench::gql(
-        &app,
+    let descarte = app.gql(
         "mutation { descartarCartaMuerta(topic: \"comandos-companias\", id: \"junk-1\", motivo: \"basura de una prueba\") { razon } }",
         serde_json::json!({}),
     )

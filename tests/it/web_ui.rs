@@ -239,8 +239,7 @@ async fn the_health_banner_follows_a_paused_consumer() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/ui/salud-degradado");
     let _ = std::fs::remove_file(&senal);
     allow(false).await;
-    crate::workbench::gql(
-        &app,
+    app.gql(
         "mutation { crearCompania(input: {nombre: \"Durante la caída\", email: \"c@caida.co\", identificacion: \"5150\"}) { idEntidad } }",
         serde_json::json!({}),
     )

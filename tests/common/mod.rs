@@ -291,17 +291,39 @@ impl MessageHandler for Recorder {
     }
 }
 
-/// Runs a test body once per backend.
+/// Runs each test body once per backend, as `sqlite::name` and
+/// `postgres::name`: the one both-backends macro of the tests.
+///
+/// - `spawn: name => body;` spawns an app with `spawn(backend)` and hands it
+///   to `body` (a Postgres test without a server is skipped by `spawn`).
+/// - `spawn: name => body with (a, b);` spawns it with `spawn(backend, a, b)`,
+///   for bodies that need the app configured their own way.
+/// - `Backend: name => body;` hands `body` the `Backend` itself, for tests
+///   of the plumbing below the app.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($spawn:ident: $($name:ident => $body:ident;)*) => {
+    (Backend: $($name:ident => $body:ident;)*) => {
         mod sqlite {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Sqlite).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { super::$body(Backend::Sqlite).await })*
         }
         mod postgres {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Postgres).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { super::$body(Backend::Postgres).await })*
+        }
+    };
+    ($spawn:ident: $($name:ident => $body:ident $(with ($($arg:expr),*))?;)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test] async fn $name() {
+                if let Some(app) = $spawn(Backend::Sqlite $($(, $arg)*)?).await { super::$body(app).await }
+            })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test] async fn $name() {
+                if let Some(app) = $spawn(Backend::Postgres $($(, $arg)*)?).await { super::$body(app).await }
+            })*
         }
     };
 }

@@ -157,19 +157,12 @@ async fn decided(app: TestApp) {
     records_are_audited_and_decided(&app).await;
 }
 
-macro_rules! both {
-    ($($name:ident => ($timeout:expr, $attempts:expr)),* $(,)?) => {
-        mod sqlite { use super::*; $(#[tokio::test] async fn $name() { if let Some(app) = spawn(Backend::Sqlite, $timeout, $attempts).await { super::$name(app).await } })* }
-        mod postgres { use super::*; $(#[tokio::test] async fn $name() { if let Some(app) = spawn(Backend::Postgres, $timeout, $attempts).await { super::$name(app).await } })* }
-    };
+on_both_backends! { spawn:
+    decided => decided with (30_000, 5);
+    the_same_created_event_twice_starts_one_audit => the_same_created_event_twice_starts_one_audit with (30_000, 5);
+    a_saga_waits_for_a_source_context_that_is_down_and_completes => a_saga_waits_for_a_source_context_that_is_down_and_completes with (300, 10);
+    a_saga_without_reply_fails_visibly => a_saga_without_reply_fails_visibly with (150, 2);
 }
-
-both!(
-    decided => (30_000, 5),
-    the_same_created_event_twice_starts_one_audit => (30_000, 5),
-    a_saga_waits_for_a_source_context_that_is_down_and_completes => (300, 10),
-    a_saga_without_reply_fails_visibly => (150, 2),
-);
 
 #[tokio::test]
 async fn four_hundred_records_concurrently_on_sqlite() {

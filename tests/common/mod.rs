@@ -266,20 +266,11 @@ impl Recorder {
 
     /// Waits until `pred` holds over the recorded messages (or panics).
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Message]) -> bool) -> Vec<Message> {
-        for _ in 0..200 {
+        eventually(what, Duration::from_secs(5), || async {
             let messages = self.messages();
-            if pred(&messages) {
-                return messages;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "timed out waiting for {what}; saw {:?}",
-            self.messages()
-                .iter()
-                .map(|m| &m.message_type)
-                .collect::<Vec<_>>()
-        );
+            pred(&messages).then_some(messages)
+        })
+        .await
     }
 }
 

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::common::pulsar::pulsar_env;
 use crate::common::{
-    Backend, TEST_JWT_SECRET, TestApp, args, fresh_database_url, spawn_app, spawn_app_with,
+    Backend, TEST_JWT_SECRET, TestApp, args, eventually, fresh_database_url, spawn_app,
+    spawn_app_with,
 };
 use futures::{SinkExt, StreamExt};
 use propalpes::app::{self, Role};
@@ -170,45 +171,29 @@ async fn a_refused_command_ends_fallido() {
         .as_str()
         .expect("id")
         .to_owned();
-    for _ in 0..200 {
-        let status = app
-            .gql(
-                "query($id: ID!) { estadoComando(id: $id) { estado error } }",
-                json!({"id": id}),
-            )
-            .await;
-        if status["data"]["estadoComando"]["estado"] == "FALLIDO" {
-            assert!(
-                status["data"]["estadoComando"]["error"]
-                    .as_str()
-                    .is_some_and(|e| e.contains("not found"))
-            );
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the command never failed");
+    let (estado, error) = settled(&app, &id).await;
+    assert_eq!(estado, "FALLIDO");
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("not found")),
+        "{error}"
+    );
 }
 
 /// Polls `estadoComando` until it leaves ACEPTADO; returns (estado, error).
 async fn settled(app: &TestApp, id: &str) -> (String, Value) {
-    for _ in 0..400 {
+    let what = format!("command {id} to leave ACEPTADO");
+    eventually(&what, Duration::from_secs(20), || async {
         let status = app
             .gql(
                 "query($id: ID!) { estadoComando(id: $id) { estado error } }",
                 json!({"id": id}),
             )
             .await;
-        let estado = status["data"]["estadoComando"]["estado"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if estado != "ACEPTADO" {
-            return (estado, status["data"]["estadoComando"]["error"].clone());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("command {id} stayed ACEPTADO");
+        let status = &status["data"]["estadoComando"];
+        let estado = status["estado"].as_str().unwrap_or("ACEPTADO");
+        (estado != "ACEPTADO").then(|| (estado.to_owned(), status["error"].clone()))
+    })
+    .await
 }
 
 /// A decision the projection already shows is done at once (PROCESADO,
@@ -235,21 +220,20 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
     )
     .await;
     assert_eq!(estado, "PROCESADO");
-    let mut approved = false;
-    for _ in 0..200 {
-        let read = app
-            .gql(
-                "query($id: ID!) { compania(id: $id) { estado } }",
-                json!({"id": id}),
-            )
-            .await;
-        if read["data"]["compania"]["estado"] == "APROBADA" {
-            approved = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(approved, "the audit approved the complete company");
+    eventually(
+        "the audit to approve the complete company",
+        Duration::from_secs(10),
+        || async {
+            let read = app
+                .gql(
+                    "query($id: ID!) { compania(id: $id) { estado } }",
+                    json!({"id": id}),
+                )
+                .await;
+            (read["data"]["compania"]["estado"] == "APROBADA").then_some(())
+        },
+    )
+    .await;
 
     let again = app
         .gql(
@@ -314,13 +298,12 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
         )
         .expect("encode");
     app.publish(&[crear]).await;
-    for _ in 0..200 {
-        if settled(&app, &command).await.0 == "PROCESADO" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the failed approval never turned PROCESADO once its company was approved");
+    eventually(
+        "the failed approval to turn PROCESADO once its company was approved",
+        Duration::from_secs(10),
+        || async { (settled(&app, &command).await.0 == "PROCESADO").then_some(()) },
+    )
+    .await;
 }
 
 /// An event type the projection does not know never reads as a rejection:
@@ -585,17 +568,16 @@ async fn a_page_of_100_companies_with_their_audits_costs_a_bounded_number_of_que
         assert_eq!(r.status(), 202);
     }
     let query = "{ companias(first: 100) { edges { node { id auditoria { resultado } } } } }";
-    for _ in 0..400 {
+    eventually("100 companies audited", Duration::from_secs(20), || async {
         let page = app.gql(query, json!({})).await;
         let edges = page["data"]["companias"]["edges"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        if edges.len() == 100 && edges.iter().all(|e| !e["node"]["auditoria"].is_null()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (edges.len() == 100 && edges.iter().all(|e| !e["node"]["auditoria"].is_null()))
+            .then_some(())
+    })
+    .await;
     let batches = app.app.bff_loader_batches.clone().expect("bff");
     let before = batches.load(Ordering::SeqCst);
     let page = app.gql(query, json!({})).await;
@@ -660,21 +642,23 @@ async fn projections_rebuild_reproduces_the_same_rows() {
     )
     .await;
     let db = app.app.bff.as_ref().expect("bff").storage.db.clone();
-    for _ in 0..400 {
-        let done: (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM registros WHERE estado <> 'Pendiente'")
+    eventually(
+        "4 records past Pendiente and their 4 audits projected",
+        Duration::from_secs(20),
+        || async {
+            let done: (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM registros WHERE estado <> 'Pendiente'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            let audits: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auditorias")
                 .fetch_one(db.pool())
                 .await
                 .expect("count");
-        let audits: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auditorias")
-            .fetch_one(db.pool())
-            .await
-            .expect("count");
-        if done.0 == 4 && audits.0 == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+            (done.0 == 4 && audits.0 == 4).then_some(())
+        },
+    )
+    .await;
     let before = snapshot(&db).await;
     assert!(
         before.len() > 4 + 4 + 3,

@@ -510,6 +510,7 @@ async fn a_lapsed_lease_passes_to_the_other_relay(backend: Backend) {
     assert_eq!(a.run_once().await.expect("a"), 1);
     commit("second").await;
     assert_eq!(b.run_once().await.expect("b"), 0, "a's lease still holds");
+    // Not a wait for something: the lease's time passes.
     tokio::time::sleep(ttl + Duration::from_millis(100)).await;
     assert_eq!(b.run_once().await.expect("b"), 1, "a's lease lapsed");
     commit("third").await;

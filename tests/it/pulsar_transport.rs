@@ -196,6 +196,8 @@ async fn raw_producer_on_the_command_topic_creates_the_company_once() {
     })
     .await;
     assert_eq!(app.get_json(&path).await["nombre"], "Raw");
+    // Not a wait for something: a moment passes for the re-sent command to
+    // show a second effect, were there one.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         app.get_json("/companias").await["total"],
@@ -529,6 +531,8 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
             .is_empty(),
         "replayed letters are gone"
     );
+    // Not a wait for something: a moment passes for a second application
+    // to show, were there one.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(handler.applied.load(Ordering::SeqCst), 1, "applied once");
     bus.shutdown().await;

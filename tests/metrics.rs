@@ -3,7 +3,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, spawn_app};
+use common::{Backend, eventually, spawn_app};
 use serde_json::json;
 
 /// The sum of every sample of `name` whose labels contain all of `labels`.
@@ -28,14 +28,15 @@ async fn counters_move_with_the_work() {
         )
         .await;
     assert_eq!(created.status(), 202);
-    let mut after = String::new();
-    for _ in 0..200 {
-        after = scrape().await;
-        if sample(&after, "propalpes_sagas", &["estado=\"completada\""]) >= 1.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let after = eventually(
+        "a completed saga in the metrics",
+        Duration::from_secs(10),
+        || async {
+            let after = scrape().await;
+            (sample(&after, "propalpes_sagas", &["estado=\"completada\""]) >= 1.0).then_some(after)
+        },
+    )
+    .await;
     let moved =
         |name: &str, labels: &[&str]| sample(&after, name, labels) - sample(&before, name, labels);
     assert!(
@@ -75,14 +76,10 @@ async fn counters_move_with_the_work() {
     );
     assert!(sample(&after, "propalpes_sagas", &["estado=\"completada\""]) >= 1.0);
 
-    let gql = app
-        .http
-        .post(app.url("/graphql"))
-        .json(&json!({"query": "{ reporteFaltantes { total } }"}))
-        .send()
-        .await
-        .expect("gql");
-    assert_eq!(gql.status(), 200);
+    let (status, _) = app
+        .graphql_raw(None, json!({"query": "{ reporteFaltantes { total } }"}))
+        .await;
+    assert_eq!(status, 200);
     let last = scrape().await;
     assert!(
         sample(
@@ -94,13 +91,14 @@ async fn counters_move_with_the_work() {
 
     // The BFF's projections are metered (refreshed every 2 s).
     let rechazadas = &["tipo=\"Compania\"", "estado=\"Rechazada\""];
-    let mut projected = 0.0;
-    for _ in 0..100 {
-        projected = sample(&scrape().await, "propalpes_projection_records", rechazadas);
-        if projected >= 1.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let projected = eventually(
+        "the rejected company in the projection's gauge",
+        Duration::from_secs(10),
+        || async {
+            let projected = sample(&scrape().await, "propalpes_projection_records", rechazadas);
+            (projected >= 1.0).then_some(projected)
+        },
+    )
+    .await;
     assert_eq!(projected, 1.0, "one rejected company in the projection");
 }

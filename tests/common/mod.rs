@@ -184,6 +184,52 @@ impl TestApp {
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
         self.get(path).await.json().await.expect("json body")
     }
+
+    /// The GraphQL helper of the tests: `query` with `variables`, anonymous;
+    /// the JSON answer, `data` and `errors` alike.
+    pub async fn gql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        self.gql_as(None, query, variables).await
+    }
+
+    /// As `gql`, with `token` (when given) as the bearer.
+    pub async fn gql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let body = serde_json::json!({"query": query, "variables": variables});
+        self.graphql_request(token, &body)
+            .await
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Any `body` POSTed to /graphql, for the tests that look at the HTTP
+    /// status too: the status and the JSON answer (`Null` when it is not
+    /// JSON).
+    pub async fn graphql_raw(
+        &self,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self.graphql_request(token, &body).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    async fn graphql_request(
+        &self,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self.http.post(self.url("/graphql")).json(body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send().await.expect("request")
+    }
 }
 
 /// Polls `check` every 25 ms until it yields a value, and returns it; fails
@@ -220,20 +266,11 @@ impl Recorder {
 
     /// Waits until `pred` holds over the recorded messages (or panics).
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&[Message]) -> bool) -> Vec<Message> {
-        for _ in 0..200 {
+        eventually(what, Duration::from_secs(5), || async {
             let messages = self.messages();
-            if pred(&messages) {
-                return messages;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "timed out waiting for {what}; saw {:?}",
-            self.messages()
-                .iter()
-                .map(|m| &m.message_type)
-                .collect::<Vec<_>>()
-        );
+            pred(&messages).then_some(messages)
+        })
+        .await
     }
 }
 
@@ -245,17 +282,39 @@ impl MessageHandler for Recorder {
     }
 }
 
-/// Runs a test body once per backend.
+/// Runs each test body once per backend, as `sqlite::name` and
+/// `postgres::name`: the one both-backends macro of the tests.
+///
+/// - `spawn: name => body;` spawns an app with `spawn(backend)` and hands it
+///   to `body` (a Postgres test without a server is skipped by `spawn`).
+/// - `spawn: name => body with (a, b);` spawns it with `spawn(backend, a, b)`,
+///   for bodies that need the app configured their own way.
+/// - `Backend: name => body;` hands `body` the `Backend` itself, for tests
+///   of the plumbing below the app.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($spawn:ident: $($name:ident => $body:ident;)*) => {
+    (Backend: $($name:ident => $body:ident;)*) => {
         mod sqlite {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Sqlite).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { super::$body(Backend::Sqlite).await })*
         }
         mod postgres {
             use super::*;
-            $(#[tokio::test] async fn $name() { if let Some(app) = $spawn(Backend::Postgres).await { super::$body(app).await } })*
+            $(#[tokio::test] async fn $name() { super::$body(Backend::Postgres).await })*
+        }
+    };
+    ($spawn:ident: $($name:ident => $body:ident $(with ($($arg:expr),*))?;)*) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test] async fn $name() {
+                if let Some(app) = $spawn(Backend::Sqlite $($(, $arg)*)?).await { super::$body(app).await }
+            })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test] async fn $name() {
+                if let Some(app) = $spawn(Backend::Postgres $($(, $arg)*)?).await { super::$body(app).await }
+            })*
         }
     };
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::common::audit::{
     create, final_state, four_hundred_records, records_are_audited_and_decided, wait_sagas,
 };
-use crate::common::{Backend, Recorder, TestApp, args, fresh_database_url};
+use crate::common::{Backend, Recorder, TestApp, args, eventually, fresh_database_url};
 use propalpes::app::{self, Role};
 use propalpes::seedwork::application::{CommandContext, EventTranslator, MessageBus};
 use propalpes::seedwork::domain::EntityId;
@@ -64,6 +64,14 @@ async fn the_same_created_event_twice_starts_one_audit(app: TestApp) {
         .await
         .expect("again");
 
+    eventually("its audit and saga", Duration::from_secs(5), || async {
+        let audits = app.get_json("/auditorias").await["total"].as_i64();
+        let sagas = app.get_json("/sagas").await["total"].as_i64();
+        (audits >= Some(1) && sagas >= Some(1)).then_some(())
+    })
+    .await;
+    // Not a wait for something: a moment passes for a second audit, saga
+    // or command to show, were there one.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.get_json("/auditorias").await["total"], 1, "one audit");
     assert_eq!(app.get_json("/sagas").await["total"], 1, "one saga");
@@ -101,7 +109,7 @@ async fn a_saga_waits_for_a_source_context_that_is_down_and_completes(app: TestA
     .await;
 
     // The first command went nowhere; the saga re-sends after its timeout.
-    let retried = crate::common::eventually("a re-send", Duration::from_secs(5), || async {
+    let retried = eventually("a re-send", Duration::from_secs(5), || async {
         let sagas = app.get_json("/sagas?estado=pendiente").await;
         (sagas["items"][0]["intentos"].as_u64().unwrap_or(0) >= 2).then_some(true)
     })
@@ -136,40 +144,31 @@ async fn a_saga_without_reply_fails_visibly(app: TestApp) {
         "id_datos_geograficos",
     )
     .await;
-    for _ in 0..400 {
+    let failed = eventually("the saga to fail", Duration::from_secs(10), || async {
         let failed = app.get_json("/sagas?estado=fallida").await;
         // The page and its total are two reads: wait for both to show it.
-        if failed["total"] == 1 && !failed["items"][0].is_null() {
-            assert_eq!(failed["items"][0]["intentos"], 2);
-            assert!(
-                failed["items"][0]["ultimo_error"]
-                    .as_str()
-                    .is_some_and(|e| e.contains("no reply"))
-            );
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the saga never failed: {}", app.get_json("/sagas").await);
+        (failed["total"] == 1 && !failed["items"][0].is_null()).then(|| failed["items"][0].clone())
+    })
+    .await;
+    assert_eq!(failed["intentos"], 2, "{failed}");
+    assert!(
+        failed["ultimo_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no reply")),
+        "{failed}"
+    );
 }
 
 async fn decided(app: TestApp) {
     records_are_audited_and_decided(&app).await;
 }
 
-macro_rules! both {
-    ($($name:ident => ($timeout:expr, $attempts:expr)),* $(,)?) => {
-        mod sqlite { use super::*; $(#[tokio::test] async fn $name() { if let Some(app) = spawn(Backend::Sqlite, $timeout, $attempts).await { super::$name(app).await } })* }
-        mod postgres { use super::*; $(#[tokio::test] async fn $name() { if let Some(app) = spawn(Backend::Postgres, $timeout, $attempts).await { super::$name(app).await } })* }
-    };
+on_both_backends! { spawn:
+    decided => decided with (30_000, 5);
+    the_same_created_event_twice_starts_one_audit => the_same_created_event_twice_starts_one_audit with (30_000, 5);
+    a_saga_waits_for_a_source_context_that_is_down_and_completes => a_saga_waits_for_a_source_context_that_is_down_and_completes with (300, 10);
+    a_saga_without_reply_fails_visibly => a_saga_without_reply_fails_visibly with (150, 2);
 }
-
-both!(
-    decided => (30_000, 5),
-    the_same_created_event_twice_starts_one_audit => (30_000, 5),
-    a_saga_waits_for_a_source_context_that_is_down_and_completes => (300, 10),
-    a_saga_without_reply_fails_visibly => (150, 2),
-);
 
 #[tokio::test]
 async fn four_hundred_records_concurrently_on_sqlite() {

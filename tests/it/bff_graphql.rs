@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::common::pulsar::pulsar_env;
 use crate::common::{
-    Backend, TEST_JWT_SECRET, TestApp, args, fresh_database_url, spawn_app, spawn_app_with,
+    Backend, TEST_JWT_SECRET, TestApp, args, eventually, fresh_database_url, spawn_app,
+    spawn_app_with,
 };
 use futures::{SinkExt, StreamExt};
 use propalpes::app::{self, Role};
@@ -16,23 +17,6 @@ use propalpes::seedwork::infrastructure::mint_token;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-pub async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = app
-        .http
-        .post(app.url("/graphql"))
-        .json(&json!({"query": query, "variables": variables}));
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    request
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
-}
 
 fn code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
@@ -98,13 +82,13 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
         "subscription { cambiosCompania { id estado motivosRechazo } }",
     )
     .await;
-    let accepted = gql(
-        app,
-        token,
-        CREAR,
-        json!({"input": {"nombre": "Andes", "email": "", "identificacion": "9", "pais": "CO"}}),
-    )
-    .await;
+    let accepted = app
+        .gql_as(
+            token,
+            CREAR,
+            json!({"input": {"nombre": "Andes", "email": "", "identificacion": "9", "pais": "CO"}}),
+        )
+        .await;
     let accepted = &accepted["data"]["crearCompania"];
     assert_eq!(accepted["estado"], "ACEPTADO");
     let id = accepted["idEntidad"].as_str().expect("id").to_owned();
@@ -123,7 +107,7 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
         json!(["email faltante"])
     );
 
-    let read = gql(app, token, "query($id: ID!) { compania(id: $id) { estado motivosRechazo pais telefono auditoria { resultado hallazgos { campo problema } } } }", json!({"id": id})).await;
+    let read = app.gql_as(token,  "query($id: ID!) { compania(id: $id) { estado motivosRechazo pais telefono auditoria { resultado hallazgos { campo problema } } } }", json!({"id": id})).await;
     let compania = &read["data"]["compania"];
     assert_eq!(compania["estado"], "RECHAZADA");
     assert_eq!(
@@ -135,13 +119,13 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
         compania["auditoria"]["hallazgos"],
         json!([{"campo": "email", "problema": "faltante"}])
     );
-    let status = gql(
-        app,
-        token,
-        "query($id: ID!) { estadoComando(id: $id) { estado error } }",
-        json!({"id": accepted["idComando"]}),
-    )
-    .await;
+    let status = app
+        .gql_as(
+            token,
+            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+            json!({"id": accepted["idComando"]}),
+        )
+        .await;
     assert_eq!(status["data"]["estadoComando"]["estado"], "PROCESADO");
 }
 
@@ -149,13 +133,9 @@ async fn mutation_to_subscription(app: &TestApp, token: Option<&str>) {
 async fn embedded_mutation_reaches_query_and_subscription() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     mutation_to_subscription(&app, None).await;
-    let report = gql(
-        &app,
-        None,
-        "{ reporteFaltantes { campo problema total } }",
-        json!({}),
-    )
-    .await;
+    let report = app
+        .gql("{ reporteFaltantes { campo problema total } }", json!({}))
+        .await;
     assert_eq!(
         report["data"]["reporteFaltantes"],
         json!([{"campo": "email", "problema": "faltante", "total": 1}])
@@ -181,58 +161,39 @@ async fn pulsar_mutation_reaches_query_and_subscription() {
 async fn a_refused_command_ends_fallido() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     let unknown = uuid::Uuid::new_v4().to_string();
-    let sent = gql(
-        &app,
-        None,
-        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
-        json!({"id": unknown}),
-    )
-    .await;
+    let sent = app
+        .gql(
+            "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
+            json!({"id": unknown}),
+        )
+        .await;
     let id = sent["data"]["aprobarCompania"]["idComando"]
         .as_str()
         .expect("id")
         .to_owned();
-    for _ in 0..200 {
-        let status = gql(
-            &app,
-            None,
-            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
-            json!({"id": id}),
-        )
-        .await;
-        if status["data"]["estadoComando"]["estado"] == "FALLIDO" {
-            assert!(
-                status["data"]["estadoComando"]["error"]
-                    .as_str()
-                    .is_some_and(|e| e.contains("not found"))
-            );
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the command never failed");
+    let (estado, error) = settled(&app, &id).await;
+    assert_eq!(estado, "FALLIDO");
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("not found")),
+        "{error}"
+    );
 }
 
 /// Polls `estadoComando` until it leaves ACEPTADO; returns (estado, error).
 async fn settled(app: &TestApp, id: &str) -> (String, Value) {
-    for _ in 0..400 {
-        let status = gql(
-            app,
-            None,
-            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
-            json!({"id": id}),
-        )
-        .await;
-        let estado = status["data"]["estadoComando"]["estado"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        if estado != "ACEPTADO" {
-            return (estado, status["data"]["estadoComando"]["error"].clone());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("command {id} stayed ACEPTADO");
+    let what = format!("command {id} to leave ACEPTADO");
+    eventually(&what, Duration::from_secs(20), || async {
+        let status = app
+            .gql(
+                "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+                json!({"id": id}),
+            )
+            .await;
+        let status = &status["data"]["estadoComando"];
+        let estado = status["estado"].as_str().unwrap_or("ACEPTADO");
+        (estado != "ACEPTADO").then(|| (estado.to_owned(), status["error"].clone()))
+    })
+    .await
 }
 
 /// A decision the projection already shows is done at once (PROCESADO,
@@ -241,13 +202,12 @@ async fn settled(app: &TestApp, id: &str) -> (String, Value) {
 #[tokio::test]
 async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
-    let created = gql(
-        &app,
-        None,
-        CREAR,
-        json!({"input": {"nombre": "Andes", "email": "a@andes.co", "identificacion": "9"}}),
-    )
-    .await;
+    let created = app
+        .gql(
+            CREAR,
+            json!({"input": {"nombre": "Andes", "email": "a@andes.co", "identificacion": "9"}}),
+        )
+        .await;
     let id = created["data"]["crearCompania"]["idEntidad"]
         .as_str()
         .expect("id")
@@ -260,53 +220,48 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
     )
     .await;
     assert_eq!(estado, "PROCESADO");
-    let mut approved = false;
-    for _ in 0..200 {
-        let read = gql(
-            &app,
-            None,
-            "query($id: ID!) { compania(id: $id) { estado } }",
+    eventually(
+        "the audit to approve the complete company",
+        Duration::from_secs(10),
+        || async {
+            let read = app
+                .gql(
+                    "query($id: ID!) { compania(id: $id) { estado } }",
+                    json!({"id": id}),
+                )
+                .await;
+            (read["data"]["compania"]["estado"] == "APROBADA").then_some(())
+        },
+    )
+    .await;
+
+    let again = app
+        .gql(
+            "mutation($id: ID!) { aprobarCompania(id: $id) { idComando estado } }",
             json!({"id": id}),
         )
         .await;
-        if read["data"]["compania"]["estado"] == "APROBADA" {
-            approved = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(approved, "the audit approved the complete company");
-
-    let again = gql(
-        &app,
-        None,
-        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando estado } }",
-        json!({"id": id}),
-    )
-    .await;
     assert_eq!(
         again["data"]["aprobarCompania"]["estado"], "PROCESADO",
         "{again}"
     );
-    let reversed = gql(
-        &app,
-        None,
-        "mutation($id: ID!) { rechazarCompania(id: $id, motivos: [\"x\"]) { idComando } }",
-        json!({"id": id}),
-    )
-    .await;
+    let reversed = app
+        .gql(
+            "mutation($id: ID!) { rechazarCompania(id: $id, motivos: [\"x\"]) { idComando } }",
+            json!({"id": id}),
+        )
+        .await;
     assert_eq!(code(&reversed), "INVALID_TRANSITION", "{reversed}");
 
     // An approval that arrived before its company fails; once the company
     // exists and is approved, the failed command is done after all.
     let early = uuid::Uuid::new_v4().to_string();
-    let sent = gql(
-        &app,
-        None,
-        "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
-        json!({"id": early}),
-    )
-    .await;
+    let sent = app
+        .gql(
+            "mutation($id: ID!) { aprobarCompania(id: $id) { idComando } }",
+            json!({"id": early}),
+        )
+        .await;
     let command = sent["data"]["aprobarCompania"]["idComando"]
         .as_str()
         .expect("command")
@@ -343,13 +298,12 @@ async fn decisions_end_processed_or_are_refused_never_accepted_forever() {
         )
         .expect("encode");
     app.publish(&[crear]).await;
-    for _ in 0..200 {
-        if settled(&app, &command).await.0 == "PROCESADO" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the failed approval never turned PROCESADO once its company was approved");
+    eventually(
+        "the failed approval to turn PROCESADO once its company was approved",
+        Duration::from_secs(10),
+        || async { (settled(&app, &command).await.0 == "PROCESADO").then_some(()) },
+    )
+    .await;
 }
 
 /// An event type the projection does not know never reads as a rejection:
@@ -397,13 +351,12 @@ async fn an_unknown_event_type_is_dead_lettered_not_projected_as_a_rejection() {
         .await
         .expect("letters");
     assert_eq!(letters.len(), 1, "dead-lettered with its reason");
-    let read = gql(
-        &app,
-        None,
-        "query($id: ID!) { compania(id: $id) { estado } }",
-        json!({"id": id.to_string()}),
-    )
-    .await;
+    let read = app
+        .gql(
+            "query($id: ID!) { compania(id: $id) { estado } }",
+            json!({"id": id.to_string()}),
+        )
+        .await;
     assert_eq!(read["data"]["compania"]["estado"], "PENDIENTE", "{read}");
 }
 
@@ -423,55 +376,55 @@ async fn tokens_and_roles_gate_the_api() {
     // below is taken whether or not the audit got there first.
     let input = json!({"input": {"nombre": "A", "email": "", "identificacion": "1"}});
     assert_eq!(
-        code(&gql(&app, None, CREAR, input.clone()).await),
+        code(&app.gql(CREAR, input.clone()).await),
         "UNAUTHENTICATED"
     );
     assert_eq!(
-        code(&gql(&app, None, "{ reporteFaltantes { total } }", json!({})).await),
+        code(&app.gql("{ reporteFaltantes { total } }", json!({})).await),
         "UNAUTHENTICATED"
     );
 
     let expired = mint_token(TEST_JWT_SECRET, "ana", &[Rol::Operador], -60).expect("token");
     assert_eq!(
-        code(&gql(&app, Some(&expired), CREAR, input.clone()).await),
+        code(&app.gql_as(Some(&expired), CREAR, input.clone()).await),
         "TOKEN_EXPIRED"
     );
     let forged = mint_token("not-the-secret", "ana", &[Rol::Operador], 600).expect("token");
     assert_eq!(
-        code(&gql(&app, Some(&forged), CREAR, input.clone()).await),
+        code(&app.gql_as(Some(&forged), CREAR, input.clone()).await),
         "INVALID_TOKEN"
     );
 
     let operador = mint_token(TEST_JWT_SECRET, "olga", &[Rol::Operador], 600).expect("token");
     let auditor = mint_token(TEST_JWT_SECRET, "ana", &[Rol::Auditor], 600).expect("token");
-    let created = gql(&app, Some(&operador), CREAR, input.clone()).await;
+    let created = app.gql_as(Some(&operador), CREAR, input.clone()).await;
     assert_eq!(
         created["data"]["crearCompania"]["estado"], "ACEPTADO",
         "{created}"
     );
     assert_eq!(
-        code(&gql(&app, Some(&auditor), CREAR, input).await),
+        code(&app.gql_as(Some(&auditor), CREAR, input).await),
         "FORBIDDEN"
     );
     let id = created["data"]["crearCompania"]["idEntidad"].clone();
     let decide = "mutation($id: ID!) { rechazarCompania(id: $id, motivos: [\"revisión manual\"]) { estado } }";
     assert_eq!(
-        code(&gql(&app, Some(&operador), decide, json!({"id": id})).await),
+        code(&app.gql_as(Some(&operador), decide, json!({"id": id})).await),
         "FORBIDDEN"
     );
-    let decided = gql(&app, Some(&auditor), decide, json!({"id": id})).await;
+    let decided = app.gql_as(Some(&auditor), decide, json!({"id": id})).await;
     let estado = decided["data"]["rechazarCompania"]["estado"].as_str();
     assert!(
         matches!(estado, Some("ACEPTADO" | "PROCESADO")),
         "the auditor may decide: {decided}"
     );
-    let read = gql(
-        &app,
-        Some(&auditor),
-        "{ companias(first: 5) { edges { node { id } } } }",
-        json!({}),
-    )
-    .await;
+    let read = app
+        .gql_as(
+            Some(&auditor),
+            "{ companias(first: 5) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     assert!(read["errors"].is_null(), "any valid token reads: {read}");
 
     // Subscriptions check the token in connection_init.
@@ -521,14 +474,14 @@ async fn rs256_tokens_from_an_identity_provider_are_verified_with_its_public_key
     let input = json!({"input": {"nombre": "RS", "email": "r@s.co", "identificacion": "1"}});
 
     let operador = rs256_token(&private, &["operador"]);
-    let created = gql(&app, Some(&operador), CREAR, input.clone()).await;
+    let created = app.gql_as(Some(&operador), CREAR, input.clone()).await;
     assert_eq!(
         created["data"]["crearCompania"]["estado"], "ACEPTADO",
         "{created}"
     );
     let auditor = rs256_token(&private, &["auditor"]);
     assert_eq!(
-        code(&gql(&app, Some(&auditor), CREAR, input.clone()).await),
+        code(&app.gql_as(Some(&auditor), CREAR, input.clone()).await),
         "FORBIDDEN"
     );
     // Another key pair's signature, and the public key used as an HS256
@@ -536,8 +489,7 @@ async fn rs256_tokens_from_an_identity_provider_are_verified_with_its_public_key
     let other = rsa_other_private_key();
     assert_eq!(
         code(
-            &gql(
-                &app,
+            &app.gql_as(
                 Some(&rs256_token(&other, &["operador"])),
                 CREAR,
                 input.clone()
@@ -548,12 +500,12 @@ async fn rs256_tokens_from_an_identity_provider_are_verified_with_its_public_key
     );
     let confused = mint_token(&public, "mallory", &[Rol::Operador], 600).expect("token");
     assert_eq!(
-        code(&gql(&app, Some(&confused), CREAR, input.clone()).await),
+        code(&app.gql_as(Some(&confused), CREAR, input.clone()).await),
         "INVALID_TOKEN"
     );
     // HS256 tokens from `propalpes token` keep working beside RS256.
     let hs = mint_token(TEST_JWT_SECRET, "olga", &[Rol::Operador], 600).expect("token");
-    let created = gql(&app, Some(&hs), CREAR, input).await;
+    let created = app.gql_as(Some(&hs), CREAR, input).await;
     assert_eq!(created["data"]["crearCompania"]["estado"], "ACEPTADO");
 }
 
@@ -575,38 +527,32 @@ async fn limits_are_refused_with_codes() {
         deep.push_str("name ");
         deep.push_str(&"} ".repeat(levels));
         deep.push_str("} } } } }");
-        let deep = gql(&app, None, &deep, json!({})).await;
+        let deep = app.gql(&deep, json!({})).await;
         assert_eq!(code(&deep), "QUERY_TOO_DEEP", "{levels}: {deep}");
     }
-    let huge = gql(
-        &app,
-        None,
-        "{ companias(first: 10000) { edges { node { id } } } }",
-        json!({}),
-    )
-    .await;
+    let huge = app
+        .gql(
+            "{ companias(first: 10000) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(code(&huge), "PAGE_SIZE_TOO_LARGE");
     // Shallow but wide: 150 aliases of a 4-field selection exceed 500.
     let wide: String = (0..150)
         .map(|i| format!("a{i}: reporteFaltantes {{ campo problema total }} "))
         .collect();
-    let wide = gql(&app, None, &format!("{{ {wide} }}"), json!({})).await;
+    let wide = app.gql(&format!("{{ {wide} }}"), json!({})).await;
     assert_eq!(code(&wide), "QUERY_TOO_COMPLEX", "{wide}");
     let long_name = "n".repeat(1001);
-    let invalid = gql(&app, None, CREAR, json!({"input": {"nombre": long_name}})).await;
+    let invalid = app
+        .gql(CREAR, json!({"input": {"nombre": long_name}}))
+        .await;
     assert_eq!(code(&invalid), "BAD_USER_INPUT");
     assert_eq!(invalid["errors"][0]["extensions"]["field"], "nombre");
     let body = json!({"query": "{ __typename }", "padding": "x".repeat(100 * 1024)});
-    let response = app
-        .http
-        .post(app.url("/graphql"))
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 413);
-    let response: Value = response.json().await.expect("json");
-    assert_eq!(code(&response), "REQUEST_TOO_LARGE");
+    let (status, response) = app.graphql_raw(None, body).await;
+    assert_eq!(status, 413);
+    assert_eq!(code(&response), "REQUEST_TOO_LARGE", "{response}");
 }
 
 #[tokio::test]
@@ -622,20 +568,19 @@ async fn a_page_of_100_companies_with_their_audits_costs_a_bounded_number_of_que
         assert_eq!(r.status(), 202);
     }
     let query = "{ companias(first: 100) { edges { node { id auditoria { resultado } } } } }";
-    for _ in 0..400 {
-        let page = gql(&app, None, query, json!({})).await;
+    eventually("100 companies audited", Duration::from_secs(20), || async {
+        let page = app.gql(query, json!({})).await;
         let edges = page["data"]["companias"]["edges"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        if edges.len() == 100 && edges.iter().all(|e| !e["node"]["auditoria"].is_null()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (edges.len() == 100 && edges.iter().all(|e| !e["node"]["auditoria"].is_null()))
+            .then_some(())
+    })
+    .await;
     let batches = app.app.bff_loader_batches.clone().expect("bff");
     let before = batches.load(Ordering::SeqCst);
-    let page = gql(&app, None, query, json!({})).await;
+    let page = app.gql(query, json!({})).await;
     assert_eq!(
         page["data"]["companias"]["edges"].as_array().map(Vec::len),
         Some(100)
@@ -685,37 +630,35 @@ async fn projections_rebuild_reproduces_the_same_rows() {
     let propiedad =
         "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idEntidad } }";
     for (nombre, email) in [("A", ""), ("B", "b@b.co"), ("C", "c@")] {
-        gql(
-            &app,
-            None,
+        app.gql(
             CREAR,
             json!({"input": {"nombre": nombre, "email": email, "identificacion": "1"}}),
         )
         .await;
     }
-    gql(
-        &app,
-        None,
+    app.gql(
         propiedad,
         json!({"input": {"nombrePropiedad": "Casa", "latitud": "95", "longitud": "-74"}}),
     )
     .await;
     let db = app.app.bff.as_ref().expect("bff").storage.db.clone();
-    for _ in 0..400 {
-        let done: (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM registros WHERE estado <> 'Pendiente'")
+    eventually(
+        "4 records past Pendiente and their 4 audits projected",
+        Duration::from_secs(20),
+        || async {
+            let done: (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM registros WHERE estado <> 'Pendiente'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            let audits: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auditorias")
                 .fetch_one(db.pool())
                 .await
                 .expect("count");
-        let audits: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auditorias")
-            .fetch_one(db.pool())
-            .await
-            .expect("count");
-        if done.0 == 4 && audits.0 == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+            (done.0 == 4 && audits.0 == 4).then_some(())
+        },
+    )
+    .await;
     let before = snapshot(&db).await;
     assert!(
         before.len() > 4 + 4 + 3,
@@ -747,9 +690,7 @@ async fn two_hundred_mutations_to_subscription_push() {
     for i in 0..200 {
         let email = if i % 2 == 0 { "" } else { "ok@andes.co" };
         let t0 = std::time::Instant::now();
-        let r = gql(
-            &app,
-            None,
+        let r = app.gql(
             CREAR,
             json!({"input": {"nombre": format!("M{i}"), "email": email, "identificacion": "1"}}),
         )
@@ -793,9 +734,7 @@ async fn crear_propiedad_is_a_deprecated_alias_of_crear_datos_geograficos() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     let campos =
         json!({"input": {"nombrePropiedad": "Casa", "latitud": "4.6", "longitud": "-74.1"}});
-    let nuevo = gql(
-        &app,
-        None,
+    let nuevo = app.gql(
         "mutation($input: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $input) { idEntidad } }",
         campos.clone(),
     )
@@ -804,9 +743,7 @@ async fn crear_propiedad_is_a_deprecated_alias_of_crear_datos_geograficos() {
         nuevo["data"]["crearDatosGeograficos"]["idEntidad"].is_string(),
         "{nuevo}"
     );
-    let viejo = gql(
-        &app,
-        None,
+    let viejo = app.gql(
         "mutation($input: CrearPropiedadInput!) { crearPropiedad(input: $input) { idEntidad } }",
         campos,
     )
@@ -815,9 +752,7 @@ async fn crear_propiedad_is_a_deprecated_alias_of_crear_datos_geograficos() {
         viejo["data"]["crearPropiedad"]["idEntidad"].is_string(),
         "{viejo}"
     );
-    let campos_de_mutation = gql(
-        &app,
-        None,
+    let campos_de_mutation = app.gql(
         r#"{ __type(name: "Mutation") { fields(includeDeprecated: true) { name isDeprecated } } }"#,
         json!({}),
     )

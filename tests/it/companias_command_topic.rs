@@ -1,8 +1,13 @@
 //! Commands arriving on `comandos-companias` (embedded bus): encoded from the
 //! schema file by the Avro codec, applied once, poison to the dead letters.
 
-use crate::common::{Backend, TestApp, spawn_companias};
-use propalpes::seedwork::application::Message;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use crate::common::{Backend, TestApp, args, eventually, spawn_companias};
+use async_trait::async_trait;
+use propalpes::seedwork::application::{BatchOutcome, HandleError, Message, MessageHandler};
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::json;
 
@@ -213,7 +218,7 @@ async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: Tes
         .subscribe(
             "eventos-companias",
             "test-recorder",
-            std::sync::Arc::new(events.clone()),
+            Arc::new(events.clone()),
         )
         .await
         .expect("subscribe");
@@ -230,7 +235,9 @@ async fn a_poison_message_in_a_batch_leaves_its_neighbours_applied_once(app: Tes
     let created = events
         .wait_for("19 CompaniaCreada", |m| m.len() >= 19)
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Not a wait for something: a moment passes to show no neighbour's
+    // event comes a second time.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         events.messages().len(),
         19,
@@ -278,15 +285,78 @@ async fn dlq_replay_of_a_letter_that_fails_again_ends(app: TestApp) {
     assert_eq!(again[0].message.id, aprobar.id);
 }
 
-/// The companias database refuses connections for 30 s while commands
-/// arrive (a budget of 2 redeliveries): the consumer waits the outage out,
-/// reports not ready meanwhile, and applies every command once it is back;
-/// nothing is dead-lettered.
+/// The companias consumer's own handler, counting the failures it reports:
+/// runs that fail and probes of a database that does not answer.
+struct CountingFailures {
+    inner: Arc<dyn MessageHandler>,
+    failures: Arc<AtomicU32>,
+}
+
+impl CountingFailures {
+    fn failed(&self) {
+        self.failures.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl MessageHandler for CountingFailures {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        let result = self.inner.handle(message).await;
+        if result.is_err() {
+            self.failed();
+        }
+        result
+    }
+
+    async fn handle_batch(&self, messages: &[Message]) -> BatchOutcome {
+        let outcome = self.inner.handle_batch(messages).await;
+        if outcome.failure.is_some() {
+            self.failed();
+        }
+        outcome
+    }
+
+    async fn ready(&self) -> bool {
+        let ready = self.inner.ready().await;
+        if !ready {
+            self.failed();
+        }
+        ready
+    }
+
+    async fn record_failure(&self, message: &Message, reason: &str) -> Option<u32> {
+        self.inner.record_failure(message, reason).await
+    }
+}
+
+/// The companias database refuses connections while commands arrive (a
+/// budget of 2 redeliveries), for longer than that budget: the consumer
+/// fails more times than would dead-letter a message if the outage counted.
+/// It waits the outage out, reports not ready meanwhile, and applies every
+/// command once the database is back; nothing is dead-lettered.
 #[tokio::test]
-async fn a_thirty_second_database_outage_dead_letters_nothing() {
+async fn a_database_outage_longer_than_the_redelivery_budget_dead_letters_nothing() {
     let Some(app) = spawn_companias(Backend::Postgres).await else {
         return;
     };
+    let budget = args(&app.database_url, app._dir.path())
+        .delivery
+        .max_redeliveries;
+    let failures = Arc::new(AtomicU32::new(0));
+    let consumer = app
+        .embedded()
+        .unsubscribe("comandos-companias", "companias")
+        .expect("companias consumer");
+    let counting = CountingFailures {
+        inner: consumer,
+        failures: failures.clone(),
+    };
+    app.app
+        .buses
+        .bus
+        .subscribe("comandos-companias", "companias", Arc::new(counting))
+        .await
+        .expect("subscribe");
     let server = crate::common::postgres_url().expect("postgres");
     let admin = sqlx::PgPool::connect(&server).await.expect("admin");
     let database = format!(
@@ -328,15 +398,23 @@ async fn a_thirty_second_database_outage_dead_letters_nothing() {
                 .expect("publish");
         }
     });
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    assert_eq!(
-        app.get("/ready").await.status(),
-        503,
-        "not ready while down"
-    );
-    tokio::time::sleep(std::time::Duration::from_secs(28)).await;
+    eventually("not ready while down", Duration::from_secs(10), || async {
+        (app.get("/ready").await.status() == 503).then_some(())
+    })
+    .await;
+    // Each publish waits for its delivery, so the first command is the one
+    // in flight: its failed run and the failed probes that follow are the
+    // count. Were the outage counted, failure budget + 1 would dead-letter
+    // it; the database stays away past that.
+    eventually(
+        "the consumer to fail past its redelivery budget",
+        Duration::from_secs(30),
+        || async { (failures.load(Ordering::SeqCst) > budget + 1).then_some(()) },
+    )
+    .await;
+    assert_eq!(app.get("/ready").await.status(), 503, "still down");
     refuse(true).await;
-    tokio::time::timeout(std::time::Duration::from_secs(60), arriving)
+    tokio::time::timeout(Duration::from_secs(60), arriving)
         .await
         .expect("the commands are applied once the database is back")
         .expect("publisher");

@@ -510,6 +510,7 @@ async fn a_lapsed_lease_passes_to_the_other_relay(backend: Backend) {
     assert_eq!(a.run_once().await.expect("a"), 1);
     commit("second").await;
     assert_eq!(b.run_once().await.expect("b"), 0, "a's lease still holds");
+    // Not a wait for something: the lease's time passes.
     tokio::time::sleep(ttl + Duration::from_millis(100)).await;
     assert_eq!(b.run_once().await.expect("b"), 1, "a's lease lapsed");
     commit("third").await;
@@ -632,21 +633,14 @@ async fn an_outage_is_waited_out_not_dead_lettered(backend: Backend) {
     );
 }
 
-macro_rules! both {
-    ($($name:ident),*) => {
-        mod sqlite { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await })* }
-        mod postgres { $(#[tokio::test] async fn $name() { super::$name(super::Backend::Postgres).await })* }
-    };
+on_both_backends! { Backend:
+    aggregate_and_outbox_commit_together_or_not_at_all => aggregate_and_outbox_commit_together_or_not_at_all;
+    stale_version_is_a_conflict => stale_version_is_a_conflict;
+    relay_killed_before_mark_redelivers_and_inbox_dedupes => relay_killed_before_mark_redelivers_and_inbox_dedupes;
+    poison_goes_to_dead_letters_and_replays => poison_goes_to_dead_letters_and_replays;
+    two_relays_share_the_outbox_through_the_lease => two_relays_share_the_outbox_through_the_lease;
+    a_lapsed_lease_passes_to_the_other_relay => a_lapsed_lease_passes_to_the_other_relay;
+    a_panicking_handler_is_a_failed_delivery => a_panicking_handler_is_a_failed_delivery;
+    per_key_order_holds_under_concurrent_handling => per_key_order_holds_under_concurrent_handling;
+    an_outage_is_waited_out_not_dead_lettered => an_outage_is_waited_out_not_dead_lettered;
 }
-
-both!(
-    aggregate_and_outbox_commit_together_or_not_at_all,
-    stale_version_is_a_conflict,
-    relay_killed_before_mark_redelivers_and_inbox_dedupes,
-    poison_goes_to_dead_letters_and_replays,
-    two_relays_share_the_outbox_through_the_lease,
-    a_lapsed_lease_passes_to_the_other_relay,
-    a_panicking_handler_is_a_failed_delivery,
-    per_key_order_holds_under_concurrent_handling,
-    an_outage_is_waited_out_not_dead_lettered
-);

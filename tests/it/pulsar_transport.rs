@@ -196,6 +196,8 @@ async fn raw_producer_on_the_command_topic_creates_the_company_once() {
     })
     .await;
     assert_eq!(app.get_json(&path).await["nombre"], "Raw");
+    // Not a wait for something: a moment passes for the re-sent command to
+    // show a second effect, were there one.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         app.get_json("/companias").await["total"],
@@ -529,6 +531,8 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
             .is_empty(),
         "replayed letters are gone"
     );
+    // Not a wait for something: a moment passes for a second application
+    // to show, were there one.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(handler.applied.load(Ordering::SeqCst), 1, "applied once");
     bus.shutdown().await;
@@ -655,19 +659,18 @@ async fn garbage_on_a_command_topic_goes_to_the_dlq_at_once_and_is_discarded_fro
     assert!(!letters[0].error.is_empty());
     // The operations view: it does not decode (said so), and an operator
     // discards it with a reason; the DLQ no longer holds it.
-    let vista = crate::workbench::gql(
-        &app,
-        "{ operaciones { cartasMuertas { id contenido } } }",
-        serde_json::json!({}),
-    )
-    .await;
+    let vista = app
+        .gql(
+            "{ operaciones { cartasMuertas { id contenido } } }",
+            serde_json::json!({}),
+        )
+        .await;
     let contenido = vista["data"]["operaciones"]["cartasMuertas"][0]["contenido"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert!(contenido.contains("no se pudo decodificar"), "{vista}");
-    let descarte = crate::workbench::gql(
-        &app,
+    let descarte = app.gql(
         "mutation { descartarCartaMuerta(topic: \"comandos-companias\", id: \"junk-1\", motivo: \"basura de una prueba\") { razon } }",
         serde_json::json!({}),
     )

@@ -14,22 +14,9 @@ use serde_json::{Value, json};
 
 const NIT: &str = "900100";
 
-async fn gql(app: &TestApp, query: &str, variables: Value) -> Value {
-    app.http
-        .post(app.url("/graphql"))
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
-}
-
 /// `registrarPropiedad` through GraphQL; returns the property's id.
 async fn registrar(app: &TestApp, input: Value) -> String {
-    let response = gql(
-        app,
+    let response = app.gql(
         "mutation($i: RegistrarPropiedadInput!) { registrarPropiedad(input: $i) { idEntidad estado } }",
         json!({ "i": input }),
     )
@@ -148,8 +135,7 @@ async fn saga_paths(app: &TestApp) {
 
     // Every step and its result are in the saga log and in the BFF's view.
     let view = eventually("the BFF projects the registration", within, || async {
-        let q = gql(
-            app,
+        let q = app.gql(
             "query($id: ID!) { propiedad(id: $id) { estado registro { estado pasos { paso resultado } } datosGeograficos { estado } } }",
             json!({"id": lejos}),
         )
@@ -300,8 +286,7 @@ async fn unanswered_steps(app: TestApp) {
     );
     // The operations view (the BFF) lists it too.
     eventually("the BFF lists the failed registration", Duration::from_secs(10), || async {
-        let q = gql(
-            &app,
+        let q = app.gql(
             "{ registrosPropiedad(estado: \"fallida\", first: 10) { edges { node { idPropiedad estado paso } } } }",
             json!({}),
         )
@@ -362,12 +347,11 @@ async fn a_part_in_review_waits_for_the_auditor_then_the_registration_completes(
     let datos = r["id_datos_geograficos"].as_str().expect("id").to_owned();
     let q = "query($id: ID!) { datoGeografico(id: $id) { estado } }";
     eventually("EN_REVISION projected", Duration::from_secs(20), || async {
-        let v = gql(&app, q, json!({"id": datos})).await;
+        let v = app.gql(q, json!({"id": datos})).await;
         (v["data"]["datoGeografico"]["estado"] == "EN_REVISION").then_some(())
     })
     .await;
-    let sent = gql(
-        &app,
+    let sent = app.gql(
         "mutation($id: ID!) { aprobarRevision(tipo: DATOS_GEOGRAFICOS, id: $id, motivo: \"coordenadas verificadas en el catastro\") { idComando } }",
         json!({"id": datos}),
     )
@@ -381,8 +365,7 @@ async fn a_part_in_review_waits_for_the_auditor_then_the_registration_completes(
         (Some("Aprobada"), Some("Aprobada"))
     );
     // Its parts are decided together: one is not reopened alone.
-    let reabrir = gql(
-        &app,
+    let reabrir = app.gql(
         "mutation($id: ID!) { reabrirAuditoria(tipo: PROPIEDAD, id: $id, motivo: \"dudas\") { idComando } }",
         json!({"id": id}),
     )

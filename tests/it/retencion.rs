@@ -15,7 +15,7 @@ use propalpes::seedwork::infrastructure::{
 use propalpes::settings::{Duracion, Settings};
 use serde_json::json;
 
-use crate::bff_graphql::{CREAR, gql, snapshot};
+use crate::bff_graphql::{CREAR, snapshot};
 use crate::common::pulsar::pulsar_env;
 use crate::common::{Backend, Recorder, TestApp, args, eventually, fresh_database_url};
 
@@ -297,17 +297,13 @@ async fn drive_the_flow(app: &TestApp, companies: usize) {
             1 => "ok@andes.co",
             _ => "c@",
         };
-        gql(
-            app,
-            None,
+        app.gql(
             CREAR,
             json!({"input": {"nombre": format!("C{i}"), "email": email, "identificacion": "1"}}),
         )
         .await;
     }
-    gql(
-        app,
-        None,
+    app.gql(
         "mutation($input: CrearDatosGeograficosInput!) { crearDatosGeograficos(input: $input) { idEntidad } }",
         json!({"input": {"nombrePropiedad": "Casa", "latitud": "95", "longitud": "-74"}}),
     )

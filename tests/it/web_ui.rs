@@ -5,7 +5,9 @@
 //! that failed, its values kept; the review queue cleared by keyboard;
 //! views with addresses; the health banner through a real outage.
 
-use crate::common::{Backend, TestApp, spawn_app};
+use std::time::Duration;
+
+use crate::common::{Backend, TestApp, eventually, spawn_app};
 
 /// Runs `tests/ui/<script>` against `app`; returns its last JSON line.
 async fn browser(app: &TestApp, script: &str) -> Option<serde_json::Value> {
@@ -239,8 +241,7 @@ async fn the_health_banner_follows_a_paused_consumer() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/ui/salud-degradado");
     let _ = std::fs::remove_file(&senal);
     allow(false).await;
-    crate::workbench::gql(
-        &app,
+    app.gql(
         "mutation { crearCompania(input: {nombre: \"Durante la caída\", email: \"c@caida.co\", identificacion: \"5150\"}) { idEntidad } }",
         serde_json::json!({}),
     )
@@ -248,21 +249,21 @@ async fn the_health_banner_follows_a_paused_consumer() {
     // Once the page saw Degradado (its signal file), the database comes back.
     let pagina = browser(&app, "salud.mjs");
     tokio::pin!(pagina);
-    let mut vuelta = false;
-    let result = loop {
-        tokio::select! {
-            r = &mut pagina => break r,
-            _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
-                if !vuelta && senal.exists() {
-                    allow(true).await;
-                    vuelta = true;
-                }
-            }
-        }
+    let degradado = eventually(
+        "the page to see Degradado",
+        Duration::from_secs(90),
+        || async { senal.exists().then_some(()) },
+    );
+    // A page that ends first never saw it (its failure says why).
+    let ended_first = tokio::select! {
+        r = &mut pagina => Some(r),
+        () = degradado => None,
     };
-    if !vuelta {
-        allow(true).await;
-    }
+    allow(true).await;
+    let result = match ended_first {
+        Some(result) => result,
+        None => pagina.await,
+    };
     let result = result.expect("ran");
     assert_eq!(result["ok"], true);
     println!(

@@ -13,10 +13,6 @@ use propalpes::seedwork::application::Message;
 use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
 use serde_json::{Value, json};
 
-pub async fn gql(app: &TestApp, query: &str, variables: Value) -> Value {
-    crate::bff_graphql::gql(app, None, query, variables).await
-}
-
 /// `n` companies "Empresa 000".. with NIT 900000000.., every fifth with a
 /// blank email (so Rechazada, "email faltante"), all audited.
 pub async fn seed_companies(app: &TestApp, n: usize) {
@@ -41,7 +37,7 @@ pub async fn seed_companies(app: &TestApp, n: usize) {
         "every company projected and decided",
         Duration::from_secs(60),
         || async {
-            let r = gql(app, audited, json!({})).await;
+            let r = app.gql(audited, json!({})).await;
             let d = &r["data"];
             (d["todas"]["totalCount"] == n as i64
                 && d["companias"]["totalCount"] == rechazadas
@@ -63,7 +59,9 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
     let mut after = Value::Null;
     let mut total;
     loop {
-        let r = gql(&app, PAGE, json!({"after": after, "orden": "NOMBRE_ASC"})).await;
+        let r = app
+            .gql(PAGE, json!({"after": after, "orden": "NOMBRE_ASC"}))
+            .await;
         let c = &r["data"]["companias"];
         total = c["totalCount"].as_i64().expect("total");
         for e in c["edges"].as_array().expect("edges") {
@@ -81,7 +79,7 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
                 "the new rows projected",
                 Duration::from_secs(20),
                 || async {
-                    let r = gql(&app, "{ companias { totalCount } }", json!({})).await;
+                    let r = app.gql("{ companias { totalCount } }", json!({})).await;
                     (r["data"]["companias"]["totalCount"] == 38).then_some(())
                 },
             )
@@ -117,45 +115,49 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
     assert_eq!(seen, sorted, "name order");
 
     let q = "query($b: String) { companias(first: 5, buscar: $b) { totalCount edges { node { nombre } } } }";
-    let by_nit = gql(&app, q, json!({"b": "900000017"})).await;
+    let by_nit = app.gql(q, json!({"b": "900000017"})).await;
     assert_eq!(by_nit["data"]["companias"]["totalCount"], 1);
     assert_eq!(
         by_nit["data"]["companias"]["edges"][0]["node"]["nombre"],
         "Empresa 017"
     );
-    let by_name = gql(&app, q, json!({"b": "empresa 01"})).await;
+    let by_name = app.gql(q, json!({"b": "empresa 01"})).await;
     assert_eq!(by_name["data"]["companias"]["totalCount"], 10);
-    let literal = gql(&app, q, json!({"b": "%"})).await;
+    let literal = app.gql(q, json!({"b": "%"})).await;
     assert_eq!(
         literal["data"]["companias"]["totalCount"], 0,
         "% is literal"
     );
-    let por_nombre = gql(&app, PAGE, json!({"after": null, "orden": "NOMBRE_ASC"})).await;
+    let por_nombre = app
+        .gql(PAGE, json!({"after": null, "orden": "NOMBRE_ASC"}))
+        .await;
     let cursor = por_nombre["data"]["companias"]["pageInfo"]["endCursor"].clone();
-    let mismatch = gql(&app, PAGE, json!({"after": cursor, "orden": "RECIENTES"})).await;
+    let mismatch = app
+        .gql(PAGE, json!({"after": cursor, "orden": "RECIENTES"}))
+        .await;
     assert_eq!(
         mismatch["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "a name cursor in a date order is bad input, not an outage: {mismatch}"
     );
-    let bad = gql(
-        &app,
-        "{ companias(after: \"not-a-cursor\") { totalCount } }",
-        json!({}),
-    )
-    .await;
+    let bad = app
+        .gql(
+            "{ companias(after: \"not-a-cursor\") { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(bad["errors"][0]["extensions"]["field"], "after");
-    let report = gql(
-        &app,
-        "{ reporteFaltantes { tipoEntidad campo problema explicacion total } }",
-        json!({}),
-    )
-    .await;
+    let report = app
+        .gql(
+            "{ reporteFaltantes { tipoEntidad campo problema explicacion total } }",
+            json!({}),
+        )
+        .await;
     // Audits page the same way, filtered by resultado and finding.
     let q = "query($after: String) { auditorias(first: 3, resultado: RECHAZADA, hallazgo: {campo: \"email\", problema: \"faltante\"}, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { idEntidad } } } }";
     let (mut after, mut audits) = (Value::Null, HashSet::new());
     loop {
-        let r = gql(&app, q, json!({"after": after})).await;
+        let r = app.gql(q, json!({"after": after})).await;
         let c = &r["data"]["auditorias"];
         assert_eq!(c["totalCount"], 7, "{r}");
         for e in c["edges"].as_array().expect("edges") {
@@ -177,8 +179,7 @@ async fn keyset_pages_stay_stable_while_rows_arrive_and_filters_count_every_matc
 }
 
 async fn estado(app: &TestApp, id: &str) -> Value {
-    let r = gql(
-        app,
+    let r = app.gql(
         "query($id: ID!) { compania(id: $id) { estado auditoria { resultado motivo revisor } historial { evento descripcion } } }",
         json!({"id": id}),
     )
@@ -188,12 +189,12 @@ async fn estado(app: &TestApp, id: &str) -> Value {
 
 async fn settled(app: &TestApp, id: &str) -> String {
     eventually("the command settles", Duration::from_secs(30), || async {
-        let r = gql(
-            app,
-            "query($id: ID!) { estadoComando(id: $id) { estado error } }",
-            json!({"id": id}),
-        )
-        .await;
+        let r = app
+            .gql(
+                "query($id: ID!) { estadoComando(id: $id) { estado error } }",
+                json!({"id": id}),
+            )
+            .await;
         let e = r["data"]["estadoComando"]["estado"].as_str()?.to_owned();
         (e != "ACEPTADO").then_some(e)
     })
@@ -201,8 +202,7 @@ async fn settled(app: &TestApp, id: &str) -> String {
 }
 
 async fn review(app: &TestApp, mutation: &str, id: &str, motivo: &str) -> Value {
-    gql(
-        app,
+    app.gql(
         &format!(
             "mutation($id: ID!, $m: String!) {{ {mutation}(tipo: COMPANIA, id: $id, motivo: $m) {{ idComando }} }}"
         ),
@@ -225,8 +225,7 @@ async fn becomes(app: &TestApp, id: &str, want: &str) -> Value {
 async fn review_workflow(app: TestApp) {
     let app = &app;
     let create = |email: &'static str| async move {
-        let r = gql(
-            app,
+        let r = app.gql(
             "mutation($e: String!) { crearCompania(input: {nombre: \"Revisada\", email: $e, identificacion: \"77\"}) { idEntidad } }",
             json!({"e": email}),
         )
@@ -384,8 +383,7 @@ pub async fn leave_a_dead_letter(app: &TestApp) -> String {
 async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
     leave_a_dead_letter(&app).await;
-    let view = gql(
-        &app,
+    let view = app.gql(
         "{ sesion { anonimo puede desarrollo } operaciones { servicios { nombre listo consumidores { topic consumidos retrasoSegundos } } cartasMuertas { topic tipo motivo intentos } sagas { porEstado { estado total } fallidas { idEntidad } } } }",
         json!({}),
     )
@@ -424,15 +422,14 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     assert_eq!(cartas.len(), 1, "{cartas:?}");
     assert_eq!(cartas[0]["topic"], "comandos-companias");
     assert!(cartas[0]["motivo"].as_str().unwrap().contains("not found"));
-    let unknown = gql(
-        &app,
-        "mutation { reintentarCartasMuertas(topic: \"nope\") { aplicadas } }",
-        json!({}),
-    )
-    .await;
+    let unknown = app
+        .gql(
+            "mutation { reintentarCartasMuertas(topic: \"nope\") { aplicadas } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(unknown["errors"][0]["extensions"]["field"], "topic");
-    let replay = gql(
-        &app,
+    let replay = app.gql(
         "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas aplicadas fallidasOtraVez enEspera } }",
         json!({}),
     )
@@ -441,44 +438,38 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     assert_eq!(r["reenviadas"], 1, "{replay}");
     assert_eq!(r["aplicadas"], 1, "{replay}");
     assert_eq!(r["fallidasOtraVez"], 0);
-    let after = gql(&app, "{ operaciones { cartasMuertas { id } } }", json!({})).await;
+    let after = app
+        .gql("{ operaciones { cartasMuertas { id } } }", json!({}))
+        .await;
     assert_eq!(after["data"]["operaciones"]["cartasMuertas"], json!([]));
 }
 
 #[tokio::test]
 async fn development_sign_in_issues_a_role_token_only_for_local_use() {
     let app = spawn_app(Backend::Sqlite).await.expect("app");
-    let token = gql(
-        &app,
-        "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
-        json!({}),
-    )
-    .await["data"]["iniciarSesionDesarrollo"]
+    let token = app
+        .gql(
+            "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
+            json!({}),
+        )
+        .await["data"]["iniciarSesionDesarrollo"]
         .as_str()
         .expect("token")
         .to_owned();
-    let sesion: Value = app
-        .http
-        .post(app.url("/graphql"))
-        .bearer_auth(&token)
-        .json(&json!({"query": "{ sesion { anonimo rol puede } }"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sesion = app
+        .gql_as(Some(&token), "{ sesion { anonimo rol puede } }", json!({}))
+        .await;
     assert_eq!(sesion["data"]["sesion"]["rol"], "auditor");
     assert_eq!(
         sesion["data"]["sesion"]["puede"],
         json!(["decidir", "operar"])
     );
-    let bad = gql(
-        &app,
-        "mutation { iniciarSesionDesarrollo(rol: \"jefe\") }",
-        json!({}),
-    )
-    .await;
+    let bad = app
+        .gql(
+            "mutation { iniciarSesionDesarrollo(rol: \"jefe\") }",
+            json!({}),
+        )
+        .await;
     assert_eq!(bad["errors"][0]["extensions"]["field"], "rol");
     let secured =
         crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |a| {
@@ -486,12 +477,12 @@ async fn development_sign_in_issues_a_role_token_only_for_local_use() {
         })
         .await
         .expect("app");
-    let refused = gql(
-        &secured,
-        "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
-        json!({}),
-    )
-    .await;
+    let refused = secured
+        .gql(
+            "mutation { iniciarSesionDesarrollo(rol: \"auditor\") }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "no development sign-in where anonymous access is off: {refused}"
@@ -544,7 +535,7 @@ async fn audit_before_record(app: TestApp) {
     })
     .await;
     assert_eq!(filled["data"]["compania"]["estado"], "EN_REVISION");
-    let total = gql(app, "{ companias { totalCount } }", json!({})).await;
+    let total = app.gql("{ companias { totalCount } }", json!({})).await;
     assert_eq!(
         total["data"]["companias"]["totalCount"], 1,
         "one row, not two"
@@ -613,9 +604,9 @@ async fn audit_after_elimination(app: TestApp) {
         |r| r["data"]["auditorias"]["edges"][0]["node"]["idEntidad"] == id.as_str(),
     )
     .await;
-    let r = gql(app, q, json!({"id": id})).await;
+    let r = app.gql(q, json!({"id": id})).await;
     assert_eq!(r["data"]["propiedad"], Value::Null, "no placeholder: {r}");
-    let total = gql(app, "{ propiedades { totalCount } }", json!({})).await;
+    let total = app.gql("{ propiedades { totalCount } }", json!({})).await;
     assert_eq!(total["data"]["propiedades"]["totalCount"], 0, "{total}");
 }
 
@@ -668,7 +659,7 @@ async fn publish_then(
 ) -> Value {
     app.publish(&[message]).await;
     eventually(what, Duration::from_secs(20), || async {
-        let r = gql(app, query, vars.clone()).await;
+        let r = app.gql(query, vars.clone()).await;
         done(&r).then_some(r)
     })
     .await
@@ -714,13 +705,13 @@ async fn the_sagas_are_read_with_the_operators_credentials() {
         .await
         .expect("app");
     let token = crate::common::token(&[propalpes::seedwork::domain::Rol::Auditor]);
-    let r = crate::bff_graphql::gql(
-        &app,
-        Some(&token),
-        "{ operaciones { sagas { porEstado { estado total } } } }",
-        json!({}),
-    )
-    .await;
+    let r = app
+        .gql_as(
+            Some(&token),
+            "{ operaciones { sagas { porEstado { estado total } } } }",
+            json!({}),
+        )
+        .await;
     assert!(r["errors"].is_null(), "{r}");
     assert_eq!(
         r["data"]["operaciones"]["sagas"]["porEstado"]
@@ -737,12 +728,12 @@ async fn the_sagas_are_read_with_the_operators_credentials() {
 /// of it is NOT_FOUND.
 async fn discard_dead_letter(app: TestApp) {
     let id = leave_a_dead_letter(&app).await;
-    let cartas = gql(
-        &app,
-        "{ operaciones { cartasMuertas { id topic contenido } } }",
-        json!({}),
-    )
-    .await;
+    let cartas = app
+        .gql(
+            "{ operaciones { cartasMuertas { id topic contenido } } }",
+            json!({}),
+        )
+        .await;
     let carta = &cartas["data"]["operaciones"]["cartasMuertas"][0];
     let contenido: Value =
         serde_json::from_str(carta["contenido"].as_str().expect("contenido")).expect("json");
@@ -750,27 +741,27 @@ async fn discard_dead_letter(app: TestApp) {
     assert_eq!(contenido["data"]["id_compania"], id.as_str(), "{contenido}");
     let letra = carta["id"].as_str().expect("id").to_owned();
     const DESCARTAR: &str = "mutation($id: String!, $m: String!) { descartarCartaMuerta(topic: \"comandos-companias\", id: $id, motivo: $m) { descartadaPor razon fecha carta { id tipo contenido } } }";
-    let sin_motivo = gql(&app, DESCARTAR, json!({"id": letra, "m": "  "})).await;
+    let sin_motivo = app.gql(DESCARTAR, json!({"id": letra, "m": "  "})).await;
     assert_eq!(
         sin_motivo["errors"][0]["extensions"]["field"], "motivo",
         "{sin_motivo}"
     );
-    let hecho = gql(
-        &app,
-        DESCARTAR,
-        json!({"id": letra, "m": "La compañía ya se rechazó por otra vía"}),
-    )
-    .await;
+    let hecho = app
+        .gql(
+            DESCARTAR,
+            json!({"id": letra, "m": "La compañía ya se rechazó por otra vía"}),
+        )
+        .await;
     let d = &hecho["data"]["descartarCartaMuerta"];
     assert_eq!(d["descartadaPor"], "local (sin sesión)", "{hecho}");
     assert_eq!(d["razon"], "La compañía ya se rechazó por otra vía");
     assert_eq!(d["carta"]["tipo"], "RechazarCompania");
-    let despues = gql(
-        &app,
-        "{ operaciones { cartasMuertas { id } cartasDescartadas { carta { id } razon } } }",
-        json!({}),
-    )
-    .await;
+    let despues = app
+        .gql(
+            "{ operaciones { cartasMuertas { id } cartasDescartadas { carta { id } razon } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         despues["data"]["operaciones"]["cartasMuertas"],
         json!([]),
@@ -780,27 +771,26 @@ async fn discard_dead_letter(app: TestApp) {
         despues["data"]["operaciones"]["cartasDescartadas"][0]["carta"]["id"],
         letra.as_str()
     );
-    let replay = gql(
-        &app,
-        "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas } }",
-        json!({}),
-    )
-    .await;
+    let replay = app
+        .gql(
+            "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         replay["data"]["reintentarCartasMuertas"]["reenviadas"], 0,
         "{replay}"
     );
-    let otra_vez = gql(&app, DESCARTAR, json!({"id": letra, "m": "otra vez"})).await;
+    let otra_vez = app
+        .gql(DESCARTAR, json!({"id": letra, "m": "otra vez"}))
+        .await;
     assert_eq!(
         otra_vez["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{otra_vez}"
     );
-    let registro = gql(
-        &app,
-        "{ operaciones { cartasDescartadas { razon } } }",
-        json!({}),
-    )
-    .await;
+    let registro = app
+        .gql("{ operaciones { cartasDescartadas { razon } } }", json!({}))
+        .await;
     assert_eq!(
         registro["data"]["operaciones"]["cartasDescartadas"]
             .as_array()
@@ -815,7 +805,7 @@ async fn discard_dead_letter(app: TestApp) {
 #[tokio::test]
 async fn the_operations_view_links_grafana_where_configured() {
     let sin = spawn_app(Backend::Sqlite).await.expect("app");
-    let r = gql(&sin, "{ operaciones { grafana } }", json!({})).await;
+    let r = sin.gql("{ operaciones { grafana } }", json!({})).await;
     assert_eq!(r["data"]["operaciones"]["grafana"], Value::Null, "{r}");
     let con =
         crate::common::spawn_configured(Backend::Sqlite, None, propalpes::app::Role::All, |s| {
@@ -823,7 +813,7 @@ async fn the_operations_view_links_grafana_where_configured() {
         })
         .await
         .expect("app");
-    let r = gql(&con, "{ operaciones { grafana } }", json!({})).await;
+    let r = con.gql("{ operaciones { grafana } }", json!({})).await;
     assert_eq!(
         r["data"]["operaciones"]["grafana"],
         "http://grafana.example:3000/d/propalpes"

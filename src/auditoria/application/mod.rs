@@ -17,8 +17,9 @@ pub use commands::{
     RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler, SagaPolicy,
 };
 pub use ports::{
-    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, HallazgoView, HitoView,
-    RegistroView, SagaMessages, SagaView,
+    AlmacenAuditoria, AuditoriaReadModel, AuditoriaStore, AuditoriaView, Auditorias,
+    CompaniasConocidas, ConteoFaltante, HallazgoView, HitoView, RegistroView, Registros,
+    SagaMessages, SagaView, Sagas,
 };
 pub use queries::{
     ConsultasAuditoria, ObtenerAuditoria, ObtenerAuditoriaError, ObtenerAuditorias,

@@ -11,71 +11,76 @@ use crate::seedwork::application::{
     CommandContext, Message, PageOf, PageRequest, StoreError, TranslateError, UnitOfWork,
 };
 
-/// Audits and the saga log, inside a unit of work.
-#[async_trait]
-pub trait AuditoriaStore: Send + Sync + 'static {
+/// Where auditoria's state lives: each port below shares its unit of work.
+pub trait AlmacenAuditoria: Send + Sync + 'static {
     type Uow: UnitOfWork;
+}
 
+/// The audits: one per record, and an auditor's decisions on it.
+#[async_trait]
+pub trait Auditorias: AlmacenAuditoria {
     async fn auditada(
         &self,
         uow: &mut Self::Uow,
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<bool, StoreError>;
-    /// Inserts a new audit, or stores an auditor's decision or reopening
-    /// if the audit is unchanged since loaded.
     async fn guardar_auditoria(
         &self,
         uow: &mut Self::Uow,
         auditoria: &Auditoria,
     ) -> Result<(), StoreError>;
-    /// The audit of a record, for a review.
     async fn auditoria_de(
         &self,
         uow: &mut Self::Uow,
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<Auditoria>, StoreError>;
+}
+
+/// The decision sagas' log.
+#[async_trait]
+pub trait Sagas: AlmacenAuditoria {
     async fn saga_de(
         &self,
         uow: &mut Self::Uow,
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<Saga>, StoreError>;
-    /// Inserts a new saga (version 0) or updates it if unchanged since loaded.
     async fn guardar_saga(&self, uow: &mut Self::Uow, saga: &Saga) -> Result<(), StoreError>;
-    /// Pending sagas whose deadline has passed.
     async fn sagas_vencidas(
         &self,
         ahora: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Saga>, StoreError>;
+}
 
-    /// The registration whose part `tipo`/`id_entidad` is (a property by
-    /// its id, geographic data by theirs).
+/// The property registrations (their saga's state).
+#[async_trait]
+pub trait Registros: AlmacenAuditoria {
     async fn registro_de(
         &self,
         uow: &mut Self::Uow,
         tipo: TipoEntidad,
         id_entidad: &str,
     ) -> Result<Option<RegistroPropiedad>, StoreError>;
-    /// Inserts a new registration (version 0) or updates it if unchanged
-    /// since loaded.
     async fn guardar_registro(
         &self,
         uow: &mut Self::Uow,
         registro: &RegistroPropiedad,
     ) -> Result<(), StoreError>;
-    /// Registrations under way whose command's reply is overdue.
     async fn registros_vencidos(
         &self,
         ahora: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<RegistroPropiedad>, StoreError>;
+}
 
-    /// Companies announced on `eventos-companias`, by `identificacion`: the
-    /// audit's own projection, so a property's `nit` is checked without
-    /// asking companias.
+/// Companies announced on `eventos-companias`, by `identificacion`: the
+/// audit's own projection, so a property's `nit` is checked without
+/// asking companias.
+#[async_trait]
+pub trait CompaniasConocidas: AlmacenAuditoria {
     async fn compania_conocida(
         &self,
         uow: &mut Self::Uow,
@@ -87,6 +92,12 @@ pub trait AuditoriaStore: Send + Sync + 'static {
         identificacion: &str,
     ) -> Result<(), StoreError>;
 }
+
+/// Every port of auditoria's state, as its command handlers use them (a
+/// store is one when it is each of them).
+pub trait AuditoriaStore: Auditorias + Sagas + Registros + CompaniasConocidas {}
+
+impl<T: Auditorias + Sagas + Registros + CompaniasConocidas> AuditoriaStore for T {}
 
 /// The messages the saga sends: the audit's event and the command to the
 /// source context (with the saga's command id, so a re-send is recognised).

@@ -6,7 +6,8 @@ use super::sql_filas::{SAGA_COLUMNS, row_to_auditoria, row_to_saga};
 use super::sql_registros;
 use super::sql_staged::{AuditoriaRows, SagaRows, clave};
 use crate::auditoria::application::{
-    AuditoriaReadModel, AuditoriaStore, AuditoriaView, ConteoFaltante, RegistroView, SagaView,
+    AlmacenAuditoria, AuditoriaReadModel, AuditoriaView, Auditorias, CompaniasConocidas,
+    ConteoFaltante, RegistroView, Registros, SagaView, Sagas,
 };
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
@@ -32,10 +33,12 @@ impl SqlAuditoriaStore {
     }
 }
 
-#[async_trait]
-impl AuditoriaStore for SqlAuditoriaStore {
+impl AlmacenAuditoria for SqlAuditoriaStore {
     type Uow = SqlUnitOfWork;
+}
 
+#[async_trait]
+impl Auditorias for SqlAuditoriaStore {
     async fn auditada(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -45,7 +48,6 @@ impl AuditoriaStore for SqlAuditoriaStore {
         Ok(self.auditoria_de(uow, tipo, id_entidad).await?.is_some())
     }
 
-    /// Staged: written with the run's other audits at commit.
     async fn guardar_auditoria(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -62,9 +64,10 @@ impl AuditoriaStore for SqlAuditoriaStore {
     ) -> Result<Option<Auditoria>, StoreError> {
         uow.load::<AuditoriaRows>(clave(tipo, id_entidad)).await
     }
+}
 
-    /// The record's saga (one row per record: an auditor's decision
-    /// replaces the rules' one; the events keep the history).
+#[async_trait]
+impl Sagas for SqlAuditoriaStore {
     async fn saga_de(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -74,7 +77,6 @@ impl AuditoriaStore for SqlAuditoriaStore {
         uow.load::<SagaRows>(clave(tipo, id_entidad)).await
     }
 
-    /// Staged: a new saga replaces the record's earlier one at commit.
     async fn guardar_saga(&self, uow: &mut SqlUnitOfWork, saga: &Saga) -> Result<(), StoreError> {
         uow.stage::<SagaRows>(saga.clone())
     }
@@ -97,7 +99,10 @@ impl AuditoriaStore for SqlAuditoriaStore {
             .map_err(store_error)?;
         rows.iter().map(row_to_saga).collect()
     }
+}
 
+#[async_trait]
+impl Registros for SqlAuditoriaStore {
     async fn registro_de(
         &self,
         uow: &mut SqlUnitOfWork,
@@ -122,7 +127,10 @@ impl AuditoriaStore for SqlAuditoriaStore {
     ) -> Result<Vec<RegistroPropiedad>, StoreError> {
         sql_registros::registros_vencidos(&self.db, ahora, limit).await
     }
+}
 
+#[async_trait]
+impl CompaniasConocidas for SqlAuditoriaStore {
     async fn compania_conocida(
         &self,
         uow: &mut SqlUnitOfWork,

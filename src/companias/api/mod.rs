@@ -3,7 +3,8 @@
 //! The router is generic over the service: `tests` drives it against an
 //! in-memory one.
 //!
-//! `POST /companias` → [`crear`] → `CompaniaService::crear_compania` →
+//! `POST /companias` → the seedwork's record routes → `CompaniasHttp::crear`
+//! → `CompaniaService::crear_compania` →
 //! `CrearCompaniaHandler` → `Compania::registrar` →
 //! `SqlCompaniaRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
@@ -13,23 +14,18 @@ mod tests;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use async_trait::async_trait;
+use axum::Router;
 use serde::Deserialize;
 
 use crate::companias::application::{
-    AprobarCompania, CompaniaService, CrearCompania, ObtenerCompania, ObtenerCompanias,
-    RechazarCompania,
+    AprobarCompania, CompaniaService, CompaniaVista, CrearCompania, ObtenerCompania,
+    ObtenerCompanias, RechazarCompania,
 };
 use crate::companias::domain::DatosCompania;
-use crate::seedwork::api::{
-    ApiError, Correlation, ListParams, MotivosBody, PageParams, ReviewPaths, ValidJson, ValidQuery,
-    accepted, path_id,
-};
-use crate::seedwork::application::CommandContext;
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::api::{ApiError, RecordApi, ReviewPaths, record_router};
+use crate::seedwork::application::{CommandContext, PageOf, PageRequest};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 
 pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/companias",
@@ -71,97 +67,68 @@ impl CrearCompaniaBody {
     }
 }
 
+/// The routes (written once in the seedwork) over this context's service.
 pub fn router<S: CompaniaService>(service: Arc<S>) -> Router {
-    Router::new()
-        .route("/companias", post(crear::<S>).get(listar::<S>))
-        .route("/companias/rechazadas", get(rechazadas::<S>))
-        .route("/companias/{id}", get(obtener::<S>))
-        .route("/companias/{id}/aprobar", post(aprobar::<S>))
-        .route("/companias/{id}/rechazar", post(rechazar::<S>))
-        .with_state(service)
+    record_router(Arc::new(CompaniasHttp(service)))
 }
 
-async fn crear<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    ValidJson(body): ValidJson<CrearCompaniaBody>,
-) -> Result<Response, ApiError> {
-    let command = CrearCompania {
-        id: EntityId::new(),
-        datos: body.datos()?,
-    };
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    let id = service.crear_compania(command, ctx.clone()).await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+/// What each route asks of companias, in its commands and queries.
+struct CompaniasHttp<S>(Arc<S>);
 
-async fn aprobar<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .aprobar_compania(
-            AprobarCompania {
-                id,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+#[async_trait]
+impl<S: CompaniaService> RecordApi for CompaniasHttp<S> {
+    type Body = CrearCompaniaBody;
+    type Vista = CompaniaVista;
+    const PATHS: ReviewPaths = PATHS;
 
-async fn rechazar<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-    ValidJson(body): ValidJson<MotivosBody>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let motivos = body.parse()?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .rechazar_compania(
-            RechazarCompania {
-                id,
-                motivos,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+    async fn crear(
+        &self,
+        body: CrearCompaniaBody,
+        ctx: CommandContext,
+    ) -> Result<EntityId, ApiError> {
+        let command = CrearCompania {
+            id: EntityId::new(),
+            datos: body.datos()?,
+        };
+        Ok(self.0.crear_compania(command, ctx).await?)
+    }
 
-async fn obtener<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    Ok(Json(service.obtener_compania(ObtenerCompania { id }).await?).into_response())
-}
+    async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
+        let command = AprobarCompania {
+            id,
+            motivo_revision: None,
+        };
+        Ok(self.0.aprobar_compania(command, ctx).await?)
+    }
 
-async fn listar<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<ListParams>,
-) -> Result<Response, ApiError> {
-    let (estado, page) = params.parse()?;
-    let query = ObtenerCompanias { estado, page };
-    Ok(Json(service.obtener_companias(query).await?).into_response())
-}
+    async fn rechazar(
+        &self,
+        id: EntityId,
+        motivos: Motivos,
+        ctx: CommandContext,
+    ) -> Result<(), ApiError> {
+        let command = RechazarCompania {
+            id,
+            motivos,
+            motivo_revision: None,
+        };
+        Ok(self.0.rechazar_compania(command, ctx).await?)
+    }
 
-async fn rechazadas<S: CompaniaService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<PageParams>,
-) -> Result<Response, ApiError> {
-    let query = ObtenerCompanias {
-        estado: Some(Estado::Rechazada),
-        page: params.parse()?,
-    };
-    Ok(Json(service.obtener_companias(query).await?).into_response())
+    async fn obtener(&self, id: EntityId) -> Result<CompaniaVista, ApiError> {
+        Ok(self.0.obtener_compania(ObtenerCompania { id }).await?)
+    }
+
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<CompaniaVista>, ApiError> {
+        Ok(self
+            .0
+            .obtener_companias(ObtenerCompanias { estado, page })
+            .await?)
+    }
 }
 
 /// The OpenAPI document of these routes.

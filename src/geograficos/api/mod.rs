@@ -3,7 +3,8 @@
 //! The router is generic over the service: `tests` drives it against an
 //! in-memory one.
 //!
-//! `POST /geograficos` → [`crear`] → `DatosGeograficosService::crear_datos_geograficos` →
+//! `POST /geograficos` → the seedwork's record routes → `GeograficosHttp::crear`
+//! → `DatosGeograficosService::crear_datos_geograficos` →
 //! `CrearDatosGeograficosHandler` → `DatosGeograficos::registrar` →
 //! `SqlDatosGeograficosRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
@@ -13,23 +14,18 @@ mod tests;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use async_trait::async_trait;
+use axum::Router;
 use serde::Deserialize;
 
 use crate::geograficos::application::{
-    AprobarDatosGeograficos, CrearDatosGeograficos, DatosGeograficosService, ObtenerDatoGeografico,
-    ObtenerDatosGeograficos, RechazarDatosGeograficos,
+    AprobarDatosGeograficos, CrearDatosGeograficos, DatosGeograficosService, DatosGeograficosVista,
+    ObtenerDatoGeografico, ObtenerDatosGeograficos, RechazarDatosGeograficos,
 };
 use crate::geograficos::domain::Coordenadas;
-use crate::seedwork::api::{
-    ApiError, Correlation, ListParams, MotivosBody, PageParams, ReviewPaths, ValidJson, ValidQuery,
-    accepted, path_id,
-};
-use crate::seedwork::application::CommandContext;
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::api::{ApiError, RecordApi, ReviewPaths, record_router};
+use crate::seedwork::application::{CommandContext, PageOf, PageRequest};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 
 pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/geograficos",
@@ -68,104 +64,71 @@ impl CrearDatosGeograficosBody {
     }
 }
 
+/// The routes (written once in the seedwork) over this context's service.
 pub fn router<S: DatosGeograficosService>(service: Arc<S>) -> Router {
-    Router::new()
-        .route("/geograficos", post(crear::<S>).get(listar::<S>))
-        .route("/geograficos/rechazados", get(rechazadas::<S>))
-        .route("/geograficos/{id}", get(obtener::<S>))
-        .route("/geograficos/{id}/aprobar", post(aprobar::<S>))
-        .route("/geograficos/{id}/rechazar", post(rechazar::<S>))
-        .with_state(service)
+    record_router(Arc::new(GeograficosHttp(service)))
 }
 
-async fn crear<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    ValidJson(body): ValidJson<CrearDatosGeograficosBody>,
-) -> Result<Response, ApiError> {
-    let command = CrearDatosGeograficos {
-        id: EntityId::new(),
-        datos: body.datos()?,
-    };
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    let id = service
-        .crear_datos_geograficos(command, ctx.clone())
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+/// What each route asks of geograficos, in its commands and queries.
+struct GeograficosHttp<S>(Arc<S>);
 
-async fn aprobar<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .aprobar_datos_geograficos(
-            AprobarDatosGeograficos {
-                id,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+#[async_trait]
+impl<S: DatosGeograficosService> RecordApi for GeograficosHttp<S> {
+    type Body = CrearDatosGeograficosBody;
+    type Vista = DatosGeograficosVista;
+    const PATHS: ReviewPaths = PATHS;
 
-async fn rechazar<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-    ValidJson(body): ValidJson<MotivosBody>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let motivos = body.parse()?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .rechazar_datos_geograficos(
-            RechazarDatosGeograficos {
-                id,
-                motivos,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+    async fn crear(
+        &self,
+        body: CrearDatosGeograficosBody,
+        ctx: CommandContext,
+    ) -> Result<EntityId, ApiError> {
+        let command = CrearDatosGeograficos {
+            id: EntityId::new(),
+            datos: body.datos()?,
+        };
+        Ok(self.0.crear_datos_geograficos(command, ctx).await?)
+    }
 
-async fn obtener<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    Ok(Json(
-        service
+    async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
+        let command = AprobarDatosGeograficos {
+            id,
+            motivo_revision: None,
+        };
+        Ok(self.0.aprobar_datos_geograficos(command, ctx).await?)
+    }
+
+    async fn rechazar(
+        &self,
+        id: EntityId,
+        motivos: Motivos,
+        ctx: CommandContext,
+    ) -> Result<(), ApiError> {
+        let command = RechazarDatosGeograficos {
+            id,
+            motivos,
+            motivo_revision: None,
+        };
+        Ok(self.0.rechazar_datos_geograficos(command, ctx).await?)
+    }
+
+    async fn obtener(&self, id: EntityId) -> Result<DatosGeograficosVista, ApiError> {
+        Ok(self
+            .0
             .obtener_dato_geografico(ObtenerDatoGeografico { id })
-            .await?,
-    )
-    .into_response())
-}
+            .await?)
+    }
 
-async fn listar<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<ListParams>,
-) -> Result<Response, ApiError> {
-    let (estado, page) = params.parse()?;
-    let query = ObtenerDatosGeograficos { estado, page };
-    Ok(Json(service.obtener_datos_geograficos(query).await?).into_response())
-}
-
-async fn rechazadas<S: DatosGeograficosService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<PageParams>,
-) -> Result<Response, ApiError> {
-    let query = ObtenerDatosGeograficos {
-        estado: Some(Estado::Rechazada),
-        page: params.parse()?,
-    };
-    Ok(Json(service.obtener_datos_geograficos(query).await?).into_response())
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<DatosGeograficosVista>, ApiError> {
+        Ok(self
+            .0
+            .obtener_datos_geograficos(ObtenerDatosGeograficos { estado, page })
+            .await?)
+    }
 }
 
 /// The OpenAPI document of these routes.

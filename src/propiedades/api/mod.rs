@@ -3,7 +3,8 @@
 //! The router is generic over the service: `tests` drives it against an
 //! in-memory one.
 //!
-//! `POST /propiedades` → [`crear`] → `PropiedadService::crear_propiedad` →
+//! `POST /propiedades` → the seedwork's record routes → `PropiedadesHttp::crear`
+//! → `PropiedadService::crear_propiedad` →
 //! `CrearPropiedadHandler` → `Propiedad::registrar` →
 //! `SqlPropiedadRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
@@ -13,23 +14,18 @@ mod tests;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use async_trait::async_trait;
+use axum::Router;
 use serde::Deserialize;
 
 use crate::propiedades::application::{
     AprobarPropiedad, CrearPropiedad, ObtenerPropiedad, ObtenerPropiedades, PropiedadService,
-    RechazarPropiedad,
+    PropiedadVista, RechazarPropiedad,
 };
 use crate::propiedades::domain::DatosPropiedad;
-use crate::seedwork::api::{
-    ApiError, Correlation, ListParams, MotivosBody, PageParams, ReviewPaths, ValidJson, ValidQuery,
-    accepted, path_id,
-};
-use crate::seedwork::application::CommandContext;
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::api::{ApiError, RecordApi, ReviewPaths, record_router};
+use crate::seedwork::application::{CommandContext, PageOf, PageRequest};
+use crate::seedwork::domain::{EntityId, Estado, Motivos};
 
 pub const PATHS: ReviewPaths = ReviewPaths {
     collection: "/propiedades",
@@ -65,97 +61,68 @@ impl CrearPropiedadBody {
     }
 }
 
+/// The routes (written once in the seedwork) over this context's service.
 pub fn router<S: PropiedadService>(service: Arc<S>) -> Router {
-    Router::new()
-        .route("/propiedades", post(crear::<S>).get(listar::<S>))
-        .route("/propiedades/rechazadas", get(rechazadas::<S>))
-        .route("/propiedades/{id}", get(obtener::<S>))
-        .route("/propiedades/{id}/aprobar", post(aprobar::<S>))
-        .route("/propiedades/{id}/rechazar", post(rechazar::<S>))
-        .with_state(service)
+    record_router(Arc::new(PropiedadesHttp(service)))
 }
 
-async fn crear<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    ValidJson(body): ValidJson<CrearPropiedadBody>,
-) -> Result<Response, ApiError> {
-    let command = CrearPropiedad {
-        id: EntityId::new(),
-        datos: body.datos()?,
-    };
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    let id = service.crear_propiedad(command, ctx.clone()).await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+/// What each route asks of propiedades, in its commands and queries.
+struct PropiedadesHttp<S>(Arc<S>);
 
-async fn aprobar<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .aprobar_propiedad(
-            AprobarPropiedad {
-                id,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+#[async_trait]
+impl<S: PropiedadService> RecordApi for PropiedadesHttp<S> {
+    type Body = CrearPropiedadBody;
+    type Vista = PropiedadVista;
+    const PATHS: ReviewPaths = PATHS;
 
-async fn rechazar<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    Correlation(correlation): Correlation,
-    Path(id): Path<String>,
-    ValidJson(body): ValidJson<MotivosBody>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let motivos = body.parse()?;
-    let ctx = CommandContext::new_root_correlated(correlation.as_deref());
-    service
-        .rechazar_propiedad(
-            RechazarPropiedad {
-                id,
-                motivos,
-                motivo_revision: None,
-            },
-            ctx.clone(),
-        )
-        .await?;
-    Ok(accepted(PATHS.id_field, &ctx, id))
-}
+    async fn crear(
+        &self,
+        body: CrearPropiedadBody,
+        ctx: CommandContext,
+    ) -> Result<EntityId, ApiError> {
+        let command = CrearPropiedad {
+            id: EntityId::new(),
+            datos: body.datos()?,
+        };
+        Ok(self.0.crear_propiedad(command, ctx).await?)
+    }
 
-async fn obtener<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    Ok(Json(service.obtener_propiedad(ObtenerPropiedad { id }).await?).into_response())
-}
+    async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
+        let command = AprobarPropiedad {
+            id,
+            motivo_revision: None,
+        };
+        Ok(self.0.aprobar_propiedad(command, ctx).await?)
+    }
 
-async fn listar<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<ListParams>,
-) -> Result<Response, ApiError> {
-    let (estado, page) = params.parse()?;
-    let query = ObtenerPropiedades { estado, page };
-    Ok(Json(service.obtener_propiedades(query).await?).into_response())
-}
+    async fn rechazar(
+        &self,
+        id: EntityId,
+        motivos: Motivos,
+        ctx: CommandContext,
+    ) -> Result<(), ApiError> {
+        let command = RechazarPropiedad {
+            id,
+            motivos,
+            motivo_revision: None,
+        };
+        Ok(self.0.rechazar_propiedad(command, ctx).await?)
+    }
 
-async fn rechazadas<S: PropiedadService>(
-    State(service): State<Arc<S>>,
-    ValidQuery(params): ValidQuery<PageParams>,
-) -> Result<Response, ApiError> {
-    let query = ObtenerPropiedades {
-        estado: Some(Estado::Rechazada),
-        page: params.parse()?,
-    };
-    Ok(Json(service.obtener_propiedades(query).await?).into_response())
+    async fn obtener(&self, id: EntityId) -> Result<PropiedadVista, ApiError> {
+        Ok(self.0.obtener_propiedad(ObtenerPropiedad { id }).await?)
+    }
+
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<PropiedadVista>, ApiError> {
+        Ok(self
+            .0
+            .obtener_propiedades(ObtenerPropiedades { estado, page })
+            .await?)
+    }
 }
 
 /// The OpenAPI document of these routes.

@@ -7,6 +7,7 @@ mod gate;
 mod health;
 pub mod openapi;
 mod problem;
+mod record_routes;
 mod review_http;
 mod serve;
 #[cfg(test)]
@@ -17,6 +18,7 @@ pub use extract::{Correlation, ValidJson, ValidQuery, correlation_header};
 pub use gate::{Gate, declara_json};
 pub use health::{ReadinessCheck, health_routes};
 pub use problem::ApiError;
+pub use record_routes::{RecordApi, record_router};
 pub use review_http::{ListParams, MotivosBody, PageParams, ReviewPaths, accepted, path_id};
 pub use serve::{
     BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, bounded, declared_length, read_body_within, serve,

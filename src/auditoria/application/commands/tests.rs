@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::auditoria::application::{AuditoriaStore, SagaMessages};
+use crate::auditoria::application::{
+    AlmacenAuditoria, Auditorias, CompaniasConocidas, Registros, SagaMessages, Sagas,
+};
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     Auditoria, AuditoriaCompletada, AuditoriaRestaurada, ComandoRegistro, DatosRegistro, Decision,
@@ -28,10 +30,12 @@ struct MemoryAuditorias {
     auditorias: Arc<Mutex<HashMap<String, AuditoriaRestaurada>>>,
 }
 
-#[async_trait]
-impl AuditoriaStore for MemoryAuditorias {
+impl AlmacenAuditoria for MemoryAuditorias {
     type Uow = MemoryUnitOfWork;
+}
 
+#[async_trait]
+impl Auditorias for MemoryAuditorias {
     async fn auditada(
         &self,
         _uow: &mut MemoryUnitOfWork,
@@ -73,7 +77,10 @@ impl AuditoriaStore for MemoryAuditorias {
         let auditorias = self.auditorias.lock().expect("lock");
         Ok(auditorias.get(id_entidad).cloned().map(Auditoria::restore))
     }
+}
 
+#[async_trait]
+impl Sagas for MemoryAuditorias {
     async fn saga_de(
         &self,
         _uow: &mut MemoryUnitOfWork,
@@ -114,7 +121,10 @@ impl AuditoriaStore for MemoryAuditorias {
             .map(Saga::restore)
             .collect())
     }
+}
 
+#[async_trait]
+impl Registros for MemoryAuditorias {
     async fn registro_de(
         &self,
         _uow: &mut MemoryUnitOfWork,
@@ -162,7 +172,10 @@ impl AuditoriaStore for MemoryAuditorias {
             .map(RegistroPropiedad::restore)
             .collect())
     }
+}
 
+#[async_trait]
+impl CompaniasConocidas for MemoryAuditorias {
     async fn compania_conocida(
         &self,
         _uow: &mut MemoryUnitOfWork,

@@ -208,6 +208,13 @@ impl Pause {
         }
     }
 
+    /// A probe failed again: the gauge says paused (at least every probe,
+    /// so a gauge another subscription of the same name reset — two
+    /// deployments in one process, as the tests run — is put right).
+    fn still_waiting(&self) {
+        self.gauge(1.0);
+    }
+
     fn leave(&self) {
         let Ok(mut state) = self.state.lock() else {
             return;
@@ -407,6 +414,7 @@ impl Subscription {
             if self.handler.ready().await {
                 break Next::Retry;
             }
+            self.pause.still_waiting();
             backoff = (backoff * 2).min(MAX_PROBE_BACKOFF);
         };
         self.pause.leave();

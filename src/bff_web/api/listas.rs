@@ -7,7 +7,7 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ErrorExtensions, SimpleObject};
 
 use super::errors::{autorizar, coded, store};
-use super::types::{Auditoria, Estado, FiltroHallazgo, Orden, TipoEntidad};
+use super::types::{Auditoria, Estado, FiltroHallazgo, Orden, RegistroPropiedad, TipoEntidad};
 use crate::bff_web::application::{
     ConsultaAuditorias, ConsultaRegistros, Cursor, PaginaKeyset, Proyecciones, RegistroVista,
     TipoRegistro,
@@ -153,6 +153,28 @@ pub async fn listar_auditorias(
     };
     let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
     let pagina = proyecciones.auditorias(&consulta).await.map_err(store)?;
+    Ok(conexion(pagina, tenia_cursor))
+}
+
+/// One page of property registrations, newest first, of one estado or all.
+pub async fn listar_registros_propiedad(
+    ctx: &Context<'_>,
+    estado: Option<String>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Lista<RegistroPropiedad>> {
+    autorizar(ctx, Accion::Consultar)?;
+    let tenia_cursor = after.is_some();
+    let despues = despues_de(after, true)?;
+    let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
+    let pagina = proyecciones
+        .registros_propiedad(
+            estado.as_deref(),
+            despues.as_ref(),
+            page_size(first)? as i64,
+        )
+        .await
+        .map_err(store)?;
     Ok(conexion(pagina, tenia_cursor))
 }
 

@@ -1,14 +1,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge, query};
 use async_graphql::{Context, ID, Object, Schema, Subscription};
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::errors::{autorizar, bad_input, coded, enviar, store};
-use super::listas::{Lista, Pedido, PedidoAuditorias, listar, listar_auditorias, page_size};
+use super::listas::{
+    Lista, Pedido, PedidoAuditorias, listar, listar_auditorias, listar_registros_propiedad,
+};
 use super::operaciones::{
     CartaDescartada, Operaciones, ResultadoReintento, Sesion, descartar, operaciones, reintentar,
     sesion, token_de_desarrollo,
@@ -49,47 +50,6 @@ pub fn build_schema(
         .limit_complexity(500)
         .extension(super::guard::Limites)
         .finish()
-}
-
-/// A forward Relay connection over offset pages: the cursor is the offset
-/// of the edge, `fetch` reads the page that starts at a given offset.
-async fn paginate<V, T, F, Fut>(
-    after: Option<String>,
-    limit: usize,
-    fetch: F,
-) -> async_graphql::Result<Connection<usize, T>>
-where
-    T: From<V> + async_graphql::OutputType,
-    F: FnOnce(i64) -> Fut,
-    Fut: std::future::Future<
-            Output = Result<
-                crate::bff_web::application::Pagina<V>,
-                crate::seedwork::application::StoreError,
-            >,
-        >,
-{
-    query(
-        after,
-        None,
-        Some(limit as i32),
-        None,
-        |after: Option<usize>, _, _, _| async move {
-            let offset = after.map_or(0, |a| a + 1);
-            let page = fetch(offset as i64).await.map_err(store_err)?;
-            let mut connection = Connection::new(
-                offset > 0,
-                ((offset + page.items.len()) as i64) < page.total,
-            );
-            connection.edges.extend(
-                page.items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| Edge::new(offset + i, T::from(v))),
-            );
-            Ok::<_, async_graphql::Error>(connection)
-        },
-    )
-    .await
 }
 
 fn store_err(e: StoreError) -> async_graphql::Error {
@@ -208,16 +168,8 @@ impl Query {
         estado: Option<String>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, RegistroPropiedad>> {
-        autorizar(ctx, Accion::Consultar)?;
-        let limit = page_size(first)?;
-        let store = ctx.data_unchecked::<Arc<dyn Proyecciones>>().clone();
-        paginate(after, limit, |offset| async move {
-            store
-                .registros_propiedad(estado.as_deref(), offset, limit as i64)
-                .await
-        })
-        .await
+    ) -> async_graphql::Result<Lista<RegistroPropiedad>> {
+        listar_registros_propiedad(ctx, estado, first, after).await
     }
 
     /// A property registration's progress (the saga), by the property's id.

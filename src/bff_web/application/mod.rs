@@ -12,6 +12,6 @@ pub use operaciones::{
 };
 pub use ports::{
     AuditoriaVista, Cambio, ComandoEncoder, ComandoVista, ConsultaAuditorias, ConsultaRegistros,
-    Cursor, Orden, Pagina, PaginaKeyset, PaginaRegistros, PasoVista, Proyecciones,
-    RegistroComandos, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
+    Cursor, Orden, PaginaKeyset, PaginaRegistros, PasoVista, Proyecciones, RegistroComandos,
+    RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };

@@ -89,13 +89,6 @@ pub struct ComandoVista {
     pub error: Option<String>,
 }
 
-/// A page of a projection and the total count.
-#[derive(Debug, Clone)]
-pub struct Pagina<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-}
-
 /// How a list of records is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Orden {
@@ -194,12 +187,13 @@ pub trait Proyecciones: Send + Sync {
     async fn comando(&self, id: &str) -> Result<Option<ComandoVista>, StoreError>;
     /// Property registrations, newest first, of one saga estado or all
     /// (`fallida`: what an operator must look at).
+    /// A keyset page of registrations, newest first, of one estado or all.
     async fn registros_propiedad(
         &self,
         estado: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<RegistroPropiedadVista>, StoreError>;
+        despues: Option<&Cursor>,
+        limite: i64,
+    ) -> Result<PaginaKeyset<RegistroPropiedadVista>, StoreError>;
     /// A property registration's progress, by the property's id.
     async fn registro_propiedad(
         &self,

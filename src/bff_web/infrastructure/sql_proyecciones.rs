@@ -5,7 +5,7 @@ use super::escrituras::{Anotacion, ComandoTerminado, Decidido, Escritura};
 use super::sql_filas::{AUDITORIA, json_err, row_to_auditoria, row_to_registro};
 use super::sql_lista_registros::{self, nombre_y_busqueda};
 use crate::bff_web::application::{
-    AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Pagina, PaginaKeyset,
+    AuditoriaVista, ComandoVista, ConsultaAuditorias, ConsultaRegistros, Cursor, PaginaKeyset,
     PaginaRegistros, Proyecciones, RegistroComandos, RegistroVista, Suceso, TipoRegistro,
 };
 use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
@@ -685,10 +685,10 @@ impl Proyecciones for SqlProyecciones {
     async fn registros_propiedad(
         &self,
         estado: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Pagina<crate::bff_web::application::RegistroPropiedadVista>, StoreError> {
-        super::sql_registros_propiedad::registros_propiedad(&self.db, estado, offset, limit).await
+        despues: Option<&Cursor>,
+        limite: i64,
+    ) -> Result<PaginaKeyset<crate::bff_web::application::RegistroPropiedadVista>, StoreError> {
+        super::sql_registros_propiedad::registros_propiedad(&self.db, estado, despues, limite).await
     }
 
     async fn registro_propiedad(

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sql_filas::json_err;
-use crate::bff_web::application::{Pagina, PasoVista, RegistroPropiedadVista};
+use crate::bff_web::application::{Cursor, PaginaKeyset, PasoVista, RegistroPropiedadVista};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -53,28 +53,64 @@ pub async fn registro_avanzado(
     Ok(done.rows_affected() > 0)
 }
 
+/// A keyset page of registrations, newest first (the same keyset scheme as
+/// the record lists: the cursor is a row's date and id).
 pub async fn registros_propiedad(
     db: &crate::seedwork::infrastructure::Database,
     estado: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> Result<Pagina<RegistroPropiedadVista>, StoreError> {
+    despues: Option<&Cursor>,
+    limite: i64,
+) -> Result<PaginaKeyset<RegistroPropiedadVista>, StoreError> {
     let estado = estado.unwrap_or("");
+    let despues = despues
+        .map(|c| {
+            let fecha = c.clave.parse::<i64>();
+            fecha
+                .map(|f| (f, c.id.clone()))
+                .map_err(|_| StoreError::Backend(format!("bad cursor key {:?}", c.clave)))
+        })
+        .transpose()?;
+    // After a cursor: the rows that sort after it (date, then id, both down).
+    let (tras, limite_en) = match despues {
+        Some(_) => (
+            "AND (fecha < $2 OR (fecha = $2 AND id_propiedad < $3))",
+            "$4",
+        ),
+        None => ("", "$2"),
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM registros_propiedad WHERE ($1 = '' OR estado = $1) \
-         ORDER BY fecha DESC, id_propiedad LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} FROM registros_propiedad WHERE ($1 = '' OR estado = $1) {tras} \
+         ORDER BY fecha DESC, id_propiedad DESC LIMIT {limite_en}"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(estado)
-        .bind(limit)
-        .bind(offset)
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(estado);
+    if let Some((fecha, id)) = despues {
+        query = query.bind(fecha).bind(id);
+    }
+    let rows = query
+        .bind(limite + 1)
         .fetch_all(db.pool())
         .await
         .map_err(store_error)?;
     let count = "SELECT COUNT(*) AS n FROM registros_propiedad WHERE ($1 = '' OR estado = $1)";
     let total = crate::seedwork::infrastructure::count_rows(db, count, &[estado]).await?;
-    let items = rows.iter().map(vista).collect::<Result<Vec<_>, _>>()?;
-    Ok(Pagina { items, total })
+    let mut items = rows
+        .iter()
+        .map(|row| {
+            let v = vista(row)?;
+            let cursor = Cursor {
+                clave: v.fecha.to_string(),
+                id: v.id_propiedad.clone(),
+            };
+            Ok((cursor, v))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let hay_mas = items.len() as i64 > limite;
+    items.truncate(limite.max(0) as usize);
+    Ok(PaginaKeyset {
+        items,
+        total,
+        hay_mas,
+    })
 }
 
 pub async fn registro_propiedad(

@@ -356,24 +356,14 @@ impl Projector {
         uow: &mut SqlUnitOfWork,
         vista: &AuditoriaVista,
     ) -> Result<Vec<Cambio>, HandleError> {
-        let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) else {
-            return Ok(Vec::new());
-        };
-        // Parsed once: an audit result the BFF does not know is poison,
-        // never taken for another.
-        let resultado = EstadoRegistro::leer(&vista.resultado).ok_or_else(|| {
-            HandleError::Poison(format!("unknown audit resultado {:?}", vista.resultado))
-        })?;
-        if resultado != EstadoRegistro::EnRevision {
-            return Ok(Vec::new());
-        }
-        let registro = match vista.revisor {
-            None => self
+        let registro = match revision_del_registro(vista)? {
+            None => return Ok(Vec::new()),
+            Some((tipo, RevisionDelRegistro::EsperaPersona)) => self
                 .store
                 .registro_en_revision(uow, tipo, &vista.id_entidad, vista.fecha)
                 .await
                 .map_err(HandleError::from)?,
-            Some(_) => self
+            Some((tipo, RevisionDelRegistro::Reabierto)) => self
                 .store
                 .registro_decidido(
                     uow,
@@ -560,6 +550,36 @@ impl TransactionalHandler for Projector {
         }
     }
 }
+/// What an audit does to the record it judged, decided apart from the
+/// SQL that does it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RevisionDelRegistro {
+    /// The rules left it to a person: it waits in review.
+    EsperaPersona,
+    /// A person reopened a decided record: back to review.
+    Reabierto,
+}
+
+/// The record an audit moves to review, if any: an unknown record type is
+/// not projected; an unknown result is poison, never taken for another.
+fn revision_del_registro(
+    vista: &AuditoriaVista,
+) -> Result<Option<(TipoRegistro, RevisionDelRegistro)>, HandleError> {
+    let Some(tipo) = TipoRegistro::parse(&vista.tipo_entidad) else {
+        return Ok(None);
+    };
+    let resultado = EstadoRegistro::leer(&vista.resultado).ok_or_else(|| {
+        HandleError::Poison(format!("unknown audit resultado {:?}", vista.resultado))
+    })?;
+    Ok(match (resultado, &vista.revisor) {
+        (EstadoRegistro::EnRevision, None) => Some((tipo, RevisionDelRegistro::EsperaPersona)),
+        (EstadoRegistro::EnRevision, Some(_)) => Some((tipo, RevisionDelRegistro::Reabierto)),
+        (EstadoRegistro::Pendiente | EstadoRegistro::Aprobada | EstadoRegistro::Rechazada, _) => {
+            None
+        }
+    })
+}
+
 /// The command of ours that asks a context for `decision` on a record of
 /// kind `tipo` (named by the contracts, matched exhaustively).
 fn comando_que_lo_pide(decision: Decision, tipo: TipoRegistro) -> &'static str {
@@ -571,5 +591,108 @@ fn comando_que_lo_pide(decision: Decision, tipo: TipoRegistro) -> &'static str {
         (Decision::Rechazar, TipoRegistro::DatosGeograficos) => t::RECHAZAR_DATOS_GEOGRAFICOS,
         (Decision::Aprobar, TipoRegistro::Propiedad) => t::APROBAR_PROPIEDAD,
         (Decision::Rechazar, TipoRegistro::Propiedad) => t::RECHAZAR_PROPIEDAD,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The projector's event → change decisions, without a database.
+
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::seedwork::infrastructure::avro::{EnvelopeHeader, SchemaRegistry};
+
+    fn codec() -> AvroCodec {
+        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
+    }
+
+    fn auditoria(resultado: &str, revisor: Option<&str>) -> AuditoriaVista {
+        AuditoriaVista {
+            id: "a-1".into(),
+            tipo_entidad: "Compania".into(),
+            id_entidad: "c-1".into(),
+            resultado: resultado.into(),
+            hallazgos: Vec::new(),
+            fecha: 1,
+            motivo: revisor.map(|_| "porque sí".into()),
+            revisor: revisor.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_audit_moves_its_record_to_review_by_who_acted() {
+        let espera = revision_del_registro(&auditoria("EnRevision", None)).expect("known");
+        assert_eq!(
+            espera,
+            Some((TipoRegistro::Compania, RevisionDelRegistro::EsperaPersona))
+        );
+        let reabierta =
+            revision_del_registro(&auditoria("EnRevision", Some("ana"))).expect("known");
+        assert_eq!(
+            reabierta,
+            Some((TipoRegistro::Compania, RevisionDelRegistro::Reabierto))
+        );
+        assert_eq!(
+            revision_del_registro(&auditoria("Aprobada", None)).expect("known"),
+            None
+        );
+        assert!(matches!(
+            revision_del_registro(&auditoria("Quizas", None)),
+            Err(HandleError::Poison(_))
+        ));
+        let mut otra = auditoria("EnRevision", None);
+        otra.tipo_entidad = "Barco".into();
+        assert_eq!(revision_del_registro(&otra).expect("not ours"), None);
+    }
+
+    /// A source context's event, decoded as the projector reads it.
+    fn evento(topic: &str, tipo: &str, data: &impl serde::Serialize) -> Decoded {
+        let codec = codec();
+        let header = EnvelopeHeader::new(tipo, "test", "corr", None);
+        let message = codec.message(topic, "c-1", &header, data).expect("encode");
+        codec.decode_message(&message).expect("decode")
+    }
+
+    fn fuente(topic: &str) -> &'static FuenteDeRegistros {
+        FUENTES.iter().find(|f| f.topic == topic).expect("fuente")
+    }
+
+    #[derive(serde::Serialize)]
+    struct Decidida {
+        id_compania: String,
+        estado: String,
+        motivos: Vec<String>,
+        fecha_actualizacion: i64,
+    }
+
+    #[test]
+    fn a_rejection_is_written_as_decided_and_names_the_command_that_asked() {
+        let decoded = evento(
+            topics::EVENTOS_COMPANIAS,
+            types::COMPANIA_RECHAZADA,
+            &Decidida {
+                id_compania: "c-1".into(),
+                estado: "Rechazada".into(),
+                motivos: vec!["email faltante".into()],
+                fecha_actualizacion: 7,
+            },
+        );
+        let fuente = fuente(topics::EVENTOS_COMPANIAS);
+        let proyectado = Projector::registro_de_fuente(fuente, "c-1".into(), false, &decoded);
+        match proyectado.escritura {
+            Some(Escritura::Decidido(d)) => {
+                assert_eq!(d.estado, "Rechazada");
+                assert_eq!(d.motivos, vec!["email faltante".to_owned()]);
+                assert_eq!(d.tipo_comando, types::RECHAZAR_COMPANIA);
+                assert_eq!(d.fecha, 7);
+            }
+            _ => panic!("a rejection writes a decision"),
+        }
+        let eliminado = Projector::registro_de_fuente(fuente, "c-1".into(), true, &decoded);
+        assert!(matches!(
+            eliminado.escritura,
+            Some(Escritura::Eliminado { .. })
+        ));
     }
 }

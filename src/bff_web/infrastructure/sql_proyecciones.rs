@@ -242,18 +242,7 @@ impl SqlProyecciones {
         let mut rows = Vec::with_capacity(auditorias.len());
         let mut hallazgos = Vec::new();
         for a in auditorias {
-            rows.push(vec![
-                a.id.as_str().into(),
-                a.tipo_entidad.as_str().into(),
-                a.id_entidad.as_str().into(),
-                a.resultado.as_str().into(),
-                serde_json::to_string(&a.hallazgos)
-                    .map_err(json_err)?
-                    .into(),
-                a.fecha.into(),
-                a.motivo.clone().into(),
-                a.revisor.clone().into(),
-            ]);
+            rows.push(fila_de_auditoria(a)?);
             for (campo, problema) in &a.hallazgos {
                 hallazgos.push(vec![
                     a.id.as_str().into(),
@@ -722,6 +711,24 @@ impl Proyecciones for SqlProyecciones {
 }
 
 /// Fields of a created record, read from its event.
+/// An audit as its row (the columns of `AUDITORIA`, in order).
+fn fila_de_auditoria(
+    a: &AuditoriaVista,
+) -> Result<Vec<crate::seedwork::infrastructure::sql_values::SqlValue>, StoreError> {
+    Ok(vec![
+        a.id.as_str().into(),
+        a.tipo_entidad.as_str().into(),
+        a.id_entidad.as_str().into(),
+        a.resultado.as_str().into(),
+        serde_json::to_string(&a.hallazgos)
+            .map_err(json_err)?
+            .into(),
+        a.fecha.into(),
+        a.motivo.clone().into(),
+        a.revisor.clone().into(),
+    ])
+}
+
 /// Row counts of the projections (see `SqlProyecciones::conteos`).
 #[derive(Debug, Clone, Default)]
 pub struct Conteos {

@@ -569,24 +569,14 @@ async fn consume(
     mut first: Option<pulsar::Consumer<Vec<u8>, TokioExecutor>>,
 ) {
     let (topic, name) = (subscription.topic.clone(), subscription.name.clone());
-    let mut reconnect_backoff = Duration::from_millis(200);
     loop {
         let mut consumer = match first.take() {
             Some(c) => c,
-            None => match build_consumer(&inner, &topic, &name, version).await {
-                Ok(c) => c,
-                Err(error) => {
-                    tracing::warn!(%topic, subscription = %name, %error, "cannot subscribe; retrying");
-                    tokio::select! {
-                        _ = cancel.cancelled() => return,
-                        _ = tokio::time::sleep(reconnect_backoff) => {}
-                    }
-                    reconnect_backoff = (reconnect_backoff * 2).min(Duration::from_secs(5));
-                    continue;
-                }
+            None => match subscribe_retrying(&inner, &topic, &name, version, &cancel).await {
+                Some(c) => c,
+                None => return,
             },
         };
-        reconnect_backoff = Duration::from_millis(200);
         let (acks, mut acked) = mpsc::unbounded_channel::<(String, MessageIdData)>();
         let lane_cancel = cancel.child_token();
         let (lanes, tasks) = spawn_lanes(&subscription, &acks, &lane_cancel);
@@ -625,6 +615,31 @@ async fn consume(
         if cancel.is_cancelled() {
             let _ = tokio::time::timeout(Duration::from_secs(2), consumer.close()).await;
             return;
+        }
+    }
+}
+
+/// Subscribes, retrying with a capped backoff until it works; None once
+/// shutting down.
+async fn subscribe_retrying(
+    inner: &Arc<Inner>,
+    topic: &str,
+    name: &str,
+    version: u32,
+    cancel: &CancellationToken,
+) -> Option<pulsar::Consumer<Vec<u8>, TokioExecutor>> {
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        match build_consumer(inner, topic, name, version).await {
+            Ok(consumer) => return Some(consumer),
+            Err(error) => {
+                tracing::warn!(%topic, subscription = %name, %error, "cannot subscribe; retrying");
+                tokio::select! {
+                    _ = cancel.cancelled() => return None,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
         }
     }
 }

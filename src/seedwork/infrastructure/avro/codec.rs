@@ -364,21 +364,7 @@ impl AvroCodec {
                 message_type: type_name.clone(),
                 reason: e.to_string(),
             })?;
-        let get = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
-        let text = |name: &str| get(name).and_then(as_text);
-        let header = EnvelopeHeader {
-            id: text("id").ok_or_else(|| CodecError::Undecodable("envelope without id".into()))?,
-            message_type: text("type").unwrap_or_else(|| type_name.clone()),
-            specversion: text("specversion").unwrap_or_else(|| "1.0".into()),
-            source: text("source").unwrap_or_default(),
-            time_millis: match get("time") {
-                Some(Value::Long(t)) | Some(Value::TimestampMillis(t)) => *t,
-                _ => 0,
-            },
-            correlation_id: text("correlation_id").unwrap_or_default(),
-            causation_id: text("causation_id"),
-            datacontenttype: text("datacontenttype").unwrap_or_else(|| "application/avro".into()),
-        };
+        let header = envelope_header(&fields, &type_name)?;
         if header.message_type != type_name {
             return Err(CodecError::Undecodable(format!(
                 "envelope type {} does not match its data {type_name}",
@@ -435,6 +421,29 @@ impl AvroCodec {
         self.decode_message(message)
             .map_err(|e| crate::seedwork::application::HandleError::Poison(e.to_string()))
     }
+}
+
+/// The envelope's header fields (everything but `data`); `type` defaults
+/// to the data's record name, which it must match.
+fn envelope_header(
+    fields: &[(String, Value)],
+    type_name: &str,
+) -> Result<EnvelopeHeader, CodecError> {
+    let get = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+    let text = |name: &str| get(name).and_then(as_text);
+    Ok(EnvelopeHeader {
+        id: text("id").ok_or_else(|| CodecError::Undecodable("envelope without id".into()))?,
+        message_type: text("type").unwrap_or_else(|| type_name.to_owned()),
+        specversion: text("specversion").unwrap_or_else(|| "1.0".into()),
+        source: text("source").unwrap_or_default(),
+        time_millis: match get("time") {
+            Some(Value::Long(t)) | Some(Value::TimestampMillis(t)) => *t,
+            _ => 0,
+        },
+        correlation_id: text("correlation_id").unwrap_or_default(),
+        causation_id: text("causation_id"),
+        datacontenttype: text("datacontenttype").unwrap_or_else(|| "application/avro".into()),
+    })
 }
 
 /// A W3C `traceparent` whose trace id is the correlation id (a UUID's 32 hex

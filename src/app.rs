@@ -576,13 +576,7 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
     };
     let base = startup.base.clone();
     let router = http_router(mounted, &buses, registry_http);
-    let listener = TcpListener::bind(args.http.addr).await?;
-    let addr = listener.local_addr()?;
-    let propia = match addr.ip() {
-        ip if ip.is_unspecified() => std::net::SocketAddr::from(([127, 0, 0, 1], addr.port())),
-        _ => addr,
-    };
-    let _ = base_local.set(format!("http://{propia}"));
+    let (listener, addr) = bind(args, &base_local).await?;
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
     let server = tokio::spawn(crate::seedwork::api::serve(listener, router, token));
@@ -611,14 +605,7 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
             .as_ref()
             .map(|b| ("bus", b.dead_letter_database())),
     ];
-    let pruners = databases
-        .into_iter()
-        .flatten()
-        .map(|(service, db)| {
-            Pruner::new(service, db.clone(), args.retention_policy())
-                .spawn(args.retention.interval.0, shutdown.clone())
-        })
-        .collect();
+    let pruners = spawn_pruners(args, databases.into_iter().flatten(), &shutdown);
     tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
     Ok(RunningApp {
         addr,
@@ -635,6 +622,36 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
         replayer,
         pruners,
     })
+}
+
+/// Binds the HTTP address; this process's own URL is known from then on
+/// (the operations view reads its auditoria over HTTP like another's).
+async fn bind(
+    args: &Settings,
+    base_local: &std::sync::OnceLock<String>,
+) -> Result<(TcpListener, std::net::SocketAddr), InfraError> {
+    let listener = TcpListener::bind(args.http.addr).await?;
+    let addr = listener.local_addr()?;
+    let propia = match addr.ip() {
+        ip if ip.is_unspecified() => std::net::SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        _ => addr,
+    };
+    let _ = base_local.set(format!("http://{propia}"));
+    Ok((listener, addr))
+}
+
+/// One pruner per database this process owns (retention).
+fn spawn_pruners<'a>(
+    args: &Settings,
+    databases: impl Iterator<Item = (&'static str, &'a Database)>,
+    shutdown: &CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    databases
+        .map(|(service, db)| {
+            Pruner::new(service, db.clone(), args.retention_policy())
+                .spawn(args.retention.interval.0, shutdown.clone())
+        })
+        .collect()
 }
 
 async fn shutdown_signal() {

@@ -385,12 +385,19 @@ async fn registrations_page_by_keyset(app: TestApp) {
         ids.push(registrar(&app, input(&format!("CAT-PAGE-{i}"), "900", "4.6")).await);
     }
     const PAGINA: &str = "query($after: String) { registrosPropiedad(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { idPropiedad } } } }";
+    // The list is ordered by each registration's latest change: it is
+    // walked once the three have ended, so that no row moves meanwhile.
+    const TODAS: &str =
+        "{ registrosPropiedad(first: 10) { totalCount edges { node { estado } } } }";
     eventually(
-        "the BFF lists the three",
-        Duration::from_secs(30),
+        "the BFF lists the three, ended",
+        Duration::from_secs(60),
         || async {
-            let q = app.gql(PAGINA, json!({"after": null})).await;
-            (q["data"]["registrosPropiedad"]["totalCount"] == 3).then_some(())
+            let q = app.gql(TODAS, json!({})).await;
+            let lista = &q["data"]["registrosPropiedad"];
+            let edges = lista["edges"].as_array().cloned().unwrap_or_default();
+            let terminadas = edges.iter().all(|e| e["node"]["estado"] != "en_curso");
+            (lista["totalCount"] == 3 && terminadas).then_some(())
         },
     )
     .await;

@@ -318,3 +318,44 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A context's PostgreSQL database of a test app, which the test can make
+/// refuse connections (an outage) and let back.
+pub struct ContextDatabase {
+    admin: sqlx::PgPool,
+    name: String,
+}
+
+impl ContextDatabase {
+    /// `context`'s database of `app` (`…_companias`, `…_auditoria`).
+    pub async fn of(app: &TestApp, context: &str) -> Self {
+        let server = postgres_url().expect("postgres");
+        let admin = sqlx::PgPool::connect(&server).await.expect("admin");
+        let base = app.database_url.rsplit('/').next().expect("name");
+        Self {
+            admin,
+            name: format!("{base}_{context}"),
+        }
+    }
+
+    /// Refuses new connections and ends the open ones (`allow` false), or
+    /// lets them back.
+    pub async fn allow_connections(&self, allow: bool) {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE \"{}\" ALLOW_CONNECTIONS {allow}",
+            self.name
+        )))
+        .execute(&self.admin)
+        .await
+        .expect("alter database");
+        if !allow {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(&self.name)
+            .execute(&self.admin)
+            .await
+            .expect("terminate");
+        }
+    }
+}

@@ -357,33 +357,8 @@ async fn a_database_outage_longer_than_the_redelivery_budget_dead_letters_nothin
         .subscribe("comandos-companias", "companias", Arc::new(counting))
         .await
         .expect("subscribe");
-    let server = crate::common::postgres_url().expect("postgres");
-    let admin = sqlx::PgPool::connect(&server).await.expect("admin");
-    let database = format!(
-        "{}_companias",
-        app.database_url.rsplit('/').next().expect("name")
-    );
-    let refuse = |allow: bool| {
-        let (admin, database) = (admin.clone(), database.clone());
-        async move {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}"
-            )))
-            .execute(&admin)
-            .await
-            .expect("alter database");
-            if !allow {
-                sqlx::query(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-                )
-                .bind(&database)
-                .execute(&admin)
-                .await
-                .expect("terminate");
-            }
-        }
-    };
-    refuse(false).await;
+    let database = crate::common::ContextDatabase::of(&app, "companias").await;
+    database.allow_connections(false).await;
     let commands: Vec<Message> = (0..20)
         .map(|i| {
             let id = uuid::Uuid::new_v4().to_string();
@@ -413,7 +388,7 @@ async fn a_database_outage_longer_than_the_redelivery_budget_dead_letters_nothin
     )
     .await;
     assert_eq!(app.get("/ready").await.status(), 503, "still down");
-    refuse(true).await;
+    database.allow_connections(true).await;
     tokio::time::timeout(Duration::from_secs(60), arriving)
         .await
         .expect("the commands are applied once the database is back")

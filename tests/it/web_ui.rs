@@ -211,36 +211,11 @@ async fn the_health_banner_follows_a_paused_consumer() {
         let _ = browser(&app, "salud.mjs").await;
         return;
     }
-    let server = crate::common::postgres_url().expect("postgres");
-    let admin = sqlx::PgPool::connect(&server).await.expect("admin");
-    let database = format!(
-        "{}_auditoria",
-        app.database_url.rsplit('/').next().expect("name")
-    );
-    let allow = |allow: bool| {
-        let (admin, database) = (admin.clone(), database.clone());
-        async move {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {allow}"
-            )))
-            .execute(&admin)
-            .await
-            .expect("alter database");
-            if !allow {
-                sqlx::query(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-                )
-                .bind(&database)
-                .execute(&admin)
-                .await
-                .expect("terminate");
-            }
-        }
-    };
+    let database = crate::common::ContextDatabase::of(&app, "auditoria").await;
     let senal =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output/ui/salud-degradado");
     let _ = std::fs::remove_file(&senal);
-    allow(false).await;
+    database.allow_connections(false).await;
     app.gql(
         "mutation { crearCompania(input: {nombre: \"Durante la caída\", email: \"c@caida.co\", identificacion: \"5150\"}) { idEntidad } }",
         serde_json::json!({}),
@@ -259,7 +234,7 @@ async fn the_health_banner_follows_a_paused_consumer() {
         r = &mut pagina => Some(r),
         () = degradado => None,
     };
-    allow(true).await;
+    database.allow_connections(true).await;
     let result = match ended_first {
         Some(result) => result,
         None => pagina.await,

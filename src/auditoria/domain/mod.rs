@@ -6,6 +6,7 @@ mod auditoria;
 mod decision;
 mod registro_propiedad;
 mod reglas;
+mod reintentos;
 mod resultado;
 mod revision;
 mod saga;
@@ -19,6 +20,7 @@ pub use registro_propiedad::{
 pub use reglas::{
     Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,
 };
+pub use reintentos::PoliticaDeReintentos;
 pub use resultado::Resultado;
 pub use revision::{ReglaRevision, ReglasRevision};
 pub use saga::{EstadoSaga, Orden, Reintento, Saga, SagaSnapshot};

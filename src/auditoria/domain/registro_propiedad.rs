@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::resultado::Resultado;
-use super::{Decision, TipoEntidad};
+use super::{Decision, PoliticaDeReintentos, TipoEntidad};
 use crate::seedwork::domain::{EntityId, FieldError};
 
 /// Where a property registration stands: under way, done (both parts
@@ -675,23 +675,24 @@ impl RegistroPropiedad {
         self.state.envio.as_ref()
     }
 
-    /// No reply by the deadline: re-send the same command; after
-    /// `max_intentos`, give up on the step: a creation is compensated (the
-    /// propiedad, if step 2 failed), a compensation leaves the saga Fallida.
+    /// No reply by the deadline: re-send the same command, as `politica`
+    /// says; once it is spent, give up on the step: a creation is
+    /// compensated (the propiedad, if step 2 failed), a compensation leaves
+    /// the saga Fallida.
     pub fn vencer(
         &mut self,
-        max_intentos: u32,
-        timeout: Duration,
+        politica: &PoliticaDeReintentos,
         id_compensacion: String,
         ahora: DateTime<Utc>,
     ) -> Vec<AccionDeRegistro> {
+        let timeout = politica.timeout;
         let Some(envio) = self.state.envio.as_mut() else {
             return Vec::new();
         };
         self.state.fecha_actualizacion = ahora;
-        if envio.intentos < max_intentos {
+        if !politica.agotada(envio.intentos) {
             envio.intentos += 1;
-            envio.proximo_intento = ahora + timeout * 2i32.saturating_pow(envio.intentos - 1);
+            envio.proximo_intento = politica.plazo(ahora, envio.intentos);
             self.state.ultimo_error = Some(format!("no reply before attempt {}", envio.intentos));
             return vec![AccionDeRegistro::Enviar(envio.clone())];
         }
@@ -741,6 +742,13 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp_millis(1_700_000_000_000).unwrap()
+    }
+
+    fn politica(max_intentos: u32) -> PoliticaDeReintentos {
+        PoliticaDeReintentos {
+            timeout: timeout(),
+            max_intentos,
+        }
     }
 
     fn timeout() -> Duration {
@@ -942,13 +950,13 @@ mod tests {
             timeout(),
             now(),
         );
-        let resent = r.vencer(2, timeout(), "x".into(), now());
+        let resent = r.vencer(&politica(2), "x".into(), now());
         assert_eq!(comandos(&resent), [ComandoRegistro::CrearDatosGeograficos]);
         let AccionDeRegistro::Enviar(e) = &resent[0] else {
             panic!()
         };
         assert_eq!(e.id_comando, "c-2", "a re-send keeps the command id");
-        let compensar = r.vencer(2, timeout(), "c-9".into(), now());
+        let compensar = r.vencer(&politica(2), "c-9".into(), now());
         assert!(matches!(
             &comandos(&compensar)[..],
             [ComandoRegistro::EliminarPropiedad { motivo }] if motivo.contains("sin respuesta")
@@ -980,9 +988,9 @@ mod tests {
             timeout(),
             now(),
         );
-        r.vencer(1, timeout(), "c-9".into(), now());
+        r.vencer(&politica(1), "c-9".into(), now());
         assert_eq!(r.paso(), Paso::Compensar);
-        assert!(r.vencer(1, timeout(), "c-10".into(), now()).is_empty());
+        assert!(r.vencer(&politica(1), "c-10".into(), now()).is_empty());
         assert_eq!(r.estado(), EstadoRegistro::Fallida);
     }
 

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, Utc};
 
 use super::resultado::Resultado;
-use super::{Auditoria, Decision, TipoEntidad};
+use super::{Auditoria, Decision, PoliticaDeReintentos, TipoEntidad};
 use crate::seedwork::domain::{EntityId, FieldError};
 
 /// Where a saga stands: waiting for the source context's reply, done, or
@@ -274,16 +274,12 @@ impl Saga {
         true
     }
 
-    /// No reply by the deadline: re-send, or give up after `max_intentos`.
-    pub fn vencer(
-        &mut self,
-        max_intentos: u32,
-        timeout: Duration,
-        ahora: DateTime<Utc>,
-    ) -> Reintento {
+    /// No reply by the deadline: re-send, or give up once `politica` is
+    /// spent.
+    pub fn vencer(&mut self, politica: &PoliticaDeReintentos, ahora: DateTime<Utc>) -> Reintento {
         let s = &mut self.state;
         s.fecha_actualizacion = ahora;
-        if s.intentos >= max_intentos {
+        if politica.agotada(s.intentos) {
             s.estado = EstadoSaga::Fallida;
             s.ultimo_error = Some(format!(
                 "no reply from the {} context after {} attempts",
@@ -292,7 +288,7 @@ impl Saga {
             return Reintento::Abandonar;
         }
         s.intentos += 1;
-        s.proximo_intento = ahora + timeout * 2i32.saturating_pow(s.intentos - 1);
+        s.proximo_intento = politica.plazo(ahora, s.intentos);
         s.ultimo_error = Some(format!("no reply before attempt {}", s.intentos));
         Reintento::Reenviar
     }
@@ -340,15 +336,33 @@ mod tests {
     fn timeouts_resend_then_fail_visibly() {
         let mut s = saga(true);
         assert_eq!(
-            s.vencer(3, Duration::seconds(1), Utc::now()),
+            s.vencer(
+                &PoliticaDeReintentos {
+                    timeout: Duration::seconds(1),
+                    max_intentos: 3
+                },
+                Utc::now()
+            ),
             Reintento::Reenviar
         );
         assert_eq!(
-            s.vencer(3, Duration::seconds(1), Utc::now()),
+            s.vencer(
+                &PoliticaDeReintentos {
+                    timeout: Duration::seconds(1),
+                    max_intentos: 3
+                },
+                Utc::now()
+            ),
             Reintento::Reenviar
         );
         assert_eq!(
-            s.vencer(3, Duration::seconds(1), Utc::now()),
+            s.vencer(
+                &PoliticaDeReintentos {
+                    timeout: Duration::seconds(1),
+                    max_intentos: 3
+                },
+                Utc::now()
+            ),
             Reintento::Abandonar
         );
         assert_eq!(s.estado(), EstadoSaga::Fallida);

@@ -35,7 +35,7 @@ pub use revisar_auditoria::{RevisarAuditoria, RevisarAuditoriaError, RevisarAudi
 
 use chrono::Duration;
 
-use crate::auditoria::domain::{Envio, Saga};
+use crate::auditoria::domain::{Envio, PoliticaDeReintentos, Saga};
 use crate::seedwork::application::CommandContext;
 
 /// How long the saga waits for a reply and how often it re-sends.
@@ -48,6 +48,14 @@ pub struct SagaPolicy {
 impl SagaPolicy {
     fn timeout(&self) -> Duration {
         Duration::from_std(self.timeout).unwrap_or(Duration::seconds(30))
+    }
+
+    /// The retry policy the sagas apply, from the settings.
+    fn reintentos(&self) -> PoliticaDeReintentos {
+        PoliticaDeReintentos {
+            timeout: self.timeout(),
+            max_intentos: self.max_intentos,
+        }
     }
 }
 

@@ -85,7 +85,7 @@ where
     ) -> Result<bool, ReintentarSagasVencidasError> {
         let ahora = Utc::now();
         let ctx = saga_context(&saga, None);
-        match saga.vencer(self.policy.max_intentos, self.policy.timeout(), ahora) {
+        match saga.vencer(&self.policy.reintentos(), ahora) {
             Reintento::Reenviar => {
                 tracing::warn!(saga = %saga.id(), intento = saga.intentos(), "no reply in time; re-sending the command");
                 uow.add_message(self.messages.comando(&saga, &ctx)?);
@@ -118,8 +118,7 @@ where
         mut registro: RegistroPropiedad,
     ) -> Result<bool, ReintentarSagasVencidasError> {
         let acciones = registro.vencer(
-            self.policy.max_intentos,
-            self.policy.timeout(),
+            &self.policy.reintentos(),
             uuid::Uuid::now_v7().to_string(),
             Utc::now(),
         );

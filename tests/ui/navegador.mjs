@@ -89,3 +89,18 @@ export function esperarTexto(page, selector, texto, timeout = 15000) {
     return n && n.textContent.includes(t);
   }, [selector, texto], { timeout });
 }
+
+// GraphQL against the app from the test itself (seeding, checking the
+// server's side): returns `data`, throws on an error.
+export function clienteGql(url) {
+  return async (query, variables = {}) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors && body.errors.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  };
+}

@@ -9,21 +9,12 @@
 // (a blank motivo on the field; an impossible transition in the status),
 // and approves it. Writes screenshots review.png and reopened.png.
 //   node review.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { argumentos, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
+import { argumentos, clienteGql, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
 // The seeding needs the URL before the browser starts.
 const { url } = argumentos();
 
-async function gql(query, variables = {}) {
-  const res = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors && body.errors.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+const gql = clienteGql(url);
 
 // Waits until the company's estado is `estado` (the audit runs after the command).
 async function esperarEstado(id, estado, ms = 30000) {

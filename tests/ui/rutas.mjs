@@ -7,17 +7,11 @@
 // the text reaches AA contrast; nothing is requested from another origin.
 // Screenshots rutas.png, telefono.png.
 //   node rutas.mjs http://127.0.0.1:PORT OUTPUT_DIR
-import { argumentos, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
+import { argumentos, clienteGql, esperarEnVivo, esperarTexto, probar } from "./navegador.mjs";
 
 const { url } = argumentos();
 
-async function gql(query, variables = {}) {
-  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors && body.errors.length) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+const gql = clienteGql(url);
 
 const CREAR = "mutation($input: CrearCompaniaInput!) { crearCompania(input: $input) { idEntidad } }";
 const ids = [];

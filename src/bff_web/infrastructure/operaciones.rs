@@ -307,56 +307,7 @@ impl Operaciones for OperacionesAdapter {
     }
 
     async fn cartas_muertas(&self) -> Result<Vec<CartaMuerta>, OperacionError> {
-        let mut cartas = Vec::new();
-        match &self.bus {
-            BusObservado::Embebido(bus) => {
-                for topic in topics::ALL {
-                    for l in bus.dead_letters(topic).await.map_err(bus_error)? {
-                        let m = &l.message;
-                        let contenido = contenido(&self.codec, topic, m.schema_version, &m.payload);
-                        cartas.push(CartaMuerta {
-                            contenido,
-                            id: l.message.id,
-                            topic: topic.to_owned(),
-                            suscripcion: l.subscription,
-                            tipo: l.message.message_type,
-                            motivo: l.error,
-                            intentos: l.attempts,
-                            fecha: l.created_at,
-                        });
-                    }
-                }
-            }
-            BusObservado::Pulsar { bus, .. } => {
-                // Boxed: eleven readers' futures are too large for a stack.
-                let listas = topics::ALL.map(|t| Box::pin(pulsar_dlq::list(bus, t)));
-                let listas = futures::future::join_all(listas).await;
-                for (topic, lista) in topics::ALL.iter().zip(listas) {
-                    for e in lista.map_err(bus_error)? {
-                        let version = e
-                            .properties
-                            .get("schema.version")
-                            .and_then(|v| v.parse().ok());
-                        cartas.push(CartaMuerta {
-                            contenido: contenido(
-                                &self.codec,
-                                topic,
-                                version.unwrap_or(1),
-                                &e.payload,
-                            ),
-                            id: e.id,
-                            topic: (*topic).to_owned(),
-                            suscripcion: e.subscription,
-                            tipo: e.message_type,
-                            motivo: e.error,
-                            intentos: e.attempts.parse().unwrap_or(0),
-                            fecha: i64::try_from(e.publish_time).unwrap_or(0),
-                        });
-                    }
-                }
-            }
-        }
-        Ok(cartas)
+        self.cartas_de(&topics::ALL).await
     }
 
     async fn sagas(&self, credencial: Option<&str>) -> Result<ResumenSagas, OperacionError> {
@@ -431,6 +382,60 @@ impl Operaciones for OperacionesAdapter {
 }
 
 impl OperacionesAdapter {
+    /// The dead letters of `topicos`, decoded.
+    async fn cartas_de(&self, topicos: &[&str]) -> Result<Vec<CartaMuerta>, OperacionError> {
+        let mut cartas = Vec::new();
+        match &self.bus {
+            BusObservado::Embebido(bus) => {
+                for topic in topicos.iter().copied() {
+                    for l in bus.dead_letters(topic).await.map_err(bus_error)? {
+                        let m = &l.message;
+                        let contenido = contenido(&self.codec, topic, m.schema_version, &m.payload);
+                        cartas.push(CartaMuerta {
+                            contenido,
+                            id: l.message.id,
+                            topic: topic.to_owned(),
+                            suscripcion: l.subscription,
+                            tipo: l.message.message_type,
+                            motivo: l.error,
+                            intentos: l.attempts,
+                            fecha: l.created_at,
+                        });
+                    }
+                }
+            }
+            BusObservado::Pulsar { bus, .. } => {
+                // Boxed: eleven readers' futures are too large for a stack.
+                let listas = topicos.iter().map(|t| Box::pin(pulsar_dlq::list(bus, t)));
+                let listas = futures::future::join_all(listas).await;
+                for (topic, lista) in topicos.iter().zip(listas) {
+                    for e in lista.map_err(bus_error)? {
+                        let version = e
+                            .properties
+                            .get("schema.version")
+                            .and_then(|v| v.parse().ok());
+                        cartas.push(CartaMuerta {
+                            contenido: contenido(
+                                &self.codec,
+                                topic,
+                                version.unwrap_or(1),
+                                &e.payload,
+                            ),
+                            id: e.id,
+                            topic: (*topic).to_owned(),
+                            suscripcion: e.subscription,
+                            tipo: e.message_type,
+                            motivo: e.error,
+                            intentos: e.attempts.parse().unwrap_or(0),
+                            fecha: i64::try_from(e.publish_time).unwrap_or(0),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(cartas)
+    }
+
     /// Takes the letter off the bus; false when it was not there.
     async fn quitar_del_bus(&self, topic: &str, id: &str) -> Result<bool, OperacionError> {
         match &self.bus {
@@ -454,7 +459,9 @@ impl OperacionesAdapter {
             topic: topic.to_owned(),
             id: id.to_owned(),
         };
-        let carta = Box::pin(self.cartas_muertas())
+        // Only this topic's letters are read (on Pulsar each topic's DLQ
+        // is a reader that waits out its idle time).
+        let carta = Box::pin(self.cartas_de(&[topic]))
             .await?
             .into_iter()
             .find(|c| c.topic == topic && c.id == id)

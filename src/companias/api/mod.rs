@@ -8,7 +8,6 @@
 //! `CrearCompaniaHandler` → `Compania::registrar` →
 //! `SqlCompaniaRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
-mod errors;
 #[cfg(test)]
 mod tests;
 

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
+use crate::companias::application::RECURSO;
 use crate::companias::application::{
     AprobarCompania, AprobarCompaniaError, CompaniaService, CompaniaVista, CrearCompania,
     CrearCompaniaError, ObtenerCompania, ObtenerCompaniaError, ObtenerCompanias,
@@ -50,7 +51,10 @@ impl CompaniaService for Companias {
         command: AprobarCompania,
         _: CommandContext,
     ) -> Result<(), AprobarCompaniaError> {
-        Err(AprobarCompaniaError::NoEncontrada(command.id))
+        Err(AprobarCompaniaError::NoEncontrada {
+            recurso: RECURSO,
+            id: command.id,
+        })
     }
 
     async fn rechazar_compania(
@@ -68,7 +72,10 @@ impl CompaniaService for Companias {
         &self,
         query: ObtenerCompania,
     ) -> Result<CompaniaVista, ObtenerCompaniaError> {
-        Err(ObtenerCompaniaError::NoEncontrada(query.id))
+        Err(ObtenerCompaniaError::NoEncontrada {
+            recurso: RECURSO,
+            id: query.id,
+        })
     }
 
     async fn obtener_companias(

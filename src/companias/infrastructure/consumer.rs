@@ -3,15 +3,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::avro::{ComandoCompania, decodificar_comando, id_de_comando};
-use crate::companias::application::{
-    AprobarCompaniaError, CompaniaHandlers, CompaniaRepository, CrearCompaniaError,
-    RechazarCompaniaError,
-};
+use crate::companias::application::{CompaniaHandlers, CompaniaRepository};
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::services;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
-    execute, preload_run,
+    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    preload_run,
 };
 use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
@@ -31,43 +28,6 @@ impl<R, E> ComandosCompaniasConsumer<R, E> {
             handlers,
             codec,
         }
-    }
-}
-
-/// Which failures wait, which are retried and which are poison. A store
-/// outage waits; a company not there yet (its creation may still be on the
-/// way) is retried; a duplicate is poison; a decision the record refuses
-/// (decided otherwise already) is answered to its sender and acknowledged.
-fn crear_fallido(error: CrearCompaniaError) -> HandleError {
-    match error {
-        CrearCompaniaError::Store(e) => e.into(),
-        CrearCompaniaError::YaExiste(_) | CrearCompaniaError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
-    }
-}
-
-fn aprobar_fallido(error: AprobarCompaniaError) -> FalloComando {
-    match error {
-        AprobarCompaniaError::Store(e) => e.into(),
-        AprobarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
-        AprobarCompaniaError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        AprobarCompaniaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
-fn rechazar_fallido(error: RechazarCompaniaError) -> FalloComando {
-    match error {
-        RechazarCompaniaError::Store(e) => e.into(),
-        RechazarCompaniaError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
-        RechazarCompaniaError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        RechazarCompaniaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -99,26 +59,16 @@ where
             ComandoCompania::Crear(c) => execute(&h.crear, uow, c, &ctx)
                 .await
                 .map(|_| ())
-                .map_err(crear_fallido),
+                .map_err(HandleError::from),
             ComandoCompania::Aprobar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.aprobar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = aprobar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.aprobar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
             ComandoCompania::Rechazar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.rechazar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = rechazar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.rechazar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
         }
     }

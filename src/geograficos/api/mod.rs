@@ -8,7 +8,6 @@
 //! `CrearDatosGeograficosHandler` → `DatosGeograficos::registrar` →
 //! `SqlDatosGeograficosRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
-mod errors;
 #[cfg(test)]
 mod tests;
 

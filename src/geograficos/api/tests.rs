@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
+use crate::geograficos::application::RECURSO;
 use crate::geograficos::application::{
     AprobarDatosGeograficos, AprobarDatosGeograficosError, CrearDatosGeograficos,
     CrearDatosGeograficosError, DatosGeograficosService, DatosGeograficosVista,
@@ -42,7 +43,10 @@ impl DatosGeograficosService for Geograficos {
         command: AprobarDatosGeograficos,
         _: CommandContext,
     ) -> Result<(), AprobarDatosGeograficosError> {
-        Err(AprobarDatosGeograficosError::NoEncontrada(command.id))
+        Err(AprobarDatosGeograficosError::NoEncontrada {
+            recurso: RECURSO,
+            id: command.id,
+        })
     }
 
     async fn rechazar_datos_geograficos(
@@ -50,14 +54,20 @@ impl DatosGeograficosService for Geograficos {
         command: RechazarDatosGeograficos,
         _: CommandContext,
     ) -> Result<(), RechazarDatosGeograficosError> {
-        Err(RechazarDatosGeograficosError::NoEncontrada(command.id))
+        Err(RechazarDatosGeograficosError::NoEncontrada {
+            recurso: RECURSO,
+            id: command.id,
+        })
     }
 
     async fn obtener_dato_geografico(
         &self,
         query: ObtenerDatoGeografico,
     ) -> Result<DatosGeograficosVista, ObtenerDatoGeograficoError> {
-        Err(ObtenerDatoGeograficoError::NoEncontrada(query.id))
+        Err(ObtenerDatoGeograficoError::NoEncontrada {
+            recurso: RECURSO,
+            id: query.id,
+        })
     }
 
     async fn obtener_datos_geograficos(

@@ -4,14 +4,11 @@ use async_trait::async_trait;
 
 use super::avro::{ComandoDatosGeograficos, decodificar_comando, id_de_comando};
 use crate::contracts::services;
-use crate::geograficos::application::{
-    AprobarDatosGeograficosError, CrearDatosGeograficosError, DatosGeograficosHandlers,
-    DatosGeograficosRepository, EliminarDatosGeograficosError, RechazarDatosGeograficosError,
-};
+use crate::geograficos::application::{DatosGeograficosHandlers, DatosGeograficosRepository};
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
-    execute, preload_run,
+    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    preload_run,
 };
 use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
@@ -35,54 +32,6 @@ impl<R, E> ComandosGeograficosConsumer<R, E> {
             handlers,
             codec,
         }
-    }
-}
-
-/// Which failures wait, which are retried and which are poison. A store
-/// outage waits; a record not there yet (its creation may still be on the
-/// way) is retried; a duplicate is poison; a decision the record refuses
-/// (decided otherwise already) is answered to its sender and acknowledged.
-fn crear_fallido(error: CrearDatosGeograficosError) -> HandleError {
-    match error {
-        CrearDatosGeograficosError::Store(e) => e.into(),
-        CrearDatosGeograficosError::YaExiste(_) | CrearDatosGeograficosError::Encoding(_) => {
-            HandleError::Poison(error.to_string())
-        }
-    }
-}
-
-fn aprobar_fallido(error: AprobarDatosGeograficosError) -> FalloComando {
-    match error {
-        AprobarDatosGeograficosError::Store(e) => e.into(),
-        AprobarDatosGeograficosError::NoEncontrada(_) => {
-            HandleError::Retryable(error.to_string()).into()
-        }
-        AprobarDatosGeograficosError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        AprobarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
-fn rechazar_fallido(error: RechazarDatosGeograficosError) -> FalloComando {
-    match error {
-        RechazarDatosGeograficosError::Store(e) => e.into(),
-        RechazarDatosGeograficosError::NoEncontrada(_) => {
-            HandleError::Retryable(error.to_string()).into()
-        }
-        RechazarDatosGeograficosError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        RechazarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
-fn eliminar_fallido(error: EliminarDatosGeograficosError) -> HandleError {
-    match error {
-        EliminarDatosGeograficosError::Store(e) => e.into(),
-        EliminarDatosGeograficosError::Encoding(_) => HandleError::Poison(error.to_string()),
     }
 }
 
@@ -114,30 +63,20 @@ where
             ComandoDatosGeograficos::Crear(c) => execute(&h.crear, uow, c, &ctx)
                 .await
                 .map(|_| ())
-                .map_err(crear_fallido),
+                .map_err(HandleError::from),
             ComandoDatosGeograficos::Aprobar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.aprobar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = aprobar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.aprobar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
             ComandoDatosGeograficos::Rechazar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.rechazar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = rechazar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.rechazar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
             ComandoDatosGeograficos::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
                 .await
-                .map_err(eliminar_fallido),
+                .map_err(HandleError::from),
         }
     }
 }

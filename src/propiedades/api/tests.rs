@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
+use crate::propiedades::application::RECURSO;
 use crate::propiedades::application::{
     AprobarPropiedad, AprobarPropiedadError, CrearPropiedad, CrearPropiedadError, ObtenerPropiedad,
     ObtenerPropiedadError, ObtenerPropiedades, ObtenerPropiedadesError, PropiedadService,
@@ -47,7 +48,10 @@ impl PropiedadService for Propiedades {
         command: AprobarPropiedad,
         _: CommandContext,
     ) -> Result<(), AprobarPropiedadError> {
-        Err(AprobarPropiedadError::NoEncontrada(command.id))
+        Err(AprobarPropiedadError::NoEncontrada {
+            recurso: RECURSO,
+            id: command.id,
+        })
     }
 
     async fn rechazar_propiedad(
@@ -55,14 +59,20 @@ impl PropiedadService for Propiedades {
         command: RechazarPropiedad,
         _: CommandContext,
     ) -> Result<(), RechazarPropiedadError> {
-        Err(RechazarPropiedadError::NoEncontrada(command.id))
+        Err(RechazarPropiedadError::NoEncontrada {
+            recurso: RECURSO,
+            id: command.id,
+        })
     }
 
     async fn obtener_propiedad(
         &self,
         query: ObtenerPropiedad,
     ) -> Result<PropiedadVista, ObtenerPropiedadError> {
-        Err(ObtenerPropiedadError::NoEncontrada(query.id))
+        Err(ObtenerPropiedadError::NoEncontrada {
+            recurso: RECURSO,
+            id: query.id,
+        })
     }
 
     async fn obtener_propiedades(

@@ -4,7 +4,11 @@
 //! a unit of work of its own. The command-topic consumer runs the same
 //! handlers inside its shared transaction.
 
+/// The kind of record this context keeps, as errors and answers name it.
+pub const RECURSO: &str = "propiedad";
+
 pub mod commands;
+
 pub mod ports;
 pub mod queries;
 mod service;

@@ -5,13 +5,12 @@ use async_trait::async_trait;
 use super::avro::{ComandoPropiedad, decodificar_comando, id_de_comando};
 use crate::contracts::services;
 use crate::propiedades::application::{
-    AprobarPropiedadError, CrearPropiedadError, EliminarPropiedadError, PropiedadHandlers,
-    PropiedadRepository, RechazarPropiedadError,
+    CrearPropiedadError, PropiedadHandlers, PropiedadRepository,
 };
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, TransactionalHandler,
-    execute, preload_run,
+    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
+    preload_run,
 };
 use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
 
@@ -34,11 +33,9 @@ impl<R, E> ComandosPropiedadesConsumer<R, E> {
     }
 }
 
-/// Which failures wait, which are retried and which are poison. A store
-/// outage waits; a record not there yet (its creation may still be on the
-/// way) is retried; a duplicate is poison; a decision the record refuses
-/// (decided otherwise already) is answered to its sender and acknowledged. A
-/// taken cadastral id is no failure here: the handler answers it with
+/// A creation's failures (decisions' and compensations' are classified in
+/// the seedwork, `record_errors`): a store outage waits, a duplicate is
+/// poison. A taken cadastral id is no failure here: the handler answers it with
 /// `CreacionPropiedadFallida`, which commits with the inbox row.
 fn crear_fallido(error: CrearPropiedadError) -> HandleError {
     match error {
@@ -46,37 +43,6 @@ fn crear_fallido(error: CrearPropiedadError) -> HandleError {
         CrearPropiedadError::YaExiste(_)
         | CrearPropiedadError::CatastralRegistrada(_)
         | CrearPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()),
-    }
-}
-
-fn eliminar_fallido(error: EliminarPropiedadError) -> HandleError {
-    match error {
-        EliminarPropiedadError::Store(e) => e.into(),
-        EliminarPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()),
-    }
-}
-
-fn aprobar_fallido(error: AprobarPropiedadError) -> FalloComando {
-    match error {
-        AprobarPropiedadError::Store(e) => e.into(),
-        AprobarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
-        AprobarPropiedadError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        AprobarPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
-fn rechazar_fallido(error: RechazarPropiedadError) -> FalloComando {
-    match error {
-        RechazarPropiedadError::Store(e) => e.into(),
-        RechazarPropiedadError::NoEncontrada(_) => HandleError::Retryable(error.to_string()).into(),
-        RechazarPropiedadError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: Some(e.from.to_string()),
-        },
-        RechazarPropiedadError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
     }
 }
 
@@ -111,27 +77,17 @@ where
                 .map_err(crear_fallido),
             ComandoPropiedad::Aprobar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.aprobar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = aprobar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.aprobar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
             ComandoPropiedad::Rechazar(c) => {
                 let id = c.id.to_string();
-                match execute(&h.rechazar, uow, c, &ctx).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => {
-                        let fallo = rechazar_fallido(e);
-                        self.rechazos.atender(uow, &header, &id, fallo).await
-                    }
-                }
+                let hecho = execute(&h.rechazar, uow, c, &ctx).await;
+                self.rechazos.tras_decision(uow, &header, &id, hecho).await
             }
             ComandoPropiedad::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
                 .await
-                .map_err(eliminar_fallido),
+                .map_err(HandleError::from),
         }
     }
 }

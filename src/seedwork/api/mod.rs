@@ -7,6 +7,7 @@ mod gate;
 mod health;
 pub mod openapi;
 mod problem;
+mod record_errors;
 mod record_routes;
 mod review_http;
 mod serve;

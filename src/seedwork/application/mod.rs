@@ -13,6 +13,7 @@ mod group_commit;
 mod messaging;
 mod paging;
 mod query;
+mod record_errors;
 mod repository;
 #[cfg(test)]
 pub mod testing;
@@ -21,7 +22,7 @@ mod unit_of_work;
 
 pub use auth::{AuthError, Authenticator, Sesion};
 pub use command::{Command, CommandHandler, dispatch, execute};
-pub use command_unit::stage_events;
+pub use command_unit::{AggregatePorts, stage_events};
 pub use context::CommandContext;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use group_commit::GroupCommit;
@@ -30,6 +31,9 @@ pub use messaging::{
 };
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageOf, PageRequest};
 pub use query::{Query, QueryHandler, ask};
+pub use record_errors::{
+    CompensacionError, ConsultaError, CreacionError, DecisionError, ListadoError,
+};
 pub use repository::{Repository, preload_run};
 pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

@@ -1,17 +1,14 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
+use crate::companias::application::RECURSO;
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::types;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
 };
-use crate::seedwork::domain::{EntityId, ReviewError};
+use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente company; approving an approved one is a no-op.
 /// A `motivo_revision` re-decides it whatever its estado (see the field).
@@ -30,31 +27,11 @@ impl Command for AprobarCompania {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum AprobarCompaniaError {
-    #[error("compania {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    TransicionInvalida(#[from] ReviewError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type AprobarCompaniaError = DecisionError;
 
-pub struct AprobarCompaniaHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> AprobarCompaniaHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<AprobarCompania> for AprobarCompaniaHandler<R, E>
@@ -71,19 +48,14 @@ where
         command: AprobarCompania,
         ctx: &CommandContext,
     ) -> Result<(), AprobarCompaniaError> {
-        let mut compania = self
-            .repository
-            .cargar(uow, command.id)
-            .await?
-            .ok_or(AprobarCompaniaError::NoEncontrada(command.id))?;
+        let mut compania = self.repository.cargar(uow, command.id).await?.ok_or(
+            AprobarCompaniaError::NoEncontrada {
+                recurso: RECURSO,
+                id: command.id,
+            },
+        )?;
         compania.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
-        guardar_con_eventos::<_, _, AprobarCompaniaError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut compania,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, AprobarCompaniaError>(uow, &mut compania, ctx)
+            .await
     }
 }

@@ -1,15 +1,12 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
+use crate::companias::application::RECURSO;
 use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
 use crate::contracts::types;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, CreacionError, EventTranslator,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -25,29 +22,11 @@ impl Command for CrearCompania {
     type Output = EntityId;
 }
 
-#[derive(Debug, Error)]
-pub enum CrearCompaniaError {
-    #[error("compania {0} already exists")]
-    YaExiste(EntityId),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type CrearCompaniaError = CreacionError;
 
-pub struct CrearCompaniaHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> CrearCompaniaHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type CrearCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<CrearCompania> for CrearCompaniaHandler<R, E>
@@ -65,17 +44,14 @@ where
         ctx: &CommandContext,
     ) -> Result<EntityId, CrearCompaniaError> {
         if self.repository.cargar(uow, command.id).await?.is_some() {
-            return Err(CrearCompaniaError::YaExiste(command.id));
+            return Err(CrearCompaniaError::YaExiste {
+                recurso: RECURSO,
+                id: command.id,
+            });
         }
         let mut compania = Compania::registrar(command.id, command.datos, Utc::now());
-        guardar_con_eventos::<_, _, CrearCompaniaError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut compania,
-            ctx,
-        )
-        .await?;
+        self.guardar_con_eventos::<_, CrearCompaniaError>(uow, &mut compania, ctx)
+            .await?;
         Ok(command.id)
     }
 }

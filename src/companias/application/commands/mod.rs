@@ -13,34 +13,6 @@ pub use aprobar_compania::{AprobarCompania, AprobarCompaniaError, AprobarCompani
 pub use crear_compania::{CrearCompania, CrearCompaniaError, CrearCompaniaHandler};
 pub use rechazar_compania::{RechazarCompania, RechazarCompaniaError, RechazarCompaniaHandler};
 
-use super::CompaniaRepository;
-use crate::companias::domain::{Compania, CompaniaEvent};
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, StoreError, TranslateError, stage_events,
-};
-use crate::seedwork::domain::AggregateRoot;
-
-/// Saves the company if it recorded events, and stages them for the outbox.
-async fn guardar_con_eventos<R, E, Er>(
-    repository: &R,
-    eventos: &E,
-    uow: &mut R::Uow,
-    compania: &mut Compania,
-    ctx: &CommandContext,
-) -> Result<(), Er>
-where
-    R: CompaniaRepository,
-    E: EventTranslator<CompaniaEvent>,
-    Er: From<StoreError> + From<TranslateError>,
-{
-    let events = compania.take_events();
-    if !events.is_empty() {
-        repository.guardar(uow, compania).await?;
-        stage_events(uow, &events, eventos, ctx)?;
-    }
-    Ok(())
-}
-
 /// The context's three command handlers over the same ports.
 pub struct CompaniaHandlers<R, E> {
     /// Where they load and save (a consumer preloads a run's companies).

@@ -1,17 +1,14 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::companias::application::CompaniaRepository;
+use crate::companias::application::RECURSO;
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::types;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
 };
-use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
+use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente company with reasons; rejecting twice is a no-op.
 /// A `motivo_revision` re-decides it whatever its estado (see the field).
@@ -31,31 +28,11 @@ impl Command for RechazarCompania {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RechazarCompaniaError {
-    #[error("compania {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    TransicionInvalida(#[from] ReviewError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type RechazarCompaniaError = DecisionError;
 
-pub struct RechazarCompaniaHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> RechazarCompaniaHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type RechazarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<RechazarCompania> for RechazarCompaniaHandler<R, E>
@@ -72,23 +49,18 @@ where
         command: RechazarCompania,
         ctx: &CommandContext,
     ) -> Result<(), RechazarCompaniaError> {
-        let mut compania = self
-            .repository
-            .cargar(uow, command.id)
-            .await?
-            .ok_or(RechazarCompaniaError::NoEncontrada(command.id))?;
+        let mut compania = self.repository.cargar(uow, command.id).await?.ok_or(
+            RechazarCompaniaError::NoEncontrada {
+                recurso: RECURSO,
+                id: command.id,
+            },
+        )?;
         compania.rechazar(
             &command.motivos,
             command.motivo_revision.as_deref(),
             Utc::now(),
         )?;
-        guardar_con_eventos::<_, _, RechazarCompaniaError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut compania,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, RechazarCompaniaError>(uow, &mut compania, ctx)
+            .await
     }
 }

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 
 use super::*;
-use crate::companias::domain::{Compania, DatosCompania};
+use crate::companias::application::CompaniaRepository;
+use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };
@@ -96,7 +97,7 @@ async fn crear_compania_twice_is_refused_and_commits_nothing_more() {
         .await
         .expect("first");
     let again = dispatch(&uows, &h.crear, crear(id), ctx()).await;
-    assert!(matches!(again, Err(CrearCompaniaError::YaExiste(x)) if x == id));
+    assert!(matches!(again, Err(CrearCompaniaError::YaExiste { id: x, .. }) if x == id));
     assert_eq!(uows.committed_types(), ["CompaniaCreada"]);
 }
 
@@ -114,7 +115,7 @@ async fn aprobar_compania_unknown_is_not_found() {
         ctx(),
     )
     .await;
-    assert!(matches!(err, Err(AprobarCompaniaError::NoEncontrada(x)) if x == id));
+    assert!(matches!(err, Err(AprobarCompaniaError::NoEncontrada { id: x, .. }) if x == id));
 }
 
 #[tokio::test]

@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
+use crate::companias::application::RECURSO;
 use crate::companias::application::{CompaniaVista, ConsultaCompanias};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
 use crate::seedwork::domain::EntityId;
 
 /// One company by id.
@@ -18,13 +18,8 @@ impl Query for ObtenerCompania {
     type Output = CompaniaVista;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerCompaniaError {
-    #[error("compania {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerCompaniaError = ConsultaError;
 
 pub struct ObtenerCompaniaHandler<Q> {
     consulta: Arc<Q>,
@@ -44,6 +39,9 @@ impl<Q: ConsultaCompanias> QueryHandler<ObtenerCompania> for ObtenerCompaniaHand
         self.consulta
             .por_id(query.id)
             .await?
-            .ok_or(ObtenerCompaniaError::NoEncontrada(query.id))
+            .ok_or(ObtenerCompaniaError::NoEncontrada {
+                recurso: RECURSO,
+                id: query.id,
+            })
     }
 }

@@ -1,10 +1,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::companias::application::{CompaniaVista, ConsultaCompanias};
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
 use crate::seedwork::domain::Estado;
 
 /// A page of companies, optionally of one estado (`Rechazada`: the
@@ -20,11 +19,8 @@ impl Query for ObtenerCompanias {
     type Output = PageOf<CompaniaVista>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerCompaniasError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerCompaniasError = ListadoError;
 
 pub struct ObtenerCompaniasHandler<Q> {
     consulta: Arc<Q>,

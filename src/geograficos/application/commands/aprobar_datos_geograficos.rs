@@ -1,17 +1,14 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
 };
-use crate::seedwork::domain::{EntityId, ReviewError};
+use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
 /// A `motivo_revision` re-decides it whatever its estado (see the field).
@@ -31,31 +28,11 @@ impl Command for AprobarDatosGeograficos {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum AprobarDatosGeograficosError {
-    #[error("datos_geograficos {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    TransicionInvalida(#[from] ReviewError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type AprobarDatosGeograficosError = DecisionError;
 
-pub struct AprobarDatosGeograficosHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> AprobarDatosGeograficosHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type AprobarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<AprobarDatosGeograficos> for AprobarDatosGeograficosHandler<R, E>
@@ -72,19 +49,14 @@ where
         command: AprobarDatosGeograficos,
         ctx: &CommandContext,
     ) -> Result<(), AprobarDatosGeograficosError> {
-        let mut datos = self
-            .repository
-            .cargar(uow, command.id)
-            .await?
-            .ok_or(AprobarDatosGeograficosError::NoEncontrada(command.id))?;
+        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
+            AprobarDatosGeograficosError::NoEncontrada {
+                recurso: RECURSO,
+                id: command.id,
+            },
+        )?;
         datos.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
-        guardar_con_eventos::<_, _, AprobarDatosGeograficosError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, AprobarDatosGeograficosError>(uow, &mut datos, ctx)
+            .await
     }
 }

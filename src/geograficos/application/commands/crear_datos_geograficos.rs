@@ -1,15 +1,12 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos, DatosGeograficosEvent};
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, CreacionError, EventTranslator,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -25,29 +22,11 @@ impl Command for CrearDatosGeograficos {
     type Output = EntityId;
 }
 
-#[derive(Debug, Error)]
-pub enum CrearDatosGeograficosError {
-    #[error("datos_geograficos {0} already exists")]
-    YaExiste(EntityId),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type CrearDatosGeograficosError = CreacionError;
 
-pub struct CrearDatosGeograficosHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> CrearDatosGeograficosHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type CrearDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<CrearDatosGeograficos> for CrearDatosGeograficosHandler<R, E>
@@ -65,17 +44,14 @@ where
         ctx: &CommandContext,
     ) -> Result<EntityId, CrearDatosGeograficosError> {
         if self.repository.cargar(uow, command.id).await?.is_some() {
-            return Err(CrearDatosGeograficosError::YaExiste(command.id));
+            return Err(CrearDatosGeograficosError::YaExiste {
+                recurso: RECURSO,
+                id: command.id,
+            });
         }
         let mut datos = DatosGeograficos::registrar(command.id, command.datos, Utc::now());
-        guardar_con_eventos::<_, _, CrearDatosGeograficosError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await?;
+        self.guardar_con_eventos::<_, CrearDatosGeograficosError>(uow, &mut datos, ctx)
+            .await?;
         Ok(command.id)
     }
 }

@@ -1,14 +1,10 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, CompensacionError, EventTranslator,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -26,27 +22,11 @@ impl Command for EliminarDatosGeograficos {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum EliminarDatosGeograficosError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type EliminarDatosGeograficosError = CompensacionError;
 
-pub struct EliminarDatosGeograficosHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> EliminarDatosGeograficosHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type EliminarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<EliminarDatosGeograficos> for EliminarDatosGeograficosHandler<R, E>
@@ -69,13 +49,7 @@ where
             return Ok(());
         };
         datos.eliminar(&command.motivo, Utc::now());
-        guardar_con_eventos::<_, _, EliminarDatosGeograficosError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, EliminarDatosGeograficosError>(uow, &mut datos, ctx)
+            .await
     }
 }

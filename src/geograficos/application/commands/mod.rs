@@ -24,34 +24,6 @@ pub use rechazar_datos_geograficos::{
     RechazarDatosGeograficos, RechazarDatosGeograficosError, RechazarDatosGeograficosHandler,
 };
 
-use super::DatosGeograficosRepository;
-use crate::geograficos::domain::{DatosGeograficos, DatosGeograficosEvent};
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, StoreError, TranslateError, stage_events,
-};
-use crate::seedwork::domain::AggregateRoot;
-
-/// Saves the record if it recorded events, and stages them for the outbox.
-async fn guardar_con_eventos<R, E, Er>(
-    repository: &R,
-    eventos: &E,
-    uow: &mut R::Uow,
-    datos: &mut DatosGeograficos,
-    ctx: &CommandContext,
-) -> Result<(), Er>
-where
-    R: DatosGeograficosRepository,
-    E: EventTranslator<DatosGeograficosEvent>,
-    Er: From<StoreError> + From<TranslateError>,
-{
-    let events = datos.take_events();
-    if !events.is_empty() {
-        repository.guardar(uow, datos).await?;
-        stage_events(uow, &events, eventos, ctx)?;
-    }
-    Ok(())
-}
-
 /// The context's four command handlers over the same ports.
 pub struct DatosGeograficosHandlers<R, E> {
     /// Where they load and save (a consumer preloads a run's records).

@@ -1,17 +1,14 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
 };
-use crate::seedwork::domain::{EntityId, Motivos, ReviewError};
+use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
 /// A `motivo_revision` re-decides it whatever its estado (see the field).
@@ -32,31 +29,11 @@ impl Command for RechazarDatosGeograficos {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RechazarDatosGeograficosError {
-    #[error("datos_geograficos {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    TransicionInvalida(#[from] ReviewError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type RechazarDatosGeograficosError = DecisionError;
 
-pub struct RechazarDatosGeograficosHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> RechazarDatosGeograficosHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type RechazarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<RechazarDatosGeograficos> for RechazarDatosGeograficosHandler<R, E>
@@ -73,23 +50,18 @@ where
         command: RechazarDatosGeograficos,
         ctx: &CommandContext,
     ) -> Result<(), RechazarDatosGeograficosError> {
-        let mut datos = self
-            .repository
-            .cargar(uow, command.id)
-            .await?
-            .ok_or(RechazarDatosGeograficosError::NoEncontrada(command.id))?;
+        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
+            RechazarDatosGeograficosError::NoEncontrada {
+                recurso: RECURSO,
+                id: command.id,
+            },
+        )?;
         datos.rechazar(
             &command.motivos,
             command.motivo_revision.as_deref(),
             Utc::now(),
         )?;
-        guardar_con_eventos::<_, _, RechazarDatosGeograficosError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, RechazarDatosGeograficosError>(uow, &mut datos, ctx)
+            .await
     }
 }

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 
 use super::*;
-use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
+use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::domain::{Coordenadas, DatosGeograficos, DatosGeograficosEvent};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };
@@ -116,6 +117,8 @@ async fn aprobar_unknown_is_not_found() {
         CommandContext::new_root(),
     )
     .await;
-    assert!(matches!(err, Err(AprobarDatosGeograficosError::NoEncontrada(x)) if x == id));
+    assert!(
+        matches!(err, Err(AprobarDatosGeograficosError::NoEncontrada { id: x, .. }) if x == id)
+    );
     assert!(uows.committed_types().is_empty());
 }

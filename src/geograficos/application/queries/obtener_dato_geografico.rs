@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
+use crate::geograficos::application::RECURSO;
 use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
 use crate::seedwork::domain::EntityId;
 
 /// One record by id.
@@ -18,13 +18,8 @@ impl Query for ObtenerDatoGeografico {
     type Output = DatosGeograficosVista;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerDatoGeograficoError {
-    #[error("datos_geograficos {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerDatoGeograficoError = ConsultaError;
 
 pub struct ObtenerDatoGeograficoHandler<Q> {
     consulta: Arc<Q>,
@@ -49,6 +44,9 @@ impl<Q: ConsultaDatosGeograficos> QueryHandler<ObtenerDatoGeografico>
         self.consulta
             .por_id(query.id)
             .await?
-            .ok_or(ObtenerDatoGeograficoError::NoEncontrada(query.id))
+            .ok_or(ObtenerDatoGeograficoError::NoEncontrada {
+                recurso: RECURSO,
+                id: query.id,
+            })
     }
 }

@@ -1,10 +1,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
 use crate::seedwork::domain::Estado;
 
 /// A page of records, optionally of one estado (`Rechazada`: the
@@ -20,11 +19,8 @@ impl Query for ObtenerDatosGeograficos {
     type Output = PageOf<DatosGeograficosVista>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerDatosGeograficosError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerDatosGeograficosError = ListadoError;
 
 pub struct ObtenerDatosGeograficosHandler<Q> {
     consulta: Arc<Q>,

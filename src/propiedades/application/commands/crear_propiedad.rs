@@ -1,16 +1,14 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
 use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::{DatosPropiedad, Propiedad, PropiedadEvent};
 use crate::seedwork::application::stage_events;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, EventTranslator, StoreError,
+    TranslateError,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -49,19 +47,8 @@ pub enum CrearPropiedadError {
     Encoding(#[from] TranslateError),
 }
 
-pub struct CrearPropiedadHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> CrearPropiedadHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type CrearPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<CrearPropiedad> for CrearPropiedadHandler<R, E>
@@ -92,14 +79,8 @@ where
             });
         }
         let mut datos = Propiedad::registrar(command.id, command.datos, Utc::now());
-        guardar_con_eventos::<_, _, CrearPropiedadError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await?;
+        self.guardar_con_eventos::<_, CrearPropiedadError>(uow, &mut datos, ctx)
+            .await?;
         Ok(CreacionPropiedad::Creada(command.id))
     }
 }

@@ -1,15 +1,11 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::guardar_con_eventos;
 use crate::contracts::types;
 use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, EventTranslator, StoreError, TranslateError,
+    AggregatePorts, Command, CommandContext, CommandHandler, CompensacionError, EventTranslator,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -26,27 +22,11 @@ impl Command for EliminarPropiedad {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum EliminarPropiedadError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type EliminarPropiedadError = CompensacionError;
 
-pub struct EliminarPropiedadHandler<R, E> {
-    repository: Arc<R>,
-    eventos: Arc<E>,
-}
-
-impl<R, E> EliminarPropiedadHandler<R, E> {
-    pub fn new(repository: Arc<R>, eventos: Arc<E>) -> Self {
-        Self {
-            repository,
-            eventos,
-        }
-    }
-}
+/// Its ports: the repository and the event translator.
+pub type EliminarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
 #[async_trait]
 impl<R, E> CommandHandler<EliminarPropiedad> for EliminarPropiedadHandler<R, E>
@@ -69,13 +49,7 @@ where
             return Ok(());
         };
         datos.eliminar(&command.motivo, Utc::now());
-        guardar_con_eventos::<_, _, EliminarPropiedadError>(
-            self.repository.as_ref(),
-            self.eventos.as_ref(),
-            uow,
-            &mut datos,
-            ctx,
-        )
-        .await
+        self.guardar_con_eventos::<_, EliminarPropiedadError>(uow, &mut datos, ctx)
+            .await
     }
 }

@@ -18,34 +18,6 @@ pub use crear_propiedad::{
 pub use eliminar_propiedad::{EliminarPropiedad, EliminarPropiedadError, EliminarPropiedadHandler};
 pub use rechazar_propiedad::{RechazarPropiedad, RechazarPropiedadError, RechazarPropiedadHandler};
 
-use super::PropiedadRepository;
-use crate::propiedades::domain::{Propiedad, PropiedadEvent};
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, StoreError, TranslateError, stage_events,
-};
-use crate::seedwork::domain::AggregateRoot;
-
-/// Saves the record if it recorded events, and stages them for the outbox.
-async fn guardar_con_eventos<R, E, Er>(
-    repository: &R,
-    eventos: &E,
-    uow: &mut R::Uow,
-    datos: &mut Propiedad,
-    ctx: &CommandContext,
-) -> Result<(), Er>
-where
-    R: PropiedadRepository,
-    E: EventTranslator<PropiedadEvent>,
-    Er: From<StoreError> + From<TranslateError>,
-{
-    let events = datos.take_events();
-    if !events.is_empty() {
-        repository.guardar(uow, datos).await?;
-        stage_events(uow, &events, eventos, ctx)?;
-    }
-    Ok(())
-}
-
 /// The context's four command handlers over the same ports.
 pub struct PropiedadHandlers<R, E> {
     /// Where they load and save (a consumer preloads a run's records).

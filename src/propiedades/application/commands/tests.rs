@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 
 use super::*;
-use crate::propiedades::domain::{DatosPropiedad, Propiedad};
+use crate::propiedades::application::PropiedadRepository;
+use crate::propiedades::domain::{DatosPropiedad, Propiedad, PropiedadEvent};
 use crate::seedwork::application::testing::{
     MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
 };

@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
+use crate::propiedades::application::RECURSO;
 use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
 use crate::seedwork::domain::EntityId;
 
 /// One record by id.
@@ -18,13 +18,8 @@ impl Query for ObtenerPropiedad {
     type Output = PropiedadVista;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerPropiedadError {
-    #[error("propiedad {0} not found")]
-    NoEncontrada(EntityId),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerPropiedadError = ConsultaError;
 
 pub struct ObtenerPropiedadHandler<Q> {
     consulta: Arc<Q>,
@@ -47,6 +42,9 @@ impl<Q: ConsultaPropiedades> QueryHandler<ObtenerPropiedad> for ObtenerPropiedad
         self.consulta
             .por_id(query.id)
             .await?
-            .ok_or(ObtenerPropiedadError::NoEncontrada(query.id))
+            .ok_or(ObtenerPropiedadError::NoEncontrada {
+                recurso: RECURSO,
+                id: query.id,
+            })
     }
 }

@@ -1,10 +1,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
 use crate::seedwork::domain::Estado;
 
 /// A page of records, optionally of one estado (`Rechazada`: the
@@ -20,11 +19,8 @@ impl Query for ObtenerPropiedades {
     type Output = PageOf<PropiedadVista>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerPropiedadesError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
+pub type ObtenerPropiedadesError = ListadoError;
 
 pub struct ObtenerPropiedadesHandler<Q> {
     consulta: Arc<Q>,

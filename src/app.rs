@@ -26,7 +26,7 @@ use crate::seedwork::application::{Authenticator, MessageBus};
 use crate::seedwork::infrastructure::avro::{AvroCodec, SchemaRegistry};
 use crate::seedwork::infrastructure::{
     AuthConfig, Database, DatabaseUrl, EmbeddedBus, InfraError, Pruner, PulsarBus, PulsarConfig,
-    RetryPolicy, context_database_url,
+    RecordModule, RecordWiring, RetryPolicy, context_database_url,
 };
 use crate::settings::Settings;
 use crate::{auditoria, bff_web, companias, geograficos, propiedades};
@@ -257,51 +257,22 @@ impl Startup<'_> {
     }
 }
 
-async fn start_companias(
+/// Starts a record context and mounts its routes (behind the gate) and
+/// its OpenAPI document.
+async fn start_record<W: RecordWiring>(
     mounted: &mut Mounted,
     s: &Startup<'_>,
-) -> Result<CompaniasModule, InfraError> {
-    let module = CompaniasModule::start(
-        &s.database(services::COMPANIAS),
-        s.bus.clone(),
-        s.codec.clone(),
-    )
-    .await?;
-    let routes = companias::api::router(module.service.clone());
-    mounted.mount_service(routes, services::COMPANIAS, &module.storage.db);
-    mounted.document(companias::api::openapi());
-    Ok(module)
-}
-
-async fn start_geograficos(
-    mounted: &mut Mounted,
-    s: &Startup<'_>,
-) -> Result<GeograficosModule, InfraError> {
-    let module = GeograficosModule::start(
-        &s.database(services::GEOGRAFICOS),
-        s.bus.clone(),
-        s.codec.clone(),
-    )
-    .await?;
-    let routes = geograficos::api::router(module.service.clone());
-    mounted.mount_service(routes, services::GEOGRAFICOS, &module.storage.db);
-    mounted.document(geograficos::api::openapi());
-    Ok(module)
-}
-
-async fn start_propiedades(
-    mounted: &mut Mounted,
-    s: &Startup<'_>,
-) -> Result<PropiedadesModule, InfraError> {
-    let module = PropiedadesModule::start(
-        &s.database(services::PROPIEDADES),
-        s.bus.clone(),
-        s.codec.clone(),
-    )
-    .await?;
-    let routes = propiedades::api::router(module.service.clone());
-    mounted.mount_service(routes, services::PROPIEDADES, &module.storage.db);
-    mounted.document(propiedades::api::openapi());
+    routes: fn(Arc<W::Service>) -> Router,
+    openapi: fn() -> utoipa::openapi::OpenApi,
+) -> Result<RecordModule<W>, InfraError> {
+    let module =
+        RecordModule::<W>::start(&s.database(W::SERVICE), s.bus.clone(), s.codec.clone()).await?;
+    mounted.mount_service(
+        routes(module.service.clone()),
+        W::SERVICE,
+        &module.storage.db,
+    );
+    mounted.document(openapi());
     Ok(module)
 }
 
@@ -551,15 +522,39 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
     let base_local = Arc::new(std::sync::OnceLock::new());
     let mut mounted = Mounted::new(Gate::new(auth.clone(), args.auth.service_reads_open));
     let companias = match role.runs(Role::Companias) {
-        true => Some(start_companias(&mut mounted, &startup).await?),
+        true => Some(
+            start_record(
+                &mut mounted,
+                &startup,
+                companias::api::router,
+                companias::api::openapi,
+            )
+            .await?,
+        ),
         false => None,
     };
     let geograficos = match role.runs(Role::Geograficos) {
-        true => Some(start_geograficos(&mut mounted, &startup).await?),
+        true => Some(
+            start_record(
+                &mut mounted,
+                &startup,
+                geograficos::api::router,
+                geograficos::api::openapi,
+            )
+            .await?,
+        ),
         false => None,
     };
     let propiedades = match role.runs(Role::Propiedades) {
-        true => Some(start_propiedades(&mut mounted, &startup).await?),
+        true => Some(
+            start_record(
+                &mut mounted,
+                &startup,
+                propiedades::api::router,
+                propiedades::api::openapi,
+            )
+            .await?,
+        ),
         false => None,
     };
     let auditoria = match role.runs(Role::Auditoria) {

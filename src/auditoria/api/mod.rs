@@ -15,9 +15,8 @@ use serde::Deserialize;
 
 use crate::auditoria::application::{
     AuditoriaReadModel, AuditoriaView, ConsultasAuditoria, ConteoFaltante, ObtenerAuditoria,
-    ObtenerAuditoriaError, ObtenerAuditorias, ObtenerAuditoriasError, ObtenerRegistro,
-    ObtenerRegistroError, ObtenerRegistros, ObtenerRegistrosError, ObtenerReporteFaltantes,
-    ObtenerReporteFaltantesError, ObtenerSagas, ObtenerSagasError, RegistroView, SagaView,
+    ObtenerAuditoriaError, ObtenerAuditorias, ObtenerRegistro, ObtenerRegistroError,
+    ObtenerRegistros, ObtenerReporteFaltantes, ObtenerSagas, RegistroView, SagaView,
 };
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{EstadoRegistro, EstadoSaga, TipoEntidad};
@@ -33,34 +32,6 @@ impl From<ObtenerAuditoriaError> for ApiError {
             },
             ObtenerAuditoriaError::Store(e) => e.into(),
         }
-    }
-}
-
-impl From<ObtenerAuditoriasError> for ApiError {
-    fn from(error: ObtenerAuditoriasError) -> Self {
-        let ObtenerAuditoriasError::Store(e) = error;
-        e.into()
-    }
-}
-
-impl From<ObtenerReporteFaltantesError> for ApiError {
-    fn from(error: ObtenerReporteFaltantesError) -> Self {
-        let ObtenerReporteFaltantesError::Store(e) = error;
-        e.into()
-    }
-}
-
-impl From<ObtenerSagasError> for ApiError {
-    fn from(error: ObtenerSagasError) -> Self {
-        let ObtenerSagasError::Store(e) = error;
-        e.into()
-    }
-}
-
-impl From<ObtenerRegistrosError> for ApiError {
-    fn from(error: ObtenerRegistrosError) -> Self {
-        let ObtenerRegistrosError::Store(e) = error;
-        e.into()
     }
 }
 

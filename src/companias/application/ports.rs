@@ -1,12 +1,10 @@
 //! The ports `companias` needs, named for their role; `infrastructure`
 //! implements them (SQL, Avro).
 
-use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::companias::domain::Compania;
-use crate::seedwork::application::{PageOf, PageRequest, Repository, StoreError};
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::application::{RecordQueries, Repository};
 
 /// Where companies are kept, inside the caller's unit of work.
 pub trait CompaniaRepository: Repository<Compania> {}
@@ -28,13 +26,4 @@ pub struct CompaniaVista {
 }
 
 /// Reads companies for queries, outside any unit of work.
-#[async_trait]
-pub trait ConsultaCompanias: Send + Sync + 'static {
-    async fn por_id(&self, id: EntityId) -> Result<Option<CompaniaVista>, StoreError>;
-
-    async fn listar(
-        &self,
-        estado: Option<Estado>,
-        page: PageRequest,
-    ) -> Result<PageOf<CompaniaVista>, StoreError>;
-}
+pub trait ConsultaCompanias: RecordQueries<CompaniaVista> {}

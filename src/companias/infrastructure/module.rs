@@ -1,4 +1,9 @@
+//! How `companias` runs: its parts, plugged into the seedwork's
+//! `RecordModule` (contract, database, consumer of `comandos-companias`, relay).
+
 use std::sync::Arc;
+
+use sqlx::migrate::Migrator;
 
 use super::{
     AvroEventosCompania, ComandosCompaniasConsumer, MIGRATIONS, SqlCompaniaRepository,
@@ -6,10 +11,9 @@ use super::{
 };
 use crate::companias::application::{CompaniaHandlers, Companias};
 use crate::contracts::{services, topics};
-use crate::seedwork::application::MessageBus;
-use crate::seedwork::infrastructure::avro::{AvroCodec, require_contract};
+use crate::seedwork::infrastructure::avro::{AvroCodec, RecordContract};
 use crate::seedwork::infrastructure::{
-    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+    ContextStorage, RecordModule, RecordWiring, SqlUnitOfWorkFactory,
 };
 
 pub type SqlCompaniaHandlers = CompaniaHandlers<SqlCompaniaRepository, AvroEventosCompania>;
@@ -20,55 +24,45 @@ pub type SqlCompanias = Companias<
     AvroEventosCompania,
     SqlConsultaCompanias,
 >;
-
 /// The running `companias` context: its service, storage, consumer and relay.
-pub struct CompaniasModule {
-    pub service: Arc<SqlCompanias>,
-    pub handlers: Arc<SqlCompaniaHandlers>,
-    pub storage: ContextStorage,
-    relay: RelayHandle,
-}
+pub type CompaniasModule = RecordModule<CompaniasWiring>;
 
-impl CompaniasModule {
-    /// Checks the contract, opens (and migrates) the database, subscribes to
-    /// the command topic and starts the outbox relay.
-    pub async fn start(
-        url: &DatabaseUrl,
-        bus: Arc<dyn MessageBus>,
-        codec: Arc<AvroCodec>,
-    ) -> Result<Self, InfraError> {
-        require_contract(&codec, &contrato(&codec))?;
-        let storage = ContextStorage::open(url, &MIGRATIONS).await?;
-        let handlers = Arc::new(CompaniaHandlers::new(
-            SqlCompaniaRepository::default(),
-            AvroEventosCompania::new(codec.clone()),
-        ));
-        let service = Arc::new(Companias::new(
-            storage.uows.clone(),
-            handlers.clone(),
-            SqlConsultaCompanias::new(storage.db.clone()),
-            storage.committers(),
-        ));
-        let consumer = ComandosCompaniasConsumer::new(handlers.clone(), codec);
-        storage
-            .consume(
-                bus.as_ref(),
-                topics::COMANDOS_COMPANIAS,
-                services::COMPANIAS,
-                consumer,
-            )
-            .await?;
-        let relay = storage.start_relay(services::COMPANIAS, bus);
-        Ok(Self {
-            service,
-            handlers,
-            storage,
-            relay,
-        })
+/// `companias`'s parts on SQL, Avro and its command topic.
+pub struct CompaniasWiring;
+
+impl RecordWiring for CompaniasWiring {
+    const SERVICE: &'static str = services::COMPANIAS;
+    const COMMAND_TOPIC: &'static str = topics::COMANDOS_COMPANIAS;
+    type Handlers = SqlCompaniaHandlers;
+    type Service = SqlCompanias;
+    type Consumer = ComandosCompaniasConsumer<SqlCompaniaRepository, AvroEventosCompania>;
+
+    fn migrations() -> &'static Migrator {
+        &MIGRATIONS
     }
 
-    /// Stops the relay after flushing what is committed.
-    pub async fn shutdown(self) {
-        self.relay.stop().await;
+    fn contract(codec: &AvroCodec) -> Vec<RecordContract> {
+        contrato(codec)
+    }
+
+    fn handlers(codec: Arc<AvroCodec>) -> Self::Handlers {
+        CompaniaHandlers::new(
+            SqlCompaniaRepository::default(),
+            AvroEventosCompania::new(codec),
+        )
+    }
+
+    fn service(storage: &ContextStorage, handlers: Arc<Self::Handlers>) -> Self::Service {
+        let consulta = SqlConsultaCompanias::new(storage.db.clone());
+        Companias::new(
+            storage.uows.clone(),
+            handlers,
+            consulta,
+            storage.committers(),
+        )
+    }
+
+    fn consumer(handlers: Arc<Self::Handlers>, codec: Arc<AvroCodec>) -> Self::Consumer {
+        ComandosCompaniasConsumer::new(handlers, codec)
     }
 }

@@ -1,12 +1,10 @@
 //! The ports `geograficos` needs, named for their role; `infrastructure`
 //! implements them (SQL, Avro).
 
-use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::geograficos::domain::DatosGeograficos;
-use crate::seedwork::application::{PageOf, PageRequest, Repository, StoreError};
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::application::{RecordQueries, Repository};
 
 /// Where records are kept, inside the caller's unit of work.
 pub trait DatosGeograficosRepository: Repository<DatosGeograficos> {}
@@ -27,13 +25,4 @@ pub struct DatosGeograficosVista {
 }
 
 /// Reads records for queries, outside any unit of work.
-#[async_trait]
-pub trait ConsultaDatosGeograficos: Send + Sync + 'static {
-    async fn por_id(&self, id: EntityId) -> Result<Option<DatosGeograficosVista>, StoreError>;
-
-    async fn listar(
-        &self,
-        estado: Option<Estado>,
-        page: PageRequest,
-    ) -> Result<PageOf<DatosGeograficosVista>, StoreError>;
-}
+pub trait ConsultaDatosGeograficos: RecordQueries<DatosGeograficosVista> {}

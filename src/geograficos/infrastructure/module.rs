@@ -1,4 +1,9 @@
+//! How `geograficos` runs: its parts, plugged into the seedwork's
+//! `RecordModule` (contract, database, consumer of `comandos-geograficos`, relay).
+
 use std::sync::Arc;
+
+use sqlx::migrate::Migrator;
 
 use super::{
     AvroEventosDatosGeograficos, ComandosGeograficosConsumer, MIGRATIONS,
@@ -6,10 +11,9 @@ use super::{
 };
 use crate::contracts::{services, topics};
 use crate::geograficos::application::{DatosGeograficosHandlers, Geograficos};
-use crate::seedwork::application::MessageBus;
-use crate::seedwork::infrastructure::avro::{AvroCodec, require_contract};
+use crate::seedwork::infrastructure::avro::{AvroCodec, RecordContract};
 use crate::seedwork::infrastructure::{
-    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+    ContextStorage, RecordModule, RecordWiring, SqlUnitOfWorkFactory,
 };
 
 pub type SqlDatosGeograficosHandlers =
@@ -21,55 +25,46 @@ pub type SqlGeograficos = Geograficos<
     AvroEventosDatosGeograficos,
     SqlConsultaDatosGeograficos,
 >;
-
 /// The running `geograficos` context: its service, storage, consumer and relay.
-pub struct GeograficosModule {
-    pub service: Arc<SqlGeograficos>,
-    pub handlers: Arc<SqlDatosGeograficosHandlers>,
-    pub storage: ContextStorage,
-    relay: RelayHandle,
-}
+pub type GeograficosModule = RecordModule<GeograficosWiring>;
 
-impl GeograficosModule {
-    /// Checks the contract, opens (and migrates) the database, subscribes to
-    /// the command topic and starts the outbox relay.
-    pub async fn start(
-        url: &DatabaseUrl,
-        bus: Arc<dyn MessageBus>,
-        codec: Arc<AvroCodec>,
-    ) -> Result<Self, InfraError> {
-        require_contract(&codec, &contrato(&codec))?;
-        let storage = ContextStorage::open(url, &MIGRATIONS).await?;
-        let handlers = Arc::new(DatosGeograficosHandlers::new(
-            SqlDatosGeograficosRepository::default(),
-            AvroEventosDatosGeograficos::new(codec.clone()),
-        ));
-        let service = Arc::new(Geograficos::new(
-            storage.uows.clone(),
-            handlers.clone(),
-            SqlConsultaDatosGeograficos::new(storage.db.clone()),
-            storage.committers(),
-        ));
-        let consumer = ComandosGeograficosConsumer::new(handlers.clone(), codec);
-        storage
-            .consume(
-                bus.as_ref(),
-                topics::COMANDOS_GEOGRAFICOS,
-                services::GEOGRAFICOS,
-                consumer,
-            )
-            .await?;
-        let relay = storage.start_relay(services::GEOGRAFICOS, bus);
-        Ok(Self {
-            service,
-            handlers,
-            storage,
-            relay,
-        })
+/// `geograficos`'s parts on SQL, Avro and its command topic.
+pub struct GeograficosWiring;
+
+impl RecordWiring for GeograficosWiring {
+    const SERVICE: &'static str = services::GEOGRAFICOS;
+    const COMMAND_TOPIC: &'static str = topics::COMANDOS_GEOGRAFICOS;
+    type Handlers = SqlDatosGeograficosHandlers;
+    type Service = SqlGeograficos;
+    type Consumer =
+        ComandosGeograficosConsumer<SqlDatosGeograficosRepository, AvroEventosDatosGeograficos>;
+
+    fn migrations() -> &'static Migrator {
+        &MIGRATIONS
     }
 
-    /// Stops the relay after flushing what is committed.
-    pub async fn shutdown(self) {
-        self.relay.stop().await;
+    fn contract(codec: &AvroCodec) -> Vec<RecordContract> {
+        contrato(codec)
+    }
+
+    fn handlers(codec: Arc<AvroCodec>) -> Self::Handlers {
+        DatosGeograficosHandlers::new(
+            SqlDatosGeograficosRepository::default(),
+            AvroEventosDatosGeograficos::new(codec),
+        )
+    }
+
+    fn service(storage: &ContextStorage, handlers: Arc<Self::Handlers>) -> Self::Service {
+        let consulta = SqlConsultaDatosGeograficos::new(storage.db.clone());
+        Geograficos::new(
+            storage.uows.clone(),
+            handlers,
+            consulta,
+            storage.committers(),
+        )
+    }
+
+    fn consumer(handlers: Arc<Self::Handlers>, codec: Arc<AvroCodec>) -> Self::Consumer {
+        ComandosGeograficosConsumer::new(handlers, codec)
     }
 }

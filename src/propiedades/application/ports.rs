@@ -5,8 +5,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{PageOf, PageRequest, Repository, StoreError};
-use crate::seedwork::domain::{EntityId, Estado};
+use crate::seedwork::application::{RecordQueries, Repository, StoreError};
 
 /// Where properties are kept, inside the caller's unit of work.
 #[async_trait]
@@ -36,13 +35,4 @@ pub struct PropiedadVista {
 }
 
 /// Reads records for queries, outside any unit of work.
-#[async_trait]
-pub trait ConsultaPropiedades: Send + Sync + 'static {
-    async fn por_id(&self, id: EntityId) -> Result<Option<PropiedadVista>, StoreError>;
-
-    async fn listar(
-        &self,
-        estado: Option<Estado>,
-        page: PageRequest,
-    ) -> Result<PageOf<PropiedadVista>, StoreError>;
-}
+pub trait ConsultaPropiedades: RecordQueries<PropiedadVista> {}

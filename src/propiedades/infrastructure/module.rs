@@ -1,4 +1,9 @@
+//! How `propiedades` runs: its parts, plugged into the seedwork's
+//! `RecordModule` (contract, database, consumer of `comandos-propiedades`, relay).
+
 use std::sync::Arc;
+
+use sqlx::migrate::Migrator;
 
 use super::{
     AvroEventosPropiedad, ComandosPropiedadesConsumer, MIGRATIONS, SqlConsultaPropiedades,
@@ -6,10 +11,9 @@ use super::{
 };
 use crate::contracts::{services, topics};
 use crate::propiedades::application::{PropiedadHandlers, Propiedades};
-use crate::seedwork::application::MessageBus;
-use crate::seedwork::infrastructure::avro::{AvroCodec, require_contract};
+use crate::seedwork::infrastructure::avro::{AvroCodec, RecordContract};
 use crate::seedwork::infrastructure::{
-    ContextStorage, DatabaseUrl, InfraError, RelayHandle, SqlUnitOfWorkFactory,
+    ContextStorage, RecordModule, RecordWiring, SqlUnitOfWorkFactory,
 };
 
 pub type SqlPropiedadHandlers = PropiedadHandlers<SqlPropiedadRepository, AvroEventosPropiedad>;
@@ -20,55 +24,45 @@ pub type SqlPropiedades = Propiedades<
     AvroEventosPropiedad,
     SqlConsultaPropiedades,
 >;
-
 /// The running `propiedades` context: its service, storage, consumer and relay.
-pub struct PropiedadesModule {
-    pub service: Arc<SqlPropiedades>,
-    pub handlers: Arc<SqlPropiedadHandlers>,
-    pub storage: ContextStorage,
-    relay: RelayHandle,
-}
+pub type PropiedadesModule = RecordModule<PropiedadesWiring>;
 
-impl PropiedadesModule {
-    /// Checks the contract, opens (and migrates) the database, subscribes to
-    /// the command topic and starts the outbox relay.
-    pub async fn start(
-        url: &DatabaseUrl,
-        bus: Arc<dyn MessageBus>,
-        codec: Arc<AvroCodec>,
-    ) -> Result<Self, InfraError> {
-        require_contract(&codec, &contrato(&codec))?;
-        let storage = ContextStorage::open(url, &MIGRATIONS).await?;
-        let handlers = Arc::new(PropiedadHandlers::new(
-            SqlPropiedadRepository::default(),
-            AvroEventosPropiedad::new(codec.clone()),
-        ));
-        let service = Arc::new(Propiedades::new(
-            storage.uows.clone(),
-            handlers.clone(),
-            SqlConsultaPropiedades::new(storage.db.clone()),
-            storage.committers(),
-        ));
-        let consumer = ComandosPropiedadesConsumer::new(handlers.clone(), codec);
-        storage
-            .consume(
-                bus.as_ref(),
-                topics::COMANDOS_PROPIEDADES,
-                services::PROPIEDADES,
-                consumer,
-            )
-            .await?;
-        let relay = storage.start_relay(services::PROPIEDADES, bus);
-        Ok(Self {
-            service,
-            handlers,
-            storage,
-            relay,
-        })
+/// `propiedades`'s parts on SQL, Avro and its command topic.
+pub struct PropiedadesWiring;
+
+impl RecordWiring for PropiedadesWiring {
+    const SERVICE: &'static str = services::PROPIEDADES;
+    const COMMAND_TOPIC: &'static str = topics::COMANDOS_PROPIEDADES;
+    type Handlers = SqlPropiedadHandlers;
+    type Service = SqlPropiedades;
+    type Consumer = ComandosPropiedadesConsumer<SqlPropiedadRepository, AvroEventosPropiedad>;
+
+    fn migrations() -> &'static Migrator {
+        &MIGRATIONS
     }
 
-    /// Stops the relay after flushing what is committed.
-    pub async fn shutdown(self) {
-        self.relay.stop().await;
+    fn contract(codec: &AvroCodec) -> Vec<RecordContract> {
+        contrato(codec)
+    }
+
+    fn handlers(codec: Arc<AvroCodec>) -> Self::Handlers {
+        PropiedadHandlers::new(
+            SqlPropiedadRepository::default(),
+            AvroEventosPropiedad::new(codec),
+        )
+    }
+
+    fn service(storage: &ContextStorage, handlers: Arc<Self::Handlers>) -> Self::Service {
+        let consulta = SqlConsultaPropiedades::new(storage.db.clone());
+        Propiedades::new(
+            storage.uows.clone(),
+            handlers,
+            consulta,
+            storage.committers(),
+        )
+    }
+
+    fn consumer(handlers: Arc<Self::Handlers>, codec: Arc<AvroCodec>) -> Self::Consumer {
+        ComandosPropiedadesConsumer::new(handlers, codec)
     }
 }

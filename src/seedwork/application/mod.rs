@@ -30,10 +30,10 @@ pub use messaging::{
     BatchOutcome, EventTranslator, Message, MessageBus, MessageHandler, REPLAY_PROPERTY,
 };
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageOf, PageRequest};
-pub use query::{Query, QueryHandler, ask};
+pub use query::{Query, QueryHandler, ReadPorts, ask};
 pub use record_errors::{
     CompensacionError, ConsultaError, CreacionError, DecisionError, ListadoError,
 };
-pub use repository::{Repository, preload_run};
+pub use repository::{RecordQueries, Repository, preload_run};
 pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use tracing::Instrument;
 
@@ -25,4 +27,17 @@ where
         .handle(query)
         .instrument(tracing::debug_span!("query", query = Q::NAME))
         .await
+}
+
+/// What a query handler reads through: the context's read model. A
+/// context's query handlers are this value under their own names
+/// (`type ObtenerCompaniaHandler<Q> = ReadPorts<Q>`).
+pub struct ReadPorts<Q> {
+    pub consulta: Arc<Q>,
+}
+
+impl<Q> ReadPorts<Q> {
+    pub fn new(consulta: Arc<Q>) -> Self {
+        Self { consulta }
+    }
 }

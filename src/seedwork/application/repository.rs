@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 
-use super::{HandleError, Message, StoreError, UnitOfWork};
-use crate::seedwork::domain::EntityId;
+use super::{HandleError, Message, PageOf, PageRequest, StoreError, UnitOfWork};
+use crate::seedwork::domain::{EntityId, Estado};
 
 /// Where a context keeps its aggregates of type `A`, inside the caller's
 /// unit of work. Each context names its own port for its role
@@ -42,4 +42,19 @@ where
 {
     let ids: Vec<EntityId> = run.iter().filter_map(|m| id_of(m)).collect();
     Ok(repository.precargar(uow, &ids).await?)
+}
+
+/// Reads a context's records for queries, outside any unit of work, each
+/// shown as its view `V`. Each context names its own port for its role
+/// (`trait ConsultaCompanias: RecordQueries<CompaniaVista>`).
+#[async_trait]
+pub trait RecordQueries<V>: Send + Sync + 'static {
+    async fn por_id(&self, id: EntityId) -> Result<Option<V>, StoreError>;
+
+    /// A page of the listed records, optionally of one estado.
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<V>, StoreError>;
 }

@@ -16,6 +16,7 @@ mod outbox_store;
 pub mod periodic;
 mod pulsar_bus;
 pub mod pulsar_dlq;
+mod record_module;
 pub mod retention;
 pub mod reviewed_rows;
 mod sql_unit_of_work;
@@ -34,6 +35,7 @@ pub use pulsar_bus::{
     DEAD_LETTER_SUFFIX, PulsarBus, PulsarConfig, PulsarTuning, dead_letter_topic,
     is_dead_letter_topic, to_bus_message,
 };
+pub use record_module::{RecordModule, RecordWiring};
 pub use retention::{Pruner, RetentionPolicy};
 pub use sql_unit_of_work::{
     NOTIFY_EVERY_MS, OUTBOX_CHANNEL, OtherInstances, SqlUnitOfWork, SqlUnitOfWorkFactory,

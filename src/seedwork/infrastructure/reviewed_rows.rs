@@ -13,11 +13,11 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use super::SqlUnitOfWork;
 use super::sql_values::{ReviewUpdate, ReviewedTable, SqlValue, insert_rows, motivos_json};
 use super::staging::StagedTable;
-use crate::seedwork::application::{Repository, StoreError};
-use crate::seedwork::domain::{AggregateRoot, EntityId, Review};
+use super::{Database, SqlUnitOfWork};
+use crate::seedwork::application::{PageOf, PageRequest, RecordQueries, Repository, StoreError};
+use crate::seedwork::domain::{AggregateRoot, EntityId, Estado, Review};
 
 /// What a context says of its reviewed record's storage.
 pub trait ReviewedRecord: AggregateRoot + Clone + Send + Sync + 'static {
@@ -161,5 +161,52 @@ impl<A: ReviewedRecord> Repository<A> for SqlRecords<A> {
 
     async fn guardar(&self, uow: &mut SqlUnitOfWork, record: &A) -> Result<(), StoreError> {
         uow.stage::<ReviewedRows<A>>(record.clone())
+    }
+}
+
+/// How a context shows one of its records to queries.
+pub trait RecordView<A>: Send + Sync + 'static {
+    fn of(record: &A) -> Self;
+}
+
+/// The read model of a reviewed record: its table read by id or by page,
+/// each row shown as the context's view `V`.
+pub struct SqlRecordQueries<A, V> {
+    db: Database,
+    shown: PhantomData<fn(A) -> V>,
+}
+
+impl<A, V> SqlRecordQueries<A, V> {
+    pub fn new(db: Database) -> Self {
+        Self {
+            db,
+            shown: PhantomData,
+        }
+    }
+}
+
+#[async_trait]
+impl<A: ReviewedRecord, V: RecordView<A>> RecordQueries<V> for SqlRecordQueries<A, V> {
+    async fn por_id(&self, id: EntityId) -> Result<Option<V>, StoreError> {
+        let row = A::TABLE.by_id(self.db.pool(), id).await?;
+        Ok(row
+            .as_ref()
+            .map(A::from_row)
+            .transpose()?
+            .as_ref()
+            .map(V::of))
+    }
+
+    async fn listar(
+        &self,
+        estado: Option<Estado>,
+        page: PageRequest,
+    ) -> Result<PageOf<V>, StoreError> {
+        let (rows, total) = A::TABLE.page(&self.db, estado, page).await?;
+        let items = rows
+            .iter()
+            .map(|r| A::from_row(r).map(|a| V::of(&a)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(PageOf::new(items, page, total))
     }
 }

@@ -1,10 +1,8 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, AuditoriaView};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{Query, QueryHandler, ReadPorts, StoreError};
 
 /// One audit, by its own id or by the audited entity's id.
 #[derive(Debug, Clone)]
@@ -25,22 +23,15 @@ pub enum ObtenerAuditoriaError {
     Store(#[from] StoreError),
 }
 
-pub struct ObtenerAuditoriaHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerAuditoriaHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerAuditoriaHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerAuditoria> for ObtenerAuditoriaHandler<M> {
     type Error = ObtenerAuditoriaError;
 
     async fn handle(&self, q: ObtenerAuditoria) -> Result<AuditoriaView, ObtenerAuditoriaError> {
-        self.read_model
+        self.consulta
             .auditoria(&q.id)
             .await?
             .ok_or(ObtenerAuditoriaError::NoEncontrada(q.id))

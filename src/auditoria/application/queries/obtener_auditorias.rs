@@ -1,12 +1,11 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, AuditoriaView};
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::TipoEntidad;
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 
 /// A page of audits, by verdict and kind of record.
 #[derive(Debug, Clone)]
@@ -21,21 +20,11 @@ impl Query for ObtenerAuditorias {
     type Output = PageOf<AuditoriaView>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerAuditoriasError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures (a page that cannot be read), mapped to HTTP in the seedwork.
+pub type ObtenerAuditoriasError = ListadoError;
 
-pub struct ObtenerAuditoriasHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerAuditoriasHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerAuditoriasHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerAuditorias> for ObtenerAuditoriasHandler<M> {
@@ -46,7 +35,7 @@ impl<M: AuditoriaReadModel> QueryHandler<ObtenerAuditorias> for ObtenerAuditoria
         q: ObtenerAuditorias,
     ) -> Result<PageOf<AuditoriaView>, ObtenerAuditoriasError> {
         Ok(self
-            .read_model
+            .consulta
             .auditorias(q.resultado, q.tipo, q.page)
             .await?)
     }

@@ -1,10 +1,8 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, RegistroView};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{Query, QueryHandler, ReadPorts, StoreError};
 
 /// One property registration, by the property's id, with its steps.
 #[derive(Debug, Clone)]
@@ -25,22 +23,15 @@ pub enum ObtenerRegistroError {
     Store(#[from] StoreError),
 }
 
-pub struct ObtenerRegistroHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerRegistroHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerRegistroHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerRegistro> for ObtenerRegistroHandler<M> {
     type Error = ObtenerRegistroError;
 
     async fn handle(&self, q: ObtenerRegistro) -> Result<RegistroView, ObtenerRegistroError> {
-        self.read_model
+        self.consulta
             .registro(&q.id_propiedad)
             .await?
             .ok_or(ObtenerRegistroError::NoEncontrado(q.id_propiedad))

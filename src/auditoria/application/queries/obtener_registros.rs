@@ -1,11 +1,10 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, RegistroView};
 use crate::auditoria::domain::EstadoRegistro;
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 
 /// A page of property registrations, optionally of one state.
 #[derive(Debug, Clone)]
@@ -19,21 +18,11 @@ impl Query for ObtenerRegistros {
     type Output = PageOf<RegistroView>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerRegistrosError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures (a page that cannot be read), mapped to HTTP in the seedwork.
+pub type ObtenerRegistrosError = ListadoError;
 
-pub struct ObtenerRegistrosHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerRegistrosHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerRegistrosHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerRegistros> for ObtenerRegistrosHandler<M> {
@@ -43,6 +32,6 @@ impl<M: AuditoriaReadModel> QueryHandler<ObtenerRegistros> for ObtenerRegistrosH
         &self,
         q: ObtenerRegistros,
     ) -> Result<PageOf<RegistroView>, ObtenerRegistrosError> {
-        Ok(self.read_model.registros(q.estado, q.page).await?)
+        Ok(self.consulta.registros(q.estado, q.page).await?)
     }
 }

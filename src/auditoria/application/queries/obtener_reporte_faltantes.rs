@@ -1,10 +1,7 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, ConteoFaltante};
-use crate::seedwork::application::{Query, QueryHandler, StoreError};
+use crate::seedwork::application::{ListadoError, Query, QueryHandler, ReadPorts};
 
 /// The missing-data report: how many records miss what, by field and problem.
 #[derive(Debug, Clone)]
@@ -15,21 +12,11 @@ impl Query for ObtenerReporteFaltantes {
     type Output = Vec<ConteoFaltante>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerReporteFaltantesError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures (a page that cannot be read), mapped to HTTP in the seedwork.
+pub type ObtenerReporteFaltantesError = ListadoError;
 
-pub struct ObtenerReporteFaltantesHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerReporteFaltantesHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerReporteFaltantesHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerReporteFaltantes>
@@ -41,6 +28,6 @@ impl<M: AuditoriaReadModel> QueryHandler<ObtenerReporteFaltantes>
         &self,
         _q: ObtenerReporteFaltantes,
     ) -> Result<Vec<ConteoFaltante>, ObtenerReporteFaltantesError> {
-        Ok(self.read_model.reporte_faltantes().await?)
+        Ok(self.consulta.reporte_faltantes().await?)
     }
 }

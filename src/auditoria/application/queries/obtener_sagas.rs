@@ -1,11 +1,10 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
-use thiserror::Error;
 
 use crate::auditoria::application::{AuditoriaReadModel, SagaView};
 use crate::auditoria::domain::EstadoSaga;
-use crate::seedwork::application::{PageOf, PageRequest, Query, QueryHandler, StoreError};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 
 /// A page of the saga log, optionally of one state (`fallida`: what needs
 /// an operator).
@@ -20,27 +19,17 @@ impl Query for ObtenerSagas {
     type Output = PageOf<SagaView>;
 }
 
-#[derive(Debug, Error)]
-pub enum ObtenerSagasError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Its failures (a page that cannot be read), mapped to HTTP in the seedwork.
+pub type ObtenerSagasError = ListadoError;
 
-pub struct ObtenerSagasHandler<M> {
-    read_model: Arc<M>,
-}
-
-impl<M> ObtenerSagasHandler<M> {
-    pub fn new(read_model: Arc<M>) -> Self {
-        Self { read_model }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerSagasHandler<M> = ReadPorts<M>;
 
 #[async_trait]
 impl<M: AuditoriaReadModel> QueryHandler<ObtenerSagas> for ObtenerSagasHandler<M> {
     type Error = ObtenerSagasError;
 
     async fn handle(&self, q: ObtenerSagas) -> Result<PageOf<SagaView>, ObtenerSagasError> {
-        Ok(self.read_model.sagas(q.estado, q.page).await?)
+        Ok(self.consulta.sagas(q.estado, q.page).await?)
     }
 }

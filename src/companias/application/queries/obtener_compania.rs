@@ -1,10 +1,8 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::companias::application::RECURSO;
 use crate::companias::application::{CompaniaVista, ConsultaCompanias};
-use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler, ReadPorts};
 use crate::seedwork::domain::EntityId;
 
 /// One company by id.
@@ -21,15 +19,8 @@ impl Query for ObtenerCompania {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerCompaniaError = ConsultaError;
 
-pub struct ObtenerCompaniaHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerCompaniaHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerCompaniaHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaCompanias> QueryHandler<ObtenerCompania> for ObtenerCompaniaHandler<Q> {

@@ -1,9 +1,9 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::companias::application::{CompaniaVista, ConsultaCompanias};
-use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 use crate::seedwork::domain::Estado;
 
 /// A page of companies, optionally of one estado (`Rechazada`: the
@@ -22,15 +22,8 @@ impl Query for ObtenerCompanias {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerCompaniasError = ListadoError;
 
-pub struct ObtenerCompaniasHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerCompaniasHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerCompaniasHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaCompanias> QueryHandler<ObtenerCompanias> for ObtenerCompaniasHandler<Q> {

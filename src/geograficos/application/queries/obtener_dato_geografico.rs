@@ -1,10 +1,8 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
-use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler, ReadPorts};
 use crate::seedwork::domain::EntityId;
 
 /// One record by id.
@@ -21,15 +19,8 @@ impl Query for ObtenerDatoGeografico {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerDatoGeograficoError = ConsultaError;
 
-pub struct ObtenerDatoGeograficoHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerDatoGeograficoHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerDatoGeograficoHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaDatosGeograficos> QueryHandler<ObtenerDatoGeografico>

@@ -1,9 +1,9 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::geograficos::application::{ConsultaDatosGeograficos, DatosGeograficosVista};
-use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 use crate::seedwork::domain::Estado;
 
 /// A page of records, optionally of one estado (`Rechazada`: the
@@ -22,15 +22,8 @@ impl Query for ObtenerDatosGeograficos {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerDatosGeograficosError = ListadoError;
 
-pub struct ObtenerDatosGeograficosHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerDatosGeograficosHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerDatosGeograficosHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaDatosGeograficos> QueryHandler<ObtenerDatosGeograficos>

@@ -1,10 +1,8 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::propiedades::application::RECURSO;
 use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
-use crate::seedwork::application::{ConsultaError, Query, QueryHandler};
+use crate::seedwork::application::{ConsultaError, Query, QueryHandler, ReadPorts};
 use crate::seedwork::domain::EntityId;
 
 /// One record by id.
@@ -21,15 +19,8 @@ impl Query for ObtenerPropiedad {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerPropiedadError = ConsultaError;
 
-pub struct ObtenerPropiedadHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerPropiedadHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerPropiedadHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaPropiedades> QueryHandler<ObtenerPropiedad> for ObtenerPropiedadHandler<Q> {

@@ -1,9 +1,9 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
 use crate::propiedades::application::{ConsultaPropiedades, PropiedadVista};
-use crate::seedwork::application::{ListadoError, PageOf, PageRequest, Query, QueryHandler};
+use crate::seedwork::application::{
+    ListadoError, PageOf, PageRequest, Query, QueryHandler, ReadPorts,
+};
 use crate::seedwork::domain::Estado;
 
 /// A page of records, optionally of one estado (`Rechazada`: the
@@ -22,15 +22,8 @@ impl Query for ObtenerPropiedades {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type ObtenerPropiedadesError = ListadoError;
 
-pub struct ObtenerPropiedadesHandler<Q> {
-    consulta: Arc<Q>,
-}
-
-impl<Q> ObtenerPropiedadesHandler<Q> {
-    pub fn new(consulta: Arc<Q>) -> Self {
-        Self { consulta }
-    }
-}
+/// Its port: the read model.
+pub type ObtenerPropiedadesHandler<Q> = ReadPorts<Q>;
 
 #[async_trait]
 impl<Q: ConsultaPropiedades> QueryHandler<ObtenerPropiedades> for ObtenerPropiedadesHandler<Q> {

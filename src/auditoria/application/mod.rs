@@ -4,6 +4,7 @@
 //! over audits, findings and sagas. Generic over the ports in `ports`.
 
 pub mod commands;
+mod hitos;
 mod ports;
 pub mod queries;
 
@@ -16,6 +17,7 @@ pub use commands::{
     RegistrarResultadoHandler, ReintentarSagasVencidas, ReintentarSagasVencidasError,
     RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler, SagaPolicy,
 };
+pub use hitos::{HitoEnTexto, hito_de_texto, hito_en_texto};
 pub use ports::{
     AlmacenAuditoria, AuditoriaReadModel, AuditoriaStore, AuditoriaView, Auditorias,
     CompaniasConocidas, ConteoFaltante, HallazgoView, HitoView, RegistroView, Registros,

@@ -187,10 +187,11 @@ pub struct HitoView {
 
 impl From<&Hito> for HitoView {
     fn from(h: &Hito) -> Self {
+        let texto = super::hito_en_texto(h);
         Self {
-            paso: h.paso.clone(),
-            resultado: h.resultado.clone(),
-            detalle: h.detalle.clone(),
+            paso: texto.paso.to_owned(),
+            resultado: texto.resultado,
+            detalle: texto.detalle,
             fecha: h.fecha.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         }
     }

@@ -15,7 +15,7 @@ pub use auditoria::{Auditoria, AuditoriaCompletada, AuditoriaRestaurada, Transic
 pub use decision::Decision;
 pub use registro_propiedad::{
     AccionDeRegistro, ComandoRegistro, DatosRegistro, Envio, EstadoRegistro, Hito, Parte,
-    ParteRegistro, Paso, RegistroPropiedad, RegistroSnapshot, Veredicto,
+    ParteRegistro, Paso, RegistroPropiedad, RegistroSnapshot, ResultadoPaso, Veredicto,
 };
 pub use reglas::{
     Check, Hallazgo, Problema, REGLAS_VERSION, Regla, TipoEntidad, auditar, referencias, reglas,

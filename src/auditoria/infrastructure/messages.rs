@@ -4,7 +4,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::fuentes::fuente;
-use crate::auditoria::application::SagaMessages;
+use crate::auditoria::application::{HitoEnTexto, SagaMessages, hito_en_texto};
 use crate::auditoria::domain::{
     AuditoriaCompletada, ComandoRegistro, Decision, Envio, RegistroPropiedad, Saga, TipoEntidad,
 };
@@ -324,19 +324,20 @@ impl SagaMessages for AvroSagaMessages {
         ctx: &CommandContext,
     ) -> Result<Message, TranslateError> {
         let s = registro.snapshot();
+        let pasos: Vec<HitoEnTexto> = s.pasos.iter().map(hito_en_texto).collect();
         let data = RegistroPropiedadAvanzadoV1 {
             id_propiedad: s.id.to_string(),
             id_datos_geograficos: s.id_datos.to_string(),
             estado: s.estado.as_str(),
             paso: s.paso.as_str(),
             motivo: s.motivo.as_deref(),
-            pasos: s
-                .pasos
+            pasos: pasos
                 .iter()
-                .map(|h| PasoRegistroV1 {
-                    paso: &h.paso,
-                    resultado: &h.resultado,
-                    detalle: h.detalle.as_deref(),
+                .zip(&s.pasos)
+                .map(|(t, h)| PasoRegistroV1 {
+                    paso: t.paso,
+                    resultado: &t.resultado,
+                    detalle: t.detalle.as_deref(),
                     fecha: h.fecha.timestamp_millis(),
                 })
                 .collect(),

@@ -12,6 +12,7 @@ mod handlers;
 mod messages;
 pub mod module;
 mod rechazos;
+mod registro_guardado;
 mod source_events;
 mod sql_filas;
 mod sql_registros;

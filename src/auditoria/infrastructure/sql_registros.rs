@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::registro_guardado::RegistroGuardado;
 use super::sql_filas::iso;
 use crate::auditoria::application::{RegistroView, SagaView};
 use crate::auditoria::domain::{
@@ -20,7 +21,8 @@ fn bad(detail: impl std::fmt::Display) -> StoreError {
 
 fn registro_de_fila(row: &AnyRow) -> Result<RegistroPropiedad, StoreError> {
     let json: String = row.try_get("estado_json").map_err(store_error)?;
-    let mut snapshot: RegistroSnapshot = serde_json::from_str(&json).map_err(bad)?;
+    let guardado: RegistroGuardado = serde_json::from_str(&json).map_err(bad)?;
+    let mut snapshot = RegistroSnapshot::try_from(guardado).map_err(bad)?;
     snapshot.version = row.try_get("version").map_err(store_error)?;
     Ok(RegistroPropiedad::restore(snapshot))
 }
@@ -103,7 +105,8 @@ pub async fn guardar_registro(
     registro: &RegistroPropiedad,
 ) -> Result<(), StoreError> {
     let s = registro.snapshot();
-    let json = serde_json::to_string(s).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let json = serde_json::to_string(&RegistroGuardado::from(s))
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
     let envio = s.envio.as_ref();
     let intentos = envio.map_or(0, |e| i64::from(e.intentos));
     let proximo = envio.map(|e| e.proximo_intento.timestamp_millis());

@@ -29,7 +29,7 @@ use crate::seedwork::infrastructure::{
     RecordModule, RecordWiring, RetryPolicy, context_database_url,
 };
 use crate::settings::Settings;
-use crate::{auditoria, bff_web, companias, geograficos, propiedades};
+use crate::{auditoria, bff_web};
 
 /// Largest request body accepted (a command is a few hundred bytes).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -260,11 +260,15 @@ impl Startup<'_> {
 /// Starts a record context and mounts its routes (behind the gate) and
 /// its OpenAPI document.
 async fn start_record<W: RecordWiring>(
+    runs: bool,
     mounted: &mut Mounted,
     s: &Startup<'_>,
     routes: fn(Arc<W::Service>) -> Router,
     openapi: fn() -> utoipa::openapi::OpenApi,
-) -> Result<RecordModule<W>, InfraError> {
+) -> Result<Option<RecordModule<W>>, InfraError> {
+    if !runs {
+        return Ok(None);
+    }
     let module =
         RecordModule::<W>::start(&s.database(W::SERVICE), s.bus.clone(), s.codec.clone()).await?;
     mounted.mount_service(
@@ -273,7 +277,7 @@ async fn start_record<W: RecordWiring>(
         &module.storage.db,
     );
     mounted.document(openapi());
-    Ok(module)
+    Ok(Some(module))
 }
 
 async fn start_auditoria(
@@ -502,6 +506,105 @@ fn http_router(mut mounted: Mounted, buses: &Buses, registry: Arc<SchemaRegistry
         .layer(TraceLayer::new_for_http())
 }
 
+/// The contexts one process runs: those its role names.
+struct Contexts {
+    companias: Option<CompaniasModule>,
+    geograficos: Option<GeograficosModule>,
+    propiedades: Option<PropiedadesModule>,
+    auditoria: Option<AuditoriaModule>,
+    bff: Option<BffModule>,
+    bff_loader_batches: Option<Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+impl Contexts {
+    /// Each running context's database, and the embedded bus's dead
+    /// letters: what the pruners keep small.
+    fn databases<'a>(&'a self, buses: &'a Buses) -> Vec<(&'static str, &'a Database)> {
+        let records = [
+            (
+                services::COMPANIAS,
+                self.companias.as_ref().map(|m| &m.storage.db),
+            ),
+            (
+                services::GEOGRAFICOS,
+                self.geograficos.as_ref().map(|m| &m.storage.db),
+            ),
+            (
+                services::PROPIEDADES,
+                self.propiedades.as_ref().map(|m| &m.storage.db),
+            ),
+            (
+                services::AUDITORIA,
+                self.auditoria.as_ref().map(|m| &m.storage.db),
+            ),
+            (services::BFF_WEB, self.bff.as_ref().map(|m| &m.storage.db)),
+            (
+                "bus",
+                buses.embedded.as_ref().map(|b| b.dead_letter_database()),
+            ),
+        ];
+        records
+            .into_iter()
+            .filter_map(|(name, db)| db.map(|db| (name, db)))
+            .collect()
+    }
+}
+
+/// Starts the contexts `role` names, each mounting its routes.
+async fn start_contexts(
+    role: Role,
+    mounted: &mut Mounted,
+    s: &Startup<'_>,
+    buses: &Buses,
+    auth: Arc<dyn Authenticator>,
+    base_local: &Arc<std::sync::OnceLock<String>>,
+) -> Result<Contexts, InfraError> {
+    use crate::{companias as c, geograficos as g, propiedades as p};
+    let companias = start_record(
+        role.runs(Role::Companias),
+        mounted,
+        s,
+        c::api::router,
+        c::api::openapi,
+    )
+    .await?;
+    let geograficos = start_record(
+        role.runs(Role::Geograficos),
+        mounted,
+        s,
+        g::api::router,
+        g::api::openapi,
+    )
+    .await?;
+    let propiedades = start_record(
+        role.runs(Role::Propiedades),
+        mounted,
+        s,
+        p::api::router,
+        p::api::openapi,
+    )
+    .await?;
+    let auditoria = match role.runs(Role::Auditoria) {
+        true => Some(start_auditoria(mounted, s).await?),
+        false => None,
+    };
+    let (bff, bff_loader_batches) = match role.runs(Role::Bff) {
+        true => {
+            let (module, batches) = start_bff(mounted, s, buses, auth, base_local.clone()).await?;
+            (Some(module), Some(batches))
+        }
+        false => (None, None),
+    };
+    Ok(Contexts {
+        companias,
+        geograficos,
+        propiedades,
+        auditoria,
+        bff,
+        bff_loader_batches,
+    })
+}
+
 /// Starts the contexts `role` names on the configured databases and bus,
 /// then serves their routes.
 pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError> {
@@ -521,54 +624,7 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
     // This process's URL, for the operations view (known once it listens).
     let base_local = Arc::new(std::sync::OnceLock::new());
     let mut mounted = Mounted::new(Gate::new(auth.clone(), args.auth.service_reads_open));
-    let companias = match role.runs(Role::Companias) {
-        true => Some(
-            start_record(
-                &mut mounted,
-                &startup,
-                companias::api::router,
-                companias::api::openapi,
-            )
-            .await?,
-        ),
-        false => None,
-    };
-    let geograficos = match role.runs(Role::Geograficos) {
-        true => Some(
-            start_record(
-                &mut mounted,
-                &startup,
-                geograficos::api::router,
-                geograficos::api::openapi,
-            )
-            .await?,
-        ),
-        false => None,
-    };
-    let propiedades = match role.runs(Role::Propiedades) {
-        true => Some(
-            start_record(
-                &mut mounted,
-                &startup,
-                propiedades::api::router,
-                propiedades::api::openapi,
-            )
-            .await?,
-        ),
-        false => None,
-    };
-    let auditoria = match role.runs(Role::Auditoria) {
-        true => Some(start_auditoria(&mut mounted, &startup).await?),
-        false => None,
-    };
-    let (bff, bff_loader_batches) = match role.runs(Role::Bff) {
-        true => {
-            let (module, batches) =
-                start_bff(&mut mounted, &startup, &buses, auth, base_local.clone()).await?;
-            (Some(module), Some(batches))
-        }
-        false => (None, None),
-    };
+    let contexts = start_contexts(role, &mut mounted, &startup, &buses, auth, &base_local).await?;
     let base = startup.base.clone();
     let router = http_router(mounted, &buses, registry_http);
     let (listener, addr) = bind(args, &base_local).await?;
@@ -581,27 +637,17 @@ pub async fn start(args: &Settings, role: Role) -> Result<RunningApp, InfraError
         .embedded
         .as_ref()
         .map(|bus| bus.spawn_replayer(shutdown.clone(), Duration::from_secs(1)));
-    let databases = [
-        companias
-            .as_ref()
-            .map(|m| (services::COMPANIAS, &m.storage.db)),
-        geograficos
-            .as_ref()
-            .map(|m| (services::GEOGRAFICOS, &m.storage.db)),
-        propiedades
-            .as_ref()
-            .map(|m| (services::PROPIEDADES, &m.storage.db)),
-        auditoria
-            .as_ref()
-            .map(|m| (services::AUDITORIA, &m.storage.db)),
-        bff.as_ref().map(|m| (services::BFF_WEB, &m.storage.db)),
-        buses
-            .embedded
-            .as_ref()
-            .map(|b| ("bus", b.dead_letter_database())),
-    ];
-    let pruners = spawn_pruners(args, databases.into_iter().flatten(), &shutdown);
+    let databases = contexts.databases(&buses);
+    let pruners = spawn_pruners(args, databases.into_iter(), &shutdown);
     tracing::info!(%addr, ?role, database = %base.as_str(), "PropAlpes listening on http://{addr}");
+    let Contexts {
+        companias,
+        geograficos,
+        propiedades,
+        auditoria,
+        bff,
+        bff_loader_batches,
+    } = contexts;
     Ok(RunningApp {
         addr,
         buses,

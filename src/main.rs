@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use propalpes::app::{self, Role};
-use propalpes::config::{BenchTarget, Cli, Command, ProjectionsAction, SchemasAction};
+use propalpes::config::{BenchTarget, Cli, Command, Flags, ProjectionsAction, SchemasAction};
 use propalpes::settings::Settings;
 
 #[tokio::main]
@@ -18,19 +18,8 @@ async fn main() -> ExitCode {
     let _telemetry = propalpes::telemetry::init(&settings.log.format);
     let command = cli.command.unwrap_or(Command::All);
     let result = match &command {
-        Command::Config { table: true } => {
-            print!("{}", propalpes::settings::tabla());
-            Ok(())
-        }
-        Command::Config { table: false } => {
-            print!(
-                "{}",
-                propalpes::settings::describir(
-                    &settings,
-                    cli.flags.config.as_deref(),
-                    &cli.flags.overrides()
-                )
-            );
+        Command::Config { table } => {
+            print_config(&cli.flags, &settings, *table);
             Ok(())
         }
         Command::Asyncapi => asyncapi(),
@@ -47,19 +36,7 @@ async fn main() -> ExitCode {
         } => propalpes::ops::token(&settings, roles, subject, *ttl_secs),
         Command::Schemas {
             action: SchemasAction::Check { dir },
-        } => {
-            return match propalpes::schemas_check::check_dir(dir) {
-                Ok(reports) if propalpes::schemas_check::print(&reports) => ExitCode::SUCCESS,
-                Ok(_) => {
-                    eprintln!("propalpes: a schema change breaks FULL compatibility");
-                    ExitCode::FAILURE
-                }
-                Err(error) => {
-                    eprintln!("propalpes: cannot read {}: {error}", dir.display());
-                    ExitCode::FAILURE
-                }
-            };
-        }
+        } => return check_schemas(dir),
         Command::Bench { target } => bench(&settings, target).await,
         service => match Role::of(service) {
             Some(role) => serve(&settings, role).await,
@@ -77,6 +54,34 @@ async fn main() -> ExitCode {
     // threads a dependency that is down may keep busy: shutdown is bounded.
     drop(_telemetry);
     std::process::exit(code);
+}
+
+/// `propalpes config [--table]`: the settings in effect and where each
+/// came from, or the table of every setting.
+fn print_config(flags: &Flags, settings: &Settings, table: bool) {
+    match table {
+        true => print!("{}", propalpes::settings::tabla()),
+        false => print!(
+            "{}",
+            propalpes::settings::describir(settings, flags.config.as_deref(), &flags.overrides())
+        ),
+    }
+}
+
+/// `propalpes schemas check DIR`: fails when a change breaks FULL
+/// compatibility or a schema cannot be read.
+fn check_schemas(dir: &std::path::Path) -> ExitCode {
+    match propalpes::schemas_check::check_dir(dir) {
+        Ok(reports) if propalpes::schemas_check::print(&reports) => ExitCode::SUCCESS,
+        Ok(_) => {
+            eprintln!("propalpes: a schema change breaks FULL compatibility");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("propalpes: cannot read {}: {error}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `propalpes asyncapi`: the document of every topic, as YAML.

@@ -64,6 +64,19 @@ fn check_topic(dir: &Path) -> Result<TopicReport, std::io::Error> {
             .unwrap_or_default(),
         ..TopicReport::default()
     };
+    let schemas = read_versions(dir, &mut report)?;
+    report.versions = schemas.keys().copied().collect();
+    check_sequence(&mut report);
+    check_pairs(&schemas, &mut report);
+    Ok(report)
+}
+
+/// The topic's schema files by version; a misnamed or unparsable file is
+/// an error in the report.
+fn read_versions(
+    dir: &Path,
+    report: &mut TopicReport,
+) -> Result<BTreeMap<u32, Schema>, std::io::Error> {
     let mut schemas: BTreeMap<u32, Schema> = BTreeMap::new();
     for entry in std::fs::read_dir(dir)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -92,7 +105,11 @@ fn check_topic(dir: &Path) -> Result<TopicReport, std::io::Error> {
                 .push(format!("v{version}: not a valid Avro schema: {e}")),
         }
     }
-    report.versions = schemas.keys().copied().collect();
+    Ok(schemas)
+}
+
+/// Versions run v1, v2, … without gaps.
+fn check_sequence(report: &mut TopicReport) {
     for (i, v) in report.versions.iter().enumerate() {
         if *v != i as u32 + 1 {
             report.errors.push(format!(
@@ -102,6 +119,11 @@ fn check_topic(dir: &Path) -> Result<TopicReport, std::io::Error> {
             break;
         }
     }
+}
+
+/// Each version against the next: what changed, and whether old and new
+/// readers and writers still understand each other both ways.
+fn check_pairs(schemas: &BTreeMap<u32, Schema>, report: &mut TopicReport) {
     for (old_v, new_v) in report
         .versions
         .clone()
@@ -131,7 +153,6 @@ fn check_topic(dir: &Path) -> Result<TopicReport, std::io::Error> {
             }
         }
     }
-    Ok(report)
 }
 
 fn envelope_union(schema: &Schema) -> Result<(), String> {

@@ -51,40 +51,8 @@ impl AuditoriaModule {
         let storage = ContextStorage::open(url, &MIGRATIONS).await?;
         let store = Arc::new(SqlAuditoriaStore::new(storage.db.clone()));
         let messages = Arc::new(messages);
-        let (s, m) = (store.clone(), messages.clone());
-        let handlers = Arc::new(AuditoriaHandlers {
-            auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy)
-                .con_revision(revision),
-            revisar: RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy),
-            reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone()),
-            registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
-            rechazo: RegistrarRechazoHandler::new(s.clone(), m.clone()),
-            compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
-            registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
-        });
-        for fuente in FUENTES {
-            let consumer = SourceEventsConsumer::new(fuente, handlers.clone(), codec.clone());
-            storage
-                .consume(bus.as_ref(), fuente.event_topic, SERVICE, consumer)
-                .await?;
-        }
-        let comandos = ComandosAuditoriaConsumer::new(handlers.clone(), codec.clone());
-        storage
-            .consume(bus.as_ref(), topics::COMANDOS_AUDITORIA, SERVICE, comandos)
-            .await?;
-        let revisiones = ComandosRevisionesConsumer::new(handlers.clone(), codec.clone());
-        storage
-            .consume(
-                bus.as_ref(),
-                topics::COMANDOS_REVISIONES,
-                SERVICE,
-                revisiones,
-            )
-            .await?;
-        let rechazos = RechazosConsumer::new(handlers.clone(), codec.clone());
-        storage
-            .consume(bus.as_ref(), topics::RECHAZOS_COMANDOS, SERVICE, rechazos)
-            .await?;
+        let handlers = Arc::new(handlers(&store, &messages, policy, revision));
+        subscribe_consumers(&storage, bus.as_ref(), &handlers, &codec).await?;
         let relay = storage.start_relay(SERVICE, bus);
         let cancel = CancellationToken::new();
         let reintentos = Arc::new(ReintentarSagasVencidas::new(
@@ -113,6 +81,53 @@ impl AuditoriaModule {
         let _ = self.ticker.1.await;
         self.relay.stop().await;
     }
+}
+
+/// The context's command handlers over its store and messages.
+fn handlers(
+    store: &Arc<SqlAuditoriaStore>,
+    messages: &Arc<AvroSagaMessages>,
+    policy: SagaPolicy,
+    revision: ReglasRevision,
+) -> AuditoriaHandlers {
+    let (s, m) = (store.clone(), messages.clone());
+    AuditoriaHandlers {
+        auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy).con_revision(revision),
+        revisar: RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy),
+        reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone()),
+        registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
+        rechazo: RegistrarRechazoHandler::new(s.clone(), m.clone()),
+        compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
+        registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
+    }
+}
+
+/// Subscribes what auditoria listens to: the source contexts' events, its
+/// command topic, the reviewers' topic and the participants' refusals.
+async fn subscribe_consumers(
+    storage: &ContextStorage,
+    bus: &dyn MessageBus,
+    handlers: &Arc<AuditoriaHandlers>,
+    codec: &Arc<AvroCodec>,
+) -> Result<(), InfraError> {
+    for fuente in FUENTES {
+        let consumer = SourceEventsConsumer::new(fuente, handlers.clone(), codec.clone());
+        storage
+            .consume(bus, fuente.event_topic, SERVICE, consumer)
+            .await?;
+    }
+    let comandos = ComandosAuditoriaConsumer::new(handlers.clone(), codec.clone());
+    storage
+        .consume(bus, topics::COMANDOS_AUDITORIA, SERVICE, comandos)
+        .await?;
+    let revisiones = ComandosRevisionesConsumer::new(handlers.clone(), codec.clone());
+    storage
+        .consume(bus, topics::COMANDOS_REVISIONES, SERVICE, revisiones)
+        .await?;
+    let rechazos = RechazosConsumer::new(handlers.clone(), codec.clone());
+    storage
+        .consume(bus, topics::RECHAZOS_COMANDOS, SERVICE, rechazos)
+        .await
 }
 
 /// Looks for overdue sagas a few times per timeout, so none waits silently.

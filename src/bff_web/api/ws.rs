@@ -9,8 +9,9 @@
 //! closed when the token expires (4403), and every close reason fits a
 //! close frame (123 bytes).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -267,6 +268,90 @@ fn cierre(codigo: u16, razon: &str) -> Message {
     }))
 }
 
+/// async-graphql's side of the socket: the client's messages in, its
+/// answers out. The token arrives in `connection_init` (browsers cannot set
+/// headers on a WebSocket) and its expiry is noted for the loop.
+fn conexion_graphql(
+    schema: BffSchema,
+    auth: Arc<dyn Authenticator>,
+    datos: Box<dyn Fn() -> Data + Send + Sync>,
+    entrada: tokio::sync::mpsc::Receiver<String>,
+    protocolo: WebSocketProtocols,
+    expira: Arc<OnceLock<Option<DateTime<Utc>>>>,
+) -> impl futures::Stream<Item = WsMessage> {
+    GraphQLWebSocket::new(schema, ReceiverStream::new(entrada), protocolo).on_connection_init(
+        move |payload| async move {
+            let header = payload
+                .get("Authorization")
+                .or_else(|| payload.get("authorization"))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let sesion = auth.sesion(header.as_deref());
+            let _ = expira.set(sesion.as_ref().ok().and_then(|s| s.expira));
+            let mut data = datos();
+            data.insert::<AuthState>(sesion.map(|s| s.principal));
+            Ok(data)
+        },
+    )
+}
+
+/// Does what a turn of the loop decided; false once the socket is done.
+async fn actuar<S>(hacia_cliente: &mut S, paso: Option<Paso>) -> bool
+where
+    S: futures::Sink<Message> + Unpin,
+{
+    match paso {
+        None | Some(Paso::Pasar) => true,
+        Some(Paso::Responder(texto)) => {
+            // A client that stops reading is dropped, not waited for.
+            let envio = hacia_cliente.send(Message::Text(texto.into()));
+            matches!(tokio::time::timeout(ENVIO, envio).await, Ok(Ok(())))
+        }
+        Some(Paso::Cerrar(codigo, razon)) => {
+            let _ = hacia_cliente.send(cierre(codigo, &razon)).await;
+            false
+        }
+    }
+}
+
+/// A client's message: queued for async-graphql, answered by this layer,
+/// ignored (pings), or the end of the socket.
+fn del_cliente(
+    estado: &mut Socket,
+    mensaje: Option<Result<Message, axum::Error>>,
+    pendientes: &mut VecDeque<String>,
+) -> ControlFlow<(), Option<Paso>> {
+    match mensaje {
+        Some(Ok(Message::Text(texto))) => match estado.entrante(texto.as_str()) {
+            Paso::Pasar => {
+                pendientes.push_back(texto.as_str().to_owned());
+                ControlFlow::Continue(None)
+            }
+            otro => ControlFlow::Continue(Some(otro)),
+        },
+        Some(Ok(Message::Binary(_))) => ControlFlow::Continue(Some(Paso::Cerrar(
+            4400,
+            "binary messages are not part of the protocol".into(),
+        ))),
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => ControlFlow::Continue(None),
+        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => ControlFlow::Break(()),
+    }
+}
+
+/// async-graphql's message for the client, noted by this layer.
+fn de_graphql(estado: &mut Socket, saliente: Option<WsMessage>) -> ControlFlow<(), Option<Paso>> {
+    match saliente {
+        Some(WsMessage::Text(texto)) => {
+            estado.saliente(&texto);
+            ControlFlow::Continue(Some(Paso::Responder(texto)))
+        }
+        Some(WsMessage::Close(codigo, razon)) => {
+            ControlFlow::Continue(Some(Paso::Cerrar(codigo, razon)))
+        }
+        None => ControlFlow::Break(()),
+    }
+}
+
 /// Serves one upgraded socket until either side closes it.
 pub async fn servir(socket: WebSocket, sesion: Sesion, protocolo: WebSocketProtocols) {
     let (mut hacia_cliente, mut desde_cliente) = socket.split();
@@ -278,26 +363,17 @@ pub async fn servir(socket: WebSocket, sesion: Sesion, protocolo: WebSocketProto
         expira: expira.clone(),
         limites: sesion.limites,
     };
-    let auth = sesion.auth.clone();
-    let datos = sesion.datos;
-    let graphql = GraphQLWebSocket::new(sesion.schema, ReceiverStream::new(entrada_rx), protocolo)
-        .on_connection_init(move |payload| async move {
-            // Browsers cannot set headers on a WebSocket: the token
-            // travels in the connection_init payload.
-            let header = payload
-                .get("Authorization")
-                .or_else(|| payload.get("authorization"))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
-            let sesion = auth.sesion(header.as_deref());
-            let _ = expira.set(sesion.as_ref().ok().and_then(|s| s.expira));
-            let mut data = datos();
-            data.insert::<AuthState>(sesion.map(|s| s.principal));
-            Ok(data)
-        });
+    let graphql = conexion_graphql(
+        sesion.schema,
+        sesion.auth,
+        sesion.datos,
+        entrada_rx,
+        protocolo,
+        expira,
+    );
     let mut graphql = std::pin::pin!(graphql);
     let limite_init = tokio::time::Instant::now() + estado.limites.init;
-    let mut pendientes = std::collections::VecDeque::new();
+    let mut pendientes = VecDeque::new();
     loop {
         let vence = estado.expira().map(|e| {
             let falta = (e - Utc::now()).to_std().unwrap_or_default();
@@ -306,18 +382,12 @@ pub async fn servir(socket: WebSocket, sesion: Sesion, protocolo: WebSocketProto
         let paso = tokio::select! {
             // Read on only while async-graphql keeps up: a client that
             // floods is held back by TCP, not by this process's memory.
-            mensaje = desde_cliente.next(), if pendientes.len() < MAX_PENDIENTES => match mensaje {
-                Some(Ok(Message::Text(texto))) => match estado.entrante(texto.as_str()) {
-                    Paso::Pasar => {
-                        pendientes.push_back(texto.as_str().to_owned());
-                        None
-                    }
-                    otro => Some(otro),
-                },
-                Some(Ok(Message::Binary(_))) => Some(Paso::Cerrar(4400, "binary messages are not part of the protocol".into())),
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => None,
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-            },
+            mensaje = desde_cliente.next(), if pendientes.len() < MAX_PENDIENTES => {
+                match del_cliente(&mut estado, mensaje, &mut pendientes) {
+                    ControlFlow::Continue(paso) => paso,
+                    ControlFlow::Break(()) => break,
+                }
+            }
             permiso = entrada.reserve(), if !pendientes.is_empty() => match permiso {
                 Ok(permiso) => {
                     permiso.send(pendientes.pop_front().unwrap_or_default());
@@ -325,13 +395,9 @@ pub async fn servir(socket: WebSocket, sesion: Sesion, protocolo: WebSocketProto
                 }
                 Err(_) => break,
             },
-            saliente = graphql.next() => match saliente {
-                Some(WsMessage::Text(texto)) => {
-                    estado.saliente(&texto);
-                    Some(Paso::Responder(texto))
-                }
-                Some(WsMessage::Close(codigo, razon)) => Some(Paso::Cerrar(codigo, razon)),
-                None => break,
+            saliente = graphql.next() => match de_graphql(&mut estado, saliente) {
+                ControlFlow::Continue(paso) => paso,
+                ControlFlow::Break(()) => break,
             },
             _ = tokio::time::sleep_until(limite_init), if !estado.init_recibido => {
                 Some(Paso::Cerrar(4408, "Connection initialisation timeout".into()))
@@ -340,19 +406,8 @@ pub async fn servir(socket: WebSocket, sesion: Sesion, protocolo: WebSocketProto
                 Some(Paso::Cerrar(4403, "Forbidden: the token has expired".into()))
             }
         };
-        match paso {
-            None | Some(Paso::Pasar) => {}
-            Some(Paso::Responder(texto)) => {
-                // A client that stops reading is dropped, not waited for.
-                let envio = hacia_cliente.send(Message::Text(texto.into()));
-                if !matches!(tokio::time::timeout(ENVIO, envio).await, Ok(Ok(()))) {
-                    break;
-                }
-            }
-            Some(Paso::Cerrar(codigo, razon)) => {
-                let _ = hacia_cliente.send(cierre(codigo, &razon)).await;
-                break;
-            }
+        if !actuar(&mut hacia_cliente, paso).await {
+            break;
         }
     }
     let _ = hacia_cliente.close().await;

@@ -485,6 +485,19 @@ impl RegistroPropiedad {
             return vec![AccionDeRegistro::Enviar(envio.clone())];
         }
         let envio = envio.clone();
+        self.abandonar(envio, id_compensacion, timeout, ahora)
+    }
+
+    /// The step's attempts are spent: a creation is compensated (the
+    /// propiedad, if step 2 got no reply), a compensation leaves the saga
+    /// Fallida.
+    fn abandonar(
+        &mut self,
+        envio: Envio,
+        id_compensacion: String,
+        timeout: Duration,
+        ahora: DateTime<Utc>,
+    ) -> Vec<AccionDeRegistro> {
         let sin_respuesta = format!(
             "{}: sin respuesta tras {} intentos",
             envio.comando.parte().nombre(),

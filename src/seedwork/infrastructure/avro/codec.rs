@@ -323,28 +323,7 @@ impl AvroCodec {
     ) -> Result<Decoded, CodecError> {
         let writer = self.schema(topic, writer_version)?;
         let reader = self.schema(topic, reader_version)?;
-        let mut slice = bytes;
-        let value = GenericDatumReader::builder(writer)
-            .build()
-            .and_then(|r| r.read_value(&mut slice))
-            .map_err(|e| CodecError::Undecodable(e.to_string()))?;
-        if !slice.is_empty() {
-            return Err(CodecError::Undecodable(format!(
-                "{} trailing bytes",
-                slice.len()
-            )));
-        }
-        let Value::Record(mut fields) = value else {
-            return Err(CodecError::Undecodable("envelope is not a record".into()));
-        };
-        let data_pos = fields
-            .iter()
-            .position(|(n, _)| n == "data")
-            .ok_or_else(|| CodecError::Undecodable("envelope without data".into()))?;
-        let (_, data) = fields.swap_remove(data_pos);
-        let Value::Union(writer_index, data) = data else {
-            return Err(CodecError::Undecodable("data is not a union".into()));
-        };
+        let (fields, writer_index, data) = read_envelope(writer, bytes)?;
         let writer_union = as_union(topic, &envelope_field(topic, writer, "data")?.schema)?;
         let type_name = writer_union
             .variants()
@@ -534,6 +513,37 @@ fn as_text(value: &Value) -> Option<String> {
         Value::Union(_, inner) => as_text(inner),
         _ => None,
     }
+}
+
+/// An envelope's fields but its data, its data's union branch and value.
+type EnvelopeRead = (Vec<(String, Value)>, u32, Value);
+
+/// The envelope's fields as its writer wrote them, apart from its data:
+/// the index of the data's union branch and its value.
+fn read_envelope(writer: &Schema, bytes: &[u8]) -> Result<EnvelopeRead, CodecError> {
+    let mut slice = bytes;
+    let value = GenericDatumReader::builder(writer)
+        .build()
+        .and_then(|r| r.read_value(&mut slice))
+        .map_err(|e| CodecError::Undecodable(e.to_string()))?;
+    if !slice.is_empty() {
+        return Err(CodecError::Undecodable(format!(
+            "{} trailing bytes",
+            slice.len()
+        )));
+    }
+    let Value::Record(mut fields) = value else {
+        return Err(CodecError::Undecodable("envelope is not a record".into()));
+    };
+    let data_pos = fields
+        .iter()
+        .position(|(n, _)| n == "data")
+        .ok_or_else(|| CodecError::Undecodable("envelope without data".into()))?;
+    let (_, data) = fields.swap_remove(data_pos);
+    let Value::Union(writer_index, data) = data else {
+        return Err(CodecError::Undecodable("data is not a union".into()));
+    };
+    Ok((fields, writer_index, *data))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! Apache Pulsar, and with `--instances K` also K companias and K auditoria
 //! processes on the same subscriptions.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -101,6 +102,18 @@ impl FlowResult {
             self.peak_rss_kib / 1024,
             self.machine_busy * 100.0
         );
+        self.print_cpu();
+        self.print_statements();
+        for stage in &self.stages {
+            println!("  {stage}");
+        }
+        for (role, cpu, rss) in &self.idle {
+            println!("  idle {role}: {cpu:.2} % of a core, RSS {} MB", rss / 1024);
+        }
+    }
+
+    /// Where an entity's CPU went: each process, PostgreSQL, the broker.
+    fn print_cpu(&self) {
         let others: Vec<String> = self
             .others
             .iter()
@@ -125,6 +138,10 @@ impl FlowResult {
             per_entity(self.others[1].1),
             per_entity(everything)
         );
+    }
+
+    /// Statements per entity, and the costliest ones.
+    fn print_statements(&self) {
         match &self.statements {
             Some(statements) => {
                 let by: Vec<String> = statements
@@ -154,12 +171,6 @@ impl FlowResult {
                 "  statements per entity (counted by the process, BEGIN/COMMIT apart: see commits): {:.1}",
                 self.counted_statements / self.entities as f64
             ),
-        }
-        for stage in &self.stages {
-            println!("  {stage}");
-        }
-        for (role, cpu, rss) in &self.idle {
-            println!("  idle {role}: {cpu:.2} % of a core, RSS {} MB", rss / 1024);
         }
     }
 }
@@ -297,8 +308,8 @@ async fn run(
 ) -> Result<FlowResult, InfraError> {
     let deployment = Deployment::start(topology).await?;
     let embedded = matches!(topology, Topology::Embedded);
-    for context in ["companias", "geograficos", "auditoria", "bff_web"] {
-        let url = deployment.database_url(context);
+    for context in super::history::Contexto::TODOS {
+        let url = deployment.database_url(context.nombre());
         if let Err(error) = super::history::prefill(&url, context, embedded, history).await {
             deployment.stop().await;
             return Err(error);
@@ -326,18 +337,8 @@ async fn measure(
         wait_final(&projection, &warm, timeout).await?;
     }
     let pids = deployment.pids();
-    let cpu_before: f64 = pids.iter().map(|p| cpu_seconds(*p)).sum();
-    let each_before: Vec<f64> = pids.iter().map(|p| cpu_seconds(*p)).collect();
-    let statements = match deployment.postgres() {
-        Some((server, prefix)) => {
-            super::statements::ServerStatements::start(&server, &prefix).await
-        }
-        None => None,
-    };
-    let commits_before = deployment.commits().await;
-    let counted_before = deployment.statements_counted().await;
-    let machine_before = machine_ticks();
-    let others_before = others_cpu();
+    let statements = server_statements(deployment).await;
+    let before = Lectura::tomar(deployment, &pids).await;
     let sent = drive(
         &deployment.bff_url,
         options.warmup,
@@ -346,24 +347,52 @@ async fn measure(
     )
     .await?;
     let finals = wait_final(&projection, &sent, timeout).await?;
-    let cpu = pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>() - cpu_before;
+    let run = Lectura::tomar(deployment, &pids).await.menos(&before);
     let per_process = deployment
         .services
         .iter()
-        .zip(each_before)
-        .map(|(s, before)| (s.role.to_owned(), cpu_seconds(s.pid()) - before))
+        .zip(run.cpu_each)
+        .map(|(s, cpu)| (s.role.to_owned(), cpu))
         .collect();
     let statements = match statements {
         Some(server) => server.finish().await,
         None => None,
     };
-    let machine_after = machine_ticks();
-    let others_after = others_cpu();
-    let others = [0, 1, 2].map(|i| (others_after[i].0, others_after[i].1 - others_before[i].1));
-    let machine_busy = (machine_after.0 - machine_before.0) as f64
-        / (machine_after.1 - machine_before.1).max(1) as f64;
-    let commits = deployment.commits().await - commits_before;
-    let counted_statements = deployment.statements_counted().await - counted_before;
+    let (seconds, latencies) = latencias(&sent, &finals);
+    let peak_rss_kib = pids.iter().map(|p| status_kib(*p, "VmHWM")).sum();
+    let stages = stages(&deployment.metrics().await);
+    let idle = idle(deployment, options.idle_secs).await;
+    Ok(FlowResult {
+        label: label(topology, options, history),
+        entities: sent.len(),
+        seconds,
+        latencies,
+        commits: run.commits,
+        cpu: run.cpu_each_total,
+        machine_busy: run.machine_busy,
+        others: run.others,
+        peak_rss_kib,
+        idle,
+        stages,
+        per_process,
+        statements,
+        counted_statements: run.counted,
+    })
+}
+
+/// pg_stat_statements of the deployment's PostgreSQL, from now on (none
+/// on SQLite).
+async fn server_statements(deployment: &Deployment) -> Option<super::statements::ServerStatements> {
+    let (server, prefix) = deployment.postgres()?;
+    super::statements::ServerStatements::start(&server, &prefix).await
+}
+
+/// The run's length (first creation sent → last entity final) and each
+/// entity's create → final latency, sorted.
+fn latencias<K: std::hash::Hash + Eq>(
+    sent: &HashMap<K, i64>,
+    finals: &HashMap<K, i64>,
+) -> (f64, Vec<i64>) {
     let first_sent = sent.values().min().copied().unwrap_or(0);
     let last_final = finals.values().max().copied().unwrap_or(first_sent);
     let mut latencies: Vec<i64> = finals
@@ -371,25 +400,53 @@ async fn measure(
         .filter_map(|(id, at)| sent.get(id).map(|sent_at| (at - sent_at).max(0)))
         .collect();
     latencies.sort_unstable();
-    let peak_rss_kib = pids.iter().map(|p| status_kib(*p, "VmHWM")).sum();
-    let stages = stages(&deployment.metrics().await);
-    let idle = idle(deployment, options.idle_secs).await;
-    Ok(FlowResult {
-        label: label(topology, options, history),
-        entities: sent.len(),
-        seconds: (last_final - first_sent) as f64 / 1000.0,
-        latencies,
-        commits,
-        cpu,
-        machine_busy,
-        others,
-        peak_rss_kib,
-        idle,
-        stages,
-        per_process,
-        statements,
-        counted_statements,
-    })
+    ((last_final - first_sent) as f64 / 1000.0, latencies)
+}
+
+/// The counters a run is measured by, read before and after it.
+struct Lectura {
+    cpu_each: Vec<f64>,
+    cpu_each_total: f64,
+    commits: f64,
+    counted: f64,
+    machine: (u64, u64),
+    machine_busy: f64,
+    others: [(&'static str, f64); 3],
+}
+
+impl Lectura {
+    async fn tomar(deployment: &Deployment, pids: &[u32]) -> Self {
+        let cpu_each: Vec<f64> = pids.iter().map(|p| cpu_seconds(*p)).collect();
+        Self {
+            cpu_each_total: cpu_each.iter().sum(),
+            cpu_each,
+            commits: deployment.commits().await,
+            counted: deployment.statements_counted().await,
+            machine: machine_ticks(),
+            machine_busy: 0.0,
+            others: others_cpu(),
+        }
+    }
+
+    /// What the run added to each counter.
+    fn menos(self, before: &Self) -> Self {
+        let busy = (self.machine.0 - before.machine.0) as f64
+            / (self.machine.1 - before.machine.1).max(1) as f64;
+        Self {
+            cpu_each: self
+                .cpu_each
+                .iter()
+                .zip(&before.cpu_each)
+                .map(|(a, b)| a - b)
+                .collect(),
+            cpu_each_total: self.cpu_each_total - before.cpu_each_total,
+            commits: self.commits - before.commits,
+            counted: self.counted - before.counted,
+            machine: self.machine,
+            machine_busy: busy,
+            others: [0, 1, 2].map(|i| (self.others[i].0, self.others[i].1 - before.others[i].1)),
+        }
+    }
 }
 
 /// The histograms that say where an entity's time goes, as means per

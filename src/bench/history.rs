@@ -82,31 +82,83 @@ struct Fill {
     r#where: &'static str,
 }
 
-fn fills(d: Dialect, context: &str, embedded: bool, n: i64, now: i64) -> Vec<Fill> {
-    // Entity i happened (n - i) × 10 ms before an hour ago: the whole
-    // history precedes the measured run.
-    let at = format!("({now} - 3600000 - ({n} - i) * 10)");
-    let rejected = "i % 3 = 0";
-    let company = "i % 2 = 0";
-    let geo = "i % 2 = 1";
-    let ent = d.id("0e00");
-    let estado = format!("CASE WHEN {rejected} THEN 'Rechazada' ELSE 'Aprobada' END");
-    let inbox = |consumer: &str, kinds: &[&str]| -> Vec<Fill> {
+/// The contexts whose databases hold history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contexto {
+    Companias,
+    Geograficos,
+    Auditoria,
+    BffWeb,
+}
+
+impl Contexto {
+    pub const TODOS: [Self; 4] = [
+        Self::Companias,
+        Self::Geograficos,
+        Self::Auditoria,
+        Self::BffWeb,
+    ];
+
+    /// Its service (and database) name.
+    pub fn nombre(self) -> &'static str {
+        match self {
+            Self::Companias => "companias",
+            Self::Geograficos => "geograficos",
+            Self::Auditoria => "auditoria",
+            Self::BffWeb => "bff_web",
+        }
+    }
+}
+
+/// What every table's fill says of entity `i`, in one dialect.
+struct Historia {
+    d: Dialect,
+    embedded: bool,
+    /// When entity i happened: (n - i) × 10 ms before an hour ago, so the
+    /// whole history precedes the measured run.
+    at: String,
+    ent: String,
+    estado: String,
+    rejected: &'static str,
+    company: &'static str,
+    geo: &'static str,
+}
+
+impl Historia {
+    fn new(d: Dialect, embedded: bool, n: i64, now: i64) -> Self {
+        let rejected = "i % 3 = 0";
+        Self {
+            d,
+            embedded,
+            at: format!("({now} - 3600000 - ({n} - i) * 10)"),
+            ent: d.id("0e00"),
+            estado: format!("CASE WHEN {rejected} THEN 'Rechazada' ELSE 'Aprobada' END"),
+            rejected,
+            company: "i % 2 = 0",
+            geo: "i % 2 = 1",
+        }
+    }
+
+    /// A consumer's inbox rows, one per kind of message it took.
+    fn inbox(&self, consumer: &str, kinds: &[&str]) -> Vec<Fill> {
         kinds
             .iter()
             .map(|kind| Fill {
                 table: "inbox",
                 columns: "consumer, message_id, processed_at",
-                select: format!("'{consumer}', {}, {at}", d.id(kind)),
+                select: format!("'{consumer}', {}, {}", self.d.id(kind), self.at),
                 r#where: "1 = 1",
             })
             .collect()
-    };
-    let events = |topic: &str, kinds: &[(&str, &str)], r#where: &'static str| -> Vec<Fill> {
-        if !embedded {
-            // Off the embedded default retention prunes sent rows.
+    }
+
+    /// The outbox's event rows (the event log on the embedded default;
+    /// elsewhere retention prunes sent rows, so there are none).
+    fn events(&self, topic: &str, kinds: &[(&str, &str)], r#where: &'static str) -> Vec<Fill> {
+        if !self.embedded {
             return Vec::new();
         }
+        let (at, ent) = (&self.at, &self.ent);
         kinds
             .iter()
             .map(|(kind, tipo)| Fill {
@@ -114,158 +166,219 @@ fn fills(d: Dialect, context: &str, embedded: bool, n: i64, now: i64) -> Vec<Fil
                 columns: "id, topic, message_key, message_type, schema_version, properties, payload, created_at, sent_at",
                 select: format!(
                     "{}, '{topic}', {ent}, '{tipo}', 1, '{{}}', {}, {at}, {at}",
-                    d.id(kind),
-                    d.payload()
+                    self.d.id(kind),
+                    self.d.payload()
                 ),
                 r#where,
             })
             .collect()
-    };
-    let mut fills = Vec::new();
-    match context {
-        "companias" => {
-            fills.push(Fill {
-                table: "companias",
-                columns: "id, nombre, email, identificacion, estado, motivos_rechazo, fecha_creacion, \
-                          fecha_actualizacion, version, pais, telefono",
-                select: format!(
-                    "{ent}, 'Inmobiliaria h' || {i}, CASE WHEN {rejected} THEN '' ELSE 'contacto' || {i} || '@andes.co' END, \
-                     '900' || {i}, {estado}, CASE WHEN {rejected} THEN '[\"email faltante\"]' ELSE '[]' END, \
-                     {at}, {at} + 40, 2, 'CO', '+57 601 555 0100'",
-                    i = d.text("i")
-                ),
-                r#where: company,
-            });
-            fills.extend(inbox("companias", &["c001", "c002"]));
-            fills.extend(events(
-                "eventos-companias",
-                &[("e001", "CompaniaCreada"), ("e002", "CompaniaAprobada")],
-                company,
-            ));
-        }
-        "geograficos" => {
-            fills.push(Fill {
-                table: "datos_geograficos",
-                columns: "id, nombre_propiedad, latitud, longitud, estado, motivos_rechazo, fecha_creacion, \
-                          fecha_actualizacion, version, direccion",
-                select: format!(
-                    "{ent}, 'Lote h' || {i}, CASE WHEN {rejected} THEN '95' ELSE '4.6' END, '-74.08', {estado}, \
-                     CASE WHEN {rejected} THEN '[\"latitud fuera_de_rango\"]' ELSE '[]' END, {at}, {at} + 40, 2, \
-                     'Calle ' || {i}",
-                    i = d.text("i")
-                ),
-                r#where: geo,
-            });
-            fills.extend(inbox("geograficos", &["c001", "c002"]));
-            fills.extend(events(
-                "eventos-geograficos",
-                &[
-                    ("e001", "DatosGeograficosCreados"),
-                    ("e002", "DatosGeograficosAprobados"),
-                ],
-                geo,
-            ));
-        }
-        "auditoria" => {
-            let tipo = format!("CASE WHEN {company} THEN 'Compania' ELSE 'DatosGeograficos' END");
-            let (campo, problema) = (
-                format!("CASE WHEN {company} THEN 'email' ELSE 'latitud' END"),
-                format!("CASE WHEN {company} THEN 'faltante' ELSE 'fuera_de_rango' END"),
-            );
-            fills.push(Fill {
-                table: "auditorias",
-                columns: "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion, reabierta, version",
-                select: format!(
-                    "{}, {tipo}, {ent}, {estado}, '[]', {at} + 10, 0, 1",
-                    d.id("a0a0")
-                ),
-                r#where: "1 = 1",
-            });
-            fills.push(Fill {
-                table: "hallazgos",
-                columns: "id_auditoria, campo, problema",
-                select: format!("{}, {campo}, {problema}", d.id("a0a0")),
-                r#where: rejected,
-            });
-            fills.push(Fill {
-                table: "sagas",
-                columns: "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
-                          intentos, proximo_intento, fecha_creacion, fecha_actualizacion, version",
-                select: format!(
-                    "{}, {tipo}, {ent}, 'completada', CASE WHEN {rejected} THEN 'rechazar' ELSE 'aprobar' END, '[]', \
-                     {}, {}, 1, {at} + 30010, {at} + 10, {at} + 40, 2",
-                    d.id("b0b0"),
-                    d.id("c002"),
-                    d.id("f0f0")
-                ),
-                r#where: "1 = 1",
-            });
-            fills.push(Fill {
-                table: "companias_conocidas",
-                columns: "identificacion",
-                select: format!("'900' || {}", d.text("i")),
-                r#where: company,
-            });
-            fills.extend(inbox("auditoria", &["e001", "e002"]));
-            fills.extend(events(
-                "eventos-auditoria",
-                &[("e003", "AuditoriaAprobada")],
-                "1 = 1",
-            ));
-        }
-        "bff_web" => {
-            let tipo = format!("CASE WHEN {company} THEN 'Compania' ELSE 'DatosGeograficos' END");
-            fills.push(Fill {
-                table: "registros",
-                columns: "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, \
-                          proyectado_en, nombre, busqueda",
-                select: format!(
-                    "{tipo}, {ent}, '{{\"nombre\":\"h' || {i} || '\"}}', {estado}, '[]', {at}, {at} + 40, {at} + 45, \
-                     'h' || {i}, 'h' || {i}",
-                    i = d.text("i")
-                ),
-                r#where: "1 = 1",
-            });
-            fills.push(Fill {
-                table: "auditorias",
-                columns: "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha",
-                select: format!("{}, {tipo}, {ent}, {estado}, '[]', {at} + 10", d.id("a0a0")),
-                r#where: "1 = 1",
-            });
-            fills.push(Fill {
-                table: "comandos",
-                columns: "id, tipo, id_entidad, estado, fecha_creacion, fecha_actualizacion",
-                select: format!(
-                    "{}, CASE WHEN {company} THEN 'CrearCompania' ELSE 'CrearDatosGeograficos' END, {ent}, \
-                     'PROCESADO', {at}, {at} + 5",
-                    d.id("c001")
-                ),
-                r#where: "1 = 1",
-            });
-            for (kind, evento, offset) in [
-                ("e001", "creado", 0),
-                ("e003", "auditado", 10),
-                ("e002", "decidido", 40),
-            ] {
-                fills.push(Fill {
-                    table: "historial",
-                    columns: "id_evento, tipo, id_entidad, evento, detalle, fecha",
-                    select: format!(
-                        "{}, {tipo}, {ent}, '{evento}', '', {at} + {offset}",
-                        d.id(kind)
-                    ),
-                    r#where: "1 = 1",
-                });
-            }
-            fills.extend(inbox("bff_web", &["e001", "e002", "e003", "e004"]));
-        }
-        _ => {}
     }
+}
+
+fn fills(d: Dialect, context: Contexto, embedded: bool, n: i64, now: i64) -> Vec<Fill> {
+    let h = Historia::new(d, embedded, n, now);
+    match context {
+        Contexto::Companias => fills_companias(&h),
+        Contexto::Geograficos => fills_geograficos(&h),
+        Contexto::Auditoria => fills_auditoria(&h),
+        Contexto::BffWeb => fills_bff(&h),
+    }
+}
+
+/// Companies (the even entities) and companias' messages.
+fn fills_companias(h: &Historia) -> Vec<Fill> {
+    let Historia {
+        d,
+        at,
+        ent,
+        estado,
+        rejected,
+        company,
+        ..
+    } = h;
+    let mut fills = Vec::new();
+    fills.push(Fill {
+        table: "companias",
+        columns: "id, nombre, email, identificacion, estado, motivos_rechazo, fecha_creacion, \
+                  fecha_actualizacion, version, pais, telefono",
+        select: format!(
+            "{ent}, 'Inmobiliaria h' || {i}, CASE WHEN {rejected} THEN '' ELSE 'contacto' || {i} || '@andes.co' END, \
+             '900' || {i}, {estado}, CASE WHEN {rejected} THEN '[\"email faltante\"]' ELSE '[]' END, \
+             {at}, {at} + 40, 2, 'CO', '+57 601 555 0100'",
+            i = d.text("i")
+        ),
+        r#where: company,
+    });
+    fills.extend(h.inbox("companias", &["c001", "c002"]));
+    fills.extend(h.events(
+        "eventos-companias",
+        &[("e001", "CompaniaCreada"), ("e002", "CompaniaAprobada")],
+        company,
+    ));
+    fills
+}
+
+/// Geographic records (the odd entities) and geograficos' messages.
+fn fills_geograficos(h: &Historia) -> Vec<Fill> {
+    let Historia {
+        d,
+        at,
+        ent,
+        estado,
+        rejected,
+        geo,
+        ..
+    } = h;
+    let mut fills = Vec::new();
+    fills.push(Fill {
+        table: "datos_geograficos",
+        columns: "id, nombre_propiedad, latitud, longitud, estado, motivos_rechazo, fecha_creacion, \
+                  fecha_actualizacion, version, direccion",
+        select: format!(
+            "{ent}, 'Lote h' || {i}, CASE WHEN {rejected} THEN '95' ELSE '4.6' END, '-74.08', {estado}, \
+             CASE WHEN {rejected} THEN '[\"latitud fuera_de_rango\"]' ELSE '[]' END, {at}, {at} + 40, 2, \
+             'Calle ' || {i}",
+            i = d.text("i")
+        ),
+        r#where: geo,
+    });
+    fills.extend(h.inbox("geograficos", &["c001", "c002"]));
+    fills.extend(h.events(
+        "eventos-geograficos",
+        &[
+            ("e001", "DatosGeograficosCreados"),
+            ("e002", "DatosGeograficosAprobados"),
+        ],
+        geo,
+    ));
+    fills
+}
+
+/// Every entity's audit, findings of the rejected, finished sagas, known companies.
+fn fills_auditoria(h: &Historia) -> Vec<Fill> {
+    let Historia {
+        d,
+        at,
+        ent,
+        estado,
+        rejected,
+        company,
+        ..
+    } = h;
+    let mut fills = Vec::new();
+    let tipo = format!("CASE WHEN {company} THEN 'Compania' ELSE 'DatosGeograficos' END");
+    let (campo, problema) = (
+        format!("CASE WHEN {company} THEN 'email' ELSE 'latitud' END"),
+        format!("CASE WHEN {company} THEN 'faltante' ELSE 'fuera_de_rango' END"),
+    );
+    fills.push(Fill {
+        table: "auditorias",
+        columns: "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion, reabierta, version",
+        select: format!(
+            "{}, {tipo}, {ent}, {estado}, '[]', {at} + 10, 0, 1",
+            d.id("a0a0")
+        ),
+        r#where: "1 = 1",
+    });
+    fills.push(Fill {
+        table: "hallazgos",
+        columns: "id_auditoria, campo, problema",
+        select: format!("{}, {campo}, {problema}", d.id("a0a0")),
+        r#where: rejected,
+    });
+    fills.push(Fill {
+        table: "sagas",
+        columns: "id, tipo_entidad, id_entidad, estado, decision, motivos, id_comando, correlation_id, \
+                  intentos, proximo_intento, fecha_creacion, fecha_actualizacion, version",
+        select: format!(
+            "{}, {tipo}, {ent}, 'completada', CASE WHEN {rejected} THEN 'rechazar' ELSE 'aprobar' END, '[]', \
+             {}, {}, 1, {at} + 30010, {at} + 10, {at} + 40, 2",
+            d.id("b0b0"),
+            d.id("c002"),
+            d.id("f0f0")
+        ),
+        r#where: "1 = 1",
+    });
+    fills.push(Fill {
+        table: "companias_conocidas",
+        columns: "identificacion",
+        select: format!("'900' || {}", d.text("i")),
+        r#where: company,
+    });
+    fills.extend(h.inbox("auditoria", &["e001", "e002"]));
+    fills.extend(h.events(
+        "eventos-auditoria",
+        &[("e003", "AuditoriaAprobada")],
+        "1 = 1",
+    ));
+    fills
+}
+
+/// The BFF's records, audits, commands and history of every entity.
+fn fills_bff(h: &Historia) -> Vec<Fill> {
+    let Historia {
+        d,
+        at,
+        ent,
+        estado,
+        company,
+        ..
+    } = h;
+    let mut fills = Vec::new();
+    let tipo = format!("CASE WHEN {company} THEN 'Compania' ELSE 'DatosGeograficos' END");
+    fills.push(Fill {
+        table: "registros",
+        columns: "tipo, id, campos, estado, motivos_rechazo, fecha_creacion, fecha_actualizacion, \
+                  proyectado_en, nombre, busqueda",
+        select: format!(
+            "{tipo}, {ent}, '{{\"nombre\":\"h' || {i} || '\"}}', {estado}, '[]', {at}, {at} + 40, {at} + 45, \
+             'h' || {i}, 'h' || {i}",
+            i = d.text("i")
+        ),
+        r#where: "1 = 1",
+    });
+    fills.push(Fill {
+        table: "auditorias",
+        columns: "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha",
+        select: format!("{}, {tipo}, {ent}, {estado}, '[]', {at} + 10", d.id("a0a0")),
+        r#where: "1 = 1",
+    });
+    fills.push(Fill {
+        table: "comandos",
+        columns: "id, tipo, id_entidad, estado, fecha_creacion, fecha_actualizacion",
+        select: format!(
+            "{}, CASE WHEN {company} THEN 'CrearCompania' ELSE 'CrearDatosGeograficos' END, {ent}, \
+             'PROCESADO', {at}, {at} + 5",
+            d.id("c001")
+        ),
+        r#where: "1 = 1",
+    });
+    for (kind, evento, offset) in [
+        ("e001", "creado", 0),
+        ("e003", "auditado", 10),
+        ("e002", "decidido", 40),
+    ] {
+        fills.push(Fill {
+            table: "historial",
+            columns: "id_evento, tipo, id_entidad, evento, detalle, fecha",
+            select: format!(
+                "{}, {tipo}, {ent}, '{evento}', '', {at} + {offset}",
+                d.id(kind)
+            ),
+            r#where: "1 = 1",
+        });
+    }
+    fills.extend(h.inbox("bff_web", &["e001", "e002", "e003", "e004"]));
     fills
 }
 
 /// Fills `context`'s database at `url` with `n` entities of history.
-pub async fn prefill(url: &str, context: &str, embedded: bool, n: i64) -> Result<(), InfraError> {
+pub async fn prefill(
+    url: &str,
+    context: Contexto,
+    embedded: bool,
+    n: i64,
+) -> Result<(), InfraError> {
     if n == 0 {
         return Ok(());
     }
@@ -310,7 +423,8 @@ pub async fn prefill(url: &str, context: &str, embedded: bool, n: i64) -> Result
     }
     pool.close().await;
     println!(
-        "  history: {context} filled with {n} entities ({rows} rows) in {:.0} s",
+        "  history: {} filled with {n} entities ({rows} rows) in {:.0} s",
+        context.nombre(),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -56,17 +56,13 @@ impl MessageHandler for LatencyRecorder {
     }
 }
 
-/// The crate alone: a Key_Shared consumer subscribed first (so it tails the
-/// topic live, as the services do), then a producer; prints the producer's
-/// rate and the rate at which the consumer received and acked everything.
-async fn raw_round(
+/// A Key_Shared consumer that tails `topic` and acks until it has
+/// `messages` (or 10 s pass without one): how many it got, and when.
+async fn consume_all(
     client: &Pulsar<TokioExecutor>,
     topic: &str,
-    batched: bool,
     messages: usize,
-    payload: &[u8],
-) -> Result<(), InfraError> {
-    let mode = if batched { "batched" } else { "unbatched" };
+) -> Result<tokio::task::JoinHandle<(usize, Instant)>, InfraError> {
     let mut consumer: pulsar::Consumer<Vec<u8>, TokioExecutor> = client
         .consumer()
         .with_topic(topic)
@@ -79,7 +75,7 @@ async fn raw_round(
         .build()
         .await
         .map_err(bus_error)?;
-    let consuming = tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         let mut got = 0;
         while got < messages {
             match tokio::time::timeout(Duration::from_secs(10), consumer.next()).await {
@@ -94,7 +90,21 @@ async fn raw_round(
         }
         let _ = consumer.close().await;
         (got, Instant::now())
-    });
+    }))
+}
+
+/// The crate alone: a Key_Shared consumer subscribed first (so it tails the
+/// topic live, as the services do), then a producer; prints the producer's
+/// rate and the rate at which the consumer received and acked everything.
+async fn raw_round(
+    client: &Pulsar<TokioExecutor>,
+    topic: &str,
+    batched: bool,
+    messages: usize,
+    payload: &[u8],
+) -> Result<(), InfraError> {
+    let mode = if batched { "batched" } else { "unbatched" };
+    let consuming = consume_all(client, topic, messages).await?;
     let options = ProducerOptions {
         batch_size: batched.then_some(500),
         batch_timeout: batched.then_some(Duration::from_millis(5)),

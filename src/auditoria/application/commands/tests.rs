@@ -468,6 +468,143 @@ fn parte(tipo: TipoEntidad, id: &str, campos: &[(&str, &str)]) -> AuditarEntidad
     }
 }
 
+/// Starts the registration of «Lote 7» (latitude 95: its geographic data
+/// fail); a second start of the same property starts nothing.
+async fn iniciar_lote_7(
+    uows: &MemoryUnitOfWorkFactory,
+    iniciar: &IniciarRegistroPropiedadHandler<MemoryAuditorias, NamedSagaMessages>,
+) -> EntityId {
+    let ctx = CommandContext::new_root;
+    let id = EntityId::new();
+    let datos = DatosRegistro {
+        nombre: "Lote 7".into(),
+        identificacion_catastral: "CAT-7".into(),
+        nit: "900123".into(),
+        latitud: "95".into(),
+        longitud: "-74".into(),
+        direccion: String::new(),
+    };
+    let started = dispatch(
+        uows,
+        iniciar,
+        IniciarRegistroPropiedad {
+            id_propiedad: id,
+            datos: datos.clone(),
+        },
+        ctx(),
+    )
+    .await
+    .expect("start");
+    assert!(started);
+    let again = IniciarRegistroPropiedad {
+        id_propiedad: id,
+        datos,
+    };
+    assert!(!dispatch(uows, iniciar, again, ctx()).await.expect("again"));
+    id
+}
+
+/// The creations of «Lote 7»'s parts reach the audit: the property
+/// passes, its geographic data do not. The geographic data's id.
+async fn auditar_partes_de_lote_7(
+    uows: &MemoryUnitOfWorkFactory,
+    auditar_h: &AuditarEntidadHandler<MemoryAuditorias, NamedSagaMessages>,
+    store: &MemoryAuditorias,
+    id: EntityId,
+) -> String {
+    let ctx = CommandContext::new_root;
+    let propiedad = [
+        ("nombre", "Lote 7"),
+        ("identificacion_catastral", "CAT-7"),
+        ("nit", "900123"),
+    ];
+    dispatch(
+        uows,
+        auditar_h,
+        parte(TipoEntidad::Propiedad, &id.to_string(), &propiedad),
+        ctx(),
+    )
+    .await
+    .expect("propiedad audited");
+    let id_datos = store.registros.lock().expect("lock")[&id.to_string()]
+        .id_datos
+        .to_string();
+    let geo = [
+        ("nombre_propiedad", "Lote 7"),
+        ("latitud", "95"),
+        ("longitud", "-74"),
+    ];
+    dispatch(
+        uows,
+        auditar_h,
+        parte(TipoEntidad::DatosGeograficos, &id_datos, &geo),
+        ctx(),
+    )
+    .await
+    .expect("datos audited");
+    id_datos
+}
+
+/// Company c-x, audited and rejected by the rules, is reopened by ana
+/// (a second reopening is refused) and approved by her.
+async fn reabrir_y_aprobar_c_x(
+    uows: &MemoryUnitOfWorkFactory,
+    s: &Arc<MemoryAuditorias>,
+    m: &Arc<NamedSagaMessages>,
+) {
+    let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
+    let reabrir_h = ReabrirAuditoriaHandler::new(s.clone(), m.clone());
+    let revisar_h = RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
+    dispatch(
+        uows,
+        &auditar_h,
+        auditar("c-x", ""),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("audit");
+    let reabrir = ReabrirAuditoria {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        motivo: "el email llegó por correo".into(),
+        revisor: "ana".into(),
+    };
+    dispatch(
+        uows,
+        &reabrir_h,
+        reabrir.clone(),
+        CommandContext::new_root(),
+    )
+    .await
+    .expect("reopen");
+    let again = dispatch(uows, &reabrir_h, reabrir, CommandContext::new_root())
+        .await
+        .expect_err("already under review");
+    assert!(matches!(
+        again,
+        ReabrirAuditoriaError::TransicionInvalida(_)
+    ));
+    let aprobar = RevisarAuditoria {
+        tipo: TipoEntidad::Compania,
+        id_entidad: "c-x".into(),
+        decision: Decision::Aprobar,
+        motivo: "verificado".into(),
+        revisor: "ana".into(),
+    };
+    dispatch(uows, &revisar_h, aprobar, CommandContext::new_root())
+        .await
+        .expect("review");
+}
+
+/// The commands the unit of work committed, its events left out.
+fn comandos_enviados(uows: &MemoryUnitOfWorkFactory) -> Vec<String> {
+    let eventos = ["RegistroPropiedadAvanzado", "AuditoriaCompletada"];
+    uows.committed_types()
+        .into_iter()
+        .filter(|t| !eventos.contains(&t.as_str()))
+        .collect()
+}
+
 /// A registration driven through its handlers: the company is known, the
 /// property passes, its datos geográficos do not → both rejected, the
 /// property by compensation naming the cause; the saga ends compensada.
@@ -485,73 +622,10 @@ async fn a_registration_whose_geographic_data_fail_rejects_both_and_compensates(
     dispatch(&uows, &auditar_h, auditar("c-9", "a@andes.co"), ctx())
         .await
         .expect("company audited: its identificacion is now known");
-    let id = EntityId::new();
-    let datos = DatosRegistro {
-        nombre: "Lote 7".into(),
-        identificacion_catastral: "CAT-7".into(),
-        nit: "900123".into(),
-        latitud: "95".into(),
-        longitud: "-74".into(),
-        direccion: String::new(),
-    };
-    let started = dispatch(
-        &uows,
-        &iniciar,
-        IniciarRegistroPropiedad {
-            id_propiedad: id,
-            datos: datos.clone(),
-        },
-        ctx(),
-    )
-    .await
-    .expect("start");
-    assert!(started);
-    let again = IniciarRegistroPropiedad {
-        id_propiedad: id,
-        datos,
-    };
-    assert!(
-        !dispatch(&uows, &iniciar, again, ctx())
-            .await
-            .expect("again")
-    );
-    let propiedad = [
-        ("nombre", "Lote 7"),
-        ("identificacion_catastral", "CAT-7"),
-        ("nit", "900123"),
-    ];
-    dispatch(
-        &uows,
-        &auditar_h,
-        parte(TipoEntidad::Propiedad, &id.to_string(), &propiedad),
-        ctx(),
-    )
-    .await
-    .expect("propiedad audited");
-    let id_datos = store.registros.lock().expect("lock")[&id.to_string()]
-        .id_datos
-        .to_string();
-    let geo = [
-        ("nombre_propiedad", "Lote 7"),
-        ("latitud", "95"),
-        ("longitud", "-74"),
-    ];
-    dispatch(
-        &uows,
-        &auditar_h,
-        parte(TipoEntidad::DatosGeograficos, &id_datos, &geo),
-        ctx(),
-    )
-    .await
-    .expect("datos audited");
-    let types = uows.committed_types();
-    let sent: Vec<&str> = types
-        .iter()
-        .map(String::as_str)
-        .filter(|t| *t != "RegistroPropiedadAvanzado" && *t != "AuditoriaCompletada")
-        .collect();
+    let id = iniciar_lote_7(&uows, &iniciar).await;
+    let id_datos = auditar_partes_de_lote_7(&uows, &auditar_h, &store, id).await;
     assert_eq!(
-        sent,
+        comandos_enviados(&uows),
         [
             "Aprobar",
             "CrearPropiedad",
@@ -673,48 +747,7 @@ async fn a_reopened_decision_reaches_the_source_as_a_revision() {
         MemoryAuditorias::default(),
     );
     let (s, m) = (Arc::new(store.clone()), Arc::new(NamedSagaMessages));
-    let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
-    let reabrir_h = ReabrirAuditoriaHandler::new(s.clone(), m.clone());
-    let revisar_h = RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
-    dispatch(
-        &uows,
-        &auditar_h,
-        auditar("c-x", ""),
-        CommandContext::new_root(),
-    )
-    .await
-    .expect("audit");
-    let reabrir = ReabrirAuditoria {
-        tipo: TipoEntidad::Compania,
-        id_entidad: "c-x".into(),
-        motivo: "el email llegó por correo".into(),
-        revisor: "ana".into(),
-    };
-    dispatch(
-        &uows,
-        &reabrir_h,
-        reabrir.clone(),
-        CommandContext::new_root(),
-    )
-    .await
-    .expect("reopen");
-    let again = dispatch(&uows, &reabrir_h, reabrir, CommandContext::new_root())
-        .await
-        .expect_err("already under review");
-    assert!(matches!(
-        again,
-        ReabrirAuditoriaError::TransicionInvalida(_)
-    ));
-    let aprobar = RevisarAuditoria {
-        tipo: TipoEntidad::Compania,
-        id_entidad: "c-x".into(),
-        decision: Decision::Aprobar,
-        motivo: "verificado".into(),
-        revisor: "ana".into(),
-    };
-    dispatch(&uows, &revisar_h, aprobar, CommandContext::new_root())
-        .await
-        .expect("review");
+    reabrir_y_aprobar_c_x(&uows, &s, &m).await;
     assert_eq!(
         uows.committed_types(),
         [

@@ -5,8 +5,10 @@ use std::fmt;
 use std::str::FromStr;
 
 mod estado_registro;
+mod etapa_registro;
 
 pub use estado_registro::EstadoRegistro;
+pub use etapa_registro::EtapaRegistro;
 
 /// Where an accepted command stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::escrituras::{Anotacion, ComandoTerminado, Decidido, Escritura, campos
 use crate::bff_web::application::{
     AuditoriaVista, Cambio, PasoVista, RegistroPropiedadVista, RegistroVista, Suceso, TipoRegistro,
 };
-use crate::bff_web::domain::{Decision, EstadoComando, EstadoRegistro};
+use crate::bff_web::domain::{Decision, EstadoComando, EstadoRegistro, EtapaRegistro};
 use crate::contracts::{topics, types};
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler};
 use crate::seedwork::infrastructure::avro::{AvroCodec, Decoded};
@@ -390,19 +390,7 @@ impl Projector {
         let r: RegistroData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
-        let final_ = match r.estado.as_str() {
-            "completada" => Some((EstadoComando::Procesado, None)),
-            "compensada" | "fallida" => Some((
-                EstadoComando::Fallido,
-                Some(format!(
-                    "registro {}: {}",
-                    r.estado,
-                    r.motivo.as_deref().unwrap_or(&r.paso)
-                )),
-            )),
-            _ => None,
-        };
-        if let Some((estado, error)) = final_ {
+        if let Some((estado, error)) = fin_del_registro(&r)? {
             self.store
                 .registro_terminado(uow, &r.id_propiedad, estado, error.as_deref())
                 .await
@@ -427,7 +415,9 @@ impl Projector {
             &vista.id_propiedad,
             detalle,
         );
-        let changed = super::sql_registros_propiedad::registro_avanzado(uow, &vista)
+        let changed = self
+            .store
+            .registro_propiedad_avanzado(uow, &vista)
             .await
             .map_err(HandleError::from)?;
         let mut proyectado = Proyectado::sin_historia(
@@ -580,6 +570,26 @@ fn revision_del_registro(
     })
 }
 
+/// What a registration's stage makes of the `RegistrarPropiedad` command
+/// that started it: nothing while under way, PROCESADO once completed,
+/// FALLIDO with the cause once compensated or failed. An unknown stage is
+/// poison, never taken for another.
+fn fin_del_registro(
+    r: &RegistroData,
+) -> Result<Option<(EstadoComando, Option<String>)>, HandleError> {
+    let etapa = EtapaRegistro::leer(&r.estado)
+        .ok_or_else(|| HandleError::Poison(format!("unknown registration stage {:?}", r.estado)))?;
+    Ok(match etapa {
+        EtapaRegistro::EnCurso => None,
+        EtapaRegistro::Completada => Some((EstadoComando::Procesado, None)),
+        EtapaRegistro::Compensada | EtapaRegistro::Fallida => {
+            let causa = r.motivo.as_deref().unwrap_or(&r.paso);
+            let error = format!("registro {}: {causa}", etapa.as_str());
+            Some((EstadoComando::Fallido, Some(error)))
+        }
+    })
+}
+
 /// The command of ours that asks a context for `decision` on a record of
 /// kind `tipo` (named by the contracts, matched exhaustively).
 fn comando_que_lo_pide(decision: Decision, tipo: TipoRegistro) -> &'static str {
@@ -618,6 +628,46 @@ mod tests {
             motivo: revisor.map(|_| "porque sí".into()),
             revisor: revisor.map(str::to_owned),
         }
+    }
+
+    fn registro(estado: &str, motivo: Option<&str>) -> RegistroData {
+        RegistroData {
+            id_propiedad: "p-1".into(),
+            id_datos_geograficos: "d-1".into(),
+            estado: estado.into(),
+            paso: "decidir".into(),
+            motivo: motivo.map(str::to_owned),
+            pasos: Vec::new(),
+            fecha: 1,
+        }
+    }
+
+    /// given a registration's stage / then what its command comes to.
+    #[test]
+    fn a_registration_ends_its_command_by_its_stage() {
+        assert_eq!(fin_del_registro(&registro("en_curso", None)).unwrap(), None);
+        assert_eq!(
+            fin_del_registro(&registro("completada", None)).unwrap(),
+            Some((EstadoComando::Procesado, None))
+        );
+        assert_eq!(
+            fin_del_registro(&registro("compensada", Some("propiedad: falta nombre"))).unwrap(),
+            Some((
+                EstadoComando::Fallido,
+                Some("registro compensada: propiedad: falta nombre".into())
+            ))
+        );
+        assert_eq!(
+            fin_del_registro(&registro("fallida", None)).unwrap(),
+            Some((
+                EstadoComando::Fallido,
+                Some("registro fallida: decidir".into())
+            ))
+        );
+        assert!(matches!(
+            fin_del_registro(&registro("terminada", None)),
+            Err(HandleError::Poison(_))
+        ));
     }
 
     #[test]

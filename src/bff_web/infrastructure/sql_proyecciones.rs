@@ -471,6 +471,16 @@ impl SqlProyecciones {
         Ok(())
     }
 
+    /// A property registration's latest state (an older one, re-delivered,
+    /// changes nothing); whether it changed.
+    pub async fn registro_propiedad_avanzado(
+        &self,
+        uow: &mut SqlUnitOfWork,
+        vista: &crate::bff_web::application::RegistroPropiedadVista,
+    ) -> Result<bool, StoreError> {
+        super::sql_registros_propiedad::registro_avanzado(uow, vista).await
+    }
+
     /// The BFF's registration of a property ended (its saga's end state).
     pub async fn registro_terminado(
         &self,

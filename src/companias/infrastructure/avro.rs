@@ -93,13 +93,6 @@ pub enum ComandoCompania {
     Rechazar(RechazarCompania),
 }
 
-/// The record a command message addresses (`None`: undecodable).
-pub fn id_de_comando(codec: &AvroCodec, message: &Message) -> Option<EntityId> {
-    decodificar_comando(codec, message)
-        .ok()
-        .map(|(_, c)| c.id())
-}
-
 impl ComandoCompania {
     /// The record the command addresses.
     pub fn id(&self) -> EntityId {

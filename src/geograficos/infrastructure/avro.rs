@@ -113,13 +113,6 @@ pub enum ComandoDatosGeograficos {
     Eliminar(EliminarDatosGeograficos),
 }
 
-/// The record a command message addresses (`None`: undecodable).
-pub fn id_de_comando(codec: &AvroCodec, message: &Message) -> Option<EntityId> {
-    decodificar_comando(codec, message)
-        .ok()
-        .map(|(_, c)| c.id())
-}
-
 impl ComandoDatosGeograficos {
     /// The record the command addresses.
     pub fn id(&self) -> EntityId {

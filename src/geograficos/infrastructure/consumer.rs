@@ -1,82 +1,70 @@
-use std::sync::Arc;
+//! `comandos-geograficos`: which commands it carries and how each runs, for the
+//! seedwork's `ComandosConsumer` (decode, preload the run, apply in its
+//! transaction, answer a refusal). The handlers are the HTTP API's.
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoDatosGeograficos, decodificar_comando, id_de_comando};
+use super::avro::{ComandoDatosGeograficos, decodificar_comando};
 use crate::contracts::services;
 use crate::geograficos::application::{DatosGeograficosHandlers, DatosGeograficosRepository};
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
-    preload_run,
+    CommandContext, EventTranslator, FalloComando, HandleError, Message, StoreError, execute,
 };
-use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
+use crate::seedwork::domain::EntityId;
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, ComandosConsumer, ComandosDeRegistro, EnvelopeHeader,
+};
 
-/// Commands from `comandos-geograficos`, run through the same handlers as
-/// the HTTP API inside the consumer's shared transaction (which holds the
-/// inbox rows), so a message is acknowledged once its effect is committed.
-pub struct ComandosGeograficosConsumer<R, E> {
-    handlers: Arc<DatosGeograficosHandlers<R, E>>,
-    codec: Arc<AvroCodec>,
-    rechazos: RespuestaRechazo,
-}
-
-impl<R, E> ComandosGeograficosConsumer<R, E> {
-    pub fn new(handlers: Arc<DatosGeograficosHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
-        Self {
-            rechazos: RespuestaRechazo::new(
-                codec.clone(),
-                services::GEOGRAFICOS,
-                "DatosGeograficos",
-            ),
-            handlers,
-            codec,
-        }
-    }
-}
+/// Commands from `comandos-geograficos`, applied in the consumer's transaction.
+pub type ComandosGeograficosConsumer<R, E> = ComandosConsumer<DatosGeograficosHandlers<R, E>>;
 
 #[async_trait]
-impl<R, E> TransactionalHandler for ComandosGeograficosConsumer<R, E>
+impl<R, E> ComandosDeRegistro for DatosGeograficosHandlers<R, E>
 where
     R: DatosGeograficosRepository,
     E: EventTranslator<DatosGeograficosEvent> + 'static,
 {
+    type Comando = ComandoDatosGeograficos;
     type Uow = R::Uow;
-    type Effect = ();
+    const SERVICIO: &'static str = services::GEOGRAFICOS;
+    const TIPO_ENTIDAD: &'static str = "DatosGeograficos";
 
-    async fn preload(&self, uow: &mut R::Uow, messages: &[&Message]) -> Result<(), HandleError> {
-        // An undecodable message is left to `apply`, which dead-letters it.
-        let id_of = |m: &Message| id_de_comando(&self.codec, m);
-        preload_run(self.handlers.repository.as_ref(), uow, messages, id_of).await
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
+        decodificar_comando(codec, message)
     }
 
-    async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {
-        let (header, comando) =
-            decodificar_comando(&self.codec, message).map_err(HandleError::Poison)?;
-        let ctx = CommandContext::from_message(
-            &header.id,
-            &header.correlation_id,
-            header.causation_id.as_deref(),
-        );
-        let h = &self.handlers;
+    fn id(comando: &ComandoDatosGeograficos) -> EntityId {
+        comando.id()
+    }
+
+    async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
+        self.repository.precargar(uow, ids).await
+    }
+
+    async fn ejecutar(
+        &self,
+        uow: &mut R::Uow,
+        comando: ComandoDatosGeograficos,
+        ctx: &CommandContext,
+    ) -> Result<(), FalloComando> {
         match comando {
-            ComandoDatosGeograficos::Crear(c) => execute(&h.crear, uow, c, &ctx)
+            ComandoDatosGeograficos::Crear(c) => execute(&self.crear, uow, c, ctx)
                 .await
                 .map(|_| ())
-                .map_err(HandleError::from),
-            ComandoDatosGeograficos::Aprobar(c) => {
-                let id = c.id.to_string();
-                let hecho = execute(&h.aprobar, uow, c, &ctx).await;
-                self.rechazos.tras_decision(uow, &header, &id, hecho).await
-            }
-            ComandoDatosGeograficos::Rechazar(c) => {
-                let id = c.id.to_string();
-                let hecho = execute(&h.rechazar, uow, c, &ctx).await;
-                self.rechazos.tras_decision(uow, &header, &id, hecho).await
-            }
-            ComandoDatosGeograficos::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
+                .map_err(|e| HandleError::from(e).into()),
+            ComandoDatosGeograficos::Aprobar(c) => execute(&self.aprobar, uow, c, ctx)
                 .await
-                .map_err(HandleError::from),
+                .map_err(Into::into),
+            ComandoDatosGeograficos::Rechazar(c) => execute(&self.rechazar, uow, c, ctx)
+                .await
+                .map_err(Into::into),
+            ComandoDatosGeograficos::Eliminar(c) => execute(&self.eliminar, uow, c, ctx)
+                .await
+                .map_err(|e| HandleError::from(e).into()),
         }
     }
 }

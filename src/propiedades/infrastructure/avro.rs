@@ -122,13 +122,6 @@ pub enum ComandoPropiedad {
     Eliminar(EliminarPropiedad),
 }
 
-/// The record a command message addresses (`None`: undecodable).
-pub fn id_de_comando(codec: &AvroCodec, message: &Message) -> Option<EntityId> {
-    decodificar_comando(codec, message)
-        .ok()
-        .map(|(_, c)| c.id())
-}
-
 impl ComandoPropiedad {
     /// The record the command addresses.
     pub fn id(&self) -> EntityId {

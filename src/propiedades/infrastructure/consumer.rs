@@ -1,37 +1,25 @@
-use std::sync::Arc;
+//! `comandos-propiedades`: which commands it carries and how each runs, for the
+//! seedwork's `ComandosConsumer` (decode, preload the run, apply in its
+//! transaction, answer a refusal). The handlers are the HTTP API's.
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoPropiedad, decodificar_comando, id_de_comando};
+use super::avro::{ComandoPropiedad, decodificar_comando};
 use crate::contracts::services;
 use crate::propiedades::application::{
     CrearPropiedadError, PropiedadHandlers, PropiedadRepository,
 };
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, HandleError, Message, TransactionalHandler, execute,
-    preload_run,
+    CommandContext, EventTranslator, FalloComando, HandleError, Message, StoreError, execute,
 };
-use crate::seedwork::infrastructure::avro::{AvroCodec, RespuestaRechazo};
+use crate::seedwork::domain::EntityId;
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, ComandosConsumer, ComandosDeRegistro, EnvelopeHeader,
+};
 
-/// Commands from `comandos-propiedades`, run through the same handlers as
-/// the HTTP API inside the consumer's shared transaction (which holds the
-/// inbox rows), so a message is acknowledged once its effect is committed.
-pub struct ComandosPropiedadesConsumer<R, E> {
-    handlers: Arc<PropiedadHandlers<R, E>>,
-    codec: Arc<AvroCodec>,
-    rechazos: RespuestaRechazo,
-}
-
-impl<R, E> ComandosPropiedadesConsumer<R, E> {
-    pub fn new(handlers: Arc<PropiedadHandlers<R, E>>, codec: Arc<AvroCodec>) -> Self {
-        Self {
-            rechazos: RespuestaRechazo::new(codec.clone(), services::PROPIEDADES, "Propiedad"),
-            handlers,
-            codec,
-        }
-    }
-}
+/// Commands from `comandos-propiedades`, applied in the consumer's transaction.
+pub type ComandosPropiedadesConsumer<R, E> = ComandosConsumer<PropiedadHandlers<R, E>>;
 
 /// A creation's failures (decisions' and compensations' are classified in
 /// the seedwork, `record_errors`): a store outage waits, a duplicate is
@@ -47,47 +35,51 @@ fn crear_fallido(error: CrearPropiedadError) -> HandleError {
 }
 
 #[async_trait]
-impl<R, E> TransactionalHandler for ComandosPropiedadesConsumer<R, E>
+impl<R, E> ComandosDeRegistro for PropiedadHandlers<R, E>
 where
     R: PropiedadRepository,
     E: EventTranslator<PropiedadEvent> + 'static,
 {
+    type Comando = ComandoPropiedad;
     type Uow = R::Uow;
-    type Effect = ();
+    const SERVICIO: &'static str = services::PROPIEDADES;
+    const TIPO_ENTIDAD: &'static str = "Propiedad";
 
-    async fn preload(&self, uow: &mut R::Uow, messages: &[&Message]) -> Result<(), HandleError> {
-        // An undecodable message is left to `apply`, which dead-letters it.
-        let id_of = |m: &Message| id_de_comando(&self.codec, m);
-        preload_run(self.handlers.repository.as_ref(), uow, messages, id_of).await
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
+        decodificar_comando(codec, message)
     }
 
-    async fn apply(&self, uow: &mut R::Uow, message: &Message) -> Result<(), HandleError> {
-        let (header, comando) =
-            decodificar_comando(&self.codec, message).map_err(HandleError::Poison)?;
-        let ctx = CommandContext::from_message(
-            &header.id,
-            &header.correlation_id,
-            header.causation_id.as_deref(),
-        );
-        let h = &self.handlers;
+    fn id(comando: &ComandoPropiedad) -> EntityId {
+        comando.id()
+    }
+
+    async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
+        self.repository.precargar(uow, ids).await
+    }
+
+    async fn ejecutar(
+        &self,
+        uow: &mut R::Uow,
+        comando: ComandoPropiedad,
+        ctx: &CommandContext,
+    ) -> Result<(), FalloComando> {
         match comando {
-            ComandoPropiedad::Crear(c) => execute(&h.crear, uow, c, &ctx)
+            ComandoPropiedad::Crear(c) => execute(&self.crear, uow, c, ctx)
                 .await
                 .map(|_| ())
-                .map_err(crear_fallido),
-            ComandoPropiedad::Aprobar(c) => {
-                let id = c.id.to_string();
-                let hecho = execute(&h.aprobar, uow, c, &ctx).await;
-                self.rechazos.tras_decision(uow, &header, &id, hecho).await
-            }
-            ComandoPropiedad::Rechazar(c) => {
-                let id = c.id.to_string();
-                let hecho = execute(&h.rechazar, uow, c, &ctx).await;
-                self.rechazos.tras_decision(uow, &header, &id, hecho).await
-            }
-            ComandoPropiedad::Eliminar(c) => execute(&h.eliminar, uow, c, &ctx)
+                .map_err(|e| crear_fallido(e).into()),
+            ComandoPropiedad::Aprobar(c) => execute(&self.aprobar, uow, c, ctx)
                 .await
-                .map_err(HandleError::from),
+                .map_err(Into::into),
+            ComandoPropiedad::Rechazar(c) => execute(&self.rechazar, uow, c, ctx)
+                .await
+                .map_err(Into::into),
+            ComandoPropiedad::Eliminar(c) => execute(&self.eliminar, uow, c, ctx)
+                .await
+                .map_err(|e| HandleError::from(e).into()),
         }
     }
 }

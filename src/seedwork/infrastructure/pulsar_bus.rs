@@ -234,21 +234,10 @@ impl PulsarBus {
             .inner
             .producer(&message.topic, message.schema_version)
             .await?;
-        let mut properties: HashMap<String, String> = message
-            .properties
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        properties.insert("id".into(), message.id.clone());
         let receipt = producer
             .lock()
             .await
-            .send_non_blocking(producer::Message {
-                payload: message.payload.clone(),
-                properties,
-                partition_key: Some(message.key.clone()),
-                ..Default::default()
-            })
+            .send_non_blocking(pulsar_message(message))
             .await
             .map_err(broker)?;
         producer.lock().await.send_batch().await.map_err(broker)?;
@@ -440,21 +429,10 @@ impl MessageBus for PulsarBus {
             let producer = self.inner.producer(topic, version).await?;
             used.entry((topic.clone(), version))
                 .or_insert_with(|| producer.clone());
-            let mut properties: HashMap<String, String> = message
-                .properties
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            properties.insert("id".into(), message.id.clone());
             let sent = producer
                 .lock()
                 .await
-                .send_non_blocking(producer::Message {
-                    payload: message.payload.clone(),
-                    properties,
-                    partition_key: Some(message.key.clone()),
-                    ..Default::default()
-                })
+                .send_non_blocking(pulsar_message(message))
                 .await;
             match sent {
                 Ok(receipt) => receipts.push(receipt),
@@ -716,5 +694,21 @@ async fn run_lane(
             // Stopped before the end: leave the rest to a redelivery.
             return;
         }
+    }
+}
+
+/// A bus message as Pulsar carries it: keyed, its id among the properties.
+fn pulsar_message(message: &Message) -> producer::Message {
+    let mut properties: HashMap<String, String> = message
+        .properties
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    properties.insert("id".into(), message.id.clone());
+    producer::Message {
+        payload: message.payload.clone(),
+        properties,
+        partition_key: Some(message.key.clone()),
+        ..Default::default()
     }
 }

@@ -2,11 +2,13 @@
 //! `schemas/<topic>/vN.avsc` and decoded against the reader's own version.
 
 mod codec;
+mod comandos;
 mod payload;
 mod rechazo;
 mod registry;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
+pub use comandos::{ComandosConsumer, ComandosDeRegistro};
 pub use payload::{
     EventEncoder, Field, Payload, RecordContract, creation_id, id_field, optional_text,
     require_contract, writes_latest,

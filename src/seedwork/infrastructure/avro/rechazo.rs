@@ -24,20 +24,6 @@ impl RespuestaRechazo {
         }
     }
 
-    /// A decision's outcome: done, or its failure handled as [`Self::atender`].
-    pub async fn tras_decision<U: UnitOfWork, E: Into<FalloComando>>(
-        &self,
-        uow: &mut U,
-        comando: &EnvelopeHeader,
-        id_entidad: &str,
-        resultado: Result<(), E>,
-    ) -> Result<(), HandleError> {
-        match resultado {
-            Ok(()) => Ok(()),
-            Err(error) => self.atender(uow, comando, id_entidad, error.into()).await,
-        }
-    }
-
     /// A refusal is answered and the command acknowledged; any other
     /// failure stays the delivery's.
     pub async fn atender<U: UnitOfWork>(

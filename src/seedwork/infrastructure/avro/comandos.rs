@@ -1,0 +1,100 @@
+//! The consumer of a record context's command topic, written once: decode
+//! the message into one of the context's commands (a message that does not
+//! decode is poison), preload the records a run addresses, run each command
+//! through the same handlers as the HTTP API inside the run's transaction,
+//! and answer a refused decision to its sender. A context says what its
+//! commands are and how each runs ([`ComandosDeRegistro`]).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{AvroCodec, EnvelopeHeader, RespuestaRechazo};
+use crate::seedwork::application::{
+    CommandContext, FalloComando, HandleError, Message, StoreError, TransactionalHandler,
+    UnitOfWork,
+};
+use crate::seedwork::domain::EntityId;
+
+/// What a record context says of its command topic (implemented on its
+/// handlers).
+#[async_trait]
+pub trait ComandosDeRegistro: Send + Sync + 'static {
+    /// Its commands, as its topic carries them.
+    type Comando: Send;
+    type Uow: UnitOfWork;
+    /// Who answers a refusal, and the kind of record refused.
+    const SERVICIO: &'static str;
+    const TIPO_ENTIDAD: &'static str;
+
+    /// A message as one of its commands; why not, when it is not one.
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, Self::Comando), String>;
+
+    /// The record a command addresses.
+    fn id(comando: &Self::Comando) -> EntityId;
+
+    /// Reads a run's records at once into the unit of work.
+    async fn precargar(&self, uow: &mut Self::Uow, ids: &[EntityId]) -> Result<(), StoreError>;
+
+    /// Runs a command inside the run's transaction: a failure of the
+    /// delivery, or the record's refusal (answered to the sender).
+    async fn ejecutar(
+        &self,
+        uow: &mut Self::Uow,
+        comando: Self::Comando,
+        ctx: &CommandContext,
+    ) -> Result<(), FalloComando>;
+}
+
+/// Commands from a record context's topic, applied in the consumer's
+/// shared transaction (which holds the inbox rows), so a message is
+/// acknowledged once its effect is committed.
+pub struct ComandosConsumer<H> {
+    handlers: Arc<H>,
+    codec: Arc<AvroCodec>,
+    rechazos: RespuestaRechazo,
+}
+
+impl<H: ComandosDeRegistro> ComandosConsumer<H> {
+    pub fn new(handlers: Arc<H>, codec: Arc<AvroCodec>) -> Self {
+        Self {
+            rechazos: RespuestaRechazo::new(codec.clone(), H::SERVICIO, H::TIPO_ENTIDAD),
+            handlers,
+            codec,
+        }
+    }
+}
+
+#[async_trait]
+impl<H: ComandosDeRegistro> TransactionalHandler for ComandosConsumer<H> {
+    type Uow = H::Uow;
+    type Effect = ();
+
+    async fn preload(&self, uow: &mut H::Uow, messages: &[&Message]) -> Result<(), HandleError> {
+        // An undecodable message is left to `apply`, which dead-letters it.
+        let ids: Vec<EntityId> = messages
+            .iter()
+            .filter_map(|m| H::decodificar(&self.codec, m).ok())
+            .map(|(_, comando)| H::id(&comando))
+            .collect();
+        Ok(self.handlers.precargar(uow, &ids).await?)
+    }
+
+    async fn apply(&self, uow: &mut H::Uow, message: &Message) -> Result<(), HandleError> {
+        let (header, comando) =
+            H::decodificar(&self.codec, message).map_err(HandleError::Poison)?;
+        let ctx = CommandContext::from_message(
+            &header.id,
+            &header.correlation_id,
+            header.causation_id.as_deref(),
+        );
+        let id = H::id(&comando).to_string();
+        match self.handlers.ejecutar(uow, comando, &ctx).await {
+            Ok(()) => Ok(()),
+            Err(fallo) => self.rechazos.atender(uow, &header, &id, fallo).await,
+        }
+    }
+}

@@ -1,7 +1,4 @@
-use std::fmt;
-use std::str::FromStr;
-
-use crate::seedwork::domain::{FieldError, es_blanco, es_invisible};
+use crate::seedwork::domain::{es_blanco, es_invisible};
 
 /// What kind of record an audit is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,37 +8,12 @@ pub enum TipoEntidad {
     Propiedad,
 }
 
-impl TipoEntidad {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Compania => "Compania",
-            Self::DatosGeograficos => "DatosGeograficos",
-            Self::Propiedad => "Propiedad",
-        }
-    }
-}
-
-impl fmt::Display for TipoEntidad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for TipoEntidad {
-    type Err = FieldError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "compania" => Ok(Self::Compania),
-            "datosgeograficos" | "datos_geograficos" => Ok(Self::DatosGeograficos),
-            "propiedad" => Ok(Self::Propiedad),
-            _ => Err(FieldError::new(
-                "tipo",
-                format!("must be Compania, DatosGeograficos or Propiedad, got {s:?}"),
-            )),
-        }
-    }
-}
+crate::palabras!(
+    TipoEntidad, campo = "tipo",
+    Compania => "Compania",
+    DatosGeograficos => "DatosGeograficos" | "datos_geograficos",
+    Propiedad => "Propiedad",
+);
 
 /// What is wrong with a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

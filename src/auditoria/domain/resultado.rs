@@ -2,11 +2,6 @@
 //! source contexts know only Pendiente, Aprobada and Rechazada, and never
 //! see a record wait for a person.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::seedwork::domain::FieldError;
-
 /// An audit's verdict, and the decision a source context reports back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resultado {
@@ -17,38 +12,12 @@ pub enum Resultado {
     EnRevision,
 }
 
-impl Resultado {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Aprobada => "Aprobada",
-            Self::Rechazada => "Rechazada",
-            Self::EnRevision => "EnRevision",
-        }
-    }
-}
-
-impl fmt::Display for Resultado {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Resultado {
-    type Err = FieldError;
-
-    /// Case-insensitive, so `?resultado=rechazada` and `RECHAZADA` both work.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "aprobada" | "aprobado" => Ok(Self::Aprobada),
-            "rechazada" | "rechazado" => Ok(Self::Rechazada),
-            "enrevision" | "en_revision" => Ok(Self::EnRevision),
-            _ => Err(FieldError::new(
-                "resultado",
-                format!("must be Aprobada, Rechazada or EnRevision, got {s:?}"),
-            )),
-        }
-    }
-}
+crate::palabras!(
+    Resultado, campo = "resultado",
+    Aprobada => "Aprobada" | "aprobado",
+    Rechazada => "Rechazada" | "rechazado",
+    EnRevision => "EnRevision" | "en_revision",
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,8 @@
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Duration, Utc};
 
 use super::resultado::Resultado;
 use super::{Auditoria, Decision, PoliticaDeReintentos, TipoEntidad};
-use crate::seedwork::domain::{EntityId, FieldError};
+use crate::seedwork::domain::EntityId;
 
 /// Where a saga stands: waiting for the source context's reply, done, or
 /// given up after its retries (visible, never silent). A registration
@@ -18,39 +15,13 @@ pub enum EstadoSaga {
     Fallida,
 }
 
-impl EstadoSaga {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pendiente => "pendiente",
-            Self::Completada => "completada",
-            Self::Compensada => "compensada",
-            Self::Fallida => "fallida",
-        }
-    }
-}
-
-impl fmt::Display for EstadoSaga {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EstadoSaga {
-    type Err = FieldError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "pendiente" => Ok(Self::Pendiente),
-            "completada" => Ok(Self::Completada),
-            "compensada" => Ok(Self::Compensada),
-            "fallida" => Ok(Self::Fallida),
-            _ => Err(FieldError::new(
-                "estado",
-                format!("must be pendiente, completada, compensada or fallida, got {s:?}"),
-            )),
-        }
-    }
-}
+crate::palabras!(
+    EstadoSaga, campo = "estado",
+    Pendiente => "pendiente",
+    Completada => "completada",
+    Compensada => "compensada",
+    Fallida => "fallida",
+);
 
 /// The orchestrated saga of one audit: audit → send `AprobarX`/`RechazarX`
 /// → wait for the matching event → done. A step without a reply by its

@@ -577,8 +577,10 @@ fn revision_del_registro(
 fn fin_del_registro(
     r: &RegistroData,
 ) -> Result<Option<(EstadoComando, Option<String>)>, HandleError> {
-    let etapa = EtapaRegistro::leer(&r.estado)
-        .ok_or_else(|| HandleError::Poison(format!("unknown registration stage {:?}", r.estado)))?;
+    let etapa: EtapaRegistro = r
+        .estado
+        .parse()
+        .map_err(|_| HandleError::Poison(format!("unknown registration stage {:?}", r.estado)))?;
     Ok(match etapa {
         EtapaRegistro::EnCurso => None,
         EtapaRegistro::Completada => Some((EstadoComando::Procesado, None)),

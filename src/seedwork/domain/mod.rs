@@ -8,10 +8,12 @@
 
 mod access;
 mod aggregate;
+mod palabras;
 mod review;
 mod text;
 
 pub use access::{Accion, Principal, Rol};
 pub use aggregate::{AggregateRoot, EventBuffer};
+pub use palabras::enumerar;
 pub use review::{Estado, MAX_MOTIVOS, Motivos, Review, ReviewError, Transition};
 pub use text::{BoundedText, EntityId, FieldError, MAX_TEXT_CHARS, es_blanco, es_invisible};

@@ -1,6 +1,3 @@
-use std::fmt;
-use std::str::FromStr;
-
 use thiserror::Error;
 
 use super::{BoundedText, FieldError};
@@ -14,38 +11,12 @@ pub enum Estado {
     Rechazada,
 }
 
-impl Estado {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pendiente => "Pendiente",
-            Self::Aprobada => "Aprobada",
-            Self::Rechazada => "Rechazada",
-        }
-    }
-}
-
-impl fmt::Display for Estado {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Estado {
-    type Err = FieldError;
-
-    /// Case-insensitive, so `?estado=rechazada` and `RECHAZADA` both work.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "pendiente" => Ok(Self::Pendiente),
-            "aprobada" | "aprobado" => Ok(Self::Aprobada),
-            "rechazada" | "rechazado" => Ok(Self::Rechazada),
-            _ => Err(FieldError::new(
-                "estado",
-                format!("must be Pendiente, Aprobada or Rechazada, got {s:?}"),
-            )),
-        }
-    }
-}
+crate::palabras!(
+    Estado, campo = "estado",
+    Pendiente => "Pendiente",
+    Aprobada => "Aprobada" | "aprobado",
+    Rechazada => "Rechazada" | "rechazado",
+);
 
 /// Non-empty list of rejection reasons, each bounded text and non-blank.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,13 +1,9 @@
 //! The registration's vocabulary: where it stands, its steps and
 //! commands, its two parts and what each has come to.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 
 use super::super::{Decision, Resultado, TipoEntidad};
-use crate::seedwork::domain::FieldError;
 
 /// Where a property registration stands: under way, done (both parts
 /// approved), compensated (both rejected, or what was done undone, with
@@ -20,39 +16,13 @@ pub enum EstadoRegistro {
     Fallida,
 }
 
-impl EstadoRegistro {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::EnCurso => "en_curso",
-            Self::Completada => "completada",
-            Self::Compensada => "compensada",
-            Self::Fallida => "fallida",
-        }
-    }
-}
-
-impl fmt::Display for EstadoRegistro {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EstadoRegistro {
-    type Err = FieldError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "en_curso" | "pendiente" => Ok(Self::EnCurso),
-            "completada" => Ok(Self::Completada),
-            "compensada" => Ok(Self::Compensada),
-            "fallida" => Ok(Self::Fallida),
-            _ => Err(FieldError::new(
-                "estado",
-                format!("must be en_curso, completada, compensada or fallida, got {s:?}"),
-            )),
-        }
-    }
-}
+crate::palabras!(
+    EstadoRegistro, campo = "estado",
+    EnCurso => "en_curso" | "pendiente",
+    Completada => "completada",
+    Compensada => "compensada",
+    Fallida => "fallida",
+);
 
 /// The saga's steps, as the orchestration table names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,35 +40,14 @@ pub enum Paso {
     Terminado,
 }
 
-impl Paso {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CrearPropiedad => "crear_propiedad",
-            Self::CrearDatosGeograficos => "crear_datos_geograficos",
-            Self::Decidir => "decidir",
-            Self::Compensar => "compensar",
-            Self::Terminado => "terminado",
-        }
-    }
-}
-
-impl FromStr for Paso {
-    type Err = FieldError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let pasos = [
-            Self::CrearPropiedad,
-            Self::CrearDatosGeograficos,
-            Self::Decidir,
-            Self::Compensar,
-            Self::Terminado,
-        ];
-        pasos
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| FieldError::new("paso", format!("unknown registration step {s:?}")))
-    }
-}
+crate::palabras!(
+    Paso, campo = "paso",
+    CrearPropiedad => "crear_propiedad",
+    CrearDatosGeograficos => "crear_datos_geograficos",
+    Decidir => "decidir",
+    Compensar => "compensar",
+    Terminado => "terminado",
+);
 
 /// What the registration was asked with (as given: the audit judges it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -368,7 +368,7 @@ async fn measure(
         seconds,
         latencies,
         commits: run.commits,
-        cpu: run.cpu_each_total,
+        cpu: run.cpu,
         machine_busy: run.machine_busy,
         others: run.others,
         peak_rss_kib,
@@ -406,49 +406,52 @@ fn latencias<K: std::hash::Hash + Eq>(
 /// The counters a run is measured by, read before and after it.
 struct Lectura {
     cpu_each: Vec<f64>,
-    cpu_each_total: f64,
     commits: f64,
     counted: f64,
     machine: (u64, u64),
+    others: [(&'static str, f64); 3],
+}
+
+/// What the run added to each counter.
+struct Consumo {
+    /// CPU seconds of each PropAlpes process, in `pids`' order.
+    cpu_each: Vec<f64>,
+    cpu: f64,
+    commits: f64,
+    counted: f64,
     machine_busy: f64,
     others: [(&'static str, f64); 3],
 }
 
 impl Lectura {
     async fn tomar(deployment: &Deployment, pids: &[u32]) -> Self {
-        let cpu_each: Vec<f64> = pids.iter().map(|p| cpu_seconds(*p)).collect();
         Self {
-            cpu_each_total: cpu_each.iter().sum(),
-            cpu_each,
+            cpu_each: pids.iter().map(|p| cpu_seconds(*p)).collect(),
             commits: deployment.commits().await,
             counted: deployment.statements_counted().await,
             machine: machine_ticks(),
-            machine_busy: 0.0,
             others: others_cpu(),
         }
     }
 
-    /// What the run added to each counter.
-    fn menos(self, before: &Self) -> Self {
-        let busy = (self.machine.0 - before.machine.0) as f64
-            / (self.machine.1 - before.machine.1).max(1) as f64;
-        Self {
-            cpu_each: self
-                .cpu_each
-                .iter()
-                .zip(&before.cpu_each)
-                .map(|(a, b)| a - b)
-                .collect(),
-            cpu_each_total: self.cpu_each_total - before.cpu_each_total,
+    fn menos(&self, before: &Self) -> Consumo {
+        let cpu_each: Vec<f64> = self
+            .cpu_each
+            .iter()
+            .zip(&before.cpu_each)
+            .map(|(a, b)| a - b)
+            .collect();
+        Consumo {
+            cpu: cpu_each.iter().sum(),
+            cpu_each,
             commits: self.commits - before.commits,
             counted: self.counted - before.counted,
-            machine: self.machine,
-            machine_busy: busy,
+            machine_busy: (self.machine.0 - before.machine.0) as f64
+                / (self.machine.1 - before.machine.1).max(1) as f64,
             others: [0, 1, 2].map(|i| (self.others[i].0, self.others[i].1 - before.others[i].1)),
         }
     }
 }
-
 /// The histograms that say where an entity's time goes, as means per
 /// process and label set: consume lag (publish → handled), consumer batch
 /// size and time, relay batch size and publish time. They include the

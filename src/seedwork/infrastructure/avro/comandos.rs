@@ -91,10 +91,13 @@ impl<H: ComandosDeRegistro> TransactionalHandler for ComandosConsumer<H> {
             &header.correlation_id,
             header.causation_id.as_deref(),
         );
-        let id = H::id(&comando).to_string();
+        let id = H::id(&comando);
         match self.handlers.ejecutar(uow, comando, &ctx).await {
             Ok(()) => Ok(()),
-            Err(fallo) => self.rechazos.atender(uow, &header, &id, fallo).await,
+            Err(fallo) => {
+                let id = id.to_string();
+                self.rechazos.atender(uow, &header, &id, fallo).await
+            }
         }
     }
 }

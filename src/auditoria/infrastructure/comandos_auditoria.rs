@@ -3,7 +3,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::handlers::AuditoriaHandlers;
-use crate::auditoria::application::{IniciarRegistroPropiedad, IniciarRegistroPropiedadError};
+use crate::auditoria::application::IniciarRegistroPropiedad;
 use crate::auditoria::domain::DatosRegistro;
 use crate::contracts::types;
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
@@ -40,13 +40,6 @@ fn registrar_propiedad(decoded: &Decoded) -> Result<IniciarRegistroPropiedad, St
     })
 }
 
-fn iniciar_fallido(error: IniciarRegistroPropiedadError) -> HandleError {
-    match error {
-        IniciarRegistroPropiedadError::Store(e) => e.into(),
-        IniciarRegistroPropiedadError::Encoding(e) => HandleError::Poison(e.to_string()),
-    }
-}
-
 #[async_trait]
 impl TransactionalHandler for ComandosAuditoriaConsumer {
     type Uow = SqlUnitOfWork;
@@ -66,6 +59,6 @@ impl TransactionalHandler for ComandosAuditoriaConsumer {
         execute(&self.handlers.registrar_propiedad, uow, command, &ctx)
             .await
             .map(|_| ())
-            .map_err(iniciar_fallido)
+            .map_err(HandleError::from)
     }
 }

@@ -3,9 +3,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::handlers::AuditoriaHandlers;
-use crate::auditoria::application::{
-    ReabrirAuditoria, ReabrirAuditoriaError, RevisarAuditoria, RevisarAuditoriaError,
-};
+use crate::auditoria::application::{ReabrirAuditoria, RevisarAuditoria};
 use crate::auditoria::domain::{Decision, TipoEntidad};
 use crate::contracts::{services, types};
 use crate::seedwork::application::{
@@ -76,32 +74,6 @@ fn revision(decoded: &Decoded) -> Result<Revision, String> {
     }
 }
 
-fn revisar_fallido(error: RevisarAuditoriaError) -> FalloComando {
-    match error {
-        RevisarAuditoriaError::Store(e) => e.into(),
-        RevisarAuditoriaError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: None,
-        },
-        RevisarAuditoriaError::NoEncontrada(..)
-        | RevisarAuditoriaError::ParteDeRegistro(..)
-        | RevisarAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
-fn reabrir_fallido(error: ReabrirAuditoriaError) -> FalloComando {
-    match error {
-        ReabrirAuditoriaError::Store(e) => e.into(),
-        ReabrirAuditoriaError::TransicionInvalida(e) => FalloComando::Rechazo {
-            motivo: e.to_string(),
-            estado_actual: None,
-        },
-        ReabrirAuditoriaError::NoEncontrada(..)
-        | ReabrirAuditoriaError::ParteDeRegistro(..)
-        | ReabrirAuditoriaError::Encoding(_) => HandleError::Poison(error.to_string()).into(),
-    }
-}
-
 #[async_trait]
 impl TransactionalHandler for ComandosRevisionesConsumer {
     type Uow = SqlUnitOfWork;
@@ -117,14 +89,14 @@ impl TransactionalHandler for ComandosRevisionesConsumer {
                 c.id_entidad.clone(),
                 execute(&self.handlers.revisar, uow, c, &ctx)
                     .await
-                    .map_err(revisar_fallido),
+                    .map_err(FalloComando::from),
             ),
             Revision::Reabrir(c) => (
                 c.tipo,
                 c.id_entidad.clone(),
                 execute(&self.handlers.reabrir, uow, c, &ctx)
                     .await
-                    .map_err(reabrir_fallido),
+                    .map_err(FalloComando::from),
             ),
         };
         match resultado {

@@ -94,9 +94,9 @@ fn handlers(
     AuditoriaHandlers {
         auditar: AuditarEntidadHandler::new(s.clone(), m.clone(), policy).con_revision(revision),
         revisar: RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy),
-        reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone()),
+        reabrir: ReabrirAuditoriaHandler::new(s.clone(), m.clone(), policy),
         registrar: RegistrarResultadoHandler::new(s.clone(), m.clone(), policy),
-        rechazo: RegistrarRechazoHandler::new(s.clone(), m.clone()),
+        rechazo: RegistrarRechazoHandler::new(s.clone(), m.clone(), policy),
         compensacion: RegistrarCompensacionHandler::new(s.clone(), m.clone(), policy),
         registrar_propiedad: IniciarRegistroPropiedadHandler::new(s, m, policy),
     }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::handlers::AuditoriaHandlers;
-use crate::auditoria::application::{RegistrarRechazo, RegistrarRechazoError};
+use crate::auditoria::application::RegistrarRechazo;
 use crate::auditoria::domain::{Resultado, TipoEntidad};
 use crate::contracts::types;
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
@@ -53,13 +53,6 @@ fn rechazo(decoded: &Decoded) -> Result<RegistrarRechazo, String> {
     })
 }
 
-fn fallido(error: RegistrarRechazoError) -> HandleError {
-    match error {
-        RegistrarRechazoError::Store(e) => e.into(),
-        RegistrarRechazoError::Encoding(e) => HandleError::Poison(e.to_string()),
-    }
-}
-
 #[async_trait]
 impl TransactionalHandler for RechazosConsumer {
     type Uow = SqlUnitOfWork;
@@ -70,6 +63,6 @@ impl TransactionalHandler for RechazosConsumer {
         let comando = rechazo(&decoded).map_err(HandleError::Poison)?;
         execute(&self.handlers.rechazo, uow, comando, &decoded.context())
             .await
-            .map_err(fallido)
+            .map_err(HandleError::from)
     }
 }

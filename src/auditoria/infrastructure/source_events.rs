@@ -5,10 +5,7 @@ use async_trait::async_trait;
 
 use super::Fuente;
 use super::handlers::AuditoriaHandlers;
-use crate::auditoria::application::{
-    AuditarEntidad, AuditarEntidadError, RegistrarCompensacion, RegistrarCompensacionError,
-    RegistrarResultado, RegistrarResultadoError,
-};
+use crate::auditoria::application::{AuditarEntidad, RegistrarCompensacion, RegistrarResultado};
 use crate::seedwork::application::{HandleError, Message, TransactionalHandler, execute};
 
 use super::sql_registros::precargar_registros;
@@ -35,28 +32,6 @@ impl SourceEventsConsumer {
             handlers,
             codec,
         }
-    }
-}
-
-/// A store outage waits; a message that cannot be encoded is poison.
-fn auditar_fallido(error: AuditarEntidadError) -> HandleError {
-    match error {
-        AuditarEntidadError::Store(e) => e.into(),
-        AuditarEntidadError::Encoding(e) => HandleError::Poison(e.to_string()),
-    }
-}
-
-fn registrar_fallido(error: RegistrarResultadoError) -> HandleError {
-    match error {
-        RegistrarResultadoError::Store(e) => e.into(),
-        RegistrarResultadoError::Encoding(e) => HandleError::Poison(e.to_string()),
-    }
-}
-
-fn compensacion_fallida(error: RegistrarCompensacionError) -> HandleError {
-    match error {
-        RegistrarCompensacionError::Store(e) => e.into(),
-        RegistrarCompensacionError::Encoding(e) => HandleError::Poison(e.to_string()),
     }
 }
 
@@ -112,7 +87,7 @@ impl TransactionalHandler for SourceEventsConsumer {
         if let Some(command) = self.compensacion(&decoded, &id_entidad) {
             return execute(&self.handlers.compensacion, uow, command, &ctx)
                 .await
-                .map_err(compensacion_fallida);
+                .map_err(HandleError::from);
         }
         if kind == self.fuente.creado {
             let campos: BTreeMap<String, String> = self
@@ -129,7 +104,7 @@ impl TransactionalHandler for SourceEventsConsumer {
             execute(&self.handlers.auditar, uow, command, &ctx)
                 .await
                 .map(|_| ())
-                .map_err(auditar_fallido)
+                .map_err(HandleError::from)
         } else if kind == self.fuente.aprobado || kind == self.fuente.rechazado {
             let estado = if kind == self.fuente.aprobado {
                 Resultado::Aprobada
@@ -143,7 +118,7 @@ impl TransactionalHandler for SourceEventsConsumer {
             };
             execute(&self.handlers.registrar, uow, command, &ctx)
                 .await
-                .map_err(registrar_fallido)
+                .map_err(HandleError::from)
         } else {
             Ok(())
         }

@@ -3,8 +3,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
+use super::saga_ports::FalloDeSaga;
 use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::Resultado;
@@ -31,13 +31,8 @@ impl Command for AuditarEntidad {
     type Output = Option<EntityId>;
 }
 
-#[derive(Debug, Error)]
-pub enum AuditarEntidadError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type AuditarEntidadError = FalloDeSaga;
 
 /// Audits the record and moves what follows in the caller's transaction:
 /// the audit, `AuditoriaCompletada` and either the record's own decision

@@ -1,17 +1,12 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
+use super::saga_ports::{FalloDeSaga, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{DatosRegistro, RegistroPropiedad, TipoEntidad};
 use crate::contracts::types;
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError,
-};
+use crate::seedwork::application::{Command, CommandContext, CommandHandler};
 use crate::seedwork::domain::EntityId;
 
 /// Register a property with its geographic data, as one saga
@@ -29,31 +24,12 @@ impl Command for IniciarRegistroPropiedad {
     type Output = bool;
 }
 
-#[derive(Debug, Error)]
-pub enum IniciarRegistroPropiedadError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type IniciarRegistroPropiedadError = FalloDeSaga;
 
 /// Starts the registration: the saga row, its `CrearPropiedad` and its
 /// first `RegistroPropiedadAvanzado` commit together.
-pub struct IniciarRegistroPropiedadHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-    policy: SagaPolicy,
-}
-
-impl<S, M> IniciarRegistroPropiedadHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
-        Self {
-            store,
-            messages,
-            policy,
-        }
-    }
-}
+pub type IniciarRegistroPropiedadHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]
 impl<S, M> CommandHandler<IniciarRegistroPropiedad> for IniciarRegistroPropiedadHandler<S, M>

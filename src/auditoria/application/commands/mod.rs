@@ -17,6 +17,7 @@ mod registrar_rechazo;
 mod registrar_resultado;
 mod reintentar_sagas_vencidas;
 mod revisar_auditoria;
+mod saga_ports;
 
 pub use auditar_entidad::{AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler};
 pub use iniciar_registro_propiedad::{
@@ -32,6 +33,7 @@ pub use registrar_resultado::{
 };
 pub use reintentar_sagas_vencidas::{ReintentarSagasVencidas, ReintentarSagasVencidasError};
 pub use revisar_auditoria::{RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler};
+pub use saga_ports::{FalloDeRevision, FalloDeSaga, SagaPorts};
 
 use chrono::Duration;
 

@@ -1,14 +1,10 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
+use super::saga_ports::{FalloDeRevision, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::{TipoEntidad, TransicionAuditoria};
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
-};
+use crate::auditoria::domain::TipoEntidad;
+use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
 use crate::seedwork::domain::AggregateRoot;
 
 /// An auditor takes a decided audit back to review, with a written reason.
@@ -27,32 +23,11 @@ impl Command for ReabrirAuditoria {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum ReabrirAuditoriaError {
-    #[error("no audit of {0} {1}")]
-    NoEncontrada(TipoEntidad, String),
-    /// A registration decides its two parts together: one part alone is
-    /// reviewed only while the registration waits on it.
-    #[error("{0} {1} is part of a property registration that is not waiting on it")]
-    ParteDeRegistro(TipoEntidad, String),
-    #[error(transparent)]
-    TransicionInvalida(#[from] TransicionAuditoria),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type ReabrirAuditoriaError = FalloDeRevision;
 
-pub struct ReabrirAuditoriaHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-}
-
-impl<S, M> ReabrirAuditoriaHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>) -> Self {
-        Self { store, messages }
-    }
-}
+/// Its ports: the store, the messages it sends, the saga policy.
+pub type ReabrirAuditoriaHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]
 impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<ReabrirAuditoria>

@@ -1,16 +1,11 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
+use super::saga_ports::{FalloDeSaga, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{ParteRegistro, TipoEntidad};
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError,
-};
+use crate::seedwork::application::{Command, CommandContext, CommandHandler};
 
 /// What a registration's participant reported about a step that is not a
 /// creation: a compensation applied (`PropiedadEliminada`, the eliminating
@@ -33,29 +28,11 @@ impl Command for RegistrarCompensacion {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RegistrarCompensacionError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type RegistrarCompensacionError = FalloDeSaga;
 
-pub struct RegistrarCompensacionHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-    policy: SagaPolicy,
-}
-
-impl<S, M> RegistrarCompensacionHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
-        Self {
-            store,
-            messages,
-            policy,
-        }
-    }
-}
+/// Its ports: the store, the messages it sends, the saga policy.
+pub type RegistrarCompensacionHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]
 impl<S, M> CommandHandler<RegistrarCompensacion> for RegistrarCompensacionHandler<S, M>

@@ -1,14 +1,10 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
+use super::saga_ports::{FalloDeSaga, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{Resultado, TipoEntidad};
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
-};
+use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
 use crate::seedwork::domain::AggregateRoot;
 
 /// A source context refused a command (`ComandoRechazado`): the saga that
@@ -30,24 +26,11 @@ impl Command for RegistrarRechazo {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RegistrarRechazoError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type RegistrarRechazoError = FalloDeSaga;
 
-pub struct RegistrarRechazoHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-}
-
-impl<S, M> RegistrarRechazoHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>) -> Self {
-        Self { store, messages }
-    }
-}
+/// Its ports: the store, the messages it sends, the saga policy.
+pub type RegistrarRechazoHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]
 impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarRechazo>

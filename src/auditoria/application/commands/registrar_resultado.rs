@@ -1,17 +1,12 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
-use super::SagaPolicy;
 use super::auditar_entidad::ejecutar;
+use super::saga_ports::{FalloDeSaga, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{EstadoSaga, Resultado};
 use crate::auditoria::domain::{ParteRegistro, TipoEntidad};
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
-};
+use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
 use crate::seedwork::domain::AggregateRoot;
 
 /// The source context reports a record's final state (its `...Aprobada` or
@@ -33,29 +28,11 @@ impl Command for RegistrarResultado {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RegistrarResultadoError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type RegistrarResultadoError = FalloDeSaga;
 
-pub struct RegistrarResultadoHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-    policy: SagaPolicy,
-}
-
-impl<S, M> RegistrarResultadoHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
-        Self {
-            store,
-            messages,
-            policy,
-        }
-    }
-}
+/// Its ports: the store, the messages it sends, the saga policy.
+pub type RegistrarResultadoHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]
 impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarResultado>

@@ -1,23 +1,14 @@
-use std::sync::Arc;
-
 use chrono::Utc;
-use thiserror::Error;
 
 use super::auditar_entidad::ejecutar;
-use super::{SagaPolicy, saga_context};
+use super::saga_context;
+use super::saga_ports::{FalloDeSaga, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{RegistroPropiedad, Reintento, Saga};
-use crate::seedwork::application::{
-    CommandContext, StoreError, TranslateError, UnitOfWork, UnitOfWorkFactory,
-};
+use crate::seedwork::application::{CommandContext, StoreError, UnitOfWork, UnitOfWorkFactory};
 
-#[derive(Debug, Error)]
-pub enum ReintentarSagasVencidasError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, in `saga_ports`.
+pub type ReintentarSagasVencidasError = FalloDeSaga;
 
 /// Re-sends the command of every saga whose reply is overdue (same command
 /// id, so the receiver's inbox applies it once), or gives up after the
@@ -25,11 +16,7 @@ pub enum ReintentarSagasVencidasError {
 /// belongs to); a registration compensates a creation it gave up on, or
 /// fails when a compensation cannot run. One transaction per saga. Run by
 /// the saga ticker.
-pub struct ReintentarSagasVencidas<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-    policy: SagaPolicy,
-}
+pub type ReintentarSagasVencidas<S, M> = SagaPorts<S, M>;
 
 /// Whether a commit went through; a conflict (saves may be checked only
 /// when the unit of work commits) means someone else moved the saga or
@@ -47,14 +34,6 @@ where
     S: AuditoriaStore,
     M: SagaMessages,
 {
-    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
-        Self {
-            store,
-            messages,
-            policy,
-        }
-    }
-
     /// Returns how many sagas moved.
     pub async fn run<F>(&self, uows: &F) -> Result<usize, ReintentarSagasVencidasError>
     where

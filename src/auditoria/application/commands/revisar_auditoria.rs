@@ -1,18 +1,12 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use thiserror::Error;
 
 use super::auditar_entidad::{ejecutar, veredicto};
-use super::{SagaPolicy, saga_context};
+use super::saga_context;
+use super::saga_ports::{FalloDeRevision, SagaPorts};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::{
-    Auditoria, Decision, ParteRegistro, Saga, TipoEntidad, TransicionAuditoria,
-};
-use crate::seedwork::application::{
-    Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
-};
+use crate::auditoria::domain::{Auditoria, Decision, ParteRegistro, Saga, TipoEntidad};
+use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
 use crate::seedwork::domain::AggregateRoot;
 
 /// An auditor approves or rejects a record whose audit is EnRevision, with
@@ -31,42 +25,15 @@ impl Command for RevisarAuditoria {
     type Output = ();
 }
 
-#[derive(Debug, Error)]
-pub enum RevisarAuditoriaError {
-    #[error("no audit of {0} {1}")]
-    NoEncontrada(TipoEntidad, String),
-    /// A registration decides its two parts together: one part alone is
-    /// reviewed only while the registration waits on it.
-    #[error("{0} {1} is part of a property registration that is not waiting on it")]
-    ParteDeRegistro(TipoEntidad, String),
-    #[error(transparent)]
-    TransicionInvalida(#[from] TransicionAuditoria),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Encoding(#[from] TranslateError),
-}
+/// Its failures, and their verdict on a topic, in `saga_ports`.
+pub type RevisarAuditoriaError = FalloDeRevision;
 
 /// Records the decision on the audit, announces it (`AuditoriaCompletada`
 /// with motivo and revisor) and either moves the property registration
 /// that waited on it or starts the decision's saga: the source context's
 /// `AprobarX`/`RechazarX` (a revision when the audit had been reopened),
 /// all in the caller's transaction.
-pub struct RevisarAuditoriaHandler<S, M> {
-    store: Arc<S>,
-    messages: Arc<M>,
-    policy: SagaPolicy,
-}
-
-impl<S, M> RevisarAuditoriaHandler<S, M> {
-    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
-        Self {
-            store,
-            messages,
-            policy,
-        }
-    }
-}
+pub type RevisarAuditoriaHandler<S, M> = SagaPorts<S, M>;
 
 impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
     /// What the decision moves: the property registration that waited on

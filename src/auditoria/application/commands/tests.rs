@@ -388,7 +388,7 @@ async fn a_refused_command_fails_its_saga_at_once_and_the_audit_follows() {
     let s = Arc::new(store.clone());
     let auditar_h =
         AuditarEntidadHandler::new(s.clone(), Arc::new(NamedSagaMessages), policy(30_000));
-    let rechazo_h = RegistrarRechazoHandler::new(s, Arc::new(NamedSagaMessages));
+    let rechazo_h = RegistrarRechazoHandler::new(s, Arc::new(NamedSagaMessages), policy(30_000));
     // given: an audit that decided to approve, its saga waiting
     dispatch(
         &uows,
@@ -553,7 +553,7 @@ async fn reabrir_y_aprobar_c_x(
     m: &Arc<NamedSagaMessages>,
 ) {
     let auditar_h = AuditarEntidadHandler::new(s.clone(), m.clone(), policy(30_000));
-    let reabrir_h = ReabrirAuditoriaHandler::new(s.clone(), m.clone());
+    let reabrir_h = ReabrirAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
     let revisar_h = RevisarAuditoriaHandler::new(s.clone(), m.clone(), policy(30_000));
     dispatch(
         uows,

@@ -1,7 +1,13 @@
 use std::sync::Arc;
 
-use super::{CommandContext, EventTranslator, Repository, StoreError, TranslateError, UnitOfWork};
-use crate::seedwork::domain::AggregateRoot;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{
+    Command, CommandContext, CommandHandler, EventTranslator, Repository, StoreError,
+    TranslateError, UnitOfWork,
+};
+use crate::seedwork::domain::{AggregateRoot, EntityId};
 
 /// Turns an aggregate's domain events into integration messages on the unit
 /// of work, so they are committed with the aggregate (transactional outbox).
@@ -24,8 +30,10 @@ where
 /// What a command handler of one aggregate works with: the repository it
 /// loads and saves through, and the translator of its domain events into
 /// integration events. A context's handlers are this value under their own
-/// names (`type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>`), each
-/// implementing `CommandHandler` for its command with the context's rules.
+/// names (`type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>`): a
+/// creation implements `CommandHandler` for its command with the context's
+/// rules; a change of an existing aggregate says only what it decides
+/// ([`CambioDeAgregado`]) and is handled below.
 pub struct AggregatePorts<R, E> {
     pub repository: Arc<R>,
     pub eventos: Arc<E>,
@@ -60,5 +68,55 @@ impl<R, E> AggregatePorts<R, E> {
             stage_events(uow, &events, self.eventos.as_ref(), ctx)?;
         }
         Ok(())
+    }
+}
+
+/// A command that changes one existing aggregate: it says which one and
+/// what the aggregate decides; loading it, answering when it is not there
+/// and saving it with its events is [`AggregatePorts`]' handler, written
+/// once (cqrs-es' split: the command decides, the framework loads and
+/// commits). A review decision refuses a record that is not there; a
+/// saga's compensation has nothing to undo.
+pub trait CambioDeAgregado: Command<Output = ()> {
+    type Agregado: AggregateRoot + Send + Sync;
+    type Error: std::error::Error + From<StoreError> + From<TranslateError> + Send + Sync + 'static;
+
+    /// The aggregate it addresses.
+    fn id(&self) -> EntityId;
+
+    /// Its answer when that aggregate does not exist.
+    fn sin_agregado(&self) -> Result<(), Self::Error>;
+
+    /// What the aggregate decides (its events are recorded on it).
+    fn aplicar(
+        self,
+        agregado: &mut Self::Agregado,
+        ahora: DateTime<Utc>,
+    ) -> Result<(), Self::Error>;
+}
+
+/// Load → decide → save, for every [`CambioDeAgregado`].
+#[async_trait]
+impl<R, E, C> CommandHandler<C> for AggregatePorts<R, E>
+where
+    C: CambioDeAgregado,
+    R: Repository<C::Agregado>,
+    E: EventTranslator<<C::Agregado as AggregateRoot>::Event>,
+{
+    type Uow = R::Uow;
+    type Error = C::Error;
+
+    async fn handle(
+        &self,
+        uow: &mut R::Uow,
+        command: C,
+        ctx: &CommandContext,
+    ) -> Result<(), C::Error> {
+        let Some(mut agregado) = self.repository.cargar(uow, command.id()).await? else {
+            return command.sin_agregado();
+        };
+        command.aplicar(&mut agregado, Utc::now())?;
+        self.guardar_con_eventos::<_, C::Error>(uow, &mut agregado, ctx)
+            .await
     }
 }

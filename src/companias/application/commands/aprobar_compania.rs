@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::companias::application::CompaniaRepository;
 use crate::companias::application::RECURSO;
-use crate::companias::domain::CompaniaEvent;
+use crate::companias::domain::Compania;
 use crate::contracts::types;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente company; approving an approved one is a no-op.
@@ -30,32 +26,30 @@ impl Command for AprobarCompania {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type AprobarCompaniaError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<AprobarCompania> for AprobarCompaniaHandler<R, E>
-where
-    R: CompaniaRepository,
-    E: EventTranslator<CompaniaEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for AprobarCompania {
+    type Agregado = Compania;
     type Error = AprobarCompaniaError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: AprobarCompania,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), AprobarCompaniaError> {
+        Err(AprobarCompaniaError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        compania: &mut Compania,
+        ahora: DateTime<Utc>,
     ) -> Result<(), AprobarCompaniaError> {
-        let mut compania = self.repository.cargar(uow, command.id).await?.ok_or(
-            AprobarCompaniaError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        compania.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
-        self.guardar_con_eventos::<_, AprobarCompaniaError>(uow, &mut compania, ctx)
-            .await
+        Ok(compania.aprobar(self.motivo_revision.as_deref(), ahora)?)
     }
 }

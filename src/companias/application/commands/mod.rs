@@ -1,7 +1,9 @@
 //! `CrearCompania`, `AprobarCompania`, `RechazarCompania`: each a command,
 //! its handler and its error. A handler runs inside the caller's unit of
 //! work: load → the aggregate decides → save and stage its events (the
-//! outbox rows commit with the company).
+//! outbox rows commit with the company). A creation is its handler's own; a
+//! change of an existing record says only what it decides
+//! (`CambioDeAgregado`) and the seedwork loads and saves it.
 
 mod aprobar_compania;
 mod crear_compania;

@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::companias::application::CompaniaRepository;
 use crate::companias::application::RECURSO;
-use crate::companias::domain::CompaniaEvent;
+use crate::companias::domain::Compania;
 use crate::contracts::types;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente company with reasons; rejecting twice is a no-op.
@@ -31,36 +27,30 @@ impl Command for RechazarCompania {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type RechazarCompaniaError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type RechazarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<RechazarCompania> for RechazarCompaniaHandler<R, E>
-where
-    R: CompaniaRepository,
-    E: EventTranslator<CompaniaEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for RechazarCompania {
+    type Agregado = Compania;
     type Error = RechazarCompaniaError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: RechazarCompania,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), RechazarCompaniaError> {
+        Err(RechazarCompaniaError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        compania: &mut Compania,
+        ahora: DateTime<Utc>,
     ) -> Result<(), RechazarCompaniaError> {
-        let mut compania = self.repository.cargar(uow, command.id).await?.ok_or(
-            RechazarCompaniaError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        compania.rechazar(
-            &command.motivos,
-            command.motivo_revision.as_deref(),
-            Utc::now(),
-        )?;
-        self.guardar_con_eventos::<_, RechazarCompaniaError>(uow, &mut compania, ctx)
-            .await
+        Ok(compania.rechazar(&self.motivos, self.motivo_revision.as_deref(), ahora)?)
     }
 }

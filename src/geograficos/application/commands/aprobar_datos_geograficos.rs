@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::application::RECURSO;
-use crate::geograficos::domain::DatosGeograficosEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::geograficos::domain::DatosGeograficos;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
@@ -31,32 +27,30 @@ impl Command for AprobarDatosGeograficos {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type AprobarDatosGeograficosError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type AprobarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<AprobarDatosGeograficos> for AprobarDatosGeograficosHandler<R, E>
-where
-    R: DatosGeograficosRepository,
-    E: EventTranslator<DatosGeograficosEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for AprobarDatosGeograficos {
+    type Agregado = DatosGeograficos;
     type Error = AprobarDatosGeograficosError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: AprobarDatosGeograficos,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), AprobarDatosGeograficosError> {
+        Err(AprobarDatosGeograficosError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        datos: &mut DatosGeograficos,
+        ahora: DateTime<Utc>,
     ) -> Result<(), AprobarDatosGeograficosError> {
-        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
-            AprobarDatosGeograficosError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        datos.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
-        self.guardar_con_eventos::<_, AprobarDatosGeograficosError>(uow, &mut datos, ctx)
-            .await
+        Ok(datos.aprobar(self.motivo_revision.as_deref(), ahora)?)
     }
 }

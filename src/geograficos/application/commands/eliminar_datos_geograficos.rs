@@ -1,11 +1,7 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::geograficos::application::DatosGeograficosRepository;
-use crate::geograficos::domain::DatosGeograficosEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, CompensacionError, EventTranslator,
-};
+use crate::geograficos::domain::DatosGeograficos;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, CompensacionError};
 use crate::seedwork::domain::EntityId;
 
 /// A saga's compensation: the record leaves the listings, rejected with
@@ -25,31 +21,30 @@ impl Command for EliminarDatosGeograficos {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type EliminarDatosGeograficosError = CompensacionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type EliminarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<EliminarDatosGeograficos> for EliminarDatosGeograficosHandler<R, E>
-where
-    R: DatosGeograficosRepository,
-    E: EventTranslator<DatosGeograficosEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for EliminarDatosGeograficos {
+    type Agregado = DatosGeograficos;
     type Error = EliminarDatosGeograficosError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: EliminarDatosGeograficos,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    /// Nothing created, nothing to compensate: the saga may compensate a
+    /// step whose creation never happened.
+    fn sin_agregado(&self) -> Result<(), EliminarDatosGeograficosError> {
+        Ok(())
+    }
+
+    fn aplicar(
+        self,
+        datos: &mut DatosGeograficos,
+        ahora: DateTime<Utc>,
     ) -> Result<(), EliminarDatosGeograficosError> {
-        // Nothing created, nothing to compensate: the saga may compensate a
-        // step whose creation never happened.
-        let Some(mut datos) = self.repository.cargar(uow, command.id).await? else {
-            return Ok(());
-        };
-        datos.eliminar(&command.motivo, Utc::now());
-        self.guardar_con_eventos::<_, EliminarDatosGeograficosError>(uow, &mut datos, ctx)
-            .await
+        datos.eliminar(&self.motivo, ahora);
+        Ok(())
     }
 }

@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::application::RECURSO;
-use crate::geograficos::domain::DatosGeograficosEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::geograficos::domain::DatosGeograficos;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
@@ -32,36 +28,30 @@ impl Command for RechazarDatosGeograficos {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type RechazarDatosGeograficosError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type RechazarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<RechazarDatosGeograficos> for RechazarDatosGeograficosHandler<R, E>
-where
-    R: DatosGeograficosRepository,
-    E: EventTranslator<DatosGeograficosEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for RechazarDatosGeograficos {
+    type Agregado = DatosGeograficos;
     type Error = RechazarDatosGeograficosError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: RechazarDatosGeograficos,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), RechazarDatosGeograficosError> {
+        Err(RechazarDatosGeograficosError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        datos: &mut DatosGeograficos,
+        ahora: DateTime<Utc>,
     ) -> Result<(), RechazarDatosGeograficosError> {
-        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
-            RechazarDatosGeograficosError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        datos.rechazar(
-            &command.motivos,
-            command.motivo_revision.as_deref(),
-            Utc::now(),
-        )?;
-        self.guardar_con_eventos::<_, RechazarDatosGeograficosError>(uow, &mut datos, ctx)
-            .await
+        Ok(datos.rechazar(&self.motivos, self.motivo_revision.as_deref(), ahora)?)
     }
 }

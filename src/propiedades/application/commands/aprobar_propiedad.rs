@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::application::RECURSO;
-use crate::propiedades::domain::PropiedadEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::propiedades::domain::Propiedad;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
@@ -31,32 +27,30 @@ impl Command for AprobarPropiedad {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type AprobarPropiedadError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type AprobarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<AprobarPropiedad> for AprobarPropiedadHandler<R, E>
-where
-    R: PropiedadRepository,
-    E: EventTranslator<PropiedadEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for AprobarPropiedad {
+    type Agregado = Propiedad;
     type Error = AprobarPropiedadError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: AprobarPropiedad,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), AprobarPropiedadError> {
+        Err(AprobarPropiedadError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        propiedad: &mut Propiedad,
+        ahora: DateTime<Utc>,
     ) -> Result<(), AprobarPropiedadError> {
-        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
-            AprobarPropiedadError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        datos.aprobar(command.motivo_revision.as_deref(), Utc::now())?;
-        self.guardar_con_eventos::<_, AprobarPropiedadError>(uow, &mut datos, ctx)
-            .await
+        Ok(propiedad.aprobar(self.motivo_revision.as_deref(), ahora)?)
     }
 }

@@ -1,12 +1,8 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::propiedades::application::PropiedadRepository;
-use crate::propiedades::domain::PropiedadEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, CompensacionError, EventTranslator,
-};
+use crate::propiedades::domain::Propiedad;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, CompensacionError};
 use crate::seedwork::domain::EntityId;
 
 /// A saga's compensation: the property leaves the listings, rejected with
@@ -25,31 +21,30 @@ impl Command for EliminarPropiedad {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type EliminarPropiedadError = CompensacionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type EliminarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<EliminarPropiedad> for EliminarPropiedadHandler<R, E>
-where
-    R: PropiedadRepository,
-    E: EventTranslator<PropiedadEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for EliminarPropiedad {
+    type Agregado = Propiedad;
     type Error = EliminarPropiedadError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: EliminarPropiedad,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    /// Nothing created, nothing to compensate: the saga may compensate a
+    /// step whose creation never happened.
+    fn sin_agregado(&self) -> Result<(), EliminarPropiedadError> {
+        Ok(())
+    }
+
+    fn aplicar(
+        self,
+        propiedad: &mut Propiedad,
+        ahora: DateTime<Utc>,
     ) -> Result<(), EliminarPropiedadError> {
-        // Nothing created, nothing to compensate: the saga may compensate a
-        // step whose creation never happened.
-        let Some(mut datos) = self.repository.cargar(uow, command.id).await? else {
-            return Ok(());
-        };
-        datos.eliminar(&command.motivo, Utc::now());
-        self.guardar_con_eventos::<_, EliminarPropiedadError>(uow, &mut datos, ctx)
-            .await
+        propiedad.eliminar(&self.motivo, ahora);
+        Ok(())
     }
 }

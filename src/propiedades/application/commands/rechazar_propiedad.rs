@@ -1,13 +1,9 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::propiedades::application::PropiedadRepository;
 use crate::propiedades::application::RECURSO;
-use crate::propiedades::domain::PropiedadEvent;
-use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, DecisionError, EventTranslator,
-};
+use crate::propiedades::domain::Propiedad;
+use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
@@ -32,36 +28,30 @@ impl Command for RechazarPropiedad {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type RechazarPropiedadError = DecisionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → decide (above) → save with its events, written once
+/// in the seedwork over the repository and the event translator.
 pub type RechazarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<RechazarPropiedad> for RechazarPropiedadHandler<R, E>
-where
-    R: PropiedadRepository,
-    E: EventTranslator<PropiedadEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for RechazarPropiedad {
+    type Agregado = Propiedad;
     type Error = RechazarPropiedadError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: RechazarPropiedad,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn sin_agregado(&self) -> Result<(), RechazarPropiedadError> {
+        Err(RechazarPropiedadError::NoEncontrada {
+            recurso: RECURSO,
+            id: self.id,
+        })
+    }
+
+    fn aplicar(
+        self,
+        propiedad: &mut Propiedad,
+        ahora: DateTime<Utc>,
     ) -> Result<(), RechazarPropiedadError> {
-        let mut datos = self.repository.cargar(uow, command.id).await?.ok_or(
-            RechazarPropiedadError::NoEncontrada {
-                recurso: RECURSO,
-                id: command.id,
-            },
-        )?;
-        datos.rechazar(
-            &command.motivos,
-            command.motivo_revision.as_deref(),
-            Utc::now(),
-        )?;
-        self.guardar_con_eventos::<_, RechazarPropiedadError>(uow, &mut datos, ctx)
-            .await
+        Ok(propiedad.rechazar(&self.motivos, self.motivo_revision.as_deref(), ahora)?)
     }
 }

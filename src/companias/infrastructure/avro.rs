@@ -5,15 +5,13 @@
 use std::sync::Arc;
 
 use crate::companias::application::{AprobarCompania, CrearCompania, RechazarCompania};
-use crate::companias::domain::{
-    CompaniaAprobada, CompaniaCreada, CompaniaEvent, CompaniaRechazada, DatosCompania,
-};
+use crate::companias::domain::{CompaniaCreada, CompaniaEvent, DatosCompania};
 use crate::contracts::{services, topics, types};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, optional_text, writes_latest,
+    id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_compania";
@@ -46,29 +44,6 @@ fn creada(e: &CompaniaCreada) -> Payload {
     data
 }
 
-fn aprobada(e: &CompaniaAprobada) -> Payload {
-    Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Aprobada.to_string())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
-    ])
-}
-
-fn rechazada(e: &CompaniaRechazada) -> Payload {
-    Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Rechazada.to_string())),
-        ("motivos", Field::List(e.motivos.clone())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
-    ])
-}
-
 impl EventTranslator<CompaniaEvent> for AvroEventosCompania {
     fn translate(
         &self,
@@ -77,8 +52,10 @@ impl EventTranslator<CompaniaEvent> for AvroEventosCompania {
     ) -> Result<Message, TranslateError> {
         let data = match event {
             CompaniaEvent::CompaniaCreada(e) => creada(e),
-            CompaniaEvent::CompaniaAprobada(e) => aprobada(e),
-            CompaniaEvent::CompaniaRechazada(e) => rechazada(e),
+            CompaniaEvent::CompaniaAprobada(e) => revision::aprobada(ID, e.id, e.fecha),
+            CompaniaEvent::CompaniaRechazada(e) => {
+                revision::rechazada(ID, e.id, &e.motivos, e.fecha)
+            }
         };
         self.encoder
             .encode(event.name(), &event.id().to_string(), &data, ctx)
@@ -131,14 +108,11 @@ pub fn decodificar_comando(
             id: id_field(&decoded, ID)?,
             motivo_revision: decoded.text("revision"),
         }),
-        types::RECHAZAR_COMPANIA => {
-            let motivos = decoded.texts("motivos").unwrap_or_default();
-            ComandoCompania::Rechazar(RechazarCompania {
-                id: id_field(&decoded, ID)?,
-                motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
-                motivo_revision: decoded.text("revision"),
-            })
-        }
+        types::RECHAZAR_COMPANIA => ComandoCompania::Rechazar(RechazarCompania {
+            id: id_field(&decoded, ID)?,
+            motivos: revision::motivos(&decoded)?,
+            motivo_revision: decoded.text("revision"),
+        }),
         other => return Err(format!("{} carries no command {other}", message.topic)),
     };
     Ok((decoded.header, comando))
@@ -196,20 +170,14 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
-
-    fn codec() -> AvroCodec {
-        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
-    }
+    use crate::seedwork::infrastructure::avro::require_contract;
+    use crate::seedwork::infrastructure::avro::revision::testing::{
+        Decision, assert_contract_holds, codec,
+    };
 
     #[test]
     fn the_mapping_matches_the_newest_schemas() {
-        let codec = codec();
-        assert!(require_contract(&codec, &contrato(&codec)).is_ok());
-        let mut broken = contrato(&codec);
-        broken[0].fields.push("fax");
-        let missing = require_contract(&codec, &broken).unwrap_err();
-        assert!(missing.to_string().contains("fax"), "{missing}");
+        assert_contract_holds(contrato, 0);
     }
 
     #[test]
@@ -222,27 +190,23 @@ mod tests {
         assert!(require_contract(&pinned, &contract).is_ok());
     }
 
-    /// A `comandos-companias` message of `kind` from `writer`, with
-    /// `motivo_revision` when given.
-    fn decision(writer: &AvroCodec, kind: &str, motivo_revision: Option<&str>) -> Message {
-        let id = "0192f3a0-0000-7000-8000-000000000001";
-        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
-        if kind == types::RECHAZAR_COMPANIA {
-            data.insert("motivos", Field::List(vec!["email faltante".into()]));
+    /// A `comandos-companias` decision of `kind`, with `revision` when given.
+    fn decision<'a>(kind: &'a str, revision: Option<&'a str>) -> Decision<'a> {
+        let rechazo = kind == types::RECHAZAR_COMPANIA;
+        Decision {
+            topic: topics::COMANDOS_COMPANIAS,
+            id_field: ID,
+            kind,
+            motivos: rechazo.then_some("email faltante"),
+            revision,
+            eliminar: false,
         }
-        if let Some(motivo_revision) = motivo_revision {
-            data.insert("revision", Field::Text(motivo_revision.into()));
-        }
-        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
-        writer
-            .message(topics::COMANDOS_COMPANIAS, id, &header, &data)
-            .expect("encodes")
     }
 
     #[test]
     fn a_decision_carries_its_revision_and_an_older_writer_none() {
         let reader = codec();
-        let revisada = decision(&reader, types::APROBAR_COMPANIA, Some("reabierta"));
+        let revisada = decision(types::APROBAR_COMPANIA, Some("reabierta")).message(&reader);
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoCompania::Aprobar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
@@ -250,7 +214,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let v2 = codec().with_writer_version(topics::COMANDOS_COMPANIAS, 2);
-        let ordinaria = decision(&v2, types::RECHAZAR_COMPANIA, None);
+        let ordinaria = decision(types::RECHAZAR_COMPANIA, None).message(&v2);
         match decodificar_comando(&reader, &ordinaria) {
             Ok((_, ComandoCompania::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),

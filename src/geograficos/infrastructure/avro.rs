@@ -10,14 +10,13 @@ use crate::geograficos::application::{
     RechazarDatosGeograficos,
 };
 use crate::geograficos::domain::{
-    Coordenadas, DatosGeograficosAprobados, DatosGeograficosCreados, DatosGeograficosEvent,
-    DatosGeograficosRechazados,
+    Coordenadas, DatosGeograficosCreados, DatosGeograficosEvent, DatosGeograficosRechazados,
 };
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, optional_text, writes_latest,
+    id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_datos_geograficos";
@@ -59,27 +58,8 @@ fn creada(e: &DatosGeograficosCreados) -> Payload {
     data
 }
 
-fn aprobada(e: &DatosGeograficosAprobados) -> Payload {
-    Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Aprobada.to_string())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
-    ])
-}
-
 fn rechazada(e: &DatosGeograficosRechazados) -> Payload {
-    let mut data = Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Rechazada.to_string())),
-        ("motivos", Field::List(e.motivos.clone())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
-    ]);
+    let mut data = revision::rechazada(ID, e.id, &e.motivos, e.fecha);
     // Schema v3; left out (false) for an ordinary rejection.
     if e.eliminado {
         data.insert("eliminado", Field::Bool(true));
@@ -95,7 +75,9 @@ impl EventTranslator<DatosGeograficosEvent> for AvroEventosDatosGeograficos {
     ) -> Result<Message, TranslateError> {
         let data = match event {
             DatosGeograficosEvent::DatosGeograficosCreados(e) => creada(e),
-            DatosGeograficosEvent::DatosGeograficosAprobados(e) => aprobada(e),
+            DatosGeograficosEvent::DatosGeograficosAprobados(e) => {
+                revision::aprobada(ID, e.id, e.fecha)
+            }
             DatosGeograficosEvent::DatosGeograficosRechazados(e) => rechazada(e),
         };
         self.encoder
@@ -127,8 +109,8 @@ impl ComandoDatosGeograficos {
 
 fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
     let id = id_field(decoded, ID)?;
-    let motivos = decoded.texts("motivos").unwrap_or_default();
     if decoded.flag("eliminar") == Some(true) {
+        let motivos = decoded.texts("motivos").unwrap_or_default();
         return Ok(ComandoDatosGeograficos::Eliminar(
             EliminarDatosGeograficos {
                 id,
@@ -139,7 +121,7 @@ fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
     Ok(ComandoDatosGeograficos::Rechazar(
         RechazarDatosGeograficos {
             id,
-            motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+            motivos: revision::motivos(decoded)?,
             motivo_revision: decoded.text("revision"),
         },
     ))
@@ -240,20 +222,14 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
-
-    fn codec() -> AvroCodec {
-        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
-    }
+    use crate::seedwork::infrastructure::avro::require_contract;
+    use crate::seedwork::infrastructure::avro::revision::testing::{
+        Decision, assert_contract_holds, codec,
+    };
 
     #[test]
     fn the_mapping_matches_the_newest_schemas() {
-        let codec = codec();
-        require_contract(&codec, &contrato(&codec)).expect("contract");
-        let mut broken = contrato(&codec);
-        broken[0].fields.push("fax");
-        let missing = require_contract(&codec, &broken).unwrap_err();
-        assert!(missing.to_string().contains("fax"), "{missing}");
+        assert_contract_holds(contrato, 0);
     }
 
     #[test]
@@ -266,43 +242,25 @@ mod tests {
         assert!(require_contract(&pinned, &contract).is_ok());
     }
 
-    /// A `comandos-geograficos` message of `kind` from `writer`, with
-    /// `motivo_revision` and `eliminar` when given.
-    fn decision(
-        writer: &AvroCodec,
-        kind: &str,
-        motivo_revision: Option<&str>,
-        eliminar: bool,
-    ) -> Message {
-        let id = "0192f3a0-0000-7000-8000-000000000002";
-        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
-        if kind == types::RECHAZAR_DATOS_GEOGRAFICOS {
-            data.insert(
-                "motivos",
-                Field::List(vec!["latitud fuera_de_rango".into()]),
-            );
+    /// A `comandos-geograficos` decision of `kind`, with `revision` and
+    /// `eliminar` when given.
+    fn decision<'a>(kind: &'a str, revision: Option<&'a str>, eliminar: bool) -> Decision<'a> {
+        let rechazo = kind == types::RECHAZAR_DATOS_GEOGRAFICOS;
+        Decision {
+            topic: topics::COMANDOS_GEOGRAFICOS,
+            id_field: ID,
+            kind,
+            motivos: rechazo.then_some("latitud fuera_de_rango"),
+            revision,
+            eliminar,
         }
-        if let Some(motivo_revision) = motivo_revision {
-            data.insert("revision", Field::Text(motivo_revision.into()));
-        }
-        if eliminar {
-            data.insert("eliminar", Field::Bool(true));
-        }
-        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
-        writer
-            .message(topics::COMANDOS_GEOGRAFICOS, id, &header, &data)
-            .expect("encodes")
     }
 
     #[test]
     fn a_decision_carries_its_revision_and_an_older_writer_none() {
         let reader = codec();
-        let revisada = decision(
-            &reader,
-            types::APROBAR_DATOS_GEOGRAFICOS,
-            Some("reabierta"),
-            false,
-        );
+        let revisada =
+            decision(types::APROBAR_DATOS_GEOGRAFICOS, Some("reabierta"), false).message(&reader);
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoDatosGeograficos::Aprobar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
@@ -310,7 +268,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let v3 = codec().with_writer_version(topics::COMANDOS_GEOGRAFICOS, 3);
-        let ordinaria = decision(&v3, types::RECHAZAR_DATOS_GEOGRAFICOS, None, false);
+        let ordinaria = decision(types::RECHAZAR_DATOS_GEOGRAFICOS, None, false).message(&v3);
         match decodificar_comando(&reader, &ordinaria) {
             Ok((_, ComandoDatosGeograficos::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
@@ -320,12 +278,8 @@ mod tests {
     #[test]
     fn a_compensation_stays_a_compensation_whatever_its_revision() {
         let reader = codec();
-        let message = decision(
-            &reader,
-            types::RECHAZAR_DATOS_GEOGRAFICOS,
-            Some("reabierta"),
-            true,
-        );
+        let message =
+            decision(types::RECHAZAR_DATOS_GEOGRAFICOS, Some("reabierta"), true).message(&reader);
         assert!(matches!(
             decodificar_comando(&reader, &message),
             Ok((_, ComandoDatosGeograficos::Eliminar(_)))

@@ -9,14 +9,13 @@ use crate::propiedades::application::{
     AprobarPropiedad, CrearPropiedad, EliminarPropiedad, RechazarPropiedad,
 };
 use crate::propiedades::domain::{
-    CreacionPropiedadFallida, DatosPropiedad, PropiedadAprobada, PropiedadCreada,
-    PropiedadEliminada, PropiedadEvent, PropiedadRechazada,
+    CreacionPropiedadFallida, DatosPropiedad, PropiedadCreada, PropiedadEliminada, PropiedadEvent,
 };
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
-use crate::seedwork::domain::{EntityId, Estado, Motivos};
+use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
     AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, writes_latest,
+    id_field, revision, writes_latest,
 };
 
 const ID: &str = "id_propiedad";
@@ -46,29 +45,6 @@ fn creada(e: &PropiedadCreada) -> Payload {
         ("nit", Field::Text(d.nit.to_string())),
         ("estado", Field::Text(Estado::Pendiente.to_string())),
         ("fecha_creacion", Field::Long(e.fecha.timestamp_millis())),
-    ])
-}
-
-fn aprobada(e: &PropiedadAprobada) -> Payload {
-    Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Aprobada.to_string())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
-    ])
-}
-
-fn rechazada(e: &PropiedadRechazada) -> Payload {
-    Payload::from([
-        (ID, Field::Text(e.id.to_string())),
-        ("estado", Field::Text(Estado::Rechazada.to_string())),
-        ("motivos", Field::List(e.motivos.clone())),
-        (
-            "fecha_actualizacion",
-            Field::Long(e.fecha.timestamp_millis()),
-        ),
     ])
 }
 
@@ -103,8 +79,10 @@ impl EventTranslator<PropiedadEvent> for AvroEventosPropiedad {
     ) -> Result<Message, TranslateError> {
         let data = match event {
             PropiedadEvent::PropiedadCreada(e) => creada(e),
-            PropiedadEvent::PropiedadAprobada(e) => aprobada(e),
-            PropiedadEvent::PropiedadRechazada(e) => rechazada(e),
+            PropiedadEvent::PropiedadAprobada(e) => revision::aprobada(ID, e.id, e.fecha),
+            PropiedadEvent::PropiedadRechazada(e) => {
+                revision::rechazada(ID, e.id, &e.motivos, e.fecha)
+            }
             PropiedadEvent::PropiedadEliminada(e) => eliminada(e),
             PropiedadEvent::CreacionPropiedadFallida(e) => fallida(e),
         };
@@ -147,10 +125,9 @@ fn crear(decoded: &Decoded) -> Result<CrearPropiedad, String> {
 }
 
 fn rechazar(decoded: &Decoded) -> Result<RechazarPropiedad, String> {
-    let motivos = decoded.texts("motivos").unwrap_or_default();
     Ok(RechazarPropiedad {
         id: id_field(decoded, ID)?,
-        motivos: Motivos::parse(&motivos).map_err(|e| e.to_string())?,
+        motivos: revision::motivos(decoded)?,
         motivo_revision: decoded.text("revision"),
     })
 }
@@ -243,43 +220,34 @@ pub fn contrato(codec: &AvroCodec) -> Vec<RecordContract> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seedwork::infrastructure::avro::{SchemaRegistry, require_contract};
+    use crate::seedwork::infrastructure::avro::require_contract;
+    use crate::seedwork::infrastructure::avro::revision::testing::{
+        Decision, assert_contract_holds, codec,
+    };
 
     #[test]
     fn the_mapping_matches_the_schemas() {
-        let codec = AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")));
-        require_contract(&codec, &contrato(&codec)).expect("contract");
-        let mut broken = contrato(&codec);
-        broken[3].fields.push("fax");
-        let missing = require_contract(&codec, &broken).unwrap_err();
-        assert!(missing.to_string().contains("fax"), "{missing}");
+        assert_contract_holds(contrato, 3);
     }
 
-    fn codec() -> AvroCodec {
-        AvroCodec::new(Arc::new(SchemaRegistry::embedded().expect("schemas")))
-    }
-
-    /// A `comandos-propiedades` message of `kind` from `writer`, with
-    /// `motivo_revision` when given.
-    fn decision(writer: &AvroCodec, kind: &str, motivo_revision: Option<&str>) -> Message {
-        let id = "0192f3a0-0000-7000-8000-000000000003";
-        let mut data = Payload::from([(ID, Field::Text(id.into()))]);
-        if kind == types::RECHAZAR_PROPIEDAD {
-            data.insert("motivos", Field::List(vec!["nit desconocido".into()]));
+    /// A `comandos-propiedades` decision of `kind`, with `revision` when
+    /// given.
+    fn decision<'a>(kind: &'a str, revision: Option<&'a str>) -> Decision<'a> {
+        let rechazo = kind == types::RECHAZAR_PROPIEDAD;
+        Decision {
+            topic: topics::COMANDOS_PROPIEDADES,
+            id_field: ID,
+            kind,
+            motivos: rechazo.then_some("nit desconocido"),
+            revision,
+            eliminar: false,
         }
-        if let Some(motivo_revision) = motivo_revision {
-            data.insert("revision", Field::Text(motivo_revision.into()));
-        }
-        let header = EnvelopeHeader::new(kind, "auditoria", "corr", None);
-        writer
-            .message(topics::COMANDOS_PROPIEDADES, id, &header, &data)
-            .expect("encodes")
     }
 
     #[test]
     fn a_decision_carries_its_revision_and_an_older_writer_none() {
         let reader = codec();
-        let revisada = decision(&reader, types::RECHAZAR_PROPIEDAD, Some("reabierta"));
+        let revisada = decision(types::RECHAZAR_PROPIEDAD, Some("reabierta")).message(&reader);
         match decodificar_comando(&reader, &revisada) {
             Ok((_, ComandoPropiedad::Rechazar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
@@ -287,7 +255,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let v1 = codec().with_writer_version(topics::COMANDOS_PROPIEDADES, 1);
-        let ordinaria = decision(&v1, types::APROBAR_PROPIEDAD, None);
+        let ordinaria = decision(types::APROBAR_PROPIEDAD, None).message(&v1);
         match decodificar_comando(&reader, &ordinaria) {
             Ok((_, ComandoPropiedad::Aprobar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),

@@ -6,6 +6,7 @@ mod comandos;
 mod payload;
 mod rechazo;
 mod registry;
+pub mod revision;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
 pub use comandos::{ComandosConsumer, ComandosDeRegistro};

@@ -109,6 +109,11 @@ pub enum BenchTarget {
         /// per service on DATABASE_URL's Postgres and PULSAR_URL).
         #[arg(long, value_enum, default_value = "embedded")]
         mode: crate::bench::FlowMode,
+        /// Where the creations enter: `graphql` (the BFF's mutations) or
+        /// `comandos` (an outside producer on the command topics;
+        /// distributed only).
+        #[arg(long, value_enum, default_value = "graphql")]
+        entrada: crate::bench::Entrada,
         #[arg(long, default_value_t = 3000)]
         entities: usize,
         /// Creations per second (latency below saturation); a burst from 64

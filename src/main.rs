@@ -105,6 +105,7 @@ async fn bench(
         }
         BenchTarget::Flow {
             mode,
+            entrada,
             entities,
             rate,
             instances,
@@ -114,6 +115,7 @@ async fn bench(
         } => {
             let options = propalpes::bench::FlowOptions {
                 mode: *mode,
+                entrada: *entrada,
                 entities: *entities,
                 rate: *rate,
                 instances: *instances,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use tokio::process::{Child, Command};
 
-use crate::seedwork::infrastructure::InfraError;
+use crate::seedwork::infrastructure::{InfraError, PulsarConfig};
 
 /// Where the distributed deployment runs.
 #[derive(Debug, Clone)]
@@ -296,6 +296,16 @@ impl Deployment {
             all.push((format!("{} :{}", service.role, service.port), text));
         }
         all
+    }
+
+    /// Where an outside producer reaches this deployment's topics (none
+    /// embedded: its bus is inside the process).
+    pub fn pulsar(&self) -> Option<PulsarConfig> {
+        self.infra.as_ref().map(|infra| PulsarConfig {
+            url: infra.pulsar_url.clone(),
+            tenant: "public".to_owned(),
+            namespace: format!("bench{}", self.run),
+        })
     }
 
     /// SIGTERM to every process, then cleans up databases and namespace.

@@ -14,8 +14,9 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 use super::baseline::{self, Baseline};
 use super::deployment::{Deployment, Infrastructure, Topology};
-use super::load::{drive, wait_final};
+use super::load::{Sent, drive, wait_final};
 use super::percentile;
+use super::producer::Producer;
 use super::stats::{cpu_seconds, cpu_seconds_of, machine_ticks, status_kib};
 use crate::seedwork::infrastructure::InfraError;
 use crate::settings::Settings;
@@ -26,9 +27,20 @@ pub enum FlowMode {
     Distributed,
 }
 
+/// Where the creations enter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Entrada {
+    /// The BFF's GraphQL mutations, from 64 concurrent clients.
+    Graphql,
+    /// An outside producer's `Crear…` records on the command topics
+    /// (distributed only: the embedded bus is inside its process).
+    Comandos,
+}
+
 #[derive(Debug, Clone)]
 pub struct FlowOptions {
     pub mode: FlowMode,
+    pub entrada: Entrada,
     pub entities: usize,
     /// Creations per second (paced); a burst without it.
     pub rate: Option<u32>,
@@ -293,6 +305,9 @@ fn label(topology: &Topology, options: &FlowOptions, history: i64) -> String {
     if history > 0 {
         pace.push_str(&format!(", {history} entities of history"));
     }
+    if options.entrada == Entrada::Comandos {
+        pace.push_str(", an outside producer on the command topics");
+    }
     match topology {
         Topology::Embedded => format!("embedded (propalpes all, SQLite), {pace}"),
         Topology::Distributed { instances, .. } => format!(
@@ -320,6 +335,40 @@ async fn run(
     outcome
 }
 
+/// Who sends the creations: GraphQL clients of the BFF, or an outside
+/// producer on the command topics.
+enum Cargador<'a> {
+    Graphql(&'a str),
+    Comandos(Producer),
+}
+
+impl<'a> Cargador<'a> {
+    async fn abrir(deployment: &'a Deployment, entrada: Entrada) -> Result<Self, InfraError> {
+        match entrada {
+            Entrada::Graphql => Ok(Self::Graphql(&deployment.bff_url)),
+            Entrada::Comandos => {
+                let config = deployment.pulsar().ok_or_else(|| {
+                    InfraError::Bus("--entrada comandos needs --mode distributed".into())
+                })?;
+                Ok(Self::Comandos(Producer::connect(config).await?))
+            }
+        }
+    }
+
+    async fn enviar(&self, first: usize, n: usize, rate: Option<u32>) -> Result<Sent, InfraError> {
+        match self {
+            Self::Graphql(bff_url) => drive(bff_url, first, n, rate).await,
+            Self::Comandos(producer) => producer.drive(first, n, rate).await,
+        }
+    }
+
+    async fn cerrar(self) {
+        if let Self::Comandos(producer) = self {
+            producer.close().await;
+        }
+    }
+}
+
 async fn measure(
     deployment: &Deployment,
     topology: &Topology,
@@ -332,21 +381,19 @@ async fn measure(
         .connect(&deployment.projection_url)
         .await?;
     let timeout = Duration::from_secs(120 + options.entities as u64 / 20);
+    let entrada = Cargador::abrir(deployment, options.entrada).await?;
     if options.warmup > 0 {
-        let warm = drive(&deployment.bff_url, 0, options.warmup, None).await?;
+        let warm = entrada.enviar(0, options.warmup, None).await?;
         wait_final(&projection, &warm, timeout).await?;
     }
     let pids = deployment.pids();
     let statements = server_statements(deployment).await;
     let before = Lectura::tomar(deployment, &pids).await;
-    let sent = drive(
-        &deployment.bff_url,
-        options.warmup,
-        options.entities,
-        options.rate,
-    )
-    .await?;
+    let sent = entrada
+        .enviar(options.warmup, options.entities, options.rate)
+        .await?;
     let finals = wait_final(&projection, &sent, timeout).await?;
+    entrada.cerrar().await;
     let run = Lectura::tomar(deployment, &pids).await.menos(&before);
     let per_process = deployment
         .services

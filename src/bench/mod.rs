@@ -9,13 +9,14 @@ mod deployment;
 mod flow;
 mod history;
 mod load;
+mod producer;
 mod soak;
 mod statements;
 mod stats;
 mod transport;
 
 pub use baseline::baseline;
-pub use flow::{FlowMode, FlowOptions, flow};
+pub use flow::{Entrada, FlowMode, FlowOptions, flow};
 pub use soak::soak;
 pub use transport::transport;
 

@@ -68,8 +68,8 @@ fn creation(codec: &AvroCodec, i: usize) -> Result<(String, Message), InfraError
 
 /// A producer on the deployment's namespace.
 pub struct Producer {
-    bus: PulsarBus,
-    codec: AvroCodec,
+    bus: Arc<PulsarBus>,
+    codec: Arc<AvroCodec>,
 }
 
 impl Producer {
@@ -79,36 +79,58 @@ impl Producer {
             .await
             .map_err(bus_error)?;
         Ok(Self {
-            bus,
-            codec: AvroCodec::new(registry),
+            bus: Arc::new(bus),
+            codec: Arc::new(AvroCodec::new(registry)),
         })
     }
 
     /// Sends `n` creations (numbered from `first`): in batches of `BATCH`
-    /// back to back, or one at a time at `rate` per second.
+    /// back to back, or each at its time at `rate` per second (a send does
+    /// not wait for the one before it to be acknowledged).
     pub async fn drive(
         &self,
         first: usize,
         n: usize,
         rate: Option<u32>,
     ) -> Result<Sent, InfraError> {
+        match rate {
+            Some(rate) => self.paced(first, n, rate).await,
+            None => self.burst(first, n).await,
+        }
+    }
+
+    async fn burst(&self, first: usize, n: usize) -> Result<Sent, InfraError> {
         let mut sent = Sent::with_capacity(n);
-        let started = Instant::now();
-        let step = rate.map_or(BATCH, |_| 1);
-        let mut i = 0;
-        while i < n {
-            if let Some(rate) = rate {
-                let due = started + Duration::from_secs_f64(i as f64 / f64::from(rate.max(1)));
-                tokio::time::sleep_until(due.into()).await;
-            }
+        for start in (0..n).step_by(BATCH) {
             let at = now_ms();
-            let batch = (i..n.min(i + step))
+            let batch = (start..n.min(start + BATCH))
                 .map(|k| creation(&self.codec, first + k))
                 .collect::<Result<Vec<_>, _>>()?;
             let messages: Vec<Message> = batch.iter().map(|(_, m)| m.clone()).collect();
             self.bus.publish(&messages).await.map_err(bus_error)?;
             sent.extend(batch.into_iter().map(|(id, _)| (id, at)));
-            i += step;
+        }
+        Ok(sent)
+    }
+
+    async fn paced(&self, first: usize, n: usize, rate: u32) -> Result<Sent, InfraError> {
+        let started = Instant::now();
+        let mut tasks = Vec::with_capacity(n);
+        for k in 0..n {
+            let due = started + Duration::from_secs_f64(k as f64 / f64::from(rate.max(1)));
+            let (bus, codec) = (self.bus.clone(), self.codec.clone());
+            tasks.push(tokio::spawn(async move {
+                tokio::time::sleep_until(due.into()).await;
+                let at = now_ms();
+                let (id, message) = creation(&codec, first + k)?;
+                bus.publish(&[message]).await.map_err(bus_error)?;
+                Ok::<_, InfraError>((id, at))
+            }));
+        }
+        let mut sent = Sent::with_capacity(n);
+        for task in tasks {
+            let (id, at) = task.await.map_err(bus_error)??;
+            sent.insert(id, at);
         }
         Ok(sent)
     }

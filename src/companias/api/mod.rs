@@ -89,7 +89,7 @@ impl<S: CompaniaService> RecordApi for CompaniasHttp<S> {
             id: EntityId::new(),
             datos: body.datos()?,
         };
-        Ok(self.0.crear_compania(command, ctx).await?)
+        Ok(self.0.crear(command, ctx).await?)
     }
 
     async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
@@ -97,7 +97,7 @@ impl<S: CompaniaService> RecordApi for CompaniasHttp<S> {
             id,
             motivo_revision: None,
         };
-        Ok(self.0.aprobar_compania(command, ctx).await?)
+        Ok(self.0.aprobar(command, ctx).await?)
     }
 
     async fn rechazar(
@@ -111,11 +111,11 @@ impl<S: CompaniaService> RecordApi for CompaniasHttp<S> {
             motivos,
             motivo_revision: None,
         };
-        Ok(self.0.rechazar_compania(command, ctx).await?)
+        Ok(self.0.rechazar(command, ctx).await?)
     }
 
     async fn obtener(&self, id: EntityId) -> Result<CompaniaVista, ApiError> {
-        Ok(self.0.obtener_compania(ObtenerCompania { id }).await?)
+        Ok(self.0.obtener(ObtenerCompania { id }).await?)
     }
 
     async fn listar(
@@ -123,10 +123,7 @@ impl<S: CompaniaService> RecordApi for CompaniasHttp<S> {
         estado: Option<Estado>,
         page: PageRequest,
     ) -> Result<PageOf<CompaniaVista>, ApiError> {
-        Ok(self
-            .0
-            .obtener_companias(ObtenerCompanias { estado, page })
-            .await?)
+        Ok(self.0.listar(ObtenerCompanias { estado, page }).await?)
     }
 }
 

@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
-use crate::companias::application::RECURSO;
 use crate::companias::application::{
-    AprobarCompania, AprobarCompaniaError, CompaniaService, CompaniaVista, CrearCompania,
-    CrearCompaniaError, ObtenerCompania, ObtenerCompaniaError, ObtenerCompanias,
-    ObtenerCompaniasError, RechazarCompania, RechazarCompaniaError,
+    AprobarCompania, AprobarCompaniaError, CompaniaVista, CrearCompania, CrearCompaniaError,
+    ObtenerCompania, ObtenerCompaniaError, ObtenerCompanias, ObtenerCompaniasError,
+    RechazarCompania, RechazarCompaniaError,
 };
+use crate::companias::application::{CasosCompania, RECURSO};
 use crate::seedwork::api::testing;
-use crate::seedwork::application::{CommandContext, PageOf, StoreError};
+use crate::seedwork::application::{CommandContext, PageOf, RecordService, StoreError};
 use crate::seedwork::domain::{EntityId, Estado, ReviewError};
 
 /// Records what reached it; answers as the scenario says.
@@ -32,8 +32,8 @@ fn caida() -> StoreError {
 }
 
 #[async_trait]
-impl CompaniaService for Companias {
-    async fn crear_compania(
+impl RecordService<CasosCompania> for Companias {
+    async fn crear(
         &self,
         command: CrearCompania,
         ctx: CommandContext,
@@ -46,7 +46,7 @@ impl CompaniaService for Companias {
         Ok(id)
     }
 
-    async fn aprobar_compania(
+    async fn aprobar(
         &self,
         command: AprobarCompania,
         _: CommandContext,
@@ -57,7 +57,7 @@ impl CompaniaService for Companias {
         })
     }
 
-    async fn rechazar_compania(
+    async fn rechazar(
         &self,
         _: RechazarCompania,
         _: CommandContext,
@@ -68,17 +68,14 @@ impl CompaniaService for Companias {
         }))
     }
 
-    async fn obtener_compania(
-        &self,
-        query: ObtenerCompania,
-    ) -> Result<CompaniaVista, ObtenerCompaniaError> {
+    async fn obtener(&self, query: ObtenerCompania) -> Result<CompaniaVista, ObtenerCompaniaError> {
         Err(ObtenerCompaniaError::NoEncontrada {
             recurso: RECURSO,
             id: query.id,
         })
     }
 
-    async fn obtener_companias(
+    async fn listar(
         &self,
         _: ObtenerCompanias,
     ) -> Result<PageOf<CompaniaVista>, ObtenerCompaniasError> {

@@ -23,4 +23,4 @@ pub use queries::{
     ObtenerCompania, ObtenerCompaniaError, ObtenerCompaniaHandler, ObtenerCompanias,
     ObtenerCompaniasError, ObtenerCompaniasHandler,
 };
-pub use service::{CompaniaService, Companias};
+pub use service::{CasosCompania, CompaniaService, Companias};

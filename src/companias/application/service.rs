@@ -1,130 +1,34 @@
-use std::sync::Arc;
-
-use async_trait::async_trait;
+//! What `companias` offers its callers (the HTTP API): the seedwork's record
+//! use cases over its own commands, queries and view — creations share
+//! transactions, each decision runs in a unit of work of its own.
 
 use super::{
-    AprobarCompania, AprobarCompaniaError, CompaniaHandlers, CompaniaRepository, CompaniaVista,
-    ConsultaCompanias, CrearCompania, CrearCompaniaError, ObtenerCompania, ObtenerCompaniaError,
-    ObtenerCompaniaHandler, ObtenerCompanias, ObtenerCompaniasError, ObtenerCompaniasHandler,
-    RechazarCompania, RechazarCompaniaError,
+    AprobarCompania, CompaniaVista, CrearCompania, CrearCompaniaError, ObtenerCompania,
+    ObtenerCompanias, RechazarCompania,
 };
-use crate::companias::domain::CompaniaEvent;
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
-};
-use crate::seedwork::domain::EntityId;
+use crate::companias::domain::Compania;
+use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
 
-/// What the context offers its callers (the HTTP API): every use case,
-/// each command in a unit of work of its own.
-#[async_trait]
-pub trait CompaniaService: Send + Sync + 'static {
-    async fn crear_compania(
-        &self,
-        command: CrearCompania,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearCompaniaError>;
+/// The use cases of the companies, by name.
+pub struct CasosCompania;
 
-    async fn aprobar_compania(
-        &self,
-        command: AprobarCompania,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarCompaniaError>;
-
-    async fn rechazar_compania(
-        &self,
-        command: RechazarCompania,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarCompaniaError>;
-
-    async fn obtener_compania(
-        &self,
-        query: ObtenerCompania,
-    ) -> Result<CompaniaVista, ObtenerCompaniaError>;
-
-    async fn obtener_companias(
-        &self,
-        query: ObtenerCompanias,
-    ) -> Result<PageOf<CompaniaVista>, ObtenerCompaniasError>;
+impl CasosDeRegistro for CasosCompania {
+    type Registro = Compania;
+    type Crear = CrearCompania;
+    type CrearError = CrearCompaniaError;
+    type Aprobar = AprobarCompania;
+    type Rechazar = RechazarCompania;
+    type Vista = CompaniaVista;
+    type Obtener = ObtenerCompania;
+    type Listar = ObtenerCompanias;
 }
 
-/// The service over its ports: units of work, the repository and event
-/// mapping (through the handlers), the read model.
-pub struct Companias<F, R, E, Q> {
-    uows: F,
-    handlers: Arc<CompaniaHandlers<R, E>>,
-    /// Creations share transactions (group commit).
-    crear: GroupCommit<CrearCompania, CrearCompaniaError>,
-    obtener: ObtenerCompaniaHandler<Q>,
-    listar: ObtenerCompaniasHandler<Q>,
-}
+/// What the HTTP API calls: the routes are generic over it, and tested
+/// against an in-memory one.
+pub trait CompaniaService: RecordService<CasosCompania> {}
 
-impl<F, R, E, Q> Companias<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + Clone + 'static,
-    R: CompaniaRepository<Uow = F::Uow>,
-    E: EventTranslator<CompaniaEvent> + 'static,
-{
-    /// `committers`: creations' transactions in flight at once.
-    pub fn new(
-        uows: F,
-        handlers: Arc<CompaniaHandlers<R, E>>,
-        consulta: Q,
-        committers: usize,
-    ) -> Self {
-        let consulta = Arc::new(consulta);
-        Self {
-            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
-            uows,
-            handlers,
-            obtener: ObtenerCompaniaHandler::new(consulta.clone()),
-            listar: ObtenerCompaniasHandler::new(consulta),
-        }
-    }
-}
+impl<S: RecordService<CasosCompania>> CompaniaService for S {}
 
-#[async_trait]
-impl<F, R, E, Q> CompaniaService for Companias<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + 'static,
-    R: CompaniaRepository<Uow = F::Uow>,
-    E: EventTranslator<CompaniaEvent> + 'static,
-    Q: ConsultaCompanias,
-{
-    async fn crear_compania(
-        &self,
-        command: CrearCompania,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearCompaniaError> {
-        self.crear.submit(command, ctx).await
-    }
-
-    async fn aprobar_compania(
-        &self,
-        command: AprobarCompania,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarCompaniaError> {
-        dispatch(&self.uows, &self.handlers.aprobar, command, ctx).await
-    }
-
-    async fn rechazar_compania(
-        &self,
-        command: RechazarCompania,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarCompaniaError> {
-        dispatch(&self.uows, &self.handlers.rechazar, command, ctx).await
-    }
-
-    async fn obtener_compania(
-        &self,
-        query: ObtenerCompania,
-    ) -> Result<CompaniaVista, ObtenerCompaniaError> {
-        ask(&self.obtener, query).await
-    }
-
-    async fn obtener_companias(
-        &self,
-        query: ObtenerCompanias,
-    ) -> Result<PageOf<CompaniaVista>, ObtenerCompaniasError> {
-        ask(&self.listar, query).await
-    }
-}
+/// The service over its ports (units of work, the handlers' repository
+/// and event translator, the read model).
+pub type Companias<F, R, E, Q> = Registros<CasosCompania, F, R, E, Q>;

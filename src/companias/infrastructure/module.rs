@@ -56,7 +56,7 @@ impl RecordWiring for CompaniasWiring {
         let consulta = SqlConsultaCompanias::new(storage.db.clone());
         Companias::new(
             storage.uows.clone(),
-            handlers,
+            handlers.crear.clone(),
             consulta,
             storage.committers(),
         )

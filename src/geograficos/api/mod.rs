@@ -86,7 +86,7 @@ impl<S: DatosGeograficosService> RecordApi for GeograficosHttp<S> {
             id: EntityId::new(),
             datos: body.datos()?,
         };
-        Ok(self.0.crear_datos_geograficos(command, ctx).await?)
+        Ok(self.0.crear(command, ctx).await?)
     }
 
     async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
@@ -94,7 +94,7 @@ impl<S: DatosGeograficosService> RecordApi for GeograficosHttp<S> {
             id,
             motivo_revision: None,
         };
-        Ok(self.0.aprobar_datos_geograficos(command, ctx).await?)
+        Ok(self.0.aprobar(command, ctx).await?)
     }
 
     async fn rechazar(
@@ -108,14 +108,11 @@ impl<S: DatosGeograficosService> RecordApi for GeograficosHttp<S> {
             motivos,
             motivo_revision: None,
         };
-        Ok(self.0.rechazar_datos_geograficos(command, ctx).await?)
+        Ok(self.0.rechazar(command, ctx).await?)
     }
 
     async fn obtener(&self, id: EntityId) -> Result<DatosGeograficosVista, ApiError> {
-        Ok(self
-            .0
-            .obtener_dato_geografico(ObtenerDatoGeografico { id })
-            .await?)
+        Ok(self.0.obtener(ObtenerDatoGeografico { id }).await?)
     }
 
     async fn listar(
@@ -125,7 +122,7 @@ impl<S: DatosGeograficosService> RecordApi for GeograficosHttp<S> {
     ) -> Result<PageOf<DatosGeograficosVista>, ApiError> {
         Ok(self
             .0
-            .obtener_datos_geograficos(ObtenerDatosGeograficos { estado, page })
+            .listar(ObtenerDatosGeograficos { estado, page })
             .await?)
     }
 }

@@ -9,15 +9,15 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
-use crate::geograficos::application::RECURSO;
 use crate::geograficos::application::{
     AprobarDatosGeograficos, AprobarDatosGeograficosError, CrearDatosGeograficos,
-    CrearDatosGeograficosError, DatosGeograficosService, DatosGeograficosVista,
-    ObtenerDatoGeografico, ObtenerDatoGeograficoError, ObtenerDatosGeograficos,
-    ObtenerDatosGeograficosError, RechazarDatosGeograficos, RechazarDatosGeograficosError,
+    CrearDatosGeograficosError, DatosGeograficosVista, ObtenerDatoGeografico,
+    ObtenerDatoGeograficoError, ObtenerDatosGeograficos, ObtenerDatosGeograficosError,
+    RechazarDatosGeograficos, RechazarDatosGeograficosError,
 };
+use crate::geograficos::application::{CasosDatosGeograficos, RECURSO};
 use crate::seedwork::api::testing;
-use crate::seedwork::application::{CommandContext, PageOf};
+use crate::seedwork::application::{CommandContext, PageOf, RecordService};
 use crate::seedwork::domain::EntityId;
 
 /// Records the creations that reached it; nothing else exists.
@@ -27,8 +27,8 @@ struct Geograficos {
 }
 
 #[async_trait]
-impl DatosGeograficosService for Geograficos {
-    async fn crear_datos_geograficos(
+impl RecordService<CasosDatosGeograficos> for Geograficos {
+    async fn crear(
         &self,
         command: CrearDatosGeograficos,
         _: CommandContext,
@@ -38,7 +38,7 @@ impl DatosGeograficosService for Geograficos {
         Ok(id)
     }
 
-    async fn aprobar_datos_geograficos(
+    async fn aprobar(
         &self,
         command: AprobarDatosGeograficos,
         _: CommandContext,
@@ -49,7 +49,7 @@ impl DatosGeograficosService for Geograficos {
         })
     }
 
-    async fn rechazar_datos_geograficos(
+    async fn rechazar(
         &self,
         command: RechazarDatosGeograficos,
         _: CommandContext,
@@ -60,7 +60,7 @@ impl DatosGeograficosService for Geograficos {
         })
     }
 
-    async fn obtener_dato_geografico(
+    async fn obtener(
         &self,
         query: ObtenerDatoGeografico,
     ) -> Result<DatosGeograficosVista, ObtenerDatoGeograficoError> {
@@ -70,7 +70,7 @@ impl DatosGeograficosService for Geograficos {
         })
     }
 
-    async fn obtener_datos_geograficos(
+    async fn listar(
         &self,
         query: ObtenerDatosGeograficos,
     ) -> Result<PageOf<DatosGeograficosVista>, ObtenerDatosGeograficosError> {

@@ -25,4 +25,4 @@ pub use queries::{
     ObtenerDatoGeografico, ObtenerDatoGeograficoError, ObtenerDatoGeograficoHandler,
     ObtenerDatosGeograficos, ObtenerDatosGeograficosError, ObtenerDatosGeograficosHandler,
 };
-pub use service::{DatosGeograficosService, Geograficos};
+pub use service::{CasosDatosGeograficos, DatosGeograficosService, Geograficos};

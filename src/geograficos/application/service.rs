@@ -1,132 +1,35 @@
-use std::sync::Arc;
-
-use async_trait::async_trait;
+//! What `geograficos` offers its callers (the HTTP API): the seedwork's record
+//! use cases over its own commands, queries and view — creations share
+//! transactions, each decision runs in a unit of work of its own.
 
 use super::{
-    AprobarDatosGeograficos, AprobarDatosGeograficosError, ConsultaDatosGeograficos,
-    CrearDatosGeograficos, CrearDatosGeograficosError, DatosGeograficosHandlers,
-    DatosGeograficosRepository, DatosGeograficosVista, ObtenerDatoGeografico,
-    ObtenerDatoGeograficoError, ObtenerDatoGeograficoHandler, ObtenerDatosGeograficos,
-    ObtenerDatosGeograficosError, ObtenerDatosGeograficosHandler, RechazarDatosGeograficos,
-    RechazarDatosGeograficosError,
+    AprobarDatosGeograficos, CrearDatosGeograficos, CrearDatosGeograficosError,
+    DatosGeograficosVista, ObtenerDatoGeografico, ObtenerDatosGeograficos,
+    RechazarDatosGeograficos,
 };
-use crate::geograficos::domain::DatosGeograficosEvent;
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
-};
-use crate::seedwork::domain::EntityId;
+use crate::geograficos::domain::DatosGeograficos;
+use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
 
-/// What the context offers its callers (the HTTP API): every use case,
-/// each command in a unit of work of its own.
-#[async_trait]
-pub trait DatosGeograficosService: Send + Sync + 'static {
-    async fn crear_datos_geograficos(
-        &self,
-        command: CrearDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearDatosGeograficosError>;
+/// The use cases of the properties' geographic data, by name.
+pub struct CasosDatosGeograficos;
 
-    async fn aprobar_datos_geograficos(
-        &self,
-        command: AprobarDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarDatosGeograficosError>;
-
-    async fn rechazar_datos_geograficos(
-        &self,
-        command: RechazarDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarDatosGeograficosError>;
-
-    async fn obtener_dato_geografico(
-        &self,
-        query: ObtenerDatoGeografico,
-    ) -> Result<DatosGeograficosVista, ObtenerDatoGeograficoError>;
-
-    async fn obtener_datos_geograficos(
-        &self,
-        query: ObtenerDatosGeograficos,
-    ) -> Result<PageOf<DatosGeograficosVista>, ObtenerDatosGeograficosError>;
+impl CasosDeRegistro for CasosDatosGeograficos {
+    type Registro = DatosGeograficos;
+    type Crear = CrearDatosGeograficos;
+    type CrearError = CrearDatosGeograficosError;
+    type Aprobar = AprobarDatosGeograficos;
+    type Rechazar = RechazarDatosGeograficos;
+    type Vista = DatosGeograficosVista;
+    type Obtener = ObtenerDatoGeografico;
+    type Listar = ObtenerDatosGeograficos;
 }
 
-/// The service over its ports: units of work, the repository and event
-/// mapping (through the handlers), the read model.
-pub struct Geograficos<F, R, E, Q> {
-    uows: F,
-    handlers: Arc<DatosGeograficosHandlers<R, E>>,
-    /// Creations share transactions (group commit).
-    crear: GroupCommit<CrearDatosGeograficos, CrearDatosGeograficosError>,
-    obtener: ObtenerDatoGeograficoHandler<Q>,
-    listar: ObtenerDatosGeograficosHandler<Q>,
-}
+/// What the HTTP API calls: the routes are generic over it, and tested
+/// against an in-memory one.
+pub trait DatosGeograficosService: RecordService<CasosDatosGeograficos> {}
 
-impl<F, R, E, Q> Geograficos<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + Clone + 'static,
-    R: DatosGeograficosRepository<Uow = F::Uow>,
-    E: EventTranslator<DatosGeograficosEvent> + 'static,
-{
-    /// `committers`: creations' transactions in flight at once.
-    pub fn new(
-        uows: F,
-        handlers: Arc<DatosGeograficosHandlers<R, E>>,
-        consulta: Q,
-        committers: usize,
-    ) -> Self {
-        let consulta = Arc::new(consulta);
-        Self {
-            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
-            uows,
-            handlers,
-            obtener: ObtenerDatoGeograficoHandler::new(consulta.clone()),
-            listar: ObtenerDatosGeograficosHandler::new(consulta),
-        }
-    }
-}
+impl<S: RecordService<CasosDatosGeograficos>> DatosGeograficosService for S {}
 
-#[async_trait]
-impl<F, R, E, Q> DatosGeograficosService for Geograficos<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + 'static,
-    R: DatosGeograficosRepository<Uow = F::Uow>,
-    E: EventTranslator<DatosGeograficosEvent> + 'static,
-    Q: ConsultaDatosGeograficos,
-{
-    async fn crear_datos_geograficos(
-        &self,
-        command: CrearDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearDatosGeograficosError> {
-        self.crear.submit(command, ctx).await
-    }
-
-    async fn aprobar_datos_geograficos(
-        &self,
-        command: AprobarDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarDatosGeograficosError> {
-        dispatch(&self.uows, &self.handlers.aprobar, command, ctx).await
-    }
-
-    async fn rechazar_datos_geograficos(
-        &self,
-        command: RechazarDatosGeograficos,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarDatosGeograficosError> {
-        dispatch(&self.uows, &self.handlers.rechazar, command, ctx).await
-    }
-
-    async fn obtener_dato_geografico(
-        &self,
-        query: ObtenerDatoGeografico,
-    ) -> Result<DatosGeograficosVista, ObtenerDatoGeograficoError> {
-        ask(&self.obtener, query).await
-    }
-
-    async fn obtener_datos_geograficos(
-        &self,
-        query: ObtenerDatosGeograficos,
-    ) -> Result<PageOf<DatosGeograficosVista>, ObtenerDatosGeograficosError> {
-        ask(&self.listar, query).await
-    }
-}
+/// The service over its ports (units of work, the handlers' repository
+/// and event translator, the read model).
+pub type Geograficos<F, R, E, Q> = Registros<CasosDatosGeograficos, F, R, E, Q>;

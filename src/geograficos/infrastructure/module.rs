@@ -58,7 +58,7 @@ impl RecordWiring for GeograficosWiring {
         let consulta = SqlConsultaDatosGeograficos::new(storage.db.clone());
         Geograficos::new(
             storage.uows.clone(),
-            handlers,
+            handlers.crear.clone(),
             consulta,
             storage.committers(),
         )

@@ -19,8 +19,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::propiedades::application::{
-    AprobarPropiedad, CrearPropiedad, ObtenerPropiedad, ObtenerPropiedades, PropiedadService,
-    PropiedadVista, RechazarPropiedad,
+    AprobarPropiedad, CreacionPropiedad, CrearPropiedad, CrearPropiedadError, ObtenerPropiedad,
+    ObtenerPropiedades, PropiedadService, PropiedadVista, RechazarPropiedad,
 };
 use crate::propiedades::domain::DatosPropiedad;
 use crate::seedwork::api::{ApiError, RecordApi, ReviewPaths, record_router};
@@ -84,7 +84,14 @@ impl<S: PropiedadService> RecordApi for PropiedadesHttp<S> {
             id: EntityId::new(),
             datos: body.datos()?,
         };
-        Ok(self.0.crear_propiedad(command, ctx).await?)
+        // A taken cadastral id committed its refusal (the event a saga
+        // waits for); the caller hears it as a conflict naming the id.
+        match self.0.crear(command, ctx).await? {
+            CreacionPropiedad::Creada(id) => Ok(id),
+            CreacionPropiedad::Fallida {
+                identificacion_catastral,
+            } => Err(CrearPropiedadError::CatastralRegistrada(identificacion_catastral).into()),
+        }
     }
 
     async fn aprobar(&self, id: EntityId, ctx: CommandContext) -> Result<(), ApiError> {
@@ -92,7 +99,7 @@ impl<S: PropiedadService> RecordApi for PropiedadesHttp<S> {
             id,
             motivo_revision: None,
         };
-        Ok(self.0.aprobar_propiedad(command, ctx).await?)
+        Ok(self.0.aprobar(command, ctx).await?)
     }
 
     async fn rechazar(
@@ -106,11 +113,11 @@ impl<S: PropiedadService> RecordApi for PropiedadesHttp<S> {
             motivos,
             motivo_revision: None,
         };
-        Ok(self.0.rechazar_propiedad(command, ctx).await?)
+        Ok(self.0.rechazar(command, ctx).await?)
     }
 
     async fn obtener(&self, id: EntityId) -> Result<PropiedadVista, ApiError> {
-        Ok(self.0.obtener_propiedad(ObtenerPropiedad { id }).await?)
+        Ok(self.0.obtener(ObtenerPropiedad { id }).await?)
     }
 
     async fn listar(
@@ -118,10 +125,7 @@ impl<S: PropiedadService> RecordApi for PropiedadesHttp<S> {
         estado: Option<Estado>,
         page: PageRequest,
     ) -> Result<PageOf<PropiedadVista>, ApiError> {
-        Ok(self
-            .0
-            .obtener_propiedades(ObtenerPropiedades { estado, page })
-            .await?)
+        Ok(self.0.listar(ObtenerPropiedades { estado, page }).await?)
     }
 }
 

@@ -9,14 +9,14 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::router;
-use crate::propiedades::application::RECURSO;
 use crate::propiedades::application::{
-    AprobarPropiedad, AprobarPropiedadError, CrearPropiedad, CrearPropiedadError, ObtenerPropiedad,
-    ObtenerPropiedadError, ObtenerPropiedades, ObtenerPropiedadesError, PropiedadService,
-    PropiedadVista, RechazarPropiedad, RechazarPropiedadError,
+    AprobarPropiedad, AprobarPropiedadError, CreacionPropiedad, CrearPropiedad,
+    CrearPropiedadError, ObtenerPropiedad, ObtenerPropiedadError, ObtenerPropiedades,
+    ObtenerPropiedadesError, PropiedadVista, RechazarPropiedad, RechazarPropiedadError,
 };
+use crate::propiedades::application::{CasosPropiedad, RECURSO};
 use crate::seedwork::api::testing;
-use crate::seedwork::application::{CommandContext, PageOf};
+use crate::seedwork::application::{CommandContext, PageOf, RecordService};
 use crate::seedwork::domain::EntityId;
 
 /// One cadastral id is taken; creations that reach it are recorded.
@@ -28,22 +28,24 @@ struct Propiedades {
 const TOMADA: &str = "CAT-TOMADA";
 
 #[async_trait]
-impl PropiedadService for Propiedades {
-    async fn crear_propiedad(
+impl RecordService<CasosPropiedad> for Propiedades {
+    async fn crear(
         &self,
         command: CrearPropiedad,
         _: CommandContext,
-    ) -> Result<EntityId, CrearPropiedadError> {
+    ) -> Result<CreacionPropiedad, CrearPropiedadError> {
         let catastral = command.datos.identificacion_catastral.as_str().to_owned();
         if catastral == TOMADA {
-            return Err(CrearPropiedadError::CatastralRegistrada(catastral));
+            return Ok(CreacionPropiedad::Fallida {
+                identificacion_catastral: catastral,
+            });
         }
         let id = command.id;
         self.creadas.lock().expect("lock").push(command);
-        Ok(id)
+        Ok(CreacionPropiedad::Creada(id))
     }
 
-    async fn aprobar_propiedad(
+    async fn aprobar(
         &self,
         command: AprobarPropiedad,
         _: CommandContext,
@@ -54,7 +56,7 @@ impl PropiedadService for Propiedades {
         })
     }
 
-    async fn rechazar_propiedad(
+    async fn rechazar(
         &self,
         command: RechazarPropiedad,
         _: CommandContext,
@@ -65,7 +67,7 @@ impl PropiedadService for Propiedades {
         })
     }
 
-    async fn obtener_propiedad(
+    async fn obtener(
         &self,
         query: ObtenerPropiedad,
     ) -> Result<PropiedadVista, ObtenerPropiedadError> {
@@ -75,7 +77,7 @@ impl PropiedadService for Propiedades {
         })
     }
 
-    async fn obtener_propiedades(
+    async fn listar(
         &self,
         query: ObtenerPropiedades,
     ) -> Result<PageOf<PropiedadVista>, ObtenerPropiedadesError> {

@@ -24,4 +24,4 @@ pub use queries::{
     ObtenerPropiedad, ObtenerPropiedadError, ObtenerPropiedadHandler, ObtenerPropiedades,
     ObtenerPropiedadesError, ObtenerPropiedadesHandler,
 };
-pub use service::{PropiedadService, Propiedades};
+pub use service::{CasosPropiedad, PropiedadService, Propiedades};

@@ -1,139 +1,34 @@
-use std::sync::Arc;
-
-use async_trait::async_trait;
+//! What `propiedades` offers its callers (the HTTP API): the seedwork's record
+//! use cases over its own commands, queries and view — creations share
+//! transactions, each decision runs in a unit of work of its own.
 
 use super::{
-    AprobarPropiedad, AprobarPropiedadError, ConsultaPropiedades, CreacionPropiedad,
-    CrearPropiedad, CrearPropiedadError, ObtenerPropiedad, ObtenerPropiedadError,
-    ObtenerPropiedadHandler, ObtenerPropiedades, ObtenerPropiedadesError,
-    ObtenerPropiedadesHandler, PropiedadHandlers, PropiedadRepository, PropiedadVista,
-    RechazarPropiedad, RechazarPropiedadError,
+    AprobarPropiedad, CrearPropiedad, CrearPropiedadError, ObtenerPropiedad, ObtenerPropiedades,
+    PropiedadVista, RechazarPropiedad,
 };
-use crate::propiedades::domain::PropiedadEvent;
-use crate::seedwork::application::{
-    CommandContext, EventTranslator, GroupCommit, PageOf, UnitOfWorkFactory, ask, dispatch,
-};
-use crate::seedwork::domain::EntityId;
+use crate::propiedades::domain::Propiedad;
+use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
 
-/// What the context offers its callers (the HTTP API): every use case,
-/// each command in a unit of work of its own.
-#[async_trait]
-pub trait PropiedadService: Send + Sync + 'static {
-    async fn crear_propiedad(
-        &self,
-        command: CrearPropiedad,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearPropiedadError>;
+/// The use cases of the properties, by name.
+pub struct CasosPropiedad;
 
-    async fn aprobar_propiedad(
-        &self,
-        command: AprobarPropiedad,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarPropiedadError>;
-
-    async fn rechazar_propiedad(
-        &self,
-        command: RechazarPropiedad,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarPropiedadError>;
-
-    async fn obtener_propiedad(
-        &self,
-        query: ObtenerPropiedad,
-    ) -> Result<PropiedadVista, ObtenerPropiedadError>;
-
-    async fn obtener_propiedades(
-        &self,
-        query: ObtenerPropiedades,
-    ) -> Result<PageOf<PropiedadVista>, ObtenerPropiedadesError>;
+impl CasosDeRegistro for CasosPropiedad {
+    type Registro = Propiedad;
+    type Crear = CrearPropiedad;
+    type CrearError = CrearPropiedadError;
+    type Aprobar = AprobarPropiedad;
+    type Rechazar = RechazarPropiedad;
+    type Vista = PropiedadVista;
+    type Obtener = ObtenerPropiedad;
+    type Listar = ObtenerPropiedades;
 }
 
-/// The service over its ports: units of work, the repository and event
-/// mapping (through the handlers), the read model.
-pub struct Propiedades<F, R, E, Q> {
-    uows: F,
-    handlers: Arc<PropiedadHandlers<R, E>>,
-    /// Creations share transactions (group commit).
-    crear: GroupCommit<CrearPropiedad, CrearPropiedadError>,
-    obtener: ObtenerPropiedadHandler<Q>,
-    listar: ObtenerPropiedadesHandler<Q>,
-}
+/// What the HTTP API calls: the routes are generic over it, and tested
+/// against an in-memory one.
+pub trait PropiedadService: RecordService<CasosPropiedad> {}
 
-impl<F, R, E, Q> Propiedades<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + Clone + 'static,
-    R: PropiedadRepository<Uow = F::Uow>,
-    E: EventTranslator<PropiedadEvent> + 'static,
-{
-    /// `committers`: creations' transactions in flight at once.
-    pub fn new(
-        uows: F,
-        handlers: Arc<PropiedadHandlers<R, E>>,
-        consulta: Q,
-        committers: usize,
-    ) -> Self {
-        let consulta = Arc::new(consulta);
-        Self {
-            crear: GroupCommit::start(uows.clone(), handlers.crear.clone(), committers),
-            uows,
-            handlers,
-            obtener: ObtenerPropiedadHandler::new(consulta.clone()),
-            listar: ObtenerPropiedadesHandler::new(consulta),
-        }
-    }
-}
+impl<S: RecordService<CasosPropiedad>> PropiedadService for S {}
 
-#[async_trait]
-impl<F, R, E, Q> PropiedadService for Propiedades<F, R, E, Q>
-where
-    F: UnitOfWorkFactory + 'static,
-    R: PropiedadRepository<Uow = F::Uow>,
-    E: EventTranslator<PropiedadEvent> + 'static,
-    Q: ConsultaPropiedades,
-{
-    async fn crear_propiedad(
-        &self,
-        command: CrearPropiedad,
-        ctx: CommandContext,
-    ) -> Result<EntityId, CrearPropiedadError> {
-        // The refusal commits its event, then answers the caller as an error.
-        match self.crear.submit(command, ctx).await? {
-            CreacionPropiedad::Creada(id) => Ok(id),
-            CreacionPropiedad::Fallida {
-                identificacion_catastral,
-            } => Err(CrearPropiedadError::CatastralRegistrada(
-                identificacion_catastral,
-            )),
-        }
-    }
-
-    async fn aprobar_propiedad(
-        &self,
-        command: AprobarPropiedad,
-        ctx: CommandContext,
-    ) -> Result<(), AprobarPropiedadError> {
-        dispatch(&self.uows, &self.handlers.aprobar, command, ctx).await
-    }
-
-    async fn rechazar_propiedad(
-        &self,
-        command: RechazarPropiedad,
-        ctx: CommandContext,
-    ) -> Result<(), RechazarPropiedadError> {
-        dispatch(&self.uows, &self.handlers.rechazar, command, ctx).await
-    }
-
-    async fn obtener_propiedad(
-        &self,
-        query: ObtenerPropiedad,
-    ) -> Result<PropiedadVista, ObtenerPropiedadError> {
-        ask(&self.obtener, query).await
-    }
-
-    async fn obtener_propiedades(
-        &self,
-        query: ObtenerPropiedades,
-    ) -> Result<PageOf<PropiedadVista>, ObtenerPropiedadesError> {
-        ask(&self.listar, query).await
-    }
-}
+/// The service over its ports (units of work, the handlers' repository
+/// and event translator, the read model).
+pub type Propiedades<F, R, E, Q> = Registros<CasosPropiedad, F, R, E, Q>;

@@ -56,7 +56,7 @@ impl RecordWiring for PropiedadesWiring {
         let consulta = SqlConsultaPropiedades::new(storage.db.clone());
         Propiedades::new(
             storage.uows.clone(),
-            handlers,
+            handlers.crear.clone(),
             consulta,
             storage.committers(),
         )

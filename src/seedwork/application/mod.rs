@@ -14,6 +14,7 @@ mod messaging;
 mod paging;
 mod query;
 mod record_errors;
+mod record_service;
 mod repository;
 #[cfg(test)]
 pub mod testing;
@@ -34,6 +35,7 @@ pub use query::{Query, QueryHandler, ReadPorts, ask};
 pub use record_errors::{
     CompensacionError, ConsultaError, CreacionError, DecisionError, ListadoError,
 };
+pub use record_service::{CasosDeRegistro, RecordService, Registros};
 pub use repository::{RecordQueries, Repository, preload_run};
 pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

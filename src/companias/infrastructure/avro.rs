@@ -10,8 +10,8 @@ use crate::contracts::{services, topics, types};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, optional_text, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
+    RecordContract, creation_id, id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_compania";
@@ -70,17 +70,6 @@ pub enum ComandoCompania {
     Rechazar(RechazarCompania),
 }
 
-impl ComandoCompania {
-    /// The record the command addresses.
-    pub fn id(&self) -> EntityId {
-        match self {
-            Self::Crear(c) => c.id,
-            Self::Aprobar(c) => c.id,
-            Self::Rechazar(c) => c.id,
-        }
-    }
-}
-
 fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {
     let id = creation_id(decoded, ID)?;
     let text = |name: &str| decoded.text(name).unwrap_or_default();
@@ -95,27 +84,37 @@ fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {
     Ok(CrearCompania { id, datos })
 }
 
-/// Decodes and validates a command (any writer version). An error names
-/// what is wrong: the message is poison.
-pub fn decodificar_comando(
-    codec: &AvroCodec,
-    message: &Message,
-) -> Result<(EnvelopeHeader, ComandoCompania), String> {
-    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
-    let comando = match decoded.header.message_type.as_str() {
-        types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
-        types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
-            id: id_field(&decoded, ID)?,
-            motivo_revision: decoded.text("revision"),
-        }),
-        types::RECHAZAR_COMPANIA => ComandoCompania::Rechazar(RechazarCompania {
-            id: id_field(&decoded, ID)?,
-            motivos: revision::motivos(&decoded)?,
-            motivo_revision: decoded.text("revision"),
-        }),
-        other => return Err(format!("{} carries no command {other}", message.topic)),
-    };
-    Ok((decoded.header, comando))
+impl ComandoDeTopico for ComandoCompania {
+    /// Decodes and validates a command (any writer version). An error names
+    /// what is wrong: the message is poison.
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ComandoCompania), String> {
+        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+        let comando = match decoded.header.message_type.as_str() {
+            types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
+            types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
+                id: id_field(&decoded, ID)?,
+                motivo_revision: decoded.text("revision"),
+            }),
+            types::RECHAZAR_COMPANIA => ComandoCompania::Rechazar(RechazarCompania {
+                id: id_field(&decoded, ID)?,
+                motivos: revision::motivos(&decoded)?,
+                motivo_revision: decoded.text("revision"),
+            }),
+            other => return Err(format!("{} carries no command {other}", message.topic)),
+        };
+        Ok((decoded.header, comando))
+    }
+
+    fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+        }
+    }
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
@@ -207,7 +206,7 @@ mod tests {
     fn a_decision_carries_its_revision_and_an_older_writer_none() {
         let reader = codec();
         let revisada = decision(types::APROBAR_COMPANIA, Some("reabierta")).message(&reader);
-        match decodificar_comando(&reader, &revisada) {
+        match ComandoCompania::decodificar(&reader, &revisada) {
             Ok((_, ComandoCompania::Aprobar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
@@ -215,7 +214,7 @@ mod tests {
         }
         let v2 = codec().with_writer_version(topics::COMANDOS_COMPANIAS, 2);
         let ordinaria = decision(types::RECHAZAR_COMPANIA, None).message(&v2);
-        match decodificar_comando(&reader, &ordinaria) {
+        match ComandoCompania::decodificar(&reader, &ordinaria) {
             Ok((_, ComandoCompania::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }

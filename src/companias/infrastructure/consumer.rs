@@ -4,17 +4,15 @@
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoCompania, decodificar_comando};
+use super::avro::ComandoCompania;
 use crate::companias::application::{CompaniaHandlers, CompaniaRepository};
 use crate::companias::domain::CompaniaEvent;
 use crate::contracts::services;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, StoreError, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, StoreError, execute,
 };
 use crate::seedwork::domain::EntityId;
-use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandosConsumer, ComandosDeRegistro, EnvelopeHeader,
-};
+use crate::seedwork::infrastructure::avro::{ComandosConsumer, ComandosDeRegistro};
 
 /// Commands from `comandos-companias`, applied in the consumer's transaction.
 pub type ComandosCompaniasConsumer<R, E> = ComandosConsumer<CompaniaHandlers<R, E>>;
@@ -29,17 +27,6 @@ where
     type Uow = R::Uow;
     const SERVICIO: &'static str = services::COMPANIAS;
     const TIPO_ENTIDAD: &'static str = "Compania";
-
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoCompania), String> {
-        decodificar_comando(codec, message)
-    }
-
-    fn id(comando: &ComandoCompania) -> EntityId {
-        comando.id()
-    }
 
     async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
         self.repository.precargar(uow, ids).await

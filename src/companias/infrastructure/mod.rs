@@ -7,7 +7,7 @@ mod module;
 mod sql_consulta;
 mod sql_repository;
 
-pub use avro::{AvroEventosCompania, ComandoCompania, contrato, decodificar_comando};
+pub use avro::{AvroEventosCompania, ComandoCompania, contrato};
 pub use consumer::ComandosCompaniasConsumer;
 pub use module::{CompaniasModule, SqlCompaniaHandlers, SqlCompanias};
 pub use sql_consulta::SqlConsultaCompanias;

@@ -15,8 +15,8 @@ use crate::geograficos::domain::{
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, optional_text, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
+    RecordContract, creation_id, id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_datos_geograficos";
@@ -95,18 +95,6 @@ pub enum ComandoDatosGeograficos {
     Eliminar(EliminarDatosGeograficos),
 }
 
-impl ComandoDatosGeograficos {
-    /// The record the command addresses.
-    pub fn id(&self) -> EntityId {
-        match self {
-            Self::Crear(c) => c.id,
-            Self::Aprobar(c) => c.id,
-            Self::Rechazar(c) => c.id,
-            Self::Eliminar(c) => c.id,
-        }
-    }
-}
-
 fn rechazar(decoded: &Decoded) -> Result<ComandoDatosGeograficos, String> {
     let id = id_field(decoded, ID)?;
     if decoded.flag("eliminar") == Some(true) {
@@ -140,25 +128,36 @@ fn crear(decoded: &Decoded) -> Result<CrearDatosGeograficos, String> {
     Ok(CrearDatosGeograficos { id, datos })
 }
 
-/// Decodes and validates a command (any writer version). An error names
-/// what is wrong: the message is poison.
-pub fn decodificar_comando(
-    codec: &AvroCodec,
-    message: &Message,
-) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
-    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
-    let comando = match decoded.header.message_type.as_str() {
-        types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(&decoded)?),
-        types::APROBAR_DATOS_GEOGRAFICOS => {
-            ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
-                id: id_field(&decoded, ID)?,
-                motivo_revision: decoded.text("revision"),
-            })
+impl ComandoDeTopico for ComandoDatosGeograficos {
+    /// Decodes and validates a command (any writer version). An error names
+    /// what is wrong: the message is poison.
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
+        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+        let comando = match decoded.header.message_type.as_str() {
+            types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(&decoded)?),
+            types::APROBAR_DATOS_GEOGRAFICOS => {
+                ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
+                    id: id_field(&decoded, ID)?,
+                    motivo_revision: decoded.text("revision"),
+                })
+            }
+            types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
+            other => return Err(format!("{} carries no command {other}", message.topic)),
+        };
+        Ok((decoded.header, comando))
+    }
+
+    fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+            Self::Eliminar(c) => c.id,
         }
-        types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
-        other => return Err(format!("{} carries no command {other}", message.topic)),
-    };
-    Ok((decoded.header, comando))
+    }
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
@@ -261,7 +260,7 @@ mod tests {
         let reader = codec();
         let revisada =
             decision(types::APROBAR_DATOS_GEOGRAFICOS, Some("reabierta"), false).message(&reader);
-        match decodificar_comando(&reader, &revisada) {
+        match ComandoDatosGeograficos::decodificar(&reader, &revisada) {
             Ok((_, ComandoDatosGeograficos::Aprobar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
@@ -269,7 +268,7 @@ mod tests {
         }
         let v3 = codec().with_writer_version(topics::COMANDOS_GEOGRAFICOS, 3);
         let ordinaria = decision(types::RECHAZAR_DATOS_GEOGRAFICOS, None, false).message(&v3);
-        match decodificar_comando(&reader, &ordinaria) {
+        match ComandoDatosGeograficos::decodificar(&reader, &ordinaria) {
             Ok((_, ComandoDatosGeograficos::Rechazar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }
@@ -281,7 +280,7 @@ mod tests {
         let message =
             decision(types::RECHAZAR_DATOS_GEOGRAFICOS, Some("reabierta"), true).message(&reader);
         assert!(matches!(
-            decodificar_comando(&reader, &message),
+            ComandoDatosGeograficos::decodificar(&reader, &message),
             Ok((_, ComandoDatosGeograficos::Eliminar(_)))
         ));
     }

@@ -4,17 +4,15 @@
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoDatosGeograficos, decodificar_comando};
+use super::avro::ComandoDatosGeograficos;
 use crate::contracts::services;
 use crate::geograficos::application::{DatosGeograficosHandlers, DatosGeograficosRepository};
 use crate::geograficos::domain::DatosGeograficosEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, StoreError, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, StoreError, execute,
 };
 use crate::seedwork::domain::EntityId;
-use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandosConsumer, ComandosDeRegistro, EnvelopeHeader,
-};
+use crate::seedwork::infrastructure::avro::{ComandosConsumer, ComandosDeRegistro};
 
 /// Commands from `comandos-geograficos`, applied in the consumer's transaction.
 pub type ComandosGeograficosConsumer<R, E> = ComandosConsumer<DatosGeograficosHandlers<R, E>>;
@@ -29,17 +27,6 @@ where
     type Uow = R::Uow;
     const SERVICIO: &'static str = services::GEOGRAFICOS;
     const TIPO_ENTIDAD: &'static str = "DatosGeograficos";
-
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
-        decodificar_comando(codec, message)
-    }
-
-    fn id(comando: &ComandoDatosGeograficos) -> EntityId {
-        comando.id()
-    }
 
     async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
         self.repository.precargar(uow, ids).await

@@ -7,9 +7,7 @@ mod module;
 mod sql_consulta;
 mod sql_repository;
 
-pub use avro::{
-    AvroEventosDatosGeograficos, ComandoDatosGeograficos, contrato, decodificar_comando,
-};
+pub use avro::{AvroEventosDatosGeograficos, ComandoDatosGeograficos, contrato};
 pub use consumer::ComandosGeograficosConsumer;
 pub use module::{GeograficosModule, SqlDatosGeograficosHandlers, SqlGeograficos};
 pub use sql_consulta::SqlConsultaDatosGeograficos;

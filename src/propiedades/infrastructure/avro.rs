@@ -14,8 +14,8 @@ use crate::propiedades::domain::{
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, Decoded, EnvelopeHeader, EventEncoder, Field, Payload, RecordContract, creation_id,
-    id_field, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
+    RecordContract, creation_id, id_field, revision, writes_latest,
 };
 
 const ID: &str = "id_propiedad";
@@ -100,18 +100,6 @@ pub enum ComandoPropiedad {
     Eliminar(EliminarPropiedad),
 }
 
-impl ComandoPropiedad {
-    /// The record the command addresses.
-    pub fn id(&self) -> EntityId {
-        match self {
-            Self::Crear(c) => c.id,
-            Self::Aprobar(c) => c.id,
-            Self::Rechazar(c) => c.id,
-            Self::Eliminar(c) => c.id,
-        }
-    }
-}
-
 fn crear(decoded: &Decoded) -> Result<CrearPropiedad, String> {
     let id = creation_id(decoded, ID)?;
     let text = |name: &str| decoded.text(name).unwrap_or_default();
@@ -139,24 +127,35 @@ fn eliminar(decoded: &Decoded) -> Result<EliminarPropiedad, String> {
     })
 }
 
-/// Decodes and validates a command. An error names what is wrong: the
-/// message is poison.
-pub fn decodificar_comando(
-    codec: &AvroCodec,
-    message: &Message,
-) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
-    let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
-    let comando = match decoded.header.message_type.as_str() {
-        types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
-        types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
-            id: id_field(&decoded, ID)?,
-            motivo_revision: decoded.text("revision"),
-        }),
-        types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
-        types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
-        other => return Err(format!("{} carries no command {other}", message.topic)),
-    };
-    Ok((decoded.header, comando))
+impl ComandoDeTopico for ComandoPropiedad {
+    /// Decodes and validates a command. An error names what is wrong: the
+    /// message is poison.
+    fn decodificar(
+        codec: &AvroCodec,
+        message: &Message,
+    ) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
+        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+        let comando = match decoded.header.message_type.as_str() {
+            types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
+            types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
+                id: id_field(&decoded, ID)?,
+                motivo_revision: decoded.text("revision"),
+            }),
+            types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
+            types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
+            other => return Err(format!("{} carries no command {other}", message.topic)),
+        };
+        Ok((decoded.header, comando))
+    }
+
+    fn id(&self) -> EntityId {
+        match self {
+            Self::Crear(c) => c.id,
+            Self::Aprobar(c) => c.id,
+            Self::Rechazar(c) => c.id,
+            Self::Eliminar(c) => c.id,
+        }
+    }
 }
 
 /// The records this mapping writes and reads, with the fields it uses. The
@@ -248,7 +247,7 @@ mod tests {
     fn a_decision_carries_its_revision_and_an_older_writer_none() {
         let reader = codec();
         let revisada = decision(types::RECHAZAR_PROPIEDAD, Some("reabierta")).message(&reader);
-        match decodificar_comando(&reader, &revisada) {
+        match ComandoPropiedad::decodificar(&reader, &revisada) {
             Ok((_, ComandoPropiedad::Rechazar(c))) => {
                 assert_eq!(c.motivo_revision.as_deref(), Some("reabierta"))
             }
@@ -256,7 +255,7 @@ mod tests {
         }
         let v1 = codec().with_writer_version(topics::COMANDOS_PROPIEDADES, 1);
         let ordinaria = decision(types::APROBAR_PROPIEDAD, None).message(&v1);
-        match decodificar_comando(&reader, &ordinaria) {
+        match ComandoPropiedad::decodificar(&reader, &ordinaria) {
             Ok((_, ComandoPropiedad::Aprobar(c))) => assert_eq!(c.motivo_revision, None),
             other => panic!("{other:?}"),
         }

@@ -4,19 +4,17 @@
 
 use async_trait::async_trait;
 
-use super::avro::{ComandoPropiedad, decodificar_comando};
+use super::avro::ComandoPropiedad;
 use crate::contracts::services;
 use crate::propiedades::application::{
     CrearPropiedadError, PropiedadHandlers, PropiedadRepository,
 };
 use crate::propiedades::domain::PropiedadEvent;
 use crate::seedwork::application::{
-    CommandContext, EventTranslator, FalloComando, HandleError, Message, StoreError, execute,
+    CommandContext, EventTranslator, FalloComando, HandleError, StoreError, execute,
 };
 use crate::seedwork::domain::EntityId;
-use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandosConsumer, ComandosDeRegistro, EnvelopeHeader,
-};
+use crate::seedwork::infrastructure::avro::{ComandosConsumer, ComandosDeRegistro};
 
 /// Commands from `comandos-propiedades`, applied in the consumer's transaction.
 pub type ComandosPropiedadesConsumer<R, E> = ComandosConsumer<PropiedadHandlers<R, E>>;
@@ -44,17 +42,6 @@ where
     type Uow = R::Uow;
     const SERVICIO: &'static str = services::PROPIEDADES;
     const TIPO_ENTIDAD: &'static str = "Propiedad";
-
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
-        decodificar_comando(codec, message)
-    }
-
-    fn id(comando: &ComandoPropiedad) -> EntityId {
-        comando.id()
-    }
 
     async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
         self.repository.precargar(uow, ids).await

@@ -7,7 +7,7 @@ mod module;
 mod sql_consulta;
 mod sql_repository;
 
-pub use avro::{AvroEventosPropiedad, ComandoPropiedad, contrato, decodificar_comando};
+pub use avro::{AvroEventosPropiedad, ComandoPropiedad, contrato};
 pub use consumer::ComandosPropiedadesConsumer;
 pub use module::{PropiedadesModule, SqlPropiedadHandlers, SqlPropiedades};
 pub use sql_consulta::SqlConsultaPropiedades;

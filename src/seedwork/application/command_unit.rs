@@ -71,31 +71,43 @@ impl<R, E> AggregatePorts<R, E> {
     }
 }
 
-/// A command that changes one existing aggregate: it says which one and
-/// what the aggregate decides; loading it, answering when it is not there
-/// and saving it with its events is [`AggregatePorts`]' handler, written
-/// once (cqrs-es' split: the command decides, the framework loads and
-/// commits). A review decision refuses a record that is not there; a
-/// saga's compensation has nothing to undo.
-pub trait CambioDeAgregado: Command<Output = ()> {
+/// A command on one aggregate: which one, what it does where that
+/// aggregate does not exist, and what the aggregate decides where it does.
+/// Loading it and saving it with its events is [`AggregatePorts`]'
+/// handler, written once (cqrs-es' split: the command decides, the
+/// framework loads and commits). A creation makes the aggregate and
+/// refuses a taken id; a review decision refuses a record that is not
+/// there; a saga's compensation has nothing to undo there.
+pub trait CambioDeAgregado: Command {
     type Agregado: AggregateRoot + Send + Sync;
     type Error: std::error::Error + From<StoreError> + From<TranslateError> + Send + Sync + 'static;
 
     /// The aggregate it addresses.
     fn id(&self) -> EntityId;
 
-    /// Its answer when that aggregate does not exist.
-    fn sin_agregado(&self) -> Result<(), Self::Error>;
+    /// Where that aggregate does not exist (an `Err`: refused there).
+    fn si_no_existe(
+        self,
+        ahora: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Self::Agregado, Self::Output>, Self::Error>;
 
-    /// What the aggregate decides (its events are recorded on it).
+    /// What the existing aggregate decides (its events are recorded on it).
     fn aplicar(
         self,
         agregado: &mut Self::Agregado,
         ahora: DateTime<Utc>,
-    ) -> Result<(), Self::Error>;
+    ) -> Result<Self::Output, Self::Error>;
 }
 
-/// Load → decide → save, for every [`CambioDeAgregado`].
+/// What a [`CambioDeAgregado`] does where its aggregate does not exist.
+pub enum SiNoExiste<A, O> {
+    /// It makes the aggregate (a creation), answering `O`.
+    Crea(A, O),
+    /// Nothing changes (a compensation of what never happened), answering `O`.
+    Nada(O),
+}
+
+/// Load → decide (or create) → save, for every [`CambioDeAgregado`].
 #[async_trait]
 impl<R, E, C> CommandHandler<C> for AggregatePorts<R, E>
 where
@@ -111,12 +123,20 @@ where
         uow: &mut R::Uow,
         command: C,
         ctx: &CommandContext,
-    ) -> Result<(), C::Error> {
-        let Some(mut agregado) = self.repository.cargar(uow, command.id()).await? else {
-            return command.sin_agregado();
+    ) -> Result<C::Output, C::Error> {
+        let ahora = Utc::now();
+        let (mut agregado, salida) = match self.repository.cargar(uow, command.id()).await? {
+            Some(mut agregado) => {
+                let salida = command.aplicar(&mut agregado, ahora)?;
+                (agregado, salida)
+            }
+            None => match command.si_no_existe(ahora)? {
+                SiNoExiste::Crea(nuevo, salida) => (nuevo, salida),
+                SiNoExiste::Nada(salida) => return Ok(salida),
+            },
         };
-        command.aplicar(&mut agregado, Utc::now())?;
         self.guardar_con_eventos::<_, C::Error>(uow, &mut agregado, ctx)
-            .await
+            .await?;
+        Ok(salida)
     }
 }

@@ -23,7 +23,7 @@ mod unit_of_work;
 
 pub use auth::{AuthError, Authenticator, Sesion};
 pub use command::{Command, CommandHandler, dispatch, execute};
-pub use command_unit::{AggregatePorts, CambioDeAgregado, stage_events};
+pub use command_unit::{AggregatePorts, CambioDeAgregado, SiNoExiste, stage_events};
 pub use context::CommandContext;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use group_commit::GroupCommit;

@@ -23,8 +23,8 @@ pub trait CasosDeRegistro: Send + Sync + 'static {
     type Registro: AggregateRoot + Send + Sync + 'static;
     type Crear: Command + Clone + Sync;
     type CrearError: std::error::Error + From<StoreError> + Send + Sync + 'static;
-    type Aprobar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError>;
-    type Rechazar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError>;
+    type Aprobar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
+    type Rechazar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
     /// A record as its reads show it.
     type Vista: Send + 'static;
     type Obtener: Query<Output = Self::Vista>;

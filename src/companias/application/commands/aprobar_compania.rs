@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::companias::application::RECURSO;
 use crate::companias::domain::Compania;
 use crate::contracts::types;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente company; approving an approved one is a no-op.
@@ -38,7 +40,10 @@ impl CambioDeAgregado for AprobarCompania {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), AprobarCompaniaError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Compania, ()>, AprobarCompaniaError> {
         Err(AprobarCompaniaError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

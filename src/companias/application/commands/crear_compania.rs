@@ -1,12 +1,10 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::companias::application::CompaniaRepository;
 use crate::companias::application::RECURSO;
-use crate::companias::domain::{Compania, CompaniaEvent, DatosCompania};
+use crate::companias::domain::{Compania, DatosCompania};
 use crate::contracts::types;
 use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, CreacionError, EventTranslator,
+    AggregatePorts, CambioDeAgregado, Command, CreacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -25,33 +23,34 @@ impl Command for CrearCompania {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type CrearCompaniaError = CreacionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → create (above) → save with its events, written
+/// once in the seedwork over the repository and the event translator.
 pub type CrearCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<CrearCompania> for CrearCompaniaHandler<R, E>
-where
-    R: CompaniaRepository,
-    E: EventTranslator<CompaniaEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for CrearCompania {
+    type Agregado = Compania;
     type Error = CrearCompaniaError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: CrearCompania,
-        ctx: &CommandContext,
-    ) -> Result<EntityId, CrearCompaniaError> {
-        if self.repository.cargar(uow, command.id).await?.is_some() {
-            return Err(CrearCompaniaError::YaExiste {
-                recurso: RECURSO,
-                id: command.id,
-            });
-        }
-        let mut compania = Compania::registrar(command.id, command.datos, Utc::now());
-        self.guardar_con_eventos::<_, CrearCompaniaError>(uow, &mut compania, ctx)
-            .await?;
-        Ok(command.id)
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn si_no_existe(
+        self,
+        ahora: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Compania, EntityId>, CrearCompaniaError> {
+        let id = self.id;
+        Ok(SiNoExiste::Crea(
+            Compania::registrar(id, self.datos, ahora),
+            id,
+        ))
+    }
+
+    /// The id is taken.
+    fn aplicar(self, _: &mut Compania, _: DateTime<Utc>) -> Result<EntityId, CrearCompaniaError> {
+        Err(CrearCompaniaError::YaExiste {
+            recurso: RECURSO,
+            id: self.id,
+        })
     }
 }

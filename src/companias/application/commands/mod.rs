@@ -1,9 +1,9 @@
 //! `CrearCompania`, `AprobarCompania`, `RechazarCompania`: each a command,
 //! its handler and its error. A handler runs inside the caller's unit of
 //! work: load → the aggregate decides → save and stage its events (the
-//! outbox rows commit with the company). A creation is its handler's own; a
-//! change of an existing record says only what it decides
-//! (`CambioDeAgregado`) and the seedwork loads and saves it.
+//! outbox rows commit with the company). Each command says only what it does
+//! where its record does not exist and what the record decides where it
+//! does (`CambioDeAgregado`); the seedwork loads and saves.
 
 mod aprobar_compania;
 mod crear_compania;

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::companias::application::RECURSO;
 use crate::companias::domain::Compania;
 use crate::contracts::types;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente company with reasons; rejecting twice is a no-op.
@@ -39,7 +41,10 @@ impl CambioDeAgregado for RechazarCompania {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), RechazarCompaniaError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Compania, ()>, RechazarCompaniaError> {
         Err(RechazarCompaniaError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::contracts::types;
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficos;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
@@ -39,7 +41,10 @@ impl CambioDeAgregado for AprobarDatosGeograficos {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), AprobarDatosGeograficosError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<DatosGeograficos, ()>, AprobarDatosGeograficosError> {
         Err(AprobarDatosGeograficosError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

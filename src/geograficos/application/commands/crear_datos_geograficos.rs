@@ -1,12 +1,10 @@
-use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
-use crate::geograficos::application::DatosGeograficosRepository;
 use crate::geograficos::application::RECURSO;
-use crate::geograficos::domain::{Coordenadas, DatosGeograficos, DatosGeograficosEvent};
+use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::{
-    AggregatePorts, Command, CommandContext, CommandHandler, CreacionError, EventTranslator,
+    AggregatePorts, CambioDeAgregado, Command, CreacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -25,33 +23,38 @@ impl Command for CrearDatosGeograficos {
 /// Its failures, mapped to HTTP and to a consumer's verdict in the seedwork.
 pub type CrearDatosGeograficosError = CreacionError;
 
-/// Its ports: the repository and the event translator.
+/// Its handler: load → create (above) → save with its events, written
+/// once in the seedwork over the repository and the event translator.
 pub type CrearDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-#[async_trait]
-impl<R, E> CommandHandler<CrearDatosGeograficos> for CrearDatosGeograficosHandler<R, E>
-where
-    R: DatosGeograficosRepository,
-    E: EventTranslator<DatosGeograficosEvent>,
-{
-    type Uow = R::Uow;
+impl CambioDeAgregado for CrearDatosGeograficos {
+    type Agregado = DatosGeograficos;
     type Error = CrearDatosGeograficosError;
 
-    async fn handle(
-        &self,
-        uow: &mut R::Uow,
-        command: CrearDatosGeograficos,
-        ctx: &CommandContext,
+    fn id(&self) -> EntityId {
+        self.id
+    }
+
+    fn si_no_existe(
+        self,
+        ahora: DateTime<Utc>,
+    ) -> Result<SiNoExiste<DatosGeograficos, EntityId>, CrearDatosGeograficosError> {
+        let id = self.id;
+        Ok(SiNoExiste::Crea(
+            DatosGeograficos::registrar(id, self.datos, ahora),
+            id,
+        ))
+    }
+
+    /// The id is taken.
+    fn aplicar(
+        self,
+        _: &mut DatosGeograficos,
+        _: DateTime<Utc>,
     ) -> Result<EntityId, CrearDatosGeograficosError> {
-        if self.repository.cargar(uow, command.id).await?.is_some() {
-            return Err(CrearDatosGeograficosError::YaExiste {
-                recurso: RECURSO,
-                id: command.id,
-            });
-        }
-        let mut datos = DatosGeograficos::registrar(command.id, command.datos, Utc::now());
-        self.guardar_con_eventos::<_, CrearDatosGeograficosError>(uow, &mut datos, ctx)
-            .await?;
-        Ok(command.id)
+        Err(CrearDatosGeograficosError::YaExiste {
+            recurso: RECURSO,
+            id: self.id,
+        })
     }
 }

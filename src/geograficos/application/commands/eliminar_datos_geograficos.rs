@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::geograficos::domain::DatosGeograficos;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, CompensacionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, CompensacionError, SiNoExiste,
+};
 use crate::seedwork::domain::EntityId;
 
 /// A saga's compensation: the record leaves the listings, rejected with
@@ -35,8 +37,11 @@ impl CambioDeAgregado for EliminarDatosGeograficos {
 
     /// Nothing created, nothing to compensate: the saga may compensate a
     /// step whose creation never happened.
-    fn sin_agregado(&self) -> Result<(), EliminarDatosGeograficosError> {
-        Ok(())
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<DatosGeograficos, ()>, EliminarDatosGeograficosError> {
+        Ok(SiNoExiste::Nada(()))
     }
 
     fn aplicar(

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::contracts::types;
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficos;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
@@ -40,7 +42,10 @@ impl CambioDeAgregado for RechazarDatosGeograficos {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), RechazarDatosGeograficosError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<DatosGeograficos, ()>, RechazarDatosGeograficosError> {
         Err(RechazarDatosGeograficosError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

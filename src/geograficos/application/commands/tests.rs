@@ -122,3 +122,34 @@ async fn aprobar_unknown_is_not_found() {
     );
     assert!(uows.committed_types().is_empty());
 }
+
+/// given no record / when it is compensated / then nothing happens; given
+/// a record / when it is created again / then the id is taken.
+#[tokio::test]
+async fn a_compensation_of_nothing_is_a_no_op_and_a_taken_id_is_refused() {
+    let uows = MemoryUnitOfWorkFactory::default();
+    let repository = MemoryDatos::default();
+    let h = DatosGeograficosHandlers::new(
+        repository.clone(),
+        NamedEvents::new(describe as fn(&_) -> _),
+    );
+    let id = EntityId::new();
+    let eliminar = EliminarDatosGeograficos {
+        id,
+        motivo: "registro compensado".into(),
+    };
+    dispatch(&uows, &h.eliminar, eliminar, CommandContext::new_root())
+        .await
+        .expect("nothing to undo is no failure");
+    assert!(uows.committed_types().is_empty());
+    assert!(repository.0.get(&id.to_string()).is_none());
+
+    let datos = Coordenadas::parse("Casa", "4.6", "-74.1", "").expect("datos");
+    let crear = CrearDatosGeograficos { id, datos };
+    dispatch(&uows, &h.crear, crear.clone(), CommandContext::new_root())
+        .await
+        .expect("crear");
+    let again = dispatch(&uows, &h.crear, crear, CommandContext::new_root()).await;
+    assert!(matches!(again, Err(CrearDatosGeograficosError::YaExiste { id: x, .. }) if x == id));
+    assert_eq!(uows.committed_types(), ["DatosGeograficosCreados"]);
+}

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::contracts::types;
 use crate::propiedades::application::RECURSO;
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::EntityId;
 
 /// Approves a Pendiente record; approving an approved one is a no-op.
@@ -39,7 +41,10 @@ impl CambioDeAgregado for AprobarPropiedad {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), AprobarPropiedadError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Propiedad, ()>, AprobarPropiedadError> {
         Err(AprobarPropiedadError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

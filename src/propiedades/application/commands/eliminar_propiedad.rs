@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 
 use crate::contracts::types;
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, CompensacionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, CompensacionError, SiNoExiste,
+};
 use crate::seedwork::domain::EntityId;
 
 /// A saga's compensation: the property leaves the listings, rejected with
@@ -35,8 +37,11 @@ impl CambioDeAgregado for EliminarPropiedad {
 
     /// Nothing created, nothing to compensate: the saga may compensate a
     /// step whose creation never happened.
-    fn sin_agregado(&self) -> Result<(), EliminarPropiedadError> {
-        Ok(())
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Propiedad, ()>, EliminarPropiedadError> {
+        Ok(SiNoExiste::Nada(()))
     }
 
     fn aplicar(

@@ -3,7 +3,9 @@ use chrono::{DateTime, Utc};
 use crate::contracts::types;
 use crate::propiedades::application::RECURSO;
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{AggregatePorts, CambioDeAgregado, Command, DecisionError};
+use crate::seedwork::application::{
+    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+};
 use crate::seedwork::domain::{EntityId, Motivos};
 
 /// Rejects a Pendiente record with reasons; rejecting twice is a no-op.
@@ -40,7 +42,10 @@ impl CambioDeAgregado for RechazarPropiedad {
         self.id
     }
 
-    fn sin_agregado(&self) -> Result<(), RechazarPropiedadError> {
+    fn si_no_existe(
+        self,
+        _: DateTime<Utc>,
+    ) -> Result<SiNoExiste<Propiedad, ()>, RechazarPropiedadError> {
         Err(RechazarPropiedadError::NoEncontrada {
             recurso: RECURSO,
             id: self.id,

@@ -16,25 +16,26 @@ use crate::seedwork::application::{
 };
 use crate::seedwork::domain::EntityId;
 
+/// A record context's commands, as its topic carries them (implemented
+/// by its Avro mapping).
+pub trait ComandoDeTopico: Sized + Send {
+    /// A message as one of its commands; why not, when it is not one.
+    fn decodificar(codec: &AvroCodec, message: &Message) -> Result<(EnvelopeHeader, Self), String>;
+
+    /// The record a command addresses.
+    fn id(&self) -> EntityId;
+}
+
 /// What a record context says of its command topic (implemented on its
 /// handlers).
 #[async_trait]
 pub trait ComandosDeRegistro: Send + Sync + 'static {
     /// Its commands, as its topic carries them.
-    type Comando: Send;
+    type Comando: ComandoDeTopico;
     type Uow: UnitOfWork;
     /// Who answers a refusal, and the kind of record refused.
     const SERVICIO: &'static str;
     const TIPO_ENTIDAD: &'static str;
-
-    /// A message as one of its commands; why not, when it is not one.
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, Self::Comando), String>;
-
-    /// The record a command addresses.
-    fn id(comando: &Self::Comando) -> EntityId;
 
     /// Reads a run's records at once into the unit of work.
     async fn precargar(&self, uow: &mut Self::Uow, ids: &[EntityId]) -> Result<(), StoreError>;
@@ -77,21 +78,21 @@ impl<H: ComandosDeRegistro> TransactionalHandler for ComandosConsumer<H> {
         // An undecodable message is left to `apply`, which dead-letters it.
         let ids: Vec<EntityId> = messages
             .iter()
-            .filter_map(|m| H::decodificar(&self.codec, m).ok())
-            .map(|(_, comando)| H::id(&comando))
+            .filter_map(|m| H::Comando::decodificar(&self.codec, m).ok())
+            .map(|(_, comando)| comando.id())
             .collect();
         Ok(self.handlers.precargar(uow, &ids).await?)
     }
 
     async fn apply(&self, uow: &mut H::Uow, message: &Message) -> Result<(), HandleError> {
         let (header, comando) =
-            H::decodificar(&self.codec, message).map_err(HandleError::Poison)?;
+            H::Comando::decodificar(&self.codec, message).map_err(HandleError::Poison)?;
         let ctx = CommandContext::from_message(
             &header.id,
             &header.correlation_id,
             header.causation_id.as_deref(),
         );
-        let id = H::id(&comando);
+        let id = comando.id();
         match self.handlers.ejecutar(uow, comando, &ctx).await {
             Ok(()) => Ok(()),
             Err(fallo) => {

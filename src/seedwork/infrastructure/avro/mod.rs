@@ -9,7 +9,7 @@ mod registry;
 pub mod revision;
 
 pub use codec::{AvroCodec, CodecError, Decoded, EnvelopeHeader, traceparent};
-pub use comandos::{ComandosConsumer, ComandosDeRegistro};
+pub use comandos::{ComandoDeTopico, ComandosConsumer, ComandosDeRegistro};
 pub use payload::{
     EventEncoder, Field, Payload, RecordContract, creation_id, id_field, optional_text,
     require_contract, writes_latest,

@@ -207,6 +207,12 @@ pub(crate) fn infrastructure(args: &Settings) -> Result<Infrastructure, InfraErr
 }
 
 pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraError> {
+    if options.entrada == Entrada::Comandos && options.mode == FlowMode::Embedded {
+        return Err(InfraError::Bus(
+            "--entrada comandos needs --mode distributed: the embedded bus is inside its process"
+                .into(),
+        ));
+    }
     let topologies = match options.mode {
         FlowMode::Embedded => vec![Topology::Embedded],
         FlowMode::Distributed => {
@@ -335,6 +341,16 @@ async fn run(
     outcome
 }
 
+/// A measured load: when each creation was sent and became final, and
+/// the processes' counters before it.
+struct Carga {
+    sent: Sent,
+    finals: HashMap<String, i64>,
+    pids: Vec<u32>,
+    statements: Option<super::statements::ServerStatements>,
+    before: Lectura,
+}
+
 /// Who sends the creations: GraphQL clients of the BFF, or an outside
 /// producer on the command topics.
 enum Cargador<'a> {
@@ -362,6 +378,35 @@ impl<'a> Cargador<'a> {
         }
     }
 
+    /// The warm-up, then the measured creations until each is final, with
+    /// what the deployment had consumed before them.
+    async fn cargar(
+        &self,
+        deployment: &Deployment,
+        projection: &sqlx::AnyPool,
+        options: &FlowOptions,
+        timeout: Duration,
+    ) -> Result<Carga, InfraError> {
+        if options.warmup > 0 {
+            let warm = self.enviar(0, options.warmup, None).await?;
+            wait_final(projection, &warm, timeout).await?;
+        }
+        let pids = deployment.pids();
+        let statements = server_statements(deployment).await;
+        let before = Lectura::tomar(deployment, &pids).await;
+        let sent = self
+            .enviar(options.warmup, options.entities, options.rate)
+            .await?;
+        let finals = wait_final(projection, &sent, timeout).await?;
+        Ok(Carga {
+            sent,
+            finals,
+            pids,
+            statements,
+            before,
+        })
+    }
+
     async fn cerrar(self) {
         if let Self::Comandos(producer) = self {
             producer.close().await;
@@ -382,18 +427,19 @@ async fn measure(
         .await?;
     let timeout = Duration::from_secs(120 + options.entities as u64 / 20);
     let entrada = Cargador::abrir(deployment, options.entrada).await?;
-    if options.warmup > 0 {
-        let warm = entrada.enviar(0, options.warmup, None).await?;
-        wait_final(&projection, &warm, timeout).await?;
-    }
-    let pids = deployment.pids();
-    let statements = server_statements(deployment).await;
-    let before = Lectura::tomar(deployment, &pids).await;
-    let sent = entrada
-        .enviar(options.warmup, options.entities, options.rate)
-        .await?;
-    let finals = wait_final(&projection, &sent, timeout).await?;
+    // Closed whatever the load came to: a producer's connection is not
+    // left behind on an error.
+    let carga = entrada
+        .cargar(deployment, &projection, options, timeout)
+        .await;
     entrada.cerrar().await;
+    let Carga {
+        sent,
+        finals,
+        pids,
+        statements,
+        before,
+    } = carga?;
     let run = Lectura::tomar(deployment, &pids).await.menos(&before);
     let per_process = deployment
         .services

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::load::Sent;
-use crate::contracts::topics;
+use crate::contracts::{topics, types};
 use crate::seedwork::application::{Message, MessageBus};
 use crate::seedwork::domain::EntityId;
 use crate::seedwork::infrastructure::avro::{
@@ -47,7 +47,7 @@ fn creation(codec: &AvroCodec, i: usize) -> Result<(String, Message), InfraError
             ("identificacion", Field::Text(format!("900{i:06}"))),
             ("fecha_creacion", Field::Long(now_ms())),
         ]);
-        (topics::COMANDOS_COMPANIAS, "CrearCompania", data)
+        (topics::COMANDOS_COMPANIAS, types::CREAR_COMPANIA, data)
     } else {
         let latitud = if incomplete { "95" } else { "4.6" };
         let data = Payload::from([
@@ -57,7 +57,11 @@ fn creation(codec: &AvroCodec, i: usize) -> Result<(String, Message), InfraError
             ("longitud", Field::Text("-74.08".to_owned())),
             ("fecha_creacion", Field::Long(now_ms())),
         ]);
-        (topics::COMANDOS_GEOGRAFICOS, "CrearDatosGeograficos", data)
+        (
+            topics::COMANDOS_GEOGRAFICOS,
+            types::CREAR_DATOS_GEOGRAFICOS,
+            data,
+        )
     };
     let header = EnvelopeHeader::new(kind, "bench-producer", &id, None);
     let message = codec

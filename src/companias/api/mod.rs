@@ -1,11 +1,13 @@
 //! The HTTP API of `companias`: parse into validated values, call the
-//! `CompaniaService`, answer. Errors become problem bodies in `errors`.
+//! `CompaniaService`, answer. Errors become problem bodies in the seedwork
+//! (`record_errors`).
 //! The router is generic over the service: `tests` drives it against an
 //! in-memory one.
 //!
 //! `POST /companias` → the seedwork's record routes → `CompaniasHttp::crear`
-//! → `CompaniaService::crear_compania` →
-//! `CrearCompaniaHandler` → `Compania::registrar` →
+//! → `CompaniaService::crear` (the seedwork's `RecordUseCases`, group commit) →
+//! `CrearCompaniaHandler` (the seedwork's load → create → save) →
+//! `CrearCompania::si_no_existe` → `Compania::registrar` →
 //! `SqlCompaniaRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::{
     ObtenerCompanias, RechazarCompania,
 };
 use crate::companias::domain::Compania;
-use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
+use crate::seedwork::application::{CasosDeRegistro, RecordService, RecordUseCases};
 
 /// The use cases of the companies, by name.
 pub struct CasosCompania;
@@ -31,4 +31,4 @@ impl<S: RecordService<CasosCompania>> CompaniaService for S {}
 
 /// The service over its ports (units of work, the handlers' repository
 /// and event translator, the read model).
-pub type Companias<F, R, E, Q> = Registros<CasosCompania, F, R, E, Q>;
+pub type Companias<F, R, E, Q> = RecordUseCases<CasosCompania, F, R, E, Q>;

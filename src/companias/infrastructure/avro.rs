@@ -198,7 +198,7 @@ mod tests {
             kind,
             motivos: rechazo.then_some("email faltante"),
             revision,
-            eliminar: false,
+            flags: &[],
         }
     }
 

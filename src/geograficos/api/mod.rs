@@ -1,11 +1,13 @@
 //! The HTTP API of `geograficos`: parse into validated values, call the
-//! `DatosGeograficosService`, answer. Errors become problem bodies in `errors`.
+//! `DatosGeograficosService`, answer. Errors become problem bodies in the seedwork
+//! (`record_errors`).
 //! The router is generic over the service: `tests` drives it against an
 //! in-memory one.
 //!
 //! `POST /geograficos` → the seedwork's record routes → `GeograficosHttp::crear`
-//! → `DatosGeograficosService::crear_datos_geograficos` →
-//! `CrearDatosGeograficosHandler` → `DatosGeograficos::registrar` →
+//! → `DatosGeograficosService::crear` (the seedwork's `RecordUseCases`, group commit) →
+//! `CrearDatosGeograficosHandler` (the seedwork's load → create → save) →
+//! `CrearDatosGeograficos::si_no_existe` → `DatosGeograficos::registrar` →
 //! `SqlDatosGeograficosRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 #[cfg(test)]

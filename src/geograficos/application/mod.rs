@@ -1,7 +1,8 @@
 //! Use cases of `geograficos`, commands apart from queries, each with its
 //! handler and its own error, generic over the ports this context declares
-//! (`ports`). `DatosGeograficosService` is what the HTTP API calls: each command in
-//! a unit of work of its own. The command-topic consumer runs the same
+//! (`ports`). `DatosGeograficosService` is what the HTTP API calls:
+//! creations share transactions (group commit), each decision runs in a
+//! unit of work of its own. The command-topic consumer runs the same
 //! handlers inside its shared transaction.
 
 /// The kind of record this context keeps, as errors and answers name it.

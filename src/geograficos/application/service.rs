@@ -8,7 +8,7 @@ use super::{
     RechazarDatosGeograficos,
 };
 use crate::geograficos::domain::DatosGeograficos;
-use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
+use crate::seedwork::application::{CasosDeRegistro, RecordService, RecordUseCases};
 
 /// The use cases of the properties' geographic data, by name.
 pub struct CasosDatosGeograficos;
@@ -32,4 +32,4 @@ impl<S: RecordService<CasosDatosGeograficos>> DatosGeograficosService for S {}
 
 /// The service over its ports (units of work, the handlers' repository
 /// and event translator, the read model).
-pub type Geograficos<F, R, E, Q> = Registros<CasosDatosGeograficos, F, R, E, Q>;
+pub type Geograficos<F, R, E, Q> = RecordUseCases<CasosDatosGeograficos, F, R, E, Q>;

@@ -251,7 +251,7 @@ mod tests {
             kind,
             motivos: rechazo.then_some("latitud fuera_de_rango"),
             revision,
-            eliminar,
+            flags: if eliminar { &["eliminar"] } else { &[] },
         }
     }
 

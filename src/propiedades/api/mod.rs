@@ -4,8 +4,9 @@
 //! in-memory one.
 //!
 //! `POST /propiedades` → the seedwork's record routes → `PropiedadesHttp::crear`
-//! → `PropiedadService::crear_propiedad` →
-//! `CrearPropiedadHandler` → `Propiedad::registrar` →
+//! → `PropiedadService::crear` (the seedwork's `RecordUseCases`, group commit) →
+//! `CrearPropiedadHandler` (its own: a taken cadastral id is an answer) →
+//! `Propiedad::registrar` →
 //! `SqlPropiedadRepository::guardar` (staged; one INSERT for the group at commit) + the outbox row.
 
 mod errors;

@@ -7,7 +7,7 @@ use super::{
     PropiedadVista, RechazarPropiedad,
 };
 use crate::propiedades::domain::Propiedad;
-use crate::seedwork::application::{CasosDeRegistro, RecordService, Registros};
+use crate::seedwork::application::{CasosDeRegistro, RecordService, RecordUseCases};
 
 /// The use cases of the properties, by name.
 pub struct CasosPropiedad;
@@ -31,4 +31,4 @@ impl<S: RecordService<CasosPropiedad>> PropiedadService for S {}
 
 /// The service over its ports (units of work, the handlers' repository
 /// and event translator, the read model).
-pub type Propiedades<F, R, E, Q> = Registros<CasosPropiedad, F, R, E, Q>;
+pub type Propiedades<F, R, E, Q> = RecordUseCases<CasosPropiedad, F, R, E, Q>;

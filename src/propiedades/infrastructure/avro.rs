@@ -239,7 +239,7 @@ mod tests {
             kind,
             motivos: rechazo.then_some("nit desconocido"),
             revision,
-            eliminar: false,
+            flags: &[],
         }
     }
 

@@ -31,9 +31,10 @@ where
 /// loads and saves through, and the translator of its domain events into
 /// integration events. A context's handlers are this value under their own
 /// names (`type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>`): a
-/// creation implements `CommandHandler` for its command with the context's
-/// rules; a change of an existing aggregate says only what it decides
-/// ([`CambioDeAgregado`]) and is handled below.
+/// command says what it does where its aggregate does and does not exist
+/// ([`ComandoDeAgregado`]) and is handled below; a command with rules of
+/// its own (propiedades' creation, which checks the cadastral id)
+/// implements `CommandHandler` itself.
 pub struct AggregatePorts<R, E> {
     pub repository: Arc<R>,
     pub eventos: Arc<E>,
@@ -78,7 +79,7 @@ impl<R, E> AggregatePorts<R, E> {
 /// framework loads and commits). A creation makes the aggregate and
 /// refuses a taken id; a review decision refuses a record that is not
 /// there; a saga's compensation has nothing to undo there.
-pub trait CambioDeAgregado: Command {
+pub trait ComandoDeAgregado: Command {
     type Agregado: AggregateRoot + Send + Sync;
     type Error: std::error::Error + From<StoreError> + From<TranslateError> + Send + Sync + 'static;
 
@@ -99,7 +100,7 @@ pub trait CambioDeAgregado: Command {
     ) -> Result<Self::Output, Self::Error>;
 }
 
-/// What a [`CambioDeAgregado`] does where its aggregate does not exist.
+/// What a [`ComandoDeAgregado`] does where its aggregate does not exist.
 pub enum SiNoExiste<A, O> {
     /// It makes the aggregate (a creation), answering `O`.
     Crea(A, O),
@@ -107,11 +108,11 @@ pub enum SiNoExiste<A, O> {
     Nada(O),
 }
 
-/// Load → decide (or create) → save, for every [`CambioDeAgregado`].
+/// Load → decide (or create) → save, for every [`ComandoDeAgregado`].
 #[async_trait]
 impl<R, E, C> CommandHandler<C> for AggregatePorts<R, E>
 where
-    C: CambioDeAgregado,
+    C: ComandoDeAgregado,
     R: Repository<C::Agregado>,
     E: EventTranslator<<C::Agregado as AggregateRoot>::Event>,
 {

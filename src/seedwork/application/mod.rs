@@ -23,7 +23,7 @@ mod unit_of_work;
 
 pub use auth::{AuthError, Authenticator, Sesion};
 pub use command::{Command, CommandHandler, dispatch, execute};
-pub use command_unit::{AggregatePorts, CambioDeAgregado, SiNoExiste, stage_events};
+pub use command_unit::{AggregatePorts, ComandoDeAgregado, SiNoExiste, stage_events};
 pub use context::CommandContext;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use group_commit::GroupCommit;
@@ -35,7 +35,7 @@ pub use query::{Query, QueryHandler, ReadPorts, ask};
 pub use record_errors::{
     CompensacionError, ConsultaError, CreacionError, DecisionError, ListadoError,
 };
-pub use record_service::{CasosDeRegistro, RecordService, Registros};
+pub use record_service::{CasosDeRegistro, RecordService, RecordUseCases};
 pub use repository::{RecordQueries, Repository, preload_run};
 pub use transactional::{InTransactions, TransactionalHandler};
 pub use unit_of_work::{UnitOfWork, UnitOfWorkFactory};

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    AggregatePorts, CambioDeAgregado, Command, CommandContext, CommandHandler, ConsultaError,
+    AggregatePorts, ComandoDeAgregado, Command, CommandContext, CommandHandler, ConsultaError,
     DecisionError, EventTranslator, GroupCommit, ListadoError, PageOf, Query, QueryHandler,
     ReadPorts, Repository, StoreError, UnitOfWorkFactory, ask, dispatch,
 };
@@ -23,8 +23,8 @@ pub trait CasosDeRegistro: Send + Sync + 'static {
     type Registro: AggregateRoot + Send + Sync + 'static;
     type Crear: Command + Clone + Sync;
     type CrearError: std::error::Error + From<StoreError> + Send + Sync + 'static;
-    type Aprobar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
-    type Rechazar: CambioDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
+    type Aprobar: ComandoDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
+    type Rechazar: ComandoDeAgregado<Agregado = Self::Registro, Error = DecisionError, Output = ()>;
     /// A record as its reads show it.
     type Vista: Send + 'static;
     type Obtener: Query<Output = Self::Vista>;
@@ -49,17 +49,17 @@ pub trait RecordService<C: CasosDeRegistro>: Send + Sync + 'static {
     async fn listar(&self, query: C::Listar) -> Result<PageOf<C::Vista>, ListadoError>;
 }
 
-/// The service over its ports: units of work, the command handlers (the
-/// repository and the event translator) and the read model.
-pub struct Registros<C: CasosDeRegistro, F, R, E, Q> {
+/// The use cases over their ports: units of work, the command handlers'
+/// ports (the repository and the event translator) and the read model.
+pub struct RecordUseCases<C: CasosDeRegistro, F, R, E, Q> {
     uows: F,
-    handlers: Arc<AggregatePorts<R, E>>,
+    puertos: Arc<AggregatePorts<R, E>>,
     crear: GroupCommit<C::Crear, C::CrearError>,
     consulta: ReadPorts<Q>,
     casos: PhantomData<C>,
 }
 
-impl<C, F, R, E, Q> Registros<C, F, R, E, Q>
+impl<C, F, R, E, Q> RecordUseCases<C, F, R, E, Q>
 where
     C: CasosDeRegistro,
     F: UnitOfWorkFactory + Clone + 'static,
@@ -68,14 +68,14 @@ where
     /// `committers`: creations' transactions in flight at once.
     pub fn new(
         uows: F,
-        handlers: Arc<AggregatePorts<R, E>>,
+        puertos: Arc<AggregatePorts<R, E>>,
         consulta: Q,
         committers: usize,
     ) -> Self {
         Self {
-            crear: GroupCommit::start(uows.clone(), handlers.clone(), committers),
+            crear: GroupCommit::start(uows.clone(), puertos.clone(), committers),
             uows,
-            handlers,
+            puertos,
             consulta: ReadPorts::new(Arc::new(consulta)),
             casos: PhantomData,
         }
@@ -83,7 +83,7 @@ where
 }
 
 #[async_trait]
-impl<C, F, R, E, Q> RecordService<C> for Registros<C, F, R, E, Q>
+impl<C, F, R, E, Q> RecordService<C> for RecordUseCases<C, F, R, E, Q>
 where
     C: CasosDeRegistro,
     F: UnitOfWorkFactory + 'static,
@@ -102,7 +102,7 @@ where
     }
 
     async fn aprobar(&self, command: C::Aprobar, ctx: CommandContext) -> Result<(), DecisionError> {
-        dispatch(&self.uows, self.handlers.as_ref(), command, ctx).await
+        dispatch(&self.uows, self.puertos.as_ref(), command, ctx).await
     }
 
     async fn rechazar(
@@ -110,7 +110,7 @@ where
         command: C::Rechazar,
         ctx: CommandContext,
     ) -> Result<(), DecisionError> {
-        dispatch(&self.uows, self.handlers.as_ref(), command, ctx).await
+        dispatch(&self.uows, self.puertos.as_ref(), command, ctx).await
     }
 
     async fn obtener(&self, query: C::Obtener) -> Result<C::Vista, ConsultaError> {

@@ -26,7 +26,8 @@ impl Command for ReabrirAuditoria {
 /// Its failures, and their verdict on a topic, in `saga_ports`.
 pub type ReabrirAuditoriaError = FalloDeRevision;
 
-/// Its ports: the store, the messages it sends, the saga policy.
+/// Its ports (`saga_ports`): the store and the messages it sends (it
+/// starts no saga: the policy is not read).
 pub type ReabrirAuditoriaHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]

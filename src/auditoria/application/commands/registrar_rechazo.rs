@@ -29,7 +29,8 @@ impl Command for RegistrarRechazo {
 /// Its failures, and their verdict on a topic, in `saga_ports`.
 pub type RegistrarRechazoError = FalloDeSaga;
 
-/// Its ports: the store, the messages it sends, the saga policy.
+/// Its ports (`saga_ports`): the store and the messages it sends (it
+/// starts no saga: the policy is not read).
 pub type RegistrarRechazoHandler<S, M> = SagaPorts<S, M>;
 
 #[async_trait]

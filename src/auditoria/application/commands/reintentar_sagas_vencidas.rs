@@ -1,8 +1,10 @@
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use super::auditar_entidad::ejecutar;
-use super::saga_context;
 use super::saga_ports::{FalloDeSaga, SagaPorts};
+use super::{SagaPolicy, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{RegistroPropiedad, Reintento, Saga};
 use crate::seedwork::application::{CommandContext, StoreError, UnitOfWork, UnitOfWorkFactory};
@@ -15,8 +17,9 @@ pub type ReintentarSagasVencidasError = FalloDeSaga;
 /// last attempt: a decision saga fails (and with it the registration it
 /// belongs to); a registration compensates a creation it gave up on, or
 /// fails when a compensation cannot run. One transaction per saga. Run by
-/// the saga ticker.
-pub type ReintentarSagasVencidas<S, M> = SagaPorts<S, M>;
+/// the saga ticker. Not a command of a topic: its own type over the saga
+/// steps' ports.
+pub struct ReintentarSagasVencidas<S, M>(SagaPorts<S, M>);
 
 /// Whether a commit went through; a conflict (saves may be checked only
 /// when the unit of work commits) means someone else moved the saga or
@@ -26,6 +29,12 @@ fn committed(outcome: Result<(), StoreError>) -> Result<bool, StoreError> {
         Ok(()) => Ok(true),
         Err(StoreError::Conflict { .. }) => Ok(false),
         Err(error) => Err(error),
+    }
+}
+
+impl<S, M> ReintentarSagasVencidas<S, M> {
+    pub fn new(store: Arc<S>, messages: Arc<M>, policy: SagaPolicy) -> Self {
+        Self(SagaPorts::new(store, messages, policy))
     }
 }
 
@@ -41,13 +50,13 @@ where
     {
         let ahora = Utc::now();
         let mut moved = 0;
-        for saga in self.store.sagas_vencidas(ahora, 100).await? {
+        for saga in self.0.store.sagas_vencidas(ahora, 100).await? {
             let mut uow = uows.begin().await?;
             if self.vencer_saga(&mut uow, saga).await? && committed(uow.commit().await)? {
                 moved += 1;
             }
         }
-        for registro in self.store.registros_vencidos(ahora, 100).await? {
+        for registro in self.0.store.registros_vencidos(ahora, 100).await? {
             let mut uow = uows.begin().await?;
             if self.vencer_registro(&mut uow, registro).await? && committed(uow.commit().await)? {
                 moved += 1;
@@ -64,14 +73,15 @@ where
     ) -> Result<bool, ReintentarSagasVencidasError> {
         let ahora = Utc::now();
         let ctx = saga_context(&saga, None);
-        match saga.vencer(&self.policy.reintentos(), ahora) {
+        match saga.vencer(&self.0.policy.reintentos(), ahora) {
             Reintento::Reenviar => {
                 tracing::warn!(saga = %saga.id(), intento = saga.intentos(), "no reply in time; re-sending the command");
-                uow.add_message(self.messages.comando(&saga, &ctx)?);
+                uow.add_message(self.0.messages.comando(&saga, &ctx)?);
             }
             Reintento::Abandonar => {
                 tracing::error!(saga = %saga.id(), error = ?saga.ultimo_error(), "saga failed");
                 let registro = self
+                    .0
                     .store
                     .registro_de(uow, saga.tipo_entidad(), saga.id_entidad())
                     .await?;
@@ -84,7 +94,7 @@ where
                 }
             }
         }
-        match self.store.guardar_saga(uow, &saga).await {
+        match self.0.store.guardar_saga(uow, &saga).await {
             // Completed or re-sent by someone else meanwhile: theirs wins.
             Err(StoreError::Conflict { .. }) => Ok(false),
             other => other.map(|()| true).map_err(Into::into),
@@ -97,7 +107,7 @@ where
         mut registro: RegistroPropiedad,
     ) -> Result<bool, ReintentarSagasVencidasError> {
         let acciones = registro.vencer(
-            &self.policy.reintentos(),
+            &self.0.policy.reintentos(),
             uuid::Uuid::now_v7().to_string(),
             Utc::now(),
         );
@@ -117,13 +127,13 @@ where
         ctx: &CommandContext,
     ) -> Result<(), ReintentarSagasVencidasError> {
         ejecutar(
-            self.store.as_ref(),
-            self.messages.as_ref(),
+            self.0.store.as_ref(),
+            self.0.messages.as_ref(),
             uow,
             registro,
             acciones,
             ctx,
-            self.policy,
+            self.0.policy,
         )
         .await
     }

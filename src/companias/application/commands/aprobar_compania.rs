@@ -4,7 +4,7 @@ use crate::companias::application::RECURSO;
 use crate::companias::domain::Compania;
 use crate::contracts::types;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -32,7 +32,7 @@ pub type AprobarCompaniaError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type AprobarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for AprobarCompania {
+impl ComandoDeAgregado for AprobarCompania {
     type Agregado = Compania;
     type Error = AprobarCompaniaError;
 

@@ -4,7 +4,7 @@ use crate::companias::application::RECURSO;
 use crate::companias::domain::{Compania, DatosCompania};
 use crate::contracts::types;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, CreacionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, CreacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -27,7 +27,7 @@ pub type CrearCompaniaError = CreacionError;
 /// once in the seedwork over the repository and the event translator.
 pub type CrearCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for CrearCompania {
+impl ComandoDeAgregado for CrearCompania {
     type Agregado = Compania;
     type Error = CrearCompaniaError;
 

@@ -4,7 +4,7 @@ use crate::companias::application::RECURSO;
 use crate::companias::domain::Compania;
 use crate::contracts::types;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::{EntityId, Motivos};
 
@@ -33,7 +33,7 @@ pub type RechazarCompaniaError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type RechazarCompaniaHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for RechazarCompania {
+impl ComandoDeAgregado for RechazarCompania {
     type Agregado = Compania;
     type Error = RechazarCompaniaError;
 

@@ -4,7 +4,7 @@ use crate::contracts::types;
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficos;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -33,7 +33,7 @@ pub type AprobarDatosGeograficosError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type AprobarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for AprobarDatosGeograficos {
+impl ComandoDeAgregado for AprobarDatosGeograficos {
     type Agregado = DatosGeograficos;
     type Error = AprobarDatosGeograficosError;
 

@@ -4,7 +4,7 @@ use crate::contracts::types;
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, CreacionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, CreacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -27,7 +27,7 @@ pub type CrearDatosGeograficosError = CreacionError;
 /// once in the seedwork over the repository and the event translator.
 pub type CrearDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for CrearDatosGeograficos {
+impl ComandoDeAgregado for CrearDatosGeograficos {
     type Agregado = DatosGeograficos;
     type Error = CrearDatosGeograficosError;
 

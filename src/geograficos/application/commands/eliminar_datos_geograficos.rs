@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 
 use crate::geograficos::domain::DatosGeograficos;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, CompensacionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, CompensacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -27,7 +27,7 @@ pub type EliminarDatosGeograficosError = CompensacionError;
 /// in the seedwork over the repository and the event translator.
 pub type EliminarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for EliminarDatosGeograficos {
+impl ComandoDeAgregado for EliminarDatosGeograficos {
     type Agregado = DatosGeograficos;
     type Error = EliminarDatosGeograficosError;
 

@@ -4,7 +4,7 @@
 //! work: load → the aggregate decides → save and stage its events (the
 //! outbox rows commit with the record). Each command says only what it does
 //! where its record does not exist and what the record decides where it
-//! does (`CambioDeAgregado`); the seedwork loads and saves.
+//! does (`ComandoDeAgregado`); the seedwork loads and saves.
 
 mod aprobar_datos_geograficos;
 mod crear_datos_geograficos;

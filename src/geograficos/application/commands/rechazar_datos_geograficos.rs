@@ -4,7 +4,7 @@ use crate::contracts::types;
 use crate::geograficos::application::RECURSO;
 use crate::geograficos::domain::DatosGeograficos;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::{EntityId, Motivos};
 
@@ -34,7 +34,7 @@ pub type RechazarDatosGeograficosError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type RechazarDatosGeograficosHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for RechazarDatosGeograficos {
+impl ComandoDeAgregado for RechazarDatosGeograficos {
     type Agregado = DatosGeograficos;
     type Error = RechazarDatosGeograficosError;
 

@@ -4,7 +4,7 @@ use crate::contracts::types;
 use crate::propiedades::application::RECURSO;
 use crate::propiedades::domain::Propiedad;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -33,7 +33,7 @@ pub type AprobarPropiedadError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type AprobarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for AprobarPropiedad {
+impl ComandoDeAgregado for AprobarPropiedad {
     type Agregado = Propiedad;
     type Error = AprobarPropiedadError;
 

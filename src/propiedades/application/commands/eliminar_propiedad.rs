@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use crate::contracts::types;
 use crate::propiedades::domain::Propiedad;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, CompensacionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, CompensacionError, SiNoExiste,
 };
 use crate::seedwork::domain::EntityId;
 
@@ -27,7 +27,7 @@ pub type EliminarPropiedadError = CompensacionError;
 /// in the seedwork over the repository and the event translator.
 pub type EliminarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for EliminarPropiedad {
+impl ComandoDeAgregado for EliminarPropiedad {
     type Agregado = Propiedad;
     type Error = EliminarPropiedadError;
 

@@ -4,7 +4,7 @@
 //! work: load → the aggregate decides → save and stage its events (the
 //! outbox rows commit with the record). A creation is its handler's own; a
 //! change of an existing record says only what it decides
-//! (`CambioDeAgregado`) and the seedwork loads and saves it.
+//! (`ComandoDeAgregado`) and the seedwork loads and saves it.
 
 mod aprobar_propiedad;
 mod crear_propiedad;

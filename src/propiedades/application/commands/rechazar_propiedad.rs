@@ -4,7 +4,7 @@ use crate::contracts::types;
 use crate::propiedades::application::RECURSO;
 use crate::propiedades::domain::Propiedad;
 use crate::seedwork::application::{
-    AggregatePorts, CambioDeAgregado, Command, DecisionError, SiNoExiste,
+    AggregatePorts, ComandoDeAgregado, Command, DecisionError, SiNoExiste,
 };
 use crate::seedwork::domain::{EntityId, Motivos};
 
@@ -34,7 +34,7 @@ pub type RechazarPropiedadError = DecisionError;
 /// in the seedwork over the repository and the event translator.
 pub type RechazarPropiedadHandler<R, E> = AggregatePorts<R, E>;
 
-impl CambioDeAgregado for RechazarPropiedad {
+impl ComandoDeAgregado for RechazarPropiedad {
     type Agregado = Propiedad;
     type Error = RechazarPropiedadError;
 

@@ -1,7 +1,7 @@
 //! The review's fields on the wire, the same for every reviewed record: an
 //! approval's and a rejection's event, a rejection command's reasons and a
 //! decision command as a test writes it. A context's mapping names its id
-//! field and adds its own fields (a compensation's `eliminado`, …).
+//! field and adds its own fields.
 
 use chrono::{DateTime, Utc};
 
@@ -69,14 +69,14 @@ pub mod testing {
 
     /// A decision command from `writer` on `topic`: `kind` for the record
     /// `id_field`, with `motivos` (a rejection), a `revision` reason and
-    /// the `eliminar` flag when given.
+    /// the context's own boolean `flags` set, when given.
     pub struct Decision<'a> {
         pub topic: &'a str,
         pub id_field: &'static str,
         pub kind: &'a str,
         pub motivos: Option<&'a str>,
         pub revision: Option<&'a str>,
-        pub eliminar: bool,
+        pub flags: &'a [&'static str],
     }
 
     impl Decision<'_> {
@@ -89,10 +89,10 @@ pub mod testing {
             if let Some(revision) = self.revision {
                 data.insert("revision", Field::Text(revision.into()));
             }
-            if self.eliminar {
-                data.insert("eliminar", Field::Bool(true));
+            for flag in self.flags {
+                data.insert(flag, Field::Bool(true));
             }
-            let header = EnvelopeHeader::new(self.kind, "auditoria", "corr", None);
+            let header = EnvelopeHeader::new(self.kind, "test", "corr", None);
             writer
                 .message(self.topic, id, &header, &data)
                 .expect("encodes")

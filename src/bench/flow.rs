@@ -206,30 +206,34 @@ pub(crate) fn infrastructure(args: &Settings) -> Result<Infrastructure, InfraErr
     })
 }
 
-pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraError> {
+/// The deployments a run measures: embedded, or one instance each and,
+/// with `--instances K`, K companias and K auditoria.
+fn topologies(args: &Settings, options: &FlowOptions) -> Result<Vec<Topology>, InfraError> {
     if options.entrada == Entrada::Comandos && options.mode == FlowMode::Embedded {
         return Err(InfraError::Bus(
             "--entrada comandos needs --mode distributed: the embedded bus is inside its process"
                 .into(),
         ));
     }
-    let topologies = match options.mode {
-        FlowMode::Embedded => vec![Topology::Embedded],
-        FlowMode::Distributed => {
-            let infra = infrastructure(args)?;
-            let mut runs = vec![Topology::Distributed {
-                infra: infra.clone(),
-                instances: 1,
-            }];
-            if options.instances > 1 {
-                runs.push(Topology::Distributed {
-                    infra,
-                    instances: options.instances,
-                });
-            }
-            runs
-        }
-    };
+    if options.mode == FlowMode::Embedded {
+        return Ok(vec![Topology::Embedded]);
+    }
+    let infra = infrastructure(args)?;
+    let mut runs = vec![Topology::Distributed {
+        infra: infra.clone(),
+        instances: 1,
+    }];
+    if options.instances > 1 {
+        runs.push(Topology::Distributed {
+            infra,
+            instances: options.instances,
+        });
+    }
+    Ok(runs)
+}
+
+pub async fn flow(args: &Settings, options: FlowOptions) -> Result<(), InfraError> {
+    let topologies = topologies(args, &options)?;
     let postgres = match options.mode {
         FlowMode::Distributed => args.database.url.as_deref(),
         FlowMode::Embedded => None,

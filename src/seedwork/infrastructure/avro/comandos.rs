@@ -5,7 +5,8 @@
 //! and answer a refused decision to its sender. A context says what its
 //! commands are and how each runs ([`ComandosDeRegistro`]).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
@@ -53,11 +54,21 @@ pub trait ComandosDeRegistro: Send + Sync + 'static {
 /// Commands from a record context's topic, applied in the consumer's
 /// shared transaction (which holds the inbox rows), so a message is
 /// acknowledged once its effect is committed.
-pub struct ComandosConsumer<H> {
+pub struct ComandosConsumer<H: ComandosDeRegistro> {
     handlers: Arc<H>,
     codec: Arc<AvroCodec>,
     rechazos: RespuestaRechazo,
+    /// What `preload` decoded, by message id, for `apply` to take instead
+    /// of decoding the message again (a message's id names its bytes, so an
+    /// entry left by a run that failed serves its retry as well).
+    decodificados: Mutex<HashMap<String, Decodificado<H::Comando>>>,
 }
+
+type Decodificado<C> = (EnvelopeHeader, C);
+
+/// Entries kept at the most: runs that failed before applying leave theirs
+/// behind, and past this the next preload starts afresh.
+const DECODIFICADOS_MAX: usize = 10_000;
 
 impl<H: ComandosDeRegistro> ComandosConsumer<H> {
     pub fn new(handlers: Arc<H>, codec: Arc<AvroCodec>) -> Self {
@@ -65,6 +76,20 @@ impl<H: ComandosDeRegistro> ComandosConsumer<H> {
             rechazos: RespuestaRechazo::new(codec.clone(), H::SERVICIO, H::TIPO_ENTIDAD),
             handlers,
             codec,
+            decodificados: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The message as a command: decoded by the run's preload, or now.
+    fn decodificar(&self, message: &Message) -> Result<Decodificado<H::Comando>, String> {
+        let ya = self
+            .decodificados
+            .lock()
+            .ok()
+            .and_then(|mut decodificados| decodificados.remove(&message.id));
+        match ya {
+            Some(decodificado) => Ok(decodificado),
+            None => H::Comando::decodificar(&self.codec, message),
         }
     }
 }
@@ -76,17 +101,22 @@ impl<H: ComandosDeRegistro> TransactionalHandler for ComandosConsumer<H> {
 
     async fn preload(&self, uow: &mut H::Uow, messages: &[&Message]) -> Result<(), HandleError> {
         // An undecodable message is left to `apply`, which dead-letters it.
-        let ids: Vec<EntityId> = messages
+        let decodificados: Vec<(String, Decodificado<H::Comando>)> = messages
             .iter()
-            .filter_map(|m| H::Comando::decodificar(&self.codec, m).ok())
-            .map(|(_, comando)| comando.id())
+            .filter_map(|m| Some((m.id.clone(), H::Comando::decodificar(&self.codec, m).ok()?)))
             .collect();
+        let ids: Vec<EntityId> = decodificados.iter().map(|(_, (_, c))| c.id()).collect();
+        if let Ok(mut guardados) = self.decodificados.lock() {
+            if guardados.len() > DECODIFICADOS_MAX {
+                guardados.clear();
+            }
+            guardados.extend(decodificados);
+        }
         Ok(self.handlers.precargar(uow, &ids).await?)
     }
 
     async fn apply(&self, uow: &mut H::Uow, message: &Message) -> Result<(), HandleError> {
-        let (header, comando) =
-            H::Comando::decodificar(&self.codec, message).map_err(HandleError::Poison)?;
+        let (header, comando) = self.decodificar(message).map_err(HandleError::Poison)?;
         let ctx = CommandContext::from_message(
             &header.id,
             &header.correlation_id,

@@ -141,3 +141,170 @@ where
         Ok(salida)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The shared handler over a toy aggregate: given what is stored /
+    //! when a command runs / then what it answers and what committed.
+
+    use super::*;
+    use crate::seedwork::application::dispatch;
+    use crate::seedwork::application::testing::{
+        MemoryAggregates, MemoryUnitOfWork, MemoryUnitOfWorkFactory, NamedEvents,
+    };
+
+    #[derive(Debug, Clone)]
+    struct Cuenta {
+        id: EntityId,
+        saldo: i64,
+        version: i64,
+        eventos: Vec<&'static str>,
+    }
+
+    impl AggregateRoot for Cuenta {
+        type Event = &'static str;
+
+        fn aggregate_id(&self) -> String {
+            self.id.to_string()
+        }
+
+        fn version(&self) -> i64 {
+            self.version
+        }
+
+        fn take_events(&mut self) -> Vec<&'static str> {
+            std::mem::take(&mut self.eventos)
+        }
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    enum Fallo {
+        #[error("no such account")]
+        NoExiste,
+        #[error("already open")]
+        YaAbierta,
+        #[error("overdrawn")]
+        SinSaldo,
+        #[error(transparent)]
+        Store(#[from] StoreError),
+        #[error(transparent)]
+        Encoding(#[from] TranslateError),
+    }
+
+    /// Opens an account (a creation), withdraws (a decision), or closes
+    /// one (a compensation: nothing to close is no failure).
+    #[derive(Debug, Clone)]
+    enum Orden {
+        Abrir(EntityId),
+        Retirar(EntityId, i64),
+        Cerrar(EntityId),
+    }
+
+    impl Command for Orden {
+        const NAME: &'static str = "Orden";
+        type Output = i64;
+    }
+
+    impl ComandoDeAgregado for Orden {
+        type Agregado = Cuenta;
+        type Error = Fallo;
+
+        fn id(&self) -> EntityId {
+            match self {
+                Orden::Abrir(id) | Orden::Retirar(id, _) | Orden::Cerrar(id) => *id,
+            }
+        }
+
+        fn si_no_existe(self, _: DateTime<Utc>) -> Result<SiNoExiste<Cuenta, i64>, Fallo> {
+            match self {
+                Orden::Abrir(id) => Ok(SiNoExiste::Crea(
+                    Cuenta {
+                        id,
+                        saldo: 10,
+                        version: 0,
+                        eventos: vec!["CuentaAbierta"],
+                    },
+                    10,
+                )),
+                Orden::Retirar(..) => Err(Fallo::NoExiste),
+                Orden::Cerrar(_) => Ok(SiNoExiste::Nada(0)),
+            }
+        }
+
+        fn aplicar(self, cuenta: &mut Cuenta, _: DateTime<Utc>) -> Result<i64, Fallo> {
+            match self {
+                Orden::Abrir(_) => Err(Fallo::YaAbierta),
+                Orden::Retirar(_, monto) if monto > cuenta.saldo => Err(Fallo::SinSaldo),
+                Orden::Retirar(_, monto) => {
+                    cuenta.saldo -= monto;
+                    cuenta.eventos.push("DineroRetirado");
+                    Ok(cuenta.saldo)
+                }
+                Orden::Cerrar(_) => Ok(cuenta.saldo),
+            }
+        }
+    }
+
+    #[derive(Clone, Default)]
+    struct Cuentas(MemoryAggregates<Cuenta>);
+
+    #[async_trait]
+    impl Repository<Cuenta> for Cuentas {
+        type Uow = MemoryUnitOfWork;
+
+        async fn cargar(
+            &self,
+            _: &mut MemoryUnitOfWork,
+            id: EntityId,
+        ) -> Result<Option<Cuenta>, StoreError> {
+            Ok(self.0.get(&id.to_string()))
+        }
+
+        async fn guardar(&self, uow: &mut MemoryUnitOfWork, c: &Cuenta) -> Result<(), StoreError> {
+            let saved = Cuenta {
+                version: c.version + 1,
+                ..c.clone()
+            };
+            self.0.save(uow, c, saved)
+        }
+    }
+
+    fn describe(event: &&'static str) -> (String, String) {
+        ((*event).to_owned(), String::new())
+    }
+
+    #[tokio::test]
+    async fn creates_where_absent_decides_where_present_and_refuses_each_on_its_own() {
+        let uows = MemoryUnitOfWorkFactory::default();
+        let cuentas = Cuentas::default();
+        let puertos = AggregatePorts::new(
+            Arc::new(cuentas.clone()),
+            Arc::new(NamedEvents::new(describe as fn(&_) -> _)),
+        );
+        let (id, ctx) = (EntityId::new(), CommandContext::new_root);
+        let run = |orden| dispatch(&uows, &puertos, orden, ctx());
+
+        // given nothing: a decision is refused, a compensation does nothing.
+        assert!(matches!(
+            run(Orden::Retirar(id, 1)).await,
+            Err(Fallo::NoExiste)
+        ));
+        assert_eq!(run(Orden::Cerrar(id)).await.expect("nothing to close"), 0);
+        assert!(cuentas.0.get(&id.to_string()).is_none());
+        // when opened: it is stored with its event; opening again is refused.
+        assert_eq!(run(Orden::Abrir(id)).await.expect("abrir"), 10);
+        assert!(matches!(run(Orden::Abrir(id)).await, Err(Fallo::YaAbierta)));
+        // then a decision applies to what is stored, and one it refuses
+        // changes nothing.
+        assert_eq!(run(Orden::Retirar(id, 4)).await.expect("retirar"), 6);
+        assert!(matches!(
+            run(Orden::Retirar(id, 7)).await,
+            Err(Fallo::SinSaldo)
+        ));
+        // a decision that records nothing saves nothing (the version stays).
+        assert_eq!(run(Orden::Cerrar(id)).await.expect("cerrar"), 6);
+        let cuenta = cuentas.0.get(&id.to_string()).expect("stored");
+        assert_eq!((cuenta.saldo, cuenta.version), (6, 2));
+        assert_eq!(uows.committed_types(), ["CuentaAbierta", "DineroRetirado"]);
+    }
+}

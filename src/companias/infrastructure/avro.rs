@@ -10,8 +10,8 @@ use crate::contracts::{services, topics, types};
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
-    RecordContract, creation_id, id_field, optional_text, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_compania";
@@ -85,27 +85,22 @@ fn crear(decoded: &Decoded) -> Result<CrearCompania, String> {
 }
 
 impl ComandoDeTopico for ComandoCompania {
-    /// Decodes and validates a command (any writer version). An error names
-    /// what is wrong: the message is poison.
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoCompania), String> {
-        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    /// Which record is which command, validated (any writer version).
+    fn de_registro(decoded: &Decoded) -> Result<Option<ComandoCompania>, String> {
         let comando = match decoded.header.message_type.as_str() {
-            types::CREAR_COMPANIA => ComandoCompania::Crear(crear(&decoded)?),
+            types::CREAR_COMPANIA => ComandoCompania::Crear(crear(decoded)?),
             types::APROBAR_COMPANIA => ComandoCompania::Aprobar(AprobarCompania {
-                id: id_field(&decoded, ID)?,
+                id: id_field(decoded, ID)?,
                 motivo_revision: decoded.text("revision"),
             }),
             types::RECHAZAR_COMPANIA => ComandoCompania::Rechazar(RechazarCompania {
-                id: id_field(&decoded, ID)?,
-                motivos: revision::motivos(&decoded)?,
+                id: id_field(decoded, ID)?,
+                motivos: revision::motivos(decoded)?,
                 motivo_revision: decoded.text("revision"),
             }),
-            other => return Err(format!("{} carries no command {other}", message.topic)),
+            _ => return Ok(None),
         };
-        Ok((decoded.header, comando))
+        Ok(Some(comando))
     }
 
     fn id(&self) -> EntityId {

@@ -15,8 +15,8 @@ use crate::geograficos::domain::{
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
-    RecordContract, creation_id, id_field, optional_text, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field, optional_text, revision, writes_latest,
 };
 
 const ID: &str = "id_datos_geograficos";
@@ -129,25 +129,20 @@ fn crear(decoded: &Decoded) -> Result<CrearDatosGeograficos, String> {
 }
 
 impl ComandoDeTopico for ComandoDatosGeograficos {
-    /// Decodes and validates a command (any writer version). An error names
-    /// what is wrong: the message is poison.
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoDatosGeograficos), String> {
-        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    /// Which record is which command, validated (any writer version).
+    fn de_registro(decoded: &Decoded) -> Result<Option<ComandoDatosGeograficos>, String> {
         let comando = match decoded.header.message_type.as_str() {
-            types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(&decoded)?),
+            types::CREAR_DATOS_GEOGRAFICOS => ComandoDatosGeograficos::Crear(crear(decoded)?),
             types::APROBAR_DATOS_GEOGRAFICOS => {
                 ComandoDatosGeograficos::Aprobar(AprobarDatosGeograficos {
-                    id: id_field(&decoded, ID)?,
+                    id: id_field(decoded, ID)?,
                     motivo_revision: decoded.text("revision"),
                 })
             }
-            types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(&decoded)?,
-            other => return Err(format!("{} carries no command {other}", message.topic)),
+            types::RECHAZAR_DATOS_GEOGRAFICOS => rechazar(decoded)?,
+            _ => return Ok(None),
         };
-        Ok((decoded.header, comando))
+        Ok(Some(comando))
     }
 
     fn id(&self) -> EntityId {

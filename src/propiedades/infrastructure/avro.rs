@@ -14,8 +14,8 @@ use crate::propiedades::domain::{
 use crate::seedwork::application::{CommandContext, EventTranslator, Message, TranslateError};
 use crate::seedwork::domain::{EntityId, Estado};
 use crate::seedwork::infrastructure::avro::{
-    AvroCodec, ComandoDeTopico, Decoded, EnvelopeHeader, EventEncoder, Field, Payload,
-    RecordContract, creation_id, id_field, revision, writes_latest,
+    AvroCodec, ComandoDeTopico, Decoded, EventEncoder, Field, Payload, RecordContract, creation_id,
+    id_field, revision, writes_latest,
 };
 
 const ID: &str = "id_propiedad";
@@ -128,24 +128,19 @@ fn eliminar(decoded: &Decoded) -> Result<EliminarPropiedad, String> {
 }
 
 impl ComandoDeTopico for ComandoPropiedad {
-    /// Decodes and validates a command. An error names what is wrong: the
-    /// message is poison.
-    fn decodificar(
-        codec: &AvroCodec,
-        message: &Message,
-    ) -> Result<(EnvelopeHeader, ComandoPropiedad), String> {
-        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+    /// Which record is which command, validated (any writer version).
+    fn de_registro(decoded: &Decoded) -> Result<Option<ComandoPropiedad>, String> {
         let comando = match decoded.header.message_type.as_str() {
-            types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(&decoded)?),
+            types::CREAR_PROPIEDAD => ComandoPropiedad::Crear(crear(decoded)?),
             types::APROBAR_PROPIEDAD => ComandoPropiedad::Aprobar(AprobarPropiedad {
-                id: id_field(&decoded, ID)?,
+                id: id_field(decoded, ID)?,
                 motivo_revision: decoded.text("revision"),
             }),
-            types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(&decoded)?),
-            types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(&decoded)?),
-            other => return Err(format!("{} carries no command {other}", message.topic)),
+            types::RECHAZAR_PROPIEDAD => ComandoPropiedad::Rechazar(rechazar(decoded)?),
+            types::ELIMINAR_PROPIEDAD => ComandoPropiedad::Eliminar(eliminar(decoded)?),
+            _ => return Ok(None),
         };
-        Ok((decoded.header, comando))
+        Ok(Some(comando))
     }
 
     fn id(&self) -> EntityId {

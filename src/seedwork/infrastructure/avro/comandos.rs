@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use super::{AvroCodec, EnvelopeHeader, RespuestaRechazo};
+use super::{AvroCodec, Decoded, EnvelopeHeader, RespuestaRechazo};
 use crate::seedwork::application::{
     CommandContext, FalloComando, HandleError, Message, StoreError, TransactionalHandler,
     UnitOfWork,
@@ -18,13 +18,27 @@ use crate::seedwork::application::{
 use crate::seedwork::domain::EntityId;
 
 /// A record context's commands, as its topic carries them (implemented
-/// by its Avro mapping).
+/// by its Avro mapping: which record type is which command).
 pub trait ComandoDeTopico: Sized + Send {
-    /// A message as one of its commands; why not, when it is not one.
-    fn decodificar(codec: &AvroCodec, message: &Message) -> Result<(EnvelopeHeader, Self), String>;
+    /// The command a decoded record is, validated; `None` when the topic
+    /// carries no such command; why not, when it does not validate.
+    fn de_registro(decoded: &Decoded) -> Result<Option<Self>, String>;
 
     /// The record a command addresses.
     fn id(&self) -> EntityId;
+
+    /// A message (any writer version) as one of these commands; why not,
+    /// when it is not one (the message is poison).
+    fn decodificar(codec: &AvroCodec, message: &Message) -> Result<(EnvelopeHeader, Self), String> {
+        let decoded = codec.decode_message(message).map_err(|e| e.to_string())?;
+        match Self::de_registro(&decoded)? {
+            Some(comando) => Ok((decoded.header, comando)),
+            None => Err(format!(
+                "{} carries no command {}",
+                message.topic, decoded.header.message_type
+            )),
+        }
+    }
 }
 
 /// What a record context says of its command topic (implemented on its

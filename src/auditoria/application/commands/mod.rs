@@ -11,28 +11,25 @@
 
 mod auditar_entidad;
 mod iniciar_registro_propiedad;
-mod reabrir_auditoria;
-mod registrar_compensacion;
-mod registrar_rechazo;
-mod registrar_resultado;
 mod reintentar_sagas_vencidas;
-mod revisar_auditoria;
+mod respuestas;
+mod revision;
 mod saga_ports;
 
 pub use auditar_entidad::{AuditarEntidad, AuditarEntidadError, AuditarEntidadHandler};
 pub use iniciar_registro_propiedad::{
     IniciarRegistroPropiedad, IniciarRegistroPropiedadError, IniciarRegistroPropiedadHandler,
 };
-pub use reabrir_auditoria::{ReabrirAuditoria, ReabrirAuditoriaError, ReabrirAuditoriaHandler};
-pub use registrar_compensacion::{
-    RegistrarCompensacion, RegistrarCompensacionError, RegistrarCompensacionHandler,
-};
-pub use registrar_rechazo::{RegistrarRechazo, RegistrarRechazoError, RegistrarRechazoHandler};
-pub use registrar_resultado::{
-    RegistrarResultado, RegistrarResultadoError, RegistrarResultadoHandler,
-};
 pub use reintentar_sagas_vencidas::{ReintentarSagasVencidas, ReintentarSagasVencidasError};
-pub use revisar_auditoria::{RevisarAuditoria, RevisarAuditoriaError, RevisarAuditoriaHandler};
+pub use respuestas::{
+    RegistrarCompensacion, RegistrarCompensacionError, RegistrarCompensacionHandler,
+    RegistrarRechazo, RegistrarRechazoError, RegistrarRechazoHandler, RegistrarResultado,
+    RegistrarResultadoError, RegistrarResultadoHandler,
+};
+pub use revision::{
+    ReabrirAuditoria, ReabrirAuditoriaError, ReabrirAuditoriaHandler, RevisarAuditoria,
+    RevisarAuditoriaError, RevisarAuditoriaHandler,
+};
 pub use saga_ports::{FalloDeRevision, FalloDeSaga, SagaPorts};
 
 use chrono::Duration;

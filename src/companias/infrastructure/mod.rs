@@ -1,16 +1,12 @@
-//! Adapters of `companias`: its SQL repository and read model, its Avro
-//! mapping, the consumer of `comandos-companias`, and the running module.
+//! Adapters of `companias`: its table (`sql`: the repository and the read
+//! model), its Avro mapping, the consumer of `comandos-companias`, and the running module.
 
 mod avro;
-mod consumer;
 mod module;
-mod sql_consulta;
-mod sql_repository;
+mod sql;
 
 pub use avro::{AvroEventosCompania, ComandoCompania, contrato};
-pub use consumer::ComandosCompaniasConsumer;
-pub use module::{CompaniasModule, SqlCompaniaHandlers, SqlCompanias};
-pub use sql_consulta::SqlConsultaCompanias;
-pub use sql_repository::SqlCompaniaRepository;
+pub use module::{ComandosCompaniasConsumer, CompaniasModule, SqlCompaniaHandlers, SqlCompanias};
+pub use sql::{SqlCompaniaRepository, SqlConsultaCompanias};
 
 pub static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/companias");

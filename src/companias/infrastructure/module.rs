@@ -1,17 +1,28 @@
-//! How `companias` runs: its parts, plugged into the seedwork's
-//! `RecordModule` (contract, database, consumer of `comandos-companias`, relay).
+//! How `companias` runs: its parts plugged into the seedwork's `RecordModule`
+//! (contract, database, relay), and what `comandos-companias` carries and how
+//! each command runs, for the seedwork's `ComandosConsumer` (decode, preload
+//! the run, apply in its transaction, answer a refusal). The handlers are
+//! the HTTP API's.
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use sqlx::migrate::Migrator;
 
+use super::avro::ComandoCompania;
 use super::{
-    AvroEventosCompania, ComandosCompaniasConsumer, MIGRATIONS, SqlCompaniaRepository,
-    SqlConsultaCompanias, contrato,
+    AvroEventosCompania, MIGRATIONS, SqlCompaniaRepository, SqlConsultaCompanias, contrato,
 };
-use crate::companias::application::{CompaniaHandlers, Companias};
+use crate::companias::application::{CompaniaHandlers, CompaniaRepository, Companias};
+use crate::companias::domain::CompaniaEvent;
 use crate::contracts::{services, topics};
-use crate::seedwork::infrastructure::avro::{AvroCodec, RecordContract};
+use crate::seedwork::application::{
+    CommandContext, EventTranslator, FalloComando, HandleError, StoreError, execute,
+};
+use crate::seedwork::domain::EntityId;
+use crate::seedwork::infrastructure::avro::{
+    AvroCodec, ComandosConsumer, ComandosDeRegistro, RecordContract,
+};
 use crate::seedwork::infrastructure::{
     ContextStorage, RecordModule, RecordWiring, SqlUnitOfWorkFactory,
 };
@@ -64,5 +75,44 @@ impl RecordWiring for CompaniasWiring {
 
     fn consumer(handlers: Arc<Self::Handlers>, codec: Arc<AvroCodec>) -> Self::Consumer {
         ComandosCompaniasConsumer::new(handlers, codec)
+    }
+}
+
+/// Commands from `comandos-companias`, applied in the consumer's transaction.
+pub type ComandosCompaniasConsumer<R, E> = ComandosConsumer<CompaniaHandlers<R, E>>;
+
+#[async_trait]
+impl<R, E> ComandosDeRegistro for CompaniaHandlers<R, E>
+where
+    R: CompaniaRepository,
+    E: EventTranslator<CompaniaEvent> + 'static,
+{
+    type Comando = ComandoCompania;
+    type Uow = R::Uow;
+    const SERVICIO: &'static str = services::COMPANIAS;
+    const TIPO_ENTIDAD: &'static str = "Compania";
+
+    async fn precargar(&self, uow: &mut R::Uow, ids: &[EntityId]) -> Result<(), StoreError> {
+        self.repository.precargar(uow, ids).await
+    }
+
+    async fn ejecutar(
+        &self,
+        uow: &mut R::Uow,
+        comando: ComandoCompania,
+        ctx: &CommandContext,
+    ) -> Result<(), FalloComando> {
+        match comando {
+            ComandoCompania::Crear(c) => execute(&self.crear, uow, c, ctx)
+                .await
+                .map(|_| ())
+                .map_err(|e| HandleError::from(e).into()),
+            ComandoCompania::Aprobar(c) => execute(&self.aprobar, uow, c, ctx)
+                .await
+                .map_err(Into::into),
+            ComandoCompania::Rechazar(c) => execute(&self.rechazar, uow, c, ctx)
+                .await
+                .map_err(Into::into),
+        }
     }
 }

@@ -1,11 +1,20 @@
+//! `geograficos`'s table: a record of geographic data written to and read back from its row
+//! (the seedwork's set-based `SqlRecords`), and each row shown as a
+//! `DatosGeograficosVista` (the read model, the seedwork's `SqlRecordQueries`).
+
 use sqlx::any::AnyRow;
 
-use crate::geograficos::application::DatosGeograficosRepository;
+use crate::geograficos::application::{
+    ConsultaDatosGeograficos, DatosGeograficosRepository, DatosGeograficosVista,
+};
 use crate::geograficos::domain::{Coordenadas, DatosGeograficos};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::infrastructure::reviewed_rows::{Reviewed, ReviewedRecord, SqlRecords};
+use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::infrastructure::reviewed_rows::{
+    RecordView, Reviewed, ReviewedRecord, SqlRecordQueries, SqlRecords,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, iso, review, text,
 };
 
 const KIND: &str = "datos_geograficos";
@@ -76,3 +85,26 @@ impl ReviewedRecord for DatosGeograficos {
 pub type SqlDatosGeograficosRepository = SqlRecords<DatosGeograficos>;
 
 impl DatosGeograficosRepository for SqlRecords<DatosGeograficos> {}
+
+/// Queries on the `datos_geograficos` table (this context's read model).
+pub type SqlConsultaDatosGeograficos = SqlRecordQueries<DatosGeograficos, DatosGeograficosVista>;
+
+impl ConsultaDatosGeograficos for SqlConsultaDatosGeograficos {}
+
+impl RecordView<DatosGeograficos> for DatosGeograficosVista {
+    fn of(c: &DatosGeograficos) -> Self {
+        let d = c.datos();
+        Self {
+            id: c.id().to_string(),
+            nombre_propiedad: d.nombre_propiedad.to_string(),
+            latitud: d.latitud.to_string(),
+            longitud: d.longitud.to_string(),
+            direccion: d.direccion.to_string(),
+            estado: c.estado().to_string(),
+            motivos_rechazo: c.motivos_rechazo().to_vec(),
+            fecha_creacion: iso(c.fecha_creacion()),
+            fecha_actualizacion: iso(c.fecha_actualizacion()),
+            version: c.version(),
+        }
+    }
+}

@@ -1,15 +1,19 @@
+//! `propiedades`'s table: a property written to and read back from its row
+//! (the seedwork's set-based `SqlRecords`), and each row shown as a
+//! `PropiedadVista` (the read model, the seedwork's `SqlRecordQueries`).
+
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use crate::propiedades::application::PropiedadRepository;
+use crate::propiedades::application::{ConsultaPropiedades, PropiedadRepository, PropiedadVista};
 use crate::propiedades::domain::{DatosPropiedad, Propiedad};
 use crate::seedwork::application::StoreError;
 use crate::seedwork::domain::AggregateRoot;
 use crate::seedwork::infrastructure::reviewed_rows::{
-    Reviewed, ReviewedRecord, ReviewedRows, SqlRecords,
+    RecordView, Reviewed, ReviewedRecord, ReviewedRows, SqlRecordQueries, SqlRecords,
 };
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, iso, review, text,
 };
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
@@ -106,5 +110,28 @@ impl PropiedadRepository for SqlRecords<Propiedad> {
                 && p.datos().identificacion_catastral.as_str() == identificacion_catastral
         });
         Ok(stored_holder || staged_holder)
+    }
+}
+
+/// Queries on the `propiedades` table (this context's read model).
+pub type SqlConsultaPropiedades = SqlRecordQueries<Propiedad, PropiedadVista>;
+
+impl ConsultaPropiedades for SqlConsultaPropiedades {}
+
+impl RecordView<Propiedad> for PropiedadVista {
+    fn of(c: &Propiedad) -> Self {
+        let d = c.datos();
+        Self {
+            id: c.id().to_string(),
+            nombre: d.nombre.to_string(),
+            identificacion_catastral: d.identificacion_catastral.to_string(),
+            nit: d.nit.to_string(),
+            estado: c.estado().to_string(),
+            motivos_rechazo: c.motivos_rechazo().to_vec(),
+            fecha_creacion: iso(c.fecha_creacion()),
+            fecha_actualizacion: iso(c.fecha_actualizacion()),
+            eliminada: c.eliminada(),
+            version: c.version(),
+        }
     }
 }

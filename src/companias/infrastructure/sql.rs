@@ -1,11 +1,18 @@
+//! `companias`'s table: a company written to and read back from its row
+//! (the seedwork's set-based `SqlRecords`), and each row shown as a
+//! `CompaniaVista` (the read model, the seedwork's `SqlRecordQueries`).
+
 use sqlx::any::AnyRow;
 
-use crate::companias::application::CompaniaRepository;
+use crate::companias::application::{CompaniaRepository, CompaniaVista, ConsultaCompanias};
 use crate::companias::domain::{Compania, DatosCompania};
 use crate::seedwork::application::StoreError;
-use crate::seedwork::infrastructure::reviewed_rows::{Reviewed, ReviewedRecord, SqlRecords};
+use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::infrastructure::reviewed_rows::{
+    RecordView, Reviewed, ReviewedRecord, SqlRecordQueries, SqlRecords,
+};
 use crate::seedwork::infrastructure::sql_values::{
-    ReviewedTable, SqlValue, corrupt, date, entity_id, int, review, text,
+    ReviewedTable, SqlValue, corrupt, date, entity_id, int, iso, review, text,
 };
 
 const KIND: &str = "compania";
@@ -77,3 +84,27 @@ impl ReviewedRecord for Compania {
 pub type SqlCompaniaRepository = SqlRecords<Compania>;
 
 impl CompaniaRepository for SqlRecords<Compania> {}
+
+/// Queries on the `companias` table (this context's read model).
+pub type SqlConsultaCompanias = SqlRecordQueries<Compania, CompaniaVista>;
+
+impl ConsultaCompanias for SqlConsultaCompanias {}
+
+impl RecordView<Compania> for CompaniaVista {
+    fn of(c: &Compania) -> Self {
+        let d = c.datos();
+        Self {
+            id: c.id().to_string(),
+            nombre: d.nombre.to_string(),
+            email: d.email.to_string(),
+            identificacion: d.identificacion.to_string(),
+            pais: d.pais.to_string(),
+            telefono: d.telefono.to_string(),
+            estado: c.estado().to_string(),
+            motivos_rechazo: c.motivos_rechazo().to_vec(),
+            fecha_creacion: iso(c.fecha_creacion()),
+            fecha_actualizacion: iso(c.fecha_actualizacion()),
+            version: c.version(),
+        }
+    }
+}

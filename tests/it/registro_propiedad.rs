@@ -430,6 +430,30 @@ async fn registrations_page_by_keyset(app: TestApp) {
     assert_eq!(vistos, ids);
     let malo = app.gql(PAGINA, json!({"after": "zz"})).await;
     assert_eq!(malo["errors"][0]["extensions"]["field"], "after", "{malo}");
+    // A stage that is not one is refused naming `estado`, never answered
+    // with an empty page; a known one in any case filters.
+    let desconocida = app
+        .gql(
+            "{ registrosPropiedad(estado: \"terminada\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let error = &desconocida["errors"][0];
+    assert_eq!(
+        error["extensions"]["code"], "BAD_USER_INPUT",
+        "{desconocida}"
+    );
+    assert_eq!(error["extensions"]["field"], "estado", "{desconocida}");
+    let en_curso = app
+        .gql(
+            "{ registrosPropiedad(estado: \"EN_CURSO\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        en_curso["data"]["registrosPropiedad"]["totalCount"], 0,
+        "{en_curso}"
+    );
 }
 
 on_both_backends! {

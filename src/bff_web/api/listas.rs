@@ -6,12 +6,13 @@ use std::sync::Arc;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ErrorExtensions, SimpleObject};
 
-use super::errors::{autorizar, coded, store};
+use super::errors::{autorizar, bad_input, coded, store};
 use super::types::{Auditoria, Estado, FiltroHallazgo, Orden, RegistroPropiedad, TipoEntidad};
 use crate::bff_web::application::{
     ConsultaAuditorias, ConsultaRegistros, Cursor, PaginaKeyset, Proyecciones, RegistroVista,
     TipoRegistro,
 };
+use crate::bff_web::domain::EtapaRegistro;
 use crate::seedwork::domain::Accion;
 
 /// Largest page a query may ask for.
@@ -164,15 +165,17 @@ pub async fn listar_registros_propiedad(
     after: Option<String>,
 ) -> async_graphql::Result<Lista<RegistroPropiedad>> {
     autorizar(ctx, Accion::Consultar)?;
+    // Parsed here, once: an unknown stage is refused naming `estado`, never
+    // taken for an empty list.
+    let estado = estado
+        .map(|e| e.parse::<EtapaRegistro>())
+        .transpose()
+        .map_err(bad_input)?;
     let tenia_cursor = after.is_some();
     let despues = despues_de(after, true)?;
     let proyecciones = ctx.data_unchecked::<Arc<dyn Proyecciones>>();
     let pagina = proyecciones
-        .registros_propiedad(
-            estado.as_deref(),
-            despues.as_ref(),
-            page_size(first)? as i64,
-        )
+        .registros_propiedad(estado, despues.as_ref(), page_size(first)? as i64)
         .await
         .map_err(store)?;
     Ok(conexion(pagina, tenia_cursor))

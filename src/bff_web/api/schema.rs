@@ -160,8 +160,9 @@ impl Query {
     }
 
     /// Property registrations (the saga), newest first, of one estado
-    /// (`en_curso`, `completada`, `compensada`, `fallida`) or all: the
-    /// operations view lists the `fallida` ones.
+    /// (`en_curso`, `completada`, `compensada`, `fallida`, in any case) or
+    /// all: the operations view lists the `fallida` ones. Any other estado
+    /// is refused (`BAD_USER_INPUT`, naming `estado`).
     async fn registros_propiedad(
         &self,
         ctx: &Context<'_>,

@@ -323,7 +323,7 @@ impl From<RegistroPropiedadVista> for RegistroPropiedad {
         Self {
             id_propiedad: ID(v.id_propiedad),
             id_datos_geograficos: ID(v.id_datos_geograficos),
-            estado: v.estado,
+            estado: v.estado.as_str().to_owned(),
             paso: v.paso,
             motivo: v.motivo,
             pasos: v.pasos.into_iter().map(PasoRegistro::from).collect(),

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use super::ComandoSaliente;
-use crate::bff_web::domain::{EstadoComando, EstadoRegistro};
+use crate::bff_web::domain::{EstadoComando, EstadoRegistro, EtapaRegistro};
 use crate::seedwork::application::{
     CommandContext, Message, StoreError, TranslateError, UnitOfWork,
 };
@@ -38,8 +38,8 @@ impl TipoRegistro {
 pub struct RegistroPropiedadVista {
     pub id_propiedad: String,
     pub id_datos_geograficos: String,
-    /// en_curso, completada, compensada or fallida.
-    pub estado: String,
+    /// Under way or ended (its word on the wire and in SQL: `EtapaRegistro`).
+    pub estado: EtapaRegistro,
     pub paso: String,
     pub motivo: Option<String>,
     pub pasos: Vec<PasoVista>,
@@ -190,7 +190,7 @@ pub trait Proyecciones: Send + Sync {
     /// A keyset page of registrations, newest first, of one estado or all.
     async fn registros_propiedad(
         &self,
-        estado: Option<&str>,
+        estado: Option<EtapaRegistro>,
         despues: Option<&Cursor>,
         limite: i64,
     ) -> Result<PaginaKeyset<RegistroPropiedadVista>, StoreError>;

@@ -390,7 +390,8 @@ impl Projector {
         let r: RegistroData = decoded
             .data()
             .map_err(|e| HandleError::Poison(e.to_string()))?;
-        if let Some((estado, error)) = fin_del_registro(&r)? {
+        let etapa = etapa_del_registro(&r)?;
+        if let Some((estado, error)) = fin_del_registro(etapa, &r) {
             self.store
                 .registro_terminado(uow, &r.id_propiedad, estado, error.as_deref())
                 .await
@@ -399,7 +400,7 @@ impl Projector {
         let vista = RegistroPropiedadVista {
             id_propiedad: r.id_propiedad,
             id_datos_geograficos: r.id_datos_geograficos,
-            estado: r.estado,
+            estado: etapa,
             paso: r.paso,
             motivo: r.motivo,
             pasos: r.pasos,
@@ -570,18 +571,22 @@ fn revision_del_registro(
     })
 }
 
+/// A registration's stage, parsed once as it arrives: an unknown one is
+/// poison, never taken for another.
+fn etapa_del_registro(r: &RegistroData) -> Result<EtapaRegistro, HandleError> {
+    r.estado
+        .parse()
+        .map_err(|_| HandleError::Poison(format!("unknown registration stage {:?}", r.estado)))
+}
+
 /// What a registration's stage makes of the `RegistrarPropiedad` command
 /// that started it: nothing while under way, PROCESADO once completed,
-/// FALLIDO with the cause once compensated or failed. An unknown stage is
-/// poison, never taken for another.
+/// FALLIDO with the cause once compensated or failed.
 fn fin_del_registro(
+    etapa: EtapaRegistro,
     r: &RegistroData,
-) -> Result<Option<(EstadoComando, Option<String>)>, HandleError> {
-    let etapa: EtapaRegistro = r
-        .estado
-        .parse()
-        .map_err(|_| HandleError::Poison(format!("unknown registration stage {:?}", r.estado)))?;
-    Ok(match etapa {
+) -> Option<(EstadoComando, Option<String>)> {
+    match etapa {
         EtapaRegistro::EnCurso => None,
         EtapaRegistro::Completada => Some((EstadoComando::Procesado, None)),
         EtapaRegistro::Compensada | EtapaRegistro::Fallida => {
@@ -589,7 +594,7 @@ fn fin_del_registro(
             let error = format!("registro {}: {causa}", etapa.as_str());
             Some((EstadoComando::Fallido, Some(error)))
         }
-    })
+    }
 }
 
 /// The command of ours that asks a context for `decision` on a record of
@@ -647,27 +652,31 @@ mod tests {
     /// given a registration's stage / then what its command comes to.
     #[test]
     fn a_registration_ends_its_command_by_its_stage() {
-        assert_eq!(fin_del_registro(&registro("en_curso", None)).unwrap(), None);
+        let fin = |estado, motivo| {
+            let r = registro(estado, motivo);
+            fin_del_registro(etapa_del_registro(&r).expect("a known stage"), &r)
+        };
+        assert_eq!(fin("en_curso", None), None);
         assert_eq!(
-            fin_del_registro(&registro("completada", None)).unwrap(),
+            fin("completada", None),
             Some((EstadoComando::Procesado, None))
         );
         assert_eq!(
-            fin_del_registro(&registro("compensada", Some("propiedad: falta nombre"))).unwrap(),
+            fin("compensada", Some("propiedad: falta nombre")),
             Some((
                 EstadoComando::Fallido,
                 Some("registro compensada: propiedad: falta nombre".into())
             ))
         );
         assert_eq!(
-            fin_del_registro(&registro("fallida", None)).unwrap(),
+            fin("fallida", None),
             Some((
                 EstadoComando::Fallido,
                 Some("registro fallida: decidir".into())
             ))
         );
         assert!(matches!(
-            fin_del_registro(&registro("terminada", None)),
+            etapa_del_registro(&registro("terminada", None)),
             Err(HandleError::Poison(_))
         ));
     }

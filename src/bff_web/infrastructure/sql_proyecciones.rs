@@ -683,7 +683,7 @@ impl Proyecciones for SqlProyecciones {
 
     async fn registros_propiedad(
         &self,
-        estado: Option<&str>,
+        estado: Option<crate::bff_web::domain::EtapaRegistro>,
         despues: Option<&Cursor>,
         limite: i64,
     ) -> Result<PaginaKeyset<crate::bff_web::application::RegistroPropiedadVista>, StoreError> {

@@ -5,7 +5,9 @@ use sqlx::any::AnyRow;
 
 use super::sql_filas::json_err;
 use crate::bff_web::application::{Cursor, PaginaKeyset, PasoVista, RegistroPropiedadVista};
+use crate::bff_web::domain::EtapaRegistro;
 use crate::seedwork::application::StoreError;
+use crate::seedwork::infrastructure::sql_values::corrupt;
 use crate::seedwork::infrastructure::{SqlUnitOfWork, store_error};
 
 const COLUMNS: &str = "id_propiedad, id_datos_geograficos, estado, paso, motivo, pasos, fecha";
@@ -16,7 +18,9 @@ pub(super) fn vista(row: &AnyRow) -> Result<RegistroPropiedadVista, StoreError> 
     Ok(RegistroPropiedadVista {
         id_propiedad: text("id_propiedad")?,
         id_datos_geograficos: text("id_datos_geograficos")?,
-        estado: text("estado")?,
+        estado: text("estado")?
+            .parse()
+            .map_err(|e| corrupt("registration", "estado", e))?,
         paso: text("paso")?,
         motivo: row.try_get("motivo").map_err(store_error)?,
         pasos,
@@ -41,7 +45,7 @@ pub async fn registro_avanzado(
     )
     .bind(&r.id_propiedad)
     .bind(&r.id_datos_geograficos)
-    .bind(&r.estado)
+    .bind(r.estado.as_str())
     .bind(&r.paso)
     .bind(r.motivo.clone())
     .bind(pasos)
@@ -57,11 +61,11 @@ pub async fn registro_avanzado(
 /// the record lists: the cursor is a row's date and id).
 pub async fn registros_propiedad(
     db: &crate::seedwork::infrastructure::Database,
-    estado: Option<&str>,
+    estado: Option<EtapaRegistro>,
     despues: Option<&Cursor>,
     limite: i64,
 ) -> Result<PaginaKeyset<RegistroPropiedadVista>, StoreError> {
-    let estado = estado.unwrap_or("");
+    let estado = estado.map_or("", EtapaRegistro::as_str);
     let despues = despues
         .map(|c| {
             let fecha = c.clave.parse::<i64>();

@@ -385,19 +385,16 @@ async fn registrations_page_by_keyset(app: TestApp) {
         ids.push(registrar(&app, input(&format!("CAT-PAGE-{i}"), "900", "4.6")).await);
     }
     const PAGINA: &str = "query($after: String) { registrosPropiedad(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { idPropiedad } } } }";
-    // The list is ordered by each registration's latest change: it is
-    // walked once the three have ended, so that no row moves meanwhile.
-    const TODAS: &str =
-        "{ registrosPropiedad(first: 10) { totalCount edges { node { estado } } } }";
+    // The list is ordered by each registration's start, which never moves:
+    // it is walked as soon as the three are listed, while their sagas may
+    // still advance, and still yields each once.
+    const TODAS: &str = "{ registrosPropiedad(first: 10) { totalCount } }";
     eventually(
-        "the BFF lists the three, ended",
+        "the BFF lists the three",
         Duration::from_secs(60),
         || async {
             let q = app.gql(TODAS, json!({})).await;
-            let lista = &q["data"]["registrosPropiedad"];
-            let edges = lista["edges"].as_array().cloned().unwrap_or_default();
-            let terminadas = edges.iter().all(|e| e["node"]["estado"] != "en_curso");
-            (lista["totalCount"] == 3 && terminadas).then_some(())
+            (q["data"]["registrosPropiedad"]["totalCount"] == 3).then_some(())
         },
     )
     .await;
@@ -423,8 +420,7 @@ async fn registrations_page_by_keyset(app: TestApp) {
             "more pages than registrations: {vistos:?}"
         );
     }
-    // Newest change first (a registration's date moves with its steps):
-    // every one once.
+    // Newest start first: every one once.
     vistos.sort();
     ids.sort();
     assert_eq!(vistos, ids);
@@ -450,10 +446,9 @@ async fn registrations_page_by_keyset(app: TestApp) {
             json!({}),
         )
         .await;
-    assert_eq!(
-        en_curso["data"]["registrosPropiedad"]["totalCount"], 0,
-        "{en_curso}"
-    );
+    assert!(en_curso["errors"].is_null(), "{en_curso}");
+    let listadas = en_curso["data"]["registrosPropiedad"]["totalCount"].as_i64();
+    assert!(listadas.is_some_and(|n| n <= 3), "{en_curso}");
 }
 
 on_both_backends! {

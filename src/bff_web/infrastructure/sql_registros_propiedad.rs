@@ -36,9 +36,12 @@ pub async fn registro_avanzado(
     r: &RegistroPropiedadVista,
 ) -> Result<bool, StoreError> {
     let pasos = serde_json::to_string(&r.pasos).map_err(json_err)?;
+    // Its start: the first step's date, the same in every event of it
+    // whatever order they arrive in; kept as first written.
+    let inicio = r.pasos.first().map_or(r.fecha, |p| p.fecha);
     let done = sqlx::query(
         "INSERT INTO registros_propiedad (id_propiedad, id_datos_geograficos, estado, paso, \
-         motivo, pasos, total_pasos, fecha) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         motivo, pasos, total_pasos, fecha, inicio) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (id_propiedad) DO UPDATE SET estado = excluded.estado, paso = excluded.paso, \
          motivo = excluded.motivo, pasos = excluded.pasos, total_pasos = excluded.total_pasos, \
          fecha = excluded.fecha WHERE registros_propiedad.total_pasos < excluded.total_pasos",
@@ -51,6 +54,7 @@ pub async fn registro_avanzado(
     .bind(pasos)
     .bind(r.pasos.len() as i64)
     .bind(r.fecha)
+    .bind(inicio)
     .execute(uow.conn())
     .await
     .map_err(store_error)?;
@@ -58,7 +62,9 @@ pub async fn registro_avanzado(
 }
 
 /// A keyset page of registrations, newest first (the same keyset scheme as
-/// the record lists: the cursor is a row's date and id).
+/// the record lists: the cursor is a row's start and id). The start never
+/// moves, so a registration that advances while a reader pages keeps its
+/// place: each is seen once.
 pub async fn registros_propiedad(
     db: &crate::seedwork::infrastructure::Database,
     estado: Option<EtapaRegistro>,
@@ -68,23 +74,23 @@ pub async fn registros_propiedad(
     let estado = estado.map_or("", EtapaRegistro::as_str);
     let despues = despues
         .map(|c| {
-            let fecha = c.clave.parse::<i64>();
-            fecha
+            let inicio = c.clave.parse::<i64>();
+            inicio
                 .map(|f| (f, c.id.clone()))
                 .map_err(|_| StoreError::Backend(format!("bad cursor key {:?}", c.clave)))
         })
         .transpose()?;
-    // After a cursor: the rows that sort after it (date, then id, both down).
+    // After a cursor: the rows that sort after it (start, then id, both down).
     let (tras, limite_en) = match despues {
         Some(_) => (
-            "AND (fecha < $2 OR (fecha = $2 AND id_propiedad < $3))",
+            "AND (inicio < $2 OR (inicio = $2 AND id_propiedad < $3))",
             "$4",
         ),
         None => ("", "$2"),
     };
     let sql = format!(
-        "SELECT {COLUMNS} FROM registros_propiedad WHERE ($1 = '' OR estado = $1) {tras} \
-         ORDER BY fecha DESC, id_propiedad DESC LIMIT {limite_en}"
+        "SELECT {COLUMNS}, inicio FROM registros_propiedad WHERE ($1 = '' OR estado = $1) {tras} \
+         ORDER BY inicio DESC, id_propiedad DESC LIMIT {limite_en}"
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(estado);
     if let Some((fecha, id)) = despues {
@@ -101,8 +107,9 @@ pub async fn registros_propiedad(
         .iter()
         .map(|row| {
             let v = vista(row)?;
+            let inicio: i64 = row.try_get("inicio").map_err(store_error)?;
             let cursor = Cursor {
-                clave: v.fecha.to_string(),
+                clave: inicio.to_string(),
                 id: v.id_propiedad.clone(),
             };
             Ok((cursor, v))

@@ -13,7 +13,7 @@ use crate::auditoria::domain::{
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
 use crate::seedwork::infrastructure::sql_values::saved;
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
+use crate::seedwork::infrastructure::{Database, Listado, SqlUnitOfWork, store_error};
 
 fn bad(detail: impl std::fmt::Display) -> StoreError {
     super::sql_filas::bad("registro", detail)
@@ -175,18 +175,12 @@ pub async fn registros(
     page: PageRequest,
 ) -> Result<PageOf<RegistroView>, StoreError> {
     let estado = estado.map(EstadoRegistro::as_str).unwrap_or("");
-    let rows = sqlx::query(
-        "SELECT estado_json, version FROM registros_propiedad WHERE ($1 = '' OR estado = $1) \
-         ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3",
-    )
-    .bind(estado)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(db.pool())
-    .await
-    .map_err(store_error)?;
-    let count = "SELECT COUNT(*) AS n FROM registros_propiedad WHERE ($1 = '' OR estado = $1)";
-    let total = count_rows(db, count, &[estado]).await?;
+    let listado = Listado {
+        columns: "estado_json, version",
+        from: "registros_propiedad",
+        filter: "($1 = '' OR estado = $1)",
+    };
+    let (rows, total) = listado.page(db, &[estado], page).await?;
     let items = rows
         .iter()
         .map(|r| registro_de_fila(r).map(|r| RegistroView::from(&r)))
@@ -271,21 +265,13 @@ pub async fn sagas(
     page: PageRequest,
 ) -> Result<PageOf<SagaView>, StoreError> {
     let estado = estado.map(EstadoSaga::as_str).unwrap_or("");
-    let sql = format!(
-        "SELECT * FROM ({SAGAS_Y_REGISTROS}) AS s WHERE ($1 = '' OR estado = $1) \
-         ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(estado)
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(db.pool())
-        .await
-        .map_err(store_error)?;
-    let count = format!(
-        "SELECT COUNT(*) AS n FROM ({SAGAS_Y_REGISTROS}) AS s WHERE ($1 = '' OR estado = $1)"
-    );
-    let total = count_rows(db, &count, &[estado]).await?;
+    let from = format!("({SAGAS_Y_REGISTROS}) AS s");
+    let listado = Listado {
+        columns: "*",
+        from: &from,
+        filter: "($1 = '' OR estado = $1)",
+    };
+    let (rows, total) = listado.page(db, &[estado], page).await?;
     let items = rows.iter().map(saga_view).collect::<Result<Vec<_>, _>>()?;
     Ok(PageOf::new(items, page, total))
 }

@@ -14,7 +14,7 @@ use crate::auditoria::domain::{
     Auditoria, EstadoRegistro, EstadoSaga, RegistroPropiedad, Saga, TipoEntidad,
 };
 use crate::seedwork::application::{PageOf, PageRequest, StoreError};
-use crate::seedwork::infrastructure::{Database, SqlUnitOfWork, count_rows, store_error};
+use crate::seedwork::infrastructure::{Database, Listado, SqlUnitOfWork, store_error};
 
 /// Audits, findings and the saga log on SQLite or Postgres (portable SQL).
 #[derive(Clone)]
@@ -159,21 +159,12 @@ impl AuditoriaReadModel for SqlAuditoriaStore {
     ) -> Result<PageOf<AuditoriaView>, StoreError> {
         let resultado = resultado.map(|r| r.as_str()).unwrap_or("");
         let tipo = tipo.map(|t| t.as_str()).unwrap_or("");
-        let filter = "($1 = '' OR resultado = $1) AND ($2 = '' OR tipo_entidad = $2)";
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion FROM auditorias \
-             WHERE {filter} ORDER BY fecha_creacion, id LIMIT $3 OFFSET $4"
-        ));
-        let rows = sqlx::query(sql)
-            .bind(resultado)
-            .bind(tipo)
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(store_error)?;
-        let count = format!("SELECT COUNT(*) AS n FROM auditorias WHERE {filter}");
-        let total = count_rows(&self.db, &count, &[resultado, tipo]).await?;
+        let listado = Listado {
+            columns: "id, tipo_entidad, id_entidad, resultado, hallazgos, fecha_creacion",
+            from: "auditorias",
+            filter: "($1 = '' OR resultado = $1) AND ($2 = '' OR tipo_entidad = $2)",
+        };
+        let (rows, total) = listado.page(&self.db, &[resultado, tipo], page).await?;
         let items = rows
             .iter()
             .map(row_to_auditoria)

@@ -6,8 +6,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::{Migration, Migrator};
 use sqlx::{AnyPool, Executor};
 
-use super::{InfraError, store_error};
-use crate::seedwork::application::StoreError;
+use super::InfraError;
 
 /// Outbox, inbox, relay lease and dead letters: the tables every context
 /// database has. Their DDL differs per backend (autoincrement, blobs); a
@@ -277,21 +276,6 @@ async fn create_postgres_database(url: &DatabaseUrl) -> Result<(), InfraError> {
     }
     admin.close().await;
     Ok(())
-}
-
-/// `SELECT COUNT(*) AS n ...` with text binds: the total of a paged list.
-pub async fn count_rows(db: &Database, sql: &str, binds: &[&str]) -> Result<i64, StoreError> {
-    use sqlx::Row;
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-    for bind in binds {
-        query = query.bind(bind.to_string());
-    }
-    query
-        .fetch_one(db.pool())
-        .await
-        .map_err(store_error)?
-        .try_get("n")
-        .map_err(store_error)
 }
 
 #[cfg(test)]

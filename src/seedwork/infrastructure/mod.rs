@@ -19,12 +19,13 @@ pub mod pulsar_dlq;
 mod record_module;
 pub mod retention;
 pub mod reviewed_rows;
+mod sql_pages;
 mod sql_unit_of_work;
 pub mod sql_values;
 pub mod staging;
 
 pub use context_storage::ContextStorage;
-pub use database::{Backend, Database, DatabaseUrl, context_database_url, count_rows};
+pub use database::{Backend, Database, DatabaseUrl, context_database_url};
 pub use delivery::{ConsumerSettings, RetryPolicy};
 pub use embedded_bus::{DeadLetter, EmbeddedBus, ReplayRequest, ReplayStatus, RequestedLetter};
 pub use errors::{InfraError, store_error};
@@ -37,6 +38,7 @@ pub use pulsar_bus::{
 };
 pub use record_module::{RecordModule, RecordWiring};
 pub use retention::{Pruner, RetentionPolicy};
+pub use sql_pages::{Listado, count_rows};
 pub use sql_unit_of_work::{
     NOTIFY_EVERY_MS, OUTBOX_CHANNEL, OtherInstances, SqlUnitOfWork, SqlUnitOfWorkFactory,
 };

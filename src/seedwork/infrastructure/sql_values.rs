@@ -263,28 +263,14 @@ impl ReviewedTable {
         page: crate::seedwork::application::PageRequest,
     ) -> Result<(Vec<AnyRow>, i64), StoreError> {
         // `$1 = ''` keeps one statement for "any estado" and "this estado".
-        let filter = estado.map(Estado::as_str).unwrap_or("");
-        let sql = format!(
-            "SELECT {} FROM {} WHERE ($1 = '' OR estado = $1) AND {} \
-             ORDER BY fecha_creacion, id LIMIT $2 OFFSET $3",
-            self.columns,
-            self.table,
-            self.listed()
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(filter)
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(db.pool())
-            .await
-            .map_err(store_error)?;
-        let count = format!(
-            "SELECT COUNT(*) AS n FROM {} WHERE ($1 = '' OR estado = $1) AND {}",
-            self.table,
-            self.listed()
-        );
-        let total = super::count_rows(db, &count, &[filter]).await?;
-        Ok((rows, total))
+        let estado = estado.map(Estado::as_str).unwrap_or("");
+        let filter = format!("($1 = '' OR estado = $1) AND {}", self.listed());
+        let listado = super::Listado {
+            columns: self.columns,
+            from: self.table,
+            filter: &filter,
+        };
+        listado.page(db, &[estado], page).await
     }
 
     /// The rows of `ids`, with one statement.

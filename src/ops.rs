@@ -74,10 +74,13 @@ async fn dlq_on_pulsar(
                 .map_err(bus_error)?;
             print_outcome(
                 topic,
-                outcome.replayed,
-                outcome.applied,
-                outcome.failed_again,
-                outcome.waiting,
+                Resultado {
+                    replayed: outcome.replayed,
+                    applied: outcome.applied,
+                    refused: outcome.refused,
+                    failed_again: outcome.failed_again,
+                    waiting: outcome.waiting,
+                },
             );
         }
     }
@@ -132,18 +135,19 @@ async fn replay_embedded(
         .request_replay(topic, id)
         .await
         .map_err(bus_error)?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(wait_secs);
-    let mut status = embedded.replay_status(&request).await.map_err(bus_error)?;
-    while status.waiting > 0 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        status = embedded.replay_status(&request).await.map_err(bus_error)?;
-    }
+    let status = embedded
+        .follow_replay(&request, Duration::from_secs(wait_secs))
+        .await
+        .map_err(bus_error)?;
     print_outcome(
         topic,
-        status.applied + status.failed_again + status.waiting,
-        status.applied,
-        status.failed_again,
-        status.waiting,
+        Resultado {
+            replayed: request.letters.len(),
+            applied: status.applied,
+            refused: status.refused,
+            failed_again: status.failed_again,
+            waiting: status.waiting,
+        },
     );
     Ok(())
 }
@@ -173,19 +177,32 @@ where
     }
 }
 
-fn print_outcome(
-    topic: &str,
+/// What a replay came to, whichever bus carried it.
+struct Resultado {
     replayed: usize,
     applied: usize,
+    refused: usize,
     failed_again: usize,
     waiting: usize,
-) {
+}
+
+fn print_outcome(topic: &str, r: Resultado) {
+    let Resultado {
+        replayed,
+        applied,
+        refused,
+        failed_again,
+        waiting,
+    } = r;
     println!(
         "replayed {replayed} message(s) to {topic}: {applied} applied, {failed_again} failed again \
          (dead-lettered anew), {waiting} waiting (not handled yet, or no running process has their \
-         subscription; they are handled when it runs)"
+         subscription; they are handled when it runs), {refused} refused by the context they command \
+         (answered with ComandoRechazado: they will not apply)"
     );
-    println!("applied: {applied}, failed again: {failed_again}, still waiting: {waiting}");
+    println!(
+        "applied: {applied}, failed again: {failed_again}, still waiting: {waiting}, refused: {refused}"
+    );
 }
 
 /// Prints a JWT for local use.

@@ -285,6 +285,66 @@ async fn dlq_replay_of_a_letter_that_fails_again_ends(app: TestApp) {
     assert_eq!(again[0].message.id, aprobar.id);
 }
 
+/// An approval dead-lettered before its company existed, replayed once the
+/// company was rejected meanwhile: the context takes it and refuses it
+/// (`ComandoRechazado`), and `dlq replay` says so instead of "applied".
+async fn dlq_replay_of_a_letter_now_refused_says_so(app: TestApp) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let aprobar = command(
+        &app,
+        "AprobarCompania",
+        &id,
+        &AprobarCompania {
+            id_compania: id.clone(),
+        },
+    );
+    app.publish(std::slice::from_ref(&aprobar)).await;
+    assert_eq!(
+        letters(&app).await.len(),
+        1,
+        "dead-lettered: no company yet"
+    );
+    let crear = crear(&app, Some(&id), "Rechazable", "r@a.co", "2");
+    let rechazar = command(
+        &app,
+        "RechazarCompania",
+        &id,
+        &RechazarCompania {
+            id_compania: id.clone(),
+            motivos: vec!["email dudoso".into()],
+        },
+    );
+    app.publish(&[crear, rechazar]).await;
+    assert_eq!(
+        app.get_json(&format!("/companias/{id}")).await["estado"],
+        "Rechazada"
+    );
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
+        .args(["dlq", "replay", "--topic", "comandos-companias"])
+        .args(["--id", &aprobar.id, "--wait-secs", "20"])
+        .args(["--database-url", &app.database_url])
+        .env_remove("PULSAR_URL")
+        .env_remove("DATABASE_URL")
+        .output()
+        .await
+        .expect("run propalpes dlq replay");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("applied: 0, failed again: 0, still waiting: 0, refused: 1"),
+        "{stdout}"
+    );
+    assert_eq!(
+        app.get_json(&format!("/companias/{id}")).await["estado"],
+        "Rechazada",
+        "the refused approval changed nothing"
+    );
+    assert!(
+        letters(&app).await.is_empty(),
+        "taken: not a dead letter again"
+    );
+}
+
 /// The companias consumer's own handler, counting the failures it reports:
 /// runs that fail and probes of a database that does not answer.
 struct CountingFailures {
@@ -407,4 +467,5 @@ on_both_backends! {
     garbage_goes_to_dead_letters_at_once => garbage_goes_to_dead_letters_at_once;
     invalid_command_is_dead_lettered_with_its_reason => invalid_command_is_dead_lettered_with_its_reason;
     dlq_replay_from_another_process_applies_the_letter_once => dlq_replay_from_another_process_applies_the_letter_once;
+    dlq_replay_of_a_letter_now_refused_says_so => dlq_replay_of_a_letter_now_refused_says_so;
 }

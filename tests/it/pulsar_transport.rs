@@ -538,6 +538,98 @@ async fn a_failing_message_lands_on_the_dlq_after_max_redeliveries_and_replays_o
     bus.shutdown().await;
 }
 
+/// Fails until `fixed`; then refuses every message as a context refuses a
+/// command it cannot apply: it answers `ComandoRechazado` on
+/// `rechazos-comandos`, naming the message as its causation, and takes it.
+struct Refusing {
+    fixed: AtomicBool,
+    bus: std::sync::OnceLock<Arc<propalpes::seedwork::infrastructure::PulsarBus>>,
+}
+
+#[async_trait]
+impl MessageHandler for Refusing {
+    async fn handle(&self, message: &Message) -> Result<(), HandleError> {
+        if !self.fixed.load(Ordering::SeqCst) {
+            return Err(HandleError::Retryable("downstream is broken".into()));
+        }
+        let refusal = Message {
+            id: format!("refusal-of-{}", message.id),
+            topic: "rechazos-comandos".into(),
+            key: message.key.clone(),
+            message_type: "ComandoRechazado".into(),
+            schema_version: 1,
+            properties: [
+                ("type".to_owned(), "ComandoRechazado".to_owned()),
+                ("causation_id".to_owned(), message.id.clone()),
+            ]
+            .into(),
+            payload: vec![7],
+            redelivery_count: 0,
+        };
+        let bus = self.bus.get().expect("the bus");
+        bus.publish(&[refusal])
+            .await
+            .map_err(|e| HandleError::Retryable(e.to_string()))
+    }
+}
+
+/// A dead letter replayed to a subscription that now takes it but refuses
+/// it (a command its context can no longer apply) is reported refused, not
+/// applied.
+#[tokio::test]
+async fn a_replayed_letter_its_context_refuses_is_reported_refused() {
+    let Some(env) = pulsar_env().await else {
+        return;
+    };
+    let handler = Arc::new(Refusing {
+        fixed: AtomicBool::new(false),
+        bus: std::sync::OnceLock::new(),
+    });
+    let bus = env.bus(fast_policy(1)).await;
+    let _ = handler.bus.set(bus.clone());
+    bus.subscribe("comandos-companias", "refusal-test", handler.clone())
+        .await
+        .expect("subscribe");
+    let msg = Message {
+        id: "refused-1".into(),
+        topic: "comandos-companias".into(),
+        key: "k".into(),
+        message_type: "AprobarCompania".into(),
+        schema_version: 1,
+        properties: [("type".to_owned(), "AprobarCompania".to_owned())].into(),
+        payload: vec![9],
+        redelivery_count: 0,
+    };
+    bus.publish(&[msg]).await.expect("publish");
+    eventually("dead-lettered", || async {
+        pulsar_dlq::list(&bus, "comandos-companias")
+            .await
+            .is_ok_and(|letters| letters.len() == 1)
+    })
+    .await;
+    handler.fixed.store(true, Ordering::SeqCst);
+    let outcome = pulsar_dlq::replay(
+        &bus,
+        "comandos-companias",
+        Some("refused-1"),
+        &env.admin,
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("replay");
+    assert_eq!(
+        (
+            outcome.replayed,
+            outcome.applied,
+            outcome.refused,
+            outcome.failed_again
+        ),
+        (1, 0, 1, 0),
+        "{outcome:?}"
+    );
+    bus.shutdown().await;
+}
+
 /// Panics on the message with id "boom"; counts the others.
 #[derive(Default)]
 struct Panicky {

@@ -195,6 +195,9 @@ impl From<SagaFallidaVista> for SagaFallida {
 pub struct ResultadoReintento {
     pub reenviadas: usize,
     pub aplicadas: usize,
+    /// Taken, but refused by the context they command (it answered
+    /// `ComandoRechazado`): they will not apply.
+    pub rechazadas: usize,
     pub fallidas_otra_vez: usize,
     pub en_espera: usize,
 }
@@ -244,6 +247,7 @@ impl From<ResultadoVista> for ResultadoReintento {
         Self {
             reenviadas: r.reenviadas,
             aplicadas: r.aplicadas,
+            rechazadas: r.rechazadas,
             fallidas_otra_vez: r.fallidas_otra_vez,
             en_espera: r.en_espera,
         }

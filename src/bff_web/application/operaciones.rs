@@ -56,6 +56,8 @@ pub struct CartaDescartada {
 pub struct ResultadoReintento {
     pub reenviadas: usize,
     pub aplicadas: usize,
+    /// Taken, but refused by the context they command: they will not apply.
+    pub rechazadas: usize,
     pub fallidas_otra_vez: usize,
     pub en_espera: usize,
 }

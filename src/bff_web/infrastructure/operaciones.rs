@@ -335,15 +335,14 @@ impl Operaciones for OperacionesAdapter {
         match &self.bus {
             BusObservado::Embebido(bus) => {
                 let pedido = bus.request_replay(topic, id).await.map_err(bus_error)?;
-                let hasta = tokio::time::Instant::now() + ESPERA_REINTENTO;
-                let mut estado = bus.replay_status(&pedido).await.map_err(bus_error)?;
-                while estado.waiting > 0 && tokio::time::Instant::now() < hasta {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    estado = bus.replay_status(&pedido).await.map_err(bus_error)?;
-                }
+                let estado = bus
+                    .follow_replay(&pedido, ESPERA_REINTENTO)
+                    .await
+                    .map_err(bus_error)?;
                 Ok(ResultadoReintento {
                     reenviadas: pedido.letters.len(),
                     aplicadas: estado.applied,
+                    rechazadas: estado.refused,
                     fallidas_otra_vez: estado.failed_again,
                     en_espera: estado.waiting,
                 })
@@ -355,6 +354,7 @@ impl Operaciones for OperacionesAdapter {
                 Ok(ResultadoReintento {
                     reenviadas: r.replayed,
                     aplicadas: r.applied,
+                    rechazadas: r.refused,
                     fallidas_otra_vez: r.failed_again,
                     en_espera: r.waiting,
                 })

@@ -35,6 +35,10 @@ impl Message {
 /// Set on a dead letter re-published by `dlq replay` (its replay's id).
 pub const REPLAY_PROPERTY: &str = "replay";
 
+/// The envelope's causation id, as a property: a reply (`ComandoRechazado`)
+/// names the command it answers without being decoded.
+pub const CAUSATION_PROPERTY: &str = "causation_id";
+
 /// The bus port. Implemented by the embedded in-process bus and by Pulsar.
 #[async_trait]
 pub trait MessageBus: Send + Sync {

@@ -28,7 +28,8 @@ pub use context::CommandContext;
 pub use errors::{BusError, FalloComando, HandleError, StoreError, TranslateError};
 pub use group_commit::GroupCommit;
 pub use messaging::{
-    BatchOutcome, EventTranslator, Message, MessageBus, MessageHandler, REPLAY_PROPERTY,
+    BatchOutcome, CAUSATION_PROPERTY, EventTranslator, Message, MessageBus, MessageHandler,
+    REPLAY_PROPERTY,
 };
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageOf, PageRequest};
 pub use query::{Query, QueryHandler, ReadPorts, ask};

@@ -30,32 +30,6 @@ fn subscriptions_of(registry: &Registry, topic: &str) -> Vec<Arc<Subscription>> 
 /// How long a replayer's claim on a letter holds before another may take it.
 const REPLAY_CLAIM: Duration = Duration::from_secs(60);
 
-/// The letters one `dlq replay` asked for.
-#[derive(Debug, Clone)]
-pub struct ReplayRequest {
-    pub topic: String,
-    pub requested_at: i64,
-    pub letters: Vec<RequestedLetter>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RequestedLetter {
-    pub seq: i64,
-    pub id: String,
-    pub subscription: String,
-}
-
-/// What became of a replay request's letters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ReplayStatus {
-    /// Delivered, and the subscriber took them.
-    pub applied: usize,
-    /// Delivered, failed again and dead-lettered anew.
-    pub failed_again: usize,
-    /// Not replayed yet (no running process with their subscription).
-    pub waiting: usize,
-}
-
 /// A dead-lettered message with its reason.
 #[derive(Debug, Clone)]
 pub struct DeadLetter {
@@ -158,7 +132,7 @@ impl LetterBox {
 pub struct EmbeddedBus {
     subscribers: Registry,
     letters: Arc<LetterBox>,
-    dead_letters: Database,
+    pub(super) dead_letters: Database,
     policy: RetryPolicy,
     settings: ConsumerSettings,
     cancel: CancellationToken,
@@ -255,88 +229,6 @@ impl EmbeddedBus {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Marks dead letters of `topic` (one, or all when `id` is None) for
-    /// replay; the process holding their subscription replays them (its
-    /// replayer, or `replay_requested`). Returns the request to follow.
-    pub async fn request_replay(
-        &self,
-        topic: &str,
-        id: Option<&str>,
-    ) -> Result<ReplayRequest, StoreError> {
-        let at = now_millis();
-        let rows = sqlx::query(
-            "UPDATE dead_letters SET replay_requested_at = $1 \
-             WHERE topic = $2 AND replayed_at IS NULL AND ($3 = '' OR id = $3) RETURNING seq, id, subscription",
-        )
-        .bind(at)
-        .bind(topic)
-        .bind(id.unwrap_or(""))
-        .fetch_all(self.dead_letters.pool())
-        .await
-        .map_err(store_error)?;
-        let mut request = ReplayRequest {
-            topic: topic.to_owned(),
-            requested_at: at,
-            letters: Vec::with_capacity(rows.len()),
-        };
-        for row in &rows {
-            request.letters.push(RequestedLetter {
-                seq: row.try_get("seq").map_err(store_error)?,
-                id: row.try_get("id").map_err(store_error)?,
-                subscription: row.try_get("subscription").map_err(store_error)?,
-            });
-        }
-        Ok(request)
-    }
-
-    /// Where a replay request stands: how many of its letters wait, and how
-    /// many were replayed but failed again (dead-lettered anew since).
-    pub async fn replay_status(&self, request: &ReplayRequest) -> Result<ReplayStatus, StoreError> {
-        let Some(first) = request.letters.iter().map(|l| l.seq).min() else {
-            return Ok(ReplayStatus::default());
-        };
-        // Two queries whatever the request's size: the topic's letters from
-        // the first requested one on, unreplayed or written since the request.
-        let rows = sqlx::query(
-            "SELECT seq, id, subscription, replayed_at, created_at FROM dead_letters \
-             WHERE topic = $1 AND seq >= $2 AND (replayed_at IS NULL OR created_at >= $3)",
-        )
-        .bind(&request.topic)
-        .bind(first)
-        .bind(request.requested_at)
-        .fetch_all(self.dead_letters.pool())
-        .await
-        .map_err(store_error)?;
-        let mut unreplayed = std::collections::HashSet::new();
-        let mut anew = std::collections::HashSet::new();
-        for row in &rows {
-            let seq: i64 = row.try_get("seq").map_err(store_error)?;
-            let replayed_at: Option<i64> = row.try_get("replayed_at").map_err(store_error)?;
-            if replayed_at.is_none() {
-                unreplayed.insert(seq);
-            }
-            let created_at: i64 = row.try_get("created_at").map_err(store_error)?;
-            if created_at >= request.requested_at {
-                let id: String = row.try_get("id").map_err(store_error)?;
-                let subscription: String = row.try_get("subscription").map_err(store_error)?;
-                anew.insert((seq, id, subscription));
-            }
-        }
-        let mut status = ReplayStatus::default();
-        for letter in &request.letters {
-            if unreplayed.contains(&letter.seq) {
-                status.waiting += 1;
-            } else if anew.iter().any(|(seq, id, subscription)| {
-                *seq > letter.seq && *id == letter.id && *subscription == letter.subscription
-            }) {
-                status.failed_again += 1;
-            } else {
-                status.applied += 1;
-            }
-        }
-        Ok(status)
-    }
-
     /// Re-delivers every letter marked for replay whose subscription lives
     /// in this process, then marks it replayed. Each letter is claimed first,
     /// so two replayers never deliver it at once; a claim older than
@@ -423,7 +315,7 @@ impl EmbeddedBus {
         let request = self.request_replay(topic, id).await?;
         self.replay_requested().await?;
         let status = self.replay_status(&request).await?;
-        Ok(status.applied + status.failed_again)
+        Ok(status.applied + status.refused + status.failed_again)
     }
 
     /// Replays what `propalpes dlq replay` (another process) asked for,
@@ -460,6 +352,7 @@ fn record_consume_lag(message: &Message) {
 #[async_trait]
 impl MessageBus for EmbeddedBus {
     async fn publish(&self, messages: &[Message]) -> Result<(), BusError> {
+        self.note_refusals(messages).await;
         let mut topics: Vec<&str> = messages.iter().map(|m| m.topic.as_str()).collect();
         topics.sort_unstable();
         topics.dedup();

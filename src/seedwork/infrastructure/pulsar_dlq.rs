@@ -8,8 +8,11 @@
 //! each with the schema version it was written with and a `replay` mark,
 //! then follows them: a letter is applied once the subscription that gave
 //! up on it has acknowledged its copy (the broker's cursor, from the admin
-//! API) and no copy carrying the mark came back to the DLQ; failed again if
-//! one did; still waiting otherwise when the wait is over.
+//! API) and no copy carrying the mark came back to the DLQ; refused when the
+//! context it commands answered it with `ComandoRechazado` (on
+//! `rechazos-comandos`, naming it as its causation): taken, but it will
+//! never apply; failed again if a copy came back; still waiting otherwise
+//! when the wait is over.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -20,11 +23,16 @@ use pulsar::message::proto::MessageIdData;
 use pulsar::{ConsumerOptions, SubType, TokioExecutor};
 
 use super::{PulsarBus, dead_letter_topic};
-use crate::seedwork::application::{BusError, Message, REPLAY_PROPERTY};
+use crate::contracts::topics;
+use crate::seedwork::application::{BusError, CAUSATION_PROPERTY, Message, REPLAY_PROPERTY};
 
 const TOOL_SUBSCRIPTION: &str = "dlq-tool";
 /// How long the DLQ must stay quiet before we decide we have read it all.
 const IDLE: Duration = Duration::from_millis(1500);
+/// How long, once every copy is taken, a refusal may still take to come:
+/// the context writes it with the command's inbox row and its relay
+/// publishes it just after.
+const REFUSAL_SETTLE: Duration = Duration::from_millis(1500);
 /// Properties the DLQ adds, dropped from a replayed copy.
 const DLQ_PROPERTIES: [&str; 6] = [
     "error",
@@ -54,6 +62,8 @@ pub struct DlqEntry {
 pub struct ReplayOutcome {
     pub replayed: usize,
     pub applied: usize,
+    /// Taken, but refused by the context they command: they will not apply.
+    pub refused: usize,
     pub failed_again: usize,
     pub waiting: usize,
 }
@@ -157,8 +167,9 @@ pub async fn replay(
     let started = chrono::Utc::now().timestamp_millis().max(0) as u64;
     let run = uuid::Uuid::now_v7().to_string();
     // Subscribed before anything is re-published, so no copy that fails
-    // again is missed.
-    let mut returns = watch_dlq(bus, topic).await?;
+    // again, and no refusal, is missed.
+    let returns = watch_from_now(bus, &dead_letter_topic(topic)).await?;
+    let refusals = watch_from_now(bus, topics::RECHAZOS_COMANDOS).await?;
     let mut consumer = open(bus, topic).await?;
     let mut followed = Vec::new();
     while let Ok(Some(Ok(message))) = tokio::time::timeout(IDLE, consumer.next()).await {
@@ -179,8 +190,15 @@ pub async fn replay(
         });
     }
     let _ = consumer.close().await;
-    let outcome = follow(bus, topic, admin_url, &run, &followed, &mut returns, wait).await;
-    let _ = returns.close().await;
+    let mut watched = Watched {
+        returns,
+        refusals,
+        failed_again: HashSet::new(),
+        refused: HashSet::new(),
+    };
+    let outcome = follow(bus, topic, admin_url, &run, &followed, &mut watched, wait).await;
+    let _ = watched.returns.close().await;
+    let _ = watched.refusals.close().await;
     outcome
 }
 
@@ -215,14 +233,14 @@ pub async fn dry_run(
         .collect())
 }
 
-/// A reader of what reaches the DLQ from now on.
-async fn watch_dlq(
+/// A reader of what reaches `topic` from now on.
+async fn watch_from_now(
     bus: &PulsarBus,
     topic: &str,
 ) -> Result<pulsar::Consumer<Vec<u8>, TokioExecutor>, BusError> {
     bus.client()
         .consumer()
-        .with_topic(bus.config().topic(&dead_letter_topic(topic)))
+        .with_topic(bus.config().topic(topic))
         .with_subscription(format!("dlq-replay-{}", uuid::Uuid::new_v4().simple()))
         .with_subscription_type(SubType::Exclusive)
         .with_options(ConsumerOptions {
@@ -235,29 +253,47 @@ async fn watch_dlq(
         .map_err(broker)
 }
 
+/// The copies that came back to the DLQ and the refusals seen while a
+/// replay is followed.
+struct Watched {
+    returns: pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    refusals: pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    failed_again: HashSet<String>,
+    refused: HashSet<String>,
+}
+
+impl Watched {
+    /// Takes what arrived within `within`: this run's copies back on the
+    /// DLQ, and refusals naming a command as their causation.
+    async fn drain(&mut self, run: &str, within: Duration) {
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(within, self.returns.next()).await {
+            let back = entry(&message);
+            if back.properties.get(REPLAY_PROPERTY).map(String::as_str) == Some(run) {
+                self.failed_again.insert(back.id);
+            }
+        }
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(within, self.refusals.next()).await {
+            if let Some(causation) = entry(&message).properties.get(CAUSATION_PROPERTY) {
+                self.refused.insert(causation.clone());
+            }
+        }
+    }
+}
+
 async fn follow(
     bus: &PulsarBus,
     topic: &str,
     admin_url: &str,
     run: &str,
     followed: &[Followed],
-    returns: &mut pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    watched: &mut Watched,
     wait: Duration,
 ) -> Result<ReplayOutcome, BusError> {
-    let mut failed_again: HashSet<String> = HashSet::new();
     let mut acked: HashSet<usize> = HashSet::new();
     let deadline = Instant::now() + wait;
     let http = reqwest::Client::new();
     while acked.len() < followed.len() && Instant::now() < deadline {
-        // Copies that failed again, as they arrive.
-        while let Ok(Some(Ok(message))) =
-            tokio::time::timeout(Duration::from_millis(200), returns.next()).await
-        {
-            let back = entry(&message);
-            if back.properties.get(REPLAY_PROPERTY).map(String::as_str) == Some(run) {
-                failed_again.insert(back.id);
-            }
-        }
+        watched.drain(run, Duration::from_millis(200)).await;
         let cursors = cursors(&http, admin_url, &bus.config().topic(topic)).await;
         for (i, f) in followed.iter().enumerate() {
             if cursors
@@ -268,16 +304,30 @@ async fn follow(
             }
         }
     }
-    // A copy acknowledged as dead-lettered reaches the DLQ just before its
-    // ack: one more look.
-    while let Ok(Some(Ok(message))) =
-        tokio::time::timeout(Duration::from_millis(500), returns.next()).await
-    {
-        let back = entry(&message);
-        if back.properties.get(REPLAY_PROPERTY).map(String::as_str) == Some(run) {
-            failed_again.insert(back.id);
-        }
-    }
+    // A copy dead-lettered anew reaches the DLQ just before its ack, and a
+    // refusal the bus just after: one more look, longer when some were taken.
+    let settle = if acked.is_empty() {
+        Duration::from_millis(500)
+    } else {
+        REFUSAL_SETTLE
+    };
+    watched.drain(run, settle).await;
+    Ok(tally(
+        followed,
+        &acked,
+        &watched.failed_again,
+        &watched.refused,
+    ))
+}
+
+/// What became of each followed copy: failed again, refused, applied (its
+/// subscription took it) or still waiting, in that order of precedence.
+fn tally(
+    followed: &[Followed],
+    acked: &HashSet<usize>,
+    failed_again: &HashSet<String>,
+    refused: &HashSet<String>,
+) -> ReplayOutcome {
     let mut outcome = ReplayOutcome {
         replayed: followed.len(),
         ..ReplayOutcome::default()
@@ -285,13 +335,15 @@ async fn follow(
     for (i, f) in followed.iter().enumerate() {
         if failed_again.contains(&f.id) {
             outcome.failed_again += 1;
+        } else if refused.contains(&f.id) {
+            outcome.refused += 1;
         } else if acked.contains(&i) {
             outcome.applied += 1;
         } else {
             outcome.waiting += 1;
         }
     }
-    Ok(outcome)
+    outcome
 }
 
 /// A subscription's cursor on a topic: everything up to `mark_delete` is
@@ -374,6 +426,32 @@ mod tests {
             entry_id: entry,
             ..Default::default()
         }
+    }
+
+    /// given four replayed copies / when one came back to the DLQ, one was
+    /// refused, one was taken and one was not / then each is told apart; a
+    /// copy both refused and back on the DLQ counts as failed again.
+    #[test]
+    fn a_replays_copies_are_told_apart_refused_from_applied() {
+        let copy = |n: &str, entry: u64| Followed {
+            id: n.to_owned(),
+            subscription: "companias".into(),
+            copy: id(1, entry),
+        };
+        let followed = [copy("a", 1), copy("b", 2), copy("c", 3), copy("d", 4)];
+        let acked: HashSet<usize> = [0, 1, 2].into();
+        let failed_again: HashSet<String> = ["a".to_owned()].into();
+        let refused: HashSet<String> = ["a".to_owned(), "b".to_owned()].into();
+        assert_eq!(
+            tally(&followed, &acked, &failed_again, &refused),
+            ReplayOutcome {
+                replayed: 4,
+                applied: 1,
+                refused: 1,
+                failed_again: 1,
+                waiting: 1,
+            }
+        );
     }
 
     #[test]

@@ -90,8 +90,12 @@ function pedirConfirmacion(topic, n, boton, confirmar) {
   si.addEventListener("click", () => reintentar(topic, null, si));
 }
 
+// A refused one was taken but will never apply (the context answered
+// ComandoRechazado): said apart from the applied ones, and not "ok".
 const texto = (r) => `${plural(r.aplicadas, "aplicada", "aplicadas")}, ${r.fallidasOtraVez} `
-  + `${r.fallidasOtraVez === 1 ? "falló" : "fallaron"} otra vez, ${r.enEspera} en espera`;
+  + `${r.fallidasOtraVez === 1 ? "falló" : "fallaron"} otra vez, ${r.enEspera} en espera`
+  + (r.rechazadas ? `, ${plural(r.rechazadas, "rechazada", "rechazadas")} por el contexto (no se aplicará)` : "");
+const tipoDe = (r) => (r.fallidasOtraVez || r.rechazadas ? "error" : "ok");
 
 async function reintentar(topic, id, boton) {
   const clave = id || topic;
@@ -101,8 +105,8 @@ async function reintentar(topic, id, boton) {
   try {
     const { reintentarCartasMuertas: r } = await gql(REINTENTAR, { t: topic, id });
     const resumen = `Reintento: ${texto(r)}`;
-    resultados.set(clave, { texto: resumen, tipo: r.fallidasOtraVez ? "error" : "ok" });
-    setStatus(anuncio, `${id ? `Carta …${sufijo(id)}` : topic}: ${resumen}`, r.fallidasOtraVez ? "error" : "ok");
+    resultados.set(clave, { texto: resumen, tipo: tipoDe(r) });
+    setStatus(anuncio, `${id ? `Carta …${sufijo(id)}` : topic}: ${resumen}`, tipoDe(r));
   } catch (e) {
     resultados.set(clave, { texto: `No se pudo reintentar: ${mensaje(e)}`, tipo: "error" });
     setStatus(anuncio, `No se pudo reintentar ${clave}: ${mensaje(e)}`, "error");

@@ -139,7 +139,7 @@ export const OPERACIONES = `{ operaciones { grafana
 export const SAGAS = `{ operaciones { sagas { porEstado { estado total }
   fallidas { saga tipoEntidad idEntidad decision intentos ultimoError fechaActualizacion } } } }`;
 export const REINTENTAR = `mutation($t: String!, $id: String) { reintentarCartasMuertas(topic: $t, id: $id) {
-  reenviadas aplicadas fallidasOtraVez enEspera } }`;
+  reenviadas aplicadas rechazadas fallidasOtraVez enEspera } }`;
 export const DESCARTAR = `mutation($t: String!, $id: String!, $m: String!) { descartarCartaMuerta(topic: $t, id: $id, motivo: $m) {
   descartadaPor razon fecha } }`;
 export const REGISTROS_FALLIDOS = `{ registrosPropiedad(estado: "fallida", first: 100) { edges { node { ${REGISTRO} } } } }`;

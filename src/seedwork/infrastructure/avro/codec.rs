@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use thiserror::Error;
 
 use super::SchemaRegistry;
-use crate::seedwork::application::Message;
+use crate::seedwork::application::{CAUSATION_PROPERTY, Message};
 
 #[derive(Debug, Error)]
 pub enum CodecError {
@@ -370,6 +370,11 @@ impl AvroCodec {
         properties.insert("schema.version".to_owned(), version.to_string());
         properties.insert("type".to_owned(), header.message_type.clone());
         properties.insert("correlation_id".to_owned(), header.correlation_id.clone());
+        // What caused it, readable without decoding: a replay matches a
+        // command's refusal (`ComandoRechazado`) to the command by it.
+        if let Some(causation) = &header.causation_id {
+            properties.insert(CAUSATION_PROPERTY.to_owned(), causation.clone());
+        }
         properties.insert(
             "traceparent".to_owned(),
             traceparent(&header.correlation_id, &header.id),

@@ -47,6 +47,28 @@ async fn letters(app: &TestApp) -> Vec<propalpes::seedwork::infrastructure::Dead
         .expect("list")
 }
 
+/// `propalpes dlq replay --topic comandos-companias ARGS` run as its own
+/// process against the app's database, as an operator would; its output
+/// once it succeeded.
+async fn dlq_replay(app: &TestApp, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
+        .args(["dlq", "replay", "--topic", "comandos-companias"])
+        .args(args)
+        .args(["--database-url", &app.database_url])
+        .env_remove("PULSAR_URL")
+        .env_remove("DATABASE_URL")
+        .output()
+        .await
+        .expect("run propalpes dlq replay");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 /// A `CrearCompania` keyed by its id, or by "k" with no id (the command id
 /// then names the company).
 fn crear(
@@ -165,27 +187,7 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
         "Pendiente"
     );
 
-    let replay = |args: Vec<String>| {
-        let database_url = app.database_url.clone();
-        async move {
-            tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
-                .args(["dlq", "replay", "--topic", "comandos-companias"])
-                .args(args)
-                .args(["--database-url", &database_url])
-                .env_remove("PULSAR_URL")
-                .env_remove("DATABASE_URL")
-                .output()
-                .await
-                .expect("run propalpes dlq replay")
-        }
-    };
-    let output = replay(vec!["--id".into(), aprobar.id.clone()]).await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = dlq_replay(&app, &["--id", &aprobar.id]).await;
     assert!(
         stdout.contains("replayed 1 message(s) to comandos-companias: 1 applied, 0 failed again"),
         "{stdout}"
@@ -198,12 +200,8 @@ async fn dlq_replay_from_another_process_applies_the_letter_once(app: TestApp) {
         "a replayed letter is not listed again"
     );
     // Nothing left: a second replay finds nothing to do.
-    let again = replay(Vec::new()).await;
-    assert!(
-        String::from_utf8_lossy(&again.stdout).contains("replayed 0 message(s)"),
-        "{}",
-        String::from_utf8_lossy(&again.stdout)
-    );
+    let again = dlq_replay(&app, &[]).await;
+    assert!(again.contains("replayed 0 message(s)"), "{again}");
 }
 
 /// Twenty creations of one key arrive in one publish, so the consumer
@@ -259,23 +257,7 @@ async fn dlq_replay_of_a_letter_that_fails_again_ends(app: TestApp) {
     );
     app.publish(std::slice::from_ref(&aprobar)).await;
     assert_eq!(letters(&app).await.len(), 1);
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
-        .args([
-            "dlq",
-            "replay",
-            "--topic",
-            "comandos-companias",
-            "--wait-secs",
-            "20",
-        ])
-        .args(["--database-url", &app.database_url])
-        .env_remove("PULSAR_URL")
-        .env_remove("DATABASE_URL")
-        .output()
-        .await
-        .expect("run propalpes dlq replay");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
+    let stdout = dlq_replay(&app, &["--wait-secs", "20"]).await;
     assert!(
         stdout.contains("applied: 0, failed again: 1, still waiting: 0"),
         "{stdout}"
@@ -319,17 +301,7 @@ async fn dlq_replay_of_a_letter_now_refused_says_so(app: TestApp) {
         app.get_json(&format!("/companias/{id}")).await["estado"],
         "Rechazada"
     );
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_propalpes"))
-        .args(["dlq", "replay", "--topic", "comandos-companias"])
-        .args(["--id", &aprobar.id, "--wait-secs", "20"])
-        .args(["--database-url", &app.database_url])
-        .env_remove("PULSAR_URL")
-        .env_remove("DATABASE_URL")
-        .output()
-        .await
-        .expect("run propalpes dlq replay");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
+    let stdout = dlq_replay(&app, &["--id", &aprobar.id, "--wait-secs", "20"]).await;
     assert!(
         stdout.contains("applied: 0, failed again: 0, still waiting: 0, refused: 1"),
         "{stdout}"

@@ -244,6 +244,16 @@ impl Auditoria {
         self.state.resultado
     }
 
+    /// What its result asks of the source context: approve or reject it,
+    /// or nothing yet while a person reviews it.
+    pub fn decision(&self) -> Option<Decision> {
+        match self.state.resultado {
+            Resultado::Aprobada => Some(Decision::Aprobar),
+            Resultado::Rechazada => Some(Decision::Rechazar),
+            Resultado::EnRevision => None,
+        }
+    }
+
     pub fn hallazgos(&self) -> &[Hallazgo] {
         &self.state.hallazgos
     }

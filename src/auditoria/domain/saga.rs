@@ -81,15 +81,12 @@ impl Saga {
     /// decision is a revision.
     pub fn iniciar(
         auditoria: &Auditoria,
+        decision: Decision,
         id_comando: String,
         correlation_id: &str,
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Self {
-        let decision = match auditoria.resultado() {
-            Resultado::Aprobada => Decision::Aprobar,
-            _ => Decision::Rechazar,
-        };
         // A person's decision is a saga of its own beside the rules' one.
         let id = match auditoria.snapshot().revisor {
             Some(_) => EntityId::new(),
@@ -288,6 +285,7 @@ mod tests {
         );
         Saga::iniciar(
             &a,
+            a.decision().expect("a decided audit"),
             "cmd-1".into(),
             "corr-1",
             Duration::seconds(10),

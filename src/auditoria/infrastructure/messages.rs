@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::fuentes::fuente;
 use crate::auditoria::application::{HitoEnTexto, SagaMessages, hito_en_texto};
 use crate::auditoria::domain::{
-    AuditoriaCompletada, ComandoRegistro, Decision, Envio, RegistroPropiedad, Saga, TipoEntidad,
+    AuditoriaCompletada, ComandoRegistro, Decision, Envio, ParteRegistro, RegistroPropiedad, Saga,
 };
 use crate::contracts::services::AUDITORIA as SERVICE;
 use crate::contracts::topics;
@@ -301,9 +301,9 @@ impl SagaMessages for AvroSagaMessages {
         let (topic, kind, data) = comando_registro(registro, &envio.comando);
         // Keyed by the part it is about, as that part's own commands are.
         let s = registro.snapshot();
-        let key = match envio.comando.tipo() {
-            TipoEntidad::Propiedad => s.id,
-            _ => s.id_datos,
+        let key = match envio.comando.parte() {
+            ParteRegistro::Propiedad => s.id,
+            ParteRegistro::DatosGeograficos => s.id_datos,
         }
         .to_string();
         let mut header = EnvelopeHeader::new(

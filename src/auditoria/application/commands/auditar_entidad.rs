@@ -9,8 +9,8 @@ use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
-    AccionDeRegistro, Auditoria, Orden, ParteRegistro, RegistroPropiedad, ReglasRevision, Saga,
-    TipoEntidad, Veredicto, referencias,
+    AccionDeRegistro, Auditoria, Decision, Orden, ParteRegistro, RegistroPropiedad, ReglasRevision,
+    Saga, TipoEntidad, Veredicto, referencias,
 };
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
@@ -82,9 +82,15 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
     }
 
     /// The record's own decision saga: its command is sent now.
-    fn iniciar_saga(auditoria: &Auditoria, ctx: &CommandContext, policy: SagaPolicy) -> Saga {
+    fn iniciar_saga(
+        auditoria: &Auditoria,
+        decision: Decision,
+        ctx: &CommandContext,
+        policy: SagaPolicy,
+    ) -> Saga {
         Saga::iniciar(
             auditoria,
+            decision,
             uuid::Uuid::now_v7().to_string(),
             &ctx.correlation_id,
             policy.timeout(),
@@ -106,9 +112,9 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
             return Ok(());
         };
         let id_comando = uuid::Uuid::now_v7().to_string();
-        let acciones = match auditoria.resultado() {
-            Resultado::EnRevision => registro.parte_en_revision(parte, id_comando, Utc::now()),
-            _ => registro.parte_auditada(
+        let acciones = match auditoria.decision() {
+            None => registro.parte_en_revision(parte, id_comando, Utc::now()),
+            Some(_) => registro.parte_auditada(
                 parte,
                 veredicto(auditoria),
                 id_comando,
@@ -243,15 +249,15 @@ where
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        match registro {
-            Some(registro) => {
+        match (registro, auditoria.decision()) {
+            (Some(registro), _) => {
                 self.avanzar_registro(uow, registro, &auditoria, ctx)
                     .await?
             }
             // Waits for an auditor: no command until they decide.
-            None if auditoria.resultado() == Resultado::EnRevision => {}
-            None => {
-                let saga = Self::iniciar_saga(&auditoria, ctx, self.policy);
+            (None, None) => {}
+            (None, Some(decision)) => {
+                let saga = Self::iniciar_saga(&auditoria, decision, ctx, self.policy);
                 self.store.guardar_saga(uow, &saga).await?;
                 let saga_ctx = saga_context(&saga, Some(&ctx.command_id));
                 uow.add_message(self.messages.comando(&saga, &saga_ctx)?);

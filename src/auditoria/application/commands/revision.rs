@@ -46,6 +46,7 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
         &self,
         uow: &mut S::Uow,
         auditoria: &Auditoria,
+        decision: Decision,
         ctx: &CommandContext,
     ) -> Result<(), RevisarAuditoriaError> {
         let registro = self
@@ -82,6 +83,7 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
             (None, _) => {
                 let saga = Saga::iniciar(
                     auditoria,
+                    decision,
                     uuid::Uuid::now_v7().to_string(),
                     &ctx.correlation_id,
                     self.policy.timeout(),
@@ -122,7 +124,7 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RevisarAuditoria>
         for event in auditoria.take_events() {
             uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
         }
-        self.decidir(uow, &auditoria, ctx).await
+        self.decidir(uow, &auditoria, command.decision, ctx).await
     }
 }
 

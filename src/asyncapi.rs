@@ -168,6 +168,8 @@ fn mensaje(topic: &str, version: u32, tipo: &str, doc: &str) -> Value {
             "properties": {
                 "schema.version": {"type": "string", "const": version.to_string(), "description": format!("The writer's schema: schemas/{topic}/v{version}.avsc (older versions are read too).")},
                 "type": {"type": "string", "const": tipo, "description": "The record in the envelope's data."},
+                "correlation_id": {"type": "string", "description": "The envelope's correlation_id."},
+                "causation_id": {"type": "string", "description": "The envelope's causation_id, when it has one (a reply names the command it answers)."},
             },
         },
         "correlationId": {"location": "$message.payload#/correlation_id"},

@@ -430,7 +430,7 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
         .await;
     assert_eq!(unknown["errors"][0]["extensions"]["field"], "topic");
     let replay = app.gql(
-        "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas aplicadas fallidasOtraVez enEspera } }",
+        "mutation { reintentarCartasMuertas(topic: \"comandos-companias\") { reenviadas aplicadas rechazadas fallidasOtraVez enEspera } }",
         json!({}),
     )
     .await;
@@ -438,6 +438,7 @@ async fn the_operations_view_lists_services_and_replays_a_dead_letter() {
     assert_eq!(r["reenviadas"], 1, "{replay}");
     assert_eq!(r["aplicadas"], 1, "{replay}");
     assert_eq!(r["fallidasOtraVez"], 0);
+    assert_eq!(r["rechazadas"], 0, "{replay}");
     let after = app
         .gql("{ operaciones { cartasMuertas { id } } }", json!({}))
         .await;

@@ -87,6 +87,11 @@ impl Saga {
         timeout: Duration,
         ahora: DateTime<Utc>,
     ) -> Self {
+        debug_assert_eq!(
+            auditoria.decision(),
+            Some(decision),
+            "a decided audit's own"
+        );
         // A person's decision is a saga of its own beside the rules' one.
         let id = match auditoria.snapshot().revisor {
             Some(_) => EntityId::new(),

@@ -93,8 +93,8 @@ pub async fn registros_propiedad(
          ORDER BY inicio DESC, id_propiedad DESC LIMIT {limite_en}"
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(estado);
-    if let Some((fecha, id)) = despues {
-        query = query.bind(fecha).bind(id);
+    if let Some((inicio, id)) = despues {
+        query = query.bind(inicio).bind(id);
     }
     let rows = query
         .bind(limite + 1)

@@ -172,18 +172,43 @@ impl EmbeddedBus {
         if refused.is_empty() {
             return;
         }
-        let placeholders: Vec<String> = (2..refused.len() + 2).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "UPDATE dead_letters SET refused_at = $1 WHERE replay_requested_at IS NOT NULL \
+        if let Err(error) = self.mark_refused(&refused).await {
+            tracing::warn!(%error, "refusals of replayed letters not recorded");
+        }
+    }
+
+    /// Marks the letters asked to be replayed among `ids`; reads first
+    /// (through the partial index of such letters), so a saga's ordinary
+    /// refusals never take the write lock.
+    async fn mark_refused(&self, ids: &[&str]) -> Result<(), sqlx::Error> {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let asked = format!(
+            "SELECT seq FROM dead_letters WHERE replay_requested_at IS NOT NULL \
              AND refused_at IS NULL AND id IN ({})",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now_millis());
-        for id in refused {
-            query = query.bind(id.to_owned());
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(asked));
+        for id in ids {
+            query = query.bind(id.to_string());
         }
-        if let Err(error) = query.execute(self.dead_letters.pool()).await {
-            tracing::warn!(%error, "refusals of replayed letters not recorded");
+        let rows = query.fetch_all(self.dead_letters.pool()).await?;
+        let seqs: Vec<i64> = rows
+            .iter()
+            .map(|row| row.try_get("seq"))
+            .collect::<Result<_, _>>()?;
+        if seqs.is_empty() {
+            return Ok(());
         }
+        let placeholders: Vec<String> = (2..seqs.len() + 2).map(|i| format!("${i}")).collect();
+        let mark = format!(
+            "UPDATE dead_letters SET refused_at = $1 WHERE seq IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(mark)).bind(now_millis());
+        for seq in seqs {
+            query = query.bind(seq);
+        }
+        query.execute(self.dead_letters.pool()).await?;
+        Ok(())
     }
 }

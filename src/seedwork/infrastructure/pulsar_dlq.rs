@@ -31,7 +31,8 @@ const TOOL_SUBSCRIPTION: &str = "dlq-tool";
 const IDLE: Duration = Duration::from_millis(1500);
 /// How long, once every copy is taken, a refusal may still take to come:
 /// the context writes it with the command's inbox row and its relay
-/// publishes it just after.
+/// publishes it just after. A relay that missed its wake-up publishes at
+/// its next poll, maybe later than this: that copy is reported applied.
 const REFUSAL_SETTLE: Duration = Duration::from_millis(1500);
 /// Properties the DLQ adds, dropped from a replayed copy.
 const DLQ_PROPERTIES: [&str; 6] = [
@@ -263,20 +264,37 @@ struct Watched {
 }
 
 impl Watched {
-    /// Takes what arrived within `within`: this run's copies back on the
-    /// DLQ, and refusals naming a command as their causation.
-    async fn drain(&mut self, run: &str, within: Duration) {
-        while let Ok(Some(Ok(message))) = tokio::time::timeout(within, self.returns.next()).await {
+    /// Takes what each reader has until it stays quiet for `quiet`, for
+    /// `budget` at the most (`rechazos-comandos` carries every context's
+    /// refusals: under traffic it is never quiet): this run's copies back
+    /// on the DLQ, and refusals naming a command as their causation.
+    async fn drain(&mut self, run: &str, quiet: Duration, budget: Duration) {
+        let until = Instant::now() + budget;
+        while let Some(message) = next_before(&mut self.returns, quiet, until).await {
             let back = entry(&message);
             if back.properties.get(REPLAY_PROPERTY).map(String::as_str) == Some(run) {
                 self.failed_again.insert(back.id);
             }
         }
-        while let Ok(Some(Ok(message))) = tokio::time::timeout(within, self.refusals.next()).await {
+        let until = Instant::now() + budget;
+        while let Some(message) = next_before(&mut self.refusals, quiet, until).await {
             if let Some(causation) = entry(&message).properties.get(CAUSATION_PROPERTY) {
                 self.refused.insert(causation.clone());
             }
         }
+    }
+}
+
+/// The reader's next message if one comes within `quiet` and before `until`.
+async fn next_before(
+    reader: &mut pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    quiet: Duration,
+    until: Instant,
+) -> Option<pulsar::consumer::Message<Vec<u8>>> {
+    let left = until.saturating_duration_since(Instant::now());
+    match tokio::time::timeout(quiet.min(left), reader.next()).await {
+        Ok(Some(Ok(message))) => Some(message),
+        _ => None,
     }
 }
 
@@ -293,7 +311,8 @@ async fn follow(
     let deadline = Instant::now() + wait;
     let http = reqwest::Client::new();
     while acked.len() < followed.len() && Instant::now() < deadline {
-        watched.drain(run, Duration::from_millis(200)).await;
+        let quiet = Duration::from_millis(200);
+        watched.drain(run, quiet, 4 * quiet).await;
         let cursors = cursors(&http, admin_url, &bus.config().topic(topic)).await;
         for (i, f) in followed.iter().enumerate() {
             if cursors
@@ -311,7 +330,7 @@ async fn follow(
     } else {
         REFUSAL_SETTLE
     };
-    watched.drain(run, settle).await;
+    watched.drain(run, settle, settle).await;
     Ok(tally(
         followed,
         &acked,

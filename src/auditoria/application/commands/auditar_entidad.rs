@@ -7,7 +7,6 @@ use chrono::Utc;
 use super::saga_ports::FalloDeSaga;
 use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
-use crate::auditoria::domain::Resultado;
 use crate::auditoria::domain::{
     AccionDeRegistro, Auditoria, Decision, Orden, ParteRegistro, RegistroPropiedad, ReglasRevision,
     Saga, TipoEntidad, Veredicto, referencias,
@@ -114,9 +113,9 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
         let id_comando = uuid::Uuid::now_v7().to_string();
         let acciones = match auditoria.decision() {
             None => registro.parte_en_revision(parte, id_comando, Utc::now()),
-            Some(_) => registro.parte_auditada(
+            Some(decision) => registro.parte_auditada(
                 parte,
-                veredicto(auditoria),
+                veredicto(auditoria, decision),
                 id_comando,
                 self.policy.timeout(),
                 Utc::now(),
@@ -135,10 +134,13 @@ impl<S: AuditoriaStore, M: SagaMessages> AuditarEntidadHandler<S, M> {
     }
 }
 
-/// An audit's verdict as a registration reads it.
-pub(super) fn veredicto(auditoria: &Auditoria) -> Veredicto {
+/// A decided audit's verdict as a registration reads it.
+pub(super) fn veredicto(auditoria: &Auditoria, decision: Decision) -> Veredicto {
     Veredicto {
-        aprobada: auditoria.resultado() == Resultado::Aprobada,
+        aprobada: match decision {
+            Decision::Aprobar => true,
+            Decision::Rechazar => false,
+        },
         motivos: auditoria.motivos(),
     }
 }

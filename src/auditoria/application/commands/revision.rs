@@ -60,7 +60,7 @@ impl<S: AuditoriaStore, M: SagaMessages> RevisarAuditoriaHandler<S, M> {
             (Some(mut registro), Some(parte)) if registro.espera_revision(parte) => {
                 let acciones = registro.parte_revisada(
                     parte,
-                    veredicto(auditoria),
+                    veredicto(auditoria, decision),
                     uuid::Uuid::now_v7().to_string(),
                     self.policy.timeout(),
                     Utc::now(),

@@ -94,7 +94,8 @@ function pedirConfirmacion(topic, n, boton, confirmar) {
 // ComandoRechazado): said apart from the applied ones, and not "ok".
 const texto = (r) => `${plural(r.aplicadas, "aplicada", "aplicadas")}, ${r.fallidasOtraVez} `
   + `${r.fallidasOtraVez === 1 ? "falló" : "fallaron"} otra vez, ${r.enEspera} en espera`
-  + (r.rechazadas ? `, ${plural(r.rechazadas, "rechazada", "rechazadas")} por el contexto (no se aplicará)` : "");
+  + (r.rechazadas ? `, ${plural(r.rechazadas, "rechazada", "rechazadas")} por el contexto `
+    + `(no se ${r.rechazadas === 1 ? "aplicará" : "aplicarán"})` : "");
 const tipoDe = (r) => (r.fallidasOtraVez || r.rechazadas ? "error" : "ok");
 
 async function reintentar(topic, id, boton) {

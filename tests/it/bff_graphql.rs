@@ -768,3 +768,97 @@ async fn crear_propiedad_is_a_deprecated_alias_of_crear_datos_geograficos() {
     assert_eq!(deprecada("crearPropiedad"), Some(json!(true)));
     assert_eq!(deprecada("crearDatosGeograficos"), Some(json!(false)));
 }
+
+/// One step of a registration as `eventos-registros` carries it.
+#[derive(serde::Serialize)]
+struct PasoAvanzado {
+    paso: &'static str,
+    resultado: &'static str,
+    detalle: Option<String>,
+    fecha: i64,
+}
+
+/// A registration's state as `eventos-registros` carries it.
+#[derive(serde::Serialize)]
+struct RegistroAvanzado {
+    id_propiedad: String,
+    id_datos_geograficos: String,
+    estado: &'static str,
+    paso: &'static str,
+    motivo: Option<String>,
+    pasos: Vec<PasoAvanzado>,
+    fecha: i64,
+}
+
+/// `RegistroPropiedadAvanzado` for `id` started at `inicio`, with one step
+/// per date in `pasos` (the last one its latest change).
+fn registro_avanzado(
+    app: &TestApp,
+    id: &str,
+    pasos: &[i64],
+) -> propalpes::seedwork::application::Message {
+    use propalpes::seedwork::infrastructure::avro::EnvelopeHeader;
+    let data = RegistroAvanzado {
+        id_propiedad: id.to_owned(),
+        id_datos_geograficos: format!("d-{id}"),
+        estado: "en_curso",
+        paso: "crear_propiedad",
+        motivo: None,
+        pasos: pasos
+            .iter()
+            .map(|&fecha| PasoAvanzado {
+                paso: "crear_propiedad",
+                resultado: "enviado",
+                detalle: None,
+                fecha,
+            })
+            .collect(),
+        fecha: *pasos.last().expect("a step"),
+    };
+    let header = EnvelopeHeader::new("RegistroPropiedadAvanzado", "auditoria", id, None);
+    app.app
+        .codec
+        .message("eventos-registros", id, &header, &data)
+        .expect("encodes against the schema file")
+}
+
+/// A registration that advances while a reader pages keeps its place (the
+/// list is by start, which never moves): each is seen once. By latest
+/// change, the oldest one would jump ahead of the cursor and be skipped.
+#[tokio::test]
+async fn registrations_keep_their_page_while_they_advance() {
+    let app = crate::common::spawn_role(Backend::Sqlite, None, Role::Bff)
+        .await
+        .expect("app");
+    let ids = ["reg-a", "reg-b", "reg-c"];
+    for (i, id) in ids.iter().enumerate() {
+        let inicio = 1_000 * (i as i64 + 1);
+        app.publish(&[registro_avanzado(&app, id, &[inicio])]).await;
+    }
+    const PAGINA: &str = "query($after: String) { registrosPropiedad(first: 1, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { node { idPropiedad } } } }";
+    let primera = app.gql(PAGINA, json!({"after": null})).await;
+    let lista = &primera["data"]["registrosPropiedad"];
+    assert_eq!(lista["totalCount"], 3, "{primera}");
+    let mut vistos = vec![lista["edges"][0]["node"]["idPropiedad"].clone()];
+    let mut after = lista["pageInfo"]["endCursor"].clone();
+    // The oldest one moves on: its latest change is now the newest of all.
+    app.publish(&[registro_avanzado(&app, "reg-a", &[1_000, 10_000])])
+        .await;
+    loop {
+        let q = app.gql(PAGINA, json!({"after": after})).await;
+        let lista = &q["data"]["registrosPropiedad"];
+        vistos.push(lista["edges"][0]["node"]["idPropiedad"].clone());
+        if lista["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = lista["pageInfo"]["endCursor"].clone();
+        assert!(vistos.len() < 4, "{vistos:?}");
+    }
+    assert_eq!(
+        vistos,
+        json!(["reg-c", "reg-b", "reg-a"])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+}

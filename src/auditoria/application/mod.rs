@@ -21,7 +21,7 @@ pub use hitos::{HitoEnTexto, hito_de_texto, hito_en_texto};
 pub use ports::{
     AlmacenAuditoria, AuditoriaReadModel, AuditoriaStore, AuditoriaView, Auditorias,
     CompaniasConocidas, ConteoFaltante, HallazgoView, HitoView, RegistroView, Registros,
-    SagaMessages, SagaView, Sagas,
+    SagaMessages, SagaView, Sagas, TipoSaga,
 };
 pub use queries::{
     ConsultasAuditoria, ObtenerAuditoria, ObtenerAuditoriaError, ObtenerAuditorias,

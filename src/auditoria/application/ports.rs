@@ -129,12 +129,20 @@ pub struct HallazgoView {
     pub problema: String,
 }
 
+/// A word of the contract on the wire (`Display`): the views keep their
+/// kinds and states typed, and answer them as the words they always were.
+fn palabra<S: serde::Serializer, T: std::fmt::Display>(valor: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(valor)
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AuditoriaView {
     pub id: String,
-    pub tipo_entidad: String,
+    #[serde(serialize_with = "palabra")]
+    pub tipo_entidad: TipoEntidad,
     pub id_entidad: String,
-    pub resultado: String,
+    #[serde(serialize_with = "palabra")]
+    pub resultado: Resultado,
     pub hallazgos: Vec<HallazgoView>,
     pub fecha: String,
 }
@@ -147,14 +155,31 @@ pub struct ConteoFaltante {
     pub total: i64,
 }
 
+/// The two kinds of saga the saga log lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TipoSaga {
+    /// One record's decision.
+    Auditoria,
+    /// A property's registration.
+    RegistroPropiedad,
+}
+
+crate::palabras!(
+    TipoSaga, campo = "saga",
+    Auditoria => "auditoria",
+    RegistroPropiedad => "registro_propiedad",
+);
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SagaView {
-    /// `auditoria` (one record's decision) or `registro_propiedad`.
-    pub saga: String,
+    #[serde(serialize_with = "palabra")]
+    pub saga: TipoSaga,
     pub id: String,
-    pub tipo_entidad: String,
+    #[serde(serialize_with = "palabra")]
+    pub tipo_entidad: TipoEntidad,
     pub id_entidad: String,
-    pub estado: String,
+    #[serde(serialize_with = "palabra")]
+    pub estado: EstadoSaga,
     pub decision: String,
     pub motivos: Vec<String>,
     pub intentos: u32,

@@ -105,9 +105,13 @@ pub(super) fn row_to_auditoria(row: &AnyRow) -> Result<AuditoriaView, StoreError
         serde_json::from_str(&text("hallazgos")?).map_err(|e| bad("hallazgos", e))?;
     Ok(AuditoriaView {
         id: text("id")?,
-        tipo_entidad: text("tipo_entidad")?,
+        tipo_entidad: text("tipo_entidad")?
+            .parse()
+            .map_err(|e| bad("auditoria", e))?,
         id_entidad: text("id_entidad")?,
-        resultado: text("resultado")?,
+        resultado: text("resultado")?
+            .parse()
+            .map_err(|e| bad("auditoria", e))?,
         hallazgos: hallazgos
             .into_iter()
             .map(|(campo, problema)| HallazgoView { campo, problema })

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::registro_guardado::RegistroGuardado;
 use super::sql_filas::iso;
-use crate::auditoria::application::{RegistroView, SagaView};
+use crate::auditoria::application::{RegistroView, SagaView, TipoSaga};
 use crate::auditoria::domain::{
     EstadoRegistro, EstadoSaga, RegistroPropiedad, RegistroSnapshot, TipoEntidad,
 };
@@ -215,22 +215,21 @@ const SAGAS_Y_REGISTROS: &str = "SELECT 'auditoria' AS saga, id, tipo_entidad, i
 fn saga_view(row: &AnyRow) -> Result<SagaView, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c).map_err(store_error);
     let long = |c: &str| row.try_get::<i64, _>(c).map_err(store_error);
-    let saga = text("saga")?;
-    let motivos = text("motivos")?;
     // The two kinds of saga the listing unites, matched by name: another
     // is a bad row, never read as either.
-    let motivos = match saga.as_str() {
-        "auditoria" => serde_json::from_str(&motivos).map_err(bad)?,
-        "registro_propiedad" if motivos.is_empty() => Vec::new(),
-        "registro_propiedad" => vec![motivos],
-        otra => return Err(bad(format!("unknown saga kind {otra:?}"))),
+    let saga: TipoSaga = text("saga")?.parse().map_err(bad)?;
+    let motivos = text("motivos")?;
+    let motivos = match saga {
+        TipoSaga::Auditoria => serde_json::from_str(&motivos).map_err(bad)?,
+        TipoSaga::RegistroPropiedad if motivos.is_empty() => Vec::new(),
+        TipoSaga::RegistroPropiedad => vec![motivos],
     };
     Ok(SagaView {
         saga,
         id: text("id")?,
-        tipo_entidad: text("tipo_entidad")?,
+        tipo_entidad: text("tipo_entidad")?.parse().map_err(bad)?,
         id_entidad: text("id_entidad")?,
-        estado: text("estado")?,
+        estado: text("estado")?.parse().map_err(bad)?,
         decision: text("decision")?,
         motivos,
         intentos: u32::try_from(long("intentos")?).unwrap_or(0),

@@ -7,7 +7,8 @@ use std::time::Duration;
 use crate::app::Buses;
 use crate::config::DlqAction;
 use crate::seedwork::infrastructure::avro::SchemaRegistry;
-use crate::seedwork::infrastructure::{EmbeddedBus, InfraError, PulsarBus, pulsar_dlq};
+use crate::seedwork::infrastructure::pulsar_dlq::{self, ReplayOutcome};
+use crate::seedwork::infrastructure::{EmbeddedBus, InfraError, PulsarBus};
 use crate::settings::Settings;
 
 fn bus_error(e: impl std::fmt::Display) -> InfraError {
@@ -72,16 +73,7 @@ async fn dlq_on_pulsar(
             let outcome = pulsar_dlq::replay(pulsar, topic, id.as_deref(), &admin, wait)
                 .await
                 .map_err(bus_error)?;
-            print_outcome(
-                topic,
-                Resultado {
-                    replayed: outcome.replayed,
-                    applied: outcome.applied,
-                    refused: outcome.refused,
-                    failed_again: outcome.failed_again,
-                    waiting: outcome.waiting,
-                },
-            );
+            print_outcome(topic, &outcome);
         }
     }
     Ok(())
@@ -141,7 +133,7 @@ async fn replay_embedded(
         .map_err(bus_error)?;
     print_outcome(
         topic,
-        Resultado {
+        &ReplayOutcome {
             replayed: request.letters.len(),
             applied: status.applied,
             refused: status.refused,
@@ -178,16 +170,8 @@ where
 }
 
 /// What a replay came to, whichever bus carried it.
-struct Resultado {
-    replayed: usize,
-    applied: usize,
-    refused: usize,
-    failed_again: usize,
-    waiting: usize,
-}
-
-fn print_outcome(topic: &str, r: Resultado) {
-    let Resultado {
+fn print_outcome(topic: &str, r: &ReplayOutcome) {
+    let &ReplayOutcome {
         replayed,
         applied,
         refused,

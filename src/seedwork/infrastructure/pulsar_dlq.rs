@@ -194,6 +194,7 @@ pub async fn replay(
     let mut watched = Watched {
         returns,
         refusals,
+        followed: followed.iter().map(|f| f.id.clone()).collect(),
         failed_again: HashSet::new(),
         refused: HashSet::new(),
     };
@@ -259,6 +260,8 @@ async fn watch_from_now(
 struct Watched {
     returns: pulsar::Consumer<Vec<u8>, TokioExecutor>,
     refusals: pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    /// The letters followed: what else comes by is not this replay's.
+    followed: HashSet<String>,
     failed_again: HashSet<String>,
     refused: HashSet<String>,
 }
@@ -270,19 +273,45 @@ impl Watched {
     /// on the DLQ, and refusals naming a command as their causation.
     async fn drain(&mut self, run: &str, quiet: Duration, budget: Duration) {
         let until = Instant::now() + budget;
-        while let Some(message) = next_before(&mut self.returns, quiet, until).await {
-            let back = entry(&message);
-            if back.properties.get(REPLAY_PROPERTY).map(String::as_str) == Some(run) {
-                self.failed_again.insert(back.id);
-            }
-        }
-        let until = Instant::now() + budget;
-        while let Some(message) = next_before(&mut self.refusals, quiet, until).await {
-            if let Some(causation) = entry(&message).properties.get(CAUSATION_PROPERTY) {
-                self.refused.insert(causation.clone());
-            }
-        }
+        let (back, refused) = tokio::join!(
+            ids_seen(&mut self.returns, quiet, until, |m| {
+                (property(m, REPLAY_PROPERTY).as_deref() == Some(run))
+                    .then(|| property(m, "id"))
+                    .flatten()
+            }),
+            ids_seen(&mut self.refusals, quiet, until, |m| {
+                property(m, CAUSATION_PROPERTY)
+            }),
+        );
+        let ours = |id: &String| self.followed.contains(id);
+        self.failed_again.extend(back.into_iter().filter(ours));
+        self.refused.extend(refused.into_iter().filter(ours));
     }
+}
+
+/// The ids `id_of` finds in what `reader` has, until it stays quiet for
+/// `quiet` or `until` comes.
+async fn ids_seen(
+    reader: &mut pulsar::Consumer<Vec<u8>, TokioExecutor>,
+    quiet: Duration,
+    until: Instant,
+    id_of: impl Fn(&pulsar::consumer::Message<Vec<u8>>) -> Option<String>,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    while let Some(message) = next_before(reader, quiet, until).await {
+        ids.extend(id_of(&message));
+    }
+    ids
+}
+
+/// One property of a message, read without copying the rest.
+fn property(message: &pulsar::consumer::Message<Vec<u8>>, key: &str) -> Option<String> {
+    message
+        .metadata()
+        .properties
+        .iter()
+        .find(|kv| kv.key == key)
+        .map(|kv| kv.value.clone())
 }
 
 /// The reader's next message if one comes within `quiet` and before `until`.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use super::saga_ports::FalloDeSaga;
+use super::saga_ports::{FalloDeSaga, guardar_auditoria};
 use super::{SagaPolicy, registro_context, saga_context};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{
@@ -14,7 +14,7 @@ use crate::auditoria::domain::{
 use crate::seedwork::application::{
     Command, CommandContext, CommandHandler, StoreError, TranslateError, UnitOfWork,
 };
-use crate::seedwork::domain::{AggregateRoot, EntityId};
+use crate::seedwork::domain::EntityId;
 
 /// Audit a record that was just created (from its `...Creada` event).
 #[derive(Debug, Clone)]
@@ -247,10 +247,14 @@ where
             &self.revision,
             Utc::now(),
         );
-        self.store.guardar_auditoria(uow, &auditoria).await?;
-        for event in auditoria.take_events() {
-            uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
-        }
+        guardar_auditoria::<_, _, AuditarEntidadError>(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            &mut auditoria,
+            ctx,
+        )
+        .await?;
         match (registro, auditoria.decision()) {
             (Some(registro), _) => {
                 self.avanzar_registro(uow, registro, &auditoria, ctx)

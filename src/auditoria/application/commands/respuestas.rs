@@ -7,11 +7,10 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use super::auditar_entidad::ejecutar;
-use super::saga_ports::{FalloDeSaga, SagaPorts};
+use super::saga_ports::{FalloDeSaga, SagaPorts, guardar_auditoria};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{EstadoSaga, ParteRegistro, Resultado, TipoEntidad};
-use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
-use crate::seedwork::domain::AggregateRoot;
+use crate::seedwork::application::{Command, CommandContext, CommandHandler};
 
 /// The source context reports a record's final state (its `...Aprobada` or
 /// `...Rechazada` event): the saga waiting for it is done (or failed, when
@@ -115,10 +114,14 @@ impl<S: AuditoriaStore, M: SagaMessages> RegistrarResultadoHandler<S, M> {
             return Ok(());
         };
         if auditoria.seguir_origen(command.estado, ahora) {
-            self.store.guardar_auditoria(uow, &auditoria).await?;
-            for event in auditoria.take_events() {
-                uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
-            }
+            guardar_auditoria::<_, _, RegistrarResultadoError>(
+                self.store.as_ref(),
+                self.messages.as_ref(),
+                uow,
+                &mut auditoria,
+                ctx,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -196,10 +199,14 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RegistrarRechazo>
             .await?
             && auditoria.seguir_origen(decidido, ahora)
         {
-            self.store.guardar_auditoria(uow, &auditoria).await?;
-            for event in auditoria.take_events() {
-                uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
-            }
+            guardar_auditoria::<_, _, RegistrarRechazoError>(
+                self.store.as_ref(),
+                self.messages.as_ref(),
+                uow,
+                &mut auditoria,
+                ctx,
+            )
+            .await?;
         }
         Ok(())
     }

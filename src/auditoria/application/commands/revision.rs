@@ -7,11 +7,10 @@ use chrono::Utc;
 
 use super::auditar_entidad::{ejecutar, veredicto};
 use super::saga_context;
-use super::saga_ports::{FalloDeRevision, SagaPorts};
+use super::saga_ports::{FalloDeRevision, SagaPorts, guardar_auditoria};
 use crate::auditoria::application::{AuditoriaStore, SagaMessages};
 use crate::auditoria::domain::{Auditoria, Decision, ParteRegistro, Saga, TipoEntidad};
 use crate::seedwork::application::{Command, CommandContext, CommandHandler, UnitOfWork};
-use crate::seedwork::domain::AggregateRoot;
 
 /// An auditor approves or rejects a record whose audit is EnRevision, with
 /// a written reason (`AprobarRevision` / `RechazarRevision` on the wire).
@@ -120,10 +119,14 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<RevisarAuditoria>
             })?;
         let ahora = Utc::now();
         auditoria.revisar(command.decision, &command.motivo, &command.revisor, ahora)?;
-        self.store.guardar_auditoria(uow, &auditoria).await?;
-        for event in auditoria.take_events() {
-            uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
-        }
+        guardar_auditoria::<_, _, RevisarAuditoriaError>(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            &mut auditoria,
+            ctx,
+        )
+        .await?;
         self.decidir(uow, &auditoria, command.decision, ctx).await
     }
 }
@@ -183,10 +186,14 @@ impl<S: AuditoriaStore, M: SagaMessages> CommandHandler<ReabrirAuditoria>
             ));
         }
         auditoria.reabrir(&command.motivo, &command.revisor, Utc::now())?;
-        self.store.guardar_auditoria(uow, &auditoria).await?;
-        for event in auditoria.take_events() {
-            uow.add_message(self.messages.auditoria_completada(&event, ctx)?);
-        }
+        guardar_auditoria::<_, _, ReabrirAuditoriaError>(
+            self.store.as_ref(),
+            self.messages.as_ref(),
+            uow,
+            &mut auditoria,
+            ctx,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -9,8 +9,33 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use super::SagaPolicy;
-use crate::auditoria::domain::{TipoEntidad, TransicionAuditoria};
-use crate::seedwork::application::{FalloComando, HandleError, StoreError, TranslateError};
+use crate::auditoria::application::{Auditorias, SagaMessages};
+use crate::auditoria::domain::{Auditoria, TipoEntidad, TransicionAuditoria};
+use crate::seedwork::application::{
+    CommandContext, FalloComando, HandleError, StoreError, TranslateError, UnitOfWork,
+};
+use crate::seedwork::domain::AggregateRoot;
+
+/// Saves an audit a step changed and stages its `AuditoriaCompletada`
+/// events in the same unit of work (the outbox rows commit with it).
+pub(super) async fn guardar_auditoria<S, M, E>(
+    store: &S,
+    messages: &M,
+    uow: &mut S::Uow,
+    auditoria: &mut Auditoria,
+    ctx: &CommandContext,
+) -> Result<(), E>
+where
+    S: Auditorias,
+    M: SagaMessages,
+    E: From<StoreError> + From<TranslateError>,
+{
+    store.guardar_auditoria(uow, auditoria).await?;
+    for event in auditoria.take_events() {
+        uow.add_message(messages.auditoria_completada(&event, ctx)?);
+    }
+    Ok(())
+}
 
 /// The audits', sagas' and registrations' store, the commands and events a
 /// step sends, and how long a saga waits for a reply.
